@@ -1,0 +1,112 @@
+import { ShipshapeConfig, DEFAULT_CONFIG, settingSeverity } from './config';
+import { FileKind, Finding, Rule, RuleMeta, Severity, Report } from './model';
+import { SourceComment, collectSuppressions, isSuppressed, normalizeRuleKey } from './suppress';
+
+/** A file kind's parser and rules. The parse result is shared by all rules of the kind. */
+export interface Analyzer<M> {
+  kind: FileKind;
+  /** Parses text into the model the rules read; undefined = not this kind (e.g. non-Kubernetes YAML). */
+  parse(text: string, config: ShipshapeConfig): M | undefined;
+  comments(model: M): SourceComment[];
+  rules: readonly Rule<M>[];
+}
+
+/** Outcome of analysing one text. */
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Set when the text was not analysed (too large, binary); a reason for people. */
+  skipped?: string;
+  /** Rules that threw (a bug of ours); the other rules still ran. */
+  errors: Array<{ ruleId: string; message: string }>;
+}
+
+/** Larger texts are not analysed: an editor must stay responsive and a CLI must not hang. */
+export const MAX_TEXT_LENGTH = 8 * 1024 * 1024;
+
+/** Public keys (our id and references, normalised) under which a rule can be configured. */
+export function ruleKeys(rule: RuleMeta): string[] {
+  return [normalizeRuleKey(rule.id), ...rule.references.map(normalizeRuleKey)];
+}
+
+/**
+ * The effective setting of a rule under a config: undefined when it is off, else its severity.
+ * Our id wins over public references; among references, the first configured one wins.
+ */
+export function effectiveSeverity(rule: RuleMeta, config: ShipshapeConfig): Severity | undefined {
+  const byKey = new Map<string, string>();
+  for (const [k, v] of Object.entries(config.rules)) byKey.set(normalizeRuleKey(k), v);
+  let setting: string | undefined;
+  for (const key of ruleKeys(rule)) {
+    setting = byKey.get(key);
+    if (setting) break;
+  }
+  if (setting === 'off') return undefined;
+  if (!setting && rule.defaultEnabled === false) return undefined;
+  if (rule.pss && !profileIncludes(config.profile, rule.pss)) return undefined;
+  return settingSeverity(setting as never) ?? rule.severity;
+}
+
+function profileIncludes(profile: ShipshapeConfig['profile'], level: 'baseline' | 'restricted'): boolean {
+  if (profile === 'all' || profile === 'restricted') return true;
+  return level === 'baseline';
+}
+
+/** Looks like binary content: a NUL byte among the first 8 KB. */
+function looksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
+/**
+ * Runs one analyser over a text. Never throws: a parser failure gives no findings, a rule
+ * failure is recorded in `errors` and the other rules still report.
+ */
+export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: ShipshapeConfig = DEFAULT_CONFIG): AnalysisResult {
+  const result: AnalysisResult = { findings: [], errors: [] };
+  if (text.length > MAX_TEXT_LENGTH) {
+    result.skipped = `file larger than ${MAX_TEXT_LENGTH / (1024 * 1024)} MB`;
+    return result;
+  }
+  if (looksBinary(text)) {
+    result.skipped = 'binary content';
+    return result;
+  }
+  let model: M | undefined;
+  try {
+    model = analyzer.parse(text, config);
+  } catch (e) {
+    result.errors.push({ ruleId: '(parser)', message: String((e as Error)?.message ?? e) });
+    return result;
+  }
+  if (model === undefined) return result;
+  let suppressions;
+  try {
+    suppressions = collectSuppressions(analyzer.comments(model));
+  } catch {
+    suppressions = collectSuppressions([]);
+  }
+  for (const rule of analyzer.rules) {
+    const severity = effectiveSeverity(rule, config);
+    if (!severity) continue;
+    const keys = ruleKeys(rule);
+    const report = (r: Report): void => {
+      if (isSuppressed(suppressions!, r.range.start.line, keys)) return;
+      result.findings.push({
+        ruleId: rule.id,
+        severity,
+        message: r.message,
+        range: r.range,
+        references: rule.references,
+        ...(r.related?.length ? { related: r.related } : {}),
+        ...(r.fixes?.length ? { fixes: r.fixes } : {}),
+        ...(r.tags?.length ? { tags: r.tags } : {}),
+      });
+    };
+    try {
+      rule.check(model, report);
+    } catch (e) {
+      result.errors.push({ ruleId: rule.id, message: String((e as Error)?.message ?? e) });
+    }
+  }
+  result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  return result;
+}

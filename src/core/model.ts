@@ -1,0 +1,100 @@
+/**
+ * The core data model shared by every face of Shipshape (editor, CLI).
+ * Pure data: no `vscode`, no file system, no processes.
+ */
+
+/** Severity of a finding, from the rule's metadata or a user override. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Severities from most to least severe. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Rank of a severity: higher is more severe (critical = 4, info = 0). */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(s);
+}
+
+/** 0-based position, as in LSP and VS Code. */
+export interface Position { line: number; character: number }
+/** 0-based, end-exclusive range. */
+export interface Range { start: Position; end: Position }
+
+/** A plain text replacement; applying edits is the caller's job. */
+export interface TextEdit { range: Range; newText: string }
+
+export type FixKind = 'quickfix' | 'refactor';
+
+/** A fix computed by a rule: minimal text edits against the analysed text. */
+export interface Fix {
+  title: string;
+  kind: FixKind;
+  /** Safe fixes are applied by "fix all" and `shipshape fix` without `--all`. */
+  safe: boolean;
+  /** The primary fix for its finding (VS Code `isPreferred`). */
+  preferred?: boolean;
+  /** When true, `newText` of the (single) edit is a VS Code snippet with placeholders: editor only. */
+  snippet?: boolean;
+  edits: TextEdit[];
+}
+
+/** Where a finding comes from: the file kinds Shipshape understands. */
+export type FileKind = 'dockerfile' | 'kubernetes';
+
+/** Pod Security Standards level a Kubernetes rule belongs to, if any. */
+export type PssLevel = 'baseline' | 'restricted';
+
+/** Metadata of a rule: what the docs page, hover, SARIF and settings show. */
+export interface RuleMeta {
+  /** Stable id of ours, e.g. `docker-root-user`. Used in suppression comments and settings. */
+  id: string;
+  title: string;
+  severity: Severity;
+  appliesTo: FileKind;
+  /** Public ids the rule corresponds to: Trivy DS-/KSV-, hadolint DL, PSS control, CIS item. */
+  references: string[];
+  /** PSS level, for Kubernetes rules that implement a Pod Security Standards control. */
+  pss?: PssLevel;
+  /** Why it matters (one paragraph, plain text). */
+  description: string;
+  /** How to fix it (one paragraph, plain text). */
+  remediation: string;
+  /** Rules that are noisy or need configuration are off until enabled. */
+  defaultEnabled?: boolean;
+}
+
+/** Extra location attached to a finding, e.g. the pod-level field a container inherits. */
+export interface RelatedInfo { range: Range; message: string }
+
+/** One problem found in a file. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  references: string[];
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+  /** Rendered faded / struck through by editors. */
+  tags?: Array<'unnecessary' | 'deprecated'>;
+}
+
+/** A rule: metadata plus a check over a parsed model of type `M`. */
+export interface Rule<M> extends RuleMeta {
+  check(model: M, report: Reporter): void;
+}
+
+/** What a rule reports; the engine fills in severity/references from the metadata and config. */
+export interface Report {
+  message: string;
+  range: Range;
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+  tags?: Array<'unnecessary' | 'deprecated'>;
+}
+
+export type Reporter = (report: Report) => void;
+
+/** Builds a range from 0-based line/character pairs. */
+export function range(sl: number, sc: number, el: number, ec: number): Range {
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
