@@ -36,8 +36,10 @@ export function parseImageRef(raw: string): ImageRef | undefined {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_LENGTH) return undefined;
   const m = REFERENCE.exec(raw);
   if (!m) return undefined;
-  let [, registry, repository] = m;
-  const [, , , tag, digest] = m;
+  let registry: string | undefined = m[1];
+  let repository = m[2];
+  const tag: string | undefined = m[3];
+  const digest: string | undefined = m[4];
   // `host/name` where host has no '.', ':' and isn't localhost is a path component, not a registry.
   if (registry && !/[.:]/.test(registry) && registry !== 'localhost' && !registry.startsWith('[') && registry === registry.toLowerCase()) {
     repository = `${registry}/${repository}`;
