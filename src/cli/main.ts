@@ -2,7 +2,7 @@
 import { CliCommand, CliIO, EXIT, UsageError } from './io';
 import { COMMANDS } from './commands';
 
-const VERSION = '0.1.0';
+import { VERSION } from './version';
 
 function help(io: CliIO): void {
   io.stdout(`shipshape ${VERSION}: secure Dockerfiles and Kubernetes manifests\n\nUsage: shipshape <command> [options]\n\nCommands:\n`);
@@ -36,7 +36,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     io.stderr(`shipshape ${name}: ${msg}\n`);
-    return e instanceof UsageError ? EXIT.usage : EXIT.usage;
+    if (!(e instanceof UsageError) && io.env.SHIPSHAPE_DEBUG) io.stderr(`${(e as Error).stack}\n`);
+    return EXIT.usage;
   }
 }
 

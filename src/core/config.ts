@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import { Severity, SEVERITIES } from './model';
 
 /**
@@ -83,4 +84,28 @@ export function normalizeConfig(raw: unknown, base: ShipshapeConfig = DEFAULT_CO
     else problems.push(`${key}: expected a list of strings`);
   }
   return { config, problems };
+}
+
+/** File name of the project configuration, read by the CLI (`--config`) and the editor alike. */
+export const CONFIG_FILE_NAME = '.shipshape.yaml';
+
+/**
+ * Parses the text of a `.shipshape.yaml` into a config. YAML errors become problems, never throws.
+ * Example:
+ *   profile: restricted
+ *   rules: { docker-no-healthcheck: off, DS-0001: low }
+ *   trustedRegistries: [ghcr.io, "*.azurecr.io"]
+ *   exclude: ["charts/**"]
+ */
+export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
+  let doc;
+  try {
+    doc = parseDocument(text, { prettyErrors: false });
+  } catch (e) {
+    return { config: normalizeConfig(undefined, base).config, problems: [String((e as Error).message)] };
+  }
+  if (doc.errors.length > 0) {
+    return { config: normalizeConfig(undefined, base).config, problems: doc.errors.map((e) => e.message) };
+  }
+  return normalizeConfig(doc.toJS({ maxAliasCount: 50 }), base);
 }

@@ -1,0 +1,86 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { allRules, analyze, Severity, SEVERITIES } from '../../core';
+import { loadCliConfig } from '../config';
+import { collectFiles } from '../walk';
+import { failsThreshold, FileFindings, formatJson, formatSarif, formatText } from '../formats';
+import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { VERSION } from '../version';
+
+const USAGE = `Usage: shipshape check PATH... [options]
+
+Analyses Dockerfiles and Kubernetes manifests (directories are walked).
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --fail-on SEVERITY         exit 1 when a finding is at or above: critical|high|medium|low|info|none (default: high)
+  --profile PROFILE          Pod Security Standards controls to report: baseline|restricted|all
+  --config FILE              configuration file (default: ./.shipshape.yaml when present)`;
+
+/** Parses the shared options of `check` and `fix`. */
+export function parseFailOn(value: string | undefined): Severity | 'none' {
+  const v = (value ?? 'high').toLowerCase();
+  if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
+  throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'none'].join(', ')} (got '${value}')`);
+}
+
+/** Reads a file for analysis; undefined with a warning when it cannot be read. */
+export async function readSource(io: CliIO, file: string): Promise<string | undefined> {
+  try {
+    const buf = await fs.readFile(path.resolve(io.cwd, file));
+    return buf.toString('utf8');
+  } catch (e) {
+    io.stderr(`shipshape: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'report insecure settings in Dockerfiles and Kubernetes manifests',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          format: { type: 'string', default: 'text' },
+          'fail-on': { type: 'string' },
+          profile: { type: 'string' },
+          config: { type: 'string' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    }
+    const { values, positionals } = parsed;
+    const format = values.format!;
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+    const failOn = parseFailOn(values['fail-on']);
+    if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);
+    const config = await loadCliConfig(io, values.config, values.profile);
+
+    const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
+    for (const e of errors) io.stderr(`shipshape: ${e}\n`);
+    const results: FileFindings[] = [];
+    let ioError = errors.length > 0;
+    for (const f of files) {
+      const text = await readSource(io, f.path);
+      if (text === undefined) { ioError = true; continue; }
+      const result = analyze(text, f.kind, config);
+      if (result.skipped) io.stderr(`shipshape: ${f.path}: skipped (${result.skipped})\n`);
+      for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
+      results.push({ file: f.path, findings: result.findings });
+    }
+
+    if (format === 'json') io.stdout(formatJson(results));
+    else if (format === 'sarif') io.stdout(formatSarif(results, allRules(), VERSION));
+    else io.stdout(formatText(results, io.isTTY));
+
+    if (ioError) return EXIT.usage;
+    return failsThreshold(results, failOn) ? EXIT.findings : EXIT.ok;
+  },
+};

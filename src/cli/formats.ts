@@ -1,0 +1,121 @@
+/** Output formats of `shipshape check`: text for people, JSON for scripts, SARIF for code scanning. */
+import { Finding, RuleMeta, Severity, SEVERITIES, severityRank } from '../core';
+import { ruleDocsUrl } from '../core/report/docs';
+
+export interface FileFindings { file: string; findings: Finding[] }
+
+const COLOURS: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
+const RESET = '\x1b[0m';
+
+/** Compact, grouped by file; coloured when `colour` is true. */
+export function formatText(results: FileFindings[], colour: boolean): string {
+  const paint = (s: Severity, text: string) => (colour ? `${COLOURS[s]}${text}${RESET}` : text);
+  const bold = (t: string) => (colour ? `\x1b[1m${t}${RESET}` : t);
+  let out = '';
+  const counts = new Map<Severity, number>();
+  for (const { file, findings } of results) {
+    if (findings.length === 0) continue;
+    out += `${bold(file)}\n`;
+    for (const f of findings) {
+      counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+      const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
+      const refs = f.references.length ? ` [${f.references.join(', ')}]` : '';
+      out += `  ${pos.padEnd(8)} ${paint(f.severity, f.severity.padEnd(8))} ${f.ruleId.padEnd(34)} ${f.message}${refs}\n`;
+    }
+    out += '\n';
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return `No problems found in ${results.length} file${results.length === 1 ? '' : 's'}.\n`;
+  const parts = SEVERITIES.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
+  return `${out}${total} problem${total === 1 ? '' : 's'} (${parts.join(', ')}) in ${results.length} file${results.length === 1 ? '' : 's'}.\n`;
+}
+
+/** The documented `--format json` shape (version 1; 1-based lines and columns). */
+export function formatJson(results: FileFindings[]): string {
+  const findings = results.flatMap(({ file, findings }) =>
+    findings.map((f) => ({
+      file,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      line: f.range.start.line + 1,
+      column: f.range.start.character + 1,
+      endLine: f.range.end.line + 1,
+      endColumn: f.range.end.character + 1,
+      references: f.references,
+      fixable: Boolean(f.fixes?.some((x) => x.safe && !x.snippet)),
+    })),
+  );
+  return JSON.stringify({ version: 1, findings }, null, 2) + '\n';
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+/** GitHub code scanning reads `security-severity` (a number as a string) to rank alerts. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+
+/** SARIF 2.1.0 accepted by GitHub code scanning: rules with helpUri and tags, 1-based regions. */
+export function formatSarif(results: FileFindings[], rules: RuleMeta[], version: string): string {
+  const used = new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)));
+  const sarifRules = rules.filter((r) => used.has(r.id));
+  const index = new Map(sarifRules.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Shipshape',
+            version,
+            informationUri: 'https://github.com/shipshape-dev/shipshape',
+            rules: sarifRules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.description },
+              help: { text: r.remediation, markdown: `**${r.title}**\n\n${r.description}\n\n**Fix:** ${r.remediation}` },
+              helpUri: ruleDocsUrl(r.id),
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+              properties: {
+                tags: ['security', r.appliesTo, ...r.references],
+                precision: 'high',
+                'security-severity': SECURITY_SEVERITY[r.severity],
+              },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: results.flatMap(({ file, findings }) =>
+          findings.map((f) => ({
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: file.split('\\').join('/'), uriBaseId: '%SRCROOT%' },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+            properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity] },
+          })),
+        ),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+/** Whether any finding is at or above the `--fail-on` threshold. */
+export function failsThreshold(results: FileFindings[], failOn: Severity | 'none'): boolean {
+  if (failOn === 'none') return false;
+  const min = severityRank(failOn);
+  return results.some((r) => r.findings.some((f) => severityRank(f.severity) >= min));
+}
