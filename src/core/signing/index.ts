@@ -1,0 +1,6 @@
+/** cosign signing and verification: argv builders, output parsers, redaction, admission policies. */
+export * from './args';
+export * from './digest';
+export * from './output';
+export * from './redact';
+export * from './policy';
