@@ -16,6 +16,8 @@ export interface AnalysisResult {
   findings: Finding[];
   /** Set when the text was not analysed (too large, binary); a reason for people. */
   skipped?: string;
+  /** True when the text is not of the analyser's kind (YAML that is not Kubernetes, a Helm template). */
+  notApplicable?: boolean;
   /** Rules that threw (a bug of ours); the other rules still ran. */
   errors: Array<{ ruleId: string; message: string }>;
 }
@@ -77,7 +79,10 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     result.errors.push({ ruleId: '(parser)', message: String((e as Error)?.message ?? e) });
     return result;
   }
-  if (model === undefined) return result;
+  if (model === undefined) {
+    result.notApplicable = true;
+    return result;
+  }
   let suppressions;
   try {
     suppressions = collectSuppressions(analyzer.comments(model));

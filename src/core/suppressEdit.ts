@@ -1,0 +1,36 @@
+import { DockerfileParser } from 'dockerfile-ast';
+import { FileKind, TextEdit } from './model';
+import { LineIndex, eolOf } from './text';
+import { suppressionComment } from './suppress';
+
+/**
+ * The edit that suppresses a rule: for one line, a comment line above it with the same
+ * indentation; for the whole file, a comment at the top — after a Dockerfile's parser
+ * directives (`# syntax=`, `# escape=`), which stop being directives below any other comment.
+ */
+export function suppressionEdit(text: string, kind: FileKind, ruleId: string, scope: 'line' | 'file', line: number): TextEdit {
+  const eol = eolOf(text);
+  const index = new LineIndex(text);
+  if (scope === 'line') {
+    const target = Math.max(0, Math.min(line, index.lineCount - 1));
+    const indent = /^[ \t]*/.exec(index.lineText(target))![0];
+    const pos = { line: target, character: 0 };
+    return { range: { start: pos, end: pos }, newText: `${indent}${suppressionComment(ruleId, 'line')}${eol}` };
+  }
+  let insertLine = 0;
+  if (kind === 'dockerfile') {
+    try {
+      const directives = DockerfileParser.parse(text).getDirectives();
+      for (const d of directives) insertLine = Math.max(insertLine, d.getRange().end.line + 1);
+    } catch {
+      insertLine = 0;
+    }
+  }
+  if (insertLine >= index.lineCount) {
+    // Directives only, no final newline: start a new line after them.
+    const end = { line: index.lineCount - 1, character: index.lineText(index.lineCount - 1).length };
+    return { range: { start: end, end }, newText: `${eol}${suppressionComment(ruleId, 'file')}` };
+  }
+  const pos = { line: insertLine, character: 0 };
+  return { range: { start: pos, end: pos }, newText: `${suppressionComment(ruleId, 'file')}${eol}` };
+}

@@ -1,0 +1,125 @@
+/**
+ * Keeps Shipshape diagnostics in sync with open documents: on open, on change (debounced;
+ * the latest edit wins, a result computed for an older version is dropped), cleared on close.
+ * The analysis itself is the core's `analyze`; this class only decides when and for whom.
+ */
+import * as vscode from 'vscode';
+import { analyze, FileKind, Finding } from '../core';
+import { ConfigProvider } from './settings';
+import { documentKind, isExcluded } from './documents';
+import { toDiagnostic } from './convert';
+
+/** What the last analysis of a document found, for code actions, hovers and the status item. */
+export interface DocumentState {
+  version: number;
+  kind: FileKind;
+  findings: Finding[];
+  /** Why the document was not analysed, if it was not. */
+  skipped?: 'disabled' | 'excluded' | 'tooLarge' | 'binary' | 'notApplicable';
+}
+
+const DEBOUNCE_MS = 200;
+
+export class DiagnosticsManager implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('shipshape');
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly states = new Map<string, DocumentState>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's diagnostics were updated or cleared. */
+  readonly onDidUpdate = this.emitter.event;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly config: ConfigProvider,
+    private readonly docsUri: (ruleId: string) => vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables = [
+      this.collection,
+      this.emitter,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS); }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
+      config.onDidChange(() => this.revalidateAll()),
+    ];
+    this.revalidateAll();
+  }
+
+  /** The last analysis of a document, when it is current. */
+  stateOf(doc: vscode.TextDocument): DocumentState | undefined {
+    const s = this.states.get(doc.uri.toString());
+    return s && s.version === doc.version ? s : undefined;
+  }
+
+  /** Re-analyses every open document now (settings or `.shipshape.yaml` changed). */
+  revalidateAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** Analyses a document right away and resolves when its diagnostics are published. */
+  async validateNow(doc: vscode.TextDocument): Promise<void> {
+    this.cancelTimer(doc.uri);
+    await this.validate(doc);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!documentKind(doc)) return;
+    this.cancelTimer(doc.uri);
+    const key = doc.uri.toString();
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.validate(doc).catch((e) => this.log.error(`validation failed for ${doc.uri.toString(true)}: ${e}`));
+    }, delay));
+  }
+
+  private cancelTimer(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private async validate(doc: vscode.TextDocument): Promise<void> {
+    const kind = documentKind(doc);
+    if (!kind || doc.isClosed) return;
+    const version = doc.version;
+    if (!this.config.isEnabled(doc.uri)) return this.publish(doc, { version, kind, findings: [], skipped: 'disabled' });
+    const config = await this.config.configFor(doc.uri);
+    // A newer edit or a close while the config was read: that run's result wins.
+    if (doc.isClosed || doc.version !== version) return;
+    if (isExcluded(doc, config.exclude)) return this.publish(doc, { version, kind, findings: [], skipped: 'excluded' });
+    const started = Date.now();
+    const result = analyze(doc.getText(), kind, config);
+    const elapsed = Date.now() - started;
+    if (elapsed > 500) this.log.warn(`analysis of ${doc.uri.toString(true)} took ${elapsed} ms`);
+    for (const err of result.errors) this.log.error(`rule ${err.ruleId} failed on ${doc.uri.toString(true)}: ${err.message}`);
+    let skipped: DocumentState['skipped'];
+    if (result.skipped) {
+      skipped = result.skipped.startsWith('binary') ? 'binary' : 'tooLarge';
+      this.log.info(`${doc.uri.toString(true)} not analysed: ${result.skipped}`);
+    } else if (result.notApplicable) {
+      skipped = 'notApplicable';
+    }
+    this.publish(doc, { version, kind, findings: result.findings, skipped });
+  }
+
+  private publish(doc: vscode.TextDocument, state: DocumentState): void {
+    if (doc.isClosed) return;
+    this.states.set(doc.uri.toString(), state);
+    this.collection.set(doc.uri, state.findings.map((f) => toDiagnostic(f, doc.uri, this.docsUri)));
+    this.emitter.fire(doc.uri);
+  }
+
+  private clear(uri: vscode.Uri): void {
+    this.cancelTimer(uri);
+    this.states.delete(uri.toString());
+    this.collection.delete(uri);
+    this.emitter.fire(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Activation only wires features together; each feature lives in its own module and returns
+ * disposables. Dockerfile and YAML semantics stay in src/core.
+ */
+import * as vscode from 'vscode';
+import { ConfigProvider } from './settings';
+import { DiagnosticsManager } from './diagnostics';
+import { INSERT_SNIPPET_COMMAND, insertSnippet, SHOW_DOCS_COMMAND, ShipshapeCodeActionProvider } from './codeActions';
+import { ShipshapeHoverProvider } from './hover';
+import { ShipshapeLanguageStatus } from './languageStatus';
+import { DOCUMENT_SELECTOR } from './documents';
+import { CommandManager } from './commands';
+
+/** What the extension exposes to other extensions and to its integration tests. */
+export interface ShipshapeApi {
+  /** Time spent in `activate`, in milliseconds. */
+  activationTimeMs: number;
+  diagnostics: DiagnosticsManager;
+  languageStatus: ShipshapeLanguageStatus;
+}
+
+export function activate(context: vscode.ExtensionContext): ShipshapeApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel(vscode.l10n.t('Shipshape'), { log: true });
+  const docsUri = (ruleId: string) => vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+
+  const config = new ConfigProvider(log);
+  const diagnostics = new DiagnosticsManager(config, docsUri, log);
+  const languageStatus = new ShipshapeLanguageStatus(diagnostics);
+  const commands = new CommandManager();
+  commands.register({
+    id: SHOW_DOCS_COMMAND,
+    execute: async (ruleId?: unknown) => {
+      if (typeof ruleId !== 'string' || !/^[a-z0-9-]+$/i.test(ruleId)) return;
+      await vscode.commands.executeCommand('markdown.showPreview', docsUri(ruleId));
+    },
+  });
+  commands.register({ id: INSERT_SNIPPET_COMMAND, execute: (uri: vscode.Uri, range: vscode.Range, snippet: string) => insertSnippet(uri, range, snippet) });
+  commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
+  commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
+
+  context.subscriptions.push(
+    log,
+    config,
+    diagnostics,
+    languageStatus,
+    commands,
+    vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new ShipshapeCodeActionProvider(diagnostics, config), ShipshapeCodeActionProvider.metadata),
+    vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ShipshapeHoverProvider(diagnostics)),
+  );
+  const activationTimeMs = performance.now() - started;
+  log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms`);
+  return { activationTimeMs, diagnostics, languageStatus };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
