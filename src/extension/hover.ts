@@ -22,7 +22,7 @@ export class ShipshapeHoverProvider implements vscode.HoverProvider {
       seen.add(f.ruleId);
       const rule = findRule(f.ruleId);
       if (seen.size > 1) md.appendMarkdown('\n\n---\n\n');
-      md.appendMarkdown(`**${escape(rule?.title ?? f.ruleId)}** \`${f.ruleId}\` · ${escape(vscode.l10n.t(severityLabel(f.severity)))}\n\n`);
+      md.appendMarkdown(`**${escape(rule?.title ?? f.ruleId)}** \`${f.ruleId}\` · ${escape(severityLabel(f.severity))}\n\n`);
       if (rule) md.appendMarkdown(`${escape(rule.description)}\n\n`);
       if (rule) md.appendMarkdown(`**${escape(vscode.l10n.t('How to fix'))}:** ${escape(rule.remediation)}\n\n`);
       if (f.references.length) {
@@ -37,11 +37,11 @@ export class ShipshapeHoverProvider implements vscode.HoverProvider {
 
 function severityLabel(s: string): string {
   switch (s) {
-    case 'critical': return 'Critical';
-    case 'high': return 'High';
-    case 'medium': return 'Medium';
-    case 'low': return 'Low';
-    default: return 'Info';
+    case 'critical': return vscode.l10n.t('Critical');
+    case 'high': return vscode.l10n.t('High');
+    case 'medium': return vscode.l10n.t('Medium');
+    case 'low': return vscode.l10n.t('Low');
+    default: return vscode.l10n.t('Info');
   }
 }
 
