@@ -1,0 +1,55 @@
+/** The CLI's `--format json` document, and reading it back. */
+import { countBySeverity } from './tree';
+import { isObject, isVulnSeverity, ScanParseError, ScanReport, str, strings, Vulnerability } from './model';
+
+/** Version of the JSON document shape; bumped on incompatible changes. */
+export const SCAN_JSON_VERSION = 1;
+
+/** `{"version":1,"reports":[{image, scanner, …, counts, vulns:[{id, severity, pkg, installed, fixedIn, …}]}]}`. */
+export function toJsonDocument(reports: readonly ScanReport[]): Record<string, unknown> {
+  return {
+    version: SCAN_JSON_VERSION,
+    reports: reports.map((r) => ({
+      image: r.image,
+      scanner: r.scanner,
+      ...(r.scannerVersion ? { scannerVersion: r.scannerVersion } : {}),
+      scannedAt: r.scannedAt,
+      counts: countBySeverity(r.vulns),
+      // fixedIn is always present (null when there is no fix) so consumers need no existence check.
+      vulns: r.vulns.map((v) => ({ ...v, fixedIn: v.fixedIn ?? null })),
+    })),
+  };
+}
+
+/** The JSON document as text (two-space indent, trailing newline). */
+export function toJson(reports: readonly ScanReport[]): string {
+  return `${JSON.stringify(toJsonDocument(reports), null, 2)}\n`;
+}
+
+/** True when a parsed JSON value is our own export. */
+export function isShipshapeJson(doc: unknown): boolean {
+  return isObject(doc) && doc.version === SCAN_JSON_VERSION && Array.isArray(doc.reports)
+    && doc.reports.every((r: unknown) => isObject(r) && isObject(r.image) && Array.isArray(r.vulns));
+}
+
+/** Reads our own export back into ScanReports. */
+export function fromShipshapeJson(doc: unknown): ScanReport[] {
+  if (!isShipshapeJson(doc)) throw new ScanParseError('not a Shipshape scan JSON document');
+  return (doc as { reports: Record<string, any>[] }).reports.map((r) => ({
+    image: { reference: str(r.image.reference) ?? 'unknown', digest: str(r.image.digest), id: str(r.image.id) },
+    scanner: str(r.scanner) ?? 'unknown',
+    scannerVersion: str(r.scannerVersion),
+    scannedAt: str(r.scannedAt) ?? new Date().toISOString(),
+    vulns: (r.vulns as unknown[]).filter(isObject).map((v): Vulnerability => ({
+      ...(v as Vulnerability),
+      id: str(v.id) ?? 'unknown',
+      aliases: strings(v.aliases),
+      severity: typeof v.severity === 'string' && isVulnSeverity(v.severity) ? v.severity : 'unknown',
+      pkg: str(v.pkg) ?? 'unknown',
+      installed: typeof v.installed === 'string' ? v.installed : '',
+      fixedIn: str(v.fixedIn),
+      title: str(v.title) ?? str(v.id) ?? 'unknown',
+      urls: strings(v.urls),
+    })),
+  }));
+}

@@ -1,0 +1,216 @@
+/**
+ * The one shape every scanner's output is normalised into. Pure data, no I/O.
+ */
+
+/** Scanners Shipshape can drive. `scout` runs as the `docker scout` plugin. */
+export type ScannerId = 'trivy' | 'grype' | 'scout' | 'snyk';
+
+/** Every scanner, in the order `auto` tries them. */
+export const SCANNER_IDS: readonly ScannerId[] = ['trivy', 'grype', 'scout', 'snyk'];
+
+/** Severity of a vulnerability, normalised across the tools' spellings. */
+export type VulnSeverity = 'critical' | 'high' | 'medium' | 'low' | 'negligible' | 'unknown';
+
+/** Severities from most to least severe. */
+export const VULN_SEVERITIES: readonly VulnSeverity[] = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'];
+
+/** Fix status as the scanners report it (Trivy's vocabulary, which is the richest). */
+export type VulnStatus =
+  | 'fixed'
+  | 'affected'
+  | 'will_not_fix'
+  | 'fix_deferred'
+  | 'end_of_life'
+  | 'not_affected'
+  | 'under_investigation'
+  | 'unknown';
+
+export interface Cvss {
+  score?: number;
+  vector?: string;
+  /** Who scored it, e.g. `nvd`, `redhat`. */
+  source?: string;
+}
+
+/** One vulnerability in one package of an image. */
+export interface Vulnerability {
+  /** The scanner's id: `CVE-…`, `GHSA-…`, `SNYK-…`. */
+  id: string;
+  /** Other ids of the same issue (CVE of a Snyk id, vendor advisories). */
+  aliases: string[];
+  severity: VulnSeverity;
+  pkg: string;
+  /** Ecosystem/package type: `apk`, `deb`, `jar`, `npm`… */
+  pkgType?: string;
+  installed: string;
+  /** Versions that fix it, comma-separated when there are several. */
+  fixedIn?: string;
+  status?: VulnStatus;
+  title: string;
+  description?: string;
+  cvss?: Cvss;
+  urls: string[];
+  /** Layer digest / diff id the package comes from. */
+  layer?: string;
+  /** What the scanner scanned for this finding: OS, a lock file, a jar. */
+  target?: string;
+  /** File path of the package inside the image, when known. */
+  path?: string;
+}
+
+/** What was scanned. */
+export interface ScannedImage {
+  reference: string;
+  digest?: string;
+  id?: string;
+}
+
+/** One scanner's results for one image. */
+export interface ScanReport {
+  image: ScannedImage;
+  /** `trivy`, `grype`, `scout`, `snyk`, or the SARIF driver name of another tool. */
+  scanner: string;
+  scannerVersion?: string;
+  /** ISO 8601. */
+  scannedAt: string;
+  vulns: Vulnerability[];
+}
+
+/** Options passed to a scanner (and applied again after parsing, so every tool behaves alike). */
+export interface ScanOptions {
+  /** Keep only these severities; empty or absent keeps all. */
+  severities?: VulnSeverity[];
+  /** Drop vulnerabilities without a fixed version. */
+  ignoreUnfixed?: boolean;
+}
+
+/** What a parser needs to know beyond the tool's output. */
+export interface ParseContext {
+  /** The reference the user asked to scan; wins over what the tool echoes back (often a tar path). */
+  reference?: string;
+  /** When the report has no time of its own. Defaults to now. */
+  scannedAt?: string;
+}
+
+/** Rank of a severity: higher is more severe (critical = 5, unknown = 0). */
+export function vulnSeverityRank(s: VulnSeverity): number {
+  return VULN_SEVERITIES.length - 1 - VULN_SEVERITIES.indexOf(s);
+}
+
+/** True when `s` is at least as severe as `min`. */
+export function atLeast(s: VulnSeverity, min: VulnSeverity): boolean {
+  return vulnSeverityRank(s) >= vulnSeverityRank(min);
+}
+
+/** Whether a string names one of our severities exactly (lower case). */
+export function isVulnSeverity(s: string): s is VulnSeverity {
+  return (VULN_SEVERITIES as readonly string[]).includes(s);
+}
+
+/**
+ * Maps any tool's severity spelling to ours: Trivy `CRITICAL`, Grype `Negligible`, Snyk `high`,
+ * Scout `UNSPECIFIED`, SARIF-ish `info`/`none`.
+ */
+export function normalizeSeverity(raw: unknown): VulnSeverity {
+  if (typeof raw !== 'string') return 'unknown';
+  const s = raw.trim().toLowerCase();
+  if (isVulnSeverity(s)) return s;
+  if (s === 'moderate') return 'medium';
+  if (s === 'important') return 'high';
+  if (s === 'info' || s === 'informational' || s === 'none' || s === 'minimal') return 'negligible';
+  return 'unknown';
+}
+
+/** Severity for a CVSS base score (the qualitative scale of CVSS v3). */
+export function severityFromScore(score: number): VulnSeverity {
+  if (!Number.isFinite(score) || score < 0) return 'unknown';
+  if (score >= 9) return 'critical';
+  if (score >= 7) return 'high';
+  if (score >= 4) return 'medium';
+  if (score > 0) return 'low';
+  return 'negligible';
+}
+
+/** A fixed-version field in any form (`"1.2.3, 1.3.0"`, `["1.2"]`, `"not fixed"`) as one tidy string, or undefined. */
+export function normalizeFixedIn(raw: unknown): string | undefined {
+  const parts: string[] = [];
+  const add = (v: unknown): void => {
+    if (typeof v !== 'string') return;
+    for (const p of v.split(',')) {
+      const t = p.trim();
+      if (t && !/^(not fixed|none|n\/a|unknown)$/i.test(t) && !parts.includes(t)) parts.push(t);
+    }
+  };
+  if (Array.isArray(raw)) raw.forEach(add);
+  else add(raw);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** The individual versions of a `fixedIn` string. */
+export function fixedVersions(v: Pick<Vulnerability, 'fixedIn'>): string[] {
+  return normalizeFixedIn(v.fixedIn)?.split(', ') ?? [];
+}
+
+/** Maps Trivy/Grype/Scout status spellings to ours. */
+export function normalizeStatus(raw: unknown): VulnStatus | undefined {
+  if (typeof raw !== 'string' || !raw.trim()) return undefined;
+  const s = raw.trim().toLowerCase().replace(/[-\s]/g, '_');
+  switch (s) {
+    case 'fixed':
+    case 'affected':
+    case 'will_not_fix':
+    case 'fix_deferred':
+    case 'end_of_life':
+    case 'not_affected':
+    case 'under_investigation':
+    case 'unknown':
+      return s;
+    case 'not_fixed':
+      return 'affected';
+    case 'wont_fix':
+      return 'will_not_fix';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Error raised by a parser for output it cannot read; the message names the tool. */
+export class ScanParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanParseError';
+  }
+}
+
+/** Parses JSON, turning a syntax error into a message that says which tool's output it was. */
+export function parseJsonOutput(text: string, what: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!body.trim()) throw new ScanParseError(`${what} printed no output (expected JSON)`);
+  try {
+    return JSON.parse(body);
+  } catch {
+    const start = body.trimStart().slice(0, 80).replace(/\s+/g, ' ');
+    throw new ScanParseError(`${what} did not print JSON; output starts with: ${start}`);
+  }
+}
+
+/** Plain-object guard for untrusted JSON. */
+export function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string field or undefined (empty strings count as absent). */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Strings of an array field, skipping anything else. */
+export function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+}
+
+/** Appends items not already present, in order. */
+export function pushUnique(into: string[], items: Iterable<string>): string[] {
+  for (const i of items) if (i && !into.includes(i)) into.push(i);
+  return into;
+}

@@ -1,0 +1,206 @@
+/**
+ * Runs the user's scanner on an image and returns normalised reports; lists local images. The
+ * editor and the CLI both go through here, so every error reads the same.
+ */
+import {
+  assertImageRef, filterFromOptions, filterReport, InvalidImageRefError, LocalImage, parseDockerImages, parsePodmanImages,
+  ScannerAdapter, ScannerId, SCANNERS, SCANNER_IDS, ScanOptions, ScanParseError, ScanReport,
+} from '../core/scan';
+import { RunResult, runTool, stderrExcerpt, ToolError } from './process';
+import { ExecutablePathError, findExecutable } from './which';
+
+export type ScannerChoice = ScannerId | 'auto';
+
+/** Configured executables; Scout runs through `docker`. */
+export interface ToolPaths {
+  trivy?: string;
+  grype?: string;
+  docker?: string;
+  snyk?: string;
+  podman?: string;
+}
+
+export type ScanErrorCode =
+  | 'TOOL_MISSING' | 'BAD_TOOL_PATH' | 'INVALID_REFERENCE' | 'TOOL_FAILED' | 'BAD_OUTPUT'
+  | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT' | 'SPAWN_FAILED';
+
+/** Any failure of a scan or image listing, with a message fit to show as is. */
+export class ScanError extends Error {
+  constructor(readonly code: ScanErrorCode, message: string, readonly details: { scanner?: string; stderr?: string; installUrls?: Record<string, string> } = {}) {
+    super(message);
+    this.name = 'ScanError';
+  }
+}
+
+export interface ScanRunOptions extends ScanOptions {
+  /** Default `auto`: the first of trivy, grype, docker scout, snyk that is installed. */
+  scanner?: ScannerChoice;
+  toolPaths?: ToolPaths;
+  /** Used both to search PATH and for the child's environment (merged over process.env). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+  signal?: AbortSignal;
+  onStderr?(chunk: string): void;
+  /** Told the exact command before it runs, for the log. */
+  onCommand?(executable: string, args: string[]): void;
+}
+
+/** Where to get each scanner, named in the "no scanner" message. */
+export const INSTALL_URLS: Readonly<Record<ScannerId, string>> = {
+  trivy: SCANNERS.trivy.installUrl,
+  grype: SCANNERS.grype.installUrl,
+  scout: SCANNERS.scout.installUrl,
+  snyk: SCANNERS.snyk.installUrl,
+};
+
+/** The message shown when none of `ids` is installed: what to install and where. */
+export function missingScannerMessage(ids: readonly ScannerId[] = SCANNER_IDS): string {
+  const lines = ids.map((id) => `  ${SCANNERS[id].displayName}: ${INSTALL_URLS[id]}`);
+  const what = ids.length === 1 ? `${SCANNERS[ids[0]].displayName} was not found` : 'No vulnerability scanner was found';
+  return `${what} (searched the configured path and PATH). Install one of:\n${lines.join('\n')}`;
+}
+
+const SCOUT_PROBE_TIMEOUT_MS = 15_000;
+
+function configuredPath(id: ScannerId, paths: ToolPaths | undefined): string | undefined {
+  return id === 'scout' ? paths?.docker : paths?.[id];
+}
+
+async function locate(name: string, configured: string | undefined, env: NodeJS.ProcessEnv | undefined): Promise<string | undefined> {
+  try {
+    return await findExecutable(name, configured, { ...process.env, ...env });
+  } catch (e) {
+    if (e instanceof ExecutablePathError) throw new ScanError('BAD_TOOL_PATH', `${e.message} (set for ${name})`);
+    throw e;
+  }
+}
+
+/** Whether `docker` has the Scout plugin (`docker scout version` succeeds). */
+async function hasScoutPlugin(docker: string, opts: ScanRunOptions): Promise<boolean> {
+  try {
+    const r = await runTool(docker, { args: ['scout', 'version'], env: opts.env, timeoutMs: SCOUT_PROBE_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 1024 * 1024 });
+    return r.exitCode === 0;
+  } catch (e) {
+    if (e instanceof ToolError && e.code === 'CANCELLED') throw new ScanError('CANCELLED', 'The scan was cancelled');
+    return false;
+  }
+}
+
+/** The adapter and executable to use for `choice`; ScanError TOOL_MISSING naming the tools when none is installed. */
+export async function resolveScanner(choice: ScannerChoice, opts: ScanRunOptions = {}): Promise<{ adapter: ScannerAdapter; executable: string }> {
+  const ids: readonly ScannerId[] = choice === 'auto' ? SCANNER_IDS : [choice];
+  for (const id of ids) {
+    const adapter = SCANNERS[id];
+    const executable = await locate(adapter.executable, configuredPath(id, opts.toolPaths), opts.env);
+    if (!executable) continue;
+    if (id === 'scout' && !(await hasScoutPlugin(executable, opts))) {
+      if (choice === 'scout') {
+        throw new ScanError('TOOL_MISSING', `docker is installed but its Scout plugin is not (\`docker scout version\` failed). Get it at ${INSTALL_URLS.scout}`, { scanner: 'scout', installUrls: { scout: INSTALL_URLS.scout } });
+      }
+      continue;
+    }
+    return { adapter, executable };
+  }
+  throw new ScanError('TOOL_MISSING', missingScannerMessage(ids), { installUrls: Object.fromEntries(ids.map((id) => [id, INSTALL_URLS[id]])) });
+}
+
+function fromToolError(e: ToolError, tool: string): ScanError {
+  const stderr = e.stderr ? stderrExcerpt(e.stderr) : '';
+  const tail = stderr ? `\n${stderr}` : '';
+  switch (e.code) {
+    case 'NOT_FOUND': return new ScanError('TOOL_MISSING', `${tool} could not be started: ${e.message}`, { scanner: tool });
+    case 'TIMEOUT': return new ScanError('TIMEOUT', `${tool} timed out: ${e.message}${tail}`, { scanner: tool, stderr: e.stderr });
+    case 'CANCELLED': return new ScanError('CANCELLED', 'The scan was cancelled', { scanner: tool, stderr: e.stderr });
+    case 'OUTPUT_LIMIT': return new ScanError('OUTPUT_LIMIT', e.message, { scanner: tool, stderr: e.stderr });
+    default: return new ScanError('SPAWN_FAILED', e.message, { scanner: tool, stderr: e.stderr });
+  }
+}
+
+/** Why a run failed, in one message: exit code and the tool's own words (stderr, or stdout when that is where it wrote them). */
+function failedRunMessage(tool: string, r: RunResult): string {
+  const how = r.exitCode !== null ? `exited with code ${r.exitCode}` : `was killed by ${r.signal}`;
+  const words = stderrExcerpt(r.stderr) || stderrExcerpt(r.stdout, 1000);
+  return `${tool} ${how}${words ? `:\n${words}` : ' and printed nothing on stderr'}`;
+}
+
+/**
+ * Scans `ref` with the chosen scanner and returns its reports, filtered by the options the same
+ * way whatever the tool. Every failure is a ScanError.
+ */
+export async function scanImage(ref: string, opts: ScanRunOptions = {}): Promise<ScanReport[]> {
+  try {
+    assertImageRef(ref);
+  } catch (e) {
+    if (e instanceof InvalidImageRefError) throw new ScanError('INVALID_REFERENCE', e.message);
+    throw e;
+  }
+  const { adapter, executable } = await resolveScanner(opts.scanner ?? 'auto', opts);
+  const args = adapter.argv(ref, opts);
+  const tool = adapter.id === 'scout' ? 'docker scout' : adapter.executable;
+  opts.onCommand?.(executable, args);
+  let result: RunResult;
+  try {
+    result = await runTool(executable, {
+      args, env: opts.env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, maxOutputBytes: opts.maxOutputBytes, signal: opts.signal, onStderr: opts.onStderr,
+    });
+  } catch (e) {
+    if (e instanceof ToolError) throw fromToolError(e, tool);
+    throw e;
+  }
+  if (result.exitCode === null || !adapter.successExitCodes.includes(result.exitCode)) {
+    throw new ScanError('TOOL_FAILED', failedRunMessage(tool, result), { scanner: adapter.id, stderr: result.stderr });
+  }
+  let reports: ScanReport[];
+  try {
+    reports = adapter.parse(result.stdout, { reference: ref });
+  } catch (e) {
+    if (e instanceof ScanParseError) {
+      const stderr = stderrExcerpt(result.stderr, 500);
+      throw new ScanError('BAD_OUTPUT', `${e.message}${stderr ? `\n${tool} stderr: ${stderr}` : ''}`, { scanner: adapter.id, stderr: result.stderr });
+    }
+    throw new ScanError('BAD_OUTPUT', `could not read ${tool} output: ${e instanceof Error ? e.message : String(e)}`, { scanner: adapter.id });
+  }
+  const filter = filterFromOptions(opts);
+  return reports.map((r) => filterReport(r, filter));
+}
+
+export interface LocalImageList {
+  source: 'docker' | 'podman';
+  images: LocalImage[];
+}
+
+export interface ListImagesOptions {
+  toolPaths?: ToolPaths;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const LIST_TIMEOUT_MS = 30_000;
+
+/** Local images from `docker image ls` or, when Docker is absent or fails, `podman images`. */
+export async function listLocalImages(opts: ListImagesOptions = {}): Promise<LocalImageList> {
+  const attempts: Array<{ source: 'docker' | 'podman'; args: string[]; parse(out: string): LocalImage[] }> = [
+    { source: 'docker', args: ['image', 'ls', '--format', '{{json .}}'], parse: parseDockerImages },
+    { source: 'podman', args: ['images', '--format', 'json'], parse: parsePodmanImages },
+  ];
+  let firstError: ScanError | undefined;
+  for (const a of attempts) {
+    const executable = await locate(a.source, opts.toolPaths?.[a.source], opts.env);
+    if (!executable) continue;
+    try {
+      const r = await runTool(executable, { args: a.args, env: opts.env, timeoutMs: opts.timeoutMs ?? LIST_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 64 * 1024 * 1024 });
+      if (r.exitCode === 0) return { source: a.source, images: a.parse(r.stdout) };
+      firstError ??= new ScanError('TOOL_FAILED', failedRunMessage(a.source, r), { stderr: r.stderr });
+    } catch (e) {
+      if (e instanceof ToolError) {
+        const err = fromToolError(e, a.source);
+        if (err.code === 'CANCELLED') throw err;
+        firstError ??= err;
+      } else throw e;
+    }
+  }
+  throw firstError ?? new ScanError('TOOL_MISSING', 'Neither docker nor podman was found on PATH, so local images cannot be listed; type an image reference instead.');
+}
