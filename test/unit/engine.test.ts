@@ -1,0 +1,126 @@
+import * as assert from 'assert';
+import { Analyzer, effectiveSeverity, runAnalyzer, MAX_TEXT_LENGTH } from '../../src/core/engine';
+import { DEFAULT_CONFIG, normalizeConfig, parseConfigText, ShipshapeConfig } from '../../src/core/config';
+import { Rule, range } from '../../src/core/model';
+import { SourceComment, normalizeRuleKey } from '../../src/core/suppress';
+
+/** A toy file kind: every line `bad` is a finding of `toy-bad`; `#` lines are comments. */
+interface ToyModel { lines: string[] }
+const toyRule: Rule<ToyModel> = {
+  id: 'toy-bad', title: 'Bad line', severity: 'high', appliesTo: 'dockerfile', references: ['DS-0002', 'DL3002'],
+  description: 'd', remediation: 'r',
+  check(model, report) {
+    model.lines.forEach((l, i) => { if (l.replace(/#.*/, '').trim() === 'bad') report({ message: 'bad line', range: range(i, 0, i, 3) }); });
+  },
+};
+const pssRule: Rule<ToyModel> = { ...toyRule, id: 'toy-restricted', references: ['KSV-0012'], pss: 'restricted', severity: 'medium' };
+const offRule: Rule<ToyModel> = { ...toyRule, id: 'toy-off', references: [], defaultEnabled: false };
+const throwingRule: Rule<ToyModel> = { ...toyRule, id: 'toy-throws', references: [], check() { throw new Error('boom'); } };
+
+const toy: Analyzer<ToyModel> = {
+  kind: 'dockerfile',
+  parse: (text) => (text.startsWith('not-toy') ? undefined : { lines: text.split('\n') }),
+  comments: (m) => m.lines.flatMap((l, i): SourceComment[] => {
+    const idx = l.indexOf('#');
+    return idx < 0 ? [] : [{ line: i, text: l.slice(idx + 1), trailing: l.slice(0, idx).trim() !== '' }];
+  }),
+  rules: [toyRule, pssRule, offRule, throwingRule],
+};
+
+const config = (over: Partial<ShipshapeConfig>): ShipshapeConfig => ({ ...DEFAULT_CONFIG, ...over });
+const ids = (text: string, c = DEFAULT_CONFIG) => runAnalyzer(toy, text, c).findings.map((f) => `${f.ruleId}@${f.range.start.line}`);
+
+describe('engine', () => {
+  it('reports findings with the rule metadata and keeps going when a rule throws', () => {
+    const r = runAnalyzer(toy, 'ok\nbad\n');
+    assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.severity, f.references]), [
+      ['toy-bad', 'high', ['DS-0002', 'DL3002']],
+      ['toy-restricted', 'medium', ['KSV-0012']],
+    ]);
+    assert.deepStrictEqual(r.errors, [{ ruleId: 'toy-throws', message: 'boom' }]);
+  });
+
+  it('marks text of another kind as not applicable, without findings or errors', () => {
+    const r = runAnalyzer(toy, 'not-toy\nbad');
+    assert.strictEqual(r.notApplicable, true);
+    assert.deepStrictEqual(r.findings, []);
+  });
+
+  it('skips binary and oversized text with a reason', () => {
+    assert.match(runAnalyzer(toy, 'bad\u0000\u0001').skipped ?? '', /binary/);
+    assert.match(runAnalyzer(toy, 'x'.repeat(MAX_TEXT_LENGTH + 1)).skipped ?? '', /larger/);
+  });
+
+  describe('suppression comments', () => {
+    it('suppresses the next line by our id', () => {
+      assert.deepStrictEqual(ids('# shipshape-ignore toy-bad\nbad', config({ profile: 'baseline' })), []);
+    });
+    it('suppresses the same line when trailing', () => {
+      assert.deepStrictEqual(ids('bad # shipshape-ignore toy-bad because', config({ profile: 'baseline' })), []);
+    });
+    it('accepts public ids in any spelling (DS002, AVD-DS-0002, DL3002)', () => {
+      for (const key of ['DS002', 'AVD-DS-0002', 'ds-0002', 'DL3002']) {
+        assert.deepStrictEqual(ids(`# shipshape-ignore ${key}\nbad`, config({ profile: 'baseline' })), [], key);
+      }
+    });
+    it('suppresses a whole file with shipshape-ignore-file, and lists of rules', () => {
+      assert.deepStrictEqual(ids('bad\n# shipshape-ignore-file toy-restricted,toy-bad\nbad'), []);
+    });
+    it('does not suppress other lines or other rules', () => {
+      assert.deepStrictEqual(ids('# shipshape-ignore toy-bad\nok\nbad', config({ profile: 'baseline' })), ['toy-bad@2']);
+      assert.deepStrictEqual(ids('# shipshape-ignore other-rule\nbad', config({ profile: 'baseline' })), ['toy-bad@1']);
+    });
+  });
+
+  describe('configuration', () => {
+    it('turns a rule off by our id or by a public id', () => {
+      assert.deepStrictEqual(ids('bad', config({ rules: { 'toy-bad': 'off' }, profile: 'baseline' })), []);
+      assert.deepStrictEqual(ids('bad', config({ rules: { DS002: 'off' }, profile: 'baseline' })), []);
+    });
+    it('overrides severity with core or editor severities', () => {
+      assert.strictEqual(effectiveSeverity(toyRule, config({ rules: { 'toy-bad': 'low' } })), 'low');
+      assert.strictEqual(effectiveSeverity(toyRule, config({ rules: { 'DL3002': 'warning' } })), 'medium');
+      assert.strictEqual(effectiveSeverity(toyRule, config({ rules: { 'toy-bad': 'hint' } })), 'info');
+    });
+    it('prefers our id over a public reference', () => {
+      assert.strictEqual(effectiveSeverity(toyRule, config({ rules: { 'DS-0002': 'off', 'toy-bad': 'critical' } })), 'critical');
+    });
+    it('enables default-off rules only when asked', () => {
+      assert.strictEqual(effectiveSeverity(offRule, DEFAULT_CONFIG), undefined);
+      assert.strictEqual(effectiveSeverity(offRule, config({ rules: { 'toy-off': 'on' } })), 'high');
+    });
+    it('reports restricted PSS rules under restricted and all, not baseline', () => {
+      assert.strictEqual(effectiveSeverity(pssRule, config({ profile: 'baseline' })), undefined);
+      assert.strictEqual(effectiveSeverity(pssRule, config({ profile: 'restricted' })), 'medium');
+      assert.strictEqual(effectiveSeverity(pssRule, config({ profile: 'all' })), 'medium');
+      assert.strictEqual(effectiveSeverity(toyRule, config({ profile: 'baseline' })), 'high');
+    });
+  });
+});
+
+describe('config files', () => {
+  it('reads .shipshape.yaml', () => {
+    const { config: c, problems } = parseConfigText('profile: restricted\nrules:\n  DS-0026: off\n  docker-root-user: low\ntrustedRegistries: [ghcr.io]\nexclude: ["charts/**"]\n');
+    assert.deepStrictEqual(problems, []);
+    assert.strictEqual(c.profile, 'restricted');
+    assert.deepStrictEqual(c.rules, { 'DS-0026': 'off', 'docker-root-user': 'low' });
+    assert.deepStrictEqual(c.trustedRegistries, ['ghcr.io']);
+    assert.deepStrictEqual(c.exclude, ['charts/**']);
+  });
+  it('reports bad entries and keeps the good ones', () => {
+    const { config: c, problems } = normalizeConfig({ profile: 'strict', rules: { a: 'loud', b: false }, exclude: 3 });
+    assert.strictEqual(c.profile, 'all');
+    assert.deepStrictEqual(c.rules, { b: 'off' });
+    assert.strictEqual(problems.length, 3);
+  });
+  it('turns invalid YAML into a problem, not an exception', () => {
+    const { problems } = parseConfigText('rules: [\n');
+    assert.ok(problems.length > 0);
+  });
+  it('normalises public rule keys', () => {
+    assert.strictEqual(normalizeRuleKey('ksv017'), 'KSV-0017');
+    assert.strictEqual(normalizeRuleKey('AVD-KSV-0017'), 'KSV-0017');
+    assert.strictEqual(normalizeRuleKey('KSV-01010'), 'KSV-1010');
+    assert.strictEqual(normalizeRuleKey('docker-root-user'), 'DOCKER-ROOT-USER');
+  });
+});
