@@ -1,7 +1,13 @@
 import { CliCommand } from '../io';
 import { checkCommand } from './check';
+import { signCommand } from './sign';
+import { verifyCommand } from './verify';
+import { policyCommand } from './policy';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own module. */
 export const COMMANDS: CliCommand[] = [
   checkCommand,
+  signCommand,
+  verifyCommand,
+  policyCommand,
 ];

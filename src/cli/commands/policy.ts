@@ -1,0 +1,94 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { PolicyAuthority, SigningInputError, kyvernoPolicy, policyControllerPolicy } from '../../core/signing';
+import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+
+const USAGE = `Usage: shipshape policy kyverno|policy-controller --image PATTERN (--key KEY.pub | --identity ID --issuer URL) [options]
+
+Prints an admission policy that lets only signed images run: a Kyverno ClusterPolicy
+(verifyImages) or a Sigstore policy-controller ClusterImagePolicy.
+
+Options:
+  --image PATTERN         image pattern, e.g. ghcr.io/acme/* (repeatable)
+  --key FILE              public key file (cosign.pub)
+  --identity ID           keyless: the signer's identity (--identity-regexp RE for a pattern)
+  --issuer URL            keyless: the OIDC issuer (--issuer-regexp RE for a pattern)
+  --name NAME             metadata.name (default: derived from the first pattern)
+  --audit                 report (Kyverno Audit, policy-controller warn) instead of blocking
+  --ignore-tlog           signatures were made with --tlog-upload=false
+  --output FILE           write the YAML to FILE instead of stdout`;
+
+const KINDS = ['kyverno', 'policy-controller'] as const;
+
+export const policyCommand: CliCommand = {
+  name: 'policy',
+  summary: 'generate an admission policy that admits only signed images',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          image: { type: 'string', multiple: true },
+          key: { type: 'string' },
+          identity: { type: 'string' },
+          'identity-regexp': { type: 'string' },
+          issuer: { type: 'string' },
+          'issuer-regexp': { type: 'string' },
+          name: { type: 'string' },
+          audit: { type: 'boolean' },
+          'ignore-tlog': { type: 'boolean' },
+          output: { type: 'string' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    }
+    const { values, positionals } = parsed;
+    const kind = positionals[0] as (typeof KINDS)[number] | undefined;
+    if (positionals.length !== 1 || !kind || !KINDS.includes(kind)) throw new UsageError(`choose kyverno or policy-controller\n\n${USAGE}`);
+    if (!values.image || values.image.length === 0) throw new UsageError(`give at least one --image pattern\n\n${USAGE}`);
+    const keyless = [values.identity, values['identity-regexp'], values.issuer, values['issuer-regexp']].some((v) => v !== undefined);
+    if ((values.key !== undefined) === keyless) throw new UsageError(`give either --key or --identity/--issuer\n\n${USAGE}`);
+
+    let authority: PolicyAuthority;
+    if (values.key !== undefined) {
+      let pem: string;
+      try {
+        pem = await fs.readFile(path.resolve(io.cwd, values.key), 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read ${values.key}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      authority = { kind: 'key', publicKeyPem: pem };
+    } else {
+      authority = {
+        kind: 'keyless',
+        subject: values.identity,
+        subjectRegExp: values['identity-regexp'],
+        issuer: values.issuer,
+        issuerRegExp: values['issuer-regexp'],
+      };
+    }
+
+    let yamlText: string;
+    try {
+      const common = { images: values.image, authority, name: values.name, ignoreTlog: values['ignore-tlog'] };
+      yamlText = kind === 'kyverno'
+        ? kyvernoPolicy({ ...common, failureAction: values.audit ? 'Audit' : 'Enforce' })
+        : policyControllerPolicy({ ...common, mode: values.audit ? 'warn' : 'enforce' });
+    } catch (e) {
+      if (e instanceof SigningInputError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (values.output) {
+      await fs.writeFile(path.resolve(io.cwd, values.output), yamlText, 'utf8');
+      io.stderr(`shipshape: wrote ${values.output}\n`);
+    } else {
+      io.stdout(yamlText);
+    }
+    return EXIT.ok;
+  },
+};

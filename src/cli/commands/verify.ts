@@ -1,0 +1,89 @@
+import { parseArgs } from 'util';
+import { validateImageRef } from '../../core/imageRef';
+import { SigningInputError, VerificationKey, describeVerifyResult, validateKmsUri } from '../../core/signing';
+import { CosignError } from '../../node/cosign';
+import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { cliCosignRunner } from './sign';
+
+const USAGE = `Usage: shipshape verify REF (--key KEY.pub | keyless options) [options]
+
+Verifies an image's cosign signature. Exit code 0 when verified, 1 when not, 2 on errors.
+
+Options:
+  --key FILE|URI                          public key file (cosign.pub) or KMS URI
+  --certificate-identity ID               keyless: the signer's identity (e-mail, workflow URL)
+  --certificate-identity-regexp RE        keyless: the identity as a regular expression
+  --certificate-oidc-issuer URL           keyless: the OIDC issuer
+  --certificate-oidc-issuer-regexp RE     keyless: the issuer as a regular expression
+  --insecure-ignore-tlog                  accept signatures not in the transparency log
+  --format text|json                      output format (default: text)
+
+cosign is found through SHIPSHAPE_COSIGN_PATH or PATH.`;
+
+function verificationKey(values: Record<string, string | boolean | undefined>): VerificationKey {
+  const key = values.key as string | undefined;
+  const identity = values['certificate-identity'] as string | undefined;
+  const identityRegexp = values['certificate-identity-regexp'] as string | undefined;
+  const issuer = values['certificate-oidc-issuer'] as string | undefined;
+  const issuerRegexp = values['certificate-oidc-issuer-regexp'] as string | undefined;
+  const keyless = [identity, identityRegexp, issuer, issuerRegexp].some((v) => v !== undefined);
+  if (key !== undefined && keyless) throw new UsageError(`use either --key or the --certificate-* options, not both\n\n${USAGE}`);
+  if (key !== undefined) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(key) && !validateKmsUri(key)) return { kind: 'kms', uri: key };
+    return { kind: 'file', path: key };
+  }
+  if (!keyless) throw new UsageError(`give --key, or --certificate-identity and --certificate-oidc-issuer\n\n${USAGE}`);
+  return { kind: 'keyless', identity: { identity, identityRegexp, issuer, issuerRegexp } };
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: "verify an image's cosign signature",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          key: { type: 'string' },
+          'certificate-identity': { type: 'string' },
+          'certificate-identity-regexp': { type: 'string' },
+          'certificate-oidc-issuer': { type: 'string' },
+          'certificate-oidc-issuer-regexp': { type: 'string' },
+          'insecure-ignore-tlog': { type: 'boolean' },
+          format: { type: 'string', default: 'text' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError(`give exactly one image reference\n\n${USAGE}`);
+    const format = values.format!;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got '${format}')`);
+    const reference = positionals[0];
+    const refProblem = validateImageRef(reference);
+    if (refProblem) throw new UsageError(refProblem);
+    const key = verificationKey(values);
+
+    let result;
+    try {
+      result = await cliCosignRunner(io).verify({ reference, key, insecureIgnoreTlog: values['insecure-ignore-tlog'] });
+    } catch (e) {
+      if (e instanceof SigningInputError) throw new UsageError(e.message);
+      if (e instanceof CosignError) {
+        io.stderr(`shipshape verify: ${e.message}\n`);
+        return EXIT.usage;
+      }
+      throw e;
+    }
+    if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else if (result.verified) io.stdout(`${describeVerifyResult(result)}\n`);
+    else io.stderr(`${describeVerifyResult(result)}\n`);
+    if (result.verified) return EXIT.ok;
+    // Signatures missing or not matching is a verdict; anything else means we could not check.
+    return result.failure === 'no-signatures' || result.failure === 'no-match' ? EXIT.findings : EXIT.usage;
+  },
+};

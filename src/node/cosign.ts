@@ -1,0 +1,250 @@
+/**
+ * Runs the user's cosign (and docker, to pin a tag to its digest). Arguments come from the pure
+ * builders in core, which validated every value. The key password travels only in the child's
+ * environment as COSIGN_PASSWORD: never in argv, and it is redacted from everything cosign prints
+ * before that text reaches a callback, a log or an exception message.
+ */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import {
+  DigestResolution,
+  GenerateKeyPairOptions,
+  KeyPairTranscript,
+  SignOptions,
+  SignTranscript,
+  VerifyOptions,
+  VerifyResult,
+  dockerInspectArgs,
+  generateKeyPairArgs,
+  imagetoolsInspectArgs,
+  keyPairFileNames,
+  parseGenerateKeyPairOutput,
+  parseImagetoolsDigest,
+  parseSignOutput,
+  parseVerifyFailure,
+  parseVerifyOutput,
+  redact,
+  resolveFromInspect,
+  signArgs,
+  verifyArgs,
+  withDigest,
+} from '../core/signing';
+import { RunResult, ToolError, runTool } from './process';
+import { ExecutablePathError, findExecutable } from './which';
+
+/** Where to read how to install cosign. */
+export const COSIGN_INSTALL_DOCS = 'https://docs.sigstore.dev/cosign/system_config/installation/';
+
+export type CosignErrorCode = 'NOT_FOUND' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT' | 'SPAWN_FAILED' | 'EXISTS';
+
+/** A cosign or docker run that did not succeed. The message and stderr are already redacted. */
+export class CosignError extends Error {
+  override name = 'CosignError';
+  constructor(
+    message: string,
+    readonly code: CosignErrorCode,
+    readonly stderr?: string,
+    readonly exitCode?: number | null,
+  ) {
+    super(message);
+  }
+}
+
+export interface CosignRunnerOptions {
+  /** Configured path to cosign (setting or SHIPSHAPE_COSIGN_PATH); PATH is searched otherwise. */
+  cosignPath?: string;
+  /** Configured path to docker, for digest resolution. */
+  dockerPath?: string;
+  /** Environment for the children, merged over process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Working directory: relative key paths are resolved by cosign from here. */
+  cwd?: string;
+  /** Per run; keyless signing waits for a browser login and gets longer. Default 120 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** cosign's stderr, line by line and redacted, e.g. to show the OIDC login URL. */
+  onStderr?(text: string): void;
+}
+
+/** A successful `cosign sign`. */
+export interface SignResult extends SignTranscript {
+  reference: string;
+  stderr: string;
+}
+
+/** A successful `cosign generate-key-pair`: absolute paths of what was written. */
+export interface KeyPairResult extends KeyPairTranscript {
+  directory: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const KEYLESS_TIMEOUT_MS = 600_000;
+
+/** Passes only whole lines on, so a secret split across two chunks is still redacted. */
+class RedactingLineSink {
+  private pending = '';
+  constructor(
+    private readonly secrets: ReadonlyArray<string | undefined>,
+    private readonly sink: ((text: string) => void) | undefined,
+  ) {}
+  write(chunk: string): void {
+    if (!this.sink) return;
+    this.pending += chunk;
+    const cut = this.pending.lastIndexOf('\n');
+    if (cut < 0) return;
+    this.sink(redact(this.pending.slice(0, cut + 1), this.secrets));
+    this.pending = this.pending.slice(cut + 1);
+  }
+  flush(): void {
+    if (this.sink && this.pending) this.sink(redact(this.pending, this.secrets));
+    this.pending = '';
+  }
+}
+
+/** Drives cosign for signing, verification and key generation. */
+export class CosignRunner {
+  constructor(private readonly options: CosignRunnerOptions = {}) {}
+
+  /** Signs a reference (by digest unless allowTag); the password, if any, goes in COSIGN_PASSWORD. */
+  async sign(opts: SignOptions & { password?: string }): Promise<SignResult> {
+    const { password, ...signOptions } = opts;
+    const args = signArgs(signOptions);
+    const timeoutMs = opts.key.kind === 'keyless' ? Math.max(this.options.timeoutMs ?? 0, KEYLESS_TIMEOUT_MS) : undefined;
+    const result = await this.runCosign(args, password, timeoutMs);
+    const stderr = redact(result.stderr, this.secrets(password));
+    if (result.exitCode !== 0) throw this.failure('cosign sign', result, password);
+    return { reference: opts.reference, stderr, ...parseSignOutput(stderr) };
+  }
+
+  /**
+   * Verifies a reference. A refused verification (no signature, none matching) resolves with
+   * verified: false and a reason; only a failure to run cosign at all rejects.
+   */
+  async verify(opts: VerifyOptions): Promise<VerifyResult> {
+    const args = verifyArgs(opts);
+    const result = await this.runCosign(args, undefined);
+    if (result.exitCode === 0) return parseVerifyOutput(opts.reference, result.stdout);
+    const failed = parseVerifyFailure(opts.reference, result.exitCode, redact(result.stderr, this.secrets()));
+    if (failed.reason) failed.reason = redact(failed.reason, this.secrets());
+    return failed;
+  }
+
+  /**
+   * Generates a key pair in a directory. Refuses to overwrite existing key files (cosign would
+   * ask on a terminal we do not have).
+   */
+  async generateKeyPair(opts: GenerateKeyPairOptions & { directory: string; password?: string }): Promise<KeyPairResult> {
+    const { directory, password, ...keyOptions } = opts;
+    const args = generateKeyPairArgs(keyOptions);
+    const names = keyPairFileNames(keyOptions);
+    for (const name of [names.privateKey, names.publicKey]) {
+      if (!name) continue;
+      const file = path.join(directory, name);
+      if (await exists(file)) throw new CosignError(`${file} already exists; move it away or choose another folder`, 'EXISTS');
+    }
+    const result = await this.runCosign(args, password, undefined, directory);
+    if (result.exitCode !== 0) throw this.failure('cosign generate-key-pair', result, password);
+    const written = parseGenerateKeyPairOutput(redact(result.stderr, this.secrets(password)));
+    const out: KeyPairResult = { directory };
+    const priv = written.privateKey ?? names.privateKey;
+    if (priv) out.privateKey = path.resolve(directory, priv);
+    out.publicKey = path.resolve(directory, written.publicKey ?? names.publicKey);
+    return out;
+  }
+
+  /** Pins a reference to the digest of the local image (`docker image inspect` RepoDigests). */
+  async resolveDigest(reference: string): Promise<DigestResolution> {
+    const docker = await this.locate('docker', this.options.dockerPath);
+    const result = await this.run(docker, dockerInspectArgs(reference), undefined);
+    if (result.exitCode !== 0) {
+      const detail = redact(result.stderr, this.secrets()).trim().split(/\r?\n/).pop() ?? '';
+      return { ok: false, reason: `docker image inspect ${reference} failed${detail ? `: ${detail}` : ''}` };
+    }
+    return resolveFromInspect(reference, result.stdout);
+  }
+
+  /** Asks the registry for the digest a tag names (`docker buildx imagetools inspect`). */
+  async resolveDigestRemote(reference: string): Promise<DigestResolution> {
+    const docker = await this.locate('docker', this.options.dockerPath);
+    const result = await this.run(docker, imagetoolsInspectArgs(reference), undefined);
+    const digest = result.exitCode === 0 ? parseImagetoolsDigest(result.stdout) : undefined;
+    if (!digest) {
+      const detail = redact(result.stderr, this.secrets()).trim().split(/\r?\n/).pop() ?? '';
+      return { ok: false, reason: `could not read the digest of ${reference} from its registry${detail ? `: ${detail}` : ''}` };
+    }
+    const pinned = withDigest(reference, digest);
+    return { ok: true, pinned, digest };
+  }
+
+  private secrets(password?: string): Array<string | undefined> {
+    return [password, this.options.env?.COSIGN_PASSWORD, process.env.COSIGN_PASSWORD];
+  }
+
+  private async runCosign(args: string[], password: string | undefined, timeoutMs?: number, cwd?: string): Promise<RunResult> {
+    const cosign = await this.locate('cosign', this.options.cosignPath);
+    return this.run(cosign, args, password, timeoutMs, cwd);
+  }
+
+  private async locate(name: 'cosign' | 'docker', configured: string | undefined): Promise<string> {
+    let found: string | undefined;
+    try {
+      found = await findExecutable(name, configured, { ...process.env, ...this.options.env });
+    } catch (e) {
+      if (e instanceof ExecutablePathError) throw notFound(name, configured, e.message);
+      throw e;
+    }
+    if (!found) throw notFound(name, configured);
+    return found;
+  }
+
+  private async run(executable: string, args: string[], password: string | undefined, timeoutMs?: number, cwd?: string): Promise<RunResult> {
+    const env: NodeJS.ProcessEnv = { ...this.options.env };
+    if (password !== undefined) env.COSIGN_PASSWORD = password;
+    const secrets = this.secrets(password);
+    const sink = new RedactingLineSink(secrets, this.options.onStderr);
+    try {
+      return await runTool(executable, {
+        args,
+        env,
+        cwd: cwd ?? this.options.cwd,
+        timeoutMs: timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        signal: this.options.signal,
+        onStderr: (chunk) => sink.write(chunk),
+      });
+    } catch (e) {
+      if (e instanceof ToolError) {
+        const name = path.basename(executable);
+        if (e.code === 'NOT_FOUND') throw notFound(name === 'docker' ? 'docker' : 'cosign', executable);
+        throw new CosignError(redact(`${name}: ${e.message}`, secrets), e.code, e.stderr === undefined ? undefined : redact(e.stderr, secrets));
+      }
+      throw new CosignError(redact(e instanceof Error ? e.message : String(e), secrets), 'SPAWN_FAILED');
+    } finally {
+      sink.flush();
+    }
+  }
+
+  private failure(what: string, result: RunResult, password: string | undefined): CosignError {
+    const stderr = redact(result.stderr, this.secrets(password)).trim();
+    const lines = stderr.split(/\r?\n/).filter((l) => /^Error:/i.test(l.trim()));
+    const detail = (lines[0] ?? stderr.split(/\r?\n/).pop() ?? '').replace(/^Error:\s*/i, '').trim();
+    const message = `${what} failed (exit code ${result.exitCode ?? result.signal ?? 'unknown'})${detail ? `: ${detail}` : ''}`;
+    return new CosignError(message, 'FAILED', stderr, result.exitCode);
+  }
+}
+
+function notFound(name: 'cosign' | 'docker', configured: string | undefined, why?: string): CosignError {
+  const where = why ? `(${why})` : configured ? `at ${configured}` : 'on PATH';
+  const hint = name === 'cosign'
+    ? `Install it (${COSIGN_INSTALL_DOCS}) or set SHIPSHAPE_COSIGN_PATH / the shipshape.cosign.path setting to its location.`
+    : 'Install Docker, or give the image by digest (repo@sha256:…).';
+  return new CosignError(`${name} was not found ${where}. ${hint}`, 'NOT_FOUND');
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
