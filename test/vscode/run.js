@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Runs the integration tests (out/test/integration/index.js, the @vscode/test-electron contract:
+// it exports run(): Promise<void>) inside the real VS Code extension host of an isolated
+// code-server, with headless chromium as the workbench window. Exit code = the tests' result.
+//
+//   node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted] [--workspace DIR] [--timeout SECONDS]
+//                           [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE]
+//
+// Without --trusted/--untrusted it runs the trusted session and then, if any *.untrusted.test.js
+// exists next to the tests' index.js, a second session in an untrusted workspace.
+//
+// See test/vscode/README.md for the conventions (untrusted tests, environment variables).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const runtime = require('./runtime');
+const lib = require('./lib');
+
+const USAGE = 'usage: node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted] [--workspace DIR] [--timeout SECONDS]\n' +
+  '                               [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE]';
+const DEFAULT_TIMEOUT_S = 600;
+
+/**
+ * Runs one integration test session; resolves to the process exit code (0 = all tests passed).
+ * Environment for the tests: SHIPSHAPE_TEST_GREP, SHIPSHAPE_TEST_MODE (trusted|untrusted).
+ */
+async function runTests(opts = {}) {
+  const t0 = Date.now();
+  const extensionDevelopmentPath = path.resolve(opts.extensionDevelopmentPath || lib.REPO_ROOT);
+  const extensionTestsPath = path.resolve(opts.extensionTestsPath || path.join(lib.REPO_ROOT, 'out', 'test', 'integration', 'index.js'));
+  const workspaceSource = path.resolve(opts.workspace || path.join(lib.REPO_ROOT, 'test', 'fixtures', 'workspace'));
+  const trusted = !opts.untrusted;
+  const timeoutMs = Number(opts.timeoutSeconds || process.env.SHIPSHAPE_TEST_TIMEOUT || DEFAULT_TIMEOUT_S) * 1000;
+
+  if (!fs.existsSync(extensionTestsPath)) {
+    console.error(`[run] ${path.relative(process.cwd(), extensionTestsPath)} does not exist: compile the tests first (npx tsc -p .)`);
+    return 1;
+  }
+  const rt = await runtime.ensureRuntime();
+  const sb = lib.createSandbox({ trusted });
+  const workspace = lib.copyWorkspace(sb, workspaceSource);
+  // The extension host inherits the server's environment: this is how options reach mocha.
+  sb.env.SHIPSHAPE_TEST_MODE = trusted ? 'trusted' : 'untrusted';
+  if (opts.grep) sb.env.SHIPSHAPE_TEST_GREP = opts.grep; else delete sb.env.SHIPSHAPE_TEST_GREP;
+
+  let server;
+  let browser;
+  let page;
+  let timer;
+  try {
+    // A built workbench only honours the test payload when this smoke-test flag is on.
+    server = await lib.startCodeServer(rt, sb, { extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
+    console.log(`[run] code-server up on ${server.authority} after ${lib.seconds(Date.now() - t0)}` +
+      ` (${trusted ? 'trusted' : 'UNTRUSTED'} workspace ${workspace})`);
+    browser = await lib.launchBrowser(rt, sb);
+    page = await (await browser.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+
+    // The workbench calls codeAutomationExit(code) when the test runner's promise settles
+    // (the hook @vscode/test-web uses).
+    const finished = new Promise((resolve) => { page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code))); });
+    const flushed = lib.relayExtensionHostConsole(page);
+
+    const payload = [
+      ['extensionDevelopmentPath', lib.remoteUri(server, extensionDevelopmentPath)],
+      ['extensionTestsPath', lib.remoteUri(server, extensionTestsPath)],
+      ['skipWelcome', 'true'],
+    ];
+    const query = new URLSearchParams({ folder: workspace, payload: JSON.stringify(payload) });
+    if (lib.VERBOSE) console.log(`[run] opening ${server.url}/?${query}`);
+    await page.goto(`${server.url}/?${query}`);
+
+    const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs - (Date.now() - t0))); });
+    const result = await Promise.race([finished, timedOut]);
+    if (result === 'timeout') {
+      console.error(`[run] TIMEOUT: the extension tests did not finish within ${timeoutMs / 1000} s ` +
+        '(raise it with --timeout SECONDS or SHIPSHAPE_TEST_TIMEOUT; VERBOSE=1 shows the server log)');
+      await screenshot(page, 'integration-timeout');
+      console.error(server.getLog().split('\n').slice(-30).join('\n'));
+      return 1;
+    }
+    await Promise.race([flushed(), new Promise((r) => setTimeout(r, 2000))]);
+    return result;
+  } finally {
+    clearTimeout(timer);
+    if (browser) await browser.close();
+    if (server) await server.stop();
+    sb.dispose();
+    console.log(`[run] total ${lib.seconds(Date.now() - t0)}`);
+  }
+}
+
+async function screenshot(page, name) {
+  try {
+    const dir = path.join(lib.REPO_ROOT, 'test-results');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}-${Date.now()}.png`);
+    await page.screenshot({ path: file });
+    console.error(`[run] screenshot ${path.relative(process.cwd(), file)}`);
+  } catch { /* page already gone */ }
+}
+
+function hasUntrustedTests(dir) {
+  if (!fs.existsSync(dir)) return false;
+  return fs.readdirSync(dir, { withFileTypes: true }).some((e) =>
+    (e.isDirectory() && hasUntrustedTests(path.join(dir, e.name))) || (e.isFile() && e.name.endsWith('.untrusted.test.js')));
+}
+
+/** Which sessions a CLI invocation runs: both by default, the untrusted one only if it has tests. */
+function sessionsFor(args) {
+  if (args.trusted && args.untrusted) throw new lib.UsageError('--trusted and --untrusted exclude each other');
+  if (args.untrusted) return ['untrusted'];
+  if (args.trusted) return ['trusted'];
+  const testsDir = path.dirname(path.resolve(args.extensionTestsPath || path.join(lib.REPO_ROOT, 'out', 'test', 'integration', 'index.js')));
+  return hasUntrustedTests(testsDir) ? ['trusted', 'untrusted'] : ['trusted'];
+}
+
+async function main(args) {
+  const sessions = sessionsFor(args);
+  let worst = 0;
+  for (const mode of sessions) {
+    if (sessions.length > 1) console.log(`[run] === ${mode} workspace session ===`);
+    const code = await runTests({ ...args, untrusted: mode === 'untrusted', timeoutSeconds: args.timeout });
+    if (code !== 0) worst = code;
+  }
+  return worst;
+}
+
+module.exports = { runTests };
+
+if (require.main === module) {
+  lib.installExitHandlers('run');
+  let args;
+  try {
+    args = lib.parseArgs(process.argv.slice(2), {
+      grep: 'value', trusted: 'flag', untrusted: 'flag', workspace: 'value', timeout: 'value',
+      extensionDevelopmentPath: 'value', extensionTestsPath: 'value', help: 'flag',
+    });
+  } catch (e) {
+    console.error(`[run] ${e.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) { console.log(USAGE); process.exit(0); }
+  main(args).then((code) => {
+    console.log(`[run] integration tests ${code === 0 ? 'passed' : `FAILED (exit code ${code})`}`);
+    process.exit(code);
+  }, (e) => {
+    if (e instanceof lib.UsageError) { console.error(`[run] ${e.message}\n${USAGE}`); process.exit(2); }
+    console.error(`[run] ${e instanceof runtime.RuntimeError ? e.message : (e && e.stack) || e}`);
+    process.exit(1);
+  });
+}
