@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { signCommand } from './sign';
 import { verifyCommand } from './verify';
 import { policyCommand } from './policy';
+import { scanCommand } from './scan';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own module. */
 export const COMMANDS: CliCommand[] = [
@@ -10,4 +11,5 @@ export const COMMANDS: CliCommand[] = [
   signCommand,
   verifyCommand,
   policyCommand,
+  scanCommand,
 ];
