@@ -1,9 +1,13 @@
+/** The Kubernetes manifest analyser: one parse per file, shared by all rules. */
 import { Analyzer } from '../engine';
+import { KubeModel, parseKubeModel } from './model';
+import { KUBERNETES_RULES } from './rules';
 
-// Placeholder until the Kubernetes analyser lands: parses nothing, reports nothing.
-export const kubernetesAnalyzer: Analyzer<unknown> = {
+export const kubernetesAnalyzer: Analyzer<KubeModel> = {
   kind: 'kubernetes',
-  parse: () => undefined,
-  comments: () => [],
-  rules: [],
+  parse: (text) => parseKubeModel(text),
+  comments: (model) => model.comments,
+  rules: KUBERNETES_RULES,
 };
+
+export type { KubeModel } from './model';

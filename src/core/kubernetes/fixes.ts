@@ -1,0 +1,226 @@
+/**
+ * Fixes of the Kubernetes rules, built on yamlEdit: each returns a Fix (minimal text edits
+ * against the analysed text) or undefined when the change cannot be made safely.
+ */
+import { isMap, isScalar, isSeq, Pair, YAMLMap } from 'yaml';
+import { Fix, TextEdit } from '../model';
+import {
+  ContainerInfo, KubeModel, PodSpecInfo, boolOf, getBool, getMap, getPair, getSeq, getString,
+} from './model';
+import { MapPatch, SeqEnsure, endOfMapping, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
+
+/** Seccomp profile types the restricted profile accepts. */
+export const GOOD_SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
+
+/** `capabilities.drop` must contain exactly "ALL"; a lower-case `all` is repaired in place. */
+export const DROP_ALL: SeqEnsure = {
+  ensure: '"ALL"',
+  present: (v) => v === 'ALL',
+  repairable: (v) => typeof v === 'string' && v.toUpperCase() === 'ALL',
+};
+
+function fix(title: string, edits: TextEdit[] | undefined, safe: boolean, preferred = true): Fix | undefined {
+  if (!edits || edits.length === 0) return undefined;
+  return { title, kind: 'quickfix', safe, preferred, edits };
+}
+
+/** Capability names without the optional `CAP_` prefix, upper-case. */
+export function capabilityName(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const u = v.toUpperCase();
+  return u.startsWith('CAP_') ? u.slice(4) : u;
+}
+
+function addsSysAdmin(c: ContainerInfo): boolean {
+  const add = getSeq(getMap(c.securityContext, 'capabilities'), 'add');
+  return !!add && add.items.some((it) => isScalar(it) && capabilityName(it.value) === 'SYS_ADMIN');
+}
+
+/**
+ * The securityContext keys that turn off privilege escalation. Kubernetes rejects
+ * `allowPrivilegeEscalation: false` next to `privileged: true`, so that is turned off too;
+ * next to an added SYS_ADMIN nothing is offered (undefined).
+ */
+function noEscalationPatch(c: ContainerInfo): MapPatch | undefined {
+  if (addsSysAdmin(c)) return undefined;
+  const patch: MapPatch = { allowPrivilegeEscalation: 'false' };
+  if (getBool(c.securityContext, 'privileged') === true) patch.privileged = 'false';
+  return patch;
+}
+
+/** Edits merging keys into a container's securityContext (creating it when missing). */
+export function containerSecurityEdits(model: KubeModel, c: ContainerInfo, sc: MapPatch): TextEdit[] | undefined {
+  return patchMap(model, c.node, { securityContext: sc });
+}
+
+/** Edits merging keys into the pod-level securityContext (creating it when missing). */
+export function podSecurityEdits(model: KubeModel, pod: PodSpecInfo, sc: MapPatch): TextEdit[] | undefined {
+  return patchMap(model, pod.spec, { securityContext: sc });
+}
+
+/** Fix: `allowPrivilegeEscalation: false` on a container. */
+export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  const patch = noEscalationPatch(c);
+  if (!patch) return undefined;
+  const alsoPrivileged = patch.privileged !== undefined;
+  return fix(
+    alsoPrivileged ? 'Set allowPrivilegeEscalation: false and privileged: false' : 'Set allowPrivilegeEscalation: false',
+    containerSecurityEdits(model, c, patch),
+    !alsoPrivileged,
+  );
+}
+
+/** Fix: `readOnlyRootFilesystem: true` on a container. */
+export function readOnlyRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  return fix('Set readOnlyRootFilesystem: true (may break apps that write to disk)',
+    containerSecurityEdits(model, c, { readOnlyRootFilesystem: 'true' }), false);
+}
+
+/** Fix: `runAsNonRoot: true` where the effective value comes from (container, else pod, else the container). */
+export function runAsNonRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  const src = c.effective.runAsNonRoot;
+  const title = 'Set runAsNonRoot: true (may break images that need root)';
+  if (src && src.from === 'pod') return fix(title, podSecurityEdits(model, c.pod, { runAsNonRoot: 'true' }), false);
+  return fix(title, containerSecurityEdits(model, c, { runAsNonRoot: 'true' }), false);
+}
+
+/** Fix: `capabilities.drop: ["ALL"]` (or `all` → `ALL`) on a container. */
+export function dropAllFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
+  const repair = !!drop && drop.items.some((it) => isScalar(it) && DROP_ALL.repairable!(it.value));
+  return fix(repair ? 'Write "ALL" in upper case' : 'Drop all capabilities (drop: ["ALL"])',
+    containerSecurityEdits(model, c, { capabilities: { drop: DROP_ALL } }), repair);
+}
+
+/**
+ * Fix: seccomp `RuntimeDefault`, where the effective profile is written (container or pod);
+ * when it is written nowhere, at pod level so every container inherits it.
+ */
+export function seccompFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  const src = c.effective.seccompProfile;
+  const patch: MapPatch = { seccompProfile: { type: 'RuntimeDefault' } };
+  const wasSet = !!src && isMap(src.pair.value) && getString(src.pair.value, 'type') !== undefined;
+  const title = 'Set seccompProfile.type: RuntimeDefault';
+  if (src?.from === 'container') return fix(title, containerSecurityEdits(model, c, patch), !wasSet);
+  return fix(src ? title : `${title} for the pod`, podSecurityEdits(model, c.pod, patch), !wasSet);
+}
+
+/** Fix: a pod-level seccomp profile `RuntimeDefault`. */
+export function podSeccompFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
+  return fix('Set seccompProfile.type: RuntimeDefault for the pod',
+    podSecurityEdits(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }), false);
+}
+
+/** Fix: a boolean pair set to false (`privileged`, `hostNetwork`…). */
+export function setFalseFix(model: KubeModel, pair: Pair, title: string, safe = false): Fix | undefined {
+  if (!isScalar(pair.value)) return undefined;
+  return fix(title, replaceScalar(model, pair.value, 'false'), safe);
+}
+
+/** Fix: a scalar pair given another value. */
+export function replaceValueFix(model: KubeModel, pair: Pair, text: string, title: string, safe = false): Fix | undefined {
+  if (!isScalar(pair.value)) return undefined;
+  return fix(title, replaceScalar(model, pair.value, text), safe);
+}
+
+/** Fix: remove a pair from its mapping. */
+export function removePairFix(model: KubeModel, map: YAMLMap, pair: Pair, title: string, safe = false): Fix | undefined {
+  return fix(title, removePair(model, map, pair), safe);
+}
+
+/** Fix: remove the `capabilities.add` entries a predicate rejects. */
+export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, title: string): Fix | undefined {
+  const add = getSeq(getMap(c.securityContext, 'capabilities'), 'add');
+  if (!add) return undefined;
+  const indices: number[] = [];
+  add.items.forEach((it, i) => { if (isScalar(it) && reject(it.value)) indices.push(i); });
+  return fix(title, removeSeqItems(model, add, indices), false);
+}
+
+/** Fix: `automountServiceAccountToken: false` on the pod spec. */
+export function noTokenFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
+  return fix('Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)',
+    patchMap(model, pod.spec, { automountServiceAccountToken: 'false' }), false);
+}
+
+/** The securityContext keys "Harden this container" still has to set (empty when hardened). */
+export function hardenPatch(c: ContainerInfo): MapPatch {
+  const sc = c.securityContext;
+  const patch: MapPatch = {};
+  if (getBool(sc, 'allowPrivilegeEscalation') !== false) Object.assign(patch, noEscalationPatch(c) ?? {});
+  if (getBool(sc, 'readOnlyRootFilesystem') !== true) patch.readOnlyRootFilesystem = 'true';
+  if (boolOf(c.effective.runAsNonRoot?.pair.value) !== true) patch.runAsNonRoot = 'true';
+  const drop = getSeq(getMap(sc, 'capabilities'), 'drop');
+  if (!drop || !drop.items.some((it) => isScalar(it) && it.value === 'ALL')) patch.capabilities = { drop: DROP_ALL };
+  const seccomp = c.effective.seccompProfile?.pair.value;
+  const type = isMap(seccomp) ? getString(seccomp, 'type') : undefined;
+  if (!type || !GOOD_SECCOMP.has(type)) patch.seccompProfile = { type: 'RuntimeDefault' };
+  return patch;
+}
+
+const hardenCache = new WeakMap<ContainerInfo, Fix | null>();
+
+/**
+ * "Harden this container": privilege escalation off, read-only root filesystem, non-root,
+ * all capabilities dropped, seccomp RuntimeDefault, merged with what the container has.
+ * Computed once per container and shared by all of its findings.
+ */
+export function hardenContainerFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  const cached = hardenCache.get(c);
+  if (cached !== undefined) return cached ?? undefined;
+  const patch = hardenPatch(c);
+  let result: Fix | undefined;
+  if (Object.keys(patch).length > 0) {
+    const edits = containerSecurityEdits(model, c, patch);
+    if (edits && edits.length > 0) {
+      result = { title: 'Harden this container (may break apps that need root or write to disk)', kind: 'quickfix', safe: false, preferred: false, edits };
+    }
+  }
+  hardenCache.set(c, result ?? null);
+  return result;
+}
+
+const RESOURCE_DEFAULTS: Record<'requests' | 'limits', Record<'cpu' | 'memory', string>> = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '500m', memory: '256Mi' },
+};
+
+/**
+ * Snippet fix adding the missing resource requests/limits with placeholders (editor only).
+ * Offered when the missing keys can be added with a single edit.
+ */
+export function resourcesSnippetFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  const resources = getMap(c.node, 'resources');
+  let stop = 1;
+  const patch: MapPatch = {};
+  for (const section of ['requests', 'limits'] as const) {
+    const existing = getMap(resources, section);
+    const sub: MapPatch = {};
+    for (const key of ['cpu', 'memory'] as const) {
+      if (!getPair(existing, key)) sub[key] = `\${${stop++}:${RESOURCE_DEFAULTS[section][key]}}`;
+    }
+    if (Object.keys(sub).length > 0) patch[section] = sub;
+  }
+  if (Object.keys(patch).length === 0) return undefined;
+  const edits = patchMap(model, c.node, { resources: patch });
+  if (!edits || edits.length !== 1) return undefined;
+  return { title: 'Add resource requests and limits', kind: 'quickfix', safe: false, snippet: true, edits };
+}
+
+/** Where a snippet could be appended to a container (exported for the editor's own snippets). */
+export function containerEnd(model: KubeModel, c: ContainerInfo): { offset: number; indent: number } | undefined {
+  return endOfMapping(model, c.node);
+}
+
+/** Fix: `pod-security.kubernetes.io/enforce: restricted` on a Namespace. */
+export function namespaceLabelFix(model: KubeModel, ns: YAMLMap, level: 'baseline' | 'restricted'): Fix | undefined {
+  const meta = getPair(ns, 'metadata');
+  const label: MapPatch = { 'pod-security.kubernetes.io/enforce': level };
+  const edits = meta ? patchMap(model, ns, { metadata: { labels: label } }) : patchMap(model, ns, { metadata: { labels: label } });
+  return fix(`Enforce the ${level} Pod Security Standard on this namespace`, edits, false);
+}
+
+/** True for a `seq` value that holds an entry. */
+export function seqHas(seq: unknown, pred: (v: unknown) => boolean): boolean {
+  return isSeq(seq) && seq.items.some((it) => isScalar(it) && pred(it.value));
+}

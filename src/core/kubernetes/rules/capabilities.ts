@@ -1,0 +1,105 @@
+/** Linux capability rules: drop ALL, no dangerous or non-baseline adds. */
+import { Scalar, isScalar } from 'yaml';
+import { ContainerInfo, KubeModel, containerLabel, getMap, getPair, getSeq, keyRange, nodeRange } from '../model';
+import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
+import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, missingRange, pss } from './common';
+
+/** Capabilities the baseline profile lets a container add. */
+export const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+function addedCaps(c: ContainerInfo): Scalar[] {
+  const add = getSeq(getMap(c.securityContext, 'capabilities'), 'add');
+  return add ? (add.items.filter((it) => isScalar(it)) as Scalar[]) : [];
+}
+
+function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, message: (name: string) => string, fixTitle: string, report: Parameters<KubeRule['check']>[1]): void {
+  const offending = addedCaps(c).filter((it) => reject(it.value));
+  if (offending.length === 0) return;
+  const fixes = fixesOf(removeAddedCapsFix(model, c, reject, fixTitle));
+  for (const it of offending) report({ message: message(String(it.value)), range: nodeRange(model, it), fixes });
+}
+
+export const dropAll: KubeRule = {
+  id: 'k8s-caps-drop-all',
+  title: 'Capabilities are not all dropped',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0003', pss('restricted', 'capabilities_restricted')],
+  pss: 'restricted',
+  description: 'Containers start with a default set of Linux capabilities (e.g. NET_RAW, CHOWN). The restricted profile requires capabilities.drop to contain exactly "ALL" (upper case: a lower-case "all" is rejected by Pod Security admission although runtimes accept it).',
+  remediation: 'Set securityContext.capabilities.drop: ["ALL"] and add back only NET_BIND_SERVICE if needed.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      if (c.pod.windows) return;
+      const dropPair = getPair(getMap(c.securityContext, 'capabilities'), 'drop');
+      const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
+      const items = drop ? drop.items.filter((it) => isScalar(it)) as Scalar[] : [];
+      if (items.some((it) => DROP_ALL.present(it.value))) return;
+      const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c));
+      const nearMiss = items.find((it) => DROP_ALL.repairable!(it.value));
+      if (nearMiss) {
+        report({ message: `Use upper-case "ALL" in capabilities.drop of ${containerLabel(c)}: Pod Security admission only accepts the exact string.`, range: nodeRange(model, nearMiss), fixes });
+      } else if (dropPair) {
+        report({ message: `Add "ALL" to capabilities.drop of ${containerLabel(c)}.`, range: keyRange(model, dropPair), fixes });
+      } else {
+        report({ message: `Drop all capabilities in ${containerLabel(c)}: set securityContext.capabilities.drop: ["ALL"].`, range: missingRange(model, c, ['securityContext', 'capabilities']), fixes });
+      }
+    });
+  },
+};
+
+export const capsRestricted: KubeRule = {
+  id: 'k8s-caps-restricted',
+  title: 'Adds a capability other than NET_BIND_SERVICE',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0106', pss('restricted', 'capabilities_restricted')],
+  pss: 'restricted',
+  description: 'The restricted profile lets a container add back only NET_BIND_SERVICE after dropping ALL. (The drop part of KSV-0106 is reported by k8s-caps-drop-all.)',
+  remediation: 'Remove every capabilities.add entry except NET_BIND_SERVICE.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      if (c.pod.windows) return;
+      reportAdds(model, c, (v) => v !== 'NET_BIND_SERVICE',
+        (name) => `${cap(containerLabel(c))} adds capability ${name}: the restricted profile allows only NET_BIND_SERVICE.`,
+        'Remove added capabilities other than NET_BIND_SERVICE', report);
+    });
+  },
+};
+
+export const capsAdded: KubeRule = {
+  id: 'k8s-caps-added',
+  title: 'Adds a capability outside the baseline set',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0022', pss('baseline', 'capabilities_baseline'), 'CIS-5.2.9'],
+  pss: 'baseline',
+  description: 'The baseline profile allows adding only capabilities that are in the default container set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT). Trivy flags any add; we follow PSS.',
+  remediation: 'Remove the capability from capabilities.add, or justify it and suppress the finding.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      reportAdds(model, c, (v) => typeof v !== 'string' || !BASELINE_CAPABILITIES.has(v),
+        (name) => `${cap(containerLabel(c))} adds capability ${name}, which the baseline profile forbids: remove it.`,
+        'Remove capabilities outside the baseline set', report);
+    });
+  },
+};
+
+export const capSysAdmin: KubeRule = {
+  id: 'k8s-cap-sys-admin',
+  title: 'Adds CAP_SYS_ADMIN',
+  severity: 'high',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0005'],
+  description: 'SYS_ADMIN is close to root on the host: it allows mounts, namespace changes and many container escapes.',
+  remediation: 'Remove SYS_ADMIN from capabilities.add.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      reportAdds(model, c, (v) => capabilityName(v) === 'SYS_ADMIN',
+        () => `${cap(containerLabel(c))} adds SYS_ADMIN: remove it.`, 'Remove SYS_ADMIN', report);
+    });
+  },
+};

@@ -1,0 +1,178 @@
+/** Pod-level rules: host namespaces, host paths and ports, volume types, sysctls, token automount. */
+import { YAMLMap, isMap, isScalar } from 'yaml';
+import { PodSpecInfo, boolOf, containerLabel, getPair, getSeq, getString, keyRange, pairRange } from '../model';
+import { noTokenFix, removePairFix, setFalseFix } from '../fixes';
+import { removeSeqItems } from '../yamlEdit';
+import { ALL_LISTS, KubeRule, cap, findingRange, fixesOf, forEachContainer, podRange, pss } from './common';
+
+function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: string, ksv: string, cis: string, what: string): KubeRule {
+  return {
+    id,
+    title: `Pod shares the host's ${what}`,
+    severity: 'high',
+    appliesTo: 'kubernetes',
+    references: [ksv, pss('baseline', 'hostNamespaces'), cis],
+    pss: 'baseline',
+    description: `${key}: true puts the pod in the host's ${what} namespace, so it can see and interfere with host processes and traffic.`,
+    remediation: `Remove ${key} or set it to false.`,
+    check(model, report) {
+      for (const pod of model.pods) {
+        const pair = getPair(pod.spec, key);
+        if (!pair || boolOf(pair.value) !== true) continue;
+        report({ message: `The pod uses the host's ${what} namespace: remove ${key}: true.`, range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, `Set ${key}: false`)) });
+      }
+    },
+  };
+}
+
+export const hostIPC = hostNamespaceRule('hostIPC', 'k8s-host-ipc', 'KSV-0008', 'CIS-5.2.4', 'IPC');
+export const hostNetwork = hostNamespaceRule('hostNetwork', 'k8s-host-network', 'KSV-0009', 'CIS-5.2.5', 'network');
+export const hostPID = hostNamespaceRule('hostPID', 'k8s-host-pid', 'KSV-0010', 'CIS-5.2.3', 'process ID');
+
+function forEachVolume(pod: PodSpecInfo, fn: (volume: YAMLMap) => void): void {
+  const volumes = getSeq(pod.spec, 'volumes');
+  if (volumes) for (const v of volumes.items) if (isMap(v)) fn(v);
+}
+
+export const hostPath: KubeRule = {
+  id: 'k8s-host-path',
+  title: 'hostPath volume',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0023', pss('baseline', 'hostPathVolumes'), 'CIS-5.2.12'],
+  pss: 'baseline',
+  description: 'A hostPath volume mounts a file or directory of the node into the pod: writes reach the host and reads can expose other workloads\' data.',
+  remediation: 'Use an emptyDir, configMap, secret or persistentVolumeClaim instead of hostPath.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      forEachVolume(pod, (v) => {
+        const pair = getPair(v, 'hostPath');
+        if (pair) report({ message: `Volume "${getString(v, 'name') ?? '?'}" mounts a host path: use another volume type.`, range: keyRange(model, pair) });
+      });
+    }
+  },
+};
+
+const DOCKER_SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock', '/var/run/docker.sock/', '/run/docker.sock/']);
+
+export const dockerSock: KubeRule = {
+  id: 'k8s-docker-sock',
+  title: 'Mounts the Docker socket',
+  severity: 'high',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0006'],
+  description: 'Access to the Docker socket is root on the node: the container can start privileged containers.',
+  remediation: 'Remove the hostPath volume for docker.sock (and its volumeMount); use a rootless builder for image builds.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      forEachVolume(pod, (v) => {
+        const hp = getPair(v, 'hostPath')?.value;
+        const pathPair = isMap(hp) ? getPair(hp, 'path') : undefined;
+        const path = pathPair && isScalar(pathPair.value) ? pathPair.value.value : undefined;
+        if (pathPair && typeof path === 'string' && DOCKER_SOCKETS.has(path)) {
+          report({ message: 'The pod mounts the Docker socket, which gives root on the node: remove the volume.', range: pairRange(model, pathPair) });
+        }
+      });
+    }
+  },
+};
+
+/** Volume sources the restricted profile allows. */
+const RESTRICTED_VOLUMES = new Set([
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
+]);
+
+export const volumeTypes: KubeRule = {
+  id: 'k8s-volume-types',
+  title: 'Volume type not allowed by the restricted profile',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0028', pss('restricted', 'restrictedVolumes')],
+  pss: 'restricted',
+  description: 'The restricted profile allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes (cephfs and photonPersistentDisk included in the forbidden set, unlike Trivy).',
+  remediation: 'Use a persistentVolumeClaim (or one of the allowed types) instead of the in-line volume source.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      forEachVolume(pod, (v) => {
+        for (const p of v.items) {
+          const key = isScalar(p.key) ? p.key.value : undefined;
+          if (typeof key !== 'string' || key === 'name' || RESTRICTED_VOLUMES.has(key)) continue;
+          report({ message: `Volume "${getString(v, 'name') ?? '?'}" uses ${key}, which the restricted profile forbids: use a persistentVolumeClaim or another allowed type.`, range: keyRange(model, p as never) });
+        }
+      });
+    }
+  },
+};
+
+export const hostPort: KubeRule = {
+  id: 'k8s-host-port',
+  title: 'Container uses a host port',
+  severity: 'high',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0024', pss('baseline', 'hostPorts'), 'CIS-5.2.13'],
+  pss: 'baseline',
+  description: 'A hostPort binds the container to a port of the node, bypassing network policies and limiting scheduling. hostPort: 0 means "none" and is allowed (as in PSS; Trivy flags it).',
+  remediation: 'Remove hostPort and expose the container through a Service.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      const ports = getSeq(c.node, 'ports');
+      if (!ports) return;
+      for (const port of ports.items) {
+        if (!isMap(port)) continue;
+        const pair = getPair(port, 'hostPort');
+        if (!pair || (isScalar(pair.value) && pair.value.value === 0)) continue;
+        report({ message: `${cap(containerLabel(c))} binds a host port: remove hostPort and use a Service.`, range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, 'Remove hostPort')) });
+      }
+    });
+  },
+};
+
+/** Sysctls the baseline profile allows (pod-security-admission, newest policy version). */
+export const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat',
+]);
+
+export const unsafeSysctl: KubeRule = {
+  id: 'k8s-unsafe-sysctl',
+  title: 'Unsafe sysctl',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0026', pss('baseline', 'sysctls')],
+  pss: 'baseline',
+  description: 'Sysctls outside the namespaced safe set change kernel settings for the whole node.',
+  remediation: 'Remove the sysctl, or set it on the node (and allow it explicitly in the kubelet) if it is truly needed.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      const sysctls = getSeq(pod.securityContext, 'sysctls');
+      if (!sysctls) continue;
+      sysctls.items.forEach((item, index) => {
+        if (!isMap(item)) return;
+        const namePair = getPair(item, 'name');
+        const name = namePair && isScalar(namePair.value) ? namePair.value.value : undefined;
+        if (!namePair || typeof name !== 'string' || SAFE_SYSCTLS.has(name)) return;
+        const edits = removeSeqItems(model, sysctls, [index]);
+        report({ message: `Sysctl ${name} is not in the safe set: remove it.`, range: pairRange(model, namePair), fixes: edits ? [{ title: `Remove sysctl ${name}`, kind: 'quickfix', safe: false, edits }] : undefined });
+      });
+    }
+  },
+};
+
+export const serviceAccountToken: KubeRule = {
+  id: 'k8s-sa-token-automount',
+  title: 'Service account token is mounted automatically',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0036', 'CIS-5.1.6'],
+  description: 'Unless automountServiceAccountToken is false, every container gets a Kubernetes API token; most applications never call the API, and a stolen token is a foothold in the cluster.',
+  remediation: 'Set automountServiceAccountToken: false in the pod spec (or on the ServiceAccount) unless the pod calls the Kubernetes API.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      const pair = getPair(pod.spec, 'automountServiceAccountToken');
+      if (pair && boolOf(pair.value) === false) continue;
+      report({ message: 'Set automountServiceAccountToken: false unless the pod calls the Kubernetes API.', range: pair ? findingRange(model, pair) : podRange(model, pod), fixes: fixesOf(noTokenFix(model, pod)) });
+    }
+  },
+};

@@ -1,0 +1,188 @@
+/** Container securityContext rules: privilege escalation, privileged, root filesystem, root user, procMount. */
+import { isScalar, isSeq } from 'yaml';
+import { boolOf, containerLabel, containerRange, getPair, pairRange } from '../model';
+import {
+  hardenContainerFix, noEscalationFix, readOnlyRootFix, removePairFix, replaceValueFix, runAsNonRootFix, setFalseFix,
+} from '../fixes';
+import {
+  ALL_LISTS, KubeRule, RUN_LISTS, cap, fixesOf, forEachContainer, inheritedFrom, missingRange, pss, usesUserNamespace,
+} from './common';
+
+export const allowPrivilegeEscalation: KubeRule = {
+  id: 'k8s-allow-privilege-escalation',
+  title: 'Container allows privilege escalation',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0001', pss('restricted', 'allowPrivilegeEscalation'), 'CIS-5.2.6'],
+  pss: 'restricted',
+  description: 'Unless allowPrivilegeEscalation is false, a process in the container can gain more privileges than its parent (setuid binaries, file capabilities). The restricted Pod Security Standard requires it to be false; leaving it out counts as true.',
+  remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container (Windows pods are exempt).',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      if (c.pod.windows) return;
+      const pair = getPair(c.securityContext, 'allowPrivilegeEscalation');
+      if (pair && boolOf(pair.value) === false) return;
+      const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c));
+      if (pair) {
+        report({ message: `Set allowPrivilegeEscalation to false in ${containerLabel(c)}.`, range: pairRange(model, pair), fixes });
+      } else {
+        report({ message: `Add allowPrivilegeEscalation: false to the securityContext of ${containerLabel(c)}: when it is missing, privilege escalation is allowed.`, range: missingRange(model, c, ['securityContext']), fixes });
+      }
+    });
+  },
+};
+
+export const privileged: KubeRule = {
+  id: 'k8s-privileged',
+  title: 'Privileged container',
+  severity: 'high',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0017', pss('baseline', 'privileged'), 'CIS-5.2.2'],
+  pss: 'baseline',
+  description: 'A privileged container has all capabilities and access to the host devices: escaping to the node is trivial.',
+  remediation: 'Remove privileged: true (or set it to false) and grant only the specific capabilities the workload needs.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      const pair = getPair(c.securityContext, 'privileged');
+      if (!pair || boolOf(pair.value) !== true) return;
+      report({
+        message: `${cap(containerLabel(c))} runs privileged: set privileged to false.`,
+        range: pairRange(model, pair),
+        fixes: fixesOf(setFalseFix(model, pair, 'Set privileged: false'), hardenContainerFix(model, c)),
+      });
+    });
+  },
+};
+
+export const readOnlyRootFilesystem: KubeRule = {
+  id: 'k8s-readonly-rootfs',
+  title: 'Root filesystem is writable',
+  severity: 'high',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0014'],
+  description: 'A writable root filesystem lets an attacker drop tools or change binaries inside the container. Not part of the Pod Security Standards, but Trivy, kube-linter and Polaris all flag it.',
+  remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the application must write (e.g. /tmp).',
+  check(model, report) {
+    forEachContainer(model, RUN_LISTS, (c) => {
+      const pair = getPair(c.securityContext, 'readOnlyRootFilesystem');
+      if (pair && boolOf(pair.value) === true) return;
+      const fixes = fixesOf(readOnlyRootFix(model, c), hardenContainerFix(model, c));
+      report({
+        message: `Set readOnlyRootFilesystem: true in ${containerLabel(c)} (mount an emptyDir where it must write).`,
+        range: pair ? pairRange(model, pair) : missingRange(model, c, ['securityContext']),
+        fixes,
+      });
+    });
+  },
+};
+
+export const runAsNonRoot: KubeRule = {
+  id: 'k8s-run-as-non-root',
+  title: 'Container may run as root',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0012', pss('restricted', 'runAsNonRoot'), 'CIS-5.2.7'],
+  pss: 'restricted',
+  description: 'Without runAsNonRoot: true the kubelet starts the container even when its image runs as root. A container inherits the pod-level value unless it sets its own; an explicit false anywhere fails the restricted profile. Pods with hostUsers: false (user namespaces) are exempt.',
+  remediation: 'Set runAsNonRoot: true in the pod-level securityContext (or on every container) and make sure the image has a non-root USER.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      if (usesUserNamespace(pod)) continue;
+      let everyContainerOverrides = pod.containers.length > 0;
+      for (const c of pod.containers) {
+        const src = c.effective.runAsNonRoot;
+        if (src?.from !== 'container') everyContainerOverrides = false;
+        if (src && boolOf(src.pair.value) === true) continue;
+        const fixes = fixesOf(runAsNonRootFix(model, c), hardenContainerFix(model, c));
+        if (!src) {
+          report({ message: `Set runAsNonRoot: true for ${containerLabel(c)} (in its securityContext or the pod's).`, range: missingRange(model, c, ['securityContext']), fixes });
+        } else if (src.from === 'container') {
+          report({ message: `${cap(containerLabel(c))} sets runAsNonRoot to something other than true: set it to true.`, range: pairRange(model, src.pair), fixes });
+        } else {
+          report({ message: `${cap(containerLabel(c))} inherits runAsNonRoot: false from the pod: set it to true.`, range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes });
+        }
+      }
+      // A pod-level false is a violation even when every container overrides it.
+      const podPair = getPair(pod.securityContext, 'runAsNonRoot');
+      if (podPair && everyContainerOverrides && boolOf(podPair.value) === false) {
+        report({ message: 'The pod sets runAsNonRoot: false: set it to true.', range: pairRange(model, podPair), fixes: fixesOf(replaceValueFix(model, podPair, 'true', 'Set runAsNonRoot: true')) });
+      }
+    }
+  },
+};
+
+export const runAsUid0: KubeRule = {
+  id: 'k8s-run-as-uid-0',
+  title: 'Runs as user id 0',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0105', pss('restricted', 'runAsUser')],
+  pss: 'restricted',
+  description: 'runAsUser: 0 runs the container as root, whatever the image says. The restricted profile forbids it at pod and container level (except with hostUsers: false).',
+  remediation: 'Remove runAsUser: 0 or set a non-zero user id (e.g. 10001) that the image supports.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      if (usesUserNamespace(pod)) continue;
+      const podPair = getPair(pod.securityContext, 'runAsUser');
+      if (podPair && isZero(podPair.value) && pod.securityContext) {
+        report({ message: 'The pod runs as user id 0 (root): use a non-zero runAsUser.', range: pairRange(model, podPair), fixes: fixesOf(removePairFix(model, pod.securityContext, podPair, 'Remove runAsUser: 0')) });
+      }
+      for (const c of pod.containers) {
+        const pair = getPair(c.securityContext, 'runAsUser');
+        if (!pair || !isZero(pair.value) || !c.securityContext) continue;
+        report({ message: `${cap(containerLabel(c))} runs as user id 0 (root): use a non-zero runAsUser.`, range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, 'Remove runAsUser: 0')) });
+      }
+    }
+  },
+};
+
+export const rootGroup: KubeRule = {
+  id: 'k8s-root-group',
+  title: 'Runs with the root group',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0029', 'KSV-0116'],
+  description: 'Group id 0 (root) as primary, supplementary or filesystem group gives access to files owned by the root group. The Pod Security Standards list it as optional (not enforced).',
+  remediation: 'Use non-zero runAsGroup, fsGroup and supplementalGroups.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      const sc = pod.securityContext;
+      for (const key of ['runAsGroup', 'fsGroup'] as const) {
+        const pair = getPair(sc, key);
+        if (pair && isZero(pair.value)) report({ message: `The pod sets ${key}: 0 (root group): use a non-zero group id.`, range: pairRange(model, pair) });
+      }
+      const groups = getPair(sc, 'supplementalGroups')?.value;
+      if (isSeq(groups)) {
+        for (const item of groups.items) {
+          if (isZero(item)) report({ message: 'supplementalGroups contains 0 (root group): remove it.', range: model.rangeOf(item.range![0], item.range![1]) });
+        }
+      }
+      for (const c of pod.containers) {
+        const pair = getPair(c.securityContext, 'runAsGroup');
+        if (pair && isZero(pair.value)) report({ message: `${cap(containerLabel(c))} sets runAsGroup: 0 (root group): use a non-zero group id.`, range: pairRange(model, pair) });
+      }
+    }
+  },
+};
+
+export const procMount: KubeRule = {
+  id: 'k8s-proc-mount',
+  title: 'Unmasked /proc mount',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0027', pss('baseline', 'procMount')],
+  pss: 'baseline',
+  description: 'procMount: Unmasked exposes the host\'s /proc paths that the container runtime normally masks. The Pod Security Standards allow only Default (Trivy flags any value; we follow PSS).',
+  remediation: 'Remove procMount or set it to Default.',
+  check(model, report) {
+    forEachContainer(model, ALL_LISTS, (c) => {
+      const pair = getPair(c.securityContext, 'procMount');
+      if (!pair || (isScalar(pair.value) && pair.value.value === 'Default')) return;
+      report({ message: `${cap(containerLabel(c))} sets procMount to a value other than Default: remove it or use Default.`, range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', 'Set procMount: Default')) });
+    });
+  },
+};
+
+function isZero(node: unknown): node is { value: number; range: [number, number, number] } {
+  return isScalar(node) && node.value === 0;
+}
