@@ -1,9 +1,15 @@
+/** The Dockerfile analyser: parse once into a shared model, run the Dockerfile rules over it. */
 import { Analyzer } from '../engine';
+import { buildModel, DockerfileModel } from './model';
+import { DOCKERFILE_RULES } from './rules';
 
-// Placeholder until the Dockerfile analyser lands: parses nothing, reports nothing.
-export const dockerfileAnalyzer: Analyzer<unknown> = {
+export const dockerfileAnalyzer: Analyzer<DockerfileModel> = {
   kind: 'dockerfile',
-  parse: () => undefined,
-  comments: () => [],
-  rules: [],
+  parse: (text, config) => buildModel(text, config),
+  comments: (model) => model.comments,
+  rules: DOCKERFILE_RULES,
 };
+
+export type { DockerfileModel, Stage, RunCommand } from './model';
+export { buildModel } from './model';
+export { DOCKERFILE_RULES } from './rules';

@@ -1,0 +1,104 @@
+/** Package-manager and program invocations found in RUN scripts. */
+import { DockerfileModel, RunCommand, Stage } from './model';
+import { ShellCommand, ShellWord, basename, programWords } from './shell';
+
+/** A program invocation inside a RUN. */
+export interface Invocation {
+  run: RunCommand;
+  command: ShellCommand;
+  /** Words from the program on (assignments and wrappers such as `sudo` skipped). */
+  words: ShellWord[];
+  program: string;
+}
+
+/** A package-manager invocation: `apt-get -y install curl`. */
+export interface PackageInvocation extends Invocation {
+  /** The subcommand word (`install`, `add`, `update`), when found. */
+  action?: ShellWord;
+  actionIndex: number;
+  /** Option words anywhere in the command. */
+  options: ShellWord[];
+  /** Operands after the action that are not options or option values: package names. */
+  operands: ShellWord[];
+}
+
+export const PACKAGE_MANAGERS = new Set(['apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'zypper']);
+
+/** Options that take the next word as their value, per manager. */
+const VALUE_OPTIONS: Record<string, Set<string>> = {
+  'apt-get': new Set(['-o', '--option', '-t', '--target-release', '--default-release', '-c', '--config-file', '-a', '--host-architecture']),
+  apt: new Set(['-o', '--option', '-t', '--target-release', '-c', '--config-file']),
+  apk: new Set(['-X', '--repository', '-p', '--root', '--arch', '-t', '--virtual', '--keys-dir', '--repositories-file', '--cache-dir']),
+  yum: new Set(['-c', '--config', '--installroot', '--releasever', '-d', '--debuglevel', '-e', '--errorlevel', '--setopt', '-x', '--exclude', '--enablerepo', '--disablerepo']),
+  dnf: new Set(['-c', '--config', '--installroot', '--releasever', '-d', '--debuglevel', '-e', '--errorlevel', '--setopt', '-x', '--exclude', '--enablerepo', '--disablerepo', '--repo']),
+  microdnf: new Set(['--setopt', '--enablerepo', '--disablerepo', '--installroot', '--releasever', '--config']),
+  zypper: new Set(['-r', '--repo', '--root', '-R', '--from', '-t', '--type']),
+};
+
+/** Every program invocation of every RUN in the given stages (all stages when omitted). */
+export function invocations(model: DockerfileModel, stages?: readonly Stage[]): Invocation[] {
+  const out: Invocation[] = [];
+  const runs = stages ? model.runs.filter((r) => stages.includes(r.stage)) : model.runs;
+  for (const run of runs) {
+    for (const command of run.shell.commands) {
+      const words = programWords(command);
+      if (!words.length) continue;
+      out.push({ run, command, words, program: basename(words[0].text) });
+    }
+  }
+  return out;
+}
+
+/** Package-manager invocations with their action and operands. */
+export function packageInvocations(model: DockerfileModel, stages?: readonly Stage[]): PackageInvocation[] {
+  const out: PackageInvocation[] = [];
+  for (const inv of invocations(model, stages)) {
+    if (!PACKAGE_MANAGERS.has(inv.program)) continue;
+    out.push(analysePackageCommand(inv));
+  }
+  return out;
+}
+
+function analysePackageCommand(inv: Invocation): PackageInvocation {
+  const valueOptions = VALUE_OPTIONS[inv.program] ?? new Set<string>();
+  const options: ShellWord[] = [];
+  const operands: ShellWord[] = [];
+  let action: ShellWord | undefined;
+  let actionIndex = -1;
+  const w = inv.words;
+  for (let i = 1; i < w.length; i++) {
+    const text = w[i].text;
+    if (text.startsWith('-') && text.length > 1) {
+      options.push(w[i]);
+      if (!text.includes('=') && valueOptions.has(text)) i++;
+      continue;
+    }
+    if (!action) {
+      action = w[i];
+      actionIndex = i;
+    } else operands.push(w[i]);
+  }
+  return { ...inv, action, actionIndex, options, operands };
+}
+
+/** Whether the invocation has a short flag letter (`-y`, `-qy`) or one of the long options. */
+export function hasFlag(inv: PackageInvocation, letter: string | undefined, long: readonly string[]): boolean {
+  return inv.options.some((o) => {
+    const t = o.text;
+    if (t.startsWith('--')) return long.includes(t.split('=')[0]);
+    return letter !== undefined && /^-[A-Za-z]+$/.test(t) && t.slice(1).includes(letter);
+  });
+}
+
+/** Install-like actions per manager. */
+export function isInstallAction(program: string, action: string | undefined): boolean {
+  if (!action) return false;
+  switch (program) {
+    case 'apk':
+      return action === 'add';
+    case 'zypper':
+      return action === 'install' || action === 'in';
+    default:
+      return action === 'install';
+  }
+}

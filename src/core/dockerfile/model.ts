@@ -1,0 +1,490 @@
+/**
+ * The parsed model of one Dockerfile, built once and shared by every rule: stages with their
+ * resolved base image, ARG/ENV table and effective USER, RUN scripts split into commands with
+ * document ranges, and the comments used for suppression.
+ */
+import { DockerfileParser, Dockerfile, Instruction, From, Run, Heredoc, Flag } from 'dockerfile-ast';
+import { ShipshapeConfig, DEFAULT_CONFIG } from '../config';
+import { ImageRef, parseImageRef } from '../imageRef';
+import { Range } from '../model';
+import { SourceComment } from '../suppress';
+import { LineIndex, eolOf } from '../text';
+import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename } from './shell';
+import { expandVariables, VariableTable } from './variables';
+import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
+
+/** How a FROM names its base. */
+export type BaseKind = 'image' | 'scratch' | 'stage' | 'unresolved' | 'invalid';
+
+/** An ARG or ENV definition, in file order. */
+export interface VariableDefinition {
+  kind: 'ARG' | 'ENV';
+  name: string;
+  /** Value after expansion; undefined when declared without one. */
+  value?: string;
+  nameRange: Range;
+  instruction: Instruction;
+}
+
+/** A USER instruction and what it resolves to. */
+export interface UserSetting {
+  /** The user as written, variables expanded when possible. */
+  value: string;
+  /** True when a variable in it had no known value. */
+  unresolved: boolean;
+  instruction: User;
+}
+type User = Instruction;
+
+/** A user created by `useradd`/`adduser` in a RUN. */
+export interface CreatedUser {
+  name: string;
+  uid?: string;
+  stage: Stage;
+}
+
+/** A RUN instruction with its script split into commands. */
+export interface RunCommand {
+  instruction: Run;
+  stage: Stage;
+  /** shell: `RUN cmd`; exec: `RUN ["cmd", …]`; heredoc: `RUN <<EOF` whose body is the script. */
+  form: 'shell' | 'exec' | 'heredoc';
+  /** The text the shell runs, continuations joined, mapped to document offsets. */
+  script: MappedText;
+  shell: ShellScript;
+  flags: Flag[];
+  /** `--mount=type=secret` present. */
+  mountsSecret: boolean;
+  /** `--mount=type=cache` targets. */
+  cacheTargets: string[];
+  /** SHELL in effect (undefined = the default `/bin/sh -c`). */
+  shellCommand?: string[];
+  /** User the RUN executes as (undefined = the base image's default, usually root). */
+  user?: UserSetting;
+}
+
+/** One build stage (one FROM). */
+export interface Stage {
+  index: number;
+  /** `AS name`, as written. */
+  alias?: string;
+  aliasRange?: Range;
+  from: From;
+  fromRange: Range;
+  /** Image argument as written and after global-ARG expansion. */
+  imageText: string;
+  imageRange: Range;
+  resolvedImage: string;
+  baseKind: BaseKind;
+  /** Parsed reference when `baseKind` is `image`. */
+  ref?: ImageRef;
+  /** Stage named by FROM when `baseKind` is `stage`. */
+  parent?: Stage;
+  /** Instructions after FROM, in order. */
+  instructions: Instruction[];
+  variables: VariableDefinition[];
+  /** Final values of the stage's ARG/ENV (ENV inherited from the parent stage). */
+  table: VariableTable;
+  users: UserSetting[];
+  /** Last USER of the stage, else the parent stage's effective user. */
+  effectiveUser?: UserSetting;
+  /** Where `effectiveUser` comes from when inherited. */
+  userInheritedFrom?: Stage;
+  runs: RunCommand[];
+  createdUsers: CreatedUser[];
+  /** SHELL in effect at the end of the stage. */
+  shellCommand?: string[];
+  /** Userland family of the root image of this stage (through parent stages). */
+  family: ImageFamily;
+  /** The root image is known to default to a non-root user. */
+  nonRootBase: boolean;
+}
+
+export interface DockerfileModel {
+  text: string;
+  lines: LineIndex;
+  eol: '\n' | '\r\n';
+  escapeChar: string;
+  dockerfile: Dockerfile;
+  config: ShipshapeConfig;
+  globalArgs: VariableDefinition[];
+  stages: Stage[];
+  runs: RunCommand[];
+  instructions: Instruction[];
+  comments: SourceComment[];
+  /** Lines that hold a comment (whole-line comments only in Dockerfiles). */
+  commentLines: Set<number>;
+}
+
+/** Whether a USER value means root: `root`, `0`, `root:group`, `0:group`. */
+export function isRootUser(value: string): boolean {
+  return /^(root|0)(:.*)?$/i.test(value.trim());
+}
+
+/** The final stage: what `docker build` produces without `--target`. */
+export function finalStage(model: DockerfileModel): Stage | undefined {
+  return model.stages[model.stages.length - 1];
+}
+
+/** A stage and the stages it is built FROM, nearest first: what ends up in its image. */
+export function stageLineage(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  const seen = new Set<Stage>();
+  for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) {
+    seen.add(s);
+    out.push(s);
+  }
+  return out;
+}
+
+/** Converts a parser range to ours (same 0-based convention). */
+function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+/** Parses a Dockerfile into the shared model. */
+export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFIG): DockerfileModel {
+  const dockerfile = DockerfileParser.parse(text);
+  const lines = new LineIndex(text);
+  const escapeChar = dockerfile.getEscapeCharacter() || '\\';
+  const instructions = dockerfile.getInstructions();
+  const model: DockerfileModel = {
+    text,
+    lines,
+    eol: eolOf(text),
+    escapeChar,
+    dockerfile,
+    config,
+    globalArgs: [],
+    stages: [],
+    runs: [],
+    instructions,
+    comments: [],
+    commentLines: new Set(),
+  };
+  for (const c of dockerfile.getComments()) {
+    const line = c.getRange().start.line;
+    model.comments.push({ line, text: c.getContent(), trailing: false });
+    model.commentLines.add(line);
+  }
+
+  const globals = new Map<string, string | undefined>();
+  let stage: Stage | undefined;
+  let vars = new Map<string, string | undefined>();
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword().toUpperCase();
+    if (keyword === 'FROM') {
+      stage = startStage(model, ins as From, globals);
+      vars = new Map(stage.parent ? stage.parent.table : []);
+      stage.table = vars;
+      continue;
+    }
+    if (!stage) {
+      if (keyword === 'ARG') for (const def of variableDefinitions(ins, 'ARG', globals, globals, escapeChar)) {
+        model.globalArgs.push(def);
+        globals.set(def.name, def.value);
+      }
+      continue;
+    }
+    stage.instructions.push(ins);
+    switch (keyword) {
+      case 'ARG':
+      case 'ENV':
+        for (const def of variableDefinitions(ins, keyword, vars, globals, escapeChar)) {
+          stage.variables.push(def);
+          vars.set(def.name, def.value);
+        }
+        break;
+      case 'USER': {
+        const raw = ins.getArguments().map((a) => a.getValue()).join(' ');
+        const exp = expandVariables(raw, vars, escapeChar);
+        const setting: UserSetting = { value: exp.value, unresolved: exp.unresolved, instruction: ins };
+        stage.users.push(setting);
+        stage.effectiveUser = setting;
+        stage.userInheritedFrom = undefined;
+        break;
+      }
+      case 'SHELL': {
+        const shell = parseJsonArray(ins, model);
+        if (shell) stage.shellCommand = shell;
+        break;
+      }
+      case 'RUN': {
+        const run = buildRun(model, ins as Run, stage);
+        stage.runs.push(run);
+        model.runs.push(run);
+        collectCreatedUsers(run, stage);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return model;
+}
+
+function startStage(model: DockerfileModel, from: From, globals: VariableTable): Stage {
+  const args = from.getArguments();
+  const imageArg = args[0];
+  const imageText = imageArg?.getValue() ?? '';
+  const imageRange = imageArg ? toRange(imageArg.getRange()) : toRange(from.getRange());
+  const alias = args.length >= 3 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getValue() : undefined;
+  const exp = expandVariables(imageText, globals, model.escapeChar);
+  const resolved = exp.value;
+  const lower = resolved.toLowerCase();
+  let baseKind: BaseKind;
+  let parent: Stage | undefined;
+  let ref: ImageRef | undefined;
+  if (exp.unresolved || !resolved) baseKind = 'unresolved';
+  else if (lower === 'scratch') baseKind = 'scratch';
+  else if ((parent = [...model.stages].reverse().find((s) => s.alias?.toLowerCase() === lower))) baseKind = 'stage';
+  else if ((ref = parseImageRef(resolved))) baseKind = 'image';
+  else baseKind = 'invalid';
+  const stage: Stage = {
+    index: model.stages.length,
+    alias,
+    aliasRange: alias ? toRange(args[2].getRange()) : undefined,
+    from,
+    fromRange: toRange(from.getRange()),
+    imageText,
+    imageRange,
+    resolvedImage: resolved,
+    baseKind,
+    ref,
+    parent,
+    instructions: [],
+    variables: [],
+    table: new Map(),
+    users: [],
+    effectiveUser: parent?.effectiveUser,
+    userInheritedFrom: parent?.effectiveUser ? (parent.userInheritedFrom ?? parent) : undefined,
+    runs: [],
+    createdUsers: parent ? [...parent.createdUsers] : [],
+    shellCommand: parent?.shellCommand,
+    family: parent ? parent.family : imageFamily(ref, baseKind === 'scratch'),
+    nonRootBase: parent ? parent.nonRootBase : isKnownNonRootImage(ref),
+  };
+  model.stages.push(stage);
+  return stage;
+}
+
+/** ARG/ENV definitions of one instruction, values expanded with the table as it stands. */
+function variableDefinitions(
+  ins: Instruction,
+  kind: 'ARG' | 'ENV',
+  vars: VariableTable,
+  globals: VariableTable,
+  escapeChar: string,
+): VariableDefinition[] {
+  const withProps = ins as unknown as { getProperties?: () => Array<{ getName(): string; getNameRange(): unknown; getValue(): string | null }> };
+  const out: VariableDefinition[] = [];
+  for (const p of withProps.getProperties?.() ?? []) {
+    const name = p.getName();
+    if (!name) continue;
+    const raw = p.getValue();
+    let value: string | undefined;
+    if (raw !== null && raw !== undefined) value = expandVariables(unquote(raw), vars, escapeChar).value;
+    else if (kind === 'ARG') value = vars.get(name) ?? globals.get(name);
+    out.push({ kind, name, value, nameRange: toRange(p.getNameRange() as Range), instruction: ins });
+  }
+  return out;
+}
+
+function unquote(s: string): string {
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
+  return s;
+}
+
+/** Logical text of an instruction from an offset: continuations joined, comment lines dropped. */
+export function logicalText(model: DockerfileModel, start: number, end: number): MappedText {
+  const { text, escapeChar } = model;
+  let out = '';
+  const offsets: number[] = [];
+  let i = start;
+  let first = true;
+  while (i < end) {
+    let lineEnd = text.indexOf('\n', i);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    let contentEnd = lineEnd;
+    if (contentEnd > i && text[contentEnd - 1] === '\r') contentEnd--;
+    const content = text.slice(i, contentEnd);
+    if (!first && /^\s*(#.*)?$/.test(content)) {
+      i = lineEnd + 1;
+      continue;
+    }
+    first = false;
+    let k = content.length;
+    while (k > 0 && (content[k - 1] === ' ' || content[k - 1] === '\t')) k--;
+    const continued = k > 0 && content[k - 1] === escapeChar && lineEnd < end;
+    const keep = continued ? k - 1 : content.length;
+    for (let j = 0; j < keep; j++) {
+      out += content[j];
+      offsets.push(i + j);
+    }
+    if (!continued) break;
+    i = lineEnd + 1;
+  }
+  return { text: out, offsets };
+}
+
+/** Parses the JSON array of an exec-form instruction; undefined when it is shell form. */
+function parseJsonArray(ins: Instruction, model: DockerfileModel): string[] | undefined {
+  const mapped = argumentsText(model, ins);
+  return parseExecForm(mapped)?.values;
+}
+
+/** Mapped text of an instruction's arguments (after flags), continuations joined. */
+function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
+  const args = ins.getArguments();
+  if (!args.length) return { text: '', offsets: [] };
+  const start = model.lines.offsetAt(args[0].getRange().start);
+  const end = model.lines.offsetAt(ins.getRange().end);
+  return logicalText(model, start, end);
+}
+
+/** A JSON array of strings, with each joined character mapped to the source. */
+function parseExecForm(src: MappedText): { values: string[]; joined: MappedText } | undefined {
+  const t = src.text.trim();
+  if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
+  let values: unknown;
+  try {
+    values = JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return undefined;
+  // Map each value's characters back to its string literal in the source.
+  const joined: MappedText = { text: '', offsets: [] };
+  let pos = src.text.indexOf('[');
+  for (const [n, v] of (values as string[]).entries()) {
+    const open = src.text.indexOf('"', pos);
+    let close = open + 1;
+    while (close < src.text.length && src.text[close] !== '"') close += src.text[close] === '\\' ? 2 : 1;
+    const literal = src.text.slice(open + 1, close);
+    if (n > 0) {
+      joined.text += ' ';
+      joined.offsets.push(src.offsets[open] ?? 0);
+    }
+    for (let j = 0; j < v.length; j++) {
+      joined.text += v[j];
+      joined.offsets.push(literal.length === v.length ? src.offsets[open + 1 + j] : src.offsets[open] ?? 0);
+    }
+    pos = close + 1;
+  }
+  return { values: values as string[], joined };
+}
+
+const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/g;
+const SHELL_PROGRAM = /^((\/usr)?\/bin\/)?(sh|bash|ash|dash|zsh)(\s+-[A-Za-z]+)*$/;
+
+function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
+  const flags = ins.getFlags();
+  const mounts = flags.filter((f) => f.getName().toLowerCase() === 'mount').map((f) => f.getValue() ?? '');
+  const mountsSecret = mounts.some((m) => /(^|,)type=secret(,|$)/i.test(m));
+  const cacheTargets = mounts
+    .filter((m) => /(^|,)type=cache(,|$)/i.test(m))
+    .map((m) => /(?:^|,)(?:target|dst|destination)=([^,]+)/i.exec(m)?.[1] ?? '')
+    .filter(Boolean);
+  const heredocs: Heredoc[] = ins.getHeredocs();
+  let form: RunCommand['form'] = 'shell';
+  let script: MappedText = argumentsText(model, ins);
+  if (heredocs.length) {
+    const firstLine = script.text.split('\n')[0];
+    const rest = firstLine.replace(HEREDOC_MARKER, '').trim();
+    if (rest === '' || SHELL_PROGRAM.test(rest)) {
+      form = 'heredoc';
+      script = heredocBody(model, heredocs[0]);
+    } else {
+      // `RUN cat <<EOF > /file`: the first line is the command, the body is its input.
+      const nl = script.text.indexOf('\n');
+      if (nl >= 0) script = { text: script.text.slice(0, nl), offsets: script.offsets.slice(0, nl) };
+    }
+  } else {
+    const exec = parseExecForm(script);
+    if (exec) {
+      form = 'exec';
+      script = exec.joined;
+    }
+  }
+  return {
+    instruction: ins,
+    stage,
+    form,
+    script,
+    shell: splitShell(script),
+    flags,
+    mountsSecret,
+    cacheTargets,
+    shellCommand: stage.shellCommand,
+    user: stage.effectiveUser,
+  };
+}
+
+function heredocBody(model: DockerfileModel, h: Heredoc): MappedText {
+  const r = h.getContentRange();
+  if (!r) return { text: '', offsets: [] };
+  const start = model.lines.offsetAt(r.start);
+  const end = model.lines.offsetAt(r.end);
+  const offsets = new Array<number>(end - start);
+  for (let i = 0; i < offsets.length; i++) offsets[i] = start + i;
+  return { text: model.text.slice(start, end), offsets };
+}
+
+const USER_VALUE_OPTIONS = new Set([
+  '-u', '--uid', '-g', '--gid', '-G', '--groups', '-d', '--home', '--home-dir', '-s', '--shell', '-c', '--comment',
+  '--gecos', '-k', '--skel', '-e', '--expiredate', '-f', '--inactive', '-K', '--key', '-p', '--password', '-R',
+  '--root', '-b', '--base-dir', '-Z', '--selinux-user', '-h', '--ingroup', '-P', '--prefix',
+]);
+
+function collectCreatedUsers(run: RunCommand, stage: Stage): void {
+  for (const cmd of run.shell.commands) {
+    const words = programWords(cmd);
+    if (!words.length) continue;
+    const program = basename(words[0].text);
+    if (program !== 'useradd' && program !== 'adduser') continue;
+    let name: string | undefined;
+    let uid: string | undefined;
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i].text;
+      if (w.startsWith('-')) {
+        const [opt, inline] = w.split('=', 2);
+        if ((opt === '-u' || opt === '--uid') && (inline ?? words[i + 1]?.text)) uid = inline ?? words[i + 1].text;
+        // BusyBox `adduser -g GECOS`, shadow `useradd -g GROUP`: both take a value.
+        if (inline === undefined && (USER_VALUE_OPTIONS.has(opt) || (program === 'adduser' && opt === '-g'))) i++;
+        continue;
+      }
+      // Debian `adduser USER GROUP` adds an existing user to a group: only the first name counts.
+      if (name === undefined) name = w;
+    }
+    if (name && /^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) stage.createdUsers.push({ name, uid: uid && /^\d+$/.test(uid) ? uid : undefined, stage });
+  }
+}
+
+/** Document range of a word. */
+export function wordRange(model: DockerfileModel, w: ShellWord | { start: number; end: number }): Range {
+  return model.lines.rangeOf(w.start, w.end);
+}
+
+/** Range of an instruction's keyword (`RUN`, `ADD`…). */
+export function keywordRange(ins: Instruction): Range {
+  return toRange(ins.getInstructionRange());
+}
+
+/** Range of a whole instruction. */
+export function instructionRange(ins: Instruction): Range {
+  return toRange(ins.getRange());
+}
+
+export { toRange };
+
+/**
+ * Arguments of an instruction without heredoc bodies: the parser lists the words of
+ * `COPY <<EOF /x` bodies as arguments, but they are file contents.
+ */
+export function plainArguments(ins: Instruction): import('dockerfile-ast').Argument[] {
+  const args = ins.getArguments();
+  const marker = args.find((a) => /^<<-?["']?[A-Za-z0-9_.-]/.test(a.getValue()));
+  if (!marker) return args;
+  const line = marker.getRange().start.line;
+  return args.filter((a) => a.getRange().start.line <= line);
+}

@@ -1,0 +1,31 @@
+import { Rule } from '../../model';
+import { packageInvocations } from '../commands';
+import { DockerfileModel } from '../model';
+import { insertAt } from '../edits';
+
+/** DS-0029 / DL3015: `apt-get install` without `--no-install-recommends`. */
+export const aptNoInstallRecommends: Rule<DockerfileModel> = {
+  id: 'docker-apt-no-install-recommends',
+  title: 'apt-get install without --no-install-recommends',
+  severity: 'high',
+  appliesTo: 'dockerfile',
+  references: ['DS-0029', 'DL3015'],
+  description:
+    'By default apt-get also installs "recommended" packages: a bigger image with more software that needs patching and more attack surface, none of which you asked for.',
+  remediation: 'Add `--no-install-recommends` to `apt-get install` and list the packages you need explicitly.',
+  check(model, report) {
+    for (const p of packageInvocations(model)) {
+      if (p.program !== 'apt-get' || p.action?.text !== 'install') continue;
+      if (p.options.some((o) => o.text === '--no-install-recommends' || /^APT::Install-Recommends=("|')?(false|0)/i.test(o.text))) continue;
+      if (p.words.some((w) => /^APT::Install-Recommends=("|')?(false|0)/i.test(w.text))) continue;
+      const exec = p.run.form === 'exec';
+      report({
+        message: 'Add `--no-install-recommends` to `apt-get install` to avoid installing packages you did not ask for.',
+        range: model.lines.rangeOf(p.words[0].start, p.action.end),
+        fixes: exec
+          ? []
+          : [{ title: 'Add --no-install-recommends', kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-install-recommends')] }],
+      });
+    }
+  },
+};

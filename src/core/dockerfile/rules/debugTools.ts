@@ -1,0 +1,36 @@
+import { Rule } from '../../model';
+import { isInstallAction, packageInvocations } from '../commands';
+import { DockerfileModel, finalStage, stageLineage, wordRange } from '../model';
+
+const DEBUG_PACKAGES = new Set([
+  'openssh-server', 'openssh', 'openssh-client', 'openssh-clients', 'dropbear', 'telnet', 'telnetd', 'inetutils-telnet',
+  'netcat', 'netcat-openbsd', 'netcat-traditional', 'nc', 'ncat', 'socat', 'nmap', 'nmap-ncat', 'gdb', 'strace', 'ltrace',
+  'tcpdump', 'vim', 'vim-tiny', 'vim-minimal', 'vi', 'nano', 'emacs', 'emacs-nox',
+]);
+
+/** CIS-4.3 / DL3001: SSH and debugging tools installed in the final image. */
+export const debugTools: Rule<DockerfileModel> = {
+  id: 'docker-debug-tools',
+  title: 'SSH or debugging tools in the final image',
+  severity: 'low',
+  appliesTo: 'dockerfile',
+  references: ['CIS-4.3', 'DL3001'],
+  description:
+    'Shells, editors, network tools and debuggers in a production image are exactly what an attacker needs after a foothold (netcat for a reverse shell, gdb/strace to read memory), and they add packages to patch.',
+  remediation: 'Install such tools only in a builder stage or a separate debug image; use `kubectl debug` / `docker debug` with an ephemeral container when you need them.',
+  check(model, report) {
+    const stage = finalStage(model);
+    if (!stage) return;
+    for (const p of packageInvocations(model, stageLineage(stage))) {
+      if (!isInstallAction(p.program, p.action?.text)) continue;
+      for (const operand of p.operands) {
+        const name = operand.text.replace(/[=<>~].*$/, '').replace(/-\d[\w.:~+-]*$/, '').toLowerCase();
+        if (!DEBUG_PACKAGES.has(name)) continue;
+        report({
+          message: `Do not install "${name}" in the final image: install debugging tools in a builder stage or use an ephemeral debug container.`,
+          range: wordRange(model, operand),
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,50 @@
+import { Fix, Rule } from '../../model';
+import { DockerfileModel, finalStage, isRootUser, Stage, instructionRange } from '../model';
+import { nonRootUserFix } from '../fixes/addUser';
+import { multiStageFix } from '../fixes/multiStage';
+
+/** DS-0002 / DL3002 / CIS-4.1: the image's final user is root. */
+export const rootUser: Rule<DockerfileModel> = {
+  id: 'docker-root-user',
+  title: 'Image runs as root',
+  severity: 'high',
+  appliesTo: 'dockerfile',
+  references: ['DS-0002', 'DL3002', 'CIS-4.1'],
+  description:
+    'A container whose process runs as root turns any application compromise into root inside the container, and root in the container is one kernel or runtime bug away from root on the host. Only the final stage decides the user of the image: a USER in a builder stage does not carry over.',
+  remediation:
+    'Create an unprivileged user in the final stage and switch to it with `USER` (a numeric `USER 10001:10001` also lets Kubernetes verify `runAsNonRoot`).',
+  check(model, report) {
+    const stage = finalStage(model);
+    if (!stage) return;
+    const user = stage.effectiveUser;
+    if (user && (user.unresolved || !isRootUser(user.value))) return;
+    if (!user && stage.nonRootBase) return;
+    const fixes: Fix[] = [];
+    const addUser = nonRootUserFix(model, stage);
+    if (addUser) fixes.push(addUser);
+    // A toolchain image is also the wrong runtime: offer the bigger refactor as an alternative.
+    const refactor = multiStageFix(model);
+    if (refactor) fixes.push(refactor);
+    if (user && user.instruction && !stage.userInheritedFrom) {
+      report({
+        message: `The final stage switches to "${user.value}" as its last USER: switch to an unprivileged user instead.`,
+        range: instructionRange(user.instruction),
+        fixes,
+      });
+      return;
+    }
+    report({
+      message: inheritedMessage(stage),
+      range: stage.fromRange,
+      ...(user && stage.userInheritedFrom ? { related: [{ range: instructionRange(user.instruction), message: `USER ${user.value} inherited from stage "${stage.userInheritedFrom.alias ?? stage.userInheritedFrom.index}"` }] } : {}),
+      fixes,
+    });
+  },
+};
+
+function inheritedMessage(stage: Stage): string {
+  if (stage.userInheritedFrom) return 'The final stage inherits a root USER from the stage it is built on: add a USER with an unprivileged user.';
+  if (stage.baseKind === 'scratch') return 'The final stage is FROM scratch without a USER, so the process runs as root (UID 0): add `USER 65532:65532`.';
+  return 'The final stage sets no USER, so the container runs as root: add a USER with an unprivileged user.';
+}

@@ -1,0 +1,237 @@
+/**
+ * A small POSIX-shell splitter for RUN commands: enough to find command words (`sudo`,
+ * `apt-get install`, `cd`), operators (`|`, `&&`) and their document offsets. It is not a shell
+ * parser: expansions stay inside words and unknown syntax degrades to plain words.
+ */
+
+/** Source text with, for each character, its offset in the Dockerfile. */
+export interface MappedText {
+  text: string;
+  /** `offsets[i]` is the document offset of `text[i]`. */
+  offsets: number[];
+}
+
+/** One word of a command, quotes removed. Offsets are document offsets (end exclusive). */
+export interface ShellWord {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** A control operator between commands: `&&`, `||`, `;`, `|`, `|&`, `&`, newline, `(`, `)`. */
+export interface ShellOperator {
+  op: string;
+  start: number;
+  end: number;
+}
+
+/** A simple command: its words (redirections left out) and the operator before it. */
+export interface ShellCommand {
+  words: ShellWord[];
+  /** Operator that separates it from the previous command; undefined for the first. */
+  after?: string;
+}
+
+export interface ShellScript {
+  commands: ShellCommand[];
+  operators: ShellOperator[];
+}
+
+const OPERATORS = ['&&', '||', ';;', '|&', '|', ';', '&', '(', ')'];
+
+/** Splits mapped shell text into simple commands and operators. Linear in the text length. */
+export function splitShell(src: MappedText): ShellScript {
+  const { text, offsets } = src;
+  const n = text.length;
+  const commands: ShellCommand[] = [];
+  const operators: ShellOperator[] = [];
+  let words: ShellWord[] = [];
+  let pendingOp: string | undefined;
+  let word = '';
+  let wordStart = -1;
+  let wordEnd = -1;
+  let redirectPending = false;
+  let inWord = false;
+
+  const docEnd = (i: number): number => (i > 0 ? offsets[i - 1] + 1 : offsets[0] ?? 0);
+  const endWord = (): void => {
+    if (!inWord) return;
+    if (redirectPending) redirectPending = false;
+    else words.push({ text: word, start: offsets[wordStart], end: docEnd(wordEnd) });
+    word = '';
+    inWord = false;
+  };
+  const startWord = (i: number): void => {
+    if (!inWord) {
+      inWord = true;
+      wordStart = i;
+    }
+  };
+  const endCommand = (): void => {
+    endWord();
+    if (words.length) commands.push({ words, ...(pendingOp !== undefined ? { after: pendingOp } : {}) });
+    words = [];
+  };
+
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      endWord();
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      endCommand();
+      if (commands.length) pendingOp = '\n';
+      i++;
+      continue;
+    }
+    if (c === '#' && !inWord) {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '\\') {
+      if (text[i + 1] === '\n') {
+        i += 2;
+        continue;
+      }
+      if (text[i + 1] === '\r' && text[i + 2] === '\n') {
+        i += 3;
+        continue;
+      }
+      startWord(i);
+      if (i + 1 < n) word += text[i + 1];
+      i += 2;
+      wordEnd = Math.min(i, n);
+      continue;
+    }
+    if (c === "'") {
+      startWord(i);
+      const close = text.indexOf("'", i + 1);
+      const stop = close < 0 ? n : close;
+      word += text.slice(i + 1, stop);
+      i = close < 0 ? n : close + 1;
+      wordEnd = i;
+      continue;
+    }
+    if (c === '"') {
+      startWord(i);
+      i++;
+      while (i < n && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(text[i + 1])) {
+          if (text[i + 1] !== '\n') word += text[i + 1];
+          i += 2;
+        } else word += text[i++];
+      }
+      i = Math.min(i + 1, n);
+      wordEnd = i;
+      continue;
+    }
+    if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+      startWord(i);
+      const open = text[i + 1];
+      const close = open === '(' ? ')' : '}';
+      let depth = 0;
+      let j = i + 1;
+      for (; j < n; j++) {
+        if (text[j] === open) depth++;
+        else if (text[j] === close && --depth === 0) break;
+      }
+      const stop = Math.min(j + 1, n);
+      word += text.slice(i, stop);
+      i = stop;
+      wordEnd = i;
+      continue;
+    }
+    if (c === '`') {
+      startWord(i);
+      const close = text.indexOf('`', i + 1);
+      const stop = close < 0 ? n : close + 1;
+      word += text.slice(i, stop);
+      i = stop;
+      wordEnd = i;
+      continue;
+    }
+    if (c === '>' || c === '<') {
+      // `2>&1`: a word of digits right before a redirection is its file descriptor.
+      if (inWord && /^\d+$/.test(word) && wordEnd === i) {
+        word = '';
+        inWord = false;
+      } else endWord();
+      let j = i + 1;
+      if (text[j] === c || text[j] === '&' || text[j] === '|' || (c === '<' && text[j] === '>')) j++;
+      if (c === '<' && text[j] === '-') j++;
+      if (text[j - 1] === '&') {
+        while (j < n && /[0-9-]/.test(text[j])) j++;
+        i = j;
+        continue;
+      }
+      i = j;
+      redirectPending = true;
+      continue;
+    }
+    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    if (op) {
+      endCommand();
+      operators.push({ op, start: offsets[i], end: offsets[i + op.length - 1] + 1 });
+      pendingOp = op;
+      i += op.length;
+      continue;
+    }
+    startWord(i);
+    word += c;
+    i++;
+    wordEnd = i;
+  }
+  endCommand();
+  return { commands, operators };
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** Wrappers that run the command that follows them. */
+const WRAPPERS = new Set(['exec', 'command', 'time', 'nohup', 'env', 'nice']);
+
+/**
+ * The words of a command from the program on: leading `NAME=value` assignments and wrappers
+ * (`env`, `exec`, `sudo` with simple flags) are skipped, so `sudo apt-get install` is apt-get's.
+ */
+export function programWords(cmd: ShellCommand, options: { skipSudo?: boolean } = {}): ShellWord[] {
+  const skipSudo = options.skipSudo ?? true;
+  const w = cmd.words;
+  let i = 0;
+  for (;;) {
+    while (i < w.length && ASSIGNMENT.test(w[i].text)) i++;
+    if (i >= w.length) return [];
+    const name = basename(w[i].text);
+    if (WRAPPERS.has(name)) {
+      i++;
+      while (i < w.length && w[i].text.startsWith('-')) i++;
+      continue;
+    }
+    if (skipSudo && name === 'sudo') {
+      i++;
+      while (i < w.length && w[i].text.startsWith('-')) {
+        if (/^-[ugpCDhrt]$/.test(w[i].text)) i++;
+        i++;
+      }
+      continue;
+    }
+    if (name === '{' || name === '!') {
+      i++;
+      continue;
+    }
+    return w.slice(i);
+  }
+}
+
+/** Last path component: `/usr/bin/apt-get` → `apt-get`. */
+export function basename(word: string): string {
+  const slash = word.lastIndexOf('/');
+  return slash >= 0 ? word.slice(slash + 1) : word;
+}
+
+/** True when a word is an option: `-y`, `--yes`. */
+export function isOption(word: ShellWord): boolean {
+  return word.text.startsWith('-') && word.text.length > 1;
+}
