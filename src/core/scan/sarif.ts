@@ -42,9 +42,8 @@ const LEVEL_SEVERITY: Record<string, VulnSeverity> = { error: 'high', warning: '
 
 function severityOf(rule: Record<string, any>, result: Record<string, any>, props: Record<string, any>): VulnSeverity {
   if (typeof props.severity === 'string' && isVulnSeverity(props.severity)) return props.severity;
-  // Scout spells its own severity in a property.
-  const scout = normalizeSeverity(props.cvssV3_severity);
-  if (scout !== 'unknown') return scout;
+  // Scout spells its own severity in a property (UNSPECIFIED stays unknown, whatever the score says).
+  if (typeof props.cvssV3_severity === 'string') return normalizeSeverity(props.cvssV3_severity);
   // Trivy tags each rule with its upper-case severity.
   for (const tag of strings(props.tags)) {
     if (/^(CRITICAL|HIGH|MEDIUM|LOW|UNKNOWN|NEGLIGIBLE)$/.test(tag)) return normalizeSeverity(tag);
@@ -111,7 +110,6 @@ function toVulnerability(result: Record<string, any>, rule: Record<string, any>)
   const installed = str(props.installed)
     ?? match(/^Installed Version: (.+)$/m, message)
     ?? (grypeMessage ? grypeMessage[2] : undefined)
-    ?? str(props.affected_version)
     ?? purl?.version
     ?? (nameAtVersion ? nameAtVersion[2] : undefined)
     ?? match(/^Version: (.+)$/m, helpText)
