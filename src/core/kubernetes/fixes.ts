@@ -2,12 +2,12 @@
  * Fixes of the Kubernetes rules, built on yamlEdit: each returns a Fix (minimal text edits
  * against the analysed text) or undefined when the change cannot be made safely.
  */
-import { isMap, isScalar, isSeq, Pair, YAMLMap } from 'yaml';
+import { isMap, isScalar, Pair, YAMLMap } from 'yaml';
 import { Fix, TextEdit } from '../model';
 import {
   ContainerInfo, KubeModel, PodSpecInfo, boolOf, getBool, getMap, getPair, getSeq, getString,
 } from './model';
-import { MapPatch, SeqEnsure, endOfMapping, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
+import { MapPatch, SeqEnsure, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
 
 /** Seccomp profile types the restricted profile accepts. */
 export const GOOD_SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
@@ -147,7 +147,8 @@ export function noTokenFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined 
 export function hardenPatch(c: ContainerInfo): MapPatch {
   const sc = c.securityContext;
   const patch: MapPatch = {};
-  if (getBool(sc, 'allowPrivilegeEscalation') !== false) Object.assign(patch, noEscalationPatch(c) ?? {});
+  if (getBool(sc, 'privileged') === true) patch.privileged = 'false';
+  if (getBool(sc, 'allowPrivilegeEscalation') !== false && !addsSysAdmin(c)) patch.allowPrivilegeEscalation = 'false';
   if (getBool(sc, 'readOnlyRootFilesystem') !== true) patch.readOnlyRootFilesystem = 'true';
   if (boolOf(c.effective.runAsNonRoot?.pair.value) !== true) patch.runAsNonRoot = 'true';
   const drop = getSeq(getMap(sc, 'capabilities'), 'drop');
@@ -158,26 +159,32 @@ export function hardenPatch(c: ContainerInfo): MapPatch {
   return patch;
 }
 
-const hardenCache = new WeakMap<ContainerInfo, Fix | null>();
+const hardenCache = new WeakMap<ContainerInfo, { patch: MapPatch; fix: Fix | undefined }>();
+
+/** The securityContext keys "Harden this container" can change. */
+export type HardenedField = 'allowPrivilegeEscalation' | 'readOnlyRootFilesystem' | 'runAsNonRoot' | 'capabilities' | 'seccompProfile' | 'privileged';
 
 /**
  * "Harden this container": privilege escalation off, read-only root filesystem, non-root,
  * all capabilities dropped, seccomp RuntimeDefault, merged with what the container has.
- * Computed once per container and shared by all of its findings.
+ * Computed once per container and shared by its findings; offered on a finding only when it
+ * changes the field that finding is about (`covers`).
  */
-export function hardenContainerFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
-  const cached = hardenCache.get(c);
-  if (cached !== undefined) return cached ?? undefined;
-  const patch = hardenPatch(c);
-  let result: Fix | undefined;
-  if (Object.keys(patch).length > 0) {
-    const edits = containerSecurityEdits(model, c, patch);
-    if (edits && edits.length > 0) {
-      result = { title: 'Harden this container (may break apps that need root or write to disk)', kind: 'quickfix', safe: false, preferred: false, edits };
+export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: HardenedField): Fix | undefined {
+  let entry = hardenCache.get(c);
+  if (!entry) {
+    const patch = hardenPatch(c);
+    let result: Fix | undefined;
+    if (Object.keys(patch).length > 0) {
+      const edits = containerSecurityEdits(model, c, patch);
+      if (edits && edits.length > 0) {
+        result = { title: 'Harden this container (may break apps that need root or write to disk)', kind: 'quickfix', safe: false, preferred: false, edits };
+      }
     }
+    entry = { patch, fix: result };
+    hardenCache.set(c, entry);
   }
-  hardenCache.set(c, result ?? null);
-  return result;
+  return entry.patch[covers] !== undefined ? entry.fix : undefined;
 }
 
 const RESOURCE_DEFAULTS: Record<'requests' | 'limits', Record<'cpu' | 'memory', string>> = {
@@ -207,20 +214,8 @@ export function resourcesSnippetFix(model: KubeModel, c: ContainerInfo): Fix | u
   return { title: 'Add resource requests and limits', kind: 'quickfix', safe: false, snippet: true, edits };
 }
 
-/** Where a snippet could be appended to a container (exported for the editor's own snippets). */
-export function containerEnd(model: KubeModel, c: ContainerInfo): { offset: number; indent: number } | undefined {
-  return endOfMapping(model, c.node);
-}
-
 /** Fix: `pod-security.kubernetes.io/enforce: restricted` on a Namespace. */
 export function namespaceLabelFix(model: KubeModel, ns: YAMLMap, level: 'baseline' | 'restricted'): Fix | undefined {
-  const meta = getPair(ns, 'metadata');
   const label: MapPatch = { 'pod-security.kubernetes.io/enforce': level };
-  const edits = meta ? patchMap(model, ns, { metadata: { labels: label } }) : patchMap(model, ns, { metadata: { labels: label } });
-  return fix(`Enforce the ${level} Pod Security Standard on this namespace`, edits, false);
-}
-
-/** True for a `seq` value that holds an entry. */
-export function seqHas(seq: unknown, pred: (v: unknown) => boolean): boolean {
-  return isSeq(seq) && seq.items.some((it) => isScalar(it) && pred(it.value));
+  return fix(`Enforce the ${level} Pod Security Standard on this namespace`, patchMap(model, ns, { metadata: { labels: label } }), false);
 }

@@ -38,7 +38,7 @@ export const dropAll: KubeRule = {
       const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
       const items = drop ? drop.items.filter((it) => isScalar(it)) as Scalar[] : [];
       if (items.some((it) => DROP_ALL.present(it.value))) return;
-      const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c));
+      const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c, 'capabilities'));
       const nearMiss = items.find((it) => DROP_ALL.repairable!(it.value));
       if (nearMiss) {
         report({ message: `Use upper-case "ALL" in capabilities.drop of ${containerLabel(c)}: Pod Security admission only accepts the exact string.`, range: nodeRange(model, nearMiss), fixes });

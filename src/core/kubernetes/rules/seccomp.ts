@@ -28,7 +28,7 @@ export const seccomp: KubeRule = {
       const src = c.effective.seccompProfile;
       const type = typeOf(src?.pair);
       if (type && GOOD_SECCOMP.has(type)) return;
-      const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c));
+      const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c, 'seccompProfile'));
       if (!src) {
         report({ message: `Set seccompProfile.type: RuntimeDefault for ${containerLabel(c)} (in the pod's securityContext, so every container inherits it).`, range: missingRange(model, c, ['securityContext']), fixes });
       } else if (src.from === 'container') {
@@ -60,7 +60,7 @@ export const seccompUnconfined: KubeRule = {
         const profile = getPair(c.securityContext, 'seccompProfile');
         const t = typePair(profile);
         if (!t || typeOf(profile)?.toLowerCase() !== 'unconfined') continue;
-        report({ message: `${cap(containerLabel(c))} disables seccomp (Unconfined): use RuntimeDefault.`, range: pairRange(model, t), fixes: fixesOf(replaceValueFix(model, t, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault'), hardenContainerFix(model, c)) });
+        report({ message: `${cap(containerLabel(c))} disables seccomp (Unconfined): use RuntimeDefault.`, range: pairRange(model, t), fixes: fixesOf(replaceValueFix(model, t, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault'), hardenContainerFix(model, c, 'seccompProfile')) });
       }
     }
   },

@@ -22,7 +22,7 @@ export const allowPrivilegeEscalation: KubeRule = {
       if (c.pod.windows) return;
       const pair = getPair(c.securityContext, 'allowPrivilegeEscalation');
       if (pair && boolOf(pair.value) === false) return;
-      const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c));
+      const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c, 'allowPrivilegeEscalation'));
       if (pair) {
         report({ message: `Set allowPrivilegeEscalation to false in ${containerLabel(c)}.`, range: pairRange(model, pair), fixes });
       } else {
@@ -48,7 +48,7 @@ export const privileged: KubeRule = {
       report({
         message: `${cap(containerLabel(c))} runs privileged: set privileged to false.`,
         range: pairRange(model, pair),
-        fixes: fixesOf(setFalseFix(model, pair, 'Set privileged: false'), hardenContainerFix(model, c)),
+        fixes: fixesOf(setFalseFix(model, pair, 'Set privileged: false'), hardenContainerFix(model, c, 'privileged')),
       });
     });
   },
@@ -66,7 +66,7 @@ export const readOnlyRootFilesystem: KubeRule = {
     forEachContainer(model, RUN_LISTS, (c) => {
       const pair = getPair(c.securityContext, 'readOnlyRootFilesystem');
       if (pair && boolOf(pair.value) === true) return;
-      const fixes = fixesOf(readOnlyRootFix(model, c), hardenContainerFix(model, c));
+      const fixes = fixesOf(readOnlyRootFix(model, c), hardenContainerFix(model, c, 'readOnlyRootFilesystem'));
       report({
         message: `Set readOnlyRootFilesystem: true in ${containerLabel(c)} (mount an emptyDir where it must write).`,
         range: pair ? pairRange(model, pair) : missingRange(model, c, ['securityContext']),
@@ -93,7 +93,7 @@ export const runAsNonRoot: KubeRule = {
         const src = c.effective.runAsNonRoot;
         if (src?.from !== 'container') everyContainerOverrides = false;
         if (src && boolOf(src.pair.value) === true) continue;
-        const fixes = fixesOf(runAsNonRootFix(model, c), hardenContainerFix(model, c));
+        const fixes = fixesOf(runAsNonRootFix(model, c), hardenContainerFix(model, c, 'runAsNonRoot'));
         if (!src) {
           report({ message: `Set runAsNonRoot: true for ${containerLabel(c)} (in its securityContext or the pod's).`, range: missingRange(model, c, ['securityContext']), fixes });
         } else if (src.from === 'container') {
