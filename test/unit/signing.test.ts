@@ -319,6 +319,7 @@ describe('parsing real cosign output', () => {
     assert.strictEqual(result.verified, true);
     const [sig] = result.signatures;
     assert.strictEqual(sig.identity, 'https://github.com/stefanprodan/podinfo/.github/workflows/release.yml@refs/tags/6.5.4');
+    assert.strictEqual(sig.subject, sig.identity);
     assert.strictEqual(sig.issuer, 'https://token.actions.githubusercontent.com');
     assert.strictEqual(sig.digest, 'sha256:1dba385f9d56f9a79e5b87344bbec1502bd11f056df51834e18d3e054de39365');
     assert.strictEqual(sig.tlogIndex, 57409478);

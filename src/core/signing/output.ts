@@ -11,8 +11,10 @@ export interface SignatureInfo {
   dockerReference?: string;
   /** The manifest digest it covers (`critical.image.docker-manifest-digest`). */
   digest?: string;
-  /** Who signed, for keyless signatures: the certificate identity (`optional.Subject`). */
+  /** Who signed, for people: the certificate identity of a keyless signature; absent for a key. */
   identity?: string;
+  /** The raw certificate subject claim (`optional.Subject`), as cosign printed it. */
+  subject?: string;
   /** The OIDC issuer that vouched for the identity (`optional.Issuer`). */
   issuer?: string;
   /** Annotations signed with `-a key=value`. */
@@ -73,7 +75,10 @@ export function parseSignaturePayload(payload: unknown): SignatureInfo {
   if (optional && typeof optional === 'object') {
     const record = optional as Record<string, unknown>;
     const identity = str(getCi(record, 'Subject'));
-    if (identity) info.identity = identity;
+    if (identity) {
+      info.identity = identity;
+      info.subject = identity;
+    }
     const issuer = str(getCi(record, 'Issuer')) ?? FULCIO_ISSUER_OIDS.map((oid) => str(record[oid])).find(Boolean);
     if (issuer) info.issuer = issuer;
     const payloadOfBundle = getCi(getCi(record, 'Bundle'), 'Payload');
