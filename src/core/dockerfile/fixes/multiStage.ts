@@ -278,7 +278,9 @@ function snippetFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
   const l = layout(model, stage);
   const marker = '\u0000ARTEFACT\u0000';
   const imageMarker = '\u0000IMAGE\u0000';
-  const runtime = runtimeLines({ ...plan, runtimeImage: imageMarker }, l, lastWorkdir(model, stage), marker);
+  const workdir = lastWorkdir(model, stage);
+  const runtime = runtimeLines({ ...plan, runtimeImage: imageMarker }, l, workdir, marker);
+  if (!plan.artefacts) runtime.splice(runtime.indexOf(`COPY --from=${l.buildName} ${marker}`), 0, '# Copy what the application needs at run time (e.g. a virtualenv or install prefix made in the build stage).');
   // One edit from the FROM line to the end, so the snippet can carry placeholders.
   const fromOffset = model.lines.offsetAt({ line: stage.fromRange.start.line, character: 0 });
   const head = model.text.slice(fromOffset);
@@ -298,7 +300,7 @@ function snippetFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
   const body = out + (out.endsWith('\n') || !out ? eol : eol + eol) + runtime.join(eol) + eol;
   const snippet = escapeSnippet(body)
     .replace(escapeSnippet(imageMarker), `\${1:${escapeSnippet(plan.runtimeImage)}}`)
-    .replace(escapeSnippet(marker), plan.artefacts ? plan.artefacts.join(' ') : '${2:/app} ${3:/app}');
+    .replace(escapeSnippet(marker), plan.artefacts ? plan.artefacts.join(' ') : `\${2:${escapeSnippet(workdir ?? '/app')}} \${3:${escapeSnippet(workdir ?? '/app')}}`);
   return {
     title: `Convert to a multi-stage build (runtime ${plan.runtimeImage})`,
     kind: 'refactor',

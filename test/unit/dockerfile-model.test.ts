@@ -1,0 +1,158 @@
+import * as assert from 'assert';
+import { buildModel, finalStage, isRootUser, logicalText } from '../../src/core/dockerfile/model';
+import { splitShell, programWords, MappedText } from '../../src/core/dockerfile/shell';
+import { expandVariables } from '../../src/core/dockerfile/variables';
+import { imageFamily } from '../../src/core/dockerfile/baseImage';
+import { parseImageRef } from '../../src/core/imageRef';
+
+function mapped(text: string): MappedText {
+  return { text, offsets: [...text].map((_, i) => i) };
+}
+
+function commandTexts(text: string): string[][] {
+  return splitShell(mapped(text)).commands.map((c) => c.words.map((w) => w.text));
+}
+
+describe('Dockerfile shell splitter', () => {
+  it('splits on &&, ||, ;, | and newlines', () => {
+    assert.deepStrictEqual(commandTexts('a 1 && b || c; d | e\nf'), [['a', '1'], ['b'], ['c'], ['d'], ['e'], ['f']]);
+  });
+  it('keeps quoted operators inside words and removes the quotes', () => {
+    assert.deepStrictEqual(commandTexts(`echo "a && b" 'c | d' e\\;f`), [['echo', 'a && b', 'c | d', 'e;f']]);
+  });
+  it('leaves redirections out of the command words, including 2>&1', () => {
+    assert.deepStrictEqual(commandTexts('make > /dev/null 2>&1 && echo ok'), [['make'], ['echo', 'ok']]);
+  });
+  it('keeps command substitutions inside one word', () => {
+    assert.deepStrictEqual(commandTexts('echo $(a && b) ${X:-y}'), [['echo', '$(a && b)', '${X:-y}']]);
+  });
+  it('records operator offsets and word offsets', () => {
+    const s = splitShell(mapped('curl x | sh'));
+    assert.deepStrictEqual(s.operators, [{ op: '|', start: 7, end: 8 }]);
+    assert.deepStrictEqual(s.commands[1].words[0], { text: 'sh', start: 9, end: 11 });
+    assert.strictEqual(s.commands[1].after, '|');
+  });
+  it('skips comments and backslash-newline continuations', () => {
+    assert.deepStrictEqual(commandTexts('a \\\n b # c && d\ne'), [['a', 'b'], ['e']]);
+  });
+  it('finds the program behind assignments, env and sudo', () => {
+    const [cmd] = splitShell(mapped('DEBIAN_FRONTEND=noninteractive sudo -E apt-get install x')).commands;
+    assert.strictEqual(programWords(cmd)[0].text, 'apt-get');
+    assert.strictEqual(programWords(cmd, { skipSudo: false })[0].text, 'sudo');
+  });
+});
+
+describe('Dockerfile variables', () => {
+  const vars = new Map<string, string | undefined>([['A', 'x'], ['EMPTY', ''], ['UNSET', undefined]]);
+  it('expands $A, ${A} and defaults', () => {
+    assert.deepStrictEqual(expandVariables('$A-${A}-${B:-d}-${EMPTY:-e}-${A:+alt}', vars), { value: 'x-x-d-e-alt', unresolved: false });
+  });
+  it('reports unresolved variables', () => {
+    assert.strictEqual(expandVariables('img:$UNSET', vars).unresolved, true);
+    assert.strictEqual(expandVariables('img:${NOPE}', vars).unresolved, true);
+  });
+});
+
+describe('Dockerfile model', () => {
+  it('resolves FROM through global ARG defaults', () => {
+    const m = buildModel('ARG BASE=alpine:3.19\nARG TAG=latest\nFROM $BASE AS build\nFROM node:${TAG}\nFROM ${REG:-docker.io}/library/nginx:1.27\nFROM img:$NOPE\n');
+    assert.deepStrictEqual(m.stages.map((s) => [s.resolvedImage, s.baseKind]), [
+      ['alpine:3.19', 'image'],
+      ['node:latest', 'image'],
+      ['docker.io/library/nginx:1.27', 'image'],
+      ['img:', 'unresolved'],
+    ]);
+  });
+  it('recognises scratch and earlier aliases case-insensitively', () => {
+    const m = buildModel('FROM golang:1.22 AS Builder\nFROM builder\nFROM scratch\n');
+    assert.deepStrictEqual(m.stages.map((s) => s.baseKind), ['image', 'stage', 'scratch']);
+    assert.strictEqual(m.stages[1].parent, m.stages[0]);
+  });
+  it('inherits the effective USER from the parent stage', () => {
+    const m = buildModel('FROM alpine:3 AS base\nUSER app\nFROM base AS final\nRUN id\n');
+    const final = finalStage(m)!;
+    assert.strictEqual(final.effectiveUser?.value, 'app');
+    assert.strictEqual(final.userInheritedFrom, m.stages[0]);
+  });
+  it('does not carry a builder USER into an unrelated final stage', () => {
+    const m = buildModel('FROM alpine:3 AS build\nUSER nobody\nFROM alpine:3\n');
+    assert.strictEqual(finalStage(m)!.effectiveUser, undefined);
+  });
+  it('expands USER through the stage ARG/ENV table', () => {
+    const m = buildModel('FROM alpine:3\nARG UID=10001\nENV APP_USER=${UID}\nUSER $APP_USER:$UID\n');
+    assert.strictEqual(finalStage(m)!.effectiveUser?.value, '10001:10001');
+  });
+  it('treats root, 0, root:* and 0:* as root', () => {
+    for (const u of ['root', '0', 'root:root', '0:0', 'ROOT']) assert.ok(isRootUser(u), u);
+    for (const u of ['10001', 'app', 'rooter', '1000:0']) assert.ok(!isRootUser(u), u);
+  });
+  it('joins continuation lines and drops comment lines inside them', () => {
+    const text = 'FROM x\nRUN apt-get update && \\\n  # a comment\n  apt-get install -y curl\n';
+    const m = buildModel(text);
+    assert.strictEqual(m.runs[0].script.text, 'apt-get update &&   apt-get install -y curl');
+    const words = m.runs[0].shell.commands[1].words;
+    assert.deepStrictEqual(m.lines.positionAt(words[0].start), { line: 3, character: 2 });
+  });
+  it('honours the escape directive (backtick continuations)', () => {
+    const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN sudo a `\n    && sudo b\n';
+    const m = buildModel(text);
+    assert.strictEqual(m.escapeChar, '`');
+    assert.deepStrictEqual(m.runs[0].shell.commands.map((c) => c.words.map((w) => w.text)), [['sudo', 'a'], ['sudo', 'b']]);
+    assert.deepStrictEqual(m.lines.positionAt(m.runs[0].shell.commands[1].words[0].start), { line: 3, character: 7 });
+  });
+  it('treats a RUN heredoc body as the script and a COPY heredoc as file contents', () => {
+    const m = buildModel('FROM x\nCOPY <<EOF /etc/motd\nUSER root\nRUN sudo rm -rf /\nEOF\nRUN <<EOF\nset -e\nsudo apt-get update\nEOF\n');
+    assert.strictEqual(m.runs.length, 1);
+    assert.strictEqual(m.runs[0].form, 'heredoc');
+    assert.deepStrictEqual(m.runs[0].shell.commands.map((c) => c.words[0].text), ['set', 'sudo']);
+    assert.strictEqual(finalStage(m)!.users.length, 0);
+  });
+  it('treats `RUN cat <<EOF > file` as the cat command with the body as input', () => {
+    const m = buildModel('FROM x\nRUN cat <<EOF > /app/conf\nsudo is only text here\nEOF\n');
+    assert.deepStrictEqual(m.runs[0].shell.commands.map((c) => c.words.map((w) => w.text)), [['cat']]);
+  });
+  it('joins exec-form RUN arguments with spaces and maps them to the source', () => {
+    const text = 'FROM x\nRUN ["apt-get", "install", "curl"]\n';
+    const m = buildModel(text);
+    assert.strictEqual(m.runs[0].form, 'exec');
+    assert.strictEqual(m.runs[0].script.text, 'apt-get install curl');
+    const w = m.runs[0].shell.commands[0].words[1];
+    assert.strictEqual(text.slice(w.start, w.end), 'install');
+  });
+  it('reads SHELL and RUN mount flags', () => {
+    const m = buildModel('FROM x\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN --mount=type=secret,id=t --mount=type=cache,target=/var/cache/apk echo\n');
+    assert.deepStrictEqual(m.runs[0].shellCommand, ['/bin/bash', '-o', 'pipefail', '-c']);
+    assert.strictEqual(m.runs[0].mountsSecret, true);
+    assert.deepStrictEqual(m.runs[0].cacheTargets, ['/var/cache/apk']);
+  });
+  it('records users created with useradd/adduser', () => {
+    const m = buildModel('FROM debian:12\nRUN groupadd -r app && useradd -r -g app -u 1001 -d /home/app app\nFROM alpine:3\nRUN adduser -D -g "App user" -h /app web\n');
+    assert.deepStrictEqual(m.stages.map((s) => s.createdUsers.map((u) => [u.name, u.uid])), [[['app', '1001']], [['web', undefined]]]);
+  });
+  it('collects whole-line comments for suppression, not heredoc lines', () => {
+    const m = buildModel('# first\nFROM x\nRUN <<EOF\n# not a Dockerfile comment\nEOF\n  # indented\n');
+    assert.deepStrictEqual(m.comments, [
+      { line: 0, text: 'first', trailing: false },
+      { line: 5, text: 'indented', trailing: false },
+    ]);
+  });
+  it('keeps logical text bounded to the instruction', () => {
+    const m = buildModel('FROM x\nRUN a \\\n\n  b\nRUN c\n');
+    assert.strictEqual(logicalText(m, m.text.indexOf('a'), m.text.indexOf('\nRUN c')).text, 'a   b');
+  });
+});
+
+describe('base image family', () => {
+  const fam = (s: string): string => imageFamily(parseImageRef(s));
+  it('guesses userland families from names', () => {
+    assert.strictEqual(fam('alpine:3.20'), 'alpine');
+    assert.strictEqual(fam('node:20-alpine'), 'alpine');
+    assert.strictEqual(fam('python:3.12-slim'), 'debian');
+    assert.strictEqual(fam('node:20'), 'debian');
+    assert.strictEqual(fam('ubuntu:24.04'), 'debian');
+    assert.strictEqual(fam('registry.access.redhat.com/ubi9/ubi:9.4'), 'rhel');
+    assert.strictEqual(fam('registry.access.redhat.com/ubi9/ubi-minimal:9.4'), 'rhel-minimal');
+    assert.strictEqual(fam('gcr.io/distroless/static-debian12:nonroot'), 'distroless');
+    assert.strictEqual(fam('example.com/custom/thing:1'), 'unknown');
+  });
+});
