@@ -107,6 +107,10 @@ describe('admission policies', () => {
       ['policy-controller, key', policyControllerPolicy({ images: ['ghcr.io/acme/**'], authority: { kind: 'key', publicKeyPem: PEM } })],
       ['policy-controller, keyless', policyControllerPolicy({ images: ['ghcr.io/acme/**'], authority: KEYLESS })],
     ];
+    it('is a meaningful check: the same analysis flags an insecure Pod', () => {
+      const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n      securityContext:\n        privileged: true\n';
+      assert.ok(analyze(pod, 'kubernetes').findings.length > 0);
+    });
     for (const [name, text] of policies) {
       it(`${name}: one valid YAML document and no findings`, () => {
         const docs = parseAllDocuments(text);
