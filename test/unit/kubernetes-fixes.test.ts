@@ -26,3 +26,234 @@ describe('Kubernetes fixes: every fix of realistic fixtures meets the quality ba
     });
   }
 });
+
+describe('Kubernetes fixes: exact edits', () => {
+  function onlyFinding(text: string, ruleId: string): Finding {
+    const list = ruleFindings(text, ruleId);
+    assert.strictEqual(list.length, 1, `one ${ruleId} finding`);
+    return list[0];
+  }
+
+  it('merges allowPrivilegeEscalation into an existing block securityContext at the siblings\' indentation', () => {
+    const text = pod(
+      '  containers:',
+      '    - name: app',
+      '      image: app:1',
+      '      securityContext:',
+      '        runAsNonRoot: true # keep me',
+    );
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /^Set allowPrivilegeEscalation/));
+    assert.strictEqual(fixed, pod(
+      '  containers:',
+      '    - name: app',
+      '      image: app:1',
+      '      securityContext:',
+      '        runAsNonRoot: true # keep me',
+      '        allowPrivilegeEscalation: false',
+    ));
+  });
+
+  it('creates the securityContext when the container has none, with the file\'s 4-space indentation', () => {
+    const text = yaml(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '    name: p',
+      'spec:',
+      '    containers:',
+      '    -   name: app',
+      '        image: app:1',
+    );
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-readonly-rootfs'), /readOnlyRootFilesystem/));
+    assert.strictEqual(fixed, yaml(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '    name: p',
+      'spec:',
+      '    containers:',
+      '    -   name: app',
+      '        image: app:1',
+      '        securityContext:',
+      '            readOnlyRootFilesystem: true',
+    ));
+  });
+
+  it('edits inside a flow-style securityContext instead of rewriting it', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext: {privileged: true}');
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-privileged'), /^Set privileged: false/));
+    assert.ok(fixed.includes('      securityContext: {privileged: false}\n'), fixed);
+    const escalation = applyFix(text, fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /allowPrivilegeEscalation/));
+    assert.ok(escalation.includes('      securityContext: {privileged: false, allowPrivilegeEscalation: false}\n'), escalation);
+  });
+
+  it('adds keys to an empty flow mapping', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext: {}');
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-caps-drop-all'), /Drop all/));
+    assert.ok(fixed.includes('      securityContext: {capabilities: {drop: ["ALL"]}}\n'), fixed);
+  });
+
+  it('fills an empty securityContext: key with nested keys', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '  automountServiceAccountToken: false');
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /^Set allowPrivilegeEscalation/));
+    assert.strictEqual(fixed, pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        allowPrivilegeEscalation: false', '  automountServiceAccountToken: false'));
+  });
+
+  it('rewrites a lower-case "all" to "ALL" keeping its quotes', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities:', "          drop: ['all', NET_RAW]");
+    const finding = onlyFinding(text, 'k8s-caps-drop-all');
+    assert.match(finding.message, /upper-case "ALL"/);
+    const fix = fixOf(finding, /upper case/);
+    assert.strictEqual(fix.safe, true);
+    assert.ok(applyFix(text, fix).includes("          drop: ['ALL', NET_RAW]\n"));
+  });
+
+  it('appends ALL to a non-indented block drop list', () => {
+    const text = pod('  containers:', '  - name: app', '    image: app:1', '    securityContext:', '      capabilities:', '        drop:', '        - NET_RAW', '  automountServiceAccountToken: false');
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-caps-drop-all'), /Drop all/));
+    assert.strictEqual(fixed, pod('  containers:', '  - name: app', '    image: app:1', '    securityContext:', '      capabilities:', '        drop:', '        - NET_RAW', '        - "ALL"', '  automountServiceAccountToken: false'));
+  });
+
+  it('removes only the forbidden capabilities from a block add list, keeping comments', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities:', '          add:', '            # web server port', '            - NET_BIND_SERVICE', '            - SYS_ADMIN # why?', '            - CHOWN');
+    const fixed = applyFix(text, fixOf(ruleFindings(text, 'k8s-caps-restricted')[0], /Remove added/));
+    assert.strictEqual(fixed, pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities:', '          add:', '            # web server port', '            - NET_BIND_SERVICE'));
+  });
+
+  it('removes hostPort from a flow port mapping and from the first key of a block item', () => {
+    const flow = pod('  containers:', '    - name: app', '      image: app:1', '      ports: [{containerPort: 80, hostPort: 80}]');
+    assert.ok(applyFix(flow, fixOf(onlyFinding(flow, 'k8s-host-port'), /Remove hostPort/)).includes('      ports: [{containerPort: 80}]\n'));
+    const block = pod('  containers:', '    - name: app', '      image: app:1', '      ports:', '        - hostPort: 80', '          containerPort: 80');
+    const fixed = applyFix(block, fixOf(onlyFinding(block, 'k8s-host-port'), /Remove hostPort/));
+    assert.ok(fixed.endsWith('      ports:\n        - containerPort: 80\n'), fixed);
+  });
+
+  it('sets seccomp at pod level when nothing sets it, so every container inherits it', () => {
+    const text = pod('  securityContext:', '    runAsNonRoot: true', '  containers:', '    - name: a', '      image: a:1', '    - name: b', '      image: b:1');
+    const list = ruleFindings(text, 'k8s-seccomp');
+    assert.strictEqual(list.length, 2);
+    const fixed = applyFix(text, fixOf(list[0], /for the pod/));
+    assert.ok(fixed.includes('  securityContext:\n    runAsNonRoot: true\n    seccompProfile:\n      type: RuntimeDefault\n  containers:'), fixed);
+    assert.strictEqual(ruleFindings(fixed, 'k8s-seccomp').length, 0);
+  });
+
+  it('fixes an inherited runAsNonRoot: false where it is written (the pod)', () => {
+    const text = pod('  securityContext:', '    runAsNonRoot: false', '  containers:', '    - name: a', '      image: a:1');
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-run-as-non-root'), /runAsNonRoot/));
+    assert.ok(fixed.includes('    runAsNonRoot: true\n'));
+  });
+
+  it('preserves CRLF in inserted lines', () => {
+    const text = toCrlf(pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        privileged: false'));
+    const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /^Set allowPrivilegeEscalation/));
+    assert.ok(fixed.includes('        privileged: false\r\n        allowPrivilegeEscalation: false\r\n'), JSON.stringify(fixed));
+  });
+
+  it('offers no escalation fix next to an added SYS_ADMIN (Kubernetes would reject the result)', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities: {add: [SYS_ADMIN]}');
+    const f = onlyFinding(text, 'k8s-allow-privilege-escalation');
+    assert.ok(!(f.fixes ?? []).some((x) => /allowPrivilegeEscalation/.test(x.title) || /Harden/.test(x.title)));
+  });
+
+  it('turns privileged off together with privilege escalation', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        privileged: true');
+    const fix = fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /privileged: false/);
+    assert.strictEqual(fix.safe, false);
+    assert.ok(applyFix(text, fix).includes('        privileged: false\n        allowPrivilegeEscalation: false\n'));
+  });
+
+  it('does not offer a fix that would replace a non-mapping securityContext', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext: oops');
+    const f = onlyFinding(text, 'k8s-allow-privilege-escalation');
+    assert.deepStrictEqual(f.fixes ?? [], []);
+  });
+
+  it('offers a resources snippet with placeholders, editor only', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1');
+    const fix = fixOf(onlyFinding(text, 'k8s-cpu-limit'), /resource/);
+    assert.strictEqual(fix.snippet, true);
+    assert.strictEqual(fix.safe, false);
+    assert.strictEqual(fix.edits.length, 1);
+    assert.match(fix.edits[0].newText, /cpu: \$\{1:100m\}/);
+    const fixed = applyFix(text, fix);
+    for (const id of ['k8s-cpu-limit', 'k8s-cpu-request', 'k8s-memory-limit', 'k8s-memory-request']) assert.strictEqual(ruleFindings(fixed, id).length, 0, id);
+  });
+});
+
+describe('Kubernetes fixes: "Harden this container"', () => {
+  const text = yaml(
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: d',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app # main',
+    '          image: app:1',
+    '          securityContext:',
+    '            capabilities:',
+    '              drop: [all]',
+    '            seccompProfile: {type: Unconfined}',
+  );
+
+  it('is attached to each security finding of the container, not preferred', () => {
+    const withHarden = findings(text).filter((f) => f.fixes?.some((x) => x.title.startsWith('Harden this container')));
+    assert.deepStrictEqual(withHarden.map((f) => f.ruleId).sort(), [
+      'k8s-allow-privilege-escalation', 'k8s-caps-drop-all', 'k8s-readonly-rootfs', 'k8s-run-as-non-root', 'k8s-seccomp', 'k8s-seccomp-unconfined',
+    ]);
+    const fix = withHarden[0].fixes!.find((x) => x.title.startsWith('Harden'))!;
+    assert.strictEqual(fix.preferred, false);
+    assert.strictEqual(fix.kind, 'quickfix');
+  });
+
+  it('merges every hardening key into the existing securityContext, once', () => {
+    const f = findings(text).find((x) => x.ruleId === 'k8s-readonly-rootfs')!;
+    const fixed = assertFixQuality(text, f, fixOf(f, /^Harden/));
+    assert.strictEqual(fixed, yaml(
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: d',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: app # main',
+      '          image: app:1',
+      '          securityContext:',
+      '            capabilities:',
+      '              drop: [ALL]',
+      '            seccompProfile: {type: RuntimeDefault}',
+      '            allowPrivilegeEscalation: false',
+      '            readOnlyRootFilesystem: true',
+      '            runAsNonRoot: true',
+    ));
+    const model = parseKubeModel(fixed)!;
+    assert.deepStrictEqual(hardenPatch(model.pods[0].containers[0]), {}, 'nothing left to harden');
+    assert.strictEqual(hardenContainerFix(model, model.pods[0].containers[0], 'runAsNonRoot'), undefined);
+    assert.ok(!findings(fixed).some((x) => x.fixes?.some((y) => y.title.startsWith('Harden'))), 'no longer offered');
+  });
+
+  it('applies cleanly to a 4-space CronJob with a non-indented container list', () => {
+    const cron = fixture('four-space-flat-seq.yaml');
+    const f = findings(cron).find((x) => x.ruleId === 'k8s-readonly-rootfs' && x.message.includes('uploader'))!;
+    const fixed = applyFix(cron, fixOf(f, /^Harden/));
+    assert.ok(fixed.includes([
+      '                      image: ghcr.io/acme/uploader',
+      '                      ports:',
+      '                      - hostPort: 9000',
+      '                        containerPort: 9000',
+      '                      securityContext:',
+      '                          allowPrivilegeEscalation: false',
+    ].join('\n')), fixed);
+    assert.ok(isMap(parseKubeModel(fixed)!.pods[0].containers[1].securityContext));
+  });
+
+  it('applies edits against the original text only (no overlapping edits)', () => {
+    for (const f of findings(fixture('insecure-deployment.yaml'))) {
+      for (const fix of f.fixes ?? []) assert.doesNotThrow(() => applyEdits(fixture('insecure-deployment.yaml'), fix.edits), fix.title);
+    }
+  });
+});
