@@ -49,6 +49,8 @@ export function addToGrypeConfig(content: string, id: string, options: GrypeIgno
   }
   if (!isSeq(ignore)) throw new Error('"ignore" in the grype config is not a list');
   const seq = ignore as YAMLSeq;
+  // `ignore: []` would otherwise grow as a one-line flow list.
+  if (seq.flow && seq.items.length === 0) seq.flow = false;
   const wantPkg = options.package;
   const exists = seq.items.some((item) => {
     if (!isMap(item)) return false;
