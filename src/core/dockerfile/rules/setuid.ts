@@ -1,7 +1,8 @@
 import { Rule } from '../../model';
 import { invocations } from '../commands';
-import { DockerfileModel, finalStage, stageLineage, wordRange } from '../model';
-import { insertRuntimeLines } from '../edits';
+import { DockerfileModel, Stage, finalStage, stageLineage, wordRange, isRootUser } from '../model';
+import { insertLinesAfterStage, insertLinesBefore } from '../edits';
+import { Fix } from '../../model';
 
 /** Strips setuid/setgid bits from every file of the image's own filesystem. */
 export const STRIP_SETUID_LINE = 'RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} \\; || true';
@@ -19,18 +20,41 @@ export const setuid: Rule<DockerfileModel> = {
   check(model, report) {
     const stage = finalStage(model);
     if (!stage) return;
-    for (const inv of invocations(model, stageLineage(stage))) {
-      if (inv.program !== 'chmod') continue;
+    const all = invocations(model, stageLineage(stage).reverse());
+    const stripIndex = all.map((inv) => isStripCommand(inv.words.map((w) => w.text))).lastIndexOf(true);
+    all.forEach((inv, index) => {
+      if (inv.program !== 'chmod' || index < stripIndex) return;
       const mode = inv.words.slice(1).find((w) => !w.text.startsWith('-') || /^-[0-7]/.test(w.text));
-      if (!mode || !isSetuidMode(mode.text)) continue;
+      if (!mode || !isSetuidMode(mode.text)) return;
+      const fix = stripFix(model, stage);
       report({
         message: `Do not set the setuid/setgid bit ("chmod ${mode.text}"): it lets any user run the file with its owner's privileges.`,
         range: wordRange(model, mode),
-        fixes: [{ title: 'Strip setuid/setgid bits in the final stage', kind: 'quickfix', safe: false, edits: [insertRuntimeLines(model, stage, [STRIP_SETUID_LINE])] }],
+        fixes: fix ? [fix] : [],
       });
-    }
+    });
   },
 };
+
+/** `find / … -perm /6000 … -exec chmod a-s {} \;`: strips the bits from the whole filesystem. */
+function isStripCommand(words: string[]): boolean {
+  return words[0] === 'find' && words.some((w) => /6000$|^\/ug\+s$|^\/u\+s,g\+s$/.test(w)) && words.includes('chmod') && words.some((w) => /^[ugoa]*-s$/.test(w));
+}
+
+/** Adds the strip line after the last build step of the final stage, run as root. */
+function stripFix(model: DockerfileModel, stage: Stage): Fix | undefined {
+  const steps = stage.instructions.filter((i) => /^(RUN|COPY|ADD)$/i.test(i.getKeyword()));
+  const last = steps[steps.length - 1];
+  const lastIndex = last ? stage.instructions.indexOf(last) : -1;
+  const next = stage.instructions[lastIndex + 1];
+  // The user in effect right after the last build step.
+  let user = stage.userInheritedFrom ? stage.effectiveUser : undefined;
+  for (const u of stage.users) if (stage.instructions.indexOf(u.instruction) < (next ? lastIndex + 1 : Infinity)) user = u;
+  if (user?.unresolved) return undefined;
+  const lines = user && !isRootUser(user.value) ? ['USER root', STRIP_SETUID_LINE, `USER ${user.value}`] : [STRIP_SETUID_LINE];
+  const edit = next ? insertLinesBefore(model, next, lines, false) : insertLinesAfterStage(model, stage, lines);
+  return { title: 'Strip setuid/setgid bits in the final stage', kind: 'quickfix', safe: false, edits: [edit] };
+}
 
 /** `u+s`, `g+s`, `+s`, `4755`, `2755`, `6755`… */
 export function isSetuidMode(mode: string): boolean {
