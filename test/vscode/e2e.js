@@ -105,7 +105,8 @@ async function e2e(opts) {
         console.error(`[e2e] screenshot ${path.relative(process.cwd(), file)}`);
       } catch { /* page already gone */ }
     }
-    if (server) console.error(server.getLog().split('\n').slice(-30).join('\n'));
+    if (lib.VERBOSE && server) console.error(server.getLog().split('\n').slice(-30).join('\n'));
+    lib.printExtensionHostLogs(sb);
     return 1;
   } finally {
     if (browser) await browser.close();

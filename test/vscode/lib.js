@@ -101,6 +101,7 @@ function createSandbox({ trusted = true } = {}) {
     'workbench.startupEditor': 'none',
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
     'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.enableExperiments': false,
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
@@ -280,6 +281,28 @@ function relayExtensionHostConsole(page, { write = (line) => console.log(line) }
   return () => chain;
 }
 
+function filesUnder(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+}
+
+/**
+ * After a failure: the extension host's errors and the Shipshape output channel, which say why
+ * an extension did not activate or publish anything (the sandbox is deleted afterwards).
+ */
+function printExtensionHostLogs(sb, { write = (line) => console.error(line), channelPattern = /shipshape/i } = {}) {
+  const logs = filesUnder(path.join(sb.userData, 'logs'));
+  for (const file of logs.filter((f) => /exthost\.log$/.test(f))) {
+    const errors = fs.readFileSync(file, 'utf8').split('\n').filter((l) => /\[error\]|activat.*fail/i.test(l));
+    if (errors.length) write(`--- errors in ${path.basename(file)} ---\n${errors.slice(-20).join('\n')}`);
+  }
+  for (const file of logs.filter((f) => channelPattern.test(path.basename(path.dirname(f))) || channelPattern.test(path.basename(f)))) {
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    write(`--- ${path.relative(sb.userData, file)} (last ${Math.min(lines.length, 30)} lines) ---\n${lines.slice(-30).join('\n')}`);
+  }
+}
+
 /** The vscode-remote URI that makes the server (not the browser) resolve a local path. */
 function remoteUri(server, absPath) {
   return `vscode-remote://${server.authority}${absPath}`;
@@ -290,5 +313,5 @@ function seconds(ms) { return `${(ms / 1000).toFixed(1)} s`; }
 module.exports = {
   REPO_ROOT, VERBOSE, UsageError, parseArgs, onCleanup, installExitHandlers,
   createSandbox, copyWorkspace, installExtension, startCodeServer, launchBrowser,
-  relayExtensionHostConsole, remoteUri, seconds,
+  relayExtensionHostConsole, printExtensionHostLogs, remoteUri, seconds,
 };

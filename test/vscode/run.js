@@ -75,7 +75,8 @@ async function runTests(opts = {}) {
       console.error(`[run] TIMEOUT: the extension tests did not finish within ${timeoutMs / 1000} s ` +
         '(raise it with --timeout SECONDS or SHIPSHAPE_TEST_TIMEOUT; VERBOSE=1 shows the server log)');
       await screenshot(page, 'integration-timeout');
-      console.error(server.getLog().split('\n').slice(-30).join('\n'));
+      if (lib.VERBOSE) console.error(server.getLog().split('\n').slice(-30).join('\n'));
+      lib.printExtensionHostLogs(sb);
       return 1;
     }
     await Promise.race([flushed(), new Promise((r) => setTimeout(r, 2000))]);

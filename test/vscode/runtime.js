@@ -151,9 +151,13 @@ async function ensureRuntime({ quiet = false } = {}) {
       log(`Node ${execFileSync(p.node, ['-v'], { encoding: 'utf8' }).trim()} ready; building code-server's native modules`);
       // code-server's postinstall wants npm on Node 24 and Node 24 headers for node-gyp; the
       // user's ~/.npmrc may point nodedir elsewhere, so the environment overrides it.
+      // npm 11 warns about (and later releases block) dependency install scripts not listed in
+      // allowScripts. code-server's postinstall runs nested npm installs whose native builds are
+      // the whole point, so this one install allows scripts throughout its own tree.
       const env = cleanEnv({
         PATH: `${path.join(p.nodePackageDir, 'bin')}${path.delimiter}${process.env.PATH}`,
         npm_config_nodedir: p.nodePackageDir,
+        npm_config_dangerously_allow_all_scripts: 'true',
         TMPDIR: p.tmp,
       });
       await run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: path.join(p.dir, 'code-server'), env, logFd });
