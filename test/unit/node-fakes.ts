@@ -1,0 +1,36 @@
+/** Helpers for tests that run the fake scanners in test/fixtures/bin through an isolated PATH. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const FAKE_BIN = path.resolve(__dirname, '../../../test/fixtures/bin');
+export const SCANNER_FIXTURES = path.resolve(__dirname, '../../../test/fixtures/scanners');
+
+export interface FakeWorld {
+  dir: string;
+  /** A PATH holding only `node` and the chosen fakes: a real scanner on this machine is never found. */
+  pathVar: string;
+  log: string;
+  env: NodeJS.ProcessEnv;
+  /** Each recorded invocation: which fake and its argv. */
+  calls(): Array<{ tool: string; argv: string[] }>;
+  dispose(): void;
+}
+
+/** A temporary directory with symlinks to the chosen fake tools and to node (for `#!/usr/bin/env node`). */
+export function fakeWorld(tools: string[], extraEnv: NodeJS.ProcessEnv = {}): FakeWorld {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-scan-'));
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  for (const t of tools) fs.symlinkSync(path.join(FAKE_BIN, t), path.join(bin, t));
+  const log = path.join(dir, 'calls.jsonl');
+  return {
+    dir,
+    pathVar: bin,
+    log,
+    env: { PATH: bin, FAKE_TOOL_LOG: log, ...extraEnv },
+    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
