@@ -107,12 +107,21 @@ export function isVulnSeverity(s: string): s is VulnSeverity {
   return (VULN_SEVERITIES as readonly string[]).includes(s);
 }
 
+const EXACT_SEVERITY: Record<string, VulnSeverity | undefined> = Object.assign(Object.create(null), {
+  CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low', UNKNOWN: 'unknown', NEGLIGIBLE: 'negligible',
+  Critical: 'critical', High: 'high', Medium: 'medium', Low: 'low', Unknown: 'unknown', Negligible: 'negligible',
+  critical: 'critical', high: 'high', medium: 'medium', low: 'low', unknown: 'unknown', negligible: 'negligible',
+});
+
 /**
  * Maps any tool's severity spelling to ours: Trivy `CRITICAL`, Grype `Negligible`, Snyk `high`,
  * Scout `UNSPECIFIED`, SARIF-ish `info`/`none`.
  */
 export function normalizeSeverity(raw: unknown): VulnSeverity {
   if (typeof raw !== 'string') return 'unknown';
+  // Large reports repeat a handful of spellings: skip the string work for them.
+  const fast = EXACT_SEVERITY[raw];
+  if (fast) return fast;
   const s = raw.trim().toLowerCase();
   if (isVulnSeverity(s)) return s;
   if (s === 'moderate') return 'medium';
@@ -131,14 +140,21 @@ export function severityFromScore(score: number): VulnSeverity {
   return 'negligible';
 }
 
+/** What tools write where there is no fixed version. */
+const NO_FIX = /^(not fixed|none|n\/a|unknown)$/i;
+
 /** A fixed-version field in any form (`"1.2.3, 1.3.0"`, `["1.2"]`, `"not fixed"`) as one tidy string, or undefined. */
 export function normalizeFixedIn(raw: unknown): string | undefined {
+  if (typeof raw === 'string' && !raw.includes(',')) {
+    const t = raw.trim();
+    return t && !NO_FIX.test(t) ? t : undefined;
+  }
   const parts: string[] = [];
   const add = (v: unknown): void => {
     if (typeof v !== 'string') return;
     for (const p of v.split(',')) {
       const t = p.trim();
-      if (t && !/^(not fixed|none|n\/a|unknown)$/i.test(t) && !parts.includes(t)) parts.push(t);
+      if (t && !NO_FIX.test(t) && !parts.includes(t)) parts.push(t);
     }
   };
   if (Array.isArray(raw)) raw.forEach(add);
@@ -151,9 +167,12 @@ export function fixedVersions(v: Pick<Vulnerability, 'fixedIn'>): string[] {
   return normalizeFixedIn(v.fixedIn)?.split(', ') ?? [];
 }
 
+const KNOWN_STATUS = new Set<string>(['fixed', 'affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'not_affected', 'under_investigation', 'unknown']);
+
 /** Maps Trivy/Grype/Scout status spellings to ours. */
 export function normalizeStatus(raw: unknown): VulnStatus | undefined {
   if (typeof raw !== 'string' || !raw.trim()) return undefined;
+  if (KNOWN_STATUS.has(raw)) return raw as VulnStatus;
   const s = raw.trim().toLowerCase().replace(/[-\s]/g, '_');
   switch (s) {
     case 'fixed':

@@ -1,7 +1,7 @@
 /** Trivy: `trivy image --format json` and its report schema (v2, plus the v1 array of results). */
 import { assertImageRef, ScannerAdapter } from './adapter';
 import {
-  Cvss, isObject, normalizeFixedIn, normalizeSeverity, normalizeStatus, ParseContext, parseJsonOutput, pushUnique,
+  Cvss, isObject, normalizeFixedIn, normalizeSeverity, normalizeStatus, ParseContext, parseJsonOutput,
   ScanOptions, ScanParseError, ScanReport, str, strings, Vulnerability, VulnSeverity,
 } from './model';
 
@@ -44,8 +44,9 @@ function toVulnerability(v: Record<string, any>, result: Record<string, any>): V
   const pkg = str(v.PkgName);
   if (!id || !pkg) return undefined;
   const fixedIn = normalizeFixedIn(v.FixedVersion);
-  const urls: string[] = [];
-  pushUnique(urls, [str(v.PrimaryURL) ?? '', ...strings(v.References)]);
+  const primary = str(v.PrimaryURL);
+  const refs = strings(v.References);
+  const urls = primary ? [primary, ...(refs.includes(primary) ? refs.filter((r) => r !== primary) : refs)] : refs;
   const layer = isObject(v.Layer) ? str(v.Layer.DiffID) ?? str(v.Layer.Digest) : undefined;
   return {
     id,
