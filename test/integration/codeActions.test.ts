@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { codeOf, fixtureUri, waitForDiagnostics } from './helpers';
+
+const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d) === id);
+const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
+
+async function actionsFor(uri: vscode.Uri, d: vscode.Diagnostic, kind?: vscode.CodeActionKind): Promise<vscode.CodeAction[]> {
+  return vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, kind?.value);
+}
+
+describe('code actions in a real editor', () => {
+  const dockerfile = fixtureUri('editor', 'Dockerfile');
+  const pod = fixtureUri('editor', 'pod.yaml');
+
+  afterEach(async () => {
+    for (const uri of [dockerfile, pod]) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (doc?.isDirty) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+    }
+  });
+
+  it('offers ignore-line, ignore-file and documentation on every diagnostic', async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
+    const ds = await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    for (const d of ds) {
+      const titles = (await actionsFor(dockerfile, d)).map((a) => a.title);
+      const id = codeOf(d);
+      assert.ok(titles.includes(`Ignore ${id} for this line`), `${id}: ${titles.join(' | ')}`);
+      assert.ok(titles.includes(`Ignore ${id} for this file`), id);
+      assert.ok(titles.includes(`Show documentation for ${id}`), id);
+    }
+  });
+
+  it('"Ignore for this line" inserts the comment, clears the finding, and undo restores it', async () => {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    const ds = await waitForDiagnostics(dockerfile, has('docker-add-instead-of-copy'));
+    const d = ds.find((x) => codeOf(x) === 'docker-add-instead-of-copy')!;
+    const action = (await actionsFor(dockerfile, d)).find((a) => a.title === 'Ignore docker-add-instead-of-copy for this line')!;
+    assert.ok(await vscode.workspace.applyEdit(action.edit!));
+    assert.match(doc.lineAt(d.range.start.line).text, /^# shipshape-ignore docker-add-instead-of-copy$/);
+    await waitForDiagnostics(dockerfile, lacks('docker-add-instead-of-copy'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), before);
+    await waitForDiagnostics(dockerfile, has('docker-add-instead-of-copy'));
+  });
+
+  it('"Ignore for this file" works for a missing-field rule in YAML', async () => {
+    const doc = await vscode.workspace.openTextDocument(pod);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(pod, has('k8s-readonly-rootfs'));
+    const d = ds.find((x) => codeOf(x) === 'k8s-readonly-rootfs')!;
+    const action = (await actionsFor(pod, d)).find((a) => a.title === 'Ignore k8s-readonly-rootfs for this file')!;
+    assert.ok(await vscode.workspace.applyEdit(action.edit!));
+    assert.strictEqual(doc.lineAt(0).text, '# shipshape-ignore-file k8s-readonly-rootfs');
+    await waitForDiagnostics(pod, lacks('k8s-readonly-rootfs'));
+  });
+
+  it('applies the rule\'s own preferred fix: ADD becomes COPY and the finding goes', async () => {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(dockerfile, has('docker-add-instead-of-copy'));
+    const d = ds.find((x) => codeOf(x) === 'docker-add-instead-of-copy')!;
+    const fixes = (await actionsFor(dockerfile, d)).filter((a) => a.edit && !a.title.startsWith('Ignore'));
+    const preferred = fixes.find((a) => a.isPreferred);
+    assert.ok(preferred, `a preferred fix among: ${fixes.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(preferred.edit!));
+    assert.match(doc.lineAt(d.range.start.line).text, /^COPY app\.sh /);
+    await waitForDiagnostics(dockerfile, lacks('docker-add-instead-of-copy'));
+  });
+
+  it('fixes a privileged container in place, keeping the comment', async () => {
+    const doc = await vscode.workspace.openTextDocument(pod);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(pod, has('k8s-privileged'));
+    const d = ds.find((x) => codeOf(x) === 'k8s-privileged')!;
+    const fix = (await actionsFor(pod, d)).find((a) => a.isPreferred && a.edit);
+    assert.ok(fix, 'a preferred fix for privileged');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.match(doc.getText(), /privileged: false/);
+    assert.match(doc.getText(), /^# A pod with a privileged container\./);
+    await waitForDiagnostics(pod, lacks('k8s-privileged'));
+  });
+
+  it('source.fixAll.shipshape applies the safe fixes only', async () => {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(dockerfile, has('docker-add-instead-of-copy'));
+    const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, new vscode.Range(0, 0, 0, 0), 'source.fixAll.shipshape');
+    const fixAll = all.find((a) => a.kind?.value === 'source.fixAll.shipshape');
+    assert.ok(fixAll?.edit, `fix-all action among ${all.map((a) => a.title).join(' | ')} (${ds.length} diagnostics)`);
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    assert.match(doc.getText(), /^COPY app\.sh/m);
+    await waitForDiagnostics(dockerfile, lacks('docker-add-instead-of-copy'));
+    await vscode.commands.executeCommand('undo');
+    assert.match(doc.getText(), /^ADD app\.sh/m);
+  });
+});

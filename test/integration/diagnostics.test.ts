@@ -1,0 +1,177 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { codeOf, fixtureUri, shipshapeDiagnostics, sleep, waitForDiagnostics, withSetting } from './helpers';
+
+const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d) === id);
+const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
+
+interface Api { activationTimeMs: number; languageStatus: { text: string } }
+
+async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>('shipshape.shipshape');
+  assert.ok(ext, 'the extension is installed in the host');
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+describe('diagnostics in a real editor', () => {
+  const dockerfile = fixtureUri('editor', 'Dockerfile');
+  const pod = fixtureUri('editor', 'pod.yaml');
+
+  before(async () => {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(doc);
+  });
+
+  afterEach(async () => {
+    // Leave the documents as they were on disk for the next test.
+    for (const uri of [dockerfile, pod]) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (doc?.isDirty) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+    }
+  });
+
+  it('activates on a Dockerfile and reports its activation time', async () => {
+    const a = await api();
+    console.log(`      activation took ${a.activationTimeMs.toFixed(2)} ms`);
+    assert.ok(a.activationTimeMs >= 0 && a.activationTimeMs < 1000);
+  });
+
+  it('flags the final stage running as root, at the final FROM, as an error linked to its docs', async () => {
+    const ds = await waitForDiagnostics(dockerfile, (all) => has('docker-root-user')(all) && has('docker-add-instead-of-copy')(all));
+    const root = ds.find((d) => codeOf(d) === 'docker-root-user')!;
+    assert.strictEqual(root.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(root.range.start.line, 4, 'the final FROM, not the builder USER root');
+    assert.strictEqual(root.source, 'Shipshape');
+    const code = root.code as { value: string; target: vscode.Uri };
+    assert.match(code.target.path, /docs\/rules\/docker-root-user\.md$/);
+    assert.ok(!ds.some((d) => codeOf(d) === 'docker-root-user' && d.range.start.line === 1), 'USER root in the builder is not a finding');
+    const add = ds.find((d) => codeOf(d) === 'docker-add-instead-of-copy');
+    assert.ok(add, 'ADD of a local file is flagged');
+    assert.strictEqual(add.severity, vscode.DiagnosticSeverity.Information, 'low maps to Information');
+  });
+
+  it('follows edits: adding USER removes the finding, removing it brings it back', async () => {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(dockerfile, new vscode.Position(7, 0), 'USER 10001:10001\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitForDiagnostics(dockerfile, lacks('docker-root-user'), 'root finding to disappear');
+    await vscode.commands.executeCommand('undo');
+    assert.ok(!doc.getText().includes('USER 10001'), 'undo restored the text');
+    await waitForDiagnostics(dockerfile, has('docker-root-user'), 'root finding to come back');
+  });
+
+  it('shows the result of the latest edit after fast typing, never a stale one', async () => {
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    const editor = await vscode.window.showTextDocument(doc);
+    // Type "USER app" one character at a time at the end of the final stage, then delete it.
+    const at = new vscode.Position(7, 0);
+    const typed = 'USER 10001\n';
+    for (let i = 0; i < typed.length; i++) {
+      await editor.edit((b) => b.insert(at.translate(0, i), typed[i]), { undoStopBefore: false, undoStopAfter: false });
+    }
+    await waitForDiagnostics(dockerfile, lacks('docker-root-user'));
+    await editor.edit((b) => b.delete(new vscode.Range(at, at.translate(1, 0))));
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    await sleep(400); // longer than the debounce: nothing older may arrive afterwards
+    assert.ok(shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-root-user'));
+  });
+
+  it('changes severities when a setting changes, without a reload', async () => {
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    const restore = await withSetting('rules', { 'DS-0002': 'warning', 'docker-add-instead-of-copy': 'off' });
+    try {
+      const ds = await waitForDiagnostics(dockerfile, (all) => all.some((d) => codeOf(d) === 'docker-root-user' && d.severity === vscode.DiagnosticSeverity.Warning) && !all.some((d) => codeOf(d) === 'docker-add-instead-of-copy'), 'warning severity');
+      assert.ok(ds.length > 0);
+    } finally {
+      await restore();
+    }
+    await waitForDiagnostics(dockerfile, (all) => all.some((d) => codeOf(d) === 'docker-root-user' && d.severity === vscode.DiagnosticSeverity.Error), 'error severity again');
+  });
+
+  it('flags a privileged container and not the pod-level runAsNonRoot it inherits', async () => {
+    await vscode.workspace.openTextDocument(pod);
+    const ds = await waitForDiagnostics(pod, has('k8s-privileged'));
+    const priv = ds.find((d) => codeOf(d) === 'k8s-privileged')!;
+    assert.strictEqual(priv.range.start.line, 13);
+    assert.strictEqual(priv.severity, vscode.DiagnosticSeverity.Error);
+    assert.ok(!ds.some((d) => codeOf(d) === 'k8s-run-as-non-root'), 'runAsNonRoot is inherited from the pod');
+  });
+
+  it('applies the Kubernetes profile setting at once', async () => {
+    await vscode.workspace.openTextDocument(pod);
+    await waitForDiagnostics(pod, has('k8s-allow-privilege-escalation'));
+    const restore = await withSetting('kubernetes.profile', 'baseline');
+    try {
+      const ds = await waitForDiagnostics(pod, lacks('k8s-allow-privilege-escalation'), 'restricted findings to go');
+      assert.ok(ds.some((d) => codeOf(d) === 'k8s-privileged'), 'baseline findings stay');
+    } finally {
+      await restore();
+    }
+    await waitForDiagnostics(pod, has('k8s-allow-privilege-escalation'));
+  });
+
+  it('says nothing about YAML that is not Kubernetes, nor about Helm templates', async () => {
+    for (const uri of [fixtureUri('editor', 'ci', 'workflow.yml'), fixtureUri('editor', 'helm', 'templates', 'deployment.yaml')]) {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      await sleep(500);
+      assert.deepStrictEqual(shipshapeDiagnostics(uri), [], uri.path);
+    }
+    assert.match((await api()).languageStatus.text, /not a Kubernetes manifest/);
+  });
+
+  it('shows the finding count in the language status', async () => {
+    const doc = await vscode.workspace.openTextDocument(pod);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(pod, has('k8s-privileged'));
+    const a = await api();
+    const deadline = Date.now() + 5000;
+    while (!a.languageStatus.text.includes(`${ds.length} problems`) && Date.now() < deadline) await sleep(50);
+    assert.strictEqual(a.languageStatus.text, `Shipshape: ${ds.length} problems`);
+  });
+
+  it('honours .shipshape.yaml at the workspace root, and its removal', async () => {
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    const config = fixtureUri('.shipshape.yaml');
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode('rules:\n  docker-root-user: off\n'));
+    try {
+      await waitForDiagnostics(dockerfile, lacks('docker-root-user'), 'the config file to turn the rule off');
+    } finally {
+      await vscode.workspace.fs.delete(config);
+    }
+    await waitForDiagnostics(dockerfile, has('docker-root-user'), 'the rule to return');
+  });
+
+  it('respects shipshape.enable and shipshape.exclude', async () => {
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    let restore = await withSetting('enable', false);
+    try {
+      await waitForDiagnostics(dockerfile, (ds) => ds.length === 0, 'diagnostics to clear');
+    } finally {
+      await restore();
+    }
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    restore = await withSetting('exclude', ['editor/**']);
+    try {
+      await waitForDiagnostics(dockerfile, (ds) => ds.length === 0, 'excluded file to clear');
+    } finally {
+      await restore();
+    }
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+  });
+
+  it('explains a finding on hover: title, public IDs and how to fix', async () => {
+    const ds = await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    const root = ds.find((d) => codeOf(d) === 'docker-root-user')!;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dockerfile, root.range.start);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /DS\\?-0002/);
+    assert.match(text, /DL3002/);
+    assert.match(text, /How to fix/);
+  });
+});

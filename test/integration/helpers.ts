@@ -1,0 +1,55 @@
+/** Small helpers shared by the integration tests (they run inside the extension host). */
+import * as vscode from 'vscode';
+
+/** Root of the temporary copy of test/fixtures/workspace the launcher opened. */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder open');
+  return folder.uri;
+}
+
+export function fixtureUri(...segments: string[]): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...segments);
+}
+
+export function shipshapeDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Shipshape');
+}
+
+export function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' && d.code ? String(d.code.value) : String(d.code);
+}
+
+interface StateApi { diagnostics: { stateOf(doc: vscode.TextDocument): unknown } }
+
+/** Whether Shipshape's last analysis of an open document is of its current version (no stale diagnostics). */
+function isCurrent(uri: vscode.Uri): boolean {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const api = vscode.extensions.getExtension<StateApi>('shipshape.shipshape')?.exports;
+  return !doc || !api || api.diagnostics.stateOf(doc) !== undefined;
+}
+
+/** Waits until the Shipshape diagnostics of the current version of a document satisfy a predicate. */
+export async function waitForDiagnostics(uri: vscode.Uri, predicate: (ds: vscode.Diagnostic[]) => boolean, what = 'diagnostics', timeoutMs = 10000): Promise<vscode.Diagnostic[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ds = shipshapeDiagnostics(uri);
+    if (isCurrent(uri) && predicate(ds)) return ds;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; have: ${ds.map((d) => `${codeOf(d)}@${d.range.start.line}`).join(', ') || 'none'}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Updates a `shipshape.*` setting globally and returns a function that restores it. */
+export async function withSetting(key: string, value: unknown): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('shipshape');
+  const before = config.inspect(key)?.globalValue;
+  await config.update(key, value, vscode.ConfigurationTarget.Global);
+  return async () => { await vscode.workspace.getConfiguration('shipshape').update(key, before, vscode.ConfigurationTarget.Global); };
+}
