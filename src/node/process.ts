@@ -45,6 +45,15 @@ export const KILL_GRACE_MS = 2000;
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
+  if (process.platform === 'win32') {
+    // No process groups on Windows: taskkill /T ends the tree. Best effort, never a shell.
+    try {
+      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { shell: false, windowsHide: true, stdio: 'ignore' }).on('error', () => undefined);
+    } catch {
+      // taskkill missing: nothing more we can do.
+    }
+    return;
+  }
   try {
     process.kill(-pid, signal);
   } catch {
@@ -111,7 +120,6 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
     const decoder = new StringDecoder('utf8');
     let settled = false;
     let failure: ToolError | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
 
     const cleanup = (): void => {
@@ -130,8 +138,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
       failure = error;
       killGroup(child.pid, 'SIGTERM');
       // Unconditional SIGKILL after the grace period: a grandchild may ignore SIGTERM after the leader died.
-      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
-      killTimer.unref();
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
       child.stdout?.destroy();
       child.stderr?.destroy();
     };

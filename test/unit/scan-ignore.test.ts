@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parse } from 'yaml';
-import { addToGrypeConfig, addToTrivyIgnore } from '../../src/core/scan';
+import { addToGrypeConfig, addToTrivyIgnore, ignoreTargetFor } from '../../src/core/scan';
 
 describe('.trivyignore writer', () => {
   it('creates the file content with a comment and the id', () => {
@@ -66,5 +66,26 @@ describe('grype config ignore writer', () => {
     assert.throws(() => addToGrypeConfig('ignore: CVE-1\n', 'CVE-2'), /not a list/);
     assert.throws(() => addToGrypeConfig('ignore: [\n', 'CVE-2'), /not valid YAML/);
     assert.throws(() => addToGrypeConfig('- a\n- b\n', 'CVE-2'), /not a YAML mapping/);
+  });
+});
+
+describe('ignore target per scanner', () => {
+  it('writes .trivyignore for trivy with the package as comment', () => {
+    const t = ignoreTargetFor('trivy');
+    assert.strictEqual(t?.fileName, '.trivyignore');
+    assert.strictEqual(t?.add('', { id: 'CVE-2019-1549', pkg: 'libssl1.1', installed: '1.1.1c-r0' }), '# libssl1.1 1.1.1c-r0\nCVE-2019-1549\n');
+  });
+
+  it('writes a package-scoped rule to .grype.yaml for grype', () => {
+    const t = ignoreTargetFor('grype');
+    assert.strictEqual(t?.fileName, '.grype.yaml');
+    assert.deepStrictEqual(parse(t!.add('', { id: 'CVE-1999-0001', pkg: 'package-1', installed: '1.1.1' })), {
+      ignore: [{ vulnerability: 'CVE-1999-0001', package: { name: 'package-1', version: '1.1.1' } }],
+    });
+  });
+
+  it('has no ignore file for scanners that keep ignores elsewhere', () => {
+    assert.strictEqual(ignoreTargetFor('snyk'), undefined);
+    assert.strictEqual(ignoreTargetFor('scout'), undefined);
   });
 });

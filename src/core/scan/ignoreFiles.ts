@@ -69,3 +69,28 @@ export function addToGrypeConfig(content: string, id: string, options: GrypeIgno
   const out = doc.toString();
   return eolOf(content) === '\r\n' ? out.replace(/\r?\n/g, '\r\n') : out;
 }
+
+/** Where "ignore this vulnerability" is written for a scanner, and how. */
+export interface IgnoreTarget {
+  /** File name relative to the workspace folder. */
+  fileName: string;
+  /** The file's new content with the vulnerability ignored. */
+  add(content: string, vuln: { id: string; pkg?: string; installed?: string }, comment?: string): string;
+}
+
+/**
+ * The ignore file a scanner reads by default: `.trivyignore` for Trivy, `.grype.yaml` for Grype.
+ * Undefined for scanners whose ignores live elsewhere (Snyk's `.snyk` policy, Scout's VEX).
+ */
+export function ignoreTargetFor(scanner: string): IgnoreTarget | undefined {
+  if (scanner === 'trivy') {
+    return { fileName: '.trivyignore', add: (content, v, comment) => addToTrivyIgnore(content, v.id, comment ?? (v.pkg ? `${v.pkg}${v.installed ? ` ${v.installed}` : ''}` : undefined)) };
+  }
+  if (scanner === 'grype') {
+    return {
+      fileName: '.grype.yaml',
+      add: (content, v, comment) => addToGrypeConfig(content, v.id, { comment, package: v.pkg ? { name: v.pkg, version: v.installed || undefined } : undefined }),
+    };
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@
  * our own export) into ScanReports, and writing ScanReports out as SARIF.
  */
 import {
-  isObject, isVulnSeverity, normalizeFixedIn, normalizeSeverity, ParseContext, parseJsonOutput, pushUnique,
+  isObject, isVulnSeverity, normalizeFixedIn, normalizeSeverity, normalizeStatus, ParseContext, parseJsonOutput, pushUnique,
   ScanParseError, ScanReport, severityFromScore, str, strings, Vulnerability, VulnSeverity,
 } from './model';
 
@@ -126,7 +126,7 @@ function toVulnerability(result: Record<string, any>, rule: Record<string, any>)
     .filter((a) => a !== id);
   const links = [...(helpMarkdown ?? '').matchAll(/\]\((https?:[^)\s]+)\)/g)].map((m) => m[1]);
   const urls = pushUnique(strings(props.urls), [str(rule.helpUri) ?? '', ...links]);
-  const status = str(props.status) as Vulnerability['status'] | undefined;
+  const status = normalizeStatus(props.status);
   return {
     id,
     aliases,
