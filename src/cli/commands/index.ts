@@ -1,5 +1,6 @@
 import { CliCommand } from '../io';
 import { checkCommand } from './check';
+import { fixCommand } from './fix';
 import { signCommand } from './sign';
 import { verifyCommand } from './verify';
 import { policyCommand } from './policy';
@@ -8,8 +9,9 @@ import { scanCommand } from './scan';
 /** Every subcommand, in the order `--help` lists them. Each lives in its own module. */
 export const COMMANDS: CliCommand[] = [
   checkCommand,
+  fixCommand,
+  scanCommand,
   signCommand,
   verifyCommand,
   policyCommand,
-  scanCommand,
 ];

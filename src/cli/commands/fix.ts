@@ -1,0 +1,112 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { createTwoFilesPatch } from 'diff';
+import { analyze, Finding } from '../../core';
+import { fixAll } from '../../core/fix';
+import { normalizeRuleKey } from '../../core/suppress';
+import { loadCliConfig } from '../config';
+import { collectFiles } from '../walk';
+import { failsThreshold, FileFindings } from '../formats';
+import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { parseFailOn, readSource } from './check';
+
+const USAGE = `Usage: shipshape fix PATH... [options]
+
+Applies Shipshape's safe fixes. Prints a unified diff unless --write is given.
+
+Options:
+  --write              write the fixed files (atomically: temp file + rename)
+  --all                include fixes that are not marked safe (refactors such as multi-stage conversion)
+  --rule ID            only fixes for this rule (our id or a public ID such as DS-0002); repeatable
+  --fail-on SEVERITY   exit 1 when a finding at or above it remains after fixing (default: high)
+  --profile PROFILE    baseline|restricted|all
+  --config FILE        configuration file (default: ./.shipshape.yaml when present)`;
+
+/** Writes a file without ever leaving it truncated: a temp file beside it, then a rename. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.shipshape-${process.pid}-${Date.now()}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = (await fs.stat(file)).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    await fs.writeFile(tmp, text, { encoding: 'utf8', mode });
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+function ruleFilter(rules: string[] | undefined): ((f: Finding) => boolean) | undefined {
+  if (!rules?.length) return undefined;
+  const wanted = new Set(rules.flatMap((r) => r.split(',')).filter(Boolean).map(normalizeRuleKey));
+  return (f) => wanted.has(normalizeRuleKey(f.ruleId)) || f.references.some((r) => wanted.has(normalizeRuleKey(r)));
+}
+
+export const fixCommand: CliCommand = {
+  name: 'fix',
+  summary: 'apply safe fixes (prints a diff, or writes with --write)',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          write: { type: 'boolean', default: false },
+          all: { type: 'boolean', default: false },
+          rule: { type: 'string', multiple: true },
+          'fail-on': { type: 'string' },
+          profile: { type: 'string' },
+          config: { type: 'string' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    }
+    const { values, positionals } = parsed;
+    const failOn = parseFailOn(values['fail-on']);
+    if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);
+    const config = await loadCliConfig(io, values.config, values.profile);
+    const filter = ruleFilter(values.rule);
+
+    const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
+    for (const e of errors) io.stderr(`shipshape: ${e}\n`);
+    let ioError = errors.length > 0;
+    let fixedFiles = 0, fixedCount = 0;
+    const remaining: FileFindings[] = [];
+    for (const f of files) {
+      const before = await readSource(io, f.path);
+      if (before === undefined) { ioError = true; continue; }
+      const { text: after, applied } = fixAll(before, f.kind, config, { includeUnsafe: values.all, rules: filter });
+      remaining.push({ file: f.path, findings: analyze(after, f.kind, config).findings });
+      if (after === before) continue;
+      fixedFiles++;
+      fixedCount += applied.length;
+      if (values.write) {
+        try {
+          await writeFileAtomic(path.resolve(io.cwd, f.path), after);
+        } catch (e) {
+          io.stderr(`shipshape: cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+          ioError = true;
+          continue;
+        }
+      } else {
+        const name = f.path.split(path.sep).join('/');
+        io.stdout(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 }));
+      }
+      for (const a of applied) io.stderr(`${f.path}: ${a.ruleId}: ${a.title}\n`);
+    }
+    io.stderr(fixedCount === 0
+      ? 'shipshape: nothing to fix\n'
+      : `shipshape: ${values.write ? 'applied' : 'would apply'} ${fixedCount} fix${fixedCount === 1 ? '' : 'es'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}\n`);
+    if (ioError) return EXIT.usage;
+    return failsThreshold(remaining, failOn) ? EXIT.findings : EXIT.ok;
+  },
+};
