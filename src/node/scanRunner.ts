@@ -57,9 +57,11 @@ export const INSTALL_URLS: Readonly<Record<ScannerId, string>> = {
 
 /** The message shown when none of `ids` is installed: what to install and where. */
 export function missingScannerMessage(ids: readonly ScannerId[] = SCANNER_IDS): string {
+  if (ids.length === 1) {
+    return `${SCANNERS[ids[0]].displayName} was not found (searched the configured path and PATH). Get it at ${INSTALL_URLS[ids[0]]}`;
+  }
   const lines = ids.map((id) => `  ${SCANNERS[id].displayName}: ${INSTALL_URLS[id]}`);
-  const what = ids.length === 1 ? `${SCANNERS[ids[0]].displayName} was not found` : 'No vulnerability scanner was found';
-  return `${what} (searched the configured path and PATH). Install one of:\n${lines.join('\n')}`;
+  return `No vulnerability scanner was found (searched the configured paths and PATH). Install one of:\n${lines.join('\n')}`;
 }
 
 const SCOUT_PROBE_TIMEOUT_MS = 15_000;

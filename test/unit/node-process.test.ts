@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runTool, ToolError } from '../../src/node/process';
+import { MAX_STDERR_BYTES, runTool, ToolError } from '../../src/node/process';
 
 const BIN = path.resolve(__dirname, '../../../test/fixtures/bin');
 const FAKE = path.join(BIN, 'fake-tool');
@@ -122,6 +122,13 @@ describe('runTool', function () {
     const e = await rejection(runTool(path.join(BIN, 'trivy'), { args: ['image'], env: { FAKE_TOOL_LOG: log }, signal: controller.signal }));
     assert.strictEqual(e.code, 'CANCELLED');
     assert.strictEqual(fs.existsSync(log), false);
+  });
+
+  it('keeps the tail of a very long stderr, where the reason for a failure is', async () => {
+    const r = await runTool(FAKE, { args: [], env: { FAKE_TOOL_MODE: 'noisy', FAKE_TOOL_FLOOD_BYTES: String(3 * 1024 * 1024) } });
+    assert.strictEqual(r.exitCode, 1);
+    assert.ok(r.stderr.length <= MAX_STDERR_BYTES, `${r.stderr.length} bytes kept`);
+    assert.ok(r.stderr.endsWith('FATAL: the real reason\n'));
   });
 
   it('stops with OUTPUT_LIMIT past the stdout cap, and keeps output under it', async () => {
