@@ -10,13 +10,18 @@ import { ShipshapeHoverProvider } from './hover';
 import { ShipshapeLanguageStatus } from './languageStatus';
 import { DOCUMENT_SELECTOR } from './documents';
 import { CommandManager } from './commands';
+import { registerSigningSupport, SigningSupport } from './signing';
 
 /** What the extension exposes to other extensions and to its integration tests. */
 export interface ShipshapeApi {
-  /** Time spent in `activate`, in milliseconds. */
+  /** Time from loading the bundle to the end of `activate`, in milliseconds. */
   activationTimeMs: number;
+  /** Time spent in `activate` alone. */
+  activateOnlyMs: number;
   diagnostics: DiagnosticsManager;
   languageStatus: ShipshapeLanguageStatus;
+  /** cosign commands; `signing.statuses` holds the last verification per image (✓ / ✗ in the tree). */
+  signing: SigningSupport;
 }
 
 export function activate(context: vscode.ExtensionContext): ShipshapeApi {
@@ -38,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   commands.register({ id: INSERT_SNIPPET_COMMAND, execute: (uri: vscode.Uri, range: vscode.Range, snippet: string) => insertSnippet(uri, range, snippet) });
   commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
+  const signing = registerSigningSupport(context, { log });
 
   context.subscriptions.push(
     log,
@@ -45,12 +51,16 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     diagnostics,
     languageStatus,
     commands,
+    signing,
     vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new ShipshapeCodeActionProvider(diagnostics, config), ShipshapeCodeActionProvider.metadata),
     vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ShipshapeHoverProvider(diagnostics)),
   );
-  const activationTimeMs = performance.now() - started;
-  log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms`);
-  return { activationTimeMs, diagnostics, languageStatus };
+  const ended = performance.now();
+  const loadStart = (globalThis as { __shipshapeLoadStart?: number }).__shipshapeLoadStart ?? started;
+  const activationTimeMs = ended - loadStart;
+  const activateOnlyMs = ended - started;
+  log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms (load ${(started - loadStart).toFixed(1)} ms, activate ${activateOnlyMs.toFixed(1)} ms)`);
+  return { activationTimeMs, activateOnlyMs, diagnostics, languageStatus, signing };
 }
 
 export function deactivate(): void {
