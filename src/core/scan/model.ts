@@ -94,8 +94,10 @@ export interface ParseContext {
 
 /** Rank of a severity: higher is more severe (critical = 5, unknown = 0). */
 export function vulnSeverityRank(s: VulnSeverity): number {
-  return VULN_SEVERITIES.length - 1 - VULN_SEVERITIES.indexOf(s);
+  return SEVERITY_RANK[s];
 }
+
+const SEVERITY_RANK: Readonly<Record<VulnSeverity, number>> = { critical: 5, high: 4, medium: 3, low: 2, negligible: 1, unknown: 0 };
 
 /** True when `s` is at least as severe as `min`. */
 export function atLeast(s: VulnSeverity, min: VulnSeverity): boolean {
@@ -223,9 +225,14 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Strings of an array field, skipping anything else. */
+/** Strings of an array field, skipping anything else. May return the input array itself: never mutate the result. */
 export function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  if (!Array.isArray(v)) return [];
+  // Usually every item is a string already: share the array instead of copying it.
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string' || v[i] === '') return v.filter((x): x is string => typeof x === 'string' && x !== '');
+  }
+  return v as string[];
 }
 
 /** Appends items not already present, in order. */

@@ -122,10 +122,10 @@ function toVulnerability(result: Record<string, any>, rule: Record<string, any>)
   const vector = str(props.cvssv3_vector);
   const title = str(props.title) ?? shortText?.replace(/^(critical|high|medium|low) severity - /i, '') ?? firstLine(message) ?? id;
   const description = str(props.description) ?? (fullText && fullText !== title ? fullText : undefined) ?? helpMarkdown;
-  const aliases = pushUnique(strings(props.aliases), [...`${shortText ?? ''} ${fullText ?? ''}`.matchAll(ID_PATTERN)].map((m) => m[1]))
+  const aliases = pushUnique([...strings(props.aliases)], [...`${shortText ?? ''} ${fullText ?? ''}`.matchAll(ID_PATTERN)].map((m) => m[1]))
     .filter((a) => a !== id);
   const links = [...(helpMarkdown ?? '').matchAll(/\]\((https?:[^)\s]+)\)/g)].map((m) => m[1]);
-  const urls = pushUnique(strings(props.urls), [str(rule.helpUri) ?? '', ...links]);
+  const urls = pushUnique([...strings(props.urls)], [str(rule.helpUri) ?? '', ...links]);
   const status = normalizeStatus(props.status);
   return {
     id,
