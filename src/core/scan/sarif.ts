@@ -10,7 +10,7 @@ import {
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SARIF_VERSION = '2.1.0';
 const SHIPSHAPE_DRIVER = 'Shipshape';
-const SHIPSHAPE_URI = 'https://github.com/shipshape/shipshape';
+const SHIPSHAPE_URI = 'https://github.com/shipshape-dev/shipshape';
 
 /** True when a parsed JSON value is a SARIF log. */
 export function isSarif(doc: unknown): boolean {
