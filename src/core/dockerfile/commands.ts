@@ -35,11 +35,19 @@ const VALUE_OPTIONS: Record<string, Set<string>> = {
   zypper: new Set(['-r', '--repo', '--root', '-R', '--from', '-t', '--type']),
 };
 
+const INVOCATIONS = new WeakMap<DockerfileModel, Invocation[]>();
+const PACKAGE_INVOCATIONS = new WeakMap<DockerfileModel, PackageInvocation[]>();
+
 /** Every program invocation of every RUN in the given stages (all stages when omitted). */
 export function invocations(model: DockerfileModel, stages?: readonly Stage[]): Invocation[] {
+  let all = INVOCATIONS.get(model);
+  if (!all) INVOCATIONS.set(model, (all = computeInvocations(model)));
+  return stages ? all.filter((i) => stages.includes(i.run.stage)) : all;
+}
+
+function computeInvocations(model: DockerfileModel): Invocation[] {
   const out: Invocation[] = [];
-  const runs = stages ? model.runs.filter((r) => stages.includes(r.stage)) : model.runs;
-  for (const run of runs) {
+  for (const run of model.runs) {
     for (const command of run.shell.commands) {
       const words = programWords(command);
       if (!words.length) continue;
@@ -51,12 +59,12 @@ export function invocations(model: DockerfileModel, stages?: readonly Stage[]): 
 
 /** Package-manager invocations with their action and operands. */
 export function packageInvocations(model: DockerfileModel, stages?: readonly Stage[]): PackageInvocation[] {
-  const out: PackageInvocation[] = [];
-  for (const inv of invocations(model, stages)) {
-    if (!PACKAGE_MANAGERS.has(inv.program)) continue;
-    out.push(analysePackageCommand(inv));
+  let all = PACKAGE_INVOCATIONS.get(model);
+  if (!all) {
+    all = invocations(model).filter((inv) => PACKAGE_MANAGERS.has(inv.program)).map(analysePackageCommand);
+    PACKAGE_INVOCATIONS.set(model, all);
   }
-  return out;
+  return stages ? all.filter((i) => stages.includes(i.run.stage)) : all;
 }
 
 function analysePackageCommand(inv: Invocation): PackageInvocation {

@@ -3,7 +3,7 @@
  * resolved base image, ARG/ENV table and effective USER, RUN scripts split into commands with
  * document ranges, and the comments used for suppression.
  */
-import { DockerfileParser, Dockerfile, Instruction, From, Run, Heredoc, Flag } from 'dockerfile-ast';
+import { DockerfileParser, Dockerfile, Instruction, From, Run, Heredoc, Flag, Argument } from 'dockerfile-ast';
 import { ShipshapeConfig, DEFAULT_CONFIG } from '../config';
 import { ImageRef, parseImageRef } from '../imageRef';
 import { Range } from '../model';
@@ -137,6 +137,18 @@ export function stageLineage(stage: Stage): Stage[] {
   return out;
 }
 
+const ARGUMENTS = new WeakMap<Instruction, Argument[]>();
+
+/**
+ * Arguments of an instruction (flags excluded for FROM/RUN/COPY/ADD), computed once: the
+ * parser re-tokenises the instruction on every `getArguments()` call.
+ */
+export function argumentsOf(ins: Instruction): Argument[] {
+  let args = ARGUMENTS.get(ins);
+  if (!args) ARGUMENTS.set(ins, (args = ins.getArguments()));
+  return args;
+}
+
 /** Converts a parser range to ours (same 0-based convention). */
 function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
@@ -196,7 +208,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
         }
         break;
       case 'USER': {
-        const raw = ins.getArguments().map((a) => a.getValue()).join(' ');
+        const raw = afterKeyword(model, ins).text.trim().split(/\s+/).join(' ');
         const exp = expandVariables(raw, vars, escapeChar);
         const setting: UserSetting = { value: exp.value, unresolved: exp.unresolved, instruction: ins };
         stage.users.push(setting);
@@ -224,7 +236,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
 }
 
 function startStage(model: DockerfileModel, from: From, globals: VariableTable): Stage {
-  const args = from.getArguments();
+  const args = argumentsOf(from);
   const imageArg = args[0];
   const imageText = imageArg?.getValue() ?? '';
   const imageRange = imageArg ? toRange(imageArg.getRange()) : toRange(from.getRange());
@@ -333,9 +345,22 @@ function parseJsonArray(ins: Instruction, model: DockerfileModel): string[] | un
   return parseExecForm(mapped)?.values;
 }
 
+/** Mapped text after an instruction's keyword, continuations joined, leading blanks dropped. */
+function afterKeyword(model: DockerfileModel, ins: Instruction): MappedText {
+  const start = model.lines.offsetAt(ins.getInstructionRange().end);
+  const end = model.lines.offsetAt(ins.getRange().end);
+  const t = logicalText(model, start, end);
+  let k = 0;
+  while (k < t.text.length && (t.text[k] === ' ' || t.text[k] === '\t')) k++;
+  return k ? { text: t.text.slice(k), offsets: t.offsets.slice(k) } : t;
+}
+
 /** Mapped text of an instruction's arguments (after flags), continuations joined. */
 function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
-  const args = ins.getArguments();
+  const text = afterKeyword(model, ins);
+  if (!text.text.startsWith('--')) return text;
+  // Flags present: let the parser find where they end.
+  const args = argumentsOf(ins);
   if (!args.length) return { text: '', offsets: [] };
   const start = model.lines.offsetAt(args[0].getRange().start);
   const end = model.lines.offsetAt(ins.getRange().end);
@@ -378,16 +403,18 @@ const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/g;
 const SHELL_PROGRAM = /^((\/usr)?\/bin\/)?(sh|bash|ash|dash|zsh)(\s+-[A-Za-z]+)*$/;
 
 function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
-  const flags = ins.getFlags();
+  const head = afterKeyword(model, ins);
+  const hasFlags = head.text.startsWith('--');
+  const flags = hasFlags ? ins.getFlags() : [];
+  let script: MappedText = hasFlags ? argumentsText(model, ins) : head;
   const mounts = flags.filter((f) => f.getName().toLowerCase() === 'mount').map((f) => f.getValue() ?? '');
   const mountsSecret = mounts.some((m) => /(^|,)type=secret(,|$)/i.test(m));
   const cacheTargets = mounts
     .filter((m) => /(^|,)type=cache(,|$)/i.test(m))
     .map((m) => /(?:^|,)(?:target|dst|destination)=([^,]+)/i.exec(m)?.[1] ?? '')
     .filter(Boolean);
-  const heredocs: Heredoc[] = ins.getHeredocs();
+  const heredocs: Heredoc[] = script.text.includes('<<') ? ins.getHeredocs() : [];
   let form: RunCommand['form'] = 'shell';
-  let script: MappedText = argumentsText(model, ins);
   if (heredocs.length) {
     const firstLine = script.text.split('\n')[0];
     const rest = firstLine.replace(HEREDOC_MARKER, '').trim();
@@ -481,8 +508,8 @@ export { toRange };
  * Arguments of an instruction without heredoc bodies: the parser lists the words of
  * `COPY <<EOF /x` bodies as arguments, but they are file contents.
  */
-export function plainArguments(ins: Instruction): import('dockerfile-ast').Argument[] {
-  const args = ins.getArguments();
+export function plainArguments(ins: Instruction): Argument[] {
+  const args = argumentsOf(ins);
   const marker = args.find((a) => /^<<-?["']?[A-Za-z0-9_.-]/.test(a.getValue()));
   if (!marker) return args;
   const line = marker.getRange().start.line;

@@ -1,5 +1,5 @@
 import { Rule } from '../../model';
-import { DockerfileModel, toRange } from '../model';
+import { DockerfileModel, argumentsOf, toRange } from '../model';
 import { expandVariables } from '../variables';
 
 /** DS-0004: EXPOSE 22. */
@@ -16,7 +16,7 @@ export const exposeSsh: Rule<DockerfileModel> = {
     for (const stage of model.stages) {
       for (const ins of stage.instructions) {
         if (ins.getKeyword().toUpperCase() !== 'EXPOSE') continue;
-        for (const arg of ins.getArguments()) {
+        for (const arg of argumentsOf(ins)) {
           const value = expandVariables(arg.getValue(), stage.table, model.escapeChar).value;
           if (!/^22(\/(tcp|udp))?$/i.test(value)) continue;
           report({ message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.', range: toRange(arg.getRange()) });

@@ -15,6 +15,7 @@ const NOT_A_SECRET = /(_FILE|_PATH|_DIR|_URL|_URI|_ENABLED|_HEADER)$/i;
 
 /** Private keys and credential files that must never be copied into an image. */
 const SECRET_FILE = /(^|\/)(id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(\.[\w.-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials\.json|\.aws\/credentials|\.docker\/config\.json|[^/]*\.(key|p12|pfx|jks|keystore)|[^/]*\.pem)$/i;
+const SECRET_FILE_HINT = /id_|\.env|\.npmrc|\.pypirc|\.netrc|credentials|\.dockercfg|config\.json|\.key|\.p12|\.pfx|\.jks|keystore|\.pem/i;
 /** PEM files that are certificates (public by design) rather than keys. */
 const PUBLIC_PEM = /(cert|chain|ca|bundle|public|pub)[^/]*\.pem$|^ca\.pem$/i;
 
@@ -46,6 +47,9 @@ export const secretInBuild: Rule<DockerfileModel> = {
       for (const ins of stage.instructions) {
         const kw = ins.getKeyword().toUpperCase();
         if (kw !== 'COPY' && kw !== 'ADD') continue;
+        // Cheap test on the raw text first: tokenising every COPY costs more than the rest of the rule.
+        const raw = model.text.slice(model.lines.offsetAt(ins.getRange().start), model.lines.offsetAt(ins.getRange().end));
+        if (!SECRET_FILE_HINT.test(raw)) continue;
         const args = plainArguments(ins);
         for (const src of args.slice(0, -1)) {
           const path = src.getValue().replace(/^["']|["']$/g, '');

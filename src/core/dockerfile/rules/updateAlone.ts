@@ -15,8 +15,13 @@ export const updateAlone: Rule<DockerfileModel> = {
     'The layer cache keeps an `update`-only RUN forever: later installs reuse the stale package index and pull outdated, possibly vulnerable versions, or fail when the mirror has moved on.',
   remediation: 'Update and install in the same RUN: `RUN apt-get update && apt-get install -y --no-install-recommends pkg`.',
   check(model, report) {
-    for (const run of model.runs) {
-      const pkgs = packageInvocations(model, [run.stage]).filter((p) => p.run === run);
+    const byRun = new Map<unknown, ReturnType<typeof packageInvocations>>();
+    for (const p of packageInvocations(model)) {
+      const list = byRun.get(p.run);
+      if (list) list.push(p);
+      else byRun.set(p.run, [p]);
+    }
+    for (const pkgs of byRun.values()) {
       pkgs.forEach((p, i) => {
         const action = p.action?.text;
         if (action !== 'update' && action !== 'up' && !(p.program === 'zypper' && (action === 'refresh' || action === 'ref'))) return;
