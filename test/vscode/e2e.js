@@ -23,7 +23,9 @@ function packageVsix(extensionDir, outFile) {
   if (!fs.existsSync(vsce)) throw new Error(`${vsce} is missing: run npm ci first`);
   try {
     // No stdin: vsce must fail instead of asking "continue? [y/N]" about a missing file.
-    execFileSync(vsce, ['package', '--no-dependencies', '--out', outFile], {
+    // The README's relative image links need a public repository URL to be rewritten; an
+    // install test does not publish anything, so leave them as they are.
+    execFileSync(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', outFile], {
       cwd: extensionDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: runtime.cleanEnv(),
     });
   } catch (e) {

@@ -245,7 +245,7 @@ async function launchBrowser(rt, sb) {
 }
 
 // Workbench chatter that is not extension-host output (shown with VERBOSE=1).
-const NOISE = /^\[(AgentHost|ChatModelSelection|Service Worker|AccountPolicyGate|reconnection-grace-time)|^Failed to load resource|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin extensions cache|^The web worker extension host|^An iframe which has both|vsda|open-vsx\.org|ENOTFOUND|authentication provider 'github'|An unknown error occurred|^\s*$/;
+const NOISE = /^Creation of workbench contribution|^\[(AgentHost|ChatModelSelection|Service Worker|AccountPolicyGate|reconnection-grace-time)|^Failed to load resource|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin extensions cache|^The web worker extension host|^An iframe which has both|vsda|open-vsx\.org|ENOTFOUND|authentication provider 'github'|An unknown error occurred|^\s*$/;
 
 /**
  * Re-prints the extension host's console output (mocha's reporter), which reaches the browser
