@@ -1,0 +1,53 @@
+/**
+ * Image references written in a Dockerfile (`FROM`) or a Kubernetes manifest (container
+ * `image:`), with where they are written, for "Scan image" CodeLenses and scan diagnostics.
+ */
+import { DEFAULT_CONFIG } from './config';
+import { dockerfileAnalyzer } from './dockerfile';
+import { getPair, parseKubeModel } from './kubernetes/model';
+import { FileKind, Range } from './model';
+import { isScalar } from 'yaml';
+
+/** One image named in a file: the reference to scan and the range of its text. */
+export interface ImageReference {
+  /** As a scanner should receive it: ARGs resolved for a Dockerfile, the plain value for a manifest. */
+  reference: string;
+  range: Range;
+}
+
+/**
+ * Every scannable image reference of a text: a Dockerfile's `FROM` images (global ARG defaults
+ * resolved; `scratch`, stage names and unresolved variables skipped) or every container `image:`
+ * of every pod spec of every document of a manifest. Never throws.
+ */
+export function findImageReferences(text: string, kind: FileKind): ImageReference[] {
+  try {
+    return kind === 'dockerfile' ? dockerfileReferences(text) : manifestReferences(text);
+  } catch {
+    return [];
+  }
+}
+
+function dockerfileReferences(text: string): ImageReference[] {
+  const model = dockerfileAnalyzer.parse(text, DEFAULT_CONFIG);
+  if (!model) return [];
+  return model.stages
+    .filter((s) => s.baseKind === 'image')
+    .map((s) => ({ reference: s.resolvedImage, range: s.imageRange }));
+}
+
+function manifestReferences(text: string): ImageReference[] {
+  const model = parseKubeModel(text);
+  if (!model) return [];
+  const out: ImageReference[] = [];
+  for (const pod of model.pods) {
+    for (const c of pod.containers) {
+      const value = getPair(c.node, 'image')?.value;
+      if (!isScalar(value) || typeof value.value !== 'string' || !value.range) continue;
+      const reference = value.value.trim();
+      if (!reference) continue;
+      out.push({ reference, range: model.rangeOf(value.range[0], value.range[1]) });
+    }
+  }
+  return out;
+}
