@@ -83,11 +83,14 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     result.notApplicable = true;
     return result;
   }
-  let suppressions;
-  try {
-    suppressions = collectSuppressions(analyzer.comments(model));
-  } catch {
-    suppressions = collectSuppressions([]);
+  let suppressions = collectSuppressions([]);
+  // Reading comments costs a pass over the text; a file without the directive has none to read.
+  if (text.includes('shipshape-ignore')) {
+    try {
+      suppressions = collectSuppressions(analyzer.comments(model));
+    } catch {
+      // Unreadable comments suppress nothing.
+    }
   }
   for (const rule of analyzer.rules) {
     const severity = effectiveSeverity(rule, config);
