@@ -137,11 +137,11 @@ describe('Dockerfile analyser never throws', () => {
     noThrow('FROM alpine:3\n' + t);
     assert.ok(Date.now() - start < 30000, `took ${Date.now() - start} ms`);
   });
-  it('handles a 512 KB RUN line in bounded time', function () {
+  it('handles a 256 KB RUN line in bounded time', function () {
     // dockerfile-ast re-tokenises long instructions several times: most of this is the parser.
     this.timeout(60000);
     const start = Date.now();
-    noThrow('FROM alpine:3\nRUN echo ' + 'a | b && '.repeat((512 * 1024) / 9) + '\n');
+    noThrow('FROM alpine:3\nRUN echo ' + 'a | b && '.repeat((256 * 1024) / 9) + '\n');
     assert.ok(Date.now() - start < 30000, `took ${Date.now() - start} ms`);
   });
 });

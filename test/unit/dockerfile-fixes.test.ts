@@ -26,6 +26,9 @@ describe('fix: run as an unprivileged user (docker-root-user)', () => {
     assert.strictEqual(assertFixWorks('FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n', id, 'Run as'), 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n');
     assert.match(assertFixWorks('FROM gcr.io/distroless/static-debian12:latest\nCMD ["x"]\n', id, 'Run as'), /USER 65532:65532\nCMD/);
   });
+  it('uses ContainerUser on Windows images', () => {
+    assert.match(assertFixWorks('FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ["x.exe"]\n', id, 'Run as'), /\nUSER ContainerUser\nCMD/);
+  });
   it('uses the node user of the official node image', () => {
     assert.match(assertFixWorks('FROM node:20-alpine\nCMD ["node", "a.js"]\n', id, 'Run as'), /\nUSER node\nCMD/);
   });
@@ -109,6 +112,10 @@ describe('fix: pipefail', () => {
   it('inserts SHELL with /bin/bash on Debian-like images', () => {
     assert.match(assertFixWorks('FROM python:3.12\nRUN a | b\n', 'docker-pipefail'), /SHELL \["\/bin\/bash", "-o", "pipefail", "-c"\]\nRUN a \| b/);
   });
+  it('goes above the comments of the RUN so a suppression comment stays attached', () => {
+    const t = 'FROM alpine:3\n# shipshape-ignore docker-sudo\nRUN sudo a | b\n';
+    assert.strictEqual(assertFixWorks(t, 'docker-pipefail'), 'FROM alpine:3\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\n# shipshape-ignore docker-sudo\nRUN sudo a | b\n');
+  });
   it('is not offered when the shell is unknown', () => {
     assert.deepStrictEqual(findings('FROM example.com/x:1\nRUN a | b\n', 'docker-pipefail')[0].fixes ?? [], []);
   });
@@ -134,6 +141,10 @@ describe('fix: HEALTHCHECK snippet and setuid strip', () => {
   it('inserts a HEALTHCHECK snippet before CMD', () => {
     const fixed = assertFixWorks('FROM a:1\nUSER 1\nCMD ["x"]\n', 'docker-no-healthcheck');
     assert.strictEqual(fixed, 'FROM a:1\nUSER 1\nHEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://localhost:8080/health || exit 1\nCMD ["x"]\n');
+  });
+  it('uses wget on Alpine and an exec-form placeholder on distroless', () => {
+    assert.match(assertFixWorks('FROM alpine:3\nUSER 1\n', 'docker-no-healthcheck'), /HEALTHCHECK .* CMD wget -q --spider http:\/\/localhost:8080\/health \|\| exit 1$/m);
+    assert.match(assertFixWorks('FROM gcr.io/distroless/static-debian12:nonroot\n', 'docker-no-healthcheck'), /CMD \["\/app", "healthcheck"\]$/m);
   });
   it('strips setuid bits right after the last build step, as root', () => {
     const fixed = assertFixWorks('FROM a:1\nRUN chmod u+s /bin/x\nUSER 1\nCMD ["x"]\n', 'docker-setuid');

@@ -209,6 +209,9 @@ describe('docker-pipefail', () => {
     assert.deepStrictEqual(lines('FROM a:1\nRUN set -euo pipefail && a | b\n', id), []);
     assert.deepStrictEqual(lines('FROM a:1\nSHELL ["pwsh", "-Command"]\nRUN a | b\n', id), []);
   });
+  it('does not flag pipes in the default cmd shell of Windows images', () => {
+    assert.deepStrictEqual(lines('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN dir | findstr x\n', id), []);
+  });
   it('does not count ||, quoted pipes or exec form', () => {
     assert.deepStrictEqual(lines('FROM a:1\nRUN a || b\nRUN echo "a|b"\nRUN ["sh", "-c", "a | b"]\n', id), []);
   });

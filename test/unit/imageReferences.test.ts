@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { findImageReferences } from '../../src/core/imageReferences';
+import { findImageReferences, imageKey } from '../../src/core/imageReferences';
 
 /** The text each reference's range covers, to prove the ranges point at the image and not elsewhere. */
 function covered(text: string, r: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }): string {
@@ -128,5 +128,24 @@ describe('findImageReferences: Kubernetes image:', () => {
   it('returns nothing for a Helm template', () => {
     const helm = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: {{ .Values.image }}\n';
     assert.deepStrictEqual(findImageReferences(helm, 'kubernetes'), []);
+  });
+});
+
+describe('imageKey', () => {
+  it('gives Docker Hub spellings of one image the same key', () => {
+    const keys = ['alpine', 'alpine:latest', 'docker.io/library/alpine', 'docker.io/library/alpine:latest', 'index.docker.io/library/alpine'].map(imageKey);
+    assert.strictEqual(new Set(keys).size, 1, keys.join(' | '));
+  });
+
+  it('keeps different tags, registries and digests apart', () => {
+    assert.notStrictEqual(imageKey('alpine:3.19'), imageKey('alpine:3.20'));
+    assert.notStrictEqual(imageKey('ghcr.io/acme/app:1'), imageKey('acme/app:1'));
+    const d = `sha256:${'b'.repeat(64)}`;
+    assert.notStrictEqual(imageKey(`alpine@${d}`), imageKey('alpine'));
+    assert.strictEqual(imageKey(`alpine@${d}`), imageKey(`docker.io/library/alpine@${d.toUpperCase().replace('SHA256', 'sha256')}`));
+  });
+
+  it('returns text that is not a reference unchanged (trimmed)', () => {
+    assert.strictEqual(imageKey(' not a ref '), 'not a ref');
   });
 });

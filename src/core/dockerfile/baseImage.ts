@@ -5,7 +5,7 @@ import { ImageRef } from '../imageRef';
  * The userland family of an image: decides which commands a fix may use
  * (`adduser -S` on BusyBox, `useradd` on Debian and RHEL, none on distroless or scratch).
  */
-export type ImageFamily = 'alpine' | 'debian' | 'rhel' | 'rhel-minimal' | 'distroless' | 'scratch' | 'unknown';
+export type ImageFamily = 'alpine' | 'debian' | 'rhel' | 'rhel-minimal' | 'distroless' | 'scratch' | 'windows' | 'unknown';
 
 const ALPINE_REPOS = /(^|\/)(alpine|busybox)$/;
 const DEBIAN_REPOS = /(^|\/)(debian|ubuntu|buildpack-deps)$/;
@@ -22,6 +22,7 @@ export function imageFamily(ref: ImageRef | undefined, scratch = false): ImageFa
   const repo = ref.repository.toLowerCase();
   const tag = (ref.tag ?? '').toLowerCase();
   const host = (ref.registry ?? '').toLowerCase();
+  if (/(^|\/)(windows|nanoserver|servercore)(\/|$)/.test(repo) || /(nanoserver|servercore|windowsservercore|ltsc20)/.test(tag)) return 'windows';
   if (repo.includes('distroless') || (host === 'cgr.dev' && !tag.includes('dev'))) return 'distroless';
   if (ALPINE_REPOS.test(repo) || tag.includes('alpine')) return 'alpine';
   if (RHEL_MINIMAL_REPOS.test(repo)) return 'rhel-minimal';

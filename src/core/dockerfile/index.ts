@@ -13,3 +13,5 @@ export const dockerfileAnalyzer: Analyzer<DockerfileModel> = {
 export type { DockerfileModel, Stage, RunCommand } from './model';
 export { buildModel } from './model';
 export { DOCKERFILE_RULES } from './rules';
+export { convertToMultiStage, multiStageFix, toolchainOf } from './fixes/multiStage';
+export { nonRootUserFix, nonRootUserLines } from './fixes/addUser';

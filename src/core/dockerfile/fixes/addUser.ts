@@ -22,6 +22,9 @@ export function nonRootUserLines(stage: Stage): string[] {
     case 'scratch':
     case 'distroless':
       return [`USER ${NONROOT_UID}:${NONROOT_UID}`];
+    case 'windows':
+      // Windows base images ship an unprivileged ContainerUser next to ContainerAdministrator.
+      return ['USER ContainerUser'];
     case 'alpine':
       return [`RUN addgroup -S -g ${APP_UID} app && adduser -S -D -H -u ${APP_UID} -G app app`, `USER ${id}`];
     case 'debian':

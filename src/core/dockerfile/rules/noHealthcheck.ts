@@ -1,5 +1,6 @@
 import { Rule } from '../../model';
 import { DockerfileModel, finalStage, stageLineage } from '../model';
+import { ImageFamily } from '../baseImage';
 import { insertRuntimeLines } from '../edits';
 
 /** DS-0026 / DL3057 / CIS-4.6: the image has no HEALTHCHECK. */
@@ -18,7 +19,7 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     // Only the final image matters: it inherits HEALTHCHECK from the stages it is built on.
     const present = stageLineage(stage).some((s) => s.instructions.some((i) => i.getKeyword().toUpperCase() === 'HEALTHCHECK'));
     if (present) return;
-    const edit = insertRuntimeLines(model, stage, ['HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ${1:curl -fsS http://localhost:8080/health || exit 1}']);
+    const edit = insertRuntimeLines(model, stage, [`HEALTHCHECK --interval=30s --timeout=5s --retries=3 ${healthCommand(stage.family)}`]);
     report({
       message: 'Add a HEALTHCHECK to the final stage so the engine can tell when the service stops responding.',
       range: stage.fromRange,
@@ -26,3 +27,16 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     });
   },
 };
+
+/** A snippet command that exists in the image: wget on BusyBox, exec form without a shell. */
+function healthCommand(family: ImageFamily): string {
+  switch (family) {
+    case 'alpine':
+      return 'CMD ${1:wget -q --spider http://localhost:8080/health || exit 1}';
+    case 'scratch':
+    case 'distroless':
+      return 'CMD ["${1:/app}", "${2:healthcheck}"]';
+    default:
+      return 'CMD ${1:curl -fsS http://localhost:8080/health || exit 1}';
+  }
+}

@@ -17,7 +17,8 @@ export const pipefail: Rule<DockerfileModel> = {
   remediation: 'Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `/bin/sh` on Alpine) before the RUN, or start the RUN with `set -o pipefail &&`.',
   check(model, report) {
     for (const run of model.runs) {
-      if (run.form === 'exec') continue;
+      // Exec form runs no shell; Windows images default to cmd, which has no pipefail.
+      if (run.form === 'exec' || (run.stage.family === 'windows' && !run.shellCommand)) continue;
       const pipe = run.shell.operators.find((o) => o.op === '|' || o.op === '|&');
       if (!pipe || hasPipefail(run)) continue;
       const shellPath = run.stage.family === 'alpine' ? '/bin/sh' : run.stage.family === 'debian' || run.stage.family === 'rhel' ? '/bin/bash' : undefined;
@@ -26,7 +27,7 @@ export const pipefail: Rule<DockerfileModel> = {
         message: 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.',
         range: model.lines.rangeOf(pipe.start, pipe.end),
         fixes: shellPath
-          ? [{ title: `Insert ${line}`, kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line], false)] }]
+          ? [{ title: `Insert ${line}`, kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])] }]
           : [],
       });
     }

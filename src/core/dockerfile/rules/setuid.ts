@@ -52,7 +52,7 @@ function stripFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   for (const u of stage.users) if (stage.instructions.indexOf(u.instruction) < (next ? lastIndex + 1 : Infinity)) user = u;
   if (user?.unresolved) return undefined;
   const lines = user && !isRootUser(user.value) ? ['USER root', STRIP_SETUID_LINE, `USER ${user.value}`] : [STRIP_SETUID_LINE];
-  const edit = next ? insertLinesBefore(model, next, lines, false) : insertLinesAfterStage(model, stage, lines);
+  const edit = next ? insertLinesBefore(model, next, lines) : insertLinesAfterStage(model, stage, lines);
   return { title: 'Strip setuid/setgid bits in the final stage', kind: 'quickfix', safe: false, edits: [edit] };
 }
 
