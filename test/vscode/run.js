@@ -57,7 +57,9 @@ async function runTests(opts = {}) {
 
     // The workbench calls codeAutomationExit(code) when the test runner's promise settles
     // (the hook @vscode/test-web uses).
-    const finished = new Promise((resolve) => { page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code))); });
+    let reportExit;
+    const finished = new Promise((resolve) => { reportExit = resolve; });
+    await page.exposeFunction('codeAutomationExit', (code) => reportExit(Number(code)));
     const flushed = lib.relayExtensionHostConsole(page);
 
     const payload = [
