@@ -225,3 +225,18 @@ describe('snippet expansion helper', () => {
     assert.strictEqual(expandSnippet('a ${1:b} \\$x \\} ${2:c d}'), 'a b $x } c d');
   });
 });
+
+describe('fix: remove port 22 and debugging packages', () => {
+  it('removes 22 from a list of ports, or the whole EXPOSE line', () => {
+    assert.strictEqual(assertFixWorks('FROM a:1\nEXPOSE 80 22 443\n', 'docker-expose-ssh'), 'FROM a:1\nEXPOSE 80 443\n');
+    assert.strictEqual(assertFixWorks('FROM a:1\r\nEXPOSE 22/tcp\r\nCMD ["x"]\r\n', 'docker-expose-ssh'), 'FROM a:1\r\nCMD ["x"]\r\n');
+  });
+  it('removes a debugging package from the install list, keeping the others', () => {
+    const t = 'FROM alpine:3\nRUN apk add --no-cache curl \\\n    strace jq\n';
+    assert.strictEqual(assertFixWorks(t, 'docker-debug-tools'), 'FROM alpine:3\nRUN apk add --no-cache curl \\\n    jq\n');
+    assert.strictEqual(assertFixWorks('FROM debian:12\nRUN apt-get install -y --no-install-recommends curl vim\n', 'docker-debug-tools'), 'FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n');
+  });
+  it('is not offered when the tool is the only package', () => {
+    assert.deepStrictEqual(findings('FROM alpine:3\nRUN apk add --no-cache gdb\n', 'docker-debug-tools')[0].fixes ?? [], []);
+  });
+});

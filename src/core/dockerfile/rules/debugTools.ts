@@ -26,9 +26,21 @@ export const debugTools: Rule<DockerfileModel> = {
       for (const operand of p.operands) {
         const name = operand.text.replace(/[=<>~].*$/, '').replace(/-\d[\w.:~+-]*$/, '').toLowerCase();
         if (!DEBUG_PACKAGES.has(name)) continue;
+        // Removing the package is offered when others remain and it sits on one line with a blank before it.
+        const before = model.text[operand.start - 1];
+        const removable = p.run.form !== 'exec' && p.operands.length > 1 && (before === ' ' || before === '\t');
+        let start = operand.start;
+        let end = operand.end;
+        while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
+        if (start === 0 || model.text[start - 1] === '\n') {
+          // First word of a continuation line: keep the indentation, take the blanks after it.
+          start = operand.start;
+          while (model.text[end] === ' ' || model.text[end] === '\t') end++;
+        }
         report({
           message: `Do not install "${name}" in the final image: install debugging tools in a builder stage or use an ephemeral debug container.`,
           range: wordRange(model, operand),
+          fixes: removable ? [{ title: `Do not install ${name}`, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] }] : [],
         });
       }
     }

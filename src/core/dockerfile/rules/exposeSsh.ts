@@ -1,6 +1,23 @@
 import { Rule } from '../../model';
 import { DockerfileModel, argumentsOf, toRange } from '../model';
 import { expandVariables } from '../variables';
+import { Instruction, Argument } from 'dockerfile-ast';
+import { Fix } from '../../model';
+
+/** Removes the port; when it is the only one, the whole EXPOSE line. */
+function removePortFix(model: DockerfileModel, ins: Instruction, arg: Argument, wholeLine: boolean): Fix {
+  const title = 'Remove port 22 from EXPOSE';
+  if (wholeLine) {
+    const r = ins.getRange();
+    const start = model.lines.offsetAt({ line: r.start.line, character: 0 });
+    const end = model.lines.offsetAt({ line: r.end.line + 1, character: 0 });
+    return { title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
+  }
+  let start = model.lines.offsetAt(arg.getRange().start);
+  const end = model.lines.offsetAt(arg.getRange().end);
+  while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
+  return { title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
+}
 
 /** DS-0004: EXPOSE 22. */
 export const exposeSsh: Rule<DockerfileModel> = {
@@ -16,10 +33,14 @@ export const exposeSsh: Rule<DockerfileModel> = {
     for (const stage of model.stages) {
       for (const ins of stage.instructions) {
         if (ins.getKeyword().toUpperCase() !== 'EXPOSE') continue;
-        for (const arg of argumentsOf(ins)) {
-          const value = expandVariables(arg.getValue(), stage.table, model.escapeChar).value;
-          if (!/^22(\/(tcp|udp))?$/i.test(value)) continue;
-          report({ message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.', range: toRange(arg.getRange()) });
+        const args = argumentsOf(ins);
+        const ssh = args.filter((a) => /^22(\/(tcp|udp))?$/i.test(expandVariables(a.getValue(), stage.table, model.escapeChar).value));
+        for (const arg of ssh) {
+          report({
+            message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.',
+            range: toRange(arg.getRange()),
+            fixes: [removePortFix(model, ins, arg, ssh.length === args.length)],
+          });
         }
       }
     }
