@@ -82,6 +82,10 @@ describe('Dockerfile model', () => {
     const m = buildModel('FROM alpine:3\nARG UID=10001\nENV APP_USER=${UID}\nUSER $APP_USER:$UID\n');
     assert.strictEqual(finalStage(m)!.effectiveUser?.value, '10001:10001');
   });
+  it('passes ENV, not ARG, on to a stage built FROM another', () => {
+    const m = buildModel('FROM alpine:3 AS base\nARG A=1\nENV E=2\nFROM base\nUSER $E$A\n');
+    assert.deepStrictEqual([finalStage(m)!.effectiveUser?.value, finalStage(m)!.effectiveUser?.unresolved], ['2', true]);
+  });
   it('treats root, 0, root:* and 0:* as root', () => {
     for (const u of ['root', '0', 'root:root', '0:0', 'ROOT']) assert.ok(isRootUser(u), u);
     for (const u of ['10001', 'app', 'rooter', '1000:0']) assert.ok(!isRootUser(u), u);

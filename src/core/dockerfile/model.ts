@@ -32,9 +32,8 @@ export interface UserSetting {
   value: string;
   /** True when a variable in it had no known value. */
   unresolved: boolean;
-  instruction: User;
+  instruction: Instruction;
 }
-type User = Instruction;
 
 /** A user created by `useradd`/`adduser` in a RUN. */
 export interface CreatedUser {
@@ -149,6 +148,13 @@ export function argumentsOf(ins: Instruction): Argument[] {
   return args;
 }
 
+/** ENV values in effect at the end of a stage, inherited ones included. */
+function envOf(stage: Stage): Map<string, string | undefined> {
+  const env = new Map<string, string | undefined>(stage.parent ? envOf(stage.parent) : []);
+  for (const v of stage.variables) if (v.kind === 'ENV') env.set(v.name, v.value);
+  return env;
+}
+
 /** Converts a parser range to ours (same 0-based convention). */
 function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
@@ -187,7 +193,8 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     const keyword = ins.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
       stage = startStage(model, ins as From, globals);
-      vars = new Map(stage.parent ? stage.parent.table : []);
+      // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage.
+      vars = new Map(stage.parent ? envOf(stage.parent) : []);
       stage.table = vars;
       continue;
     }
