@@ -75,6 +75,9 @@ describe('Dockerfile fixtures', () => {
       'docker-latest-tag', 'docker-no-healthcheck', 'docker-root-user', 'docker-secret-in-build', 'docker-update-alone',
     ]);
   });
+  it('finds nothing in an official-style Alpine image whose RUN has a case statement', () => {
+    assert.deepStrictEqual(check(fixture('official-style-alpine.Dockerfile')).findings, []);
+  });
   it('finds nothing in a careful Python image', () => {
     assert.deepStrictEqual(check(fixture('python-debian.Dockerfile')).findings, []);
   });
@@ -101,7 +104,7 @@ function rng(seed: number): () => number {
 }
 
 describe('Dockerfile analyser never throws', () => {
-  const sources = ['go-multistage-good.Dockerfile', 'node-single-stage-bad.Dockerfile', 'python-debian.Dockerfile', 'windows-escape.Dockerfile', 'heredoc.Dockerfile'].map(fixture);
+  const sources = ['official-style-alpine.Dockerfile', 'go-multistage-good.Dockerfile', 'node-single-stage-bad.Dockerfile', 'python-debian.Dockerfile', 'windows-escape.Dockerfile', 'heredoc.Dockerfile'].map(fixture);
   const noThrow = (text: string): void => {
     const r = analyze(text, 'dockerfile');
     assert.deepStrictEqual(r.errors, [], JSON.stringify(text.slice(0, 200)));

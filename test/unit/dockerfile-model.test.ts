@@ -35,6 +35,11 @@ describe('Dockerfile shell splitter', () => {
   it('skips comments and backslash-newline continuations', () => {
     assert.deepStrictEqual(commandTexts('a \\\n b # c && d\ne'), [['a', 'b'], ['e']]);
   });
+  it('reads case patterns without taking their | for pipes', () => {
+    const s = splitShell(mapped('case "$arch" in x86_64|amd64) a=1 ;; (arm*|"aarch 64") sudo x | y ;; *) exit 1 ;; esac; echo done'));
+    assert.deepStrictEqual(s.commands.map((c) => c.words.map((w) => w.text)), [['case', '$arch', 'in'], ['a=1'], ['sudo', 'x'], ['y'], ['exit', '1'], ['echo', 'done']]);
+    assert.deepStrictEqual(s.operators.filter((o) => o.op === '|').length, 1);
+  });
   it('finds the program behind assignments, env and sudo', () => {
     const [cmd] = splitShell(mapped('DEBIAN_FRONTEND=noninteractive sudo -E apt-get install x')).commands;
     assert.strictEqual(programWords(cmd)[0].text, 'apt-get');

@@ -52,12 +52,18 @@ export function splitShell(src: MappedText): ShellScript {
   let wordEnd = -1;
   let redirectPending = false;
   let inWord = false;
+  // `case WORD in PATTERN) … ;; esac`: `|` between patterns is not a pipe.
+  const cases: Array<'subject' | 'pattern' | 'body'> = [];
 
   const docEnd = (i: number): number => (i > 0 ? offsets[i - 1] + 1 : offsets[0] ?? 0);
   const endWord = (): void => {
     if (!inWord) return;
     if (redirectPending) redirectPending = false;
-    else words.push({ text: word, start: offsets[wordStart], end: docEnd(wordEnd) });
+    else {
+      if (words.length === 0 && word === 'case') cases.push('subject');
+      else if (cases[cases.length - 1] === 'subject' && word === 'in') cases[cases.length - 1] = 'pattern';
+      words.push({ text: word, start: offsets[wordStart], end: docEnd(wordEnd) });
+    }
     word = '';
     inWord = false;
   };
@@ -76,6 +82,26 @@ export function splitShell(src: MappedText): ShellScript {
   let i = 0;
   while (i < n) {
     const c = text[i];
+    if (cases[cases.length - 1] === 'pattern' && !inWord && !/[\s;]/.test(c)) {
+      if (text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
+        cases.pop();
+        endCommand();
+        i += 4;
+        continue;
+      }
+      // Skip the pattern list up to its unquoted `)`.
+      let j = c === '(' ? i + 1 : i;
+      while (j < n && text[j] !== ')') {
+        if (text[j] === '"' || text[j] === "'") {
+          const close = text.indexOf(text[j], j + 1);
+          j = close < 0 ? n : close + 1;
+        } else j += text[j] === '\\' ? 2 : 1;
+      }
+      endCommand();
+      cases[cases.length - 1] = 'body';
+      i = j + 1;
+      continue;
+    }
     if (c === ' ' || c === '\t' || c === '\r') {
       endWord();
       i++;
@@ -171,9 +197,16 @@ export function splitShell(src: MappedText): ShellScript {
       redirectPending = true;
       continue;
     }
+    if (cases[cases.length - 1] === 'body' && !inWord && text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
+      endCommand();
+      cases.pop();
+      i += 4;
+      continue;
+    }
     const op = OPERATORS.find((o) => text.startsWith(o, i));
     if (op) {
       endCommand();
+      if (op === ';;' && cases[cases.length - 1] === 'body') cases[cases.length - 1] = 'pattern';
       operators.push({ op, start: offsets[i], end: offsets[i + op.length - 1] + 1 });
       pendingOp = op;
       i += op.length;
