@@ -136,6 +136,40 @@ describe('signing commands (fake cosign)', function () {
       assert.strictEqual(fakeRuns(toolLog)[0].argv.at(-1), tag);
     });
 
+    it('warns before signing a tag that could not be pinned, and signs nothing without consent', async () => {
+      // The test host refuses to show modal dialogs and rejects with the dialog's text: that
+      // proves the warning was asked for, and a refused warning must not sign either.
+      const outcome = await vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', {
+        reference: 'localhost:5000/tcpconnect:1.0', keyPath, password: PASSWORD,
+      });
+      assert.ok(outcome.ok === false, 'nothing was signed');
+      assert.match(outcome.message ?? '', /Only the tag of localhost:5000\/tcpconnect:1\.0 is known, not its digest/);
+      assert.deepStrictEqual(fakeRuns(toolLog), [], 'cosign did not run');
+    });
+
+    it('asks for the key password and runs nothing when the prompt is dismissed', async () => {
+      await vscode.commands.executeCommand('shipshape.forgetKeyPasswords');
+      let settled = false;
+      const pending = Promise.resolve(vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', { reference: BY_DIGEST, keyPath }))
+        .finally(() => { settled = true; });
+      // Dismiss the password box once it is up (closing before it opens would close nothing).
+      while (!settled) {
+        await new Promise((r) => setTimeout(r, 200));
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      }
+      const outcome = await pending;
+      assert.strictEqual(outcome.ok === false && outcome.refusal, 'cancelled');
+      assert.deepStrictEqual(fakeRuns(toolLog), [], 'cosign did not run');
+    });
+
+    it('signs the image of a findings-tree node', async () => {
+      const node = { kind: 'image', image: { report: { image: { reference: BY_DIGEST } } } };
+      // The tree passes its node; key and password come from the prompts, given here directly.
+      const outcome = expectOk(await vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', { ...node, keyPath, password: PASSWORD }));
+      assert.strictEqual(outcome.reference, BY_DIGEST);
+      assert.strictEqual(fakeRuns(toolLog)[0].argv.at(-1), BY_DIGEST);
+    });
+
     it('refuses an option-like reference before running anything', async () => {
       const outcome = await vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', {
         reference: '--output-file=/tmp/x', keyPath, password: PASSWORD,

@@ -1,7 +1,7 @@
 // The parts of the editor's signing commands that need no VS Code: what is made of typed input,
 // and the .gitignore reading behind "your new private key is not ignored".
 import * as assert from 'assert';
-import { annotationsFromArgument, displayCommand, parseAnnotationList, signatureStatusKey } from '../../src/extension/signing/inputs';
+import { annotationsFromArgument, displayCommand, parseAnnotationList, referenceFromArgument, signatureStatusKey } from '../../src/extension/signing/inputs';
 import { appendGitignoreEntry, gitignoreEntryFor, isIgnoredByGitignore } from '../../src/extension/signing/gitignore';
 import { SigningInputError } from '../../src/core/signing';
 
@@ -34,6 +34,25 @@ describe('signing in the editor: typed annotations', () => {
     assert.deepStrictEqual(annotationsFromArgument(['a=1', 'b=2']), { a: '1', b: '2' });
     assert.deepStrictEqual(annotationsFromArgument('a=1'), { a: '1' });
     assert.strictEqual(annotationsFromArgument(undefined), undefined);
+  });
+});
+
+describe('signing in the editor: the image a command was invoked on', () => {
+  it('reads a plain string, { reference } and { image }', () => {
+    assert.strictEqual(referenceFromArgument('nginx:1.25'), 'nginx:1.25');
+    assert.strictEqual(referenceFromArgument({ reference: 'nginx:1.25', keyPath: 'k' }), 'nginx:1.25');
+    assert.strictEqual(referenceFromArgument({ image: 'nginx:1.25' }), 'nginx:1.25');
+  });
+
+  it('reads the reference of a findings-tree image node', () => {
+    assert.strictEqual(referenceFromArgument({ kind: 'image', image: { report: { image: { reference: 'ghcr.io/acme/app:1' } } } }), 'ghcr.io/acme/app:1');
+    assert.strictEqual(referenceFromArgument({ image: { reference: 'ghcr.io/acme/app:1' } }), 'ghcr.io/acme/app:1');
+  });
+
+  it('finds nothing in anything else, so the command asks', () => {
+    assert.strictEqual(referenceFromArgument(undefined), undefined);
+    assert.strictEqual(referenceFromArgument({ kind: 'vuln' }), undefined);
+    assert.strictEqual(referenceFromArgument({ reference: 42 }), undefined);
   });
 });
 

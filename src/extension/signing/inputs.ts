@@ -53,3 +53,23 @@ export function signatureStatusKey(reference: string): string {
   const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
   return `${canonicalRepository(ref)}${tag ? `:${tag}` : ''}${ref.digest ? `@${ref.digest.toLowerCase()}` : ''}`;
 }
+
+/**
+ * The image reference in a command argument: a string, `{ reference }`, `{ image: string }`, or
+ * a findings-tree image node (`{ image: { report: { image: { reference } } } }`, or
+ * `{ image: { reference } }`), so palette, CodeLens and tree menus share one command.
+ */
+export function referenceFromArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as { reference?: unknown; image?: unknown };
+  if (typeof a.reference === 'string') return a.reference;
+  if (typeof a.image === 'string') return a.image;
+  if (a.image && typeof a.image === 'object') {
+    const image = a.image as { reference?: unknown; report?: { image?: { reference?: unknown } } };
+    if (typeof image.reference === 'string') return image.reference;
+    const nested = image.report?.image?.reference;
+    if (typeof nested === 'string') return nested;
+  }
+  return undefined;
+}

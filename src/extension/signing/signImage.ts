@@ -9,7 +9,7 @@ import { validateImageRef } from '../../core/imageRef';
 import { CosignError, CosignRunner } from '../../node/cosign';
 import { Command } from '../commands';
 import { CommandFailure, createRunner, ensureTrusted, locateCosign, reportFailure, withCancellableProgress } from './cosignTool';
-import { annotationsFromArgument, displayCommand, parseAnnotationList } from './inputs';
+import { annotationsFromArgument, displayCommand, parseAnnotationList, referenceFromArgument } from './inputs';
 import { KeyPasswordStore } from './keyPasswords';
 import { inputKmsUri, pickImageReference, pickKeyFile } from './prompts';
 
@@ -185,13 +185,9 @@ async function resolveQuietly(runner: CosignRunner, reference: string, where: 'l
 }
 
 function signArguments(arg: unknown): SignImageArguments {
-  if (typeof arg === 'string') return { reference: arg };
-  if (arg && typeof arg === 'object') {
-    const a = arg as SignImageArguments & { image?: unknown };
-    // Tree items and CodeLens pass `{ reference }`; some tree nodes call it `image`.
-    return typeof a.reference !== 'string' && typeof a.image === 'string' ? { ...a, reference: a.image } : a;
-  }
-  return {};
+  const reference = referenceFromArgument(arg);
+  const args = arg && typeof arg === 'object' ? (arg as SignImageArguments) : {};
+  return { ...args, reference };
 }
 
 function keyFromArguments(args: SignImageArguments): SigningKey | undefined {

@@ -7,7 +7,7 @@ import { validateImageRef } from '../../core/imageRef';
 import { CertificateIdentity, SigningInputError, VerificationKey, VerifyResult, describeVerifyResult, verifyArgs } from '../../core/signing';
 import { Command } from '../commands';
 import { CommandFailure, createRunner, ensureTrusted, reportFailure, showFailure, withCancellableProgress } from './cosignTool';
-import { displayCommand } from './inputs';
+import { displayCommand, referenceFromArgument } from './inputs';
 import { inputKeylessIdentity, inputKmsUri, pickImageReference, pickKeyFile } from './prompts';
 import { SignatureStatusStore } from './statusStore';
 
@@ -82,12 +82,9 @@ function verifiedMessage(result: VerifyResult): string {
 }
 
 function verifyArguments(arg: unknown): VerifyImageArguments {
-  if (typeof arg === 'string') return { reference: arg };
-  if (arg && typeof arg === 'object') {
-    const a = arg as VerifyImageArguments & { image?: unknown };
-    return typeof a.reference !== 'string' && typeof a.image === 'string' ? { ...a, reference: a.image } : a;
-  }
-  return {};
+  const reference = referenceFromArgument(arg);
+  const args = arg && typeof arg === 'object' ? (arg as VerifyImageArguments) : {};
+  return { ...args, reference };
 }
 
 function keyFromArguments(args: VerifyImageArguments): VerificationKey | undefined {
