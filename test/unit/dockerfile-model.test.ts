@@ -128,6 +128,13 @@ describe('Dockerfile model', () => {
     const w = m.runs[0].shell.commands[0].words[1];
     assert.strictEqual(text.slice(w.start, w.end), 'install');
   });
+  it('analyses the script of an exec-form sh -c', () => {
+    const text = 'FROM x\nRUN ["/bin/sh", "-ec", "apt-get update && sudo apt-get install -y curl"]\n';
+    const m = buildModel(text);
+    assert.deepStrictEqual(m.runs[0].shell.commands.map((c) => c.words[0].text), ['apt-get', 'sudo']);
+    const sudo = m.runs[0].shell.commands[1].words[0];
+    assert.strictEqual(text.slice(sudo.start, sudo.end), 'sudo');
+  });
   it('reads SHELL and RUN mount flags', () => {
     const m = buildModel('FROM x\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN --mount=type=secret,id=t --mount=type=cache,target=/var/cache/apk echo\n');
     assert.deepStrictEqual(m.runs[0].shellCommand, ['/bin/bash', '-o', 'pipefail', '-c']);

@@ -101,6 +101,11 @@ describe('docker-sudo', () => {
   it('does not flag sudo inside a COPY heredoc or inside quotes', () => {
     assert.deepStrictEqual(lines('FROM a:1\nCOPY <<EOF /x\nsudo ls\nEOF\nRUN echo "use sudo carefully"\n', id), []);
   });
+  it('flags sudo in an exec-form sh -c script, without a fix', () => {
+    const [f] = findings('FROM a:1\nRUN ["sh", "-c", "sudo make install"]\n', id);
+    assert.deepStrictEqual(f.range, { start: { line: 1, character: 16 }, end: { line: 1, character: 20 } });
+    assert.deepStrictEqual(f.fixes ?? [], []);
+  });
   it('finds sudo under a backtick escape directive', () => {
     assert.deepStrictEqual(lines('# escape=`\nFROM a:1\nRUN echo a `\n  && sudo b\n', id), [3]);
   });

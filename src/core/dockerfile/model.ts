@@ -375,7 +375,7 @@ function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
 }
 
 /** A JSON array of strings, with each joined character mapped to the source. */
-function parseExecForm(src: MappedText): { values: string[]; joined: MappedText } | undefined {
+function parseExecForm(src: MappedText): { values: string[]; joined: MappedText; parts: MappedText[] } | undefined {
   const t = src.text.trim();
   if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
   let values: unknown;
@@ -387,6 +387,7 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText 
   if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return undefined;
   // Map each value's characters back to its string literal in the source.
   const joined: MappedText = { text: '', offsets: [] };
+  const parts: MappedText[] = [];
   let pos = src.text.indexOf('[');
   for (const [n, v] of (values as string[]).entries()) {
     const open = src.text.indexOf('"', pos);
@@ -397,13 +398,17 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText 
       joined.text += ' ';
       joined.offsets.push(src.offsets[open] ?? 0);
     }
+    const part: MappedText = { text: v, offsets: [] };
     for (let j = 0; j < v.length; j++) {
+      const offset = literal.length === v.length ? src.offsets[open + 1 + j] : src.offsets[open] ?? 0;
       joined.text += v[j];
-      joined.offsets.push(literal.length === v.length ? src.offsets[open + 1 + j] : src.offsets[open] ?? 0);
+      joined.offsets.push(offset);
+      part.offsets.push(offset);
     }
+    parts.push(part);
     pos = close + 1;
   }
-  return { values: values as string[], joined };
+  return { values: values as string[], joined, parts };
 }
 
 const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/g;
@@ -437,7 +442,10 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
     const exec = parseExecForm(script);
     if (exec) {
       form = 'exec';
-      script = exec.joined;
+      // `["sh", "-c", "script"]` runs the script through a shell: analyse the script itself.
+      const [program, flag] = exec.values;
+      const shellScript = program && SHELL_PROGRAM.test(basename(program)) && /^-[a-z]*c$/.test(flag ?? '') && exec.parts[2];
+      script = shellScript || exec.joined;
     }
   }
   return {
