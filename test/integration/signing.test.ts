@@ -12,6 +12,7 @@ import type {
   GenerateAdmissionPolicyOutcome, GenerateKeyPairOutcome, SignImageOutcome, VerifyImageOutcome,
 } from '../../src/extension/signing';
 import type { VerifyResult } from '../../src/core/signing';
+import { SignatureStatusStore, signingCodeLensCommands } from '../../src/extension/signing';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const FAKE_COSIGN = path.join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-cosign');
@@ -308,6 +309,31 @@ describe('signing commands (fake cosign)', function () {
       } finally {
         if (before === undefined) fs.rmSync(settingsFile, { force: true });
         else fs.writeFileSync(settingsFile, before);
+      }
+    });
+  });
+
+  describe('CodeLens commands for an image', () => {
+    it('offers to sign and to verify the image, passing its reference', () => {
+      const [sign, verify] = signingCodeLensCommands('nginx:1.25');
+      assert.strictEqual(sign.command, 'shipshape.signImage');
+      assert.strictEqual(verify.command, 'shipshape.verifyImage');
+      assert.deepStrictEqual(sign.arguments, [{ reference: 'nginx:1.25' }]);
+      assert.deepStrictEqual(verify.arguments, [{ reference: 'nginx:1.25' }]);
+      assert.strictEqual(verify.title, 'Verify signature');
+    });
+
+    it('shows the last verification of the image on the verify lens', () => {
+      const store = new SignatureStatusStore();
+      try {
+        store.record({ verified: true, reference: 'docker.io/library/nginx:1.25', signatures: [] });
+        assert.match(signingCodeLensCommands('nginx:1.25', store)[1].title, /\$\(pass\) Signature verified/);
+        store.record({ verified: false, reference: 'nginx:1.25', signatures: [], reason: 'nginx:1.25 has no signature' });
+        const verify = signingCodeLensCommands('nginx:1.25', store)[1];
+        assert.match(verify.title, /\$\(error\) Signature not verified/);
+        assert.strictEqual(verify.tooltip, 'nginx:1.25 has no signature');
+      } finally {
+        store.dispose();
       }
     });
   });

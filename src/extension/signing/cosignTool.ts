@@ -118,6 +118,11 @@ export interface CommandFailure {
  * gets back. cosign's stderr (already redacted by CosignRunner) goes to the log, not the toast.
  */
 export function reportFailure(log: vscode.LogOutputChannel, what: string, error: unknown): CommandFailure {
+  let action: FailureWithAction['action'] | undefined;
+  if (error instanceof FailureWithAction) {
+    action = error.action;
+    error = error.cause;
+  }
   if (error instanceof CosignError) {
     if (error.code === 'CANCELLED') {
       log.info(`${what}: cancelled`);
@@ -128,9 +133,9 @@ export function reportFailure(log: vscode.LogOutputChannel, what: string, error:
       showCosignMissing(error.message);
       return { ok: false, refusal: 'cosign-missing', message: error.message };
     }
+    // cosign's stderr is already in the log, line by line as it came (redacted).
     log.error(`${what}: ${error.message}`);
-    if (error.stderr) log.error(`${what}: cosign stderr:\n${error.stderr}`);
-    showFailure(vscode.l10n.t('{0} failed: {1}', what, error.message), log);
+    showFailure(vscode.l10n.t('{0} failed: {1}', what, error.message), log, action);
     return { ok: false, refusal: 'failed', message: error.message };
   }
   if (error instanceof SigningInputError) {
@@ -144,11 +149,26 @@ export function reportFailure(log: vscode.LogOutputChannel, what: string, error:
   return { ok: false, refusal: 'failed', message };
 }
 
+/** A failure that comes with one more thing the user can do about it (a notification button). */
+export class FailureWithAction extends Error {
+  constructor(
+    override readonly cause: unknown,
+    title: string,
+    run: () => unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.action = { title, run };
+  }
+  readonly action: { title: string; run: () => unknown };
+}
+
 /** An error notification with a "Show Output" button; not awaited, so commands return at once. */
-export function showFailure(message: string, log: vscode.LogOutputChannel): void {
+export function showFailure(message: string, log: vscode.LogOutputChannel, action?: { title: string; run: () => unknown }): void {
   const show = vscode.l10n.t('Show Output');
-  void vscode.window.showErrorMessage(message, show).then((choice) => {
+  const buttons = action ? [action.title, show] : [show];
+  void vscode.window.showErrorMessage(message, ...buttons).then((choice) => {
     if (choice === show) log.show(true);
+    else if (action && choice === action.title) void action.run();
   });
 }
 

@@ -8,7 +8,7 @@ import { DigestResolution, SigningInputError, SigningKey, isDigestPinned, signAr
 import { validateImageRef } from '../../core/imageRef';
 import { CosignError, CosignRunner } from '../../node/cosign';
 import { Command } from '../commands';
-import { CommandFailure, createRunner, ensureTrusted, locateCosign, reportFailure, withCancellableProgress } from './cosignTool';
+import { CommandFailure, createRunner, ensureTrusted, FailureWithAction, locateCosign, reportFailure, withCancellableProgress } from './cosignTool';
 import { annotationsFromArgument, displayCommand, parseAnnotationList, referenceFromArgument } from './inputs';
 import { KeyPasswordStore } from './keyPasswords';
 import { inputKmsUri, pickImageReference, pickKeyFile } from './prompts';
@@ -87,8 +87,13 @@ export class SignImageCommand implements Command {
 
     let password: string | undefined;
     let passwordTyped = false;
+    let passwordSaved = false;
     if (key.kind === 'file') {
-      password = args.password ?? (await this.passwords.get(key.path));
+      password = args.password;
+      if (password === undefined) {
+        password = await this.passwords.get(key.path);
+        passwordSaved = password !== undefined;
+      }
       if (password === undefined) {
         password = await vscode.window.showInputBox({
           title,
@@ -103,9 +108,16 @@ export class SignImageCommand implements Command {
 
     // Logged before running, from the same builder the runner uses; the password is never in argv.
     this.log.info(`Running ${displayCommand('cosign', signArgs(signOptions))}${password !== undefined ? ' (password in COSIGN_PASSWORD)' : ''}`);
+    const keyFile = key.kind === 'file' ? key.path : undefined;
     const result = await withCancellableProgress(vscode.l10n.t('Signing {0}', pinned.reference), (signal) =>
       createRunner({ log: this.log, signal }).sign({ ...signOptions, password }),
-    );
+    ).then(undefined, (e: unknown) => {
+      // A saved password that no longer opens the key would fail every time: offer to drop it.
+      if (passwordSaved && keyFile && e instanceof CosignError && e.code === 'FAILED') {
+        throw new FailureWithAction(e, vscode.l10n.t('Forget Saved Password'), () => this.passwords.forget(keyFile));
+      }
+      throw e;
+    });
     this.log.info(`Signed ${result.reference}${result.pushedTo ? `; signature pushed to ${result.pushedTo}` : ''}${result.tlogIndex !== undefined ? `; tlog index ${result.tlogIndex}` : ''}`);
 
     if (key.kind === 'file' && password !== undefined && args.rememberPassword) await this.passwords.save(key.path, password);
