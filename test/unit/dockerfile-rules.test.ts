@@ -103,7 +103,7 @@ describe('docker-sudo', () => {
   });
   it('flags sudo in an exec-form sh -c script, without a fix', () => {
     const [f] = findings('FROM a:1\nRUN ["sh", "-c", "sudo make install"]\n', id);
-    assert.deepStrictEqual(f.range, { start: { line: 1, character: 16 }, end: { line: 1, character: 20 } });
+    assert.deepStrictEqual(f.range, { start: { line: 1, character: 18 }, end: { line: 1, character: 22 } });
     assert.deepStrictEqual(f.fixes ?? [], []);
   });
   it('finds sudo under a backtick escape directive', () => {
