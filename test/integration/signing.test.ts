@@ -223,6 +223,27 @@ describe('signing commands (fake cosign)', function () {
       terminal.dispose();
     });
 
+    it('walks the key-mode and options pickers to keyless signing when driven through the UI', async () => {
+      const pause = () => new Promise((r) => setTimeout(r, 600));
+      const opened = new Promise<vscode.Terminal>((resolve) => {
+        const sub = vscode.window.onDidOpenTerminal((t) => { sub.dispose(); resolve(t); });
+      });
+      const pending = vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', { reference: BY_DIGEST });
+      await pause();
+      // Key mode: key file, KMS, keyless: move to the third item and accept it.
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await pause();
+      // Options: none ticked.
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const outcome = expectOk(await pending);
+      assert.strictEqual(outcome.inTerminal, true);
+      const terminal = await opened;
+      assert.deepStrictEqual((terminal.creationOptions as vscode.TerminalOptions).shellArgs, ['sign', '--yes', BY_DIGEST]);
+      terminal.dispose();
+    });
+
     it('tells the user when cosign is missing instead of running anything', async () => {
       await setGlobal('cosign.path', path.join(os.tmpdir(), 'no-such-dir', 'cosign'));
       try {

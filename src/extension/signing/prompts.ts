@@ -31,7 +31,7 @@ export async function pickImageReference(log: vscode.LogOutputChannel, title: st
       log.info(`Could not list local images: ${e instanceof Error ? e.message : String(e)}`);
       return [typeItem];
     });
-  const resolved = await items;
+  const resolved = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing local images…') }, () => items);
   if (resolved.length === 1) return inputImageReference(title);
   const picked = await vscode.window.showQuickPick(resolved, {
     title,
