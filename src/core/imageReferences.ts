@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from './config';
 import { dockerfileAnalyzer } from './dockerfile';
 import { getPair, parseKubeModel } from './kubernetes/model';
 import { FileKind, Range } from './model';
+import { parseImageRef } from './imageRef';
 import { isScalar } from 'yaml';
 
 /** One image named in a file: the reference to scan and the range of its text. */
@@ -50,4 +51,17 @@ function manifestReferences(text: string): ImageReference[] {
     }
   }
   return out;
+}
+
+/**
+ * One spelling per image, to match a reference written in a file with the reference a scan was
+ * run on: `alpine`, `alpine:latest`, `docker.io/library/alpine:latest` are the same image.
+ */
+export function imageKey(reference: string): string {
+  const ref = parseImageRef(reference.trim());
+  if (!ref) return reference.trim();
+  const registry = (ref.registry ?? 'docker.io').toLowerCase().replace(/^(index|registry-1)\.docker\.io$/, 'docker.io');
+  const repository = registry === 'docker.io' && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
+  const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
+  return `${registry}/${repository}${tag ? `:${tag}` : ''}${ref.digest ? `@${ref.digest.toLowerCase()}` : ''}`;
 }

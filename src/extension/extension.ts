@@ -11,6 +11,7 @@ import { ShipshapeLanguageStatus } from './languageStatus';
 import { DOCUMENT_SELECTOR } from './documents';
 import { CommandManager } from './commands';
 import { registerSigningSupport, SigningSupport } from './signing';
+import { registerScanSupport, ScanSupport } from './scan';
 
 /** What the extension exposes to other extensions and to its integration tests. */
 export interface ShipshapeApi {
@@ -22,6 +23,8 @@ export interface ShipshapeApi {
   languageStatus: ShipshapeLanguageStatus;
   /** cosign commands; `signing.statuses` holds the last verification per image (✓ / ✗ in the tree). */
   signing: SigningSupport;
+  /** Image scanning: results store, findings tree, scan diagnostics and CodeLens. */
+  scan: ScanSupport;
 }
 
 export function activate(context: vscode.ExtensionContext): ShipshapeApi {
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
   const signing = registerSigningSupport(context, { log });
+  const scan = registerScanSupport(context, { log, signatures: signing.statuses });
 
   context.subscriptions.push(
     log,
@@ -52,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     languageStatus,
     commands,
     signing,
+    scan,
     vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new ShipshapeCodeActionProvider(diagnostics, config), ShipshapeCodeActionProvider.metadata),
     vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ShipshapeHoverProvider(diagnostics)),
   );
@@ -60,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   const activationTimeMs = ended - loadStart;
   const activateOnlyMs = ended - started;
   log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms (load ${(started - loadStart).toFixed(1)} ms, activate ${activateOnlyMs.toFixed(1)} ms)`);
-  return { activationTimeMs, activateOnlyMs, diagnostics, languageStatus, signing };
+  return { activationTimeMs, activateOnlyMs, diagnostics, languageStatus, signing, scan };
 }
 
 export function deactivate(): void {

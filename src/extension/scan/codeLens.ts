@@ -1,0 +1,38 @@
+/** "Scan image" (and the signing feature's lenses) above every Dockerfile `FROM` image and manifest `image:`. */
+import * as vscode from 'vscode';
+import { findImageReferences } from '../../core/imageReferences';
+import { toRange } from '../convert';
+import { documentKind } from '../documents';
+import { signingCodeLensCommands, SignatureStatusStore } from '../signing';
+import { SCAN_COMMANDS } from './commands';
+
+export class ImageCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+
+  constructor(private readonly signatures?: SignatureStatusStore) {
+    if (signatures) this.disposables.push(signatures.onDidVerify(() => this.emitter.fire()));
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const kind = documentKind(doc);
+    if (!kind) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const ref of findImageReferences(doc.getText(), kind)) {
+      const range = toRange(ref.range);
+      lenses.push(new vscode.CodeLens(range, {
+        title: vscode.l10n.t('Scan image'),
+        tooltip: vscode.l10n.t('Scan {0} for known vulnerabilities', ref.reference),
+        command: SCAN_COMMANDS.scanImage,
+        arguments: [{ reference: ref.reference }],
+      }));
+      for (const command of signingCodeLensCommands(ref.reference, this.signatures)) lenses.push(new vscode.CodeLens(range, command));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

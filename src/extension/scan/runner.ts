@@ -1,0 +1,153 @@
+/**
+ * Runs a scan from the editor: refuses in an untrusted workspace, reads the user's tool paths,
+ * shows cancellable progress, logs the command line and the tool's stderr, and turns every
+ * ScanError into a message with the actions that fix it.
+ */
+import * as vscode from 'vscode';
+import { ScannerId, SCANNERS, SCANNER_IDS, ScanReport } from '../../core/scan';
+import { ScanError, ScanErrorCode, scanImage, ScannerChoice } from '../../node/scanRunner';
+import { readScannerChoice, readTimeoutMs, readToolPaths, saveToolPath, toolOfScanner } from './toolSettings';
+import { ScanResultsStore } from './store';
+
+export interface ScanRequest {
+  reference: string;
+  /** Overrides the `shipshape.scan.scanner` setting. */
+  scanner?: ScannerChoice;
+  /** Cancels like the notification's Cancel button (for callers that have their own token). */
+  cancellation?: vscode.CancellationToken;
+}
+
+/** What a scan command resolves to; commands return it so callers (and tests) see what happened. */
+export type ScanOutcome =
+  | { status: 'scanned'; reports: ScanReport[] }
+  | { status: 'cancelled' }
+  | { status: 'refused'; message: string }
+  | { status: 'failed'; code: ScanErrorCode | 'UNEXPECTED'; message: string; actions: string[] };
+
+/** Opens the workspace trust editor (what "Manage Workspace Trust" does). */
+export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
+
+/** Explains that scanning needs trust and offers to manage it; does not wait for the answer. */
+export function refuseUntrusted(what: string): { status: 'refused'; message: string } {
+  const message = vscode.l10n.t('{0} runs an external program, which Shipshape does not do in Restricted Mode. Trust this workspace to scan images; imported reports (Open Scan Report…) still work.', what);
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  void vscode.window.showWarningMessage(message, manage).then((choice) => {
+    if (choice === manage) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
+  });
+  return { status: 'refused', message };
+}
+
+function isScannerId(s: string | undefined): s is ScannerId {
+  return !!s && (SCANNER_IDS as readonly string[]).includes(s);
+}
+
+export class ImageScanRunner {
+  private readonly emitter = new vscode.EventEmitter<ScanReport[]>();
+  /** Fires after a scan stored its reports. */
+  readonly onDidScan = this.emitter.event;
+
+  constructor(private readonly store: ScanResultsStore, private readonly log: vscode.LogOutputChannel) {}
+
+  async scan(request: ScanRequest): Promise<ScanOutcome> {
+    if (!vscode.workspace.isTrusted) return refuseUntrusted(vscode.l10n.t('Scanning'));
+    const scanner = request.scanner ?? readScannerChoice();
+    const reference = request.reference.trim();
+    try {
+      const reports = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Scanning {0}', reference), cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          const cancel = () => abort.abort();
+          const subscriptions = [token.onCancellationRequested(cancel), request.cancellation?.onCancellationRequested(cancel)];
+          if (request.cancellation?.isCancellationRequested) cancel();
+          return scanImage(reference, {
+            scanner,
+            toolPaths: readToolPaths(),
+            timeoutMs: readTimeoutMs(),
+            cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
+            signal: abort.signal,
+            onCommand: (exe, args) => this.log.info(`Running ${[exe, ...args].map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`),
+            onStderr: (chunk) => {
+              const lines = chunk.split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean);
+              for (const line of lines) this.log.info(`[stderr] ${line}`);
+              const last = lines[lines.length - 1];
+              if (last) progress.report({ message: last.length > 100 ? `${last.slice(0, 100)}…` : last });
+            },
+          }).finally(() => subscriptions.forEach((s) => s?.dispose()));
+        },
+      );
+      await this.store.add(reports);
+      const total = reports.reduce((n, r) => n + r.vulns.length, 0);
+      this.log.info(`Scanned ${reference}: ${total} vulnerabilit${total === 1 ? 'y' : 'ies'}`);
+      this.emitter.fire(reports);
+      return { status: 'scanned', reports };
+    } catch (e) {
+      return this.failed(e, scanner);
+    }
+  }
+
+  private failed(e: unknown, choice: ScannerChoice): ScanOutcome {
+    if (!(e instanceof ScanError)) {
+      const message = vscode.l10n.t('The scan failed: {0}', e instanceof Error ? e.message : String(e));
+      this.log.error(message);
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', code: 'UNEXPECTED', message, actions: [] };
+    }
+    if (e.code === 'CANCELLED') {
+      this.log.info('Scan cancelled');
+      return { status: 'cancelled' };
+    }
+    this.log.error(e.message);
+    if (e.code === 'TOOL_MISSING' || e.code === 'BAD_TOOL_PATH') {
+      const scanner = isScannerId(e.details.scanner) ? e.details.scanner : choice !== 'auto' ? choice : undefined;
+      const choosePath = vscode.l10n.t('Choose Path…');
+      const install = vscode.l10n.t('Install Instructions');
+      const actions = [choosePath, install];
+      void vscode.window.showErrorMessage(e.message, ...actions).then(async (picked) => {
+        if (picked === choosePath) await this.choosePath(scanner);
+        else if (picked === install) await this.openInstallInstructions(scanner, e.details.installUrls);
+      });
+      return { status: 'failed', code: e.code, message: e.message, actions };
+    }
+    // TOOL_FAILED carries the tool's stderr in its message; BAD_OUTPUT says what the output was.
+    void vscode.window.showErrorMessage(e.message);
+    return { status: 'failed', code: e.code, message: e.message, actions: [] };
+  }
+
+  private async pickScanner(placeHolder: string): Promise<ScannerId | undefined> {
+    const picked = await vscode.window.showQuickPick(
+      SCANNER_IDS.map((id) => ({ label: SCANNERS[id].displayName, description: SCANNERS[id].installUrl, id })),
+      { placeHolder },
+    );
+    return picked?.id;
+  }
+
+  /** Asks for the executable and saves it in the user's settings. */
+  async choosePath(scanner?: ScannerId): Promise<string | undefined> {
+    const id = scanner ?? (await this.pickScanner(vscode.l10n.t('Which scanner do you want to point Shipshape to?')));
+    if (!id) return undefined;
+    const tool = toolOfScanner(id);
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
+      openLabel: vscode.l10n.t('Use this {0}', tool),
+      title: vscode.l10n.t('Choose the {0} executable', tool),
+    });
+    const uri = picked?.[0];
+    if (!uri) return undefined;
+    await saveToolPath(tool, uri.fsPath);
+    this.log.info(`shipshape.scan.${tool}Path set to ${uri.fsPath}`);
+    return uri.fsPath;
+  }
+
+  private async openInstallInstructions(scanner: ScannerId | undefined, urls: Record<string, string> | undefined): Promise<void> {
+    const candidates = scanner ? [scanner] : Object.keys(urls ?? {}).filter(isScannerId);
+    const id = candidates.length === 1 ? candidates[0] : await this.pickScanner(vscode.l10n.t('Which scanner do you want to install?'));
+    if (!id) return;
+    const url = urls?.[id] ?? SCANNERS[id].installUrl;
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

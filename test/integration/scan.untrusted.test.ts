@@ -1,0 +1,55 @@
+// Image scanning in Restricted Mode (test/vscode/run.js --untrusted): nothing is spawned, and
+// reports written elsewhere still open.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ScanOutcome } from '../../src/extension/scan';
+import { fixtureUri, withSetting } from './helpers';
+import { FAKE_BIN, shipshapeApi, withEnv } from './scanHelpers';
+
+describe('image scanning in an untrusted workspace', function () {
+  this.timeout(30000);
+  let tmp: string;
+  let toolLog: string;
+  const restore: Array<() => unknown> = [];
+
+  before(async () => {
+    assert.strictEqual(vscode.workspace.isTrusted, false, 'this suite needs Restricted Mode');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-scan-untrusted-'));
+    toolLog = path.join(tmp, 'tools.log');
+    // Even a valid user-level path to a (fake) scanner must not be run.
+    restore.push(await withSetting('scan.trivyPath', path.join(FAKE_BIN, 'trivy')));
+    restore.push(withEnv({ FAKE_TOOL_LOG: toolLog }));
+    await (await shipshapeApi()).scan.store.clear();
+  });
+
+  after(async () => {
+    for (const r of restore.reverse()) await r();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses to scan, explains why, and runs nothing', async () => {
+    const outcome = await vscode.commands.executeCommand<ScanOutcome>('shipshape.scanImage', { reference: 'alpine:3.10', scanner: 'trivy' });
+    assert.ok(outcome && outcome.status === 'refused', JSON.stringify(outcome));
+    assert.match(outcome.message, /Restricted Mode/);
+    assert.ok(!fs.existsSync(toolLog), 'no scanner was started');
+  });
+
+  it('refuses to rescan too', async () => {
+    const outcome = await vscode.commands.executeCommand<ScanOutcome>('shipshape.rescanImage', { reference: 'alpine:3.10', scanner: 'trivy' });
+    assert.strictEqual(outcome?.status, 'refused');
+    assert.ok(!fs.existsSync(toolLog), 'no scanner was started');
+  });
+
+  it('still opens a report file and shows it in the tree', async () => {
+    const result = await vscode.commands.executeCommand<{ status: string }>('shipshape.openScanReport', fixtureUri('scan', 'grype-report.json'));
+    assert.strictEqual(result?.status, 'imported');
+    const { scan } = await shipshapeApi();
+    const images = scan.tree.getChildren();
+    assert.deepStrictEqual(images.map((n) => scan.tree.getTreeItem(n).label), ['user-input']);
+    assert.strictEqual(scan.tree.getChildren(images[0]).length, 2, 'critical and low groups');
+    await scan.store.clear();
+  });
+});
