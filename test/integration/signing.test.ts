@@ -294,6 +294,11 @@ describe('signing commands (fake cosign)', function () {
       assert.deepStrictEqual(fakeRuns(toolLog)[0].argv.slice(0, 5), ['verify', '--certificate-identity-regexp', '^https://github.com/stefanprodan/.*$', '--certificate-oidc-issuer-regexp', '^https://token\\.actions\\.githubusercontent\\.com$']);
     });
 
+    it('skips the transparency log for signatures made without it', async () => {
+      expectOk(await vscode.commands.executeCommand<VerifyImageOutcome>('shipshape.verifyImage', { reference: BY_DIGEST, keyPath: publicKeyPath, insecureIgnoreTlog: true }));
+      assert.deepStrictEqual(fakeRuns(toolLog)[0].argv, ['verify', '--key', publicKeyPath, '--insecure-ignore-tlog=true', '--output', 'json', BY_DIGEST]);
+    });
+
     it('reports a signature that does not match, and remembers the ✗', async () => {
       process.env.FAKE_COSIGN_FAIL = '1';
       const reference = 'localhost:5000/unsigned:2.0';
@@ -457,6 +462,13 @@ describe('signing commands (fake cosign)', function () {
       assert.match(text, /subject: release@acme\.example/);
       assert.match(text, /issuer: https:\/\/accounts\.google\.com/);
       await assertNoShipshapeFindings(outcome.document);
+    });
+
+    it('tells Kyverno not to look in the transparency log when the images are signed without it', async () => {
+      const outcome = expectOk(await vscode.commands.executeCommand<GenerateAdmissionPolicyOutcome>('shipshape.generateAdmissionPolicy', {
+        engine: 'kyverno', publicKeyPath, imagePattern: 'registry.internal/*', ignoreTlog: true,
+      }));
+      assert.match(outcome.document.getText(), /ignoreTlog: true/);
     });
 
     it('refuses an image pattern that is not one, without opening a document', async () => {

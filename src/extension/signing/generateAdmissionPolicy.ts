@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { PolicyAuthority, kyvernoPolicy, policyControllerPolicy, validateImagePattern } from '../../core/signing';
 import { Command } from '../commands';
 import { CommandFailure, reportFailure } from './cosignTool';
-import { inputKeylessIdentity, pickKeyFile } from './prompts';
+import { inputKeylessIdentity, pickKeyFile, pickTlogChoice } from './prompts';
 
 export type AdmissionController = 'kyverno' | 'policy-controller';
 
@@ -49,8 +49,14 @@ export class GenerateAdmissionPolicyCommand implements Command {
     const title = vscode.l10n.t('Generate Admission Policy');
     const engine = args.engine ?? (await pickController(title));
     if (!engine) return CANCELLED;
-    const authority = (await authorityFromArguments(args)) ?? (await pickAuthority(title));
+    const givenAuthority = await authorityFromArguments(args);
+    const authority = givenAuthority ?? (await pickAuthority(title));
     if (!authority) return CANCELLED;
+    let ignoreTlog = args.ignoreTlog;
+    if (!givenAuthority && authority.kind === 'key') {
+      ignoreTlog = await pickTlogChoice(title);
+      if (ignoreTlog === undefined) return CANCELLED;
+    }
     const imagePattern = args.imagePattern ?? (await vscode.window.showInputBox({
       title,
       prompt: engine === 'kyverno'
@@ -62,7 +68,7 @@ export class GenerateAdmissionPolicyCommand implements Command {
     }))?.trim();
     if (!imagePattern) return CANCELLED;
 
-    const options = { images: [imagePattern], authority, ignoreTlog: args.ignoreTlog };
+    const options = { images: [imagePattern], authority, ignoreTlog };
     const content = engine === 'kyverno' ? kyvernoPolicy(options) : policyControllerPolicy(options);
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });
     await vscode.window.showTextDocument(document, { preview: false });

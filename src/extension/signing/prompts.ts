@@ -109,3 +109,15 @@ export async function inputKeylessIdentity(title: string, regexp: boolean): Prom
   if (issuer === undefined) return undefined;
   return regexp ? { identityRegexp: identity.trim(), issuerRegexp: issuer.trim() } : { identity: identity.trim(), issuer: issuer.trim() };
 }
+
+/**
+ * Asked after a key was picked: whether the signature was made with `--tlog-upload=false`, so
+ * the check must not look for it in the transparency log. Undefined when the user backs out.
+ */
+export async function pickTlogChoice(title: string): Promise<boolean | undefined> {
+  const items: Array<vscode.QuickPickItem & { ignoreTlog: boolean }> = [
+    { ignoreTlog: false, label: vscode.l10n.t('Signature is in the transparency log'), detail: vscode.l10n.t('The default: cosign signed with Rekor upload') },
+    { ignoreTlog: true, label: vscode.l10n.t('Signature is not in the transparency log'), description: '--tlog-upload=false', detail: vscode.l10n.t('Private infrastructure: do not look the signature up in Rekor') },
+  ];
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Was the image signed with a transparency log entry?'), ignoreFocusOut: true }))?.ignoreTlog;
+}

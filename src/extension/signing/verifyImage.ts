@@ -8,7 +8,7 @@ import { CertificateIdentity, SigningInputError, VerificationKey, VerifyResult, 
 import { Command } from '../commands';
 import { CommandFailure, createRunner, ensureTrusted, reportFailure, showFailure, withCancellableProgress } from './cosignTool';
 import { displayCommand, referenceFromArgument } from './inputs';
-import { inputKeylessIdentity, inputKmsUri, pickImageReference, pickKeyFile } from './prompts';
+import { inputKeylessIdentity, inputKmsUri, pickImageReference, pickKeyFile, pickTlogChoice } from './prompts';
 import { SignatureStatusStore } from './statusStore';
 
 /** What `shipshape.verifyImage` accepts to skip its prompts. */
@@ -52,10 +52,17 @@ export class VerifyImageCommand implements Command {
     if (!reference) return CANCELLED;
     const refProblem = validateImageRef(reference);
     if (refProblem) throw new SigningInputError(refProblem);
-    const key = keyFromArguments(args) ?? (await pickVerificationKey(title));
+    const givenKey = keyFromArguments(args);
+    const key = givenKey ?? (await pickVerificationKey(title));
     if (!key) return CANCELLED;
+    let insecureIgnoreTlog = args.insecureIgnoreTlog;
+    // Keyless certificates are short-lived: their signatures are only checkable through the log.
+    if (!givenKey && key.kind !== 'keyless') {
+      insecureIgnoreTlog = await pickTlogChoice(title);
+      if (insecureIgnoreTlog === undefined) return CANCELLED;
+    }
 
-    const options = { reference, key, insecureIgnoreTlog: args.insecureIgnoreTlog };
+    const options = { reference, key, insecureIgnoreTlog };
     this.log.info(`Running ${displayCommand('cosign', verifyArgs(options))}`);
     const result = await withCancellableProgress(vscode.l10n.t('Verifying the signature of {0}', reference), (signal) =>
       createRunner({ log: this.log, signal }).verify(options),
