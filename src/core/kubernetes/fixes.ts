@@ -7,7 +7,7 @@ import { Fix, TextEdit } from '../model';
 import {
   ContainerInfo, KubeModel, PodSpecInfo, boolOf, getBool, getMap, getPair, getSeq, getString,
 } from './model';
-import { MapPatch, SeqEnsure, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
+import { MapPatch, SeqEnsure, canPatchMap, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
 
 /** Seccomp profile types the restricted profile accepts. */
 export const GOOD_SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
@@ -18,6 +18,18 @@ export const DROP_ALL: SeqEnsure = {
   present: (v) => v === 'ALL',
   repairable: (v) => typeof v === 'string' && v.toUpperCase() === 'ALL',
 };
+
+const fixMemo = new WeakMap<object, Map<string, Fix | undefined>>();
+
+/** A fix computed once per container or pod and shared by the findings that offer it. */
+function memo(owner: object, key: string, compute: () => Fix | undefined): Fix | undefined {
+  let byKey = fixMemo.get(owner);
+  if (!byKey) fixMemo.set(owner, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key);
+  const result = compute();
+  byKey.set(key, result);
+  return result;
+}
 
 function fix(title: string, edits: TextEdit[] | undefined, safe: boolean, preferred = true): Fix | undefined {
   if (!edits || edits.length === 0) return undefined;
@@ -48,14 +60,33 @@ function noEscalationPatch(c: ContainerInfo): MapPatch | undefined {
   return patch;
 }
 
-/** Edits merging keys into a container's securityContext (creating it when missing). */
-export function containerSecurityEdits(model: KubeModel, c: ContainerInfo, sc: MapPatch): TextEdit[] | undefined {
-  return patchMap(model, c.node, { securityContext: sc });
+/**
+ * A fix merging a patch into a mapping. Whether it can be made is decided now; its edits are
+ * computed when first read (most findings' fixes are never applied, and a large manifest has
+ * thousands of findings).
+ */
+export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title: string, safe: boolean, preferred = true, kind: Fix['kind'] = 'quickfix'): Fix | undefined {
+  if (!canPatchMap(model, map, patch)) return undefined;
+  let edits: TextEdit[] | undefined;
+  return {
+    title,
+    kind,
+    safe,
+    preferred,
+    get edits(): TextEdit[] {
+      return (edits ??= patchMap(model, map, patch) ?? []);
+    },
+  };
 }
 
-/** Edits merging keys into the pod-level securityContext (creating it when missing). */
-export function podSecurityEdits(model: KubeModel, pod: PodSpecInfo, sc: MapPatch): TextEdit[] | undefined {
-  return patchMap(model, pod.spec, { securityContext: sc });
+/** Fix merging keys into a container's securityContext (creating it when missing). */
+function containerSecurityFix(model: KubeModel, c: ContainerInfo, sc: MapPatch, title: string, safe: boolean): Fix | undefined {
+  return patchFix(model, c.node, { securityContext: sc }, title, safe);
+}
+
+/** Fix merging keys into the pod-level securityContext (creating it when missing). */
+function podSecurityFix(model: KubeModel, pod: PodSpecInfo, sc: MapPatch, title: string, safe: boolean): Fix | undefined {
+  return patchFix(model, pod.spec, { securityContext: sc }, title, safe);
 }
 
 /** Fix: `allowPrivilegeEscalation: false` on a container. */
@@ -63,33 +94,30 @@ export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undef
   const patch = noEscalationPatch(c);
   if (!patch) return undefined;
   const alsoPrivileged = patch.privileged !== undefined;
-  return fix(
+  return containerSecurityFix(model, c, patch,
     alsoPrivileged ? 'Set allowPrivilegeEscalation: false and privileged: false' : 'Set allowPrivilegeEscalation: false',
-    containerSecurityEdits(model, c, patch),
-    !alsoPrivileged,
-  );
+    !alsoPrivileged);
 }
 
 /** Fix: `readOnlyRootFilesystem: true` on a container. */
 export function readOnlyRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
-  return fix('Set readOnlyRootFilesystem: true (may break apps that write to disk)',
-    containerSecurityEdits(model, c, { readOnlyRootFilesystem: 'true' }), false);
+  return containerSecurityFix(model, c, { readOnlyRootFilesystem: 'true' }, 'Set readOnlyRootFilesystem: true (may break apps that write to disk)', false);
 }
 
 /** Fix: `runAsNonRoot: true` where the effective value comes from (container, else pod, else the container). */
 export function runAsNonRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
   const src = c.effective.runAsNonRoot;
   const title = 'Set runAsNonRoot: true (may break images that need root)';
-  if (src && src.from === 'pod') return fix(title, podSecurityEdits(model, c.pod, { runAsNonRoot: 'true' }), false);
-  return fix(title, containerSecurityEdits(model, c, { runAsNonRoot: 'true' }), false);
+  if (src && src.from === 'pod') return memo(c.pod, 'runAsNonRoot', () => podSecurityFix(model, c.pod, { runAsNonRoot: 'true' }, title, false));
+  return containerSecurityFix(model, c, { runAsNonRoot: 'true' }, title, false);
 }
 
 /** Fix: `capabilities.drop: ["ALL"]` (or `all` → `ALL`) on a container. */
 export function dropAllFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
   const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
   const repair = !!drop && drop.items.some((it) => isScalar(it) && DROP_ALL.repairable!(it.value));
-  return fix(repair ? 'Write "ALL" in upper case' : 'Drop all capabilities (drop: ["ALL"])',
-    containerSecurityEdits(model, c, { capabilities: { drop: DROP_ALL } }), repair);
+  return containerSecurityFix(model, c, { capabilities: { drop: DROP_ALL } },
+    repair ? 'Write "ALL" in upper case' : 'Drop all capabilities (drop: ["ALL"])', repair);
 }
 
 /**
@@ -101,14 +129,13 @@ export function seccompFix(model: KubeModel, c: ContainerInfo): Fix | undefined 
   const patch: MapPatch = { seccompProfile: { type: 'RuntimeDefault' } };
   const wasSet = !!src && isMap(src.pair.value) && getString(src.pair.value, 'type') !== undefined;
   const title = 'Set seccompProfile.type: RuntimeDefault';
-  if (src?.from === 'container') return fix(title, containerSecurityEdits(model, c, patch), !wasSet);
-  return fix(src ? title : `${title} for the pod`, podSecurityEdits(model, c.pod, patch), !wasSet);
+  if (src?.from === 'container') return containerSecurityFix(model, c, patch, title, !wasSet);
+  return memo(c.pod, 'seccomp', () => podSecurityFix(model, c.pod, patch, src ? title : `${title} for the pod`, !wasSet));
 }
 
 /** Fix: a pod-level seccomp profile `RuntimeDefault`. */
 export function podSeccompFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
-  return fix('Set seccompProfile.type: RuntimeDefault for the pod',
-    podSecurityEdits(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }), false);
+  return podSecurityFix(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }, 'Set seccompProfile.type: RuntimeDefault for the pod', false);
 }
 
 /** Fix: a boolean pair set to false (`privileged`, `hostNetwork`…). */
@@ -139,8 +166,8 @@ export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (
 
 /** Fix: `automountServiceAccountToken: false` on the pod spec. */
 export function noTokenFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
-  return fix('Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)',
-    patchMap(model, pod.spec, { automountServiceAccountToken: 'false' }), false);
+  return memo(pod, 'token', () => patchFix(model, pod.spec, { automountServiceAccountToken: 'false' },
+    'Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)', false));
 }
 
 /** The securityContext keys "Harden this container" still has to set (empty when hardened). */
@@ -174,13 +201,9 @@ export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: H
   let entry = hardenCache.get(c);
   if (!entry) {
     const patch = hardenPatch(c);
-    let result: Fix | undefined;
-    if (Object.keys(patch).length > 0) {
-      const edits = containerSecurityEdits(model, c, patch);
-      if (edits && edits.length > 0) {
-        result = { title: 'Harden this container (may break apps that need root or write to disk)', kind: 'quickfix', safe: false, preferred: false, edits };
-      }
-    }
+    const result = Object.keys(patch).length > 0
+      ? patchFix(model, c.node, { securityContext: patch }, 'Harden this container (may break apps that need root or write to disk)', false, false)
+      : undefined;
     entry = { patch, fix: result };
     hardenCache.set(c, entry);
   }
@@ -197,6 +220,10 @@ const RESOURCE_DEFAULTS: Record<'requests' | 'limits', Record<'cpu' | 'memory', 
  * Offered when the missing keys can be added with a single edit.
  */
 export function resourcesSnippetFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  return memo(c, 'resources', () => computeResourcesSnippet(model, c));
+}
+
+function computeResourcesSnippet(model: KubeModel, c: ContainerInfo): Fix | undefined {
   const resources = getMap(c.node, 'resources');
   let stop = 1;
   const patch: MapPatch = {};
@@ -209,13 +236,19 @@ export function resourcesSnippetFix(model: KubeModel, c: ContainerInfo): Fix | u
     if (Object.keys(sub).length > 0) patch[section] = sub;
   }
   if (Object.keys(patch).length === 0) return undefined;
+  const title = 'Add resource requests and limits';
+  // A snippet must be one edit: a new `resources` key is; filling a partial one is checked.
+  if (!resources) {
+    const lazy = patchFix(model, c.node, { resources: patch }, title, false);
+    return lazy && Object.assign(lazy, { snippet: true });
+  }
   const edits = patchMap(model, c.node, { resources: patch });
   if (!edits || edits.length !== 1) return undefined;
-  return { title: 'Add resource requests and limits', kind: 'quickfix', safe: false, snippet: true, edits };
+  return { title, kind: 'quickfix', safe: false, snippet: true, edits };
 }
 
 /** Fix: `pod-security.kubernetes.io/enforce: restricted` on a Namespace. */
 export function namespaceLabelFix(model: KubeModel, ns: YAMLMap, level: 'baseline' | 'restricted'): Fix | undefined {
   const label: MapPatch = { 'pod-security.kubernetes.io/enforce': level };
-  return fix(`Enforce the ${level} Pod Security Standard on this namespace`, patchMap(model, ns, { metadata: { labels: label } }), false);
+  return patchFix(model, ns, { metadata: { labels: label } }, `Enforce the ${level} Pod Security Standard on this namespace`, false);
 }

@@ -77,7 +77,8 @@ export interface KubeModel {
   lineCounter: LineCounter;
   objects: KubeObject[];
   pods: PodSpecInfo[];
-  comments: SourceComment[];
+  /** Comments of the file (for suppression directives), computed on first read. */
+  readonly comments: SourceComment[];
   /** 0-based range of two offsets. */
   rangeOf(start: number, end: number): Range;
 }
@@ -191,37 +192,81 @@ export function looksLikeHelmTemplate(text: string): boolean {
   return text.includes('{{');
 }
 
-/** Collects comment tokens of one CST token without recursion (deep flow nesting must not blow the stack). */
-function collectComments(root: CST.Token, text: string, out: SourceComment[], lc: LineCounter): void {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const t = stack.pop() as Record<string, unknown> | undefined;
-    if (!t || typeof t !== 'object') continue;
-    if (Array.isArray(t)) {
-      for (let i = t.length - 1; i >= 0; i--) stack.push(t[i]);
-      continue;
-    }
-    if (t.type === 'comment') {
-      const offset = t.offset as number;
-      const pos = lc.linePos(offset);
-      const lineStart = offset - (pos.col - 1);
-      let trailing = false;
-      for (let i = lineStart; i < offset; i++) {
-        const c = text.charCodeAt(i);
-        if (c !== 32 && c !== 9 && c !== 0xfeff) { trailing = true; break; }
+/** Records the comment tokens of a flat token list (`start`, `sep`, `end`, `props`). */
+function commentsIn(tokens: readonly CST.Token[] | undefined, sink: (t: CST.SourceToken) => void): void {
+  if (!tokens) return;
+  for (let i = 0; i < tokens.length; i++) if (tokens[i].type === 'comment') sink(tokens[i] as CST.SourceToken);
+}
+
+/**
+ * Visits the comment tokens of one CST token. Recursion follows the YAML nesting, which is
+ * shallow in real manifests; pathological nesting overflows the stack and is caught by the caller.
+ */
+function visitComments(tok: CST.Token | null | undefined, sink: (t: CST.SourceToken) => void): void {
+  if (!tok) return;
+  switch (tok.type) {
+    case 'comment':
+      sink(tok);
+      return;
+    case 'document':
+      commentsIn(tok.start, sink);
+      visitComments(tok.value, sink);
+      commentsIn(tok.end, sink);
+      return;
+    case 'doc-end':
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+    case 'alias':
+      commentsIn(tok.end, sink);
+      return;
+    case 'block-scalar':
+      commentsIn(tok.props, sink);
+      return;
+    case 'block-map':
+    case 'block-seq':
+    case 'flow-collection':
+      for (const item of tok.items as CST.CollectionItem[]) {
+        commentsIn(item.start, sink);
+        visitComments(item.key, sink);
+        commentsIn(item.sep, sink);
+        visitComments(item.value, sink);
       }
-      out.push({ line: pos.line - 1, text: (t.source as string).slice(1), trailing });
-      continue;
-    }
-    // Only the fields of CST tokens that hold other tokens.
-    if (t.start !== undefined) stack.push(t.start);
-    if (t.key) stack.push(t.key);
-    if (t.sep) stack.push(t.sep);
-    if (t.value) stack.push(t.value);
-    if (t.items) stack.push(t.items);
-    if (t.props) stack.push(t.props);
-    if (t.end) stack.push(t.end);
+      if (tok.type === 'flow-collection') commentsIn(tok.end, sink);
+      return;
+    default:
+      return;
   }
+}
+
+/**
+ * Comments of a file from its top-level CST tokens. Only tokens whose text holds a `#` are
+ * walked, so comment-free documents cost nothing.
+ */
+function collectComments(tokens: readonly CST.Token[], text: string, lc: LineCounter): SourceComment[] {
+  const out: SourceComment[] = [];
+  const sink = (t: CST.SourceToken): void => {
+    const pos = lc.linePos(t.offset);
+    const lineStart = t.offset - (pos.col - 1);
+    let trailing = false;
+    for (let i = lineStart; i < t.offset; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 0xfeff) { trailing = true; break; }
+    }
+    out.push({ line: pos.line - 1, text: t.source.slice(1), trailing });
+  };
+  let hash = text.indexOf('#');
+  for (let i = 0; i < tokens.length && hash >= 0; i++) {
+    const end = i + 1 < tokens.length ? tokens[i + 1].offset : text.length;
+    if (hash >= end) continue;
+    try {
+      visitComments(tokens[i], sink);
+    } catch {
+      // Stack overflow on absurd nesting: the comments found so far are kept.
+    }
+    hash = text.indexOf('#', end);
+  }
+  return out;
 }
 
 function objectOf(node: unknown): KubeObject | undefined {
@@ -247,6 +292,19 @@ function podSpecOf(obj: KubeObject): { specPair: KeyPair; metadata?: YAMLMap } |
   return { specPair, metadata: getMap(holder, 'metadata') };
 }
 
+const INHERITABLE = new Set<string>(INHERITABLE_FIELDS);
+
+/** Adds the inheritable fields of a securityContext (one pass over its pairs). */
+function collectInheritable(sc: YAMLMap, from: SourcedValue['from'], into: Partial<Record<InheritableField, SourcedValue>>): void {
+  for (const item of sc.items) {
+    const k = item.key;
+    if (!isScalar(k) || typeof k.value !== 'string' || !INHERITABLE.has(k.value)) continue;
+    const f = k.value as InheritableField;
+    // With duplicate keys YAML keeps the first; so do we.
+    if (into[f]?.from !== from) into[f] = { pair: item as KeyPair, from };
+  }
+}
+
 function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefined): PodSpecInfo {
   const spec = specPair.value as YAMLMap;
   const scPair = getPair(spec, 'securityContext');
@@ -261,12 +319,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
     containers: [],
   };
   const podEffective: Partial<Record<InheritableField, SourcedValue>> = {};
-  if (pod.securityContext) {
-    for (const f of INHERITABLE_FIELDS) {
-      const p = getPair(pod.securityContext, f);
-      if (p) podEffective[f] = { pair: p, from: 'pod' };
-    }
-  }
+  if (pod.securityContext) collectInheritable(pod.securityContext, 'pod', podEffective);
   for (const listKind of CONTAINER_LISTS) {
     const seq = getSeq(spec, listKind);
     if (!seq) continue;
@@ -275,12 +328,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
       const cPair = getPair(item, 'securityContext');
       const sc = cPair && isMap(cPair.value) ? cPair.value : undefined;
       const effective: Partial<Record<InheritableField, SourcedValue>> = { ...podEffective };
-      if (sc) {
-        for (const f of INHERITABLE_FIELDS) {
-          const p = getPair(sc, f);
-          if (p) effective[f] = { pair: p, from: 'container' };
-        }
-      }
+      if (sc) collectInheritable(sc, 'container', effective);
       const namePair = getPair(item, 'name');
       pod.containers.push({
         pod,
@@ -306,7 +354,7 @@ function detectIndentUnit(doc: Document, text: string): number | undefined {
   const rootCol = columnAt(text, rootStart);
   for (const p of root.items) {
     const v = p.value;
-    if (isMap(v) && v.srcToken?.type === 'block-map' && v.range) {
+    if (isMap(v) && v.range && v.items.length > 0 && (v.items[0].key as Scalar | null)?.range?.[0] === v.range[0]) {
       const d = columnAt(text, v.range[0]) - rootCol;
       if (d > 0 && d <= 8) return d;
     }
@@ -321,6 +369,17 @@ export function columnAt(text: string, offset: number): number {
   return offset - i;
 }
 
+/** The top-level CST tokens of a text (a parse without composing documents). */
+function cstTokens(text: string): CST.Token[] {
+  const out: CST.Token[] = [];
+  try {
+    for (const token of new Parser().parse(text)) out.push(token);
+  } catch {
+    // Keep what was parsed.
+  }
+  return out;
+}
+
 /**
  * Parses a manifest file. Returns undefined for texts that are not Kubernetes manifests (no
  * document is a Kubernetes object) and for Helm templates. Never throws: a document with
@@ -329,13 +388,15 @@ export function columnAt(text: string, offset: number): number {
 export function parseKubeModel(text: string): KubeModel | undefined {
   if (looksLikeHelmTemplate(text)) return undefined;
   const lineCounter = new LineCounter();
-  const comments: SourceComment[] = [];
+  // Comments are read only for suppression directives; keeping the CST costs garbage-collection
+  // time on every file, so it is kept only when a directive is present (else re-parsed on demand).
+  const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
   const docs: Document[] = [];
   try {
     const parser = new Parser(lineCounter.addNewLine);
-    const composer = new Composer({ keepSourceTokens: true });
+    const composer = new Composer();
     for (const token of parser.parse(text)) {
-      collectComments(token, text, comments, lineCounter);
+      tokens?.push(token);
       for (const doc of composer.next(token)) docs.push(doc as unknown as Document);
     }
     for (const doc of composer.end()) docs.push(doc as unknown as Document);
@@ -366,6 +427,7 @@ export function parseKubeModel(text: string): KubeModel | undefined {
     if (objects.length > before && indentUnit === undefined) indentUnit = detectIndentUnit(doc, text);
   }
   if (objects.length === 0) return undefined;
+  let comments: SourceComment[] | undefined;
   return {
     text,
     eol: eolOf(text),
@@ -373,7 +435,10 @@ export function parseKubeModel(text: string): KubeModel | undefined {
     lineCounter,
     objects,
     pods,
-    comments,
+    // Read only when the text has a suppression directive (the engine checks): computed on demand.
+    get comments(): SourceComment[] {
+      return (comments ??= collectComments(tokens ?? cstTokens(text), text, lineCounter));
+    },
     rangeOf(start: number, end: number): Range {
       const s = lineCounter.linePos(start);
       const e = end === start ? s : lineCounter.linePos(end);

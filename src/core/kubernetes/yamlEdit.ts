@@ -7,7 +7,7 @@
  * mapping is needed, a scalar where a mapping must go, nested `- - x` items) the functions return
  * undefined and the caller offers no fix.
  */
-import { CST, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq } from 'yaml';
+import { Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq } from 'yaml';
 import { Range, TextEdit } from '../model';
 
 /** What an edit needs to know about the text being edited. */
@@ -91,13 +91,23 @@ function rangeOfNode(node: unknown): Offsets | undefined {
   return r ?? undefined;
 }
 
-function isFlow(node: YAMLMap | YAMLSeq): boolean {
-  return node.srcToken?.type === 'flow-collection';
+/**
+ * Whether a collection is written in flow style (`{…}` / `[…]`): its source starts with the
+ * bracket, before its first item. Read from the text so parsing needs no CST tokens.
+ */
+function isFlow(ctx: EditContext, node: YAMLMap | YAMLSeq): boolean {
+  const r = rangeOfNode(node);
+  if (!r) return false;
+  const open = ctx.text.charCodeAt(r[0]);
+  if (open !== (isMap(node) ? 0x7b : 0x5b)) return false;
+  const first = node.items[0] as unknown;
+  const firstStart = isMap(node) ? rangeOfNode((first as Pair | undefined)?.key)?.[0] : rangeOfNode(first)?.[0];
+  return firstStart === undefined || firstStart > r[0];
 }
 
-function isBlock(node: YAMLMap | YAMLSeq): boolean {
-  const t = node.srcToken?.type;
-  return t === 'block-map' || t === 'block-seq';
+/** Block style: a parsed collection that is not flow style. */
+function isBlock(ctx: EditContext, node: YAMLMap | YAMLSeq): boolean {
+  return !!rangeOfNode(node) && !isFlow(ctx, node);
 }
 
 function edit(ctx: EditContext, start: number, end: number, newText: string): TextEdit {
@@ -118,20 +128,22 @@ function pairEnd(ctx: EditContext, pair: Pair): number {
   return trimEnd(ctx.text, start, end);
 }
 
-/** Offset just after the `:` of a pair, from its CST item. */
-function colonEnd(pair: Pair): number | undefined {
-  const sep = (pair.srcToken as CST.CollectionItem | undefined)?.sep;
-  if (!sep) return undefined;
-  for (const t of sep) if (t.type === 'map-value-ind') return t.offset + 1;
-  return undefined;
+/** Offset just after the `:` that follows a pair's key (blanks may separate them). */
+function colonEnd(ctx: EditContext, pair: Pair): number | undefined {
+  const k = rangeOfNode(pair.key);
+  if (!k) return undefined;
+  let i = k[1];
+  while (i < ctx.text.length && (ctx.text.charCodeAt(i) === 32 || ctx.text.charCodeAt(i) === 9)) i++;
+  return ctx.text.charCodeAt(i) === 0x3a ? i + 1 : undefined;
 }
 
-function flowBounds(node: YAMLMap | YAMLSeq): { open: number; close: number } | undefined {
-  const tok = node.srcToken as CST.FlowCollection | undefined;
-  if (!tok || tok.type !== 'flow-collection') return undefined;
-  const closeTok = tok.end.find((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
-  if (!closeTok) return undefined;
-  return { open: tok.start.offset + 1, close: closeTok.offset };
+/** Offsets just inside the brackets of a flow collection. */
+function flowBounds(ctx: EditContext, node: YAMLMap | YAMLSeq): { open: number; close: number } | undefined {
+  const r = rangeOfNode(node);
+  if (!r || !isFlow(ctx, node)) return undefined;
+  const close = r[1] - 1;
+  if (ctx.text.charCodeAt(close) !== (isMap(node) ? 0x7d : 0x5d)) return undefined;
+  return { open: r[0] + 1, close };
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {
@@ -198,6 +210,40 @@ export function patchMap(ctx: EditContext, map: YAMLMap, patch: MapPatch): TextE
   return edits;
 }
 
+/**
+ * Whether patchMap can make the change, without computing it: the same structural checks
+ * (mappings where mappings are needed, a colon after an empty key, a plain block sequence to
+ * append to). Lets callers offer a fix and compute its edits only when it is used.
+ */
+export function canPatchMap(ctx: EditContext, map: YAMLMap, patch: MapPatch): boolean {
+  if (!isFlow(ctx, map) && (!isBlock(ctx, map) || map.items.length === 0)) return false;
+  for (const key in patch) {
+    const pair = findPair(map, key);
+    if (!pair) continue;
+    const want = patch[key];
+    const value = pair.value;
+    if (isNullScalar(value)) {
+      if (colonEnd(ctx, pair) === undefined) return false;
+    } else if (typeof want === 'string') {
+      if (!isScalar(value)) return false;
+    } else if (isSeqEnsure(want)) {
+      if (!isSeq(value) || !canEnsureInSeq(ctx, value, want)) return false;
+    } else if (!isMap(value) || !canPatchMap(ctx, value, want)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function canEnsureInSeq(ctx: EditContext, seq: YAMLSeq, want: SeqEnsure): boolean {
+  const items = seq.items;
+  if (items.some((it) => isScalar(it) && (want.present(it.value) || want.repairable?.(it.value)))) return true;
+  if (isFlow(ctx, seq)) return flowBounds(ctx, seq) !== undefined;
+  if (items.length === 0) return false;
+  const dash = dashOffset(ctx, seq, items.length - 1);
+  return dash !== undefined && onlyBlanksBefore(ctx.text, dash);
+}
+
 function isNullScalar(node: unknown): node is Scalar {
   return node === null || node === undefined || (isScalar(node) && node.value === null);
 }
@@ -223,14 +269,14 @@ function patchPairValue(ctx: EditContext, parent: YAMLMap, pair: Pair, want: Pat
 
 /** Gives a key with an empty (null) value the wanted value: `securityContext:` → nested keys. */
 function fillEmptyValue(ctx: EditContext, parent: YAMLMap, pair: Pair, want: PatchValue): TextEdit[] | undefined {
-  const colon = colonEnd(pair);
+  const colon = colonEnd(ctx, pair);
   if (colon === undefined) return undefined;
   const value = pair.value as Scalar | null;
   const r = rangeOfNode(value);
   // An explicit `~`/`null` is replaced; an empty value gets the text right after the colon.
   const end = r && value && value.source ? r[1] : colon;
   if (end < colon) return undefined;
-  if (isBlock(parent) && typeof want === 'object' && !isSeqEnsure(want)) {
+  if (isBlock(ctx, parent) && typeof want === 'object' && !isSeqEnsure(want)) {
     const indent = column(ctx.text, keyStart(pair)) + ctx.indentUnit;
     const lines = renderBlockLines(Object.entries(want), indent, ctx.indentUnit);
     return [edit(ctx, colon, end, ctx.eol + lines.join(ctx.eol))];
@@ -240,28 +286,28 @@ function fillEmptyValue(ctx: EditContext, parent: YAMLMap, pair: Pair, want: Pat
 
 /** One edit inserting new pairs after the last pair of a mapping, at the siblings' indentation. */
 function insertPairs(ctx: EditContext, map: YAMLMap, entries: Array<[string, PatchValue]>): TextEdit | undefined {
-  if (isFlow(map)) {
-    const bounds = flowBounds(map);
+  if (isFlow(ctx, map)) {
+    const bounds = flowBounds(ctx, map);
     if (!bounds) return undefined;
     const text = entries.map(([k, v]) => `${k}: ${renderFlow(v)}`).join(', ');
     if (map.items.length === 0) return edit(ctx, bounds.open, bounds.open, text);
     const at = pairEnd(ctx, map.items[map.items.length - 1]);
     return edit(ctx, at, at, ', ' + text);
   }
-  if (!isBlock(map) || map.items.length === 0) return undefined;
+  if (!isBlock(ctx, map) || map.items.length === 0) return undefined;
   const indent = column(ctx.text, keyStart(map.items[0]));
   const at = lineEnd(ctx.text, pairEnd(ctx, map.items[map.items.length - 1]));
   const lines = renderBlockLines(entries, indent, ctx.indentUnit);
   return edit(ctx, at, at, ctx.eol + lines.join(ctx.eol));
 }
 
-/** Offset of the `-` indicator of a block sequence item. */
-function dashOffset(seq: YAMLSeq, index: number): number | undefined {
-  const tok = seq.srcToken as CST.BlockSequence | undefined;
-  if (!tok || tok.type !== 'block-seq') return undefined;
-  const item = tok.items[index];
-  const dash = item?.start.find((t) => t.type === 'seq-item-ind');
-  return dash?.offset;
+/** Offset of the `-` indicator of a block sequence item (undefined for anything unusual). */
+function dashOffset(ctx: EditContext, seq: YAMLSeq, index: number): number | undefined {
+  const r = rangeOfNode(seq.items[index]);
+  if (!r) return undefined;
+  let i = r[0] - 1;
+  while (i >= 0 && (ctx.text.charCodeAt(i) === 32 || ctx.text.charCodeAt(i) === 9)) i--;
+  return i >= 0 && ctx.text.charCodeAt(i) === 0x2d ? i : undefined;
 }
 
 /** Edits that make a sequence contain an item (see SeqEnsure). */
@@ -274,16 +320,16 @@ export function ensureInSeq(ctx: EditContext, seq: YAMLSeq, want: SeqEnsure): Te
     if (!r) return undefined;
     return [edit(ctx, r[0], r[1], inStyleOf(near, leafValue(want.ensure)))];
   }
-  if (isFlow(seq)) {
-    const bounds = flowBounds(seq);
+  if (isFlow(ctx, seq)) {
+    const bounds = flowBounds(ctx, seq);
     if (!bounds) return undefined;
     if (items.length === 0) return [edit(ctx, bounds.open, bounds.open, want.ensure)];
     const last = rangeOfNode(items[items.length - 1]);
     if (!last) return undefined;
     return [edit(ctx, last[1], last[1], ', ' + want.ensure)];
   }
-  if (!isBlock(seq) || items.length === 0) return undefined;
-  const dash = dashOffset(seq, items.length - 1);
+  if (!isBlock(ctx, seq) || items.length === 0) return undefined;
+  const dash = dashOffset(ctx, seq, items.length - 1);
   const last = rangeOfNode(items[items.length - 1]);
   if (dash === undefined || !last || !onlyBlanksBefore(ctx.text, dash)) return undefined;
   const at = lineEnd(ctx.text, trimEnd(ctx.text, dash, Math.max(last[1], dash + 1)));
@@ -305,11 +351,11 @@ export function removePair(ctx: EditContext, map: YAMLMap, pair: Pair): TextEdit
   const end = pairEnd(ctx, pair);
   const next = map.items[index + 1];
   if (map.items.length === 1) return [edit(ctx, start, end, '{}')];
-  if (isFlow(map)) {
+  if (isFlow(ctx, map)) {
     if (next) return [edit(ctx, start, keyStart(next), '')];
     return [edit(ctx, pairEnd(ctx, map.items[index - 1]), end, '')];
   }
-  if (!isBlock(map)) return undefined;
+  if (!isBlock(ctx, map)) return undefined;
   if (onlyBlanksBefore(ctx.text, start)) {
     return [edit(ctx, lineStart(ctx.text, start), lineEndWithBreak(ctx.text, end), '')];
   }
@@ -323,8 +369,8 @@ export function removeSeqItems(ctx: EditContext, seq: YAMLSeq, indices: readonly
   const drop = new Set(indices);
   if (drop.size === 0) return [];
   const kept = seq.items.filter((_, i) => !drop.has(i));
-  if (isFlow(seq)) {
-    const bounds = flowBounds(seq);
+  if (isFlow(ctx, seq)) {
+    const bounds = flowBounds(ctx, seq);
     if (!bounds) return undefined;
     const parts: string[] = [];
     for (const it of kept) {
@@ -334,7 +380,7 @@ export function removeSeqItems(ctx: EditContext, seq: YAMLSeq, indices: readonly
     }
     return [edit(ctx, bounds.open, bounds.close, parts.join(', '))];
   }
-  if (!isBlock(seq)) return undefined;
+  if (!isBlock(ctx, seq)) return undefined;
   if (kept.length === 0) {
     const r = rangeOfNode(seq);
     if (!r) return undefined;
@@ -342,7 +388,7 @@ export function removeSeqItems(ctx: EditContext, seq: YAMLSeq, indices: readonly
   }
   const edits: TextEdit[] = [];
   for (const i of [...drop].sort((a, b) => a - b)) {
-    const dash = dashOffset(seq, i);
+    const dash = dashOffset(ctx, seq, i);
     const r = rangeOfNode(seq.items[i]);
     if (dash === undefined || !r || !onlyBlanksBefore(ctx.text, dash)) return undefined;
     const end = trimEnd(ctx.text, dash, Math.max(r[1], dash + 1));
@@ -353,7 +399,7 @@ export function removeSeqItems(ctx: EditContext, seq: YAMLSeq, indices: readonly
 
 /** Offset where a new line can be inserted after the last pair of a block mapping (for snippets). */
 export function endOfMapping(ctx: EditContext, map: YAMLMap): { offset: number; indent: number } | undefined {
-  if (!isBlock(map) || map.items.length === 0) return undefined;
+  if (!isBlock(ctx, map) || map.items.length === 0) return undefined;
   return {
     offset: lineEnd(ctx.text, pairEnd(ctx, map.items[map.items.length - 1])),
     indent: column(ctx.text, keyStart(map.items[0])),
