@@ -52,13 +52,13 @@ export class SignImageCommand implements Command {
     const what = vscode.l10n.t('Signing');
     if (!ensureTrusted(this.log, 'Sign Image')) return { ok: false, refusal: 'untrusted' };
     try {
-      return await this.sign(args, what);
+      return await this.sign(args);
     } catch (e) {
       return reportFailure(this.log, what, e);
     }
   }
 
-  private async sign(args: SignImageArguments, what: string): Promise<SignImageOutcome> {
+  private async sign(args: SignImageArguments): Promise<SignImageOutcome> {
     const title = vscode.l10n.t('Sign Image');
     const reference = args.reference ?? (await pickImageReference(this.log, title));
     if (!reference) return CANCELLED;
@@ -124,7 +124,7 @@ export class SignImageCommand implements Command {
     const message = result.tlogIndex !== undefined
       ? vscode.l10n.t('Signed {0} (transparency log index {1}).', result.reference, String(result.tlogIndex))
       : vscode.l10n.t('Signed {0}.', result.reference);
-    if (key.kind === 'file' && passwordTyped && password !== undefined) {
+    if (key.kind === 'file' && passwordTyped && password !== undefined && !args.rememberPassword) {
       const keyPath = key.path;
       const typed = password;
       const remember = vscode.l10n.t('Remember Key Password');
