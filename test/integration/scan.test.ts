@@ -79,6 +79,12 @@ describe('image scanning in the editor', function () {
     await vscode.commands.executeCommand('shipshape.groupScanBySeverity');
   });
 
+  it('contributes the Image Findings view in a Shipshape activity bar container', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.shipshape');
+    await vscode.commands.executeCommand('shipshape.imageFindings.focus');
+    assert.deepStrictEqual(scan.tree.getChildren(), [], 'empty before the first scan: the welcome content shows');
+  });
+
   it('fills the tree with image → severities with counts → vulnerabilities after a scan', async () => {
     const outcome = await scanImage('debian:10');
     assert.strictEqual(outcome?.status, 'scanned', JSON.stringify(outcome));
@@ -99,6 +105,17 @@ describe('image scanning in the editor', function () {
     const calls = loggedCalls(fs.readFileSync(toolLog, 'utf8')).filter((c) => c.tool === 'trivy');
     assert.deepStrictEqual(calls[calls.length - 1].argv.slice(-1), ['debian:10']);
     assert.ok(calls[calls.length - 1].argv.includes('json'), 'trivy was asked for JSON');
+  });
+
+  it('logs the command line and the scanner\'s stderr to the output channel', async () => {
+    const restoreEnv = withEnv({ FAKE_TOOL_MODE: 'fail' });
+    try { await scanImage('debian:10'); } finally { restoreEnv(); }
+    const logFile = vscode.Uri.joinPath((await shipshapeApi()).signing.logUri, 'Shipshape.log');
+    const text = await waitFor('the scan lines in the log', () => {
+      const t = fs.existsSync(logFile.fsPath) ? fs.readFileSync(logFile.fsPath, 'utf8') : '';
+      return /\[stderr\].*unable to find the specified image/.test(t) ? t : undefined;
+    });
+    assert.match(text, /Running \S*test\/fixtures\/bin\/trivy image .*--format json.* debian:10/);
   });
 
   it('shows the last scan\'s counts in the status bar', () => {
@@ -297,6 +314,7 @@ describe('image scanning in the editor', function () {
     assert.strictEqual(panel.webview.options.enableScripts, false);
     assert.match(html, /2\.0\.5-1\+deb10u1/);
     await waitFor('the details panel to show', () => panel.visible);
+    await sleep(1000);
     panel.dispose();
   });
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { validateImageRef } from '../../core/imageRef';
 import {
-  filterReport, ignoreTargetFor, importReport, isVulnSeverity, LocalImage, ScanReport, toJson, toSarif, VulnSeverity, VULN_SEVERITIES,
+  filterReport, ignoreTargetFor, importReport, isVulnSeverity, LocalImage, SCANNER_IDS, ScanReport, toJson, toSarif, VulnSeverity, VULN_SEVERITIES,
 } from '../../core/scan';
 import { listLocalImages, ScannerChoice } from '../../node/scanRunner';
 import { Command } from '../commands';
@@ -55,6 +55,10 @@ function ageOf(iso: string | undefined, now = Date.now()): string | undefined {
   return vscode.l10n.t('{0} months ago', Math.round(days / 30));
 }
 
+function isScannerChoice(s: unknown): s is ScannerChoice {
+  return s === 'auto' || (typeof s === 'string' && (SCANNER_IDS as readonly string[]).includes(s));
+}
+
 interface ImagePick extends vscode.QuickPickItem { reference?: string; enter?: boolean }
 
 export class ScanImageCommand implements Command {
@@ -63,6 +67,7 @@ export class ScanImageCommand implements Command {
 
   async execute(args?: ScanImageArguments | string): Promise<ScanOutcome | undefined> {
     const request: ScanImageArguments = typeof args === 'string' ? { reference: args } : (args ?? {});
+    const scanner = isScannerChoice(request.scanner) ? request.scanner : undefined;
     // Nothing is spawned in Restricted Mode, not even `docker image ls` for the picker.
     if (!vscode.workspace.isTrusted) return refuseUntrusted(vscode.l10n.t('Scanning'));
     const reference = request.reference ?? (await this.pickReference());
@@ -73,7 +78,7 @@ export class ScanImageCommand implements Command {
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', code: 'INVALID_REFERENCE', message, actions: [] };
     }
-    const outcome = await this.runner.scan({ reference, scanner: request.scanner, cancellation: request.cancellation });
+    const outcome = await this.runner.scan({ reference, scanner, cancellation: request.cancellation });
     if (outcome.status === 'scanned') await focusView();
     return outcome;
   }
@@ -137,7 +142,8 @@ export class RescanCommand implements Command {
   }
 
   private requestFor(report: ScanReport): ScanRequest {
-    const known = ['trivy', 'grype', 'scout', 'snyk'].includes(report.scanner);
+    // An imported report may come from a tool Shipshape cannot run: rescan it with the configured scanner.
+    const known = (SCANNER_IDS as readonly string[]).includes(report.scanner);
     return { reference: report.image.reference, scanner: known ? (report.scanner as ScannerChoice) : undefined };
   }
 }
@@ -184,7 +190,7 @@ export class ExportScanResultsCommand implements Command {
       void vscode.window.showInformationMessage(vscode.l10n.t('There are no scan results to export.'));
       return { status: 'empty' };
     }
-    const format = args?.format ?? (await vscode.window.showQuickPick(
+    const format = args?.format === 'sarif' || args?.format === 'json' ? args.format : (await vscode.window.showQuickPick(
       [{ label: 'SARIF 2.1.0', description: vscode.l10n.t('for code scanning dashboards'), format: 'sarif' as const },
         { label: 'JSON', description: vscode.l10n.t('the shipshape scan --format json document'), format: 'json' as const }],
       { title: vscode.l10n.t('Export Scan Results') },

@@ -1,6 +1,6 @@
 /** The "Image Findings" tree: image → severity (or package) → vulnerability, over the core tree model. */
 import * as vscode from 'vscode';
-import { maxSeverity, ScanReport, ScanTreeGroup, ScanTreeImage, vulnLabel, Vulnerability, VulnSeverity } from '../../core/scan';
+import { ScanReport, ScanTreeGroup, ScanTreeImage, vulnLabel, Vulnerability, VulnSeverity } from '../../core/scan';
 import { SignatureStatusStore } from '../signing';
 import { escapeMarkdown } from './detailsHtml';
 import { countsSummary, severityName } from './labels';
@@ -113,11 +113,6 @@ export class ScanTreeProvider implements vscode.TreeDataProvider<ScanNode>, vsco
     item.tooltip = md;
     item.command = { title: vscode.l10n.t('Show Details'), command: SHOW_DETAILS_COMMAND, arguments: [node] };
     return item;
-  }
-
-  /** The worst severity shown, for the status bar colour. */
-  worst(): VulnSeverity | undefined {
-    return maxSeverity(this.roots().flatMap((n) => n.image.groups.flatMap((g) => g.vulns)));
   }
 
   dispose(): void {
