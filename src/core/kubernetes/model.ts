@@ -369,6 +369,25 @@ export function columnAt(text: string, offset: number): number {
   return offset - i;
 }
 
+/**
+ * Deepest flow nesting (`[`/`{`) the parser is given. Real manifests nest a handful of levels;
+ * thousands of levels make the YAML composer recurse so deep that V8 can abort the whole
+ * process (not a catchable error), so such texts are not parsed at all.
+ */
+export const MAX_FLOW_DEPTH = 256;
+
+/** True when brackets nest deeper than MAX_FLOW_DEPTH (brackets in strings count too: over-approximate). */
+function nestsTooDeep(text: string): boolean {
+  let depth = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return true;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return false;
+}
+
 /** The top-level CST tokens of a text (a parse without composing documents). */
 function cstTokens(text: string): CST.Token[] {
   const out: CST.Token[] = [];
@@ -386,7 +405,7 @@ function cstTokens(text: string): CST.Token[] {
  * parse errors is skipped, and a parser failure keeps the documents composed before it.
  */
 export function parseKubeModel(text: string): KubeModel | undefined {
-  if (looksLikeHelmTemplate(text)) return undefined;
+  if (looksLikeHelmTemplate(text) || nestsTooDeep(text)) return undefined;
   const lineCounter = new LineCounter();
   // Comments are read only for suppression directives; keeping the CST costs garbage-collection
   // time on every file, so it is kept only when a directive is present (else re-parsed on demand).
