@@ -6,7 +6,7 @@ import { imageFamily } from '../../src/core/dockerfile/baseImage';
 import { parseImageRef } from '../../src/core/imageRef';
 
 function mapped(text: string): MappedText {
-  return { text, offsets: [...text].map((_, i) => i) };
+  return { text, offsetAt: (i) => i };
 }
 
 function commandTexts(text: string): string[][] {

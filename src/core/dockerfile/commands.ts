@@ -42,7 +42,9 @@ const PACKAGE_INVOCATIONS = new WeakMap<DockerfileModel, PackageInvocation[]>();
 export function invocations(model: DockerfileModel, stages?: readonly Stage[]): Invocation[] {
   let all = INVOCATIONS.get(model);
   if (!all) INVOCATIONS.set(model, (all = computeInvocations(model)));
-  return stages ? all.filter((i) => stages.includes(i.run.stage)) : all;
+  if (!stages) return all;
+  const wanted = new Set(stages);
+  return all.filter((i) => wanted.has(i.run.stage));
 }
 
 function computeInvocations(model: DockerfileModel): Invocation[] {
@@ -64,7 +66,9 @@ export function packageInvocations(model: DockerfileModel, stages?: readonly Sta
     all = invocations(model).filter((inv) => PACKAGE_MANAGERS.has(inv.program)).map(analysePackageCommand);
     PACKAGE_INVOCATIONS.set(model, all);
   }
-  return stages ? all.filter((i) => stages.includes(i.run.stage)) : all;
+  if (!stages) return all;
+  const wanted = new Set(stages);
+  return all.filter((i) => wanted.has(i.run.stage));
 }
 
 function analysePackageCommand(inv: Invocation): PackageInvocation {

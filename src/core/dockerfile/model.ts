@@ -9,7 +9,7 @@ import { ImageRef, parseImageRef } from '../imageRef';
 import { Range } from '../model';
 import { SourceComment } from '../suppress';
 import { LineIndex, eolOf } from '../text';
-import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename } from './shell';
+import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
 import { expandVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
 
@@ -84,6 +84,8 @@ export interface Stage {
   variables: VariableDefinition[];
   /** Final values of the stage's ARG/ENV (ENV inherited from the parent stage). */
   table: VariableTable;
+  /** ENV values at the end of the stage, inherited ones included. */
+  env: Map<string, string | undefined>;
   users: UserSetting[];
   /** Last USER of the stage, else the parent stage's effective user. */
   effectiveUser?: UserSetting;
@@ -148,13 +150,6 @@ export function argumentsOf(ins: Instruction): Argument[] {
   return args;
 }
 
-/** ENV values in effect at the end of a stage, inherited ones included. */
-function envOf(stage: Stage): Map<string, string | undefined> {
-  const env = new Map<string, string | undefined>(stage.parent ? envOf(stage.parent) : []);
-  for (const v of stage.variables) if (v.kind === 'ENV') env.set(v.name, v.value);
-  return env;
-}
-
 /** Converts a parser range to ours (same 0-based convention). */
 function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
@@ -194,7 +189,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     if (keyword === 'FROM') {
       stage = startStage(model, ins as From, globals);
       // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage.
-      vars = new Map(stage.parent ? envOf(stage.parent) : []);
+      vars = new Map(stage.parent ? stage.env : []);
       stage.table = vars;
       continue;
     }
@@ -212,6 +207,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
         for (const def of variableDefinitions(ins, keyword, vars, globals, escapeChar)) {
           stage.variables.push(def);
           vars.set(def.name, def.value);
+          if (def.kind === 'ENV') stage.env.set(def.name, def.value);
         }
         break;
       case 'USER': {
@@ -256,7 +252,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
   let ref: ImageRef | undefined;
   if (exp.unresolved || !resolved) baseKind = 'unresolved';
   else if (lower === 'scratch') baseKind = 'scratch';
-  else if ((parent = [...model.stages].reverse().find((s) => s.alias?.toLowerCase() === lower))) baseKind = 'stage';
+  else if ((parent = aliasIndex(model).get(lower))) baseKind = 'stage';
   else if ((ref = parseImageRef(resolved))) baseKind = 'image';
   else baseKind = 'invalid';
   const stage: Stage = {
@@ -274,6 +270,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     instructions: [],
     variables: [],
     table: new Map(),
+    env: new Map(parent ? parent.env : []),
     users: [],
     effectiveUser: parent?.effectiveUser,
     userInheritedFrom: parent?.effectiveUser ? (parent.userInheritedFrom ?? parent) : undefined,
@@ -284,7 +281,17 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     nonRootBase: parent ? parent.nonRootBase : isKnownNonRootImage(ref),
   };
   model.stages.push(stage);
+  if (alias) aliasIndex(model).set(alias.toLowerCase(), stage);
   return stage;
+}
+
+const ALIASES = new WeakMap<DockerfileModel, Map<string, Stage>>();
+
+/** Stages by lower-cased alias; a later stage with the same alias wins. */
+function aliasIndex(model: DockerfileModel): Map<string, Stage> {
+  let index = ALIASES.get(model);
+  if (!index) ALIASES.set(model, (index = new Map()));
+  return index;
 }
 
 /** ARG/ENV definitions of one instruction, values expanded with the table as it stands. */
@@ -318,7 +325,7 @@ function unquote(s: string): string {
 export function logicalText(model: DockerfileModel, start: number, end: number): MappedText {
   const { text, escapeChar } = model;
   let out = '';
-  const offsets: number[] = [];
+  const pieces: Array<[number, number]> = [];
   let i = start;
   let first = true;
   while (i < end) {
@@ -326,24 +333,26 @@ export function logicalText(model: DockerfileModel, start: number, end: number):
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     let contentEnd = lineEnd;
     if (contentEnd > i && text[contentEnd - 1] === '\r') contentEnd--;
-    const content = text.slice(i, contentEnd);
-    if (!first && /^\s*(#.*)?$/.test(content)) {
-      i = lineEnd + 1;
-      continue;
+    if (!first && /^[ \t]*(#|$)/.test(text.slice(i, Math.min(contentEnd, i + 256)))) {
+      // Blank lines and comment lines inside a continuation are not part of the instruction.
+      if (/^\s*(#.*)?$/.test(text.slice(i, contentEnd))) {
+        i = lineEnd + 1;
+        continue;
+      }
     }
     first = false;
-    let k = content.length;
-    while (k > 0 && (content[k - 1] === ' ' || content[k - 1] === '\t')) k--;
-    const continued = k > 0 && content[k - 1] === escapeChar && lineEnd < end;
-    const keep = continued ? k - 1 : content.length;
-    for (let j = 0; j < keep; j++) {
-      out += content[j];
-      offsets.push(i + j);
+    let k = contentEnd;
+    while (k > i && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
+    const continued = k > i && text[k - 1] === escapeChar && lineEnd < end;
+    const keepEnd = continued ? k - 1 : contentEnd;
+    if (keepEnd > i) {
+      pieces.push([out.length, i]);
+      out += text.slice(i, keepEnd);
     }
     if (!continued) break;
     i = lineEnd + 1;
   }
-  return { text: out, offsets };
+  return pieces.length ? piecewiseText(out, pieces) : contiguousText('', start);
 }
 
 /** Parses the JSON array of an exec-form instruction; undefined when it is shell form. */
@@ -359,7 +368,7 @@ function afterKeyword(model: DockerfileModel, ins: Instruction): MappedText {
   const t = logicalText(model, start, end);
   let k = 0;
   while (k < t.text.length && (t.text[k] === ' ' || t.text[k] === '\t')) k++;
-  return k ? { text: t.text.slice(k), offsets: t.offsets.slice(k) } : t;
+  return k ? sliceMapped(t, k) : t;
 }
 
 /** Mapped text of an instruction's arguments (after flags), continuations joined. */
@@ -368,7 +377,7 @@ function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
   if (!text.text.startsWith('--')) return text;
   // Flags present: let the parser find where they end.
   const args = argumentsOf(ins);
-  if (!args.length) return { text: '', offsets: [] };
+  if (!args.length) return contiguousText('', 0);
   const start = model.lines.offsetAt(args[0].getRange().start);
   const end = model.lines.offsetAt(ins.getRange().end);
   return logicalText(model, start, end);
@@ -385,29 +394,33 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
     return undefined;
   }
   if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return undefined;
-  // Map each value's characters back to its string literal in the source.
-  const joined: MappedText = { text: '', offsets: [] };
+  // Map each value's characters back to its string literal in the source; a value with
+  // escapes maps as a whole to its opening quote.
+  const spans: Array<{ at: number; length: number; exact: boolean; source: number }> = [];
   const parts: MappedText[] = [];
+  let joinedText = '';
   let pos = src.text.indexOf('[');
   for (const [n, v] of (values as string[]).entries()) {
     const open = src.text.indexOf('"', pos);
     let close = open + 1;
     while (close < src.text.length && src.text[close] !== '"') close += src.text[close] === '\\' ? 2 : 1;
-    const literal = src.text.slice(open + 1, close);
-    if (n > 0) {
-      joined.text += ' ';
-      joined.offsets.push(src.offsets[open] ?? 0);
-    }
-    const part: MappedText = { text: v, offsets: [] };
-    for (let j = 0; j < v.length; j++) {
-      const offset = literal.length === v.length ? src.offsets[open + 1 + j] : src.offsets[open] ?? 0;
-      joined.text += v[j];
-      joined.offsets.push(offset);
-      part.offsets.push(offset);
-    }
-    parts.push(part);
+    const exact = close - open - 1 === v.length;
+    if (n > 0) joinedText += ' ';
+    const span = { at: joinedText.length, length: v.length, exact, source: exact ? open + 1 : open };
+    spans.push(span);
+    joinedText += v;
+    parts.push({ text: v, offsetAt: (i) => src.offsetAt(exact ? span.source + i : span.source) });
     pos = close + 1;
   }
+  const joined: MappedText = {
+    text: joinedText,
+    offsetAt(i) {
+      let k = 0;
+      while (k + 1 < spans.length && spans[k + 1].at - 1 <= i) k++;
+      const span = spans[k];
+      return src.offsetAt(span.exact ? span.source + Math.max(0, Math.min(i - span.at, span.length - 1)) : span.source);
+    },
+  };
   return { values: values as string[], joined, parts };
 }
 
@@ -436,7 +449,7 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
     } else {
       // `RUN cat <<EOF > /file`: the first line is the command, the body is its input.
       const nl = script.text.indexOf('\n');
-      if (nl >= 0) script = { text: script.text.slice(0, nl), offsets: script.offsets.slice(0, nl) };
+      if (nl >= 0) script = sliceMapped(script, 0, nl);
     }
   } else {
     const exec = parseExecForm(script);
@@ -464,12 +477,10 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
 
 function heredocBody(model: DockerfileModel, h: Heredoc): MappedText {
   const r = h.getContentRange();
-  if (!r) return { text: '', offsets: [] };
+  if (!r) return contiguousText('', 0);
   const start = model.lines.offsetAt(r.start);
   const end = model.lines.offsetAt(r.end);
-  const offsets = new Array<number>(end - start);
-  for (let i = 0; i < offsets.length; i++) offsets[i] = start + i;
-  return { text: model.text.slice(start, end), offsets };
+  return contiguousText(model.text.slice(start, end), start);
 }
 
 const USER_VALUE_OPTIONS = new Set([

@@ -4,12 +4,43 @@
  * parser: expansions stay inside words and unknown syntax degrades to plain words.
  */
 
-/** Source text with, for each character, its offset in the Dockerfile. */
+/** Source text whose characters each know their offset in the Dockerfile. */
 export interface MappedText {
   text: string;
-  /** `offsets[i]` is the document offset of `text[i]`. */
-  offsets: number[];
+  /** Document offset of `text[i]` (0 ≤ i < text.length). */
+  offsetAt(i: number): number;
 }
+
+/** Text whose characters sit contiguously in the document from `start`. */
+export function contiguousText(text: string, start: number): MappedText {
+  return { text, offsetAt: (i) => start + i };
+}
+
+/**
+ * Text made of contiguous pieces of the document (e.g. lines joined at continuations).
+ * `pieces[k]` = [index in text where the piece starts, document offset of that character].
+ */
+export function piecewiseText(text: string, pieces: ReadonlyArray<readonly [number, number]>): MappedText {
+  if (pieces.length === 1) return contiguousText(text, pieces[0][1] - pieces[0][0]);
+  return {
+    text,
+    offsetAt(i) {
+      let lo = 0, hi = pieces.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (pieces[mid][0] <= i) lo = mid; else hi = mid - 1;
+      }
+      return pieces[lo][1] + (i - pieces[lo][0]);
+    },
+  };
+}
+
+/** The part of a mapped text from `from` (inclusive) to `to` (exclusive). */
+export function sliceMapped(src: MappedText, from: number, to = src.text.length): MappedText {
+  return { text: src.text.slice(from, to), offsetAt: (i) => src.offsetAt(i + from) };
+}
+
+const PLAIN_STOP = /[\s\\'"$`<>&|;()#]/;
 
 /** One word of a command, quotes removed. Offsets are document offsets (end exclusive). */
 export interface ShellWord {
@@ -41,7 +72,8 @@ const OPERATORS = ['&&', '||', ';;', '|&', '|', ';', '&', '(', ')'];
 
 /** Splits mapped shell text into simple commands and operators. Linear in the text length. */
 export function splitShell(src: MappedText): ShellScript {
-  const { text, offsets } = src;
+  const text = src.text;
+  const offsetAt = (i: number): number => src.offsetAt(i);
   const n = text.length;
   const commands: ShellCommand[] = [];
   const operators: ShellOperator[] = [];
@@ -55,14 +87,14 @@ export function splitShell(src: MappedText): ShellScript {
   // `case WORD in PATTERN) … ;; esac`: `|` between patterns is not a pipe.
   const cases: Array<'subject' | 'pattern' | 'body'> = [];
 
-  const docEnd = (i: number): number => (i > 0 ? offsets[i - 1] + 1 : offsets[0] ?? 0);
+  const docEnd = (i: number): number => (i > 0 ? offsetAt(i - 1) + 1 : n ? offsetAt(0) : 0);
   const endWord = (): void => {
     if (!inWord) return;
     if (redirectPending) redirectPending = false;
     else {
       if (words.length === 0 && word === 'case') cases.push('subject');
       else if (cases[cases.length - 1] === 'subject' && word === 'in') cases[cases.length - 1] = 'pattern';
-      words.push({ text: word, start: offsets[wordStart], end: docEnd(wordEnd) });
+      words.push({ text: word, start: offsetAt(wordStart), end: docEnd(wordEnd) });
     }
     word = '';
     inWord = false;
@@ -203,18 +235,21 @@ export function splitShell(src: MappedText): ShellScript {
       i += 4;
       continue;
     }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    const op = '&|;()'.includes(c) ? OPERATORS.find((o) => text.startsWith(o, i)) : undefined;
     if (op) {
       endCommand();
       if (op === ';;' && cases[cases.length - 1] === 'body') cases[cases.length - 1] = 'pattern';
-      operators.push({ op, start: offsets[i], end: offsets[i + op.length - 1] + 1 });
+      operators.push({ op, start: offsetAt(i), end: offsetAt(i + op.length - 1) + 1 });
       pendingOp = op;
       i += op.length;
       continue;
     }
+    // A run of ordinary characters joins the word in one slice.
     startWord(i);
-    word += c;
-    i++;
+    let j = i + 1;
+    while (j < n && !PLAIN_STOP.test(text[j])) j++;
+    word += text.slice(i, j);
+    i = j;
     wordEnd = i;
   }
   endCommand();
