@@ -91,6 +91,14 @@ describe('Dockerfile model', () => {
     const m = buildModel('FROM alpine:3 AS base\nARG A=1\nENV E=2\nFROM base\nUSER $E$A\n');
     assert.deepStrictEqual([finalStage(m)!.effectiveUser?.value, finalStage(m)!.effectiveUser?.unresolved], ['2', true]);
   });
+  it('resolves ENV through a long chain of stages', () => {
+    const parts = ['FROM alpine:3 AS s0', 'ENV FIRST=1'];
+    for (let i = 1; i < 100; i++) parts.push(`FROM s${i - 1} AS s${i}`, `ENV V${i}=${i}`);
+    parts.push('USER $FIRST$V50$V99');
+    const m = buildModel(parts.join('\n') + '\n');
+    assert.strictEqual(finalStage(m)!.effectiveUser?.value, '15099');
+    assert.strictEqual(finalStage(m)!.table.get('V1'), '1');
+  });
   it('treats root, 0, root:* and 0:* as root', () => {
     for (const u of ['root', '0', 'root:root', '0:0', 'ROOT']) assert.ok(isRootUser(u), u);
     for (const u of ['10001', 'app', 'rooter', '1000:0']) assert.ok(!isRootUser(u), u);

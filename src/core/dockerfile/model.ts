@@ -10,7 +10,7 @@ import { Range } from '../model';
 import { SourceComment } from '../suppress';
 import { LineIndex, eolOf } from '../text';
 import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
-import { expandVariables, VariableTable } from './variables';
+import { expandVariables, ScopedVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
 
 /** How a FROM names its base. */
@@ -85,7 +85,7 @@ export interface Stage {
   /** Final values of the stage's ARG/ENV (ENV inherited from the parent stage). */
   table: VariableTable;
   /** ENV values at the end of the stage, inherited ones included. */
-  env: Map<string, string | undefined>;
+  env: ScopedVariables;
   users: UserSetting[];
   /** Last USER of the stage, else the parent stage's effective user. */
   effectiveUser?: UserSetting;
@@ -183,13 +183,13 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
 
   const globals = new Map<string, string | undefined>();
   let stage: Stage | undefined;
-  let vars = new Map<string, string | undefined>();
+  let vars = ScopedVariables.over();
   for (const ins of instructions) {
     const keyword = ins.getKeyword().toUpperCase();
     if (keyword === 'FROM') {
       stage = startStage(model, ins as From, globals);
       // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage.
-      vars = new Map(stage.parent ? stage.env : []);
+      vars = ScopedVariables.over(stage.parent?.env);
       stage.table = vars;
       continue;
     }
@@ -269,8 +269,8 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     parent,
     instructions: [],
     variables: [],
-    table: new Map(),
-    env: new Map(parent ? parent.env : []),
+    table: ScopedVariables.over(),
+    env: ScopedVariables.over(parent?.env),
     users: [],
     effectiveUser: parent?.effectiveUser,
     userInheritedFrom: parent?.effectiveUser ? (parent.userInheritedFrom ?? parent) : undefined,

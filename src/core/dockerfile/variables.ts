@@ -1,7 +1,41 @@
 /** Expansion of Dockerfile variables (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}`). */
 
-/** Known values: undefined = declared without a value. */
-export type VariableTable = ReadonlyMap<string, string | undefined>;
+/** Known values: undefined = declared without a value, or unknown. */
+export interface VariableTable {
+  get(name: string): string | undefined;
+}
+
+/** Layers deeper than this are flattened, so lookups stay O(1) amortised in long stage chains. */
+const MAX_DEPTH = 32;
+
+/**
+ * Variables of one scope over the variables it inherits (a stage over the ENV of the stage it
+ * is built on), without copying the inherited ones into every scope.
+ */
+export class ScopedVariables implements VariableTable {
+  private readonly own = new Map<string, string | undefined>();
+  private constructor(private readonly base: ScopedVariables | undefined, readonly depth: number) {}
+
+  /** A new scope over `base`; a deep chain is flattened into a fresh root first. */
+  static over(base?: ScopedVariables): ScopedVariables {
+    if (!base) return new ScopedVariables(undefined, 0);
+    if (base.depth < MAX_DEPTH) return new ScopedVariables(base, base.depth + 1);
+    const flat = new ScopedVariables(undefined, 0);
+    const chain: ScopedVariables[] = [];
+    for (let t: ScopedVariables | undefined = base; t; t = t.base) chain.push(t);
+    for (const t of chain.reverse()) for (const [k, v] of t.own) flat.own.set(k, v);
+    return new ScopedVariables(flat, 1);
+  }
+
+  get(name: string): string | undefined {
+    for (let t: ScopedVariables | undefined = this; t; t = t.base) if (t.own.has(name)) return t.own.get(name);
+    return undefined;
+  }
+
+  set(name: string, value: string | undefined): void {
+    this.own.set(name, value);
+  }
+}
 
 export interface Expansion {
   value: string;
