@@ -4,7 +4,7 @@
  * effective securityContext, and the comments (for suppression directives).
  */
 import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, CST } from 'yaml';
-import { Range } from '../model';
+import { Position, Range } from '../model';
 import { SourceComment } from '../suppress';
 import { eolOf } from '../text';
 
@@ -36,6 +36,18 @@ export interface SourcedValue {
   from: 'container' | 'pod';
 }
 
+/** The container securityContext fields the rules read, found in one pass over the mapping. */
+export interface ContainerSecurityFields {
+  allowPrivilegeEscalation?: KeyPair;
+  privileged?: KeyPair;
+  readOnlyRootFilesystem?: KeyPair;
+  capabilities?: KeyPair;
+  procMount?: KeyPair;
+  runAsUser?: KeyPair;
+  runAsGroup?: KeyPair;
+  seccompProfile?: KeyPair;
+}
+
 /** One container of a pod spec. */
 export interface ContainerInfo {
   pod: PodSpecInfo;
@@ -51,6 +63,12 @@ export interface ContainerInfo {
   securityContext?: YAMLMap;
   /** Inheritable fields after pod → container inheritance. */
   effective: Partial<Record<InheritableField, SourcedValue>>;
+  /** The container's own securityContext fields (read once, shared by the rules). */
+  sc: ContainerSecurityFields;
+  /** `resources` mapping, `image` pair and `ports` sequence of the container, when present. */
+  resources?: YAMLMap;
+  image?: KeyPair;
+  ports?: YAMLSeq;
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -305,6 +323,27 @@ function collectInheritable(sc: YAMLMap, from: SourcedValue['from'], into: Parti
   }
 }
 
+/** The securityContext fields rules read, in one pass (a fixed-shape object). */
+function securityFields(sc: YAMLMap | undefined): ContainerSecurityFields {
+  const f: ContainerSecurityFields = {
+    allowPrivilegeEscalation: undefined, privileged: undefined, readOnlyRootFilesystem: undefined, capabilities: undefined,
+    procMount: undefined, runAsUser: undefined, runAsGroup: undefined, seccompProfile: undefined,
+  };
+  if (!sc) return f;
+  for (const p of sc.items as KeyPair[]) {
+    const k = p.key as Scalar | null;
+    if (!isScalar(k) || typeof k.value !== 'string') continue;
+    switch (k.value) {
+      case 'allowPrivilegeEscalation': case 'privileged': case 'readOnlyRootFilesystem': case 'capabilities':
+      case 'procMount': case 'runAsUser': case 'runAsGroup': case 'seccompProfile':
+        f[k.value] ??= p;
+        break;
+      default: break;
+    }
+  }
+  return f;
+}
+
 function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefined): PodSpecInfo {
   const spec = specPair.value as YAMLMap;
   const scPair = getPair(spec, 'securityContext');
@@ -325,11 +364,24 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
     if (!seq) continue;
     seq.items.forEach((item, index) => {
       if (!isMap(item)) return;
-      const cPair = getPair(item, 'securityContext');
+      let cPair: KeyPair | undefined, namePair: KeyPair | undefined, resources: YAMLMap | undefined, image: KeyPair | undefined, ports: YAMLSeq | undefined;
+      // One pass over the container's keys; with duplicate keys (a parse error) the document is skipped anyway.
+      for (const p of item.items as KeyPair[]) {
+        const k = p.key as Scalar | null;
+        if (!isScalar(k)) continue;
+        switch (k.value) {
+          case 'securityContext': cPair = p; break;
+          case 'name': namePair = p; break;
+          case 'resources': if (isMap(p.value)) resources = p.value; break;
+          case 'image': image = p; break;
+          case 'ports': if (isSeq(p.value)) ports = p.value; break;
+          default: break;
+        }
+      }
       const sc = cPair && isMap(cPair.value) ? cPair.value : undefined;
       const effective: Partial<Record<InheritableField, SourcedValue>> = { ...podEffective };
+      const fields = securityFields(sc);
       if (sc) collectInheritable(sc, 'container', effective);
-      const namePair = getPair(item, 'name');
       pod.containers.push({
         pod,
         listKind,
@@ -340,6 +392,10 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         securityContextPair: cPair,
         securityContext: sc,
         effective,
+        sc: fields,
+        resources,
+        image,
+        ports,
       });
     });
   }
@@ -378,14 +434,19 @@ export const MAX_FLOW_DEPTH = 256;
 
 /** True when brackets nest deeper than MAX_FLOW_DEPTH (brackets in strings count too: over-approximate). */
 function nestsTooDeep(text: string): boolean {
+  // Hop from bracket to bracket with indexOf (native) instead of visiting every character.
+  const next = [text.indexOf('['), text.indexOf('{'), text.indexOf(']'), text.indexOf('}')];
+  const chars = ['[', '{', ']', '}'];
   let depth = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 0x5b || c === 0x7b) {
+  for (;;) {
+    let which = -1;
+    for (let k = 0; k < 4; k++) if (next[k] >= 0 && (which < 0 || next[k] < next[which])) which = k;
+    if (which < 0) return false;
+    if (which < 2) {
       if (++depth > MAX_FLOW_DEPTH) return true;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+    } else if (depth > 0) depth--;
+    next[which] = text.indexOf(chars[which], next[which] + 1);
   }
-  return false;
 }
 
 /** The top-level CST tokens of a text (a parse without composing documents). */
@@ -397,6 +458,18 @@ function cstTokens(text: string): CST.Token[] {
     // Keep what was parsed.
   }
   return out;
+}
+
+/** 0-based position of an offset, from the line starts the parser recorded. */
+function positionAt(lineStarts: readonly number[], offset: number): Position {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - (lineStarts[lo] ?? 0) };
 }
 
 /**
@@ -459,9 +532,7 @@ export function parseKubeModel(text: string): KubeModel | undefined {
       return (comments ??= collectComments(tokens ?? cstTokens(text), text, lineCounter));
     },
     rangeOf(start: number, end: number): Range {
-      const s = lineCounter.linePos(start);
-      const e = end === start ? s : lineCounter.linePos(end);
-      return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+      return { start: positionAt(lineCounter.lineStarts, start), end: positionAt(lineCounter.lineStarts, end) };
     },
   };
 }

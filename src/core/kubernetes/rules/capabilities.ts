@@ -1,6 +1,6 @@
 /** Linux capability rules: drop ALL, no dangerous or non-baseline adds. */
-import { Scalar, isScalar } from 'yaml';
-import { ContainerInfo, KubeModel, containerLabel, getMap, getPair, getSeq, keyRange, nodeRange } from '../model';
+import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
+import { ContainerInfo, KubeModel, containerLabel, getPair, getSeq, keyRange, nodeRange } from '../model';
 import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
 import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, missingRange, pss } from './common';
 
@@ -10,8 +10,13 @@ export const BASELINE_CAPABILITIES = new Set([
   'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
 
+function capabilitiesOf(c: ContainerInfo): YAMLMap | undefined {
+  const v = c.sc.capabilities?.value;
+  return isMap(v) ? v : undefined;
+}
+
 function addedCaps(c: ContainerInfo): Scalar[] {
-  const add = getSeq(getMap(c.securityContext, 'capabilities'), 'add');
+  const add = getSeq(capabilitiesOf(c), 'add');
   return add ? (add.items.filter((it) => isScalar(it)) as Scalar[]) : [];
 }
 
@@ -34,8 +39,9 @@ export const dropAll: KubeRule = {
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       if (c.pod.windows) return;
-      const dropPair = getPair(getMap(c.securityContext, 'capabilities'), 'drop');
-      const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
+      const caps = capabilitiesOf(c);
+      const dropPair = getPair(caps, 'drop');
+      const drop = getSeq(caps, 'drop');
       const items = drop ? drop.items.filter((it) => isScalar(it)) as Scalar[] : [];
       if (items.some((it) => DROP_ALL.present(it.value))) return;
       const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c, 'capabilities'));

@@ -19,7 +19,10 @@ export const RUN_LISTS: readonly ContainerListKind[] = ['containers', 'initConta
 
 /** Calls `fn` for every container of the listed kinds in every pod spec. */
 export function forEachContainer(model: KubeModel, lists: readonly ContainerListKind[], fn: (c: ContainerInfo) => void): void {
-  for (const pod of model.pods) for (const c of pod.containers) if (lists.includes(c.listKind)) fn(c);
+  const every = lists.length === ALL_LISTS.length;
+  for (const pod of model.pods) {
+    for (const c of pod.containers) if (every || lists.includes(c.listKind)) fn(c);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Image tag rule (KSV-0013). */
 import { isScalar } from 'yaml';
 import { isLatest, parseImageRef } from '../../imageRef';
-import { containerLabel, getPair, pairRange } from '../model';
+import { containerLabel, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
 
 export const imageLatest: KubeRule = {
@@ -14,7 +14,7 @@ export const imageLatest: KubeRule = {
   remediation: 'Pin the image to a version tag, or better to a digest (image@sha256:…).',
   check(model, report) {
     forEachContainer(model, RUN_LISTS, (c) => {
-      const pair = getPair(c.node, 'image');
+      const pair = c.image;
       const raw = pair && isScalar(pair.value) ? pair.value.value : undefined;
       if (!pair || typeof raw !== 'string') return;
       const ref = parseImageRef(raw.trim());

@@ -115,7 +115,7 @@ export const hostPort: KubeRule = {
   remediation: 'Remove hostPort and expose the container through a Service.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      const ports = getSeq(c.node, 'ports');
+      const ports = c.ports;
       if (!ports) return;
       for (const port of ports.items) {
         if (!isMap(port)) continue;

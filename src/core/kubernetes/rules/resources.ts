@@ -18,7 +18,7 @@ function resourceRule(id: string, ksv: string, section: 'requests' | 'limits', r
     remediation: `Set ${field} on every container (a LimitRange can provide defaults per namespace).`,
     check(model, report) {
       forEachContainer(model, RUN_LISTS, (c) => {
-        if (getPair(getMap(getMap(c.node, 'resources'), section), resource)) return;
+        if (getPair(getMap(c.resources, section), resource)) return;
         report({ message: `Set ${field} for ${containerLabel(c)}.`, range: missingRange(model, c, ['resources', section]), fixes: fixesOf(resourcesSnippetFix(model, c)) });
       });
     },

@@ -57,7 +57,7 @@ export const seccompUnconfined: KubeRule = {
         report({ message: 'The pod disables seccomp (Unconfined): use RuntimeDefault.', range: pairRange(model, podType), fixes: fixesOf(replaceValueFix(model, podType, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault')) });
       }
       for (const c of pod.containers) {
-        const profile = getPair(c.securityContext, 'seccompProfile');
+        const profile = c.sc.seccompProfile;
         const t = typePair(profile);
         if (!t || typeOf(profile)?.toLowerCase() !== 'unconfined') continue;
         report({ message: `${cap(containerLabel(c))} disables seccomp (Unconfined): use RuntimeDefault.`, range: pairRange(model, t), fixes: fixesOf(replaceValueFix(model, t, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault'), hardenContainerFix(model, c, 'seccompProfile')) });

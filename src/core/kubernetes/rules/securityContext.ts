@@ -20,7 +20,7 @@ export const allowPrivilegeEscalation: KubeRule = {
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       if (c.pod.windows) return;
-      const pair = getPair(c.securityContext, 'allowPrivilegeEscalation');
+      const pair = c.sc.allowPrivilegeEscalation;
       if (pair && boolOf(pair.value) === false) return;
       const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c, 'allowPrivilegeEscalation'));
       if (pair) {
@@ -43,7 +43,7 @@ export const privileged: KubeRule = {
   remediation: 'Remove privileged: true (or set it to false) and grant only the specific capabilities the workload needs.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      const pair = getPair(c.securityContext, 'privileged');
+      const pair = c.sc.privileged;
       if (!pair || boolOf(pair.value) !== true) return;
       report({
         message: `${cap(containerLabel(c))} runs privileged: set privileged to false.`,
@@ -64,7 +64,7 @@ export const readOnlyRootFilesystem: KubeRule = {
   remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the application must write (e.g. /tmp).',
   check(model, report) {
     forEachContainer(model, RUN_LISTS, (c) => {
-      const pair = getPair(c.securityContext, 'readOnlyRootFilesystem');
+      const pair = c.sc.readOnlyRootFilesystem;
       if (pair && boolOf(pair.value) === true) return;
       const fixes = fixesOf(readOnlyRootFix(model, c), hardenContainerFix(model, c, 'readOnlyRootFilesystem'));
       report({
@@ -128,7 +128,7 @@ export const runAsUid0: KubeRule = {
         report({ message: 'The pod runs as user id 0 (root): use a non-zero runAsUser.', range: pairRange(model, podPair), fixes: fixesOf(removePairFix(model, pod.securityContext, podPair, 'Remove runAsUser: 0')) });
       }
       for (const c of pod.containers) {
-        const pair = getPair(c.securityContext, 'runAsUser');
+        const pair = c.sc.runAsUser;
         if (!pair || !isZero(pair.value) || !c.securityContext) continue;
         report({ message: `${cap(containerLabel(c))} runs as user id 0 (root): use a non-zero runAsUser.`, range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, 'Remove runAsUser: 0')) });
       }
@@ -158,7 +158,7 @@ export const rootGroup: KubeRule = {
         }
       }
       for (const c of pod.containers) {
-        const pair = getPair(c.securityContext, 'runAsGroup');
+        const pair = c.sc.runAsGroup;
         if (pair && isZero(pair.value)) report({ message: `${cap(containerLabel(c))} sets runAsGroup: 0 (root group): use a non-zero group id.`, range: pairRange(model, pair) });
       }
     }
@@ -176,7 +176,7 @@ export const procMount: KubeRule = {
   remediation: 'Remove procMount or set it to Default.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      const pair = getPair(c.securityContext, 'procMount');
+      const pair = c.sc.procMount;
       if (!pair || (isScalar(pair.value) && pair.value.value === 'Default')) return;
       report({ message: `${cap(containerLabel(c))} sets procMount to a value other than Default: remove it or use Default.`, range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', 'Set procMount: Default')) });
     });
