@@ -240,3 +240,23 @@ describe('fix: remove port 22 and debugging packages', () => {
     assert.deepStrictEqual(findings('FROM alpine:3\nRUN apk add --no-cache gdb\n', 'docker-debug-tools')[0].fixes ?? [], []);
   });
 });
+
+describe('fix: merge an update-only RUN with the next install', () => {
+  it('joins the two RUNs with && and a continuation', () => {
+    assert.strictEqual(
+      assertFixWorks('FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n', 'docker-update-alone'),
+      'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl\n',
+    );
+  });
+  it('keeps CRLF and the backtick escape', () => {
+    assert.strictEqual(
+      assertFixWorks('# escape=`\r\nFROM alpine:3\r\nRUN apk update\r\nRUN apk add --no-cache jq\r\n', 'docker-update-alone'),
+      '# escape=`\r\nFROM alpine:3\r\nRUN apk update && `\r\n    apk add --no-cache jq\r\n',
+    );
+  });
+  it('is not offered when the next instruction is not an install RUN or a comment is in between', () => {
+    assert.deepStrictEqual(findings('FROM a:1\nRUN apt-get update\nCOPY x /x\nRUN apt-get install -y x\n', 'docker-update-alone')[0].fixes ?? [], []);
+    assert.deepStrictEqual(findings('FROM a:1\nRUN apt-get update\n# why\nRUN apt-get install -y x\n', 'docker-update-alone')[0].fixes ?? [], []);
+    assert.deepStrictEqual(findings('FROM a:1\nRUN apk update\nRUN apt-get install -y x\n', 'docker-update-alone')[0].fixes ?? [], []);
+  });
+});

@@ -1,6 +1,6 @@
-import { Rule } from '../../model';
-import { packageInvocations } from '../commands';
-import { DockerfileModel } from '../model';
+import { Fix, Rule } from '../../model';
+import { PackageInvocation, packageInvocations } from '../commands';
+import { DockerfileModel, RunCommand } from '../model';
 
 const INSTALL_ACTIONS = new Set(['install', 'upgrade', 'source-install', 'reinstall', 'groupinstall', 'localinstall', 'add', 'in', 'dist-upgrade', 'full-upgrade']);
 
@@ -31,11 +31,46 @@ export const updateAlone: Rule<DockerfileModel> = {
         }
         const installedLater = pkgs.slice(i + 1).some((q) => q.action && INSTALL_ACTIONS.has(q.action.text));
         if (installedLater) return;
+        const merge = mergeWithNextInstall(model, p, byRun);
         report({
           message: `Run "${p.program} ${action}" in the same RUN as the install that needs it, or remove it.`,
           range: model.lines.rangeOf(p.words[0].start, p.action!.end),
+          fixes: merge ? [merge] : [],
         });
       });
     }
   },
 };
+
+/**
+ * Joins the RUN with the next instruction when that is a shell-form RUN installing with the same
+ * package manager: `RUN apt-get update` + `RUN apt-get install …` → one RUN with ` && \`.
+ */
+function mergeWithNextInstall(model: DockerfileModel, p: PackageInvocation, byRun: Map<unknown, PackageInvocation[]>): Fix | undefined {
+  const run = p.run;
+  if (run.form !== 'shell') return undefined;
+  const stage = run.stage;
+  const next = stage.instructions[stage.instructions.indexOf(run.instruction) + 1];
+  const nextRun: RunCommand | undefined = stage.runs.find((r) => r.instruction === next);
+  if (!nextRun || nextRun.form !== 'shell' || nextRun.flags.length || !nextRun.script.text) return undefined;
+  const installs = (byRun.get(nextRun) ?? []).some((q) => sameManager(q.program, p.program) && q.action && INSTALL_ACTIONS.has(q.action.text));
+  if (!installs) return undefined;
+  const end = model.lines.offsetAt(run.instruction.getRange().end);
+  const nextStart = nextRun.script.offsetAt(0);
+  // Only whitespace and the next RUN keyword between the two: comments would end up inside the continuation.
+  const between = model.text.slice(end, nextStart);
+  if (!/^\s*RUN\s+$/i.test(between)) return undefined;
+  const indent = '    ';
+  return {
+    title: `Merge with the next RUN (${p.program} update && install)`,
+    kind: 'quickfix',
+    safe: true,
+    preferred: true,
+    edits: [{ range: model.lines.rangeOf(end, nextStart), newText: ` && ${model.escapeChar}${model.eol}${indent}` }],
+  };
+}
+
+function sameManager(a: string, b: string): boolean {
+  const family = (x: string): string => (x === 'apt' ? 'apt-get' : x === 'microdnf' ? 'dnf' : x);
+  return family(a) === family(b);
+}
