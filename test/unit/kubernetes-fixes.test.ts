@@ -257,3 +257,26 @@ describe('Kubernetes fixes: "Harden this container"', () => {
     }
   });
 });
+
+describe('Kubernetes fixes: a comment-laden manifest', () => {
+  it('every fix keeps the comments it does not delete, in LF and CRLF', () => {
+    assert.ok(assertAllFixesQuality(fixture('commented.yaml')) > 10);
+    assert.ok(assertAllFixesQuality(toCrlf(fixture('commented.yaml'))) > 10);
+  });
+
+  it('hardening inserts after the last key of each mapping and keeps a trailing comment line', () => {
+    const text = fixture('commented.yaml');
+    const f = findings(text).find((x) => x.ruleId === 'k8s-readonly-rootfs' && x.message.includes('"agent"'))!;
+    const fixed = applyFix(text, fixOf(f, /^Harden/));
+    assert.ok(fixed.includes([
+      '                - SYS_ADMIN # mount helper',
+      '              drop: ["ALL"]',
+      '            readOnlyRootFilesystem: true',
+      '            runAsNonRoot: true',
+      '            seccompProfile:',
+      '              type: RuntimeDefault',
+      '              # drop nothing yet',
+      '          # resources come from the LimitRange',
+    ].join('\n')), fixed);
+  });
+});

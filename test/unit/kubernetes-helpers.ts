@@ -76,6 +76,17 @@ export function assertFixQuality(text: string, finding: Finding, fix: Fix): stri
   const introduced = afterFindings.filter((f) => !beforeKeys.has(keyOf(f)) && severityRank(f.severity) >= severityRank(finding.severity));
   assert.deepStrictEqual(introduced.map(keyOf), [], `${label}: no new finding as severe:\n${after}`);
   if (text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(after), `${label}: CRLF line breaks survive`);
+  // Comments survive, except those on lines the fix deletes or rewrites.
+  const replaces = (e: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }): boolean =>
+    e.range.start.line !== e.range.end.line || e.range.start.character !== e.range.end.character;
+  const edited = (line: number): boolean => fix.edits.some((e) => replaces(e) && e.range.start.line <= line && line <= e.range.end.line);
+  const afterComments = parseKubeModel(after)?.comments.map((c) => c.text) ?? [];
+  for (const c of parseKubeModel(text)?.comments ?? []) {
+    if (edited(c.line)) continue;
+    const i = afterComments.indexOf(c.text);
+    assert.ok(i >= 0, `${label}: comment "#${c.text}" survives:\n${after}`);
+    afterComments.splice(i, 1);
+  }
   const again = afterFindings.filter((f) => keyOf(f) === keyOf(finding) && f.fixes?.some((x) => x.title === fix.title));
   assert.strictEqual(again.length, 0, `${label}: idempotent`);
   return after;

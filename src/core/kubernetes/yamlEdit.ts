@@ -336,7 +336,12 @@ export function ensureInSeq(ctx: EditContext, seq: YAMLSeq, want: SeqEnsure): Te
   return [edit(ctx, at, at, `${ctx.eol}${' '.repeat(column(ctx.text, dash))}- ${want.ensure}`)];
 }
 
-/** Edits replacing the value of an existing scalar pair with a new scalar text. */
+/** Edits setting one key of a mapping to a scalar text (replacing its value, or adding the key). */
+export function setKey(ctx: EditContext, map: YAMLMap, key: string, valueText: string): TextEdit[] | undefined {
+  return patchMap(ctx, map, { [key]: valueText });
+}
+
+/** Edits replacing a scalar node with a new scalar text. */
 export function replaceScalar(ctx: EditContext, node: Scalar, newText: string): TextEdit[] | undefined {
   const r = rangeOfNode(node);
   if (!r) return undefined;
