@@ -1,4 +1,23 @@
-/** The Kubernetes rules, in the order their findings are listed for a line. */
+/**
+ * The Kubernetes rules, in the order their findings are listed for a line.
+ *
+ * Conventions every rule follows (so findings look alike in the editor and in SARIF):
+ * - Severity is Trivy's for the KSV check the rule mirrors (RULES.md §3.2); where Trivy and the
+ *   Pod Security Standards disagree, the rule follows PSS (§3.7): hostPort 0 and procMount
+ *   Default are allowed, `drop: ["all"]` is reported as "use upper-case ALL", cephfs and
+ *   photonPersistentDisk are forbidden volumes, ephemeral containers are checked by PSS rules,
+ *   a missing seccomp profile is only a restricted finding, adds from the baseline set pass
+ *   KSV-0022, Windows pods skip the restricted escalation/capabilities/seccomp controls, and
+ *   `hostUsers: false` skips the root-user controls.
+ * - References: Trivy ids as `KSV-0001`, PSS controls as `PSS-<level>:<pod-security-admission
+ *   check id>` (e.g. `PSS-baseline:privileged`, no spaces so they work in suppression comments),
+ *   CIS Kubernetes Benchmark items as `CIS-5.2.x`.
+ * - Ranges: the offending `key: value` pair (or sequence item); for a missing field, the key of
+ *   the deepest existing parent (e.g. `securityContext:`), else the container's `name` pair; for
+ *   pod-level misses, the `spec` key that holds the pod spec. A container that inherits a bad
+ *   pod-level value is reported at its `name` with related information pointing at the pod value.
+ * - Resource, read-only-root, image, token, secret and namespace rules are not PSS controls.
+ */
 import { KubeRule } from './common';
 import { allowPrivilegeEscalation, privileged, procMount, readOnlyRootFilesystem, rootGroup, runAsNonRoot, runAsUid0 } from './securityContext';
 import { capSysAdmin, capsAdded, capsRestricted, dropAll } from './capabilities';
