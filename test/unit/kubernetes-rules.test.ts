@@ -9,14 +9,6 @@ function container(...lines: string[]): string {
   return pod('  containers:', '    - name: app', '      image: app:1.0', ...lines.map((l) => `      ${l}`));
 }
 
-const HARDENED_SC = [
-  'securityContext:',
-  '  allowPrivilegeEscalation: false',
-  '  readOnlyRootFilesystem: true',
-  '  runAsNonRoot: true',
-  '  seccompProfile: {type: RuntimeDefault}',
-  '  capabilities: {drop: [ALL]}',
-];
 
 const config = (over: Partial<ShipshapeConfig>): ShipshapeConfig => ({ ...DEFAULT_CONFIG, ...over });
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
@@ -52,6 +44,11 @@ describe('Kubernetes rules: metadata', () => {
 describe('Kubernetes rules: a hardened workload', () => {
   it('has no findings at all', () => {
     assert.deepStrictEqual(findings(fixture('hardened.yaml')).map((f) => f.ruleId), []);
+  });
+  it('a container hardened in flow style has no securityContext findings', () => {
+    const text = container('securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}, capabilities: {drop: [ALL]}}');
+    const ids = findings(text).map((f) => f.ruleId);
+    for (const id of ['k8s-allow-privilege-escalation', 'k8s-readonly-rootfs', 'k8s-run-as-non-root', 'k8s-seccomp', 'k8s-caps-drop-all']) assert.ok(!ids.includes(id), id);
   });
 });
 
