@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Finding, Fix } from '../core';
 import { fixAll, minimalEdit } from '../core/fix';
 import { suppressionEdit } from '../core/suppressEdit';
+import { convertToMultiStage } from '../core/dockerfile';
 import { DiagnosticsManager } from './diagnostics';
 import { ConfigProvider } from './settings';
 import { documentKind } from './documents';
@@ -64,7 +65,26 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
       docsAction.command = { command: SHOW_DOCS_COMMAND, title: docsAction.title, arguments: [ruleId] };
       actions.push(lineAction, fileAction, docsAction);
     }
+    if (kind === 'dockerfile' && (!context.only || context.only.contains(vscode.CodeActionKind.RefactorRewrite) || vscode.CodeActionKind.RefactorRewrite.contains(context.only))) {
+      const refactor = await this.multiStageAction(doc);
+      if (refactor && !actions.some((a) => a.title === refactor.title)) actions.push(refactor);
+    }
     return actions;
+  }
+
+  /** "Convert to a multi-stage build", offered on any single-stage toolchain Dockerfile. */
+  private async multiStageAction(doc: vscode.TextDocument): Promise<vscode.CodeAction | undefined> {
+    const config = await this.config.configFor(doc.uri);
+    const fix = convertToMultiStage(doc.getText(), config);
+    if (!fix) return undefined;
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);
+    if (fix.snippet && fix.edits.length === 1) {
+      const e = fix.edits[0];
+      action.command = { command: INSERT_SNIPPET_COMMAND, title: fix.title, arguments: [doc.uri, toRange(e.range), e.newText] };
+    } else {
+      action.edit = toWorkspaceEdit(doc.uri, fix.edits);
+    }
+    return action;
   }
 
   private fixAction(doc: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {

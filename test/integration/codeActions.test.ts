@@ -101,3 +101,29 @@ describe('code actions in a real editor', () => {
     assert.match(doc.getText(), /^ADD app\.sh/m);
   });
 });
+
+describe('refactorings in a real editor', () => {
+  const goDockerfile = fixtureUri('editor', 'go', 'Dockerfile');
+
+  it('converts a single-stage Go build to a multi-stage build, and undo restores it', async () => {
+    const doc = await vscode.workspace.openTextDocument(goDockerfile);
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    await waitForDiagnostics(goDockerfile, has('docker-root-user'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', goDockerfile, new vscode.Range(1, 0, 1, 0), vscode.CodeActionKind.RefactorRewrite.value);
+    const convert = actions.find((a) => /multi-stage/i.test(a.title));
+    assert.ok(convert, `a multi-stage refactor among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.strictEqual(convert.kind?.value, vscode.CodeActionKind.RefactorRewrite.value);
+    assert.ok(convert.edit, 'the Go artefact is known, so the refactor is a plain edit');
+    assert.ok(await vscode.workspace.applyEdit(convert.edit));
+    const text = doc.getText();
+    assert.match(text, /AS build/);
+    assert.match(text, /COPY --from=build/);
+    assert.match(text, /^USER /m);
+    assert.match(text, /^# Build and run a Go service in one stage\./m, 'comments are kept');
+    assert.match(text, /^EXPOSE 8080$/m);
+    await waitForDiagnostics(goDockerfile, lacks('docker-root-user'), 'the converted file no longer runs as root');
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), before);
+  });
+});
