@@ -157,6 +157,16 @@ describe('image scanning in the editor', function () {
     assert.deepStrictEqual(refs.sort(), ['alpine:3.10', 'debian:10']);
   });
 
+  it('rescans the image of the last scan, or the one given', async () => {
+    fs.writeFileSync(toolLog, '');
+    const outcome = await vscode.commands.executeCommand<ScanOutcome>('shipshape.rescanImage');
+    assert.strictEqual(outcome?.status, 'scanned');
+    const image = scan.tree.getChildren().find((n) => labelOf(scan, n) === 'alpine:3.10')!;
+    await vscode.commands.executeCommand('shipshape.rescanImage', image);
+    const lastArgs = loggedCalls(fs.readFileSync(toolLog, 'utf8')).map((c) => c.argv[c.argv.length - 1]);
+    assert.deepStrictEqual(lastArgs, ['debian:10', 'alpine:3.10']);
+  });
+
   it('exports valid SARIF and JSON', async () => {
     const sarifUri = vscode.Uri.file(path.join(tmp, 'out.sarif'));
     const result = await vscode.commands.executeCommand<{ status: string }>('shipshape.exportScanResults', { format: 'sarif', uri: sarifUri });
@@ -244,6 +254,24 @@ describe('image scanning in the editor', function () {
     assert.match(outcome.message, /Grype was not found/);
     assert.match(outcome.message, /https:\/\/github\.com\/anchore\/grype/);
     assert.deepStrictEqual(outcome.actions, ['Choose Path…', 'Install Instructions']);
+  });
+
+  it('ignores a scanner path set in the workspace settings', async () => {
+    const settingsFile = fixtureUri('.vscode', 'settings.json');
+    const restoreTrivy = await withSetting('scan.trivyPath', undefined);
+    await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify({ 'shipshape.scan.trivyPath': path.join(FAKE_BIN, 'trivy') })));
+    const restoreEnv = withEnv({ PATH: fs.mkdtempSync(path.join(tmp, 'empty-path-')) });
+    let outcome: ScanOutcome | undefined;
+    try {
+      await sleep(500);
+      outcome = await scanImage('alpine:3.10');
+    } finally {
+      restoreEnv();
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true });
+      await restoreTrivy();
+    }
+    assert.ok(outcome && outcome.status === 'failed', JSON.stringify(outcome));
+    assert.strictEqual(outcome.code, 'TOOL_MISSING', 'only the user\'s own setting may point at an executable');
   });
 
   it('shows the tool\'s stderr when it exits non-zero, and a clear error for non-JSON output', async () => {
