@@ -69,6 +69,8 @@ export interface ContainerInfo {
   resources?: YAMLMap;
   image?: KeyPair;
   ports?: YAMLSeq;
+  /** Values several rules need, computed on first use. */
+  memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range };
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -195,14 +197,15 @@ export function keyRange(model: KubeModel, pair: KeyPair): Range {
 
 /** Where a finding about a container as a whole points: its `name` pair, or its first pair. */
 export function containerRange(model: KubeModel, c: ContainerInfo): Range {
-  if (c.anchor) return pairRange(model, c.anchor);
-  return nodeRange(model, c.node);
+  // Several findings of a container point here: compute the range once.
+  return (c.memo.anchorRange ??= c.anchor ? pairRange(model, c.anchor) : nodeRange(model, c.node));
 }
 
 /** How a container is called in messages. */
 export function containerLabel(c: ContainerInfo): string {
+  if (c.memo.label !== undefined) return c.memo.label;
   const what = c.listKind === 'containers' ? 'container' : c.listKind === 'initContainers' ? 'init container' : 'ephemeral container';
-  return c.name ? `${what} "${c.name}"` : `${what} #${c.index + 1}`;
+  return (c.memo.label = c.name ? `${what} "${c.name}"` : `${what} #${c.index + 1}`);
 }
 
 /** Text looks like a Helm (Go) template: such files are not valid Kubernetes YAML until rendered. */
@@ -396,6 +399,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         resources,
         image,
         ports,
+        memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined },
       });
     });
   }

@@ -30,6 +30,11 @@ export function forEachContainer(model: KubeModel, lists: readonly ContainerList
  * the path (e.g. `securityContext:`), else the container's `name` pair.
  */
 export function missingRange(model: KubeModel, c: ContainerInfo, path: readonly string[]): Range {
+  // The most common case (a field missing from an existing securityContext) is shared by several rules.
+  if (path.length === 1 && path[0] === 'securityContext') {
+    if (!c.securityContextPair || !c.securityContext) return containerRange(model, c);
+    return (c.memo.securityContextKeyRange ??= keyRange(model, c.securityContextPair));
+  }
   let map = c.node;
   let deepest: KeyPair | undefined;
   for (const key of path) {
@@ -65,8 +70,10 @@ export function inheritedFrom(model: KubeModel, pair: KeyPair): RelatedInfo[] {
 }
 
 /** Fixes of a finding, without the ones that could not be computed. */
-export function fixesOf(...fixes: Array<Fix | undefined>): Fix[] {
-  return fixes.filter((f): f is Fix => f !== undefined);
+export function fixesOf(a?: Fix, b?: Fix): Fix[] | undefined {
+  if (a && b) return [a, b];
+  if (a) return [a];
+  return b ? [b] : undefined;
 }
 
 /** The sentence-initial form of a label ("container "web"" → "Container "web""). */
