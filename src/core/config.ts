@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml';
 import { Severity, SEVERITIES } from './model';
 
 /**
@@ -100,6 +99,9 @@ export const CONFIG_FILE_NAME = '.shipshape.yaml';
 export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
   let doc;
   try {
+    // Loaded here, not at the top: the editor reads its config long after activation.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseDocument } = require('yaml') as typeof import('yaml');
     doc = parseDocument(text, { prettyErrors: false });
   } catch (e) {
     return { config: normalizeConfig(undefined, base).config, problems: [String((e as Error).message)] };

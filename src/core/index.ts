@@ -2,22 +2,30 @@
 import { ShipshapeConfig, DEFAULT_CONFIG } from './config';
 import { AnalysisResult, Analyzer, runAnalyzer } from './engine';
 import { FileKind, RuleMeta } from './model';
-import { dockerfileAnalyzer } from './dockerfile';
-import { kubernetesAnalyzer } from './kubernetes';
 
-const ANALYZERS: Record<FileKind, Analyzer<any>> = {
-  dockerfile: dockerfileAnalyzer,
-  kubernetes: kubernetesAnalyzer,
+// Analysers (and their parsers) are loaded on first use: opening a Dockerfile never pays for
+// the YAML parser, and an editor's activation pays for neither.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const LOADERS: Record<FileKind, () => Analyzer<any>> = {
+  dockerfile: () => (require('./dockerfile') as typeof import('./dockerfile')).dockerfileAnalyzer,
+  kubernetes: () => (require('./kubernetes') as typeof import('./kubernetes')).kubernetesAnalyzer,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
+const loaded: Partial<Record<FileKind, Analyzer<any>>> = {};
+
+/** The analyser of a file kind. */
+export function analyzerFor(kind: FileKind): Analyzer<any> {
+  return (loaded[kind] ??= LOADERS[kind]());
+}
 
 /** Analyses a text as the given kind of file. Never throws. */
 export function analyze(text: string, kind: FileKind, config: ShipshapeConfig = DEFAULT_CONFIG): AnalysisResult {
-  return runAnalyzer(ANALYZERS[kind], text, config);
+  return runAnalyzer(analyzerFor(kind), text, config);
 }
 
 /** Every rule's metadata, Dockerfile rules first, in a stable order. */
 export function allRules(): RuleMeta[] {
-  return [...dockerfileAnalyzer.rules, ...kubernetesAnalyzer.rules];
+  return [...analyzerFor('dockerfile').rules, ...analyzerFor('kubernetes').rules];
 }
 
 /** A rule's metadata by our id. */

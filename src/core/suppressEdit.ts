@@ -1,4 +1,3 @@
-import { DockerfileParser } from 'dockerfile-ast';
 import { FileKind, TextEdit } from './model';
 import { LineIndex, eolOf } from './text';
 import { suppressionComment } from './suppress';
@@ -20,6 +19,8 @@ export function suppressionEdit(text: string, kind: FileKind, ruleId: string, sc
   let insertLine = 0;
   if (kind === 'dockerfile') {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { DockerfileParser } = require('dockerfile-ast') as typeof import('dockerfile-ast');
       const directives = DockerfileParser.parse(text).getDirectives();
       for (const d of directives) insertLine = Math.max(insertLine, d.getRange().end.line + 1);
     } catch {

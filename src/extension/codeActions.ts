@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { Finding, Fix } from '../core';
 import { fixAll, minimalEdit } from '../core/fix';
 import { suppressionEdit } from '../core/suppressEdit';
-import { convertToMultiStage } from '../core/dockerfile';
 import { DiagnosticsManager } from './diagnostics';
 import { ConfigProvider } from './settings';
 import { documentKind } from './documents';
@@ -75,6 +74,8 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
   /** "Convert to a multi-stage build", offered on any single-stage toolchain Dockerfile. */
   private async multiStageAction(doc: vscode.TextDocument): Promise<vscode.CodeAction | undefined> {
     const config = await this.config.configFor(doc.uri);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { convertToMultiStage } = require('../core/dockerfile') as typeof import('../core/dockerfile');
     const fix = convertToMultiStage(doc.getText(), config);
     if (!fix) return undefined;
     const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);

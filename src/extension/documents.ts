@@ -1,6 +1,5 @@
 /** Which documents Shipshape analyses, and as what. */
 import * as vscode from 'vscode';
-import picomatch from 'picomatch';
 import { detectFileKind, FileKind } from '../core';
 
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
@@ -23,6 +22,8 @@ export function isExcluded(doc: vscode.TextDocument, globs: readonly string[]): 
   const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
   const rel = folder ? vscode.workspace.asRelativePath(doc.uri, false) : doc.uri.path.replace(/^\//, '');
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const picomatch = require('picomatch') as typeof import('picomatch');
     return picomatch(globs as string[], { dot: true })(rel);
   } catch {
     return false;
