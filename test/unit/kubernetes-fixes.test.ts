@@ -280,3 +280,27 @@ describe('Kubernetes fixes: a comment-laden manifest', () => {
     ].join('\n')), fixed);
   });
 });
+
+describe('Kubernetes fixes: "fix all" combines them safely', () => {
+  const { fixAll } = require('../../src/core/fix') as typeof import('../../src/core/fix');
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+  for (const name of ['insecure-deployment.yaml', 'four-space-flat-seq.yaml', 'flow-style.yaml', 'multi-doc.yaml', 'commented.yaml']) {
+    for (const eol of ['LF', 'CRLF']) {
+      it(`applying every fix of ${name} (${eol}) in passes leaves valid YAML with the same objects and fewer findings`, () => {
+        const text = eol === 'LF' ? fixture(name) : toCrlf(fixture(name));
+        const { text: fixed, applied } = fixAll(text, 'kubernetes', undefined, { includeUnsafe: true });
+        assert.ok(applied.length > 0);
+        assert.deepStrictEqual(parseAllDocuments(fixed).flatMap((d) => d.errors.map((e) => e.message)), [], fixed);
+        assert.deepStrictEqual(parseKubeModel(fixed)!.objects.map((o) => o.kind), parseKubeModel(text)!.objects.map((o) => o.kind));
+        assert.ok(findings(fixed).length < findings(text).length);
+        if (eol === 'CRLF') assert.ok(!/[^\r]\n/.test(fixed), 'CRLF kept');
+      });
+    }
+  }
+
+  it('removing the only key of a securityContext and adding another one are applied in separate passes', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        runAsUser: 0 # root');
+    const { text: fixed } = fixAll(text, 'kubernetes', undefined, { includeUnsafe: true, rules: (f) => ['k8s-run-as-uid-0', 'k8s-allow-privilege-escalation'].includes(f.ruleId) });
+    assert.strictEqual(fixed, pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        allowPrivilegeEscalation: false'));
+  });
+});

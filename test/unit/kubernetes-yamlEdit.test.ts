@@ -74,6 +74,14 @@ describe('yamlEdit', () => {
     const m = o.at(['m']) as YAMLMap;
     assert.strictEqual(apply(flow, removePair(o.ctx, m, m.items[0])), 'm: {b: 2}\n');
     assert.strictEqual(apply(flow, removePair(o.ctx, m, m.items[1])), 'm: {a: 1}\n');
+    const single = 'm: {a: 1}\nn:\n  b: 2\nl:\n  - c: 3\n';
+    o = open(single);
+    const only = o.at(['m']) as YAMLMap;
+    assert.strictEqual(apply(single, removePair(o.ctx, only, only.items[0])), 'm: {}\nn:\n  b: 2\nl:\n  - c: 3\n');
+    const n = o.at(['n']) as YAMLMap;
+    assert.strictEqual(apply(single, removePair(o.ctx, n, n.items[0])), 'm: {a: 1}\nn:\nl:\n  - c: 3\n');
+    const c = (o.at(['l']) as YAMLSeq).items[0] as YAMLMap;
+    assert.strictEqual(apply(single, removePair(o.ctx, c, c.items[0])), 'm: {a: 1}\nn:\n  b: 2\nl:\n  - {}\n');
     const item = 'l:\n- x: 1\n  y: 2\n';
     o = open(item);
     const first = (o.at(['l']) as YAMLSeq).items[0] as YAMLMap;

@@ -348,15 +348,23 @@ export function replaceScalar(ctx: EditContext, node: Scalar, newText: string): 
   return [edit(ctx, r[0], r[1], newText)];
 }
 
-/** Edits removing one pair from a mapping; the mapping becomes `{}` when it was its only pair. */
+/**
+ * Edits removing one pair from a mapping. A block pair takes its whole line(s) with it (an
+ * emptied mapping leaves its parent key with an empty value); the only pair of a `- key: v`
+ * item or of a flow mapping leaves `{}`. The removed span always contains the point where
+ * another fix would insert into the same mapping, so "fix all" sees the two as overlapping
+ * instead of combining them into broken YAML.
+ */
 export function removePair(ctx: EditContext, map: YAMLMap, pair: Pair): TextEdit[] | undefined {
   const index = map.items.indexOf(pair);
   if (index < 0) return undefined;
   const start = keyStart(pair);
   const end = pairEnd(ctx, pair);
   const next = map.items[index + 1];
-  if (map.items.length === 1) return [edit(ctx, start, end, '{}')];
   if (isFlow(ctx, map)) {
+    const bounds = flowBounds(ctx, map);
+    if (!bounds) return undefined;
+    if (map.items.length === 1) return [edit(ctx, bounds.open - 1, bounds.close + 1, '{}')];
     if (next) return [edit(ctx, start, keyStart(next), '')];
     return [edit(ctx, pairEnd(ctx, map.items[index - 1]), end, '')];
   }
@@ -364,6 +372,8 @@ export function removePair(ctx: EditContext, map: YAMLMap, pair: Pair): TextEdit
   if (onlyBlanksBefore(ctx.text, start)) {
     return [edit(ctx, lineStart(ctx.text, start), lineEndWithBreak(ctx.text, end), '')];
   }
+  const lineBreak = ctx.text.slice(lineEnd(ctx.text, end), lineEndWithBreak(ctx.text, end));
+  if (map.items.length === 1) return [edit(ctx, start, lineEndWithBreak(ctx.text, end), '{}' + lineBreak)];
   // The first pair of a `- key: value` item: pull the next key up behind the dash.
   if (!next) return undefined;
   return [edit(ctx, start, keyStart(next), '')];
