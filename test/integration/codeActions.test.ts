@@ -127,3 +127,24 @@ describe('refactorings in a real editor', () => {
     assert.strictEqual(doc.getText(), before);
   });
 });
+
+describe('snippet fixes in a real editor', () => {
+  const goDockerfile = fixtureUri('editor', 'go', 'Dockerfile');
+
+  it('inserts the HEALTHCHECK snippet with placeholders through the editor, undoably', async () => {
+    const doc = await vscode.workspace.openTextDocument(goDockerfile);
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    const ds = await waitForDiagnostics(goDockerfile, has('docker-no-healthcheck'));
+    const d = ds.find((x) => codeOf(x) === 'docker-no-healthcheck')!;
+    const action = (await actionsFor(goDockerfile, d)).find((a) => /HEALTHCHECK/i.test(a.title) && a.command);
+    assert.ok(action?.command, 'a snippet fix runs as a command, not a plain edit');
+    assert.strictEqual(action.edit, undefined);
+    await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    assert.match(doc.getText(), /^HEALTHCHECK /m);
+    assert.ok(!doc.getText().includes('${1'), 'placeholders became plain text in the document');
+    await waitForDiagnostics(goDockerfile, lacks('docker-no-healthcheck'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), before);
+  });
+});
