@@ -63,7 +63,7 @@ interface ImagePick extends vscode.QuickPickItem { reference?: string; enter?: b
 
 export class ScanImageCommand implements Command {
   readonly id = SCAN_COMMANDS.scanImage;
-  constructor(private readonly runner: ImageScanRunner) {}
+  constructor(private readonly runner: ImageScanRunner, private readonly log: vscode.LogOutputChannel) {}
 
   async execute(args?: ScanImageArguments | string): Promise<ScanOutcome | undefined> {
     const request: ScanImageArguments = typeof args === 'string' ? { reference: args } : (args ?? {});
@@ -88,14 +88,27 @@ export class ScanImageCommand implements Command {
     const pick = vscode.window.createQuickPick<ImagePick>();
     pick.title = vscode.l10n.t('Scan Image');
     pick.placeholder = vscode.l10n.t('Choose a local image or enter a reference');
-    pick.items = [enter];
+    let local: ImagePick[] = [];
+    // What the user typed, when it is a reference, can be scanned as is.
+    const render = (): void => {
+      const typed = pick.value.trim();
+      const direct: ImagePick[] = typed && !validateImageRef(typed) && !local.some((i) => i.reference === typed)
+        ? [{ label: vscode.l10n.t('$(search) Scan {0}', typed), reference: typed, alwaysShow: true }]
+        : [];
+      pick.items = [...direct, enter, ...local];
+    };
+    pick.onDidChangeValue(render);
+    render();
     pick.busy = true;
     const abort = new AbortController();
     listLocalImages({ toolPaths: readToolPaths(), signal: abort.signal }).then(({ source, images }) => {
-      pick.items = [enter, { label: source, kind: vscode.QuickPickItemKind.Separator }, ...images.map((i) => this.imageItem(i))];
+      local = images.length
+        ? [{ label: source, kind: vscode.QuickPickItemKind.Separator }, ...images.map((i) => this.imageItem(i))]
+        : [{ label: vscode.l10n.t('No local images ({0})', source), description: '', alwaysShow: true }];
     }, (e: Error) => {
-      pick.items = [enter, { label: vscode.l10n.t('Local images unavailable: {0}', e.message), kind: vscode.QuickPickItemKind.Separator }];
-    }).finally(() => { pick.busy = false; });
+      this.log.info(`Local images not listed: ${e.message}`);
+      local = [{ label: vscode.l10n.t('$(info) Local images unavailable'), detail: e.message.split('\n')[0], alwaysShow: true }];
+    }).finally(() => { pick.busy = false; render(); });
     const chosen = await new Promise<ImagePick | undefined>((resolve) => {
       pick.onDidAccept(() => { resolve(pick.selectedItems[0]); pick.hide(); });
       pick.onDidHide(() => resolve(undefined));
@@ -105,6 +118,7 @@ export class ScanImageCommand implements Command {
     pick.dispose();
     if (!chosen) return undefined;
     if (chosen.reference) return chosen.reference;
+    if (!chosen.enter) return undefined;
     return vscode.window.showInputBox({
       title: vscode.l10n.t('Scan Image'),
       prompt: vscode.l10n.t('Image reference, e.g. alpine:3.19 or ghcr.io/org/app@sha256:…'),

@@ -70,7 +70,7 @@ export function registerScanSupport(context: vscode.ExtensionContext, options: S
   const codeLens = new ImageCodeLensProvider(signatures);
   const statusBar = new ScanStatusBar(store);
   const commands = new CommandManager();
-  commands.register(new ScanImageCommand(runner));
+  commands.register(new ScanImageCommand(runner, log));
   commands.register(new RescanCommand(runner, store));
   commands.register(new OpenScanReportCommand(store, log));
   commands.register(new ExportScanResultsCommand(store));
