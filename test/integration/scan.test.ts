@@ -118,6 +118,17 @@ describe('image scanning in the editor', function () {
     assert.match(text, /Running \S*test\/fixtures\/bin\/trivy image .*--format json.* debian:10/);
   });
 
+  it('marks an image node with the signing feature\'s last verification', async () => {
+    const { signing } = await shipshapeApi();
+    const image = () => scan.tree.getChildren().find((n) => labelOf(scan, n) === 'debian:10')!;
+    assert.doesNotMatch(String(scan.tree.getTreeItem(image()).description), /[✓✗]/);
+    signing.statuses.record({ verified: true, reference: 'debian:10', signatures: [] });
+    assert.match(String(scan.tree.getTreeItem(image()).description), /^✓ /);
+    signing.statuses.record({ verified: false, reference: 'debian:10', signatures: [], reason: 'no signatures found' });
+    assert.match(String(scan.tree.getTreeItem(image()).description), /^✗ /);
+    signing.statuses.clear();
+  });
+
   it('shows the last scan\'s counts in the status bar', () => {
     assert.match(scan.statusBar.text ?? '', /1C 0H 0M 1L/);
   });
