@@ -25,8 +25,9 @@ interface StateApi { diagnostics: { stateOf(doc: vscode.TextDocument): unknown }
 /** Whether Shipshape's last analysis of an open document is of its current version (no stale diagnostics). */
 function isCurrent(uri: vscode.Uri): boolean {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  const api = vscode.extensions.getExtension<StateApi>('shipshape.shipshape')?.exports;
-  return !doc || !api || api.diagnostics.stateOf(doc) !== undefined;
+  const ext = vscode.extensions.getExtension<StateApi>('shipshape.shipshape');
+  if (!ext?.isActive) return false; // `exports` throws before activation
+  return !doc || ext.exports.diagnostics.stateOf(doc) !== undefined;
 }
 
 /** Waits until the Shipshape diagnostics of the current version of a document satisfy a predicate. */

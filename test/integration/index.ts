@@ -1,19 +1,26 @@
 // Test runner loaded by the VS Code extension host (extensionTestsPath, the @vscode/test-electron
 // contract). It runs every compiled `*.test.js` below this folder with mocha's bdd interface.
-// Files named `*.untrusted.test.js` need a workspace that is NOT trusted: they run only when the
-// launcher sets SHIPSHAPE_TEST_MODE=untrusted (test/vscode/run.js --untrusted), and only they run then.
+// Files named `*.<layout>.test.js` need another window layout: `untrusted` (a folder that is NOT
+// trusted), `multiroot` (a .code-workspace with several folders) or `nofolder` (an empty window).
+// They run only when the launcher sets SHIPSHAPE_TEST_MODE to that layout (test/vscode/run.js
+// --untrusted / --multiroot / --nofolder), and only they run then.
 import * as fs from 'fs';
 import * as path from 'path';
 import type MochaType from 'mocha';
 
 const TEST_SUFFIX = '.test.js';
-const UNTRUSTED_SUFFIX = '.untrusted.test.js';
+export type TestMode = 'trusted' | 'untrusted' | 'multiroot' | 'nofolder';
+const LAYOUTS: TestMode[] = ['untrusted', 'multiroot', 'nofolder'];
 
-/** Which compiled test files a run in the given trust mode loads, sorted for a stable order. */
-export function selectTestFiles(dir: string, mode: 'trusted' | 'untrusted'): string[] {
-  const wantUntrusted = mode === 'untrusted';
+/** The layout a compiled test file needs: `x.untrusted.test.js` → untrusted; plain → trusted. */
+function layoutOf(file: string): TestMode {
+  return LAYOUTS.find((l) => file.endsWith(`.${l}${TEST_SUFFIX}`)) ?? 'trusted';
+}
+
+/** Which compiled test files a run in the given mode loads, sorted for a stable order. */
+export function selectTestFiles(dir: string, mode: TestMode): string[] {
   return listFiles(dir)
-    .filter((file) => file.endsWith(TEST_SUFFIX) && file.endsWith(UNTRUSTED_SUFFIX) === wantUntrusted)
+    .filter((file) => file.endsWith(TEST_SUFFIX) && layoutOf(file) === mode)
     .sort();
 }
 
@@ -38,7 +45,8 @@ function loadMocha(): typeof MochaType {
 }
 
 export function run(): Promise<void> {
-  const mode = process.env.SHIPSHAPE_TEST_MODE === 'untrusted' ? 'untrusted' : 'trusted';
+  const requested = process.env.SHIPSHAPE_TEST_MODE as TestMode | undefined;
+  const mode: TestMode = requested && (LAYOUTS as string[]).includes(requested) ? requested : 'trusted';
   const grep = process.env.SHIPSHAPE_TEST_GREP;
   const Mocha = loadMocha();
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 30000, slow: 5000 });
@@ -49,7 +57,7 @@ export function run(): Promise<void> {
 
   return new Promise<void>((resolve, reject) => {
     if (files.length === 0) {
-      reject(new Error(`no ${mode === 'untrusted' ? `*${UNTRUSTED_SUFFIX}` : `*${TEST_SUFFIX}`} files under ${__dirname}`));
+      reject(new Error(`no ${mode === 'trusted' ? `*${TEST_SUFFIX}` : `*.${mode}${TEST_SUFFIX}`} files under ${__dirname}`));
       return;
     }
     try {

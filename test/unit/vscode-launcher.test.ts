@@ -135,3 +135,15 @@ describe('launcher command line', () => {
     assert.throws(() => lib.parseArgs(['--grep'], spec), /--grep needs a value/);
   });
 });
+
+describe('launcher window layouts', () => {
+  it('gives each layout only its own test files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'layouts-'));
+    for (const f of ['a.test.js', 'b.untrusted.test.js', 'c.multiroot.test.js', 'd.nofolder.test.js', 'helpers.js']) fs.writeFileSync(path.join(dir, f), '');
+    const names = (mode: 'trusted' | 'untrusted' | 'multiroot' | 'nofolder') => selectTestFiles(dir, mode).map((f) => path.basename(f));
+    assert.deepStrictEqual(names('trusted'), ['a.test.js']);
+    assert.deepStrictEqual(names('untrusted'), ['b.untrusted.test.js']);
+    assert.deepStrictEqual(names('multiroot'), ['c.multiroot.test.js']);
+    assert.deepStrictEqual(names('nofolder'), ['d.nofolder.test.js']);
+  });
+});

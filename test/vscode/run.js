@@ -3,7 +3,7 @@
 // it exports run(): Promise<void>) inside the real VS Code extension host of an isolated
 // code-server, with headless chromium as the workbench window. Exit code = the tests' result.
 //
-//   node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted] [--workspace DIR] [--timeout SECONDS]
+//   node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted|--multiroot|--nofolder] [--workspace DIR] [--timeout SECONDS]
 //                           [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE]
 //
 // Without --trusted/--untrusted it runs the trusted session and then, if any *.untrusted.test.js
@@ -16,7 +16,7 @@ const path = require('path');
 const runtime = require('./runtime');
 const lib = require('./lib');
 
-const USAGE = 'usage: node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted] [--workspace DIR] [--timeout SECONDS]\n' +
+const USAGE = 'usage: node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted|--multiroot|--nofolder] [--workspace DIR] [--timeout SECONDS]\n' +
   '                               [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE]';
 const DEFAULT_TIMEOUT_S = 600;
 
@@ -28,8 +28,10 @@ async function runTests(opts = {}) {
   const t0 = Date.now();
   const extensionDevelopmentPath = path.resolve(opts.extensionDevelopmentPath || lib.REPO_ROOT);
   const extensionTestsPath = path.resolve(opts.extensionTestsPath || path.join(lib.REPO_ROOT, 'out', 'test', 'integration', 'index.js'));
-  const workspaceSource = path.resolve(opts.workspace || path.join(lib.REPO_ROOT, 'test', 'fixtures', 'workspace'));
-  const trusted = !opts.untrusted;
+  const layout = opts.layout || (opts.untrusted ? 'untrusted' : 'trusted');
+  const defaultWorkspace = layout === 'multiroot' ? path.join(lib.REPO_ROOT, 'test', 'fixtures', 'multiroot') : path.join(lib.REPO_ROOT, 'test', 'fixtures', 'workspace');
+  const workspaceSource = path.resolve(opts.workspace || defaultWorkspace);
+  const trusted = layout !== 'untrusted';
   const timeoutMs = Number(opts.timeoutSeconds || process.env.SHIPSHAPE_TEST_TIMEOUT || DEFAULT_TIMEOUT_S) * 1000;
 
   if (!fs.existsSync(extensionTestsPath)) {
@@ -38,9 +40,25 @@ async function runTests(opts = {}) {
   }
   const rt = await runtime.ensureRuntime();
   const sb = lib.createSandbox({ trusted });
-  const workspace = lib.copyWorkspace(sb, workspaceSource);
+  // What the window opens: a folder (trusted/untrusted), a .code-workspace with every
+  // subfolder of the fixture as a root (multiroot), or nothing (nofolder).
+  let workspace;
+  let openParams;
+  if (layout === 'nofolder') {
+    workspace = '(no folder)';
+    openParams = { ew: 'true' };
+  } else if (layout === 'multiroot') {
+    const copy = lib.copyWorkspace(sb, workspaceSource);
+    const folders = fs.readdirSync(copy, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => ({ path: e.name })).sort((a, b) => a.path.localeCompare(b.path));
+    workspace = path.join(copy, 'shipshape-tests.code-workspace');
+    fs.writeFileSync(workspace, JSON.stringify({ folders, settings: {} }, null, 2));
+    openParams = { workspace };
+  } else {
+    workspace = lib.copyWorkspace(sb, workspaceSource);
+    openParams = { folder: workspace };
+  }
   // The extension host inherits the server's environment: this is how options reach mocha.
-  sb.env.SHIPSHAPE_TEST_MODE = trusted ? 'trusted' : 'untrusted';
+  sb.env.SHIPSHAPE_TEST_MODE = layout;
   if (opts.grep) sb.env.SHIPSHAPE_TEST_GREP = opts.grep; else delete sb.env.SHIPSHAPE_TEST_GREP;
 
   let server;
@@ -51,7 +69,7 @@ async function runTests(opts = {}) {
     // A built workbench only honours the test payload when this smoke-test flag is on.
     server = await lib.startCodeServer(rt, sb, { extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
     console.log(`[run] code-server up on ${server.authority} after ${lib.seconds(Date.now() - t0)}` +
-      ` (${trusted ? 'trusted' : 'UNTRUSTED'} workspace ${workspace})`);
+      ` (${layout === 'untrusted' ? 'UNTRUSTED' : layout} workspace ${workspace})`);
     browser = await lib.launchBrowser(rt, sb);
     page = await (await browser.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
 
@@ -67,7 +85,7 @@ async function runTests(opts = {}) {
       ['extensionTestsPath', lib.remoteUri(server, extensionTestsPath)],
       ['skipWelcome', 'true'],
     ];
-    const query = new URLSearchParams({ folder: workspace, payload: JSON.stringify(payload) });
+    const query = new URLSearchParams({ ...openParams, payload: JSON.stringify(payload) });
     if (lib.VERBOSE) console.log(`[run] opening ${server.url}/?${query}`);
     await page.goto(`${server.url}/?${query}`);
 
@@ -102,19 +120,23 @@ async function screenshot(page, name) {
   } catch { /* page already gone */ }
 }
 
-function hasUntrustedTests(dir) {
+/** Whether any compiled test file below `dir` ends with `suffix`. */
+function hasTests(dir, suffix) {
   if (!fs.existsSync(dir)) return false;
   return fs.readdirSync(dir, { withFileTypes: true }).some((e) =>
-    (e.isDirectory() && hasUntrustedTests(path.join(dir, e.name))) || (e.isFile() && e.name.endsWith('.untrusted.test.js')));
+    (e.isDirectory() && hasTests(path.join(dir, e.name), suffix)) || (e.isFile() && e.name.endsWith(suffix)));
 }
 
-/** Which sessions a CLI invocation runs: both by default, the untrusted one only if it has tests. */
+/** Sessions other than the trusted one, each run only when it has test files (`*.<layout>.test.js`). */
+const EXTRA_LAYOUTS = ['untrusted', 'multiroot', 'nofolder'];
+
+/** Which sessions a CLI invocation runs: trusted, then each other layout that has tests. */
 function sessionsFor(args) {
-  if (args.trusted && args.untrusted) throw new lib.UsageError('--trusted and --untrusted exclude each other');
-  if (args.untrusted) return ['untrusted'];
-  if (args.trusted) return ['trusted'];
+  const only = ['trusted', ...EXTRA_LAYOUTS].filter((l) => args[l]);
+  if (only.length > 1) throw new lib.UsageError(`--${only.join(' and --')} exclude each other`);
+  if (only.length === 1) return only;
   const testsDir = path.dirname(path.resolve(args.extensionTestsPath || path.join(lib.REPO_ROOT, 'out', 'test', 'integration', 'index.js')));
-  return hasUntrustedTests(testsDir) ? ['trusted', 'untrusted'] : ['trusted'];
+  return ['trusted', ...EXTRA_LAYOUTS.filter((l) => hasTests(testsDir, `.${l}.test.js`))];
 }
 
 async function main(args) {
@@ -122,20 +144,20 @@ async function main(args) {
   let worst = 0;
   for (const mode of sessions) {
     if (sessions.length > 1) console.log(`[run] === ${mode} workspace session ===`);
-    const code = await runTests({ ...args, untrusted: mode === 'untrusted', timeoutSeconds: args.timeout });
+    const code = await runTests({ ...args, layout: mode, untrusted: mode === 'untrusted', timeoutSeconds: args.timeout });
     if (code !== 0) worst = code;
   }
   return worst;
 }
 
-module.exports = { runTests };
+module.exports = { runTests, sessionsFor };
 
 if (require.main === module) {
   lib.installExitHandlers('run');
   let args;
   try {
     args = lib.parseArgs(process.argv.slice(2), {
-      grep: 'value', trusted: 'flag', untrusted: 'flag', workspace: 'value', timeout: 'value',
+      grep: 'value', trusted: 'flag', untrusted: 'flag', multiroot: 'flag', nofolder: 'flag', workspace: 'value', timeout: 'value',
       extensionDevelopmentPath: 'value', extensionTestsPath: 'value', help: 'flag',
     });
   } catch (e) {
