@@ -115,6 +115,6 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       result.errors.push({ ruleId: rule.id, message: String((e as Error)?.message ?? e) });
     }
   }
-  result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return result;
 }
