@@ -3,11 +3,8 @@
  * `image:`), with where they are written, for "Scan image" CodeLenses and scan diagnostics.
  */
 import { DEFAULT_CONFIG } from './config';
-import { dockerfileAnalyzer } from './dockerfile';
-import { getPair, parseKubeModel } from './kubernetes/model';
 import { FileKind, Range } from './model';
 import { parseImageRef } from './imageRef';
-import { isScalar } from 'yaml';
 
 /** One image named in a file: the reference to scan and the range of its text. */
 export interface ImageReference {
@@ -29,7 +26,10 @@ export function findImageReferences(text: string, kind: FileKind): ImageReferenc
   }
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The parsers are loaded on first use, like the analysers: an editor shows CodeLenses long after activation.
 function dockerfileReferences(text: string): ImageReference[] {
+  const { dockerfileAnalyzer } = require('./dockerfile') as typeof import('./dockerfile');
   const model = dockerfileAnalyzer.parse(text, DEFAULT_CONFIG);
   if (!model) return [];
   return model.stages
@@ -38,6 +38,8 @@ function dockerfileReferences(text: string): ImageReference[] {
 }
 
 function manifestReferences(text: string): ImageReference[] {
+  const { getPair, parseKubeModel } = require('./kubernetes/model') as typeof import('./kubernetes/model');
+  const { isScalar } = require('yaml') as typeof import('yaml');
   const model = parseKubeModel(text);
   if (!model) return [];
   const out: ImageReference[] = [];
@@ -52,6 +54,7 @@ function manifestReferences(text: string): ImageReference[] {
   }
   return out;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * One spelling per image, to match a reference written in a file with the reference a scan was

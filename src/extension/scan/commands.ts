@@ -1,10 +1,12 @@
 /** The scan commands: one class per command, registered by registerScanSupport. */
 import * as vscode from 'vscode';
 import { validateImageRef } from '../../core/imageRef';
-import {
-  filterReport, ignoreTargetFor, importReport, isVulnSeverity, LocalImage, SCANNER_IDS, ScanReport, toJson, toSarif, VulnSeverity, VULN_SEVERITIES,
-} from '../../core/scan';
-import { listLocalImages, ScannerChoice } from '../../node/scanRunner';
+import type { LocalImage } from '../../core/scan/images';
+import { isVulnSeverity, SCANNER_IDS, ScanReport, VulnSeverity, VULN_SEVERITIES } from '../../core/scan/model';
+import { toJson } from '../../core/scan/export';
+import { filterReport } from '../../core/scan/tree';
+import type { ScannerChoice } from '../../node/scanRunner';
+import { loadScanCore, loadScanRunner } from './lazy';
 import { Command } from '../commands';
 import { advisoryUrl } from './detailsHtml';
 import { VulnerabilityDetailsView } from './details';
@@ -101,7 +103,7 @@ export class ScanImageCommand implements Command {
     render();
     pick.busy = true;
     const abort = new AbortController();
-    listLocalImages({ toolPaths: readToolPaths(), signal: abort.signal }).then(({ source, images }) => {
+    loadScanRunner().listLocalImages({ toolPaths: readToolPaths(), signal: abort.signal }).then(({ source, images }) => {
       local = images.length
         ? [{ label: source, kind: vscode.QuickPickItemKind.Separator }, ...images.map((i) => this.imageItem(i))]
         : [{ label: vscode.l10n.t('No local images ({0})', source), description: '', alwaysShow: true }];
@@ -178,7 +180,7 @@ export class OpenScanReportCommand implements Command {
     if (!file) return undefined;
     try {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-      const { format, reports } = importReport(text, { scannedAt: new Date().toISOString() });
+      const { format, reports } = loadScanCore().importReport(text, { scannedAt: new Date().toISOString() });
       await this.store.add(reports);
       this.log.info(`Imported ${reports.length} report(s) (${format}) from ${file.toString(true)}`);
       await focusView();
@@ -220,7 +222,7 @@ export class ExportScanResultsCommand implements Command {
     if (!uri) return undefined;
     // What the view shows is what is exported: the severity and fixable filters apply.
     const reports = this.store.reports.map((r) => filterReport(r, this.store.filter));
-    const text = format === 'sarif' ? `${JSON.stringify(toSarif(reports), null, 2)}\n` : toJson(reports);
+    const text = format === 'sarif' ? `${JSON.stringify(loadScanCore().toSarif(reports), null, 2)}\n` : toJson(reports);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     void vscode.window.showInformationMessage(vscode.l10n.t('Exported the scan results to {0}.', uri.toString(true)));
     return { status: 'exported', uri, format };
@@ -298,7 +300,7 @@ export function vulnerabilityCommands(store: ScanResultsStore, details: Vulnerab
 async function ignoreVulnerability(store: ScanResultsStore, log: vscode.LogOutputChannel, node: unknown): Promise<vscode.Uri | undefined> {
   const n = asVulnNode(node);
   if (!n) return undefined;
-  const target = ignoreTargetFor(n.report.scanner);
+  const target = loadScanCore().ignoreTargetFor(n.report.scanner);
   if (!target) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Shipshape cannot write ignores for {0}: add {1} to its own policy file.', n.report.scanner, n.vuln.id));
     return undefined;

@@ -1,7 +1,7 @@
 /** The vulnerability details view: one webview panel, reused, with no script and a strict CSP. */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { ScanReport, Vulnerability } from '../../core/scan';
+import type { ScanReport, Vulnerability } from '../../core/scan/model';
 import { DetailsLabels, vulnerabilityDetailsHtml } from './detailsHtml';
 
 function labels(): DetailsLabels {

@@ -3,7 +3,7 @@
  * from outside (a scanner, a report file): everything is escaped, links are http(s) only, and the
  * page runs no script. No `vscode` import: unit-tested in plain Node.
  */
-import { ScanReport, Vulnerability } from '../../core/scan';
+import type { ScanReport, Vulnerability } from '../../core/scan/model';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

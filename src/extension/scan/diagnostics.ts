@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { findImageReferences, imageKey } from '../../core/imageReferences';
-import { countBySeverity, ScanReport } from '../../core/scan';
+import type { ScanReport } from '../../core/scan/model';
+import { countBySeverity } from '../../core/scan/tree';
 import { toRange } from '../convert';
 import { documentKind } from '../documents';
 import { ScanResultsStore } from './store';

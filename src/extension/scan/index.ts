@@ -4,7 +4,7 @@
  * src/node/scanRunner.ts; reports are normalised, filtered and grouped in src/core/scan.
  */
 import * as vscode from 'vscode';
-import { SCANNER_IDS, SCANNERS } from '../../core/scan';
+import { SCANNER_IDS } from '../../core/scan/model';
 import { findExecutable } from '../../node/which';
 import { CommandManager } from '../commands';
 import { DOCUMENT_SELECTOR } from '../documents';
@@ -100,7 +100,7 @@ export function registerScanSupport(context: vscode.ExtensionContext, options: S
     for (const id of SCANNER_IDS) {
       const tool = toolOfScanner(id);
       try {
-        if (await findExecutable(SCANNERS[id].executable, paths[tool])) { found = true; break; }
+        if (await findExecutable(tool, paths[tool])) { found = true; break; }
       } catch {
         // A bad configured path is reported when a scan runs.
       }

@@ -1,6 +1,7 @@
 /** Translated names of scan vocabulary, shared by the tree, the status bar and the diagnostics. */
 import * as vscode from 'vscode';
-import { SeverityCounts, VulnSeverity, VULN_SEVERITIES } from '../../core/scan';
+import { VulnSeverity, VULN_SEVERITIES } from '../../core/scan/model';
+import type { SeverityCounts } from '../../core/scan/tree';
 
 export function severityName(s: VulnSeverity): string {
   switch (s) {

@@ -3,7 +3,10 @@
  * (our JSON export shape, read back through the same validating reader) and the view options.
  * No `vscode` import: the size guard is unit-tested in plain Node.
  */
-import { fromShipshapeJson, isVulnSeverity, ScanReport, toJsonDocument, TreeGrouping, VulnSeverity } from '../../core/scan';
+// Only the light modules of core/scan: this runs at activation.
+import { fromShipshapeJson, toJsonDocument } from '../../core/scan/export';
+import { isVulnSeverity, ScanReport, VulnSeverity } from '../../core/scan/model';
+import type { TreeGrouping } from '../../core/scan/tree';
 
 /** How the findings view is cut and grouped. */
 export interface ScanViewOptions {

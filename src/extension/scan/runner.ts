@@ -4,8 +4,9 @@
  * ScanError into a message with the actions that fix it.
  */
 import * as vscode from 'vscode';
-import { ScannerId, SCANNERS, SCANNER_IDS, ScanReport } from '../../core/scan';
-import { ScanError, ScanErrorCode, scanImage, ScannerChoice } from '../../node/scanRunner';
+import { ScannerId, SCANNER_IDS, ScanReport } from '../../core/scan/model';
+import type { ScanErrorCode, ScannerChoice } from '../../node/scanRunner';
+import { loadScanRunner, loadScanners } from './lazy';
 import { readScannerChoice, readTimeoutMs, readToolPaths, saveToolPath, toolOfScanner } from './toolSettings';
 import { ScanResultsStore } from './store';
 
@@ -60,7 +61,7 @@ export class ImageScanRunner {
           const cancel = () => abort.abort();
           const subscriptions = [token.onCancellationRequested(cancel), request.cancellation?.onCancellationRequested(cancel)];
           if (request.cancellation?.isCancellationRequested) cancel();
-          return scanImage(reference, {
+          return loadScanRunner().scanImage(reference, {
             scanner,
             toolPaths: readToolPaths(),
             timeoutMs: readTimeoutMs(),
@@ -87,7 +88,7 @@ export class ImageScanRunner {
   }
 
   private failed(e: unknown, choice: ScannerChoice): ScanOutcome {
-    if (!(e instanceof ScanError)) {
+    if (!(e instanceof loadScanRunner().ScanError)) {
       const message = vscode.l10n.t('The scan failed: {0}', e instanceof Error ? e.message : String(e));
       this.log.error(message);
       void vscode.window.showErrorMessage(message);
@@ -115,6 +116,7 @@ export class ImageScanRunner {
   }
 
   private async pickScanner(placeHolder: string): Promise<ScannerId | undefined> {
+    const SCANNERS = loadScanners();
     const picked = await vscode.window.showQuickPick(
       SCANNER_IDS.map((id) => ({ label: SCANNERS[id].displayName, description: SCANNERS[id].installUrl, id })),
       { placeHolder },
@@ -143,7 +145,7 @@ export class ImageScanRunner {
     const candidates = scanner ? [scanner] : Object.keys(urls ?? {}).filter(isScannerId);
     const id = candidates.length === 1 ? candidates[0] : await this.pickScanner(vscode.l10n.t('Which scanner do you want to install?'));
     if (!id) return;
-    const url = urls?.[id] ?? SCANNERS[id].installUrl;
+    const url = urls?.[id] ?? loadScanners()[id].installUrl;
     await vscode.env.openExternal(vscode.Uri.parse(url));
   }
 

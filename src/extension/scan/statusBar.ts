@@ -1,6 +1,6 @@
 /** A status bar item with the last scan's counts; clicking it shows the findings view. */
 import * as vscode from 'vscode';
-import { countBySeverity } from '../../core/scan';
+import { countBySeverity } from '../../core/scan/tree';
 import { countsSummary } from './labels';
 import { ScanResultsStore } from './store';
 import { SCAN_VIEW_ID } from './tree';

@@ -3,7 +3,8 @@
  * workspace storage, so the view survives a restart; a rescan of an image replaces its report.
  */
 import * as vscode from 'vscode';
-import { buildScanTree, ScanReport, ScanTreeImage, VulnFilter, Vulnerability } from '../../core/scan';
+import type { ScanReport, Vulnerability } from '../../core/scan/model';
+import { buildScanTree, ScanTreeImage, VulnFilter } from '../../core/scan/tree';
 import { DEFAULT_VIEW_OPTIONS, mergeReports, reportKey, restoreState, ScanViewOptions, stateForStorage } from './persistence';
 
 /** workspaceState key of the stored results. */

@@ -4,8 +4,8 @@
  * workspace could have planted.
  */
 import * as vscode from 'vscode';
-import { ScannerId, SCANNER_IDS } from '../../core/scan';
-import { ScannerChoice, ToolPaths } from '../../node/scanRunner';
+import { ScannerId, SCANNER_IDS } from '../../core/scan/model';
+import type { ScannerChoice, ToolPaths } from '../../node/scanRunner';
 
 export type ToolName = keyof ToolPaths;
 export const TOOL_NAMES: readonly ToolName[] = ['trivy', 'grype', 'docker', 'snyk', 'podman'];

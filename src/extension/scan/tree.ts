@@ -1,6 +1,7 @@
 /** The "Image Findings" tree: image → severity (or package) → vulnerability, over the core tree model. */
 import * as vscode from 'vscode';
-import { ScanReport, ScanTreeGroup, ScanTreeImage, vulnLabel, Vulnerability, VulnSeverity } from '../../core/scan';
+import type { ScanReport, Vulnerability, VulnSeverity } from '../../core/scan/model';
+import { ScanTreeGroup, ScanTreeImage, vulnLabel } from '../../core/scan/tree';
 import { SignatureStatusStore } from '../signing';
 import { escapeMarkdown } from './detailsHtml';
 import { countsSummary, severityName } from './labels';
