@@ -278,7 +278,7 @@ describe('image scanning in the editor', function () {
       outcome = await scanImage('alpine:3.10');
     } finally {
       restoreEnv();
-      await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true });
+      await vscode.workspace.fs.delete(settingsFile);
       await restoreTrivy();
     }
     assert.ok(outcome && outcome.status === 'failed', JSON.stringify(outcome));
