@@ -10,13 +10,33 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   minify: true,
-  keepNames: false,
   logLevel: 'warning',
 };
 
+// The parsers are the largest part of the extension. They live in files of their own that are
+// required when a module using them first runs (analysers load on first analysis), so
+// activation does not compile or evaluate them.
+const LAZY_LIBRARIES = { yaml: './lib/yaml.js', 'dockerfile-ast': './lib/dockerfile-ast.js' };
+const lazyLibraries = {
+  name: 'lazy-libraries',
+  setup(build) {
+    build.onResolve({ filter: /^(yaml|dockerfile-ast)$/ }, (args) => ({ path: LAZY_LIBRARIES[args.path], external: true }));
+  },
+};
+
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'],
-    // Lets activate() report its cost including loading the bundle itself.
-    banner: { js: 'globalThis.__shipshapeLoadStart = performance.now();' } }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    plugins: [lazyLibraries],
+    // Lets activate() report its own cost: evaluating this bundle plus the activate() call
+    // (not the time the host spends between loading it and activating it).
+    banner: { js: 'globalThis.__shipshapeLoadStart = performance.now();' },
+    footer: { js: 'globalThis.__shipshapeLoadEnd = performance.now();' },
+  }),
+  ...Object.entries(LAZY_LIBRARIES).map(([pkg, out]) =>
+    esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/${out.slice(2)}` })),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -15,7 +15,7 @@ import { registerScanSupport, ScanSupport } from './scan';
 
 /** What the extension exposes to other extensions and to its integration tests. */
 export interface ShipshapeApi {
-  /** Time from loading the bundle to the end of `activate`, in milliseconds. */
+  /** Own activation cost in milliseconds: evaluating the bundle plus the `activate` call. */
   activationTimeMs: number;
   /** Time spent in `activate` alone. */
   activateOnlyMs: number;
@@ -61,10 +61,11 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ShipshapeHoverProvider(diagnostics)),
   );
   const ended = performance.now();
-  const loadStart = (globalThis as { __shipshapeLoadStart?: number }).__shipshapeLoadStart ?? started;
-  const activationTimeMs = ended - loadStart;
+  const marks = globalThis as { __shipshapeLoadStart?: number; __shipshapeLoadEnd?: number };
+  const loadMs = marks.__shipshapeLoadStart !== undefined && marks.__shipshapeLoadEnd !== undefined ? marks.__shipshapeLoadEnd - marks.__shipshapeLoadStart : 0;
   const activateOnlyMs = ended - started;
-  log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms (load ${(started - loadStart).toFixed(1)} ms, activate ${activateOnlyMs.toFixed(1)} ms)`);
+  const activationTimeMs = loadMs + activateOnlyMs;
+  log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms (loading the bundle ${loadMs.toFixed(1)} ms, activate ${activateOnlyMs.toFixed(1)} ms)`);
   return { activationTimeMs, activateOnlyMs, diagnostics, languageStatus, signing, scan };
 }
 

@@ -1,5 +1,9 @@
 /** "Ignore this vulnerability": pure edits of `.trivyignore` and Grype's config. Content in, content out. */
-import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import type { YAMLMap, YAMLSeq } from 'yaml';
+
+/** The YAML library, loaded when an ignore file is written rather than when the extension starts. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yamlLib = (): typeof import('yaml') => require('yaml');
 
 /** Ids that may be written into an ignore file: one token, no line breaks or comment characters. */
 const IGNORABLE_ID = /^[A-Za-z0-9][A-Za-z0-9._:+-]*$/;
@@ -37,6 +41,7 @@ export interface GrypeIgnoreOptions {
  */
 export function addToGrypeConfig(content: string, id: string, options: GrypeIgnoreOptions = {}): string {
   assertId(id);
+  const { isMap, isSeq, parseDocument } = yamlLib();
   const doc = parseDocument(content);
   if (doc.errors.length) throw new Error(`the grype config is not valid YAML: ${doc.errors[0].message}`);
   if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({}) as any;

@@ -3,7 +3,11 @@
  * `verifyImages` rule, or a Sigstore policy-controller `ClusterImagePolicy`. Pure text generation;
  * the caller opens or writes the YAML.
  */
-import { Document, Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
+
+/** The YAML library, loaded when a policy is generated rather than when the extension starts. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yamlLib = (): typeof import('yaml') => require('yaml');
 import { SigningInputError } from './args';
 
 /** The authority an admission controller checks signatures against. */
@@ -95,6 +99,7 @@ export function policyNameFor(pattern: string): string {
 
 /** Serialises with multi-line PEM keys as literal blocks (`|`), readable and diff-friendly. */
 function toYaml(value: unknown, header: string): string {
+  const { Document } = yamlLib();
   const doc = new Document(value);
   doc.commentBefore = header;
   // yaml picks block literals for multi-line strings with this option.
@@ -102,8 +107,9 @@ function toYaml(value: unknown, header: string): string {
 }
 
 function literal(pem: string): Scalar {
-  const s = new Scalar(pem);
-  s.type = Scalar.BLOCK_LITERAL;
+  const { Scalar: ScalarNode } = yamlLib();
+  const s = new ScalarNode(pem);
+  s.type = ScalarNode.BLOCK_LITERAL;
   return s;
 }
 
