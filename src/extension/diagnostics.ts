@@ -24,6 +24,8 @@ export class DiagnosticsManager implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('shipshape');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly states = new Map<string, DocumentState>();
+  /** Validation runs per document; a run that finishes after a newer one started is dropped. */
+  private readonly runs = new Map<string, number>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a document's diagnostics were updated or cleared. */
   readonly onDidUpdate = this.emitter.event;
@@ -83,10 +85,12 @@ export class DiagnosticsManager implements vscode.Disposable {
     const kind = documentKind(doc);
     if (!kind || doc.isClosed) return;
     const version = doc.version;
+    // Numbered before any early return, so a disabled run also supersedes one still reading its config.
+    const run = this.nextRun(doc.uri);
     if (!this.config.isEnabled(doc.uri)) return this.publish(doc, { version, kind, findings: [], skipped: 'disabled' });
     const config = await this.config.configFor(doc.uri);
-    // A newer edit or a close while the config was read: that run's result wins.
-    if (doc.isClosed || doc.version !== version) return;
+    // A newer edit, a close, or a newer run (setting change) while the config was read: that one wins.
+    if (doc.isClosed || doc.version !== version || this.runs.get(doc.uri.toString()) !== run) return;
     if (isExcluded(doc, config.exclude)) return this.publish(doc, { version, kind, findings: [], skipped: 'excluded' });
     const started = Date.now();
     const result = analyze(doc.getText(), kind, config);
@@ -103,6 +107,12 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.publish(doc, { version, kind, findings: result.findings, skipped });
   }
 
+  private nextRun(uri: vscode.Uri): number {
+    const run = (this.runs.get(uri.toString()) ?? 0) + 1;
+    this.runs.set(uri.toString(), run);
+    return run;
+  }
+
   private publish(doc: vscode.TextDocument, state: DocumentState): void {
     if (doc.isClosed) return;
     this.states.set(doc.uri.toString(), state);
@@ -113,6 +123,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   private clear(uri: vscode.Uri): void {
     this.cancelTimer(uri);
     this.states.delete(uri.toString());
+    this.runs.delete(uri.toString());
     this.collection.delete(uri);
     this.emitter.fire(uri);
   }
