@@ -22,7 +22,8 @@ export interface VariableDefinition {
   name: string;
   /** Value after expansion; undefined when declared without one. */
   value?: string;
-  nameRange: Range;
+  /** Range of the name; computed on first read (most definitions are never reported). */
+  readonly nameRange: Range;
   instruction: Instruction;
 }
 
@@ -311,7 +312,11 @@ function variableDefinitions(
     let value: string | undefined;
     if (raw !== null && raw !== undefined) value = expandVariables(unquote(raw), vars, escapeChar).value;
     else if (kind === 'ARG') value = vars.get(name) ?? globals.get(name);
-    out.push({ kind, name, value, nameRange: toRange(p.getNameRange() as Range), instruction: ins });
+    let nameRange: Range | undefined;
+    out.push({
+      kind, name, value, instruction: ins,
+      get nameRange(): Range { return (nameRange ??= toRange(p.getNameRange() as Range)); },
+    });
   }
   return out;
 }
