@@ -1,11 +1,10 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { allRules, analyze, Severity, SEVERITIES } from '../../core';
 import { loadCliConfig } from '../config';
 import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings, formatJson, formatSarif, formatText } from '../formats';
-import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: shipshape check PATH... [options]
@@ -41,21 +40,12 @@ export const checkCommand: CliCommand = {
   summary: 'report insecure settings in Dockerfiles and Kubernetes manifests',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string', default: 'text' },
-          'fail-on': { type: 'string' },
-          profile: { type: 'string' },
-          config: { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(args, {
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string' },
+      profile: { type: 'string' },
+      config: { type: 'string' },
+    }, USAGE);
     const { values, positionals } = parsed;
     const format = values.format!;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);

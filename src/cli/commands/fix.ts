@@ -1,6 +1,5 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { createTwoFilesPatch } from 'diff';
 import { analyze, Finding } from '../../core';
 import { fixAll } from '../../core/fix';
@@ -8,7 +7,7 @@ import { normalizeRuleKey } from '../../core/suppress';
 import { loadCliConfig } from '../config';
 import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings } from '../formats';
-import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 import { parseFailOn, readSource } from './check';
 
 const USAGE = `Usage: shipshape fix PATH... [options]
@@ -53,23 +52,14 @@ export const fixCommand: CliCommand = {
   summary: 'apply safe fixes (prints a diff, or writes with --write)',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          write: { type: 'boolean', default: false },
-          all: { type: 'boolean', default: false },
-          rule: { type: 'string', multiple: true },
-          'fail-on': { type: 'string' },
-          profile: { type: 'string' },
-          config: { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(args, {
+      write: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      rule: { type: 'string', multiple: true },
+      'fail-on': { type: 'string' },
+      profile: { type: 'string' },
+      config: { type: 'string' },
+    }, USAGE);
     const { values, positionals } = parsed;
     const failOn = parseFailOn(values['fail-on']);
     if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);

@@ -1,8 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { PolicyAuthority, SigningInputError, kyvernoPolicy, policyControllerPolicy } from '../../core/signing';
-import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 
 const USAGE = `Usage: shipshape policy kyverno|policy-controller --image PATTERN (--key KEY.pub | --identity ID --issuer URL) [options]
 
@@ -26,27 +25,18 @@ export const policyCommand: CliCommand = {
   summary: 'generate an admission policy that admits only signed images',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          image: { type: 'string', multiple: true },
-          key: { type: 'string' },
-          identity: { type: 'string' },
-          'identity-regexp': { type: 'string' },
-          issuer: { type: 'string' },
-          'issuer-regexp': { type: 'string' },
-          name: { type: 'string' },
-          audit: { type: 'boolean' },
-          'ignore-tlog': { type: 'boolean' },
-          output: { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(args, {
+      image: { type: 'string', multiple: true },
+      key: { type: 'string' },
+      identity: { type: 'string' },
+      'identity-regexp': { type: 'string' },
+      issuer: { type: 'string' },
+      'issuer-regexp': { type: 'string' },
+      name: { type: 'string' },
+      audit: { type: 'boolean' },
+      'ignore-tlog': { type: 'boolean' },
+      output: { type: 'string' },
+    }, USAGE);
     const { values, positionals } = parsed;
     const kind = positionals[0] as (typeof KINDS)[number] | undefined;
     if (positionals.length !== 1 || !kind || !KINDS.includes(kind)) throw new UsageError(`choose kyverno or policy-controller\n\n${USAGE}`);

@@ -1,12 +1,11 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import {
   atLeast, countBySeverity, filterReport, filterVulns, importReport, isVulnSeverity, ScannerId, ScanReport, SCANNER_IDS,
   sortVulns, summarizeCounts, toJson, toSarif, VulnFilter, VulnSeverity, VULN_SEVERITIES,
 } from '../../core/scan';
 import { ScanError, ScannerChoice, scanImage, ToolPaths } from '../../node/scanRunner';
-import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 import { VERSION } from '../version';
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -125,24 +124,15 @@ export const scanCommand: CliCommand = {
   summary: 'scan an image for vulnerabilities with Trivy, Grype, Docker Scout or Snyk',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          scanner: { type: 'string' },
-          severity: { type: 'string' },
-          'ignore-unfixed': { type: 'boolean', default: false },
-          format: { type: 'string', default: 'text' },
-          'fail-on': { type: 'string' },
-          timeout: { type: 'string' },
-          report: { type: 'string', multiple: true },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(args, {
+      scanner: { type: 'string' },
+      severity: { type: 'string' },
+      'ignore-unfixed': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string' },
+      timeout: { type: 'string' },
+      report: { type: 'string', multiple: true },
+    }, USAGE);
     const { values, positionals } = parsed;
     const format = values.format!;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);

@@ -1,8 +1,7 @@
-import { parseArgs } from 'util';
 import { validateImageRef } from '../../core/imageRef';
 import { SigningInputError, SigningKey, isDigestPinned, parseAnnotation, validateKmsUri } from '../../core/signing';
 import { CosignError, CosignRunner } from '../../node/cosign';
-import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 
 const USAGE = `Usage: shipshape sign REF (--key KEY | --kms URI | --keyless) [options]
 
@@ -94,23 +93,14 @@ export const signCommand: CliCommand = {
   summary: 'sign an image by digest with cosign',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          key: { type: 'string' },
-          kms: { type: 'string' },
-          keyless: { type: 'boolean' },
-          annotation: { type: 'string', multiple: true, short: 'a' },
-          'no-tlog-upload': { type: 'boolean' },
-          'allow-tag': { type: 'boolean' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(args, {
+      key: { type: 'string' },
+      kms: { type: 'string' },
+      keyless: { type: 'boolean' },
+      annotation: { type: 'string', multiple: true, short: 'a' },
+      'no-tlog-upload': { type: 'boolean' },
+      'allow-tag': { type: 'boolean' },
+    }, USAGE);
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError(`give exactly one image reference\n\n${USAGE}`);
     const reference = positionals[0];

@@ -1,8 +1,7 @@
-import { parseArgs } from 'util';
 import { validateImageRef } from '../../core/imageRef';
 import { SigningInputError, VerificationKey, describeVerifyResult, validateKmsUri } from '../../core/signing';
 import { CosignError } from '../../node/cosign';
-import { CliCommand, CliIO, EXIT, UsageError } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 import { cliCosignRunner } from './sign';
 
 const USAGE = `Usage: shipshape verify REF (--key KEY.pub | keyless options) [options]
@@ -41,24 +40,15 @@ export const verifyCommand: CliCommand = {
   summary: "verify an image's cosign signature",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          key: { type: 'string' },
-          'certificate-identity': { type: 'string' },
-          'certificate-identity-regexp': { type: 'string' },
-          'certificate-oidc-issuer': { type: 'string' },
-          'certificate-oidc-issuer-regexp': { type: 'string' },
-          'insecure-ignore-tlog': { type: 'boolean' },
-          format: { type: 'string', default: 'text' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(args, {
+      key: { type: 'string' },
+      'certificate-identity': { type: 'string' },
+      'certificate-identity-regexp': { type: 'string' },
+      'certificate-oidc-issuer': { type: 'string' },
+      'certificate-oidc-issuer-regexp': { type: 'string' },
+      'insecure-ignore-tlog': { type: 'boolean' },
+      format: { type: 'string', default: 'text' },
+    }, USAGE);
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError(`give exactly one image reference\n\n${USAGE}`);
     const format = values.format!;
