@@ -77,21 +77,14 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { convertToMultiStage } = require('../core/dockerfile') as typeof import('../core/dockerfile');
     const fix = convertToMultiStage(doc.getText(), config);
-    if (!fix) return undefined;
-    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);
-    if (fix.snippet && fix.edits.length === 1) {
-      const e = fix.edits[0];
-      action.command = { command: INSERT_SNIPPET_COMMAND, title: fix.title, arguments: [doc.uri, toRange(e.range), e.newText] };
-    } else {
-      action.edit = toWorkspaceEdit(doc.uri, fix.edits);
-    }
-    return action;
+    return fix ? this.fixAction(doc, fix) : undefined;
   }
 
-  private fixAction(doc: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  /** A core fix as a code action: a WorkspaceEdit, or a command inserting it when it is a snippet. */
+  private fixAction(doc: vscode.TextDocument, fix: Fix, diagnostic?: vscode.Diagnostic): vscode.CodeAction {
     const kind = fix.kind === 'refactor' ? vscode.CodeActionKind.RefactorRewrite : vscode.CodeActionKind.QuickFix;
     const action = new vscode.CodeAction(fix.title, kind);
-    action.diagnostics = [diagnostic];
+    if (diagnostic) action.diagnostics = [diagnostic];
     action.isPreferred = Boolean(fix.preferred);
     if (fix.snippet && fix.edits.length === 1) {
       const e = fix.edits[0];
