@@ -148,3 +148,24 @@ describe('snippet fixes in a real editor', () => {
     assert.strictEqual(doc.getText(), before);
   });
 });
+
+describe('fix on save', () => {
+  it('applies source.fixAll.shipshape through editor.codeActionsOnSave', async () => {
+    const uri = fixtureUri('editor', 'save', 'Dockerfile');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('FROM alpine:3.19\nADD run.sh /run.sh\nRUN apk add curl\nUSER 10001\nHEALTHCHECK CMD true\n'));
+    const config = vscode.workspace.getConfiguration('editor', { languageId: 'dockerfile' });
+    await config.update('codeActionsOnSave', { 'source.fixAll.shipshape': 'explicit' }, vscode.ConfigurationTarget.Global, true);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(doc);
+      await waitForDiagnostics(uri, has('docker-add-instead-of-copy'));
+      await editor.edit((b) => b.insert(new vscode.Position(5, 0), '\n'));
+      assert.ok(await doc.save());
+      const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      assert.match(saved, /^COPY run\.sh \/run\.sh$/m);
+      assert.match(saved, /^RUN apk add --no-cache curl$/m);
+    } finally {
+      await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Global, true);
+    }
+  });
+});
