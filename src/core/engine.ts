@@ -25,9 +25,26 @@ export interface AnalysisResult {
 /** Larger texts are not analysed: an editor must stay responsive and a CLI must not hang. */
 export const MAX_TEXT_LENGTH = 8 * 1024 * 1024;
 
+const RULE_KEYS = new WeakMap<RuleMeta, string[]>();
+
 /** Public keys (our id and references, normalised) under which a rule can be configured. */
 export function ruleKeys(rule: RuleMeta): string[] {
-  return [normalizeRuleKey(rule.id), ...rule.references.map(normalizeRuleKey)];
+  let keys = RULE_KEYS.get(rule);
+  if (!keys) RULE_KEYS.set(rule, (keys = [normalizeRuleKey(rule.id), ...rule.references.map(normalizeRuleKey)]));
+  return keys;
+}
+
+const SETTINGS_BY_KEY = new WeakMap<ShipshapeConfig['rules'], Map<string, string>>();
+
+/** A config's rule settings keyed by normalised rule key, built once per rules object (treated as immutable once analysed). */
+function settingsByKey(rules: ShipshapeConfig['rules']): Map<string, string> {
+  let byKey = SETTINGS_BY_KEY.get(rules);
+  if (!byKey) {
+    byKey = new Map();
+    for (const [k, v] of Object.entries(rules)) byKey.set(normalizeRuleKey(k), v);
+    SETTINGS_BY_KEY.set(rules, byKey);
+  }
+  return byKey;
 }
 
 /**
@@ -35,8 +52,7 @@ export function ruleKeys(rule: RuleMeta): string[] {
  * Our id wins over public references; among references, the first configured one wins.
  */
 export function effectiveSeverity(rule: RuleMeta, config: ShipshapeConfig): Severity | undefined {
-  const byKey = new Map<string, string>();
-  for (const [k, v] of Object.entries(config.rules)) byKey.set(normalizeRuleKey(k), v);
+  const byKey = settingsByKey(config.rules);
   let setting: string | undefined;
   for (const key of ruleKeys(rule)) {
     setting = byKey.get(key);
