@@ -4,7 +4,7 @@
 // into a user cache folder. `node test/vscode/runtime.js` installs it (CI calls this up front);
 // the launchers call ensureRuntime(), which is a no-op once the marker file exists.
 'use strict';
-const { spawn, execFileSync } = require('child_process');
+const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -53,6 +53,26 @@ function missingSystemPackages() {
 
 function onPath(bin) {
   return (process.env.PATH || '').split(path.delimiter).some((d) => d && fs.existsSync(path.join(d, bin)));
+}
+
+/**
+ * On a fresh Debian machine where we are root (CI, these development machines), installs the
+ * missing prerequisites with apt-get so `npm test` works on its own; elsewhere (or with
+ * SHIPSHAPE_NO_APT=1) it leaves that to the person, and the checks below name the command.
+ */
+function installSystemPackagesIfRoot(log) {
+  if (chromiumPresent() && missingSystemPackages().length === 0) return;
+  if (process.env.SHIPSHAPE_NO_APT === '1' || typeof process.getuid !== 'function' || process.getuid() !== 0 || !onPath('apt-get')) return;
+  log(`installing the test prerequisites with apt-get: ${APT_PACKAGES.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...APT_PACKAGES]]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) throw new RuntimeError(`apt-get ${args[0]} failed (exit ${r.status}); install the prerequisites with:\n  ${APT_COMMAND}`);
+  }
+}
+
+function chromiumPresent() {
+  return fs.existsSync(CHROMIUM);
 }
 
 /** Throws a RuntimeError that names the apt command when chromium is missing. */
@@ -124,6 +144,7 @@ async function acquireLock(p, log) {
 async function ensureRuntime({ quiet = false } = {}) {
   const log = (m) => { if (!quiet) console.log(`[runtime] ${m}`); };
   const p = runtimePaths();
+  installSystemPackagesIfRoot(log);
   checkChromium();
   if (isInstalled(p)) return p;
 
