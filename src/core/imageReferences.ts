@@ -38,7 +38,7 @@ function dockerfileReferences(text: string): ImageReference[] {
 }
 
 function manifestReferences(text: string): ImageReference[] {
-  const { getPair, parseKubeModel } = require('./kubernetes/model') as typeof import('./kubernetes/model');
+  const { getPair, parseKubeModel } = require('./kubernetes') as typeof import('./kubernetes');
   const { isScalar } = require('yaml') as typeof import('yaml');
   const model = parseKubeModel(text);
   if (!model) return [];

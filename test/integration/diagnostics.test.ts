@@ -5,7 +5,7 @@ import { codeOf, fixtureUri, shipshapeDiagnostics, sleep, waitForDiagnostics, wi
 const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d) === id);
 const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
 
-interface Api { activationTimeMs: number; activateOnlyMs: number; languageStatus: { text: string } }
+interface Api { activationTimeMs: number; activationCpuMs: number; activateOnlyMs: number; languageStatus: { text: string } }
 
 async function api(): Promise<Api> {
   const ext = vscode.extensions.getExtension<Api>('shipshape.shipshape');
@@ -35,7 +35,7 @@ describe('diagnostics in a real editor', () => {
 
   it('activates on a Dockerfile and reports its activation time', async () => {
     const a = await api();
-    console.log(`      activation took ${a.activationTimeMs.toFixed(2)} ms (activate() alone ${a.activateOnlyMs.toFixed(2)} ms)`);
+    console.log(`      activation took ${a.activationTimeMs.toFixed(2)} ms wall, ${a.activationCpuMs.toFixed(2)} ms CPU (activate() alone ${a.activateOnlyMs.toFixed(2)} ms)`);
     assert.ok(a.activationTimeMs >= 0 && a.activationTimeMs < 1000);
   });
 

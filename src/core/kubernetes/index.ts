@@ -11,3 +11,4 @@ export const kubernetesAnalyzer: Analyzer<KubeModel> = {
 };
 
 export type { KubeModel } from './model';
+export { parseKubeModel, getPair } from './model';
