@@ -109,9 +109,11 @@ export function registerScanSupport(context: vscode.ExtensionContext, options: S
     await vscode.commands.executeCommand('setContext', SCAN_CONTEXT.noScanner, !found);
   };
 
-  syncView();
-  void detectScanner();
+  // Context keys and the scanner lookup (a PATH walk) are not needed to finish activating:
+  // run them right after, so activation stays cheap.
+  const deferred = setTimeout(() => { syncView(); void detectScanner(); }, 0);
   const disposables: vscode.Disposable[] = [
+    { dispose: () => clearTimeout(deferred) },
     commands, treeView, tree, details, diagnostics, codeLens, statusBar, runner, store,
     store.onDidChange(syncView),
     runner.onDidScan(() => { if (scannerFound === false) void detectScanner(); }),
