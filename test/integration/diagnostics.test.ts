@@ -102,6 +102,19 @@ describe('diagnostics in a real editor', () => {
     assert.ok(!ds.some((d) => codeOf(d) === 'k8s-run-as-non-root'), 'runAsNonRoot is inherited from the pod');
   });
 
+  it('points at the pod-level value a container inherits, as related information', async () => {
+    const inherit = fixtureUri('editor', 'inherit.yaml');
+    await vscode.workspace.openTextDocument(inherit);
+    const ds = await waitForDiagnostics(inherit, has('k8s-run-as-non-root'));
+    const d = ds.find((x) => codeOf(x) === 'k8s-run-as-non-root')!;
+    assert.strictEqual(d.range.start.line, 7, 'reported at the container');
+    assert.strictEqual(d.relatedInformation?.length, 1);
+    const rel = d.relatedInformation![0];
+    assert.strictEqual(rel.location.uri.toString(), inherit.toString());
+    assert.strictEqual(rel.location.range.start.line, 5, 'the pod-level runAsNonRoot: false');
+    assert.match(rel.message, /inherited from the pod/);
+  });
+
   it('applies the Kubernetes profile setting at once', async () => {
     await vscode.workspace.openTextDocument(pod);
     await waitForDiagnostics(pod, has('k8s-allow-privilege-escalation'));
