@@ -81,6 +81,18 @@ describe('diagnostics in a real editor', () => {
     assert.ok(shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-root-user'));
   });
 
+  it('clears the diagnostics of a document when it is closed', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: 'FROM alpine:3.19\nCMD ["sh"]\n' });
+    await vscode.window.showTextDocument(doc);
+    await waitForDiagnostics(doc.uri, has('docker-root-user'));
+    // An untitled document is disposed as soon as its editor closes without saving.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const deadline = Date.now() + 10000;
+    while (shipshapeDiagnostics(doc.uri).length > 0 && Date.now() < deadline) await sleep(50);
+    assert.ok(doc.isClosed, 'the untitled document was closed');
+    assert.deepStrictEqual(shipshapeDiagnostics(doc.uri), []);
+  });
+
   it('changes severities when a setting changes, without a reload', async () => {
     await waitForDiagnostics(dockerfile, has('docker-root-user'));
     const restore = await withSetting('rules', { 'DS-0002': 'warning', 'docker-add-instead-of-copy': 'off' });
