@@ -8,11 +8,6 @@ export function ruleDocsUrl(ruleId: string): string {
   return `${DOCS_BASE_URL}${encodeURIComponent(ruleId)}.md`;
 }
 
-/** Path of a rule's documentation page relative to the extension/repository root. */
-export function ruleDocsPath(ruleId: string): string {
-  return `docs/rules/${ruleId}.md`;
-}
-
 /** Human label of a public reference, for hovers and docs (e.g. `DS-0002` → Trivy DS-0002). */
 export function describeReference(ref: string): string {
   if (/^(DS|KSV|KCV)-/.test(ref)) return `Trivy ${ref}`;
