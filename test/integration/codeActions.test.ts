@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { codeOf, fixtureUri, waitForDiagnostics } from './helpers';
+import { codeOf, fixtureUri, revertIfDirty, waitForDiagnostics } from './helpers';
 
 const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d) === id);
 const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
@@ -13,15 +13,7 @@ describe('code actions in a real editor', () => {
   const dockerfile = fixtureUri('editor', 'Dockerfile');
   const pod = fixtureUri('editor', 'pod.yaml');
 
-  afterEach(async () => {
-    for (const uri of [dockerfile, pod]) {
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc?.isDirty) {
-        await vscode.window.showTextDocument(doc);
-        await vscode.commands.executeCommand('workbench.action.files.revert');
-      }
-    }
-  });
+  afterEach(() => revertIfDirty([dockerfile, pod]));
 
   it('offers ignore-line, ignore-file and documentation on every diagnostic', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { codeOf, fixtureUri, shipshapeDiagnostics, sleep, waitForDiagnostics, withSetting } from './helpers';
+import { codeOf, fixtureUri, revertIfDirty, shipshapeDiagnostics, sleep, waitForDiagnostics, withSetting } from './helpers';
 
 const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d) === id);
 const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
@@ -22,16 +22,7 @@ describe('diagnostics in a real editor', () => {
     await vscode.window.showTextDocument(doc);
   });
 
-  afterEach(async () => {
-    // Leave the documents as they were on disk for the next test.
-    for (const uri of [dockerfile, pod]) {
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc?.isDirty) {
-        await vscode.window.showTextDocument(doc);
-        await vscode.commands.executeCommand('workbench.action.files.revert');
-      }
-    }
-  });
+  afterEach(() => revertIfDirty([dockerfile, pod]));
 
   it('activates on a Dockerfile and reports its activation time', async () => {
     const a = await api();

@@ -54,3 +54,14 @@ export async function withSetting(key: string, value: unknown): Promise<() => Pr
   await config.update(key, value, vscode.ConfigurationTarget.Global);
   return async () => { await vscode.workspace.getConfiguration('shipshape').update(key, before, vscode.ConfigurationTarget.Global); };
 }
+
+/** Reverts the given documents when a test left them modified, so the next test sees the files on disk. */
+export async function revertIfDirty(uris: vscode.Uri[]): Promise<void> {
+  for (const uri of uris) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  }
+}
