@@ -35,13 +35,10 @@ const VALUE_OPTIONS: Record<string, Set<string>> = {
   zypper: new Set(['-r', '--repo', '--root', '-R', '--from', '-t', '--type']),
 };
 
-const INVOCATIONS = new WeakMap<DockerfileModel, Invocation[]>();
-const PACKAGE_INVOCATIONS = new WeakMap<DockerfileModel, PackageInvocation[]>();
-
 /** Every program invocation of every RUN in the given stages (all stages when omitted). */
 export function invocations(model: DockerfileModel, stages?: readonly Stage[]): Invocation[] {
-  let all = INVOCATIONS.get(model);
-  if (!all) INVOCATIONS.set(model, (all = computeInvocations(model)));
+  let all = model.memo.invocations as Invocation[] | undefined;
+  if (!all) model.memo.invocations = all = computeInvocations(model);
   if (!stages) return all;
   const wanted = new Set(stages);
   return all.filter((i) => wanted.has(i.run.stage));
@@ -61,18 +58,15 @@ function computeInvocations(model: DockerfileModel): Invocation[] {
 
 /** Package-manager invocations with their action and operands. */
 export function packageInvocations(model: DockerfileModel, stages?: readonly Stage[]): PackageInvocation[] {
-  let all = PACKAGE_INVOCATIONS.get(model);
-  if (!all) {
-    all = invocations(model).filter((inv) => PACKAGE_MANAGERS.has(inv.program)).map(analysePackageCommand);
-    PACKAGE_INVOCATIONS.set(model, all);
-  }
+  let all = model.memo.packageInvocations as PackageInvocation[] | undefined;
+  if (!all) model.memo.packageInvocations = all = invocations(model).filter((inv) => PACKAGE_MANAGERS.has(inv.program)).map(analysePackageCommand);
   if (!stages) return all;
   const wanted = new Set(stages);
   return all.filter((i) => wanted.has(i.run.stage));
 }
 
 function analysePackageCommand(inv: Invocation): PackageInvocation {
-  const valueOptions = VALUE_OPTIONS[inv.program] ?? new Set<string>();
+  const valueOptions = VALUE_OPTIONS[inv.program];
   const options: ShellWord[] = [];
   const operands: ShellWord[] = [];
   let action: ShellWord | undefined;
@@ -82,7 +76,7 @@ function analysePackageCommand(inv: Invocation): PackageInvocation {
     const text = w[i].text;
     if (text.startsWith('-') && text.length > 1) {
       options.push(w[i]);
-      if (!text.includes('=') && valueOptions.has(text)) i++;
+      if (valueOptions?.has(text) && !text.includes('=')) i++;
       continue;
     }
     if (!action) {
@@ -90,7 +84,7 @@ function analysePackageCommand(inv: Invocation): PackageInvocation {
       actionIndex = i;
     } else operands.push(w[i]);
   }
-  return { ...inv, action, actionIndex, options, operands };
+  return { run: inv.run, command: inv.command, words: inv.words, program: inv.program, action, actionIndex, options, operands };
 }
 
 /** Whether the invocation has a short flag letter (`-y`, `-qy`) or one of the long options. */

@@ -82,6 +82,8 @@ export interface Stage {
   parent?: Stage;
   /** Instructions after FROM, in order. */
   instructions: Instruction[];
+  /** Upper-case keyword of each of `instructions` (same index). */
+  keywords: string[];
   variables: VariableDefinition[];
   /** Final values of the stage's ARG/ENV (ENV inherited from the parent stage). */
   table: VariableTable;
@@ -113,9 +115,25 @@ export interface DockerfileModel {
   stages: Stage[];
   runs: RunCommand[];
   instructions: Instruction[];
+  /** Upper-case keyword of each of `instructions` (same index). */
+  keywords: string[];
   comments: SourceComment[];
   /** Lines that hold a comment (whole-line comments only in Dockerfiles). */
   commentLines: Set<number>;
+  /**
+   * Values computed on first use and shared by the rules. They live on the model rather than in
+   * module-level WeakMaps: V8's young-generation GC treats WeakMap entries as roots of their
+   * values, so a WeakMap keyed by a short-lived model promotes the whole parse tree.
+   */
+  readonly memo: ModelMemo;
+}
+
+/** See `DockerfileModel.memo`. */
+export interface ModelMemo {
+  aliases: Map<string, Stage>;
+  arguments: Map<Instruction, Argument[]>;
+  invocations?: unknown;
+  packageInvocations?: unknown;
 }
 
 /** Whether a USER value means root: `root`, `0`, `root:group`, `0:group`. */
@@ -139,15 +157,13 @@ export function stageLineage(stage: Stage): Stage[] {
   return out;
 }
 
-const ARGUMENTS = new WeakMap<Instruction, Argument[]>();
-
 /**
- * Arguments of an instruction (flags excluded for FROM/RUN/COPY/ADD), computed once: the
- * parser re-tokenises the instruction on every `getArguments()` call.
+ * Arguments of an instruction (flags excluded for FROM/RUN/COPY/ADD), computed once per model:
+ * the parser re-tokenises the instruction on every `getArguments()` call.
  */
-export function argumentsOf(ins: Instruction): Argument[] {
-  let args = ARGUMENTS.get(ins);
-  if (!args) ARGUMENTS.set(ins, (args = ins.getArguments()));
+export function argumentsOf(model: DockerfileModel, ins: Instruction): Argument[] {
+  let args = model.memo.arguments.get(ins);
+  if (!args) model.memo.arguments.set(ins, (args = ins.getArguments()));
   return args;
 }
 
@@ -173,8 +189,10 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     stages: [],
     runs: [],
     instructions,
+    keywords: new Array<string>(instructions.length),
     comments: [],
     commentLines: new Set(),
+    memo: { aliases: new Map(), arguments: new Map() },
   };
   for (const c of dockerfile.getComments()) {
     const line = c.getRange().start.line;
@@ -185,8 +203,10 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
   const globals = new Map<string, string | undefined>();
   let stage: Stage | undefined;
   let vars = ScopedVariables.over();
-  for (const ins of instructions) {
-    const keyword = ins.getKeyword().toUpperCase();
+  for (let n = 0; n < instructions.length; n++) {
+    const ins = instructions[n];
+    const keyword = ins.getKeyword();
+    model.keywords[n] = keyword;
     if (keyword === 'FROM') {
       stage = startStage(model, ins as From, globals);
       // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage.
@@ -202,6 +222,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
       continue;
     }
     stage.instructions.push(ins);
+    stage.keywords.push(keyword);
     switch (keyword) {
       case 'ARG':
       case 'ENV':
@@ -240,7 +261,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
 }
 
 function startStage(model: DockerfileModel, from: From, globals: VariableTable): Stage {
-  const args = argumentsOf(from);
+  const args = argumentsOf(model, from);
   const imageArg = args[0];
   const imageText = imageArg?.getValue() ?? '';
   const imageRange = imageArg ? toRange(imageArg.getRange()) : toRange(from.getRange());
@@ -253,7 +274,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
   let ref: ImageRef | undefined;
   if (exp.unresolved || !resolved) baseKind = 'unresolved';
   else if (lower === 'scratch') baseKind = 'scratch';
-  else if ((parent = aliasIndex(model).get(lower))) baseKind = 'stage';
+  else if ((parent = model.memo.aliases.get(lower))) baseKind = 'stage';
   else if ((ref = parseImageRef(resolved))) baseKind = 'image';
   else baseKind = 'invalid';
   const stage: Stage = {
@@ -269,6 +290,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     ref,
     parent,
     instructions: [],
+    keywords: [],
     variables: [],
     table: ScopedVariables.over(),
     env: ScopedVariables.over(parent?.env),
@@ -282,17 +304,9 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     nonRootBase: parent ? parent.nonRootBase : isKnownNonRootImage(ref),
   };
   model.stages.push(stage);
-  if (alias) aliasIndex(model).set(alias.toLowerCase(), stage);
+  // Stages by lower-cased alias; a later stage with the same alias wins.
+  if (alias) model.memo.aliases.set(alias.toLowerCase(), stage);
   return stage;
-}
-
-const ALIASES = new WeakMap<DockerfileModel, Map<string, Stage>>();
-
-/** Stages by lower-cased alias; a later stage with the same alias wins. */
-function aliasIndex(model: DockerfileModel): Map<string, Stage> {
-  let index = ALIASES.get(model);
-  if (!index) ALIASES.set(model, (index = new Map()));
-  return index;
 }
 
 /** ARG/ENV definitions of one instruction, values expanded with the table as it stands. */
@@ -381,7 +395,7 @@ function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
   const text = afterKeyword(model, ins);
   if (!text.text.startsWith('--')) return text;
   // Flags present: let the parser find where they end.
-  const args = argumentsOf(ins);
+  const args = argumentsOf(model, ins);
   if (!args.length) return contiguousText('', 0);
   const start = model.lines.offsetAt(args[0].getRange().start);
   const end = model.lines.offsetAt(ins.getRange().end);
@@ -390,8 +404,11 @@ function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
 
 /** A JSON array of strings, with each joined character mapped to the source. */
 function parseExecForm(src: MappedText): { values: string[]; joined: MappedText; parts: MappedText[] } | undefined {
+  // Cheap test first: most RUNs are shell form and must not pay for a copy of their script.
+  const first = src.text.search(/\S/);
+  if (first < 0 || src.text[first] !== '[') return undefined;
   const t = src.text.trim();
-  if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
+  if (!t.endsWith(']')) return undefined;
   let values: unknown;
   try {
     values = JSON.parse(t);
@@ -437,12 +454,16 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
   const hasFlags = head.text.startsWith('--');
   const flags = hasFlags ? ins.getFlags() : [];
   let script: MappedText = hasFlags ? argumentsText(model, ins) : head;
-  const mounts = flags.filter((f) => f.getName().toLowerCase() === 'mount').map((f) => f.getValue() ?? '');
-  const mountsSecret = mounts.some((m) => /(^|,)type=secret(,|$)/i.test(m));
-  const cacheTargets = mounts
-    .filter((m) => /(^|,)type=cache(,|$)/i.test(m))
-    .map((m) => /(?:^|,)(?:target|dst|destination)=([^,]+)/i.exec(m)?.[1] ?? '')
-    .filter(Boolean);
+  let mountsSecret = false;
+  const cacheTargets: string[] = [];
+  for (const f of flags) {
+    if (f.getName().toLowerCase() !== 'mount') continue;
+    const m = f.getValue() ?? '';
+    if (/(^|,)type=secret(,|$)/i.test(m)) mountsSecret = true;
+    if (!/(^|,)type=cache(,|$)/i.test(m)) continue;
+    const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/i.exec(m)?.[1];
+    if (target) cacheTargets.push(target);
+  }
   const heredocs: Heredoc[] = script.text.includes('<<') ? ins.getHeredocs() : [];
   let form: RunCommand['form'] = 'shell';
   if (heredocs.length) {
@@ -496,6 +517,8 @@ const USER_VALUE_OPTIONS = new Set([
 
 function collectCreatedUsers(run: RunCommand, stage: Stage): void {
   for (const cmd of run.shell.commands) {
+    // Cheap test first: almost no command creates a user.
+    if (!cmd.words.some((w) => w.text.endsWith('useradd') || w.text.endsWith('adduser'))) continue;
     const words = programWords(cmd);
     if (!words.length) continue;
     const program = basename(words[0].text);
@@ -539,8 +562,8 @@ export { toRange };
  * Arguments of an instruction without heredoc bodies: the parser lists the words of
  * `COPY <<EOF /x` bodies as arguments, but they are file contents.
  */
-export function plainArguments(ins: Instruction): Argument[] {
-  const args = argumentsOf(ins);
+export function plainArguments(model: DockerfileModel, ins: Instruction): Argument[] {
+  const args = argumentsOf(model, ins);
   const marker = args.find((a) => /^<<-?["']?[A-Za-z0-9_.-]/.test(a.getValue()));
   if (!marker) return args;
   const line = marker.getRange().start.line;

@@ -9,11 +9,13 @@ export interface MappedText {
   text: string;
   /** Document offset of `text[i]` (0 ≤ i < text.length). */
   offsetAt(i: number): number;
+  /** Set when the text sits contiguously in the document from this offset (`offsetAt(i)` = `base + i`). */
+  readonly base?: number;
 }
 
 /** Text whose characters sit contiguously in the document from `start`. */
 export function contiguousText(text: string, start: number): MappedText {
-  return { text, offsetAt: (i) => start + i };
+  return { text, base: start, offsetAt: (i) => start + i };
 }
 
 /**
@@ -37,10 +39,20 @@ export function piecewiseText(text: string, pieces: ReadonlyArray<readonly [numb
 
 /** The part of a mapped text from `from` (inclusive) to `to` (exclusive). */
 export function sliceMapped(src: MappedText, from: number, to = src.text.length): MappedText {
-  return { text: src.text.slice(from, to), offsetAt: (i) => src.offsetAt(i + from) };
+  const text = src.text.slice(from, to);
+  if (src.base !== undefined) return contiguousText(text, src.base + from);
+  return { text, offsetAt: (i) => src.offsetAt(i + from) };
 }
 
 const PLAIN_STOP = /[\s\\'"$`<>&|;()#]/;
+/** `PLAIN_STOP` for ASCII, as a table: the splitter's inner loop tests every character. */
+const PLAIN_STOP_ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) PLAIN_STOP_ASCII[c] = PLAIN_STOP.test(String.fromCharCode(c)) ? 1 : 0;
+
+function isPlainStop(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 ? PLAIN_STOP_ASCII[c] === 1 : PLAIN_STOP.test(text[i]);
+}
 
 /** One word of a command, quotes removed. Offsets are document offsets (end exclusive). */
 export interface ShellWord {
@@ -73,7 +85,8 @@ const OPERATORS = ['&&', '||', ';;', '|&', '|', ';', '&', '(', ')'];
 /** Splits mapped shell text into simple commands and operators. Linear in the text length. */
 export function splitShell(src: MappedText): ShellScript {
   const text = src.text;
-  const offsetAt = (i: number): number => src.offsetAt(i);
+  const base = src.base;
+  const offsetAt = base !== undefined ? (i: number): number => base + i : (i: number): number => src.offsetAt(i);
   const n = text.length;
   const commands: ShellCommand[] = [];
   const operators: ShellOperator[] = [];
@@ -114,7 +127,7 @@ export function splitShell(src: MappedText): ShellScript {
   let i = 0;
   while (i < n) {
     const c = text[i];
-    if (cases[cases.length - 1] === 'pattern' && !inWord && !/[\s;]/.test(c)) {
+    if (cases.length !== 0 && cases[cases.length - 1] === 'pattern' && !inWord && !/[\s;]/.test(c)) {
       if (text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
         cases.pop();
         endCommand();
@@ -229,7 +242,7 @@ export function splitShell(src: MappedText): ShellScript {
       redirectPending = true;
       continue;
     }
-    if (cases[cases.length - 1] === 'body' && !inWord && text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
+    if (cases.length !== 0 && cases[cases.length - 1] === 'body' && !inWord && text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
       endCommand();
       cases.pop();
       i += 4;
@@ -247,7 +260,7 @@ export function splitShell(src: MappedText): ShellScript {
     // A run of ordinary characters joins the word in one slice.
     startWord(i);
     let j = i + 1;
-    while (j < n && !PLAIN_STOP.test(text[j])) j++;
+    while (j < n && !isPlainStop(text, j)) j++;
     word += text.slice(i, j);
     i = j;
     wordEnd = i;

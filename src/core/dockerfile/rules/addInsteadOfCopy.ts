@@ -18,11 +18,11 @@ export const addInsteadOfCopy: Rule<DockerfileModel> = {
   remediation: 'Use COPY for local files and directories; keep ADD only for archives you want extracted or for remote sources with `--checksum`.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.getKeyword().toUpperCase() !== 'ADD') continue;
+      for (const [n, ins] of stage.instructions.entries()) {
+        if (stage.keywords[n] !== 'ADD') continue;
         const withFlags = ins as unknown as { getFlags(): Array<{ getName(): string }> };
         const flags = withFlags.getFlags().map((f) => f.getName().toLowerCase());
-        const args = plainArguments(ins).map((a) => a.getValue());
+        const args = plainArguments(model, ins).map((a) => a.getValue());
         const sources = args.slice(0, -1);
         if (!sources.length) continue;
         if (sources.some((s) => ARCHIVE.test(s) || REMOTE.test(s) || s.includes('$'))) continue;

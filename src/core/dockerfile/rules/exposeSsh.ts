@@ -31,9 +31,9 @@ export const exposeSsh: Rule<DockerfileModel> = {
   remediation: 'Remove port 22 from EXPOSE and the SSH server from the image; use `docker exec` or `kubectl exec` to get a shell.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.getKeyword().toUpperCase() !== 'EXPOSE') continue;
-        const args = argumentsOf(ins);
+      for (const [n, ins] of stage.instructions.entries()) {
+        if (stage.keywords[n] !== 'EXPOSE') continue;
+        const args = argumentsOf(model, ins);
         const ssh = args.filter((a) => /^22(\/(tcp|udp))?$/i.test(expandVariables(a.getValue(), stage.table, model.escapeChar).value));
         for (const arg of ssh) {
           report({

@@ -17,7 +17,7 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     const stage = finalStage(model);
     if (!stage) return;
     // Only the final image matters: it inherits HEALTHCHECK from the stages it is built on.
-    const present = stageLineage(stage).some((s) => s.instructions.some((i) => i.getKeyword().toUpperCase() === 'HEALTHCHECK'));
+    const present = stageLineage(stage).some((s) => s.keywords.includes('HEALTHCHECK'));
     if (present) return;
     const edit = insertRuntimeLines(model, stage, [`HEALTHCHECK --interval=30s --timeout=5s --retries=3 ${healthCommand(stage.family)}`]);
     report({

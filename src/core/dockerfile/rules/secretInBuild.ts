@@ -44,13 +44,13 @@ export const secretInBuild: Rule<DockerfileModel> = {
       }
     }
     for (const stage of model.stages) {
-      for (const ins of stage.instructions) {
-        const kw = ins.getKeyword().toUpperCase();
+      for (const [n, ins] of stage.instructions.entries()) {
+        const kw = stage.keywords[n];
         if (kw !== 'COPY' && kw !== 'ADD') continue;
         // Cheap test on the raw text first: tokenising every COPY costs more than the rest of the rule.
         const raw = model.text.slice(model.lines.offsetAt(ins.getRange().start), model.lines.offsetAt(ins.getRange().end));
         if (!SECRET_FILE_HINT.test(raw)) continue;
-        const args = plainArguments(ins);
+        const args = plainArguments(model, ins);
         for (const src of args.slice(0, -1)) {
           const path = src.getValue().replace(/^["']|["']$/g, '');
           if (path.startsWith('<<') || !SECRET_FILE.test(path) || (/\.pem$/i.test(path) && PUBLIC_PEM.test(basename(path)))) continue;

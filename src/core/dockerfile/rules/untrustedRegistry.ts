@@ -22,8 +22,8 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
           report({ message: `Use a base image from a trusted registry: "${registry}" is not in trustedRegistries (${allow.join(', ')}).`, range: stage.imageRange });
         }
       }
-      for (const ins of stage.instructions) {
-        if (ins.getKeyword().toUpperCase() !== 'COPY') continue;
+      for (const [n, ins] of stage.instructions.entries()) {
+        if (stage.keywords[n] !== 'COPY') continue;
         const from = (ins as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): unknown } | null }).getFromFlag();
         const value = from?.getValue();
         if (!from || !value || /^\d+$/.test(value) || value.includes('$')) continue;
