@@ -317,9 +317,12 @@ function variableDefinitions(
   globals: VariableTable,
   escapeChar: string,
 ): VariableDefinition[] {
-  const withProps = ins as unknown as { getProperties?: () => Array<{ getName(): string; getNameRange(): unknown; getValue(): string | null }> };
+  type Prop = { getName(): string; getNameRange(): unknown; getValue(): string | null };
+  const withProps = ins as unknown as { getProperties?: () => Prop[]; getProperty?: () => Prop | null };
+  // The parser already built the property of a one-variable ARG; getProperties() would build it again.
+  const single = kind === 'ARG' ? withProps.getProperty?.() : undefined;
   const out: VariableDefinition[] = [];
-  for (const p of withProps.getProperties?.() ?? []) {
+  for (const p of single ? [single] : withProps.getProperties?.() ?? []) {
     const name = p.getName();
     if (!name) continue;
     const raw = p.getValue();
