@@ -19,12 +19,9 @@ export const DROP_ALL: SeqEnsure = {
   repairable: (v) => typeof v === 'string' && v.toUpperCase() === 'ALL',
 };
 
-const fixMemo = new WeakMap<object, Map<string, Fix | undefined>>();
-
 /** A fix computed once per container or pod and shared by the findings that offer it. */
-function memo(owner: object, key: string, compute: () => Fix | undefined): Fix | undefined {
-  let byKey = fixMemo.get(owner);
-  if (!byKey) fixMemo.set(owner, (byKey = new Map()));
+function memo(owner: { memo: { fixes?: Map<string, Fix | undefined> } }, key: string, compute: () => Fix | undefined): Fix | undefined {
+  const byKey = (owner.memo.fixes ??= new Map());
   if (byKey.has(key)) return byKey.get(key);
   const result = compute();
   byKey.set(key, result);
@@ -186,8 +183,6 @@ export function hardenPatch(c: ContainerInfo): MapPatch {
   return patch;
 }
 
-const hardenCache = new WeakMap<ContainerInfo, { patch: MapPatch; fix: Fix | undefined }>();
-
 /** The securityContext keys "Harden this container" can change. */
 export type HardenedField = 'allowPrivilegeEscalation' | 'readOnlyRootFilesystem' | 'runAsNonRoot' | 'capabilities' | 'seccompProfile' | 'privileged';
 
@@ -198,14 +193,14 @@ export type HardenedField = 'allowPrivilegeEscalation' | 'readOnlyRootFilesystem
  * changes the field that finding is about (`covers`).
  */
 export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: HardenedField): Fix | undefined {
-  let entry = hardenCache.get(c);
+  let entry = c.memo.harden as { patch: MapPatch; fix: Fix | undefined } | undefined;
   if (!entry) {
     const patch = hardenPatch(c);
     const result = Object.keys(patch).length > 0
       ? patchFix(model, c.node, { securityContext: patch }, 'Harden this container (may break apps that need root or write to disk)', false, false)
       : undefined;
     entry = { patch, fix: result };
-    hardenCache.set(c, entry);
+    c.memo.harden = entry;
   }
   return entry.patch[covers] !== undefined ? entry.fix : undefined;
 }

@@ -4,7 +4,7 @@
  * effective securityContext, and the comments (for suppression directives).
  */
 import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, CST } from 'yaml';
-import { Position, Range } from '../model';
+import { Fix, Position, Range } from '../model';
 import { SourceComment } from '../suppress';
 import { eolOf } from '../text';
 
@@ -70,7 +70,7 @@ export interface ContainerInfo {
   image?: KeyPair;
   ports?: YAMLSeq;
   /** Values several rules need, computed on first use. */
-  memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range };
+  memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -86,6 +86,12 @@ export interface PodSpecInfo {
   /** `spec.os.name: windows`: exempt from restricted privilege escalation, capabilities, seccomp. */
   windows: boolean;
   containers: ContainerInfo[];
+  /**
+   * Fixes computed once and shared by the findings that offer them. They live on the model's
+   * objects rather than in module-level WeakMaps: V8's young-generation GC keeps WeakMap values
+   * alive, which promotes every analysed tree to the old generation.
+   */
+  memo: { fixes?: Map<string, Fix | undefined> };
 }
 
 /** What every Kubernetes rule reads. */
@@ -359,6 +365,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
     securityContext: scPair && isMap(scPair.value) ? scPair.value : undefined,
     windows: getString(getMap(spec, 'os'), 'name') === 'windows',
     containers: [],
+    memo: {},
   };
   const podEffective: Partial<Record<InheritableField, SourcedValue>> = {};
   if (pod.securityContext) collectInheritable(pod.securityContext, 'pod', podEffective);
@@ -399,7 +406,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         resources,
         image,
         ports,
-        memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined },
+        memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined, fixes: undefined, harden: undefined },
       });
     });
   }
