@@ -329,13 +329,24 @@ function variableDefinitions(
     let value: string | undefined;
     if (raw !== null && raw !== undefined) value = expandVariables(unquote(raw), vars, escapeChar).value;
     else if (kind === 'ARG') value = vars.get(name) ?? globals.get(name);
-    let nameRange: Range | undefined;
-    out.push({
-      kind, name, value, instruction: ins,
-      get nameRange(): Range { return (nameRange ??= toRange(p.getNameRange() as Range)); },
-    });
+    out.push(new Definition(kind, name, value, ins, p));
   }
   return out;
+}
+
+/** A VariableDefinition whose name range is converted on first read (most are never reported). */
+class Definition implements VariableDefinition {
+  private range: Range | undefined;
+  constructor(
+    readonly kind: 'ARG' | 'ENV',
+    readonly name: string,
+    readonly value: string | undefined,
+    readonly instruction: Instruction,
+    private readonly property: { getNameRange(): unknown },
+  ) {}
+  get nameRange(): Range {
+    return (this.range ??= toRange(this.property.getNameRange() as Range));
+  }
 }
 
 function unquote(s: string): string {

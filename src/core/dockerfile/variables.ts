@@ -13,7 +13,8 @@ const MAX_DEPTH = 32;
  * is built on), without copying the inherited ones into every scope.
  */
 export class ScopedVariables implements VariableTable {
-  private readonly own = new Map<string, string | undefined>();
+  /** Created on first `set`: most stages define few variables, many none. */
+  private own: Map<string, string | undefined> | undefined;
   private constructor(private readonly base: ScopedVariables | undefined, readonly depth: number) {}
 
   /** A new scope over `base`; a deep chain is flattened into a fresh root first. */
@@ -23,17 +24,17 @@ export class ScopedVariables implements VariableTable {
     const flat = new ScopedVariables(undefined, 0);
     const chain: ScopedVariables[] = [];
     for (let t: ScopedVariables | undefined = base; t; t = t.base) chain.push(t);
-    for (const t of chain.reverse()) for (const [k, v] of t.own) flat.own.set(k, v);
+    for (const t of chain.reverse()) if (t.own) for (const [k, v] of t.own) flat.set(k, v);
     return new ScopedVariables(flat, 1);
   }
 
   get(name: string): string | undefined {
-    for (let t: ScopedVariables | undefined = this; t; t = t.base) if (t.own.has(name)) return t.own.get(name);
+    for (let t: ScopedVariables | undefined = this; t; t = t.base) if (t.own?.has(name)) return t.own.get(name);
     return undefined;
   }
 
   set(name: string, value: string | undefined): void {
-    this.own.set(name, value);
+    (this.own ??= new Map()).set(name, value);
   }
 }
 
