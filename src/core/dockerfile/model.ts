@@ -167,9 +167,12 @@ export function argumentsOf(model: DockerfileModel, ins: Instruction): Argument[
   return args;
 }
 
-/** Converts a parser range to ours (same 0-based convention). */
+/**
+ * A parser range as ours: the same 0-based shape, shared rather than copied (ranges are never
+ * mutated, and a model of a large file would otherwise hold a copy of thousands of them).
+ */
 function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
-  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+  return r;
 }
 
 /** Parses a Dockerfile into the shared model. */
@@ -261,7 +264,8 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
 }
 
 function startStage(model: DockerfileModel, from: From, globals: VariableTable): Stage {
-  const args = argumentsOf(model, from);
+  // Not memoised: no rule reads FROM's arguments again, and a model should not keep them alive.
+  const args = from.getArguments();
   const imageArg = args[0];
   const imageText = imageArg?.getValue() ?? '';
   const imageRange = imageArg ? toRange(imageArg.getRange()) : toRange(from.getRange());
@@ -298,7 +302,8 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     effectiveUser: parent?.effectiveUser,
     userInheritedFrom: parent?.effectiveUser ? (parent.userInheritedFrom ?? parent) : undefined,
     runs: [],
-    createdUsers: parent ? [...parent.createdUsers] : [],
+    // Shared with the parent until this stage creates a user (copy on write).
+    createdUsers: parent ? parent.createdUsers : NONE,
     shellCommand: parent?.shellCommand,
     family: parent ? parent.family : imageFamily(ref, baseKind === 'scratch'),
     nonRootBase: parent ? parent.nonRootBase : isKnownNonRootImage(ref),
@@ -463,20 +468,23 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
 const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/g;
 const SHELL_PROGRAM = /^((\/usr)?\/bin\/)?(sh|bash|ash|dash|zsh)(\s+-[A-Za-z]+)*$/;
 
+/** Shared by every RUN without flags or cache mounts (a model holds thousands of RUNs). */
+const NONE: never[] = Object.freeze([]) as never[];
+
 function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
   const head = afterKeyword(model, ins);
   const hasFlags = head.text.startsWith('--');
-  const flags = hasFlags ? ins.getFlags() : [];
+  const flags = hasFlags ? ins.getFlags() : NONE;
   let script: MappedText = hasFlags ? argumentsText(model, ins) : head;
   let mountsSecret = false;
-  const cacheTargets: string[] = [];
+  let cacheTargets: string[] = NONE;
   for (const f of flags) {
     if (f.getName().toLowerCase() !== 'mount') continue;
     const m = f.getValue() ?? '';
     if (/(^|,)type=secret(,|$)/i.test(m)) mountsSecret = true;
     if (!/(^|,)type=cache(,|$)/i.test(m)) continue;
     const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/i.exec(m)?.[1];
-    if (target) cacheTargets.push(target);
+    if (target) cacheTargets = [...cacheTargets, target];
   }
   const heredocs: Heredoc[] = script.text.includes('<<') ? ins.getHeredocs() : [];
   let form: RunCommand['form'] = 'shell';
@@ -551,7 +559,7 @@ function collectCreatedUsers(run: RunCommand, stage: Stage): void {
       // Debian `adduser USER GROUP` adds an existing user to a group: only the first name counts.
       if (name === undefined) name = w;
     }
-    if (name && /^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) stage.createdUsers.push({ name, uid: uid && /^\d+$/.test(uid) ? uid : undefined, stage });
+    if (name && /^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) stage.createdUsers = [...stage.createdUsers, { name, uid: uid && /^\d+$/.test(uid) ? uid : undefined, stage }];
   }
 }
 

@@ -13,9 +13,43 @@ export interface MappedText {
   readonly base?: number;
 }
 
+/** Text whose characters sit contiguously in the document from `base`. */
+class ContiguousText implements MappedText {
+  constructor(readonly text: string, readonly base: number) {}
+  offsetAt(i: number): number {
+    return this.base + i;
+  }
+}
+
+/**
+ * Text made of contiguous pieces of the document. `pieces` holds pairs: index in `text` where a
+ * piece starts, document offset of that character. (Classes rather than closures: a model keeps
+ * one of these per RUN.)
+ */
+class PiecewiseText implements MappedText {
+  constructor(readonly text: string, private readonly pieces: readonly number[]) {}
+  offsetAt(i: number): number {
+    const p = this.pieces;
+    let lo = 0, hi = p.length / 2 - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (p[2 * mid] <= i) lo = mid; else hi = mid - 1;
+    }
+    return p[2 * lo + 1] + (i - p[2 * lo]);
+  }
+}
+
+/** A part of another mapped text, from `from` on. */
+class SlicedText implements MappedText {
+  constructor(readonly text: string, private readonly src: MappedText, private readonly from: number) {}
+  offsetAt(i: number): number {
+    return this.src.offsetAt(i + this.from);
+  }
+}
+
 /** Text whose characters sit contiguously in the document from `start`. */
 export function contiguousText(text: string, start: number): MappedText {
-  return { text, base: start, offsetAt: (i) => start + i };
+  return new ContiguousText(text, start);
 }
 
 /**
@@ -23,25 +57,20 @@ export function contiguousText(text: string, start: number): MappedText {
  * `pieces[k]` = [index in text where the piece starts, document offset of that character].
  */
 export function piecewiseText(text: string, pieces: ReadonlyArray<readonly [number, number]>): MappedText {
-  if (pieces.length === 1) return contiguousText(text, pieces[0][1] - pieces[0][0]);
-  return {
-    text,
-    offsetAt(i) {
-      let lo = 0, hi = pieces.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (pieces[mid][0] <= i) lo = mid; else hi = mid - 1;
-      }
-      return pieces[lo][1] + (i - pieces[lo][0]);
-    },
-  };
+  if (pieces.length === 1) return new ContiguousText(text, pieces[0][1] - pieces[0][0]);
+  const flat = new Array<number>(pieces.length * 2);
+  pieces.forEach(([at, offset], k) => {
+    flat[2 * k] = at;
+    flat[2 * k + 1] = offset;
+  });
+  return new PiecewiseText(text, flat);
 }
 
 /** The part of a mapped text from `from` (inclusive) to `to` (exclusive). */
 export function sliceMapped(src: MappedText, from: number, to = src.text.length): MappedText {
   const text = src.text.slice(from, to);
-  if (src.base !== undefined) return contiguousText(text, src.base + from);
-  return { text, offsetAt: (i) => src.offsetAt(i + from) };
+  if (src.base !== undefined) return new ContiguousText(text, src.base + from);
+  return new SlicedText(text, src, from);
 }
 
 const PLAIN_STOP = /[\s\\'"$`<>&|;()#]/;
@@ -90,7 +119,9 @@ export function splitShell(src: MappedText): ShellScript {
   const n = text.length;
   const commands: ShellCommand[] = [];
   const operators: ShellOperator[] = [];
-  let words: ShellWord[] = [];
+  // One scratch array, copied to an exact-size array per command: a growing array keeps 17
+  // slots, and a model holds thousands of commands.
+  const words: ShellWord[] = [];
   let pendingOp: string | undefined;
   let word = '';
   let wordStart = -1;
@@ -120,8 +151,8 @@ export function splitShell(src: MappedText): ShellScript {
   };
   const endCommand = (): void => {
     endWord();
-    if (words.length) commands.push({ words, ...(pendingOp !== undefined ? { after: pendingOp } : {}) });
-    words = [];
+    if (words.length) commands.push({ words: words.slice(), after: pendingOp });
+    words.length = 0;
   };
 
   let i = 0;
@@ -266,7 +297,7 @@ export function splitShell(src: MappedText): ShellScript {
     wordEnd = i;
   }
   endCommand();
-  return { commands, operators };
+  return { commands: commands.slice(), operators: operators.slice() };
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
@@ -302,7 +333,8 @@ export function programWords(cmd: ShellCommand, options: { skipSudo?: boolean } 
       i++;
       continue;
     }
-    return w.slice(i);
+    // The command's own array when nothing is skipped (callers only read it).
+    return i === 0 ? w : w.slice(i);
   }
 }
 

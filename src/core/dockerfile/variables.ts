@@ -6,7 +6,7 @@ export interface VariableTable {
 }
 
 /** Layers deeper than this are flattened, so lookups stay O(1) amortised in long stage chains. */
-const MAX_DEPTH = 32;
+const MAX_DEPTH = 64;
 
 /**
  * Variables of one scope over the variables it inherits (a stage over the ENV of the stage it
@@ -44,7 +44,7 @@ export interface Expansion {
   unresolved: boolean;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 
 /** Expands variables in a Dockerfile word like BuildKit does for FROM, USER, ENV… */
 export function expandVariables(text: string, vars: VariableTable, escapeChar = '\\'): Expansion {
@@ -60,7 +60,11 @@ export function expandVariables(text: string, vars: VariableTable, escapeChar = 
       continue;
     }
     if (c !== '$') {
-      out += c;
+      // Copy the run of text up to the next `$` or escape character in one piece.
+      let j = i + 1;
+      while (j < text.length && text[j] !== '$' && text[j] !== escapeChar) j++;
+      out += j === i + 1 ? c : text.slice(i, j);
+      i = j - 1;
       continue;
     }
     if (text[i + 1] === '{') {
@@ -98,7 +102,8 @@ export function expandVariables(text: string, vars: VariableTable, escapeChar = 
       else unresolved = true;
       continue;
     }
-    const m = NAME.exec(text.slice(i + 1, i + 257));
+    NAME.lastIndex = i + 1;
+    const m = NAME.exec(text);
     if (!m) {
       out += c;
       continue;

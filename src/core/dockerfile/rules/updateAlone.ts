@@ -15,20 +15,18 @@ export const updateAlone: Rule<DockerfileModel> = {
     'The layer cache keeps an `update`-only RUN forever: later installs reuse the stale package index and pull outdated, possibly vulnerable versions, or fail when the mirror has moved on.',
   remediation: 'Update and install in the same RUN: `RUN apt-get update && apt-get install -y --no-install-recommends pkg`.',
   check(model, report) {
+    const all = packageInvocations(model);
+    if (!all.some((p) => isIndexUpdate(p))) return;
     const byRun = new Map<unknown, ReturnType<typeof packageInvocations>>();
-    for (const p of packageInvocations(model)) {
+    for (const p of all) {
       const list = byRun.get(p.run);
       if (list) list.push(p);
       else byRun.set(p.run, [p]);
     }
     for (const pkgs of byRun.values()) {
       pkgs.forEach((p, i) => {
+        if (!isIndexUpdate(p)) return;
         const action = p.action?.text;
-        if (action !== 'update' && action !== 'up' && !(p.program === 'zypper' && (action === 'refresh' || action === 'ref'))) return;
-        if (p.program === 'yum' || p.program === 'dnf' || p.program === 'microdnf') {
-          // `yum update pkg` upgrades packages; only a bare update counts as an index refresh.
-          if (p.operands.length) return;
-        }
         const installedLater = pkgs.slice(i + 1).some((q) => q.action && INSTALL_ACTIONS.has(q.action.text));
         if (installedLater) return;
         const merge = mergeWithNextInstall(model, p, byRun);
@@ -41,6 +39,14 @@ export const updateAlone: Rule<DockerfileModel> = {
     }
   },
 };
+
+/** `apt-get update`, `apk update`, `zypper refresh`, a bare `yum update`: a package-index refresh. */
+function isIndexUpdate(p: PackageInvocation): boolean {
+  const action = p.action?.text;
+  if (action !== 'update' && action !== 'up' && !(p.program === 'zypper' && (action === 'refresh' || action === 'ref'))) return false;
+  // `yum update pkg` upgrades packages; only a bare update counts as an index refresh.
+  return !((p.program === 'yum' || p.program === 'dnf' || p.program === 'microdnf') && p.operands.length > 0);
+}
 
 /**
  * Joins the RUN with the next instruction when that is a shell-form RUN installing with the same
