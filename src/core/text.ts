@@ -2,8 +2,14 @@ import { Position, Range, TextEdit } from './model';
 
 /** Line-start offsets of a text, so positions and offsets convert in O(log n). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
+  private readonly starts: number[];
+  /** `starts`: line-start offsets already computed by someone else (same line-break rules). */
+  constructor(readonly text: string, starts?: number[]) {
+    if (starts && starts[0] === 0) {
+      this.starts = starts;
+      return;
+    }
+    this.starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.starts.push(i + 1);

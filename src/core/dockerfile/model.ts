@@ -22,7 +22,7 @@ export interface VariableDefinition {
   name: string;
   /** Value after expansion; undefined when declared without one. */
   value?: string;
-  /** Range of the name; computed on first read (most definitions are never reported). */
+  /** Range of the name. */
   readonly nameRange: Range;
   instruction: Instruction;
 }
@@ -175,10 +175,20 @@ function toRange(r: { start: { line: number; character: number }; end: { line: n
   return r;
 }
 
+/**
+ * Line starts the parser's text document has already computed (it breaks lines at CRLF, CR and
+ * LF, as LineIndex does), or undefined when this version of the parser does not expose them.
+ */
+function parserLineStarts(dockerfile: Dockerfile, text: string): number[] | undefined {
+  const doc = (dockerfile as unknown as { document?: { getText?(): string; getLineOffsets?(): number[] } }).document;
+  if (typeof doc?.getLineOffsets !== 'function' || doc.getText?.() !== text) return undefined;
+  return doc.getLineOffsets();
+}
+
 /** Parses a Dockerfile into the shared model. */
 export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFIG): DockerfileModel {
   const dockerfile = DockerfileParser.parse(text);
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, parserLineStarts(dockerfile, text));
   const escapeChar = dockerfile.getEscapeCharacter() || '\\';
   const instructions = dockerfile.getInstructions();
   const model: DockerfileModel = {
@@ -334,24 +344,10 @@ function variableDefinitions(
     let value: string | undefined;
     if (raw !== null && raw !== undefined) value = expandVariables(unquote(raw), vars, escapeChar).value;
     else if (kind === 'ARG') value = vars.get(name) ?? globals.get(name);
-    out.push(new Definition(kind, name, value, ins, p));
+    // The parser computed the name range with the property: share it rather than keep the property.
+    out.push({ kind, name, value, instruction: ins, nameRange: toRange(p.getNameRange() as Range) });
   }
   return out;
-}
-
-/** A VariableDefinition whose name range is converted on first read (most are never reported). */
-class Definition implements VariableDefinition {
-  private range: Range | undefined;
-  constructor(
-    readonly kind: 'ARG' | 'ENV',
-    readonly name: string,
-    readonly value: string | undefined,
-    readonly instruction: Instruction,
-    private readonly property: { getNameRange(): unknown },
-  ) {}
-  get nameRange(): Range {
-    return (this.range ??= toRange(this.property.getNameRange() as Range));
-  }
 }
 
 function unquote(s: string): string {

@@ -15,12 +15,18 @@ const MAX_DEPTH = 64;
 export class ScopedVariables implements VariableTable {
   /** Created on first `set`: most stages define few variables, many none. */
   private own: Map<string, string | undefined> | undefined;
-  private constructor(private readonly base: ScopedVariables | undefined, readonly depth: number) {}
+  /** The bottom of the chain (itself for a root). */
+  private readonly root: ScopedVariables;
+  private constructor(private readonly base: ScopedVariables | undefined, readonly depth: number) {
+    this.root = base ? base.root : this;
+  }
 
   /** A new scope over `base`; a deep chain is flattened into a fresh root first. */
   static over(base?: ScopedVariables): ScopedVariables {
     if (!base) return new ScopedVariables(undefined, 0);
-    if (base.depth < MAX_DEPTH) return new ScopedVariables(base, base.depth + 1);
+    // Flattening copies every inherited variable; allowing chains as deep as an eighth of the
+    // root's size keeps the total copying linear in long stage chains.
+    if (base.depth < Math.max(MAX_DEPTH, (base.root.own?.size ?? 0) >> 3)) return new ScopedVariables(base, base.depth + 1);
     const flat = new ScopedVariables(undefined, 0);
     const chain: ScopedVariables[] = [];
     for (let t: ScopedVariables | undefined = base; t; t = t.base) chain.push(t);
