@@ -68,6 +68,23 @@ describe('Dockerfile model', () => {
       ['img:', 'unresolved'],
     ]);
   });
+  it('reads FROM words after flags, across continuations and with the escape directive, with exact ranges', () => {
+    const m = buildModel('FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM \\\n  alpine:3.19 \\\n  AS base\n');
+    assert.deepStrictEqual(m.stages.map((s) => [s.imageText, s.alias]), [['golang:1.22', 'build'], ['alpine:3.19', 'base']]);
+    assert.deepStrictEqual(m.stages[0].imageRange, { start: { line: 0, character: 31 }, end: { line: 0, character: 42 } });
+    assert.deepStrictEqual(m.stages[0].aliasRange, { start: { line: 0, character: 46 }, end: { line: 0, character: 51 } });
+    assert.deepStrictEqual(m.stages[1].imageRange, { start: { line: 2, character: 2 }, end: { line: 2, character: 13 } });
+    assert.deepStrictEqual(m.stages[1].aliasRange, { start: { line: 3, character: 5 }, end: { line: 3, character: 9 } });
+    const tick = buildModel('# escape=`\r\nFROM `\r\n  mcr.microsoft.com/windows/servercore:ltsc2022 AS win\r\nUSER ContainerUser\r\n');
+    assert.deepStrictEqual([tick.stages[0].imageText, tick.stages[0].alias], ['mcr.microsoft.com/windows/servercore:ltsc2022', 'win']);
+    assert.deepStrictEqual(tick.stages[0].imageRange.start, { line: 2, character: 2 });
+  });
+  it('lets ENV win over an ARG of the same name, whichever comes first, and passes only ENV on', () => {
+    const m = buildModel('FROM alpine:3 AS a\nENV X=env\nARG X=arg\nUSER $X\nFROM a\nARG Y=arg\nENV Y=env\nUSER $X$Y\n');
+    assert.deepStrictEqual(m.stages.map((s) => s.effectiveUser?.value), ['env', 'envenv']);
+    assert.strictEqual(m.stages[0].env.get('X'), 'env');
+    assert.strictEqual(m.stages[1].table.get('Y'), 'env');
+  });
   it('recognises scratch and earlier aliases case-insensitively', () => {
     const m = buildModel('FROM golang:1.22 AS Builder\nFROM builder\nFROM scratch\n');
     assert.deepStrictEqual(m.stages.map((s) => s.baseKind), ['image', 'stage', 'scratch']);

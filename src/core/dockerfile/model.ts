@@ -222,8 +222,10 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     model.keywords[n] = keyword;
     if (keyword === 'FROM') {
       stage = startStage(model, ins as From, globals);
-      // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage.
-      vars = ScopedVariables.over(stage.parent?.env);
+      // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage. Every
+      // definition is set in the table, ENV ones in the stage's env too, so the table can sit
+      // over the env (one chain to flatten, not two).
+      vars = ScopedVariables.leaf(stage.env);
       stage.table = vars;
       continue;
     }
@@ -241,8 +243,10 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
       case 'ENV':
         for (const def of variableDefinitions(ins, keyword, vars, globals, escapeChar)) {
           stage.variables.push(def);
-          vars.set(def.name, def.value);
           if (def.kind === 'ENV') stage.env.set(def.name, def.value);
+          // An ENV always wins over an ARG of the same name, whichever comes first.
+          else if (stage.env.has(def.name)) continue;
+          vars.set(def.name, def.value);
         }
         break;
       case 'USER': {
@@ -274,12 +278,11 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
 }
 
 function startStage(model: DockerfileModel, from: From, globals: VariableTable): Stage {
-  // Not memoised: no rule reads FROM's arguments again, and a model should not keep them alive.
-  const args = from.getArguments();
+  const args = fromWords(model, from);
   const imageArg = args[0];
-  const imageText = imageArg?.getValue() ?? '';
-  const imageRange = imageArg ? toRange(imageArg.getRange()) : toRange(from.getRange());
-  const alias = args.length >= 3 && args[1].getValue().toUpperCase() === 'AS' ? args[2].getValue() : undefined;
+  const imageText = imageArg?.text ?? '';
+  const imageRange = imageArg ? model.lines.rangeOf(imageArg.start, imageArg.end) : toRange(from.getRange());
+  const alias = args.length >= 3 && args[1].text.toUpperCase() === 'AS' ? args[2].text : undefined;
   const exp = expandVariables(imageText, globals, model.escapeChar);
   const resolved = exp.value;
   const lower = resolved.toLowerCase();
@@ -294,7 +297,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
   const stage: Stage = {
     index: model.stages.length,
     alias,
-    aliasRange: alias ? toRange(args[2].getRange()) : undefined,
+    aliasRange: alias ? model.lines.rangeOf(args[2].start, args[2].end) : undefined,
     from,
     fromRange: toRange(from.getRange()),
     imageText,
@@ -322,6 +325,28 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
   // Stages by lower-cased alias; a later stage with the same alias wins.
   if (alias) model.memo.aliases.set(alias.toLowerCase(), stage);
   return stage;
+}
+
+/**
+ * The words of a FROM after its flags (`--platform=…`), with document offsets: image, `AS`,
+ * name. FROM takes plain words, so splitting the logical line at blanks is what the parser does;
+ * doing it here avoids the parser's per-argument objects for every stage of a long file.
+ */
+function fromWords(model: DockerfileModel, from: From): Array<{ text: string; start: number; end: number }> {
+  const t = afterKeyword(model, from);
+  const s = t.text;
+  const out: Array<{ text: string; start: number; end: number }> = [];
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\r' || s[i] === '\n')) i++;
+    if (i >= s.length) break;
+    let j = i;
+    while (j < s.length && s[j] !== ' ' && s[j] !== '\t' && s[j] !== '\r' && s[j] !== '\n') j++;
+    const text = s.slice(i, j);
+    if (!(out.length === 0 && text.startsWith('--'))) out.push({ text, start: t.offsetAt(i), end: t.offsetAt(j - 1) + 1 });
+    i = j;
+  }
+  return out;
 }
 
 /** ARG/ENV definitions of one instruction, values expanded with the table as it stands. */

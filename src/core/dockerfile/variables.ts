@@ -30,13 +30,24 @@ export class ScopedVariables implements VariableTable {
     const flat = new ScopedVariables(undefined, 0);
     const chain: ScopedVariables[] = [];
     for (let t: ScopedVariables | undefined = base; t; t = t.base) chain.push(t);
-    for (const t of chain.reverse()) if (t.own) for (const [k, v] of t.own) flat.set(k, v);
+    for (const t of chain.reverse()) t.own?.forEach((v, k) => flat.set(k, v));
     return new ScopedVariables(flat, 1);
+  }
+
+  /** A scope over `base` that is never used as a base itself, so it never needs flattening. */
+  static leaf(base: ScopedVariables): ScopedVariables {
+    return new ScopedVariables(base, base.depth + 1);
   }
 
   get(name: string): string | undefined {
     for (let t: ScopedVariables | undefined = this; t; t = t.base) if (t.own?.has(name)) return t.own.get(name);
     return undefined;
+  }
+
+  /** Whether a scope of the chain defines the name (with or without a value). */
+  has(name: string): boolean {
+    for (let t: ScopedVariables | undefined = this; t; t = t.base) if (t.own?.has(name)) return true;
+    return false;
   }
 
   set(name: string, value: string | undefined): void {

@@ -18,7 +18,8 @@ export const addInsteadOfCopy: Rule<DockerfileModel> = {
   remediation: 'Use COPY for local files and directories; keep ADD only for archives you want extracted or for remote sources with `--checksum`.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (const [n, ins] of stage.instructions.entries()) {
+      for (let n = 0; n < stage.instructions.length; n++) {
+        const ins = stage.instructions[n];
         if (stage.keywords[n] !== 'ADD') continue;
         const withFlags = ins as unknown as { getFlags(): Array<{ getName(): string }> };
         const flags = withFlags.getFlags().map((f) => f.getName().toLowerCase());

@@ -31,7 +31,8 @@ export const exposeSsh: Rule<DockerfileModel> = {
   remediation: 'Remove port 22 from EXPOSE and the SSH server from the image; use `docker exec` or `kubectl exec` to get a shell.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (const [n, ins] of stage.instructions.entries()) {
+      for (let n = 0; n < stage.instructions.length; n++) {
+        const ins = stage.instructions[n];
         if (stage.keywords[n] !== 'EXPOSE') continue;
         const args = argumentsOf(model, ins);
         const ssh = args.filter((a) => /^22(\/(tcp|udp))?$/i.test(expandVariables(a.getValue(), stage.table, model.escapeChar).value));

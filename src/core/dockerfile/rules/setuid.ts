@@ -21,7 +21,8 @@ export const setuid: Rule<DockerfileModel> = {
     const stage = finalStage(model);
     if (!stage) return;
     const all = invocations(model, stageLineage(stage).reverse());
-    const stripIndex = all.map((inv) => isStripCommand(inv.words.map((w) => w.text))).lastIndexOf(true);
+    let stripIndex = -1;
+    for (let i = all.length - 1; i >= 0 && stripIndex < 0; i--) if (all[i].program === 'find' && isStripCommand(all[i].words.map((w) => w.text))) stripIndex = i;
     all.forEach((inv, index) => {
       if (inv.program !== 'chmod' || index < stripIndex) return;
       const mode = inv.words.slice(1).find((w) => !w.text.startsWith('-') || /^-[0-7]/.test(w.text));

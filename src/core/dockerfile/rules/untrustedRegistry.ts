@@ -22,7 +22,8 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
           report({ message: `Use a base image from a trusted registry: "${registry}" is not in trustedRegistries (${allow.join(', ')}).`, range: stage.imageRange });
         }
       }
-      for (const [n, ins] of stage.instructions.entries()) {
+      for (let n = 0; n < stage.instructions.length; n++) {
+        const ins = stage.instructions[n];
         if (stage.keywords[n] !== 'COPY') continue;
         const from = (ins as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): unknown } | null }).getFromFlag();
         const value = from?.getValue();

@@ -3,6 +3,7 @@ import { invocations, packageInvocations } from '../commands';
 import { DockerfileModel, wordRange } from '../model';
 import { basename, programWords } from '../shell';
 
+const SIGNED_MANAGERS = new Set(['yum', 'dnf', 'microdnf', 'zypper']);
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'python', 'python3', 'perl', 'ruby', 'node']);
 
 /** CIS-4.11: downloads and packages installed without verification. */
@@ -38,9 +39,9 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
     }
     for (const p of packageInvocations(model)) {
       const bad = p.options.find((o) =>
-        (['apt-get', 'apt'].includes(p.program) && (o.text === '--allow-unauthenticated' || o.text === '--force-yes' || /^--allow-(insecure-repositories|downgrades)$/.test(o.text))) ||
+        ((p.program === 'apt-get' || p.program === 'apt') && (o.text === '--allow-unauthenticated' || o.text === '--force-yes' || /^--allow-(insecure-repositories|downgrades)$/.test(o.text))) ||
         (p.program === 'apk' && o.text === '--allow-untrusted') ||
-        (['yum', 'dnf', 'microdnf', 'zypper'].includes(p.program) && (o.text === '--nogpgcheck' || o.text === '--no-gpg-checks')),
+        (SIGNED_MANAGERS.has(p.program) && (o.text === '--nogpgcheck' || o.text === '--no-gpg-checks')),
       );
       if (bad) report({ message: `Do not turn off package signature checks with \`${bad.text}\`.`, range: wordRange(model, bad) });
     }
