@@ -111,193 +111,240 @@ export interface ShellScript {
 
 const OPERATORS = ['&&', '||', ';;', '|&', '|', ';', '&', '(', ')'];
 
-/** Splits mapped shell text into simple commands and operators. Linear in the text length. */
-export function splitShell(src: MappedText): ShellScript {
-  const text = src.text;
-  const base = src.base;
-  const offsetAt = base !== undefined ? (i: number): number => base + i : (i: number): number => src.offsetAt(i);
-  const n = text.length;
-  const commands: ShellCommand[] = [];
-  const operators: ShellOperator[] = [];
-  // One scratch array, copied to an exact-size array per command: a growing array keeps 17
-  // slots, and a model holds thousands of commands.
-  const words: ShellWord[] = [];
-  let pendingOp: string | undefined;
-  let word = '';
-  let wordStart = -1;
-  let wordEnd = -1;
-  let redirectPending = false;
-  let inWord = false;
+/**
+ * The splitter's state, reused from one call to the next (splitting is not re-entrant): a model
+ * splits thousands of RUN scripts, and per-call closures and growing scratch arrays were most of
+ * what it allocated.
+ */
+class ShellSplitter {
+  src!: MappedText;
+  base: number | undefined;
+  n = 0;
+  readonly commands: ShellCommand[] = [];
+  readonly operators: ShellOperator[] = [];
+  /** Words of the command being read, copied to an exact-size array when it ends. */
+  readonly words: ShellWord[] = [];
+  pendingOp: string | undefined;
+  word = '';
+  wordStart = -1;
+  wordEnd = -1;
+  redirectPending = false;
+  inWord = false;
   // `case WORD in PATTERN) … ;; esac`: `|` between patterns is not a pipe.
-  const cases: Array<'subject' | 'pattern' | 'body'> = [];
+  readonly cases: Array<'subject' | 'pattern' | 'body'> = [];
 
-  const docEnd = (i: number): number => (i > 0 ? offsetAt(i - 1) + 1 : n ? offsetAt(0) : 0);
-  const endWord = (): void => {
-    if (!inWord) return;
-    if (redirectPending) redirectPending = false;
+  offsetAt(i: number): number {
+    return this.base !== undefined ? this.base + i : this.src.offsetAt(i);
+  }
+
+  docEnd(i: number): number {
+    return i > 0 ? this.offsetAt(i - 1) + 1 : this.n ? this.offsetAt(0) : 0;
+  }
+
+  endWord(): void {
+    if (!this.inWord) return;
+    if (this.redirectPending) this.redirectPending = false;
     else {
-      if (words.length === 0 && word === 'case') cases.push('subject');
-      else if (cases[cases.length - 1] === 'subject' && word === 'in') cases[cases.length - 1] = 'pattern';
-      words.push({ text: word, start: offsetAt(wordStart), end: docEnd(wordEnd) });
+      const cases = this.cases;
+      if (this.words.length === 0 && this.word === 'case') cases.push('subject');
+      else if (cases.length !== 0 && cases[cases.length - 1] === 'subject' && this.word === 'in') cases[cases.length - 1] = 'pattern';
+      this.words.push({ text: this.word, start: this.offsetAt(this.wordStart), end: this.docEnd(this.wordEnd) });
     }
-    word = '';
-    inWord = false;
-  };
-  const startWord = (i: number): void => {
-    if (!inWord) {
-      inWord = true;
-      wordStart = i;
-    }
-  };
-  const endCommand = (): void => {
-    endWord();
-    if (words.length) commands.push({ words: words.slice(), after: pendingOp });
-    words.length = 0;
-  };
+    this.word = '';
+    this.inWord = false;
+  }
 
-  let i = 0;
-  while (i < n) {
-    const c = text[i];
-    if (cases.length !== 0 && cases[cases.length - 1] === 'pattern' && !inWord && !/[\s;]/.test(c)) {
-      if (text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
-        cases.pop();
-        endCommand();
+  startWord(i: number): void {
+    if (!this.inWord) {
+      this.inWord = true;
+      this.wordStart = i;
+    }
+  }
+
+  endCommand(): void {
+    this.endWord();
+    if (this.words.length) this.commands.push({ words: this.words.slice(), after: this.pendingOp });
+    this.words.length = 0;
+  }
+
+  split(src: MappedText): ShellScript {
+    const s = this;
+    const text = src.text;
+    const n = text.length;
+    s.src = src;
+    s.base = src.base;
+    s.n = n;
+    s.commands.length = 0;
+    s.operators.length = 0;
+    s.words.length = 0;
+    s.cases.length = 0;
+    s.pendingOp = undefined;
+    s.word = '';
+    s.wordStart = -1;
+    s.wordEnd = -1;
+    s.redirectPending = false;
+    s.inWord = false;
+
+    let i = 0;
+    while (i < n) {
+      const c = text[i];
+      if (s.cases.length !== 0 && s.cases[s.cases.length - 1] === 'pattern' && !s.inWord && !/[\s;]/.test(c)) {
+        if (text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
+          s.cases.pop();
+          s.endCommand();
+          i += 4;
+          continue;
+        }
+        // Skip the pattern list up to its unquoted `)`.
+        let j = c === '(' ? i + 1 : i;
+        while (j < n && text[j] !== ')') {
+          if (text[j] === '"' || text[j] === "'") {
+            const close = text.indexOf(text[j], j + 1);
+            j = close < 0 ? n : close + 1;
+          } else j += text[j] === '\\' ? 2 : 1;
+        }
+        s.endCommand();
+        s.cases[s.cases.length - 1] = 'body';
+        i = j + 1;
+        continue;
+      }
+      if (c === ' ' || c === '\t' || c === '\r') {
+        s.endWord();
+        i++;
+        continue;
+      }
+      if (c === '\n') {
+        s.endCommand();
+        if (s.commands.length) s.pendingOp = '\n';
+        i++;
+        continue;
+      }
+      if (c === '#' && !s.inWord) {
+        while (i < n && text[i] !== '\n') i++;
+        continue;
+      }
+      if (c === '\\') {
+        if (text[i + 1] === '\n') {
+          i += 2;
+          continue;
+        }
+        if (text[i + 1] === '\r' && text[i + 2] === '\n') {
+          i += 3;
+          continue;
+        }
+        s.startWord(i);
+        if (i + 1 < n) s.word += text[i + 1];
+        i += 2;
+        s.wordEnd = Math.min(i, n);
+        continue;
+      }
+      if (c === "'") {
+        s.startWord(i);
+        const close = text.indexOf("'", i + 1);
+        const stop = close < 0 ? n : close;
+        s.word += text.slice(i + 1, stop);
+        i = close < 0 ? n : close + 1;
+        s.wordEnd = i;
+        continue;
+      }
+      if (c === '"') {
+        s.startWord(i);
+        i++;
+        while (i < n && text[i] !== '"') {
+          if (text[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(text[i + 1])) {
+            if (text[i + 1] !== '\n') s.word += text[i + 1];
+            i += 2;
+          } else s.word += text[i++];
+        }
+        i = Math.min(i + 1, n);
+        s.wordEnd = i;
+        continue;
+      }
+      if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+        s.startWord(i);
+        const open = text[i + 1];
+        const close = open === '(' ? ')' : '}';
+        let depth = 0;
+        let j = i + 1;
+        for (; j < n; j++) {
+          if (text[j] === open) depth++;
+          else if (text[j] === close && --depth === 0) break;
+        }
+        const stop = Math.min(j + 1, n);
+        s.word += text.slice(i, stop);
+        i = stop;
+        s.wordEnd = i;
+        continue;
+      }
+      if (c === '`') {
+        s.startWord(i);
+        const close = text.indexOf('`', i + 1);
+        const stop = close < 0 ? n : close + 1;
+        s.word += text.slice(i, stop);
+        i = stop;
+        s.wordEnd = i;
+        continue;
+      }
+      if (c === '>' || c === '<') {
+        // `2>&1`: a s.word of digits right before a redirection is its file descriptor.
+        if (s.inWord && /^\d+$/.test(s.word) && s.wordEnd === i) {
+          s.word = '';
+          s.inWord = false;
+        } else s.endWord();
+        let j = i + 1;
+        if (text[j] === c || text[j] === '&' || text[j] === '|' || (c === '<' && text[j] === '>')) j++;
+        if (c === '<' && text[j] === '-') j++;
+        if (text[j - 1] === '&') {
+          while (j < n && /[0-9-]/.test(text[j])) j++;
+          i = j;
+          continue;
+        }
+        i = j;
+        s.redirectPending = true;
+        continue;
+      }
+      if (s.cases.length !== 0 && s.cases[s.cases.length - 1] === 'body' && !s.inWord && text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
+        s.endCommand();
+        s.cases.pop();
         i += 4;
         continue;
       }
-      // Skip the pattern list up to its unquoted `)`.
-      let j = c === '(' ? i + 1 : i;
-      while (j < n && text[j] !== ')') {
-        if (text[j] === '"' || text[j] === "'") {
-          const close = text.indexOf(text[j], j + 1);
-          j = close < 0 ? n : close + 1;
-        } else j += text[j] === '\\' ? 2 : 1;
-      }
-      endCommand();
-      cases[cases.length - 1] = 'body';
-      i = j + 1;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '\n') {
-      endCommand();
-      if (commands.length) pendingOp = '\n';
-      i++;
-      continue;
-    }
-    if (c === '#' && !inWord) {
-      while (i < n && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '\\') {
-      if (text[i + 1] === '\n') {
-        i += 2;
+      const op = '&|;()'.includes(c) ? operatorAt(text, i) : undefined;
+      if (op) {
+        s.endCommand();
+        if (op === ';;' && s.cases[s.cases.length - 1] === 'body') s.cases[s.cases.length - 1] = 'pattern';
+        s.operators.push({ op, start: s.offsetAt(i), end: s.offsetAt(i + op.length - 1) + 1 });
+        s.pendingOp = op;
+        i += op.length;
         continue;
       }
-      if (text[i + 1] === '\r' && text[i + 2] === '\n') {
-        i += 3;
-        continue;
-      }
-      startWord(i);
-      if (i + 1 < n) word += text[i + 1];
-      i += 2;
-      wordEnd = Math.min(i, n);
-      continue;
-    }
-    if (c === "'") {
-      startWord(i);
-      const close = text.indexOf("'", i + 1);
-      const stop = close < 0 ? n : close;
-      word += text.slice(i + 1, stop);
-      i = close < 0 ? n : close + 1;
-      wordEnd = i;
-      continue;
-    }
-    if (c === '"') {
-      startWord(i);
-      i++;
-      while (i < n && text[i] !== '"') {
-        if (text[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(text[i + 1])) {
-          if (text[i + 1] !== '\n') word += text[i + 1];
-          i += 2;
-        } else word += text[i++];
-      }
-      i = Math.min(i + 1, n);
-      wordEnd = i;
-      continue;
-    }
-    if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
-      startWord(i);
-      const open = text[i + 1];
-      const close = open === '(' ? ')' : '}';
-      let depth = 0;
+      // A run of ordinary characters joins the s.word in one slice.
+      s.startWord(i);
       let j = i + 1;
-      for (; j < n; j++) {
-        if (text[j] === open) depth++;
-        else if (text[j] === close && --depth === 0) break;
-      }
-      const stop = Math.min(j + 1, n);
-      word += text.slice(i, stop);
-      i = stop;
-      wordEnd = i;
-      continue;
-    }
-    if (c === '`') {
-      startWord(i);
-      const close = text.indexOf('`', i + 1);
-      const stop = close < 0 ? n : close + 1;
-      word += text.slice(i, stop);
-      i = stop;
-      wordEnd = i;
-      continue;
-    }
-    if (c === '>' || c === '<') {
-      // `2>&1`: a word of digits right before a redirection is its file descriptor.
-      if (inWord && /^\d+$/.test(word) && wordEnd === i) {
-        word = '';
-        inWord = false;
-      } else endWord();
-      let j = i + 1;
-      if (text[j] === c || text[j] === '&' || text[j] === '|' || (c === '<' && text[j] === '>')) j++;
-      if (c === '<' && text[j] === '-') j++;
-      if (text[j - 1] === '&') {
-        while (j < n && /[0-9-]/.test(text[j])) j++;
-        i = j;
-        continue;
-      }
+      while (j < n && !isPlainStop(text, j)) j++;
+      s.word += text.slice(i, j);
       i = j;
-      redirectPending = true;
-      continue;
+      s.wordEnd = i;
     }
-    if (cases.length !== 0 && cases[cases.length - 1] === 'body' && !inWord && text.startsWith('esac', i) && !/[\w-]/.test(text[i + 4] ?? '')) {
-      endCommand();
-      cases.pop();
-      i += 4;
-      continue;
-    }
-    const op = '&|;()'.includes(c) ? OPERATORS.find((o) => text.startsWith(o, i)) : undefined;
-    if (op) {
-      endCommand();
-      if (op === ';;' && cases[cases.length - 1] === 'body') cases[cases.length - 1] = 'pattern';
-      operators.push({ op, start: offsetAt(i), end: offsetAt(i + op.length - 1) + 1 });
-      pendingOp = op;
-      i += op.length;
-      continue;
-    }
-    // A run of ordinary characters joins the word in one slice.
-    startWord(i);
-    let j = i + 1;
-    while (j < n && !isPlainStop(text, j)) j++;
-    word += text.slice(i, j);
-    i = j;
-    wordEnd = i;
+    s.endCommand();
+    const script = { commands: s.commands.slice(), operators: s.operators.slice() };
+    s.commands.length = 0;
+    s.operators.length = 0;
+    s.src = undefined as never;
+    return script;
   }
-  endCommand();
-  return { commands: commands.slice(), operators: operators.slice() };
+}
+
+const SPLITTER = new ShellSplitter();
+
+function operatorAt(text: string, i: number): string | undefined {
+  for (const o of OPERATORS) if (text.startsWith(o, i)) return o;
+  return undefined;
+}
+
+/** Splits mapped shell text into simple commands and operators. Linear in the text length. */
+export function splitShell(src: MappedText): ShellScript {
+  return SPLITTER.split(src);
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
