@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { buildModel, finalStage, isRootUser, logicalText } from '../../src/core/dockerfile/model';
+import { buildModel, finalStage, isRootUser, logicalText, simpleAssignments } from '../../src/core/dockerfile/model';
 import { splitShell, programWords, MappedText } from '../../src/core/dockerfile/shell';
 import { expandVariables } from '../../src/core/dockerfile/variables';
 import { imageFamily } from '../../src/core/dockerfile/baseImage';
@@ -84,6 +84,26 @@ describe('Dockerfile model', () => {
     assert.deepStrictEqual(m.stages.map((s) => s.effectiveUser?.value), ['env', 'envenv']);
     assert.strictEqual(m.stages[0].env.get('X'), 'env');
     assert.strictEqual(m.stages[1].table.get('Y'), 'env');
+  });
+  it('reads simple ENV lines exactly as the parser properties do, and leaves the rest to the parser', () => {
+    const lines = [
+      'ENV A=1', 'ENV A=1 B=two  C=/x:$PATH', 'env lower=case', 'ENV\tTAB=1\tNEXT=2', 'ENV A=${B:-c} D=$E',
+      'ENV A="quoted value" B=1', "ENV A='x y'", 'ENV LEGACY value with spaces', 'ENV A=1 \\\n  B=2', 'ENV A=', 'ENV A=x\\ y',
+      'ENV A=1 # not a comment', 'ENV 1BAD=x', 'ENV A.B=1', 'ENV A=b=c',
+    ];
+    for (const line of lines) {
+      const text = `FROM alpine:3\n${line}\n`;
+      const m = buildModel(text);
+      const ins = m.stages[0].instructions[0] as unknown as { getProperties(): Array<{ getName(): string; getValue(): string | null; getNameRange(): unknown }> };
+      const expected = ins.getProperties().map((p) => ({ name: p.getName(), value: p.getValue()?.replace(/^(["'])(.*)\1$/s, '$2'), range: p.getNameRange() }));
+      const actual = m.stages[0].variables.map((v) => ({ name: v.name, value: v.value, range: v.nameRange }));
+      // Values equal the parser's (no variables are defined here except via the line itself).
+      assert.deepStrictEqual(actual.map((a) => [a.name, a.range]), expected.map((e) => [e.name, e.range]), line);
+      if (!line.includes('$')) assert.deepStrictEqual(actual.map((a) => a.value), expected.map((e) => e.value), line);
+    }
+    assert.ok(simpleAssignments(buildModel('FROM a\nENV A=1 B=2\n'), buildModel('FROM a\nENV A=1 B=2\n').stages[0].instructions[0]));
+    const quoted = buildModel('FROM a\nENV A="1"\n');
+    assert.strictEqual(simpleAssignments(quoted, quoted.stages[0].instructions[0]), undefined);
   });
   it('recognises scratch and earlier aliases case-insensitively', () => {
     const m = buildModel('FROM golang:1.22 AS Builder\nFROM builder\nFROM scratch\n');

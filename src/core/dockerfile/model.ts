@@ -230,7 +230,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
       continue;
     }
     if (!stage) {
-      if (keyword === 'ARG') for (const def of variableDefinitions(ins, 'ARG', globals, globals, escapeChar)) {
+      if (keyword === 'ARG') for (const def of variableDefinitions(model, ins, 'ARG', globals, globals, escapeChar)) {
         model.globalArgs.push(def);
         globals.set(def.name, def.value);
       }
@@ -241,7 +241,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     switch (keyword) {
       case 'ARG':
       case 'ENV':
-        for (const def of variableDefinitions(ins, keyword, vars, globals, escapeChar)) {
+        for (const def of variableDefinitions(model, ins, keyword, vars, globals, escapeChar)) {
           stage.variables.push(def);
           if (def.kind === 'ENV') stage.env.set(def.name, def.value);
           // An ENV always wins over an ARG of the same name, whichever comes first.
@@ -351,6 +351,7 @@ function fromWords(model: DockerfileModel, from: From): Array<{ text: string; st
 
 /** ARG/ENV definitions of one instruction, values expanded with the table as it stands. */
 function variableDefinitions(
+  model: DockerfileModel,
   ins: Instruction,
   kind: 'ARG' | 'ENV',
   vars: VariableTable,
@@ -362,6 +363,13 @@ function variableDefinitions(
   // The parser already built the property of a one-variable ARG; getProperties() would build it again.
   const single = kind === 'ARG' ? withProps.getProperty?.() : undefined;
   const out: VariableDefinition[] = [];
+  const simple = kind === 'ENV' ? simpleAssignments(model, ins) : undefined;
+  if (simple) {
+    for (const a of simple) {
+      out.push({ kind, name: a.name, value: expandVariables(a.value, vars, escapeChar).value, instruction: ins, nameRange: model.lines.rangeOf(a.start, a.start + a.name.length) });
+    }
+    return out;
+  }
   for (const p of single ? [single] : withProps.getProperties?.() ?? []) {
     const name = p.getName();
     if (!name) continue;
@@ -373,6 +381,35 @@ function variableDefinitions(
     out.push({ kind, name, value, instruction: ins, nameRange: toRange(p.getNameRange() as Range) });
   }
   return out;
+}
+
+const SIMPLE_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=[^\s"'`\\#]+$/;
+
+/**
+ * `ENV A=1 B=2` on one line without quotes, escapes or comments: the assignments read straight
+ * from the line (what the parser's properties give, without building them); undefined for
+ * anything else, which goes to the parser. A unit test compares both on a corpus.
+ */
+export function simpleAssignments(model: DockerfileModel, ins: Instruction): Array<{ name: string; value: string; start: number }> | undefined {
+  const range = ins.getRange();
+  if (range.start.line !== range.end.line) return undefined;
+  const start = model.lines.offsetAt(ins.getInstructionRange().end);
+  const end = model.lines.offsetAt(range.end);
+  const out: Array<{ name: string; value: string; start: number }> = [];
+  let i = start;
+  const text = model.text;
+  while (i < end) {
+    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i >= end) break;
+    let j = i;
+    while (j < end && text[j] !== ' ' && text[j] !== '\t') j++;
+    const token = text.slice(i, j);
+    if (!SIMPLE_ASSIGNMENT.test(token) || token.includes(model.escapeChar)) return undefined;
+    const eq = token.indexOf('=');
+    out.push({ name: token.slice(0, eq), value: token.slice(eq + 1), start: i });
+    i = j;
+  }
+  return out.length ? out : undefined;
 }
 
 function unquote(s: string): string {
