@@ -114,16 +114,11 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     const keys = ruleKeys(rule);
     const report = (r: Report): void => {
       if (isSuppressed(suppressions!, r.range.start.line, keys)) return;
-      result.findings.push({
-        ruleId: rule.id,
-        severity,
-        message: r.message,
-        range: r.range,
-        references: rule.references,
-        ...(r.related?.length ? { related: r.related } : {}),
-        ...(r.fixes?.length ? { fixes: r.fixes } : {}),
-        ...(r.tags?.length ? { tags: r.tags } : {}),
-      });
+      const finding: Finding = { ruleId: rule.id, severity, message: r.message, range: r.range, references: rule.references };
+      if (r.related?.length) finding.related = r.related;
+      if (r.fixes?.length) finding.fixes = r.fixes;
+      if (r.tags?.length) finding.tags = r.tags;
+      result.findings.push(finding);
     };
     try {
       rule.check(model, report);

@@ -28,7 +28,10 @@ function leadingCommentStart(model: DockerfileModel, line: number): number {
 export function insertLinesBefore(model: DockerfileModel, ins: Instruction, lines: readonly string[], keepComments = true): TextEdit {
   const insLine = ins.getRange().start.line;
   const line = keepComments ? leadingCommentStart(model, insLine) : insLine;
-  const indent = /^[ \t]*/.exec(model.lines.lineText(insLine))?.[0] ?? '';
+  const lineStart = model.lines.offsetAt({ line: insLine, character: 0 });
+  let indentEnd = lineStart;
+  while (model.text[indentEnd] === ' ' || model.text[indentEnd] === '\t') indentEnd++;
+  const indent = model.text.slice(lineStart, indentEnd);
   const pos: Position = { line, character: 0 };
   return { range: { start: pos, end: pos }, newText: lines.map((l) => indent + l + model.eol).join('') };
 }

@@ -420,6 +420,13 @@ function unquote(s: string): string {
 /** Logical text of an instruction from an offset: continuations joined, comment lines dropped. */
 export function logicalText(model: DockerfileModel, start: number, end: number): MappedText {
   const { text, escapeChar } = model;
+  const firstBreak = text.indexOf('\n', start);
+  if (firstBreak < 0 || firstBreak >= end) {
+    // One line (most instructions): no continuation to join.
+    let contentEnd = end;
+    if (contentEnd > start && text[contentEnd - 1] === '\r') contentEnd--;
+    return contiguousText(text.slice(start, contentEnd), start);
+  }
   let out = '';
   const pieces: Array<[number, number]> = [];
   let i = start;
@@ -598,7 +605,9 @@ const USER_VALUE_OPTIONS = new Set([
 function collectCreatedUsers(run: RunCommand, stage: Stage): void {
   for (const cmd of run.shell.commands) {
     // Cheap test first: almost no command creates a user.
-    if (!cmd.words.some((w) => w.text.endsWith('useradd') || w.text.endsWith('adduser'))) continue;
+    let creates = false;
+    for (const w of cmd.words) if (w.text.endsWith('useradd') || w.text.endsWith('adduser')) creates = true;
+    if (!creates) continue;
     const words = programWords(cmd);
     if (!words.length) continue;
     const program = basename(words[0].text);

@@ -62,6 +62,7 @@ export interface Expansion {
 }
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Expands variables in a Dockerfile word like BuildKit does for FROM, USER, ENV… */
 export function expandVariables(text: string, vars: VariableTable, escapeChar = '\\'): Expansion {
@@ -92,8 +93,15 @@ export function expandVariables(text: string, vars: VariableTable, escapeChar = 
         break;
       }
       const body = text.slice(i + 2, close);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?$/s.exec(body);
       i = close;
+      if (PLAIN_NAME.test(body)) {
+        // `${NAME}`: the common case, without the match array of the general form.
+        const value = lookup(body);
+        if (value !== undefined) out += value;
+        else unresolved = true;
+        continue;
+      }
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?$/s.exec(body);
       if (!m) {
         unresolved = true;
         continue;

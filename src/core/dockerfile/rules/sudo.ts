@@ -18,7 +18,9 @@ export const sudo: Rule<DockerfileModel> = {
       for (const command of run.shell.commands) {
         // Look at the words before the program so `VAR=1 sudo cmd` and `env sudo cmd` are found.
         const all = command.words;
-        if (!all.some((w) => w.text.endsWith('sudo'))) continue;
+        let mentionsSudo = false;
+        for (const w of all) if (w.text.endsWith('sudo')) mentionsSudo = true;
+        if (!mentionsSudo) continue;
         const program = programWords(command, { skipSudo: false });
         const sudoWord = program[0] && basename(program[0].text) === 'sudo' ? program[0] : undefined;
         if (!sudoWord) continue;

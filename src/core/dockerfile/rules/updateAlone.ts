@@ -15,30 +15,38 @@ export const updateAlone: Rule<DockerfileModel> = {
     'The layer cache keeps an `update`-only RUN forever: later installs reuse the stale package index and pull outdated, possibly vulnerable versions, or fail when the mirror has moved on.',
   remediation: 'Update and install in the same RUN: `RUN apt-get update && apt-get install -y --no-install-recommends pkg`.',
   check(model, report) {
+    // Invocations come in document order, so those of one RUN are consecutive.
     const all = packageInvocations(model);
-    if (!all.some((p) => isIndexUpdate(p))) return;
-    const byRun = new Map<unknown, ReturnType<typeof packageInvocations>>();
-    for (const p of all) {
-      const list = byRun.get(p.run);
-      if (list) list.push(p);
-      else byRun.set(p.run, [p]);
-    }
-    for (const pkgs of byRun.values()) {
-      pkgs.forEach((p, i) => {
-        if (!isIndexUpdate(p)) return;
-        const action = p.action?.text;
-        const installedLater = pkgs.slice(i + 1).some((q) => q.action && INSTALL_ACTIONS.has(q.action.text));
-        if (installedLater) return;
-        const merge = mergeWithNextInstall(model, p, byRun);
-        report({
-          message: `Run "${p.program} ${action}" in the same RUN as the install that needs it, or remove it.`,
-          range: model.lines.rangeOf(p.words[0].start, p.action!.end),
-          fixes: merge ? [merge] : [],
-        });
+    let byRun: Map<unknown, PackageInvocation[]> | undefined;
+    for (let i = 0; i < all.length; i++) {
+      const p = all[i];
+      if (!isIndexUpdate(p)) continue;
+      let installedLater = false;
+      for (let j = i + 1; j < all.length && all[j].run === p.run && !installedLater; j++) {
+        const action = all[j].action;
+        installedLater = !!action && INSTALL_ACTIONS.has(action.text);
+      }
+      if (installedLater) continue;
+      byRun ??= groupByRun(all);
+      const merge = mergeWithNextInstall(model, p, byRun);
+      report({
+        message: `Run "${p.program} ${p.action?.text}" in the same RUN as the install that needs it, or remove it.`,
+        range: model.lines.rangeOf(p.words[0].start, p.action!.end),
+        fixes: merge ? [merge] : [],
       });
     }
   },
 };
+
+function groupByRun(all: readonly PackageInvocation[]): Map<unknown, PackageInvocation[]> {
+  const byRun = new Map<unknown, PackageInvocation[]>();
+  for (const p of all) {
+    const list = byRun.get(p.run);
+    if (list) list.push(p);
+    else byRun.set(p.run, [p]);
+  }
+  return byRun;
+}
 
 /** `apt-get update`, `apk update`, `zypper refresh`, a bare `yum update`: a package-index refresh. */
 function isIndexUpdate(p: PackageInvocation): boolean {
