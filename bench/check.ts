@@ -89,14 +89,15 @@ function median(xs: number[]): number {
 }
 
 /**
- * Median times of two functions. Both are warmed up first, alternately (at least 20 runs each or
- * 300 ms), so the figures are the steady state an editor reaches after the first analyses rather
- * than the compiler's tiers; then each is measured in its own block, so neither pays for the
+ * Median times of two functions. Both are warmed up first, alternately (at least 20 runs each and
+ * one second), so the figures are the steady state an editor reaches after its first analyses
+ * rather than the compiler's tiers (the optimising compiler takes most of a second to reach all
+ * of the analyser's functions); then each is measured in its own block, so neither pays for the
  * other's garbage.
  */
 function timePair(a: () => unknown, b: () => unknown, minRuns: number, budgetMs: number): [number, number] {
   const warmStart = performance.now();
-  for (let i = 0; i < 20 || performance.now() - warmStart < 300; i++) { a(); b(); }
+  for (let i = 0; i < 20 || performance.now() - warmStart < 1000; i++) { a(); b(); }
   return [sample(a, minRuns, budgetMs / 2), sample(b, minRuns, budgetMs / 2)];
 }
 
