@@ -436,9 +436,11 @@ export function logicalText(model: DockerfileModel, start: number, end: number):
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     let contentEnd = lineEnd;
     if (contentEnd > i && text[contentEnd - 1] === '\r') contentEnd--;
-    if (!first && /^[ \t]*(#|$)/.test(text.slice(i, Math.min(contentEnd, i + 256)))) {
+    if (!first) {
       // Blank lines and comment lines inside a continuation are not part of the instruction.
-      if (/^\s*(#.*)?$/.test(text.slice(i, contentEnd))) {
+      let k = i;
+      while (k < contentEnd && (text[k] === ' ' || text[k] === '\t')) k++;
+      if (k === contentEnd || text[k] === '#') {
         i = lineEnd + 1;
         continue;
       }
