@@ -123,14 +123,14 @@ export function runCheckBench(): CheckBenchRow[] {
   for (const n of [40, 1000, 10000]) docker.push([`Dockerfile ${n} lines, one stage`, makeDockerfile(n, false)]);
   for (const n of [1000, 10000]) docker.push([`Dockerfile ${n} lines, many stages`, makeDockerfile(n, true)]);
   for (const [name, text] of docker) {
-    const runs = text.length > 100000 ? 5 : 20;
+    const runs = text.length > 100000 ? 9 : 20;
     let findings = 0;
     const [parseMs, analyzeMs] = timePair(() => DockerfileParser.parse(text), () => { findings = analyze(text, 'dockerfile').findings.length; }, runs, 3000);
     rows.push({ input: name, lines: text.split('\n').length - 1, parseMs, analyzeMs, ratio: analyzeMs / parseMs, findings });
   }
   for (const n of [120, 5000, 50000]) {
     const text = makeManifest(n);
-    const runs = text.length > 100000 ? 5 : 20;
+    const runs = text.length > 100000 ? 9 : 20;
     let findings = 0;
     const [parseMs, analyzeMs] = timePair(
       () => { const lc = new LineCounter(); parseAllDocuments(text, { lineCounter: lc }); },

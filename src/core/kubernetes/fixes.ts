@@ -64,16 +64,27 @@ function noEscalationPatch(c: ContainerInfo): MapPatch | undefined {
  */
 export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title: string, safe: boolean, preferred = true, kind: Fix['kind'] = 'quickfix'): Fix | undefined {
   if (!canPatchMap(model, map, patch)) return undefined;
-  let edits: TextEdit[] | undefined;
-  return {
-    title,
-    kind,
-    safe,
-    preferred,
-    get edits(): TextEdit[] {
-      return (edits ??= patchMap(model, map, patch) ?? []);
-    },
-  };
+  return new LazyPatchFix(title, kind, safe, preferred, model, map, patch);
+}
+
+/** A Fix whose edits are computed on first read (a class: no closure per fix). */
+class LazyPatchFix implements Fix {
+  private computed: TextEdit[] | undefined;
+  constructor(
+    readonly title: string,
+    readonly kind: Fix['kind'],
+    readonly safe: boolean,
+    readonly preferred: boolean,
+    private readonly model: KubeModel,
+    private readonly map: YAMLMap,
+    private readonly patch: MapPatch,
+  ) {}
+  get edits(): TextEdit[] {
+    return (this.computed ??= patchMap(this.model, this.map, this.patch) ?? []);
+  }
+  toJSON(): object {
+    return { title: this.title, kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
+  }
 }
 
 /** Fix merging keys into a container's securityContext (creating it when missing). */
