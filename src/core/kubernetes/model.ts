@@ -88,8 +88,8 @@ export interface PodSpecInfo {
   containers: ContainerInfo[];
   /**
    * Fixes computed once and shared by the findings that offer them. They live on the model's
-   * objects rather than in module-level WeakMaps: V8's young-generation GC keeps WeakMap values
-   * alive, which promotes every analysed tree to the old generation.
+   * objects rather than in module-level WeakMaps, whose entries V8 keeps alive through
+   * young-generation collections (see DockerfileModel.memo).
    */
   memo: { fixes?: Map<string, Fix | undefined> };
 }
