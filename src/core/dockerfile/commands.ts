@@ -46,12 +46,20 @@ export function invocations(model: DockerfileModel, stages?: readonly Stage[]): 
 
 function computeInvocations(model: DockerfileModel): Invocation[] {
   const out: Invocation[] = [];
-  for (const run of model.runs) {
-    for (const command of run.shell.commands) {
-      const words = programWords(command);
-      if (!words.length) continue;
-      out.push({ run, command, words, program: basename(words[0].text) });
-    }
+  for (const run of model.runs) for (const inv of run.invocations) out.push(inv);
+  return out;
+}
+
+/**
+ * The program invocations of one RUN. The model computes them right after splitting the script,
+ * while its words are still in the processor's cache.
+ */
+export function runInvocations(run: RunCommand): Invocation[] {
+  const out: Invocation[] = [];
+  for (const command of run.shell.commands) {
+    const words = programWords(command);
+    if (!words.length) continue;
+    out.push({ run, command, words, program: basename(words[0].text) });
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { LineIndex, eolOf } from '../text';
 import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
 import { expandVariables, ScopedVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
+import { Invocation, runInvocations } from './commands';
 
 /** How a FROM names its base. */
 export type BaseKind = 'image' | 'scratch' | 'stage' | 'unresolved' | 'invalid';
@@ -61,6 +62,8 @@ export interface RunCommand {
   shellCommand?: string[];
   /** User the RUN executes as (undefined = the base image's default, usually root). */
   user?: UserSetting;
+  /** Program invocations of the script, in order (see commands.ts `invocations`). */
+  invocations: Invocation[];
 }
 
 /** One build stage (one FROM). */
@@ -577,7 +580,7 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
       script = shellScript || exec.joined;
     }
   }
-  return {
+  const run: RunCommand = {
     instruction: ins,
     stage,
     form,
@@ -588,7 +591,10 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
     cacheTargets,
     shellCommand: stage.shellCommand,
     user: stage.effectiveUser,
+    invocations: NONE,
   };
+  run.invocations = runInvocations(run);
+  return run;
 }
 
 function heredocBody(model: DockerfileModel, h: Heredoc): MappedText {
@@ -606,14 +612,7 @@ const USER_VALUE_OPTIONS = new Set([
 ]);
 
 function collectCreatedUsers(run: RunCommand, stage: Stage): void {
-  for (const cmd of run.shell.commands) {
-    // Cheap test first: almost no command creates a user.
-    let creates = false;
-    for (const w of cmd.words) if (w.text.endsWith('useradd') || w.text.endsWith('adduser')) creates = true;
-    if (!creates) continue;
-    const words = programWords(cmd);
-    if (!words.length) continue;
-    const program = basename(words[0].text);
+  for (const { program, words } of run.invocations) {
     if (program !== 'useradd' && program !== 'adduser') continue;
     let name: string | undefined;
     let uid: string | undefined;

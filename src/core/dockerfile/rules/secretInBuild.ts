@@ -65,7 +65,7 @@ export const secretInBuild: Rule<DockerfileModel> = {
       }
     }
     for (const inv of invocations(model)) {
-      if (inv.run.mountsSecret) continue;
+      if (!CREDENTIAL_PROGRAMS.has(inv.program) || inv.run.mountsSecret) continue;
       const trigger = credentialCommand(inv.program, inv.words.map((w) => w.text));
       if (trigger === undefined) continue;
       report({
@@ -87,6 +87,9 @@ export function isSecretName(name: string): boolean {
   if (NOT_A_SECRET.test(upper)) return false;
   return SECRET_WORD.test(name);
 }
+
+/** Programs whose invocations credentialCommand recognises. */
+const CREDENTIAL_PROGRAMS = new Set(['aws', 'gcloud', 'az', 'doctl', 'docker', 'helm']);
 
 /** Index of the word that makes a credential-storing command, or undefined. */
 function credentialCommand(program: string, w: string[]): number | undefined {

@@ -19,7 +19,7 @@ export const setuid: Rule<DockerfileModel> = {
   remediation: 'Do not set setuid/setgid bits; strip them in the final stage with `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} \\; || true`.',
   check(model, report) {
     const stage = finalStage(model);
-    if (!stage) return;
+    if (!stage || !model.runs.some((r) => r.script.text.includes('chmod'))) return;
     const all = invocations(model, stageLineage(stage).reverse());
     let stripIndex = -1;
     for (let i = all.length - 1; i >= 0 && stripIndex < 0; i--) if (all[i].program === 'find' && isStripCommand(all[i].words.map((w) => w.text))) stripIndex = i;
