@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { DEFAULT_CONFIG, ShipshapeConfig } from '../../src/core/config';
 import { kubernetesAnalyzer } from '../../src/core/kubernetes';
 import { Range } from '../../src/core/model';
-import { findings, fixture, pod, ruleFindings, yaml } from './kubernetes-helpers';
+import { assertFixQuality, findings, fixture, pod, ruleFindings, yaml } from './kubernetes-helpers';
 
 /** A Pod whose only container gets the given lines (indented under `- name: app`). */
 function container(...lines: string[]): string {
@@ -31,7 +31,8 @@ describe('Kubernetes rules: metadata', () => {
       'k8s-host-network', 'k8s-host-pid', 'k8s-cpu-limit', 'k8s-run-as-non-root', 'k8s-image-latest', 'k8s-readonly-rootfs', 'k8s-cpu-request',
       'k8s-memory-request', 'k8s-privileged', 'k8s-memory-limit', 'k8s-host-path', 'k8s-host-port', 'k8s-unsafe-sysctl', 'k8s-proc-mount',
       'k8s-volume-types', 'k8s-root-group', 'k8s-seccomp', 'k8s-seccomp-unconfined', 'k8s-run-as-uid-0', 'k8s-sa-token-automount',
-      'k8s-secret-in-manifest', 'k8s-configmap-secrets', 'k8s-namespace-pss-label']) assert.ok(ids.has(id), id);
+      'k8s-secret-in-manifest', 'k8s-configmap-secrets', 'k8s-namespace-pss-label', 'k8s-selinux-custom', 'k8s-apparmor-not-default',
+      'k8s-windows-host-process']) assert.ok(ids.has(id), id);
   });
 
   it('resource and read-only-root rules are not PSS controls', () => {
@@ -173,6 +174,70 @@ describe('container securityContext rules', () => {
     const text = pod('  securityContext: {runAsGroup: 0, fsGroup: 0, supplementalGroups: [10, 0]}', '  containers: [{name: c, image: "a:1", securityContext: {runAsGroup: 0}}]');
     assert.strictEqual(ruleFindings(text, 'k8s-root-group').length, 4);
     assert.strictEqual(ruleFindings(pod('  securityContext: {runAsGroup: 10001}', '  containers: [{name: c, image: "a:1"}]'), 'k8s-root-group').length, 0);
+  });
+});
+
+describe('SELinux, AppArmor and HostProcess rules (baseline)', () => {
+  it('flags custom SELinux types, users and roles at pod and container level, not the container types', () => {
+    const text = pod(
+      '  securityContext: {seLinuxOptions: {type: spc_t, level: "s0:c123,c456"}}',
+      '  containers: [{name: c, image: "a:1", securityContext: {seLinuxOptions: {user: system_u, role: sysadm_r}}}]',
+    );
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-selinux-custom').map((f) => [f.range.start.line, f.message.split(':')[0]]), [
+      [5, 'The pod sets the SELinux type "spc_t"'],
+      [6, 'Container "c" sets a custom SELinux user'],
+      [6, 'Container "c" sets a custom SELinux role'],
+    ]);
+    for (const type of ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t', '""']) {
+      assert.strictEqual(ruleFindings(container(`securityContext: {seLinuxOptions: {type: ${type}, level: "s0:c1,c2"}}`), 'k8s-selinux-custom').length, 0, type);
+    }
+    assert.strictEqual(ruleFindings(container('securityContext: {seLinuxOptions: {user: "", role: ""}}'), 'k8s-selinux-custom').length, 0);
+  });
+  it('flags an Unconfined AppArmor profile type and annotation, in init containers too; allows RuntimeDefault, Localhost and localhost/*', () => {
+    const text = yaml(
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d}', 'spec:', '  template:', '    metadata:', '      annotations:',
+      '        container.apparmor.security.beta.kubernetes.io/app: unconfined',
+      '        container.apparmor.security.beta.kubernetes.io/side: localhost/k8s-nginx',
+      '        container.apparmor.security.beta.kubernetes.io/init: runtime/default',
+      '        example.com/other: unconfined',
+      '    spec:',
+      '      initContainers: [{name: init, image: "a:1", securityContext: {appArmorProfile: {type: Unconfined}}}]',
+      '      containers:',
+      '        - {name: app, image: "a:1", securityContext: {appArmorProfile: {type: RuntimeDefault}}}',
+      '        - {name: side, image: "a:1", securityContext: {appArmorProfile: {type: Localhost, localhostProfile: k8s-nginx}}}',
+    );
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-apparmor-not-default').map((f) => f.range.start.line), [7, 12]);
+    assert.strictEqual(ruleFindings(pod('  securityContext: {appArmorProfile: {type: Unconfined}}', '  containers: [{name: c, image: "a:1"}]'), 'k8s-apparmor-not-default').length, 1);
+  });
+  it('flags hostProcess: true at pod and container level, not false or absent', () => {
+    const text = pod(
+      '  securityContext: {windowsOptions: {hostProcess: true}}',
+      '  hostNetwork: true',
+      '  containers: [{name: c, image: "a:1", securityContext: {windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\\\SYSTEM"}}}]',
+    );
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-windows-host-process').map((f) => f.range.start.line), [5, 7]);
+    assert.strictEqual(ruleFindings(container('securityContext: {windowsOptions: {hostProcess: false}}'), 'k8s-windows-host-process').length, 0);
+    assert.strictEqual(ruleFindings(container('securityContext: {windowsOptions: {gmsaCredentialSpecName: gmsa}}'), 'k8s-windows-host-process').length, 0);
+  });
+  it('fixes each finding so that it goes away, keeping the file valid', () => {
+    const text = pod(
+      '  securityContext:',
+      '    seLinuxOptions:',
+      '      type: spc_t',
+      '      user: system_u',
+      '    appArmorProfile:',
+      '      type: Unconfined',
+      '  containers:',
+      '    - name: c',
+      '      image: a:1',
+      '      securityContext:',
+      '        windowsOptions:',
+      '          hostProcess: true',
+      '          runAsUserName: "NT AUTHORITY\\\\SYSTEM"',
+    );
+    const all = findings(text).filter((f) => ['k8s-selinux-custom', 'k8s-apparmor-not-default', 'k8s-windows-host-process'].includes(f.ruleId));
+    assert.strictEqual(all.length, 4);
+    for (const f of all) assertFixQuality(text, f, f.fixes![0]);
   });
 });
 

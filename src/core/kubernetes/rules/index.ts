@@ -26,6 +26,7 @@ import { dockerSock, hostIPC, hostNetwork, hostPID, hostPath, hostPort, serviceA
 import { cpuLimit, cpuRequest, memoryLimit, memoryRequest } from './resources';
 import { imageLatest } from './image';
 import { configMapSecrets, namespacePssLabel, secretInManifest } from './objects';
+import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confinement';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
   allowPrivilegeEscalation,
@@ -49,6 +50,9 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   hostPort,
   unsafeSysctl,
   procMount,
+  seLinuxCustom,
+  appArmorNotDefault,
+  windowsHostProcess,
   volumeTypes,
   rootGroup,
   seccomp,

@@ -1,0 +1,130 @@
+/**
+ * Confinement rules of the baseline Pod Security Standard that are set at pod or container
+ * level alike: SELinux options, AppArmor profiles (field and the older annotations) and Windows
+ * HostProcess containers.
+ */
+import { YAMLMap, isScalar } from 'yaml';
+import { KeyPair, PodSpecInfo, boolOf, containerLabel, getMap, getPair, pairRange } from '../model';
+import { removePairFix, replaceValueFix } from '../fixes';
+import { KubeRule, cap, fixesOf, pss } from './common';
+
+/** The pod's securityContext, then each container's (all three lists), with who it belongs to. */
+function forEachSecurityContext(pod: PodSpecInfo, fn: (sc: YAMLMap, owner: string) => void): void {
+  if (pod.securityContext) fn(pod.securityContext, 'the pod');
+  for (const c of pod.containers) if (c.securityContext) fn(c.securityContext, containerLabel(c));
+}
+
+/** A scalar pair's value as text ('' when empty or null); undefined when it is not a scalar. */
+function scalarText(pair: KeyPair): string | undefined {
+  if (!isScalar(pair.value)) return undefined;
+  const v = pair.value.value;
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/** SELinux types the baseline standard allows (container_engine_t since Kubernetes 1.31). */
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+
+export const seLinuxCustom: KubeRule = {
+  id: 'k8s-selinux-custom',
+  title: 'Custom SELinux options',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0025', pss('baseline', 'seLinuxOptions')],
+  pss: 'baseline',
+  description:
+    'A custom SELinux type, user or role can give the container a label with more access to the host than the container types allow. The baseline Pod Security Standard allows only the container types (container_t, container_init_t, container_kvm_t, container_engine_t) and no user or role. (Trivy also flags container_engine_t; we follow the standard.)',
+  remediation: 'Remove seLinuxOptions.user and .role, and use one of the container types (or no type at all).',
+  check(model, report) {
+    for (const pod of model.pods) {
+      forEachSecurityContext(pod, (sc, owner) => {
+        const options = getMap(sc, 'seLinuxOptions');
+        if (!options) return;
+        const type = getPair(options, 'type');
+        const typeText = type && scalarText(type);
+        if (type && typeText !== undefined && !SELINUX_TYPES.has(typeText)) {
+          report({
+            message: `${cap(owner)} sets the SELinux type "${typeText}": use container_t or remove the type.`,
+            range: pairRange(model, type),
+            fixes: fixesOf(replaceValueFix(model, type, 'container_t', 'Set seLinuxOptions.type: container_t')),
+          });
+        }
+        for (const key of ['user', 'role'] as const) {
+          const pair = getPair(options, key);
+          if (!pair || scalarText(pair) === '') continue;
+          report({
+            message: `${cap(owner)} sets a custom SELinux ${key}: remove seLinuxOptions.${key}.`,
+            range: pairRange(model, pair),
+            fixes: fixesOf(removePairFix(model, options, pair, `Remove seLinuxOptions.${key}`)),
+          });
+        }
+      });
+    }
+  },
+};
+
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+
+export const appArmorNotDefault: KubeRule = {
+  id: 'k8s-apparmor-not-default',
+  title: 'AppArmor profile turned off',
+  severity: 'low',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0002', pss('baseline', 'appArmorProfile')],
+  pss: 'baseline',
+  description:
+    'An Unconfined AppArmor profile removes the confinement the container runtime applies by default. The baseline Pod Security Standard allows only the runtime default or a profile loaded on the node (Localhost), in the appArmorProfile field or the older container.apparmor.security.beta.kubernetes.io annotations. (Trivy also flags localhost profiles; we follow the standard.)',
+  remediation: 'Set appArmorProfile.type to RuntimeDefault (or Localhost with a profile), or the annotation to runtime/default.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      forEachSecurityContext(pod, (sc, owner) => {
+        const type = getPair(getMap(sc, 'appArmorProfile'), 'type');
+        const value = type && scalarText(type);
+        if (!type || value === undefined || value === '' || value === 'RuntimeDefault' || value === 'Localhost') return;
+        report({
+          message: `${cap(owner)} uses the AppArmor profile type "${value}": use RuntimeDefault.`,
+          range: pairRange(model, type),
+          fixes: fixesOf(replaceValueFix(model, type, 'RuntimeDefault', 'Set appArmorProfile.type: RuntimeDefault')),
+        });
+      });
+      const annotations = getMap(pod.metadata, 'annotations');
+      for (const item of annotations?.items ?? []) {
+        const pair = item as KeyPair;
+        if (!isScalar(pair.key) || typeof pair.key.value !== 'string' || !pair.key.value.startsWith(APPARMOR_ANNOTATION)) continue;
+        const value = scalarText(pair);
+        if (value === undefined || value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
+        const container = pair.key.value.slice(APPARMOR_ANNOTATION.length);
+        report({
+          message: `The AppArmor annotation of container "${container}" is "${value}": use runtime/default.`,
+          range: pairRange(model, pair),
+          fixes: fixesOf(replaceValueFix(model, pair, 'runtime/default', 'Set the AppArmor annotation to runtime/default')),
+        });
+      }
+    }
+  },
+};
+
+export const windowsHostProcess: KubeRule = {
+  id: 'k8s-windows-host-process',
+  title: 'Windows HostProcess container',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: ['KSV-0103', pss('baseline', 'windowsHostProcess')],
+  pss: 'baseline',
+  description:
+    'A Windows HostProcess container runs directly on the node with the privileges of a host process: it has the access of a privileged Linux container. The baseline Pod Security Standard forbids it.',
+  remediation: 'Remove windowsOptions.hostProcess (or set it to false); run node administration as a separately reviewed privileged workload.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      forEachSecurityContext(pod, (sc, owner) => {
+        const options = getMap(sc, 'windowsOptions');
+        const pair = getPair(options, 'hostProcess');
+        if (!options || !pair || boolOf(pair.value) !== true) return;
+        report({
+          message: `${cap(owner)} runs as a Windows HostProcess container: remove hostProcess: true.`,
+          range: pairRange(model, pair),
+          fixes: fixesOf(removePairFix(model, options, pair, 'Remove hostProcess: true')),
+        });
+      });
+    }
+  },
+};
