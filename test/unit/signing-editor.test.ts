@@ -2,7 +2,7 @@
 // and the .gitignore reading behind "your new private key is not ignored".
 import * as assert from 'assert';
 import { annotationsFromArgument, displayCommand, parseAnnotationList, referenceFromArgument, signatureStatusKey } from '../../src/extension/signing/inputs';
-import { appendGitignoreEntry, gitignoreEntryFor, isIgnoredByGitignore } from '../../src/extension/signing/gitignore';
+import { appendGitignoreEntry, gitignoreEntryFor, isIgnoredByGitignore } from '../../src/core/signing/gitignore';
 import { SigningInputError } from '../../src/core/signing';
 
 const root = (text: string) => [{ directory: '', text }];

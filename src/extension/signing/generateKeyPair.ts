@@ -5,12 +5,11 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { generateKeyPairArgs } from '../../core/signing';
+import { appendGitignoreEntry, generateKeyPairArgs, gitignoreEntryFor, GitignoreFile, isIgnoredByGitignore } from '../../core/signing';
 import { runTool } from '../../node/process';
 import { findExecutable } from '../../node/which';
 import { Command } from '../commands';
 import { CommandFailure, createRunner, ensureTrusted, reportFailure, withCancellableProgress } from './cosignTool';
-import { appendGitignoreEntry, gitignoreEntryFor, GitignoreFile, isIgnoredByGitignore } from './gitignore';
 import { displayCommand } from './inputs';
 
 /** What `shipshape.generateKeyPair` accepts to skip its prompts. */
