@@ -64,10 +64,24 @@ export function runInvocations(run: RunCommand): Invocation[] {
   return out;
 }
 
+/** The package-manager invocations among a RUN's invocations, analysed (same reason as runInvocations). */
+export function runPackageInvocations(invocations: readonly Invocation[]): PackageInvocation[] {
+  let out: PackageInvocation[] | undefined;
+  for (const inv of invocations) if (PACKAGE_MANAGERS.has(inv.program)) (out ??= []).push(analysePackageCommand(inv));
+  return out ?? NO_PACKAGES;
+}
+
+/** Shared by every RUN that runs no package manager. */
+const NO_PACKAGES: PackageInvocation[] = Object.freeze([]) as never;
+
 /** Package-manager invocations with their action and operands. */
 export function packageInvocations(model: DockerfileModel, stages?: readonly Stage[]): PackageInvocation[] {
   let all = model.memo.packageInvocations as PackageInvocation[] | undefined;
-  if (!all) model.memo.packageInvocations = all = invocations(model).filter((inv) => PACKAGE_MANAGERS.has(inv.program)).map(analysePackageCommand);
+  if (!all) {
+    all = [];
+    for (const run of model.runs) for (const p of run.packageInvocations) all.push(p);
+    model.memo.packageInvocations = all;
+  }
   if (!stages) return all;
   const wanted = new Set(stages);
   return all.filter((i) => wanted.has(i.run.stage));

@@ -12,7 +12,7 @@ import { LineIndex, eolOf } from '../text';
 import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
 import { expandVariables, ScopedVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
-import { Invocation, runInvocations } from './commands';
+import { Invocation, PackageInvocation, runInvocations, runPackageInvocations } from './commands';
 
 /** How a FROM names its base. */
 export type BaseKind = 'image' | 'scratch' | 'stage' | 'unresolved' | 'invalid';
@@ -64,6 +64,8 @@ export interface RunCommand {
   user?: UserSetting;
   /** Program invocations of the script, in order (see commands.ts `invocations`). */
   invocations: Invocation[];
+  /** The package-manager invocations among them, analysed (see commands.ts `packageInvocations`). */
+  packageInvocations: PackageInvocation[];
 }
 
 /** One build stage (one FROM). */
@@ -592,8 +594,10 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
     shellCommand: stage.shellCommand,
     user: stage.effectiveUser,
     invocations: NONE,
+    packageInvocations: NONE,
   };
   run.invocations = runInvocations(run);
+  run.packageInvocations = runPackageInvocations(run.invocations);
   return run;
 }
 
