@@ -241,6 +241,64 @@ describe('SELinux, AppArmor and HostProcess rules (baseline)', () => {
   });
 });
 
+describe('YAML anchors, aliases and merge keys', () => {
+  const hardened = [
+    'allowPrivilegeEscalation: false', 'readOnlyRootFilesystem: true', 'runAsNonRoot: true', 'capabilities: {drop: [ALL]}',
+    'seccompProfile: {type: RuntimeDefault}',
+  ];
+  const resources = 'resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 128Mi}}';
+  it('reads a securityContext and resources given as aliases like the values they name', () => {
+    const text = pod(
+      '  automountServiceAccountToken: false',
+      '  containers:',
+      '    - name: a',
+      '      image: a:1.0',
+      `      ${resources.replace('resources: ', 'resources: &res ')}`,
+      '      securityContext: &hardened',
+      ...hardened.map((l) => `        ${l}`),
+      '    - name: b',
+      '      image: b:1.0',
+      '      resources: *res',
+      '      securityContext: *hardened',
+    );
+    assert.deepStrictEqual(findings(text).map((f) => f.ruleId), []);
+  });
+  it('reports a bad value reached through an alias, and offers no fix in a file that uses aliases', () => {
+    const text = pod(
+      '  containers:',
+      '    - name: a',
+      '      image: a:1.0',
+      '      securityContext: &loose {privileged: true}',
+      '    - name: b',
+      '      image: b:1.0',
+      '      securityContext: *loose',
+    );
+    const privileged = ruleFindings(text, 'k8s-privileged');
+    assert.deepStrictEqual(privileged.map((f) => f.message.match(/"(\w)"/)![1]), ['a', 'b']);
+    assert.ok(findings(text).length > 2);
+    assert.deepStrictEqual(findings(text).filter((f) => f.fixes?.length), []);
+  });
+  it('reads keys merged with <<, the mapping\'s own keys winning', () => {
+    const text = yaml(
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'x-defaults: &defaults',
+      ...hardened.map((l) => `  ${l}`),
+      'spec:',
+      '  automountServiceAccountToken: false',
+      '  containers:',
+      `    - {name: a, image: "a:1.0", ${resources}, securityContext: {<<: *defaults, privileged: true}}`,
+      `    - {name: b, image: "b:1.0", ${resources}, securityContext: {<<: [*defaults], readOnlyRootFilesystem: false}}`,
+    );
+    assert.deepStrictEqual(findings(text).map((f) => f.ruleId), ['k8s-privileged', 'k8s-readonly-rootfs']);
+  });
+  it('leaves recursive aliases alone and does not expand alias bombs', () => {
+    assert.doesNotThrow(() => findings(pod('  containers: &c [{name: a, image: "a:1", args: *c}]')));
+    const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: m}', 'x0: &x0 [a, a, a, a, a, a, a, a, a, a]'];
+    for (let i = 1; i < 30; i++) bomb.push(`x${i}: &x${i} [*x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}, *x${i - 1}]`);
+    bomb.push('data: {password: *x29}');
+    assert.ok(Array.isArray(findings(yaml(...bomb))));
+  });
+});
+
 describe('seccomp rules', () => {
   it('accepts a pod-level RuntimeDefault inherited by every container, and Localhost', () => {
     assert.strictEqual(ruleFindings(pod('  securityContext: {seccompProfile: {type: RuntimeDefault}}', '  containers: [{name: c, image: "a:1"}, {name: d, image: "a:1"}]'), 'k8s-seccomp').length, 0);

@@ -3,7 +3,7 @@
  * the Kubernetes objects of each YAML document, every pod spec with its containers and their
  * effective securityContext, and the comments (for suppression directives).
  */
-import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, CST } from 'yaml';
+import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
 import { Fix, Position, Range } from '../model';
 import { SourceComment } from '../suppress';
 import { eolOf } from '../text';
@@ -107,6 +107,11 @@ export interface KubeModel {
   readonly comments: SourceComment[];
   /** 0-based range of two offsets. */
   rangeOf(start: number, end: number): Range;
+  /**
+   * Some values were read through YAML aliases: a node may then stand in several places, so an
+   * edit to it would change all of them, and no fix is offered for the file.
+   */
+  aliased: boolean;
 }
 
 /** Kinds whose pod spec is at `.spec.template.spec`. */
@@ -128,6 +133,76 @@ export function getPair(map: YAMLMap | undefined | null, key: string): KeyPair |
   }
   return undefined;
 }
+
+/**
+ * Replaces every alias (`*name`) of a document by the node its anchor names, and spells out merge
+ * keys (`<<: *defaults`, `<<: [*a, *b]`: the mapping's own keys win, then the merged mappings in
+ * order), so the rules read anchors as Kubernetes does. Walks the document once in order and never
+ * descends into a replacement (an alias bomb stays linear); an alias inside its own anchor is left
+ * alone. Returns whether anything was replaced or merged.
+ */
+function resolveAliases(doc: Document): boolean {
+  const anchors = new Map<string, unknown>();
+  let replaced = false;
+  const resolve = (node: unknown): unknown => {
+    if (!isAlias(node)) return node;
+    const target = anchors.get(node.source) as { range?: [number, number, number] } | undefined;
+    const at = node.range?.[0] ?? -1;
+    // An alias inside the node its anchor names would make a cycle.
+    if (!target || (target.range && at >= target.range[0] && at < target.range[2])) return node;
+    replaced = true;
+    return target;
+  };
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > MAX_ALIAS_WALK_DEPTH || !node || typeof node !== 'object') return;
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.set(anchor, node);
+    if (isMap(node)) {
+      let merges = false;
+      for (const pair of node.items) {
+        walk(pair.key, depth + 1);
+        if (isAlias(pair.value)) pair.value = resolve(pair.value) as never;
+        else walk(pair.value, depth + 1);
+        if (isScalar(pair.key) && pair.key.value === '<<') merges = true;
+      }
+      if (merges) {
+        mergeKeys(node);
+        replaced = true;
+      }
+    } else if (isSeq(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        if (isAlias(node.items[i])) node.items[i] = resolve(node.items[i]) as never;
+        else walk(node.items[i], depth + 1);
+      }
+    }
+  };
+  walk(doc.contents, 0);
+  return replaced;
+}
+
+/** Spells out the `<<` pairs of a mapping: its own keys, then those of the merged mappings not already present. */
+function mergeKeys(map: YAMLMap): void {
+  const own = map.items.filter((p) => !(isScalar(p.key) && p.key.value === '<<'));
+  const seen = new Set(own.map((p) => (isScalar(p.key) ? p.key.value : p.key)));
+  const merged: typeof own = [];
+  for (const pair of map.items) {
+    if (!(isScalar(pair.key) && pair.key.value === '<<')) continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      if (!isMap(source) || source === map) continue;
+      for (const p of source.items) {
+        const key = isScalar(p.key) ? p.key.value : p.key;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        merged.push(p);
+      }
+    }
+  }
+  map.items = [...own, ...merged];
+}
+
+/** Deeper YAML than this is not followed when resolving aliases (the composer's own limit is lower in practice). */
+const MAX_ALIAS_WALK_DEPTH = 1000;
 
 /** The mapping value of a key, or undefined when absent or not a mapping. */
 export function getMap(map: YAMLMap | undefined | null, key: string): YAMLMap | undefined {
@@ -523,8 +598,12 @@ export function parseKubeModel(text: string): KubeModel | undefined {
     const found = podSpecOf(obj);
     if (found) pods.push(buildPod(obj, found.specPair, found.metadata));
   };
+  // Anchors need `&` and aliases `*`, merges `<<`: most files have none and skip the walk.
+  const mayAlias = (text.includes('&') && text.includes('*')) || text.includes('<<');
+  let aliased = false;
   for (const doc of docs) {
     if (doc.errors.length > 0) continue;
+    if (mayAlias && resolveAliases(doc)) aliased = true;
     const before = objects.length;
     addObject(doc.contents, 0);
     if (objects.length > before && indentUnit === undefined) indentUnit = detectIndentUnit(doc, text);
@@ -533,6 +612,7 @@ export function parseKubeModel(text: string): KubeModel | undefined {
   let comments: SourceComment[] | undefined;
   return {
     text,
+    aliased,
     eol: eolOf(text),
     indentUnit: indentUnit ?? 2,
     lineCounter,
