@@ -4,6 +4,7 @@ import { splitShell, programWords, MappedText } from '../../src/core/dockerfile/
 import { expandVariables } from '../../src/core/dockerfile/variables';
 import { imageFamily } from '../../src/core/dockerfile/baseImage';
 import { parseImageRef } from '../../src/core/imageRef';
+import { LineIndex } from '../../src/core/text';
 
 function mapped(text: string): MappedText {
   return { text, offsetAt: (i) => i };
@@ -104,6 +105,13 @@ describe('Dockerfile model', () => {
     assert.ok(simpleAssignments(buildModel('FROM a\nENV A=1 B=2\n'), buildModel('FROM a\nENV A=1 B=2\n').stages[0].instructions[0]));
     const quoted = buildModel('FROM a\nENV A="1"\n');
     assert.strictEqual(simpleAssignments(quoted, quoted.stages[0].instructions[0]), undefined);
+  });
+  it('maps offsets to positions like its own line index, with LF, CRLF and lone CR line breaks', () => {
+    const text = 'FROM alpine:3\r\nRUN a \\\r\n  && b\rUSER 1\nCMD ["x"]\r\n\n';
+    const ours = new LineIndex(text);
+    const model = buildModel(text);
+    for (let o = 0; o <= text.length; o++) assert.deepStrictEqual(model.lines.positionAt(o), ours.positionAt(o), `offset ${o}`);
+    assert.strictEqual(model.lines.lineCount, ours.lineCount);
   });
   it('recognises scratch and earlier aliases case-insensitively', () => {
     const m = buildModel('FROM golang:1.22 AS Builder\nFROM builder\nFROM scratch\n');

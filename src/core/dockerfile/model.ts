@@ -9,7 +9,7 @@ import { ImageRef, parseImageRef } from '../imageRef';
 import { Range } from '../model';
 import { SourceComment } from '../suppress';
 import { LineIndex, eolOf } from '../text';
-import { MappedText, ShellScript, ShellWord, splitShell, programWords, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
+import { MappedText, ShellScript, ShellWord, splitShell, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
 import { expandVariables, ScopedVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
 import { Invocation, PackageInvocation, runInvocations, runPackageInvocations } from './commands';

@@ -5,7 +5,7 @@ export interface VariableTable {
   get(name: string): string | undefined;
 }
 
-/** Layers deeper than this are flattened, so lookups stay O(1) amortised in long stage chains. */
+/** Chains are flattened past this depth (or an eighth of the inherited set, if larger), so lookups stay short and copying linear. */
 const MAX_DEPTH = 64;
 
 /**

@@ -11,7 +11,7 @@ import { DOCUMENT_SELECTOR } from '../documents';
 import { SignatureStatusStore } from '../signing';
 import { ImageCodeLensProvider } from './codeLens';
 import {
-  ExportScanResultsCommand, FilterBySeverityCommand, OpenScanReportCommand, RescanCommand, SCAN_COMMANDS, ScanImageCommand,
+  ExportScanResultsCommand, FilterBySeverityCommand, OpenScanReportCommand, RescanCommand, ScanImageCommand,
   viewToggleCommands, vulnerabilityCommands,
 } from './commands';
 import { VulnerabilityDetailsView } from './details';
