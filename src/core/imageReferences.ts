@@ -3,8 +3,12 @@
  * `image:`), with where they are written, for "Scan image" CodeLenses and scan diagnostics.
  */
 import { DEFAULT_CONFIG } from './config';
+import { mayBeOfKind, textLimitProblem } from './limits';
 import { FileKind, Range } from './model';
 import { parseImageRef } from './imageRef';
+
+/** Most references returned for one text: a CodeLens per line of a generated file helps no one. */
+export const MAX_IMAGE_REFERENCES = 1000;
 
 /** One image named in a file: the reference to scan and the range of its text. */
 export interface ImageReference {
@@ -16,11 +20,15 @@ export interface ImageReference {
 /**
  * Every scannable image reference of a text: a Dockerfile's `FROM` images (global ARG defaults
  * resolved; `scratch`, stage names and unresolved variables skipped) or every container `image:`
- * of every pod spec of every document of a manifest. Never throws.
+ * of every pod spec of every document of a manifest. Texts over the engine's limits (size,
+ * binary) and YAML that cannot be Kubernetes are not parsed; at most MAX_IMAGE_REFERENCES are
+ * returned. Never throws.
  */
 export function findImageReferences(text: string, kind: FileKind): ImageReference[] {
+  if (textLimitProblem(text) || !mayBeOfKind(text, kind)) return [];
   try {
-    return kind === 'dockerfile' ? dockerfileReferences(text) : manifestReferences(text);
+    const refs = kind === 'dockerfile' ? dockerfileReferences(text) : manifestReferences(text);
+    return refs.length > MAX_IMAGE_REFERENCES ? refs.slice(0, MAX_IMAGE_REFERENCES) : refs;
   } catch {
     return [];
   }
@@ -44,6 +52,7 @@ function manifestReferences(text: string): ImageReference[] {
   if (!model) return [];
   const out: ImageReference[] = [];
   for (const pod of model.pods) {
+    if (out.length >= MAX_IMAGE_REFERENCES) break;
     for (const c of pod.containers) {
       const value = getPair(c.node, 'image')?.value;
       if (!isScalar(value) || typeof value.value !== 'string' || !value.range) continue;

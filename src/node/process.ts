@@ -3,15 +3,23 @@
  * shell, a timeout and cancellation that kill the whole process group, capped output.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { MAX_TOOL_OUTPUT_BYTES } from '../core/limits';
+import { childEnvironment, ToolEnvProfile } from './env';
 
 export interface RunOptions {
   args: string[];
-  /** Merged over `process.env`. */
+  /** Set for the child on purpose (e.g. COSIGN_PASSWORD for cosign), over the filtered base environment. */
   env?: NodeJS.ProcessEnv;
+  /** The environment the child's is filtered from (default `process.env`). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Which allow-list filters `baseEnv` (env.ts); default `generic`. */
+  envProfile?: ToolEnvProfile;
   cwd?: string;
+  /** Clamped to MAX_TIMER_MS (Node fires a larger timeout at once). */
   timeoutMs?: number;
-  /** Most stdout bytes kept before the run fails with OUTPUT_LIMIT. Default 512 MB. */
+  /** Most stdout bytes kept before the run fails with OUTPUT_LIMIT. Default MAX_TOOL_OUTPUT_BYTES (128 MiB). */
   maxOutputBytes?: number;
   signal?: AbortSignal;
   stdin?: string;
@@ -24,6 +32,8 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** stderr was longer than MAX_STDERR_BYTES: `stderr` is its tail, starting at a line boundary. */
+  stderrTruncated?: boolean;
   durationMs: number;
 }
 
@@ -37,11 +47,51 @@ export class ToolError extends Error {
   }
 }
 
-export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
+export const DEFAULT_MAX_OUTPUT_BYTES = MAX_TOOL_OUTPUT_BYTES;
+/** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** After SIGKILL, how long we wait for the group to vanish before settling anyway (a zombie nobody reaps). */
+const GROUP_GONE_WAIT_MS = 2000;
+const GROUP_POLL_MS = 100;
 /** stderr is for error messages and logs; its tail is what explains a failure. */
 export const MAX_STDERR_BYTES = 1024 * 1024;
 /** Time between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
+
+/** Whether any process of the group led by `pid` still runs (POSIX; false on Windows). */
+function groupAlive(pid: number | undefined): boolean {
+  if (!pid || process.platform === 'win32') return false;
+  try {
+    process.kill(-pid, 0);
+  } catch {
+    // ESRCH: gone. EPERM: it exists but is not ours to signal any more; nothing we can wait for.
+    return false;
+  }
+  return process.platform === 'linux' ? runningMemberOnLinux(pid) : true;
+}
+
+/** A member of the process group that is not a zombie waiting for its new parent to reap it. */
+function runningMemberOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const name of entries) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+  }
+  return false;
+}
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
@@ -81,8 +131,15 @@ class TailBuffer {
       this.truncated = true;
     }
   }
+  /**
+   * The kept bytes as text. When the start was cut, the partial first line is dropped: it may
+   * begin in the middle of a secret, which the redactor could then not recognise.
+   */
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    const all = Buffer.concat(this.chunks);
+    if (!this.truncated) return all.toString('utf8');
+    const nl = all.indexOf(10);
+    return nl < 0 ? '' : all.subarray(nl + 1).toString('utf8');
   }
 }
 
@@ -107,7 +164,8 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
         detached: true,
         windowsHide: true,
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        // Only what this tool needs (env.ts): our secrets are not every child's business.
+        env: childEnvironment(opts.envProfile ?? 'generic', opts.baseEnv ?? process.env, opts.env),
         stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (e) {
@@ -132,20 +190,51 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
       cleanup();
       fn();
     };
-    /** Stops the whole group, then settles once the tool has exited. */
+    let leaderExited = false;
+    let groupGone = false;
+    /** Settles a stopped run once the leader has exited and its whole group is gone (or could not be waited for). */
+    const settleStopped = (): void => {
+      if (failure && leaderExited && groupGone) finish(() => reject(failure));
+    };
+    /**
+     * Stops the whole group: SIGTERM, then SIGKILL after the grace period, and settles only when
+     * no process of the group is left, so a CLI that returns after a timeout leaves nothing running.
+     */
     const stop = (error: ToolError): void => {
       if (failure || settled) return;
       failure = error;
-      killGroup(child.pid, 'SIGTERM');
-      // Unconditional SIGKILL after the grace period: a grandchild may ignore SIGTERM after the leader died.
-      setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+      const pid = child.pid;
+      killGroup(pid, 'SIGTERM');
       child.stdout?.destroy();
       child.stderr?.destroy();
+      const started = Date.now();
+      let killed = false;
+      const poll = (): void => {
+        const elapsed = Date.now() - started;
+        if (!groupAlive(pid)) {
+          groupGone = true;
+          settleStopped();
+          return;
+        }
+        if (!killed && elapsed >= KILL_GRACE_MS) {
+          // A grandchild may ignore SIGTERM after the leader died.
+          killGroup(pid, 'SIGKILL');
+          killed = true;
+        }
+        if (killed && elapsed >= KILL_GRACE_MS + GROUP_GONE_WAIT_MS) {
+          groupGone = true;
+          settleStopped();
+          return;
+        }
+        setTimeout(poll, GROUP_POLL_MS);
+      };
+      setTimeout(poll, GROUP_POLL_MS);
     };
     const onAbort = (): void => stop(new ToolError('CANCELLED', `${executable} was cancelled`, stderr.text()));
 
-    if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
-      timeoutTimer = setTimeout(() => stop(new ToolError('TIMEOUT', `${executable} did not finish within ${Math.round(opts.timeoutMs! / 1000 * 10) / 10} s`, stderr.text())), opts.timeoutMs);
+    if (opts.timeoutMs !== undefined && Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0) {
+      const ms = Math.min(Math.round(opts.timeoutMs), MAX_TIMER_MS);
+      timeoutTimer = setTimeout(() => stop(new ToolError('TIMEOUT', `${executable} did not finish within ${Math.round(ms / 1000 * 10) / 10} s`, stderr.text())), ms);
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -153,7 +242,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
       if (failure) return;
       stdoutBytes += b.length;
       if (stdoutBytes > maxOut) {
-        stop(new ToolError('OUTPUT_LIMIT', `${executable} printed more than ${maxOut} bytes of output; stopped it (raise the output limit if the report is really this large)`, stderr.text()));
+        stop(new ToolError('OUTPUT_LIMIT', `${executable} printed more than ${maxOut} bytes (${Math.round(maxOut / (1024 * 1024))} MiB) of output, Shipshape's limit; stopped it`, stderr.text()));
         return;
       }
       stdoutChunks.push(b);
@@ -178,13 +267,23 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
       killGroup(child.pid, 'SIGKILL');
       finish(() => reject(new ToolError(code, what)));
     });
-    // After a kill, settle on exit: a stray process holding the pipes must not keep us waiting.
+    // After a kill, settle on exit (and the group gone): a stray process holding the pipes must not keep us waiting.
     child.on('exit', () => {
-      if (failure) finish(() => reject(failure));
+      leaderExited = true;
+      settleStopped();
     });
     child.on('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      leaderExited = true;
       if (failure) {
-        finish(() => reject(failure));
+        settleStopped();
+        return;
+      }
+      let stdout: string;
+      try {
+        stdout = Buffer.concat(stdoutChunks, stdoutBytes).toString('utf8');
+      } catch (e) {
+        // ERR_STRING_TOO_LONG and friends: a limit raised above what a string can hold.
+        finish(() => reject(new ToolError('OUTPUT_LIMIT', `${executable} printed ${stdoutBytes} bytes, more than can be read: ${e instanceof Error ? e.message : String(e)}`, stderr.text())));
         return;
       }
       finish(() => {
@@ -197,8 +296,9 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
         resolve({
           exitCode,
           signal,
-          stdout: Buffer.concat(stdoutChunks, stdoutBytes).toString('utf8'),
+          stdout,
           stderr: stderr.text(),
+          stderrTruncated: stderr.truncated,
           durationMs: Date.now() - started,
         });
       });
@@ -206,8 +306,14 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
   });
 }
 
-/** The tail of stderr fit for an error message: trimmed, at most `max` characters. */
+/**
+ * The tail of stderr fit for an error message: trimmed, at most `max` characters, cut at a line
+ * boundary when it can be (a cut inside a line could start inside a secret).
+ */
 export function stderrExcerpt(stderr: string, max = 2000): string {
   const t = stderr.trim();
-  return t.length > max ? `…${t.slice(t.length - max)}` : t;
+  if (t.length <= max) return t;
+  const tail = t.slice(t.length - max);
+  const nl = tail.indexOf('\n');
+  return `…${nl >= 0 && nl < tail.length - 1 ? tail.slice(nl + 1) : tail}`;
 }

@@ -2,11 +2,17 @@
  * Runs the user's scanner on an image and returns normalised reports; lists local images. The
  * editor and the CLI both go through here, so every error reads the same.
  */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_CONFIG_BYTES } from '../core/limits';
 import {
-  assertImageRef, filterFromOptions, filterReport, InvalidImageRefError, LocalImage, parseDockerImages, parsePodmanImages,
+  assertImageRef, filterFromOptions, filterReport, grypeIgnoreOnlyConfig, InvalidImageRefError, LocalImage, parseDockerImages, parsePodmanImages,
   ScannerAdapter, ScannerId, SCANNERS, SCANNER_IDS, ScanOptions, ScanParseError, ScanReport,
 } from '../core/scan';
-import { RunResult, runTool, stderrExcerpt, ToolError } from './process';
+import { ToolEnvProfile } from './env';
+import { isPlainFileInFolder, readFileInFolder } from './files';
+import { DEFAULT_MAX_OUTPUT_BYTES, RunResult, runTool, stderrExcerpt, ToolError } from './process';
 import { ExecutablePathError, findExecutable } from './which';
 
 export type ScannerChoice = ScannerId | 'auto';
@@ -36,7 +42,10 @@ export interface ScanRunOptions extends ScanOptions {
   /** Default `auto`: the first of trivy, grype, docker scout, snyk that is installed. */
   scanner?: ScannerChoice;
   toolPaths?: ToolPaths;
-  /** Used both to search PATH and for the child's environment (merged over process.env). */
+  /**
+   * Merged over process.env, used to search PATH and as the environment the child's is filtered
+   * from: each scanner gets only its allow-list (node/env.ts).
+   */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
@@ -66,6 +75,13 @@ export function missingScannerMessage(ids: readonly ScannerId[] = SCANNER_IDS): 
 
 const SCOUT_PROBE_TIMEOUT_MS = 15_000;
 
+/** The allow-list of environment variables each scanner's process gets. */
+const ENV_PROFILE: Readonly<Record<ScannerId, ToolEnvProfile>> = { trivy: 'trivy', grype: 'grype', scout: 'docker', snyk: 'snyk' };
+
+function baseEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return env ? { ...process.env, ...env } : process.env;
+}
+
 function configuredPath(id: ScannerId, paths: ToolPaths | undefined): string | undefined {
   return id === 'scout' ? paths?.docker : paths?.[id];
 }
@@ -82,7 +98,7 @@ async function locate(name: string, configured: string | undefined, env: NodeJS.
 /** Whether `docker` has the Scout plugin (`docker scout version` succeeds). */
 async function hasScoutPlugin(docker: string, opts: ScanRunOptions): Promise<boolean> {
   try {
-    const r = await runTool(docker, { args: ['scout', 'version'], env: opts.env, timeoutMs: SCOUT_PROBE_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 1024 * 1024 });
+    const r = await runTool(docker, { args: ['scout', 'version'], baseEnv: baseEnv(opts.env), envProfile: 'docker', timeoutMs: SCOUT_PROBE_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 1024 * 1024 });
     return r.exitCode === 0;
   } catch (e) {
     if (e instanceof ToolError && e.code === 'CANCELLED') throw new ScanError('CANCELLED', 'The scan was cancelled');
@@ -139,17 +155,28 @@ export async function scanImage(ref: string, opts: ScanRunOptions = {}): Promise
     throw e;
   }
   const { adapter, executable } = await resolveScanner(opts.scanner ?? 'auto', opts);
-  const args = adapter.argv(ref, opts);
   const tool = adapter.id === 'scout' ? 'docker scout' : adapter.executable;
-  opts.onCommand?.(executable, args);
+  const configs = await ScannerConfigFiles.prepare(adapter.id, opts.cwd);
   let result: RunResult;
   try {
+    const args = adapter.argv(ref, { ...opts, ...configs.options });
+    opts.onCommand?.(executable, args);
     result = await runTool(executable, {
-      args, env: opts.env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, maxOutputBytes: opts.maxOutputBytes, signal: opts.signal, onStderr: opts.onStderr,
+      args,
+      baseEnv: baseEnv(opts.env),
+      envProfile: ENV_PROFILE[adapter.id],
+      cwd: opts.cwd,
+      timeoutMs: opts.timeoutMs,
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      signal: opts.signal,
+      onStderr: opts.onStderr,
     });
   } catch (e) {
     if (e instanceof ToolError) throw fromToolError(e, tool);
+    if (e instanceof InvalidImageRefError) throw new ScanError('INVALID_REFERENCE', e.message, { scanner: adapter.id });
     throw e;
+  } finally {
+    await configs.dispose();
   }
   if (result.exitCode === null || !adapter.successExitCodes.includes(result.exitCode)) {
     throw new ScanError('TOOL_FAILED', failedRunMessage(tool, result), { scanner: adapter.id, stderr: result.stderr });
@@ -193,7 +220,7 @@ export async function listLocalImages(opts: ListImagesOptions = {}): Promise<Loc
     const executable = await locate(a.source, opts.toolPaths?.[a.source], opts.env);
     if (!executable) continue;
     try {
-      const r = await runTool(executable, { args: a.args, env: opts.env, timeoutMs: opts.timeoutMs ?? LIST_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 64 * 1024 * 1024 });
+      const r = await runTool(executable, { args: a.args, baseEnv: baseEnv(opts.env), envProfile: a.source, timeoutMs: opts.timeoutMs ?? LIST_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 64 * 1024 * 1024 });
       if (r.exitCode === 0) return { source: a.source, images: a.parse(r.stdout) };
       firstError ??= new ScanError('TOOL_FAILED', failedRunMessage(a.source, r), { stderr: r.stderr });
     } catch (e) {
@@ -205,4 +232,63 @@ export async function listLocalImages(opts: ListImagesOptions = {}): Promise<Loc
     }
   }
   throw firstError ?? new ScanError('TOOL_MISSING', 'Neither docker nor podman was found on PATH, so local images cannot be listed; type an image reference instead.');
+}
+
+/**
+ * The configuration files of ours a scan runs with, so the workspace (the scanner's working
+ * directory) does not configure it: an empty `trivy.yaml` for Trivy (its `.trivyignore` is still
+ * read, on purpose, when it is a plain file in the folder), and for Grype only the ignore rules
+ * of the workspace's `.grype.yaml`. Written to a private temporary folder, removed after the run.
+ */
+class ScannerConfigFiles {
+  private constructor(readonly options: Pick<ScanOptions, 'configFile' | 'ignoreFile'>, private readonly dir?: string) {}
+
+  static async prepare(scanner: ScannerId, cwd: string | undefined): Promise<ScannerConfigFiles> {
+    if (scanner !== 'trivy' && scanner !== 'grype') return new ScannerConfigFiles({});
+    let dir: string;
+    try {
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shipshape-scan-config-'));
+    } catch (e) {
+      throw new ScanError('SPAWN_FAILED', `could not create a temporary folder for the ${scanner} configuration: ${(e as Error).message}`, { scanner });
+    }
+    const options: Pick<ScanOptions, 'configFile' | 'ignoreFile'> = {};
+    try {
+      const folder = cwd ?? process.cwd();
+      if (scanner === 'trivy') {
+        options.configFile = path.join(dir, 'trivy.yaml');
+        await fs.writeFile(options.configFile, '# Written by Shipshape: no settings, so a trivy.yaml in the workspace is not read.\n{}\n', { mode: 0o600 });
+        if (await exists(path.join(folder, '.trivyignore')) && !(await isPlainFileInFolder(folder, '.trivyignore'))) {
+          // A FIFO, a link or a device named .trivyignore: Trivy reads an empty ignore file of ours instead.
+          options.ignoreFile = path.join(dir, 'trivyignore');
+          await fs.writeFile(options.ignoreFile, '', { mode: 0o600 });
+        }
+      } else {
+        let workspaceConfig: string | undefined;
+        try {
+          workspaceConfig = await readFileInFolder(folder, '.grype.yaml', MAX_CONFIG_BYTES);
+        } catch {
+          workspaceConfig = undefined;
+        }
+        options.configFile = path.join(dir, 'grype.yaml');
+        await fs.writeFile(options.configFile, grypeIgnoreOnlyConfig(workspaceConfig), { mode: 0o600 });
+      }
+    } catch (e) {
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw new ScanError('SPAWN_FAILED', `could not write the ${scanner} configuration: ${(e as Error).message}`, { scanner });
+    }
+    return new ScannerConfigFiles(options, dir);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.dir) await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

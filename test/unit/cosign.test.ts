@@ -27,7 +27,7 @@ interface Harness {
 function harness(): Harness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cosign-'));
   const log = path.join(dir, 'tool.log');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, FAKE_TOOL_LOG: log, SHIPSHAPE_COSIGN_PATH: FAKE_COSIGN };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, FAKE_TOOL_LOG: log, SHIPSHAPE_COSIGN_PATH: FAKE_COSIGN, SHIPSHAPE_PASS_ENV: 'FAKE_*' };
   return {
     dir,
     log,

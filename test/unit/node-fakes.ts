@@ -29,8 +29,31 @@ export function fakeWorld(tools: string[], extraEnv: NodeJS.ProcessEnv = {}): Fa
     dir,
     pathVar: bin,
     log,
-    env: { PATH: bin, FAKE_TOOL_LOG: log, ...extraEnv },
+    // Children get only an allow-list of variables; SHIPSHAPE_PASS_ENV lets the fakes' settings through.
+    env: { PATH: bin, FAKE_TOOL_LOG: log, SHIPSHAPE_PASS_ENV: 'FAKE_*', ...extraEnv },
     calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A scanner's argv without the `--config FILE` Shipshape adds (an empty configuration of its own
+ * in a temporary folder, so the workspace's trivy.yaml / .grype.yaml is not read), and that file.
+ */
+export function splitOurConfig(argv: string[]): { argv: string[]; config?: string } {
+  const i = argv.indexOf('--config');
+  if (i < 0) return { argv };
+  return { argv: [...argv.slice(0, i), ...argv.slice(i + 2)], config: argv[i + 1] };
+}
+
+/** The calls with our `--config FILE` taken out, after checking it was a temporary file that is gone now. */
+export function callsWithoutOurConfig(world: FakeWorld): Array<{ tool: string; argv: string[] }> {
+  return world.calls().map((c) => {
+    const { argv, config } = splitOurConfig(c.argv);
+    if (config !== undefined) {
+      if (!/shipshape-scan-config-[^/\\]+[/\\](trivy|grype)\.yaml$/.test(config)) throw new Error(`unexpected --config ${config}`);
+      if (fs.existsSync(config)) throw new Error(`${config} was left behind`);
+    }
+    return { tool: c.tool, argv };
+  });
 }

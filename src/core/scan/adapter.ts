@@ -1,5 +1,5 @@
 /** The contract each scanner module fulfils, and the reference check all argv builders share. */
-import { validateImageRef } from '../imageRef';
+import { parseImageRef, validateImageRef } from '../imageRef';
 import { ParseContext, ScanOptions, ScanReport, ScannerId } from './model';
 
 export interface ScannerAdapter {
@@ -26,9 +26,31 @@ export class InvalidImageRefError extends Error {
   }
 }
 
-/** Throws `InvalidImageRefError` unless `ref` is a plain image reference safe to put in argv. */
+/**
+ * `scheme:rest` sources some scanner reads from the local disk instead of a registry (Snyk's
+ * `docker-archive:`, `oci-archive:`, `kaniko-archive:`; Grype's and Syft's `dir:`, `file:`…).
+ * Each is also a valid image reference (name `dir`, tag `x`), so a manifest's `image:` could make
+ * a CodeLens scan read a local file. Refused for every scanner.
+ */
+const LOCAL_SOURCE_SCHEMES = new Set(['docker-archive', 'oci-archive', 'oci-dir', 'kaniko-archive', 'dir', 'file', 'singularity', 'sbom', 'purl', 'cpe']);
+
+/** Why a valid reference would make some scanner read a local file or directory, or undefined. */
+export function localSourceProblem(ref: string): string | undefined {
+  const parsed = parseImageRef(ref);
+  if (!parsed) return undefined;
+  if (!parsed.registry && parsed.tag !== undefined && LOCAL_SOURCE_SCHEMES.has(parsed.repository.toLowerCase())) {
+    return `"${parsed.repository}:" names a local archive or directory for some scanners, not an image; Shipshape scans images from a registry or the local engine only`;
+  }
+  // Snyk reads a reference ending in .tar as an archive on disk.
+  if (/\.tar$/i.test(ref) || /\.(tar|tgz|tar\.gz)$/i.test(parsed.repository)) {
+    return 'a reference ending in .tar names an image archive on disk for some scanners; Shipshape scans images from a registry or the local engine only';
+  }
+  return undefined;
+}
+
+/** Throws `InvalidImageRefError` unless `ref` is a plain image reference safe to put in argv, naming no local file. */
 export function assertImageRef(ref: string): string {
-  const why = validateImageRef(ref);
+  const why = validateImageRef(ref) ?? localSourceProblem(ref);
   if (why) throw new InvalidImageRefError(ref, why);
   return ref;
 }

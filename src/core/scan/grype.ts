@@ -18,10 +18,11 @@ const GRYPE_SCHEMES = new Set([
 export function grypeArgv(ref: string, options: ScanOptions = {}): string[] {
   assertImageRef(ref);
   const parsed = parseImageRef(ref);
-  if (parsed && !parsed.registry && GRYPE_SCHEMES.has(parsed.repository) && parsed.tag !== undefined) {
+  if (parsed && !parsed.registry && GRYPE_SCHEMES.has(parsed.repository.toLowerCase()) && parsed.tag !== undefined) {
     throw new InvalidImageRefError(ref, `"${ref}" would be read by grype as a "${parsed.repository}:" source, not an image; write it with its registry (e.g. docker.io/library/${ref})`);
   }
   const args = [ref, '-o', 'json'];
+  if (options.configFile) args.push('--config', options.configFile);
   if (options.ignoreUnfixed) args.push('--only-fixed');
   return args;
 }

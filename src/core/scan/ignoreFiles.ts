@@ -99,3 +99,61 @@ export function ignoreTargetFor(scanner: string): IgnoreTarget | undefined {
   }
   return undefined;
 }
+
+/** The keys of a Grype ignore rule (its documented shape); anything else in a rule is dropped. */
+const GRYPE_RULE_KEYS = ['vulnerability', 'reason', 'fix-state', 'namespace', 'vex-status', 'vex-justification', 'match-type', 'include-aliases'] as const;
+const GRYPE_PACKAGE_KEYS = ['name', 'version', 'language', 'type', 'location', 'upstream-name'] as const;
+const MAX_GRYPE_RULES = 10_000;
+
+/**
+ * A Grype configuration holding only the `ignore:` rules of a workspace `.grype.yaml` (the ones
+ * "Ignore vulnerability" writes). Grype is given this file with `--config` instead of reading the
+ * workspace's own, so a repository cannot change the database URL, registry settings or output
+ * file of a scan; ignoring findings is what it may still do, on purpose. Never throws: an
+ * unreadable file gives an empty configuration.
+ */
+export function grypeIgnoreOnlyConfig(workspaceConfig: string | undefined): string {
+  const rules: Array<Record<string, unknown>> = [];
+  try {
+    if (workspaceConfig && workspaceConfig.trim()) {
+      const { parseDocument } = yamlLib();
+      const doc = parseDocument(workspaceConfig, { prettyErrors: false });
+      const js = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+      const ignore = js && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>).ignore : undefined;
+      if (Array.isArray(ignore)) {
+        for (const item of ignore.slice(0, MAX_GRYPE_RULES)) {
+          const rule = pickRule(item);
+          if (rule) rules.push(rule);
+        }
+      }
+    }
+  } catch {
+    // An alias bomb or anything else unreadable: no rules.
+  }
+  // JSON is YAML: no quoting question can arise from what the workspace wrote.
+  return `# Written by Shipshape: only the ignore rules of the workspace's .grype.yaml.\n${JSON.stringify({ ignore: rules })}\n`;
+}
+
+function scalar(v: unknown): string | boolean | undefined {
+  return typeof v === 'string' || typeof v === 'boolean' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+function pickRule(item: unknown): Record<string, unknown> | undefined {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return undefined;
+  const src = item as Record<string, unknown>;
+  const rule: Record<string, unknown> = {};
+  for (const k of GRYPE_RULE_KEYS) {
+    const v = scalar(src[k]);
+    if (v !== undefined) rule[k] = v;
+  }
+  const pkg = src.package;
+  if (pkg && typeof pkg === 'object' && !Array.isArray(pkg)) {
+    const out: Record<string, unknown> = {};
+    for (const k of GRYPE_PACKAGE_KEYS) {
+      const v = scalar((pkg as Record<string, unknown>)[k]);
+      if (v !== undefined) out[k] = v;
+    }
+    if (Object.keys(out).length) rule.package = out;
+  }
+  return Object.keys(rule).length ? rule : undefined;
+}

@@ -82,6 +82,13 @@ export interface ScanOptions {
   severities?: VulnSeverity[];
   /** Drop vulnerabilities without a fixed version. */
   ignoreUnfixed?: boolean;
+  /**
+   * A configuration file of ours given to the scanner (`trivy --config`, `grype --config`), so a
+   * `trivy.yaml` / `.grype.yaml` in the working directory does not configure the scan.
+   */
+  configFile?: string;
+  /** Trivy's ignore file, when the workspace's `.trivyignore` is not a plain file we let it read. */
+  ignoreFile?: string;
 }
 
 /** What a parser needs to know beyond the tool's output. */
@@ -235,8 +242,15 @@ export function strings(v: unknown): string[] {
   return v as string[];
 }
 
-/** Appends items not already present, in order. */
+/** Appends items not already present, in order (a Set once the list is long: reports can be hostile). */
 export function pushUnique(into: string[], items: Iterable<string>): string[] {
-  for (const i of items) if (i && !into.includes(i)) into.push(i);
+  let seen: Set<string> | undefined;
+  for (const i of items) {
+    if (!i) continue;
+    if (!seen && into.length > 16) seen = new Set(into);
+    if (seen ? seen.has(i) : into.includes(i)) continue;
+    into.push(i);
+    seen?.add(i);
+  }
   return into;
 }

@@ -13,6 +13,8 @@ const TRIVY_SEVERITY: Partial<Record<VulnSeverity, string>> = {
 export function trivyArgv(ref: string, options: ScanOptions = {}): string[] {
   assertImageRef(ref);
   const args = ['image', '--format', 'json', '--quiet', '--scanners', 'vuln'];
+  if (options.configFile) args.push('--config', options.configFile);
+  if (options.ignoreFile) args.push('--ignorefile', options.ignoreFile);
   const sev = (options.severities ?? []).map((s) => TRIVY_SEVERITY[s]).filter((s): s is string => !!s);
   // Trivy has no "negligible": a list of only negligible would mean "everything" to it, so filter afterwards instead.
   if (sev.length) args.push('--severity', sev.join(','));
