@@ -1,22 +1,28 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE_NAME, parseConfigText, Profile, ShipshapeConfig } from '../core';
-import { CliIO, UsageError } from './io';
+import { MAX_CONFIG_BYTES } from '../core/limits';
+import { CliIO, FileAccessError, fileProblem, readInputFile, UsageError } from './io';
+import { forTerminalLines } from './sanitize';
 
 /**
  * Reads the configuration: `--config FILE` when given (must exist), else `.shipshape.yaml` in the
- * working directory when present, else defaults. Problems in the file are printed as warnings.
+ * working directory when present, else defaults. Only a regular file of at most 1 MiB is read
+ * (a FIFO named `.shipshape.yaml` would otherwise hang the run). Problems in the file are printed
+ * as warnings.
  */
 export async function loadCliConfig(io: CliIO, configPath: string | undefined, profile: string | undefined): Promise<ShipshapeConfig> {
   const file = configPath ? path.resolve(io.cwd, configPath) : path.join(io.cwd, CONFIG_FILE_NAME);
+  const shown = path.relative(io.cwd, file) || file;
   let text: string | undefined;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readInputFile(io, file, MAX_CONFIG_BYTES);
   } catch (e) {
-    if (configPath) throw new UsageError(`cannot read config ${configPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (configPath) throw new UsageError(`cannot read config ${fileProblem(configPath, e)}`);
+    // A missing .shipshape.yaml means defaults; one we refuse to read is worth a word.
+    if (!(e instanceof FileAccessError && e.code === 'NOT_FOUND')) io.stderr(`shipshape: warning: not reading ${forTerminalLines(fileProblem(shown, e))}\n`);
   }
   const { config, problems } = text === undefined ? { config: parseConfigText('').config, problems: [] } : parseConfigText(text);
-  for (const p of problems) io.stderr(`shipshape: warning: ${path.relative(io.cwd, file) || file}: ${p}\n`);
+  for (const p of problems) io.stderr(`shipshape: warning: ${shown}: ${forTerminalLines(p)}\n`);
   if (profile !== undefined) {
     if (!['baseline', 'restricted', 'all'].includes(profile)) throw new UsageError(`--profile must be baseline, restricted or all (got '${profile}')`);
     config.profile = profile as Profile;

@@ -1,6 +1,7 @@
 /** Output formats of `shipshape check`: text for people, JSON for scripts, SARIF for code scanning. */
 import { Finding, RuleMeta, Severity, SEVERITIES, severityRank } from '../core';
 import { ruleDocsUrl } from '../core/report/docs';
+import { escapeJsonControls, forTerminal } from './sanitize';
 
 export interface FileFindings { file: string; findings: Finding[] }
 
@@ -15,12 +16,13 @@ export function formatText(results: FileFindings[], colour: boolean): string {
   const counts = new Map<Severity, number>();
   for (const { file, findings } of results) {
     if (findings.length === 0) continue;
-    out += `${bold(file)}\n`;
+    out += `${bold(forTerminal(file))}\n`;
     for (const f of findings) {
       counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
       const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
       const refs = f.references.length ? ` [${f.references.join(', ')}]` : '';
-      out += `  ${pos.padEnd(8)} ${paint(f.severity, f.severity.padEnd(8))} ${f.ruleId.padEnd(34)} ${f.message}${refs}\n`;
+      // Messages quote the file (image names, values): no terminal controls from it reach the screen.
+      out += `  ${pos.padEnd(8)} ${paint(f.severity, f.severity.padEnd(8))} ${f.ruleId.padEnd(34)} ${forTerminal(f.message)}${forTerminal(refs)}\n`;
     }
     out += '\n';
   }
@@ -46,7 +48,7 @@ export function formatJson(results: FileFindings[]): string {
       fixable: Boolean(f.fixes?.some((x) => x.safe && !x.snippet)),
     })),
   );
-  return JSON.stringify({ version: 1, findings }, null, 2) + '\n';
+  return escapeJsonControls(JSON.stringify({ version: 1, findings }, null, 2)) + '\n';
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
@@ -110,7 +112,7 @@ export function formatSarif(results: FileFindings[], rules: RuleMeta[], version:
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return escapeJsonControls(JSON.stringify(sarif, null, 2)) + '\n';
 }
 
 /** Whether any finding is at or above the `--fail-on` threshold. */

@@ -1,4 +1,15 @@
+import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
+import { MAX_TEXT_LENGTH } from '../core/limits';
+import { FileAccessError, readRegularFile } from '../node/files';
+
+export { FileAccessError } from '../node/files';
+
+/**
+ * Most bytes of a Dockerfile or manifest read: a UTF-16 code unit takes at most three UTF-8
+ * bytes, so a larger file is over the engine's MAX_TEXT_LENGTH whatever it holds.
+ */
+export const MAX_SOURCE_BYTES = 3 * MAX_TEXT_LENGTH;
 
 /** What a CLI command may touch, so commands are testable in-process. */
 export interface CliIO {
@@ -35,4 +46,22 @@ export function parseCommandLine<O extends OptionSpecs>(args: string[], options:
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${usage}`);
   }
+}
+
+/**
+ * Reads a file named on the command line or found by the CLI: only a regular file (a symlink to
+ * one is fine; a FIFO, a device or `/dev/zero` is refused before a byte is read) of at most
+ * `maxBytes`. Throws a FileAccessError (code NOT_FOUND when it does not exist).
+ */
+export async function readInputFile(io: CliIO, file: string, maxBytes: number): Promise<string> {
+  return readRegularFile(path.resolve(io.cwd, file), maxBytes);
+}
+
+/** Why a file could not be read, for a message that names it as the user wrote it. */
+export function fileProblem(file: string, e: unknown): string {
+  if (e instanceof FileAccessError) {
+    if (e.code === 'NOT_FOUND') return `${file}: no such file`;
+    return `${file}${e.message.slice(e.file.length)}`;
+  }
+  return `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
 }

@@ -1,6 +1,7 @@
 /** `shipshape` command line: the same engine the editor runs, for CI. */
 import { CliCommand, CliIO, EXIT, UsageError } from './io';
 import { COMMANDS } from './commands';
+import { forTerminalLines } from './sanitize';
 
 import { VERSION } from './version';
 
@@ -34,7 +35,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    // Messages may quote a report or a tool (a parse error shows the first bytes): no terminal controls.
+    const msg = forTerminalLines(e instanceof Error ? e.message : String(e));
     io.stderr(`shipshape ${name}: ${msg}\n`);
     if (!(e instanceof UsageError) && io.env.SHIPSHAPE_DEBUG) io.stderr(`${(e as Error).stack}\n`);
     return EXIT.usage;

@@ -1,4 +1,4 @@
-import { Severity, SEVERITIES } from './model';
+import { Range, Severity, SEVERITIES } from './model';
 
 /**
  * A per-rule setting. `off` disables, `on` enables a rule that is off by default;
@@ -40,7 +40,20 @@ const RULE_SETTINGS = new Set<string>(['off', 'on', ...SEVERITIES, 'error', 'war
 const PROFILES = new Set<string>(['baseline', 'restricted', 'all']);
 
 /** Problems met while reading a config object; the config is still usable. */
-export interface ConfigResult { config: ShipshapeConfig; problems: string[] }
+export interface ConfigResult {
+  config: ShipshapeConfig;
+  problems: string[];
+  /** The same problems with where they are in the text (when read from a text), for a diagnostic on the file. */
+  issues?: ConfigIssue[];
+  /** The text could not be read as YAML at all (syntax error, alias bomb): defaults are used. */
+  unreadable?: boolean;
+}
+
+/** One problem of a `.shipshape.yaml`, with its range in the file (0-based) when known. */
+export interface ConfigIssue { message: string; range: Range }
+
+/** Most alias expansions read from a `.shipshape.yaml` (a "billion laughs" file is refused). */
+const MAX_CONFIG_ALIASES = 50;
 
 /**
  * Validates an untrusted object (parsed `.shipshape.yaml` or VS Code settings) into a config.
@@ -97,17 +110,56 @@ export const CONFIG_FILE_NAME = '.shipshape.yaml';
  *   exclude: ["charts/**"]
  */
 export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
-  let doc;
+  const unreadable = (issues: ConfigIssue[]): ConfigResult => ({
+    config: normalizeConfig(undefined, base).config, problems: issues.map((i) => i.message), issues, unreadable: true,
+  });
+  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  // Everything that reads the untrusted text is inside the try: the parser, the alias expansion
+  // (toJS throws past maxAliasCount) and the normalisation never escape as an exception.
   try {
     // Loaded here, not at the top: the editor reads its config long after activation.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parseDocument } = require('yaml') as typeof import('yaml');
-    doc = parseDocument(text, { prettyErrors: false });
+    const { parseDocument, isMap, isScalar } = require('yaml') as typeof import('yaml');
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+      return unreadable(doc.errors.map((e) => {
+        const [from, to] = e.linePos ?? [];
+        const range: Range = from
+          ? { start: { line: from.line - 1, character: from.col - 1 }, end: to ? { line: to.line - 1, character: to.col - 1 } : { line: from.line - 1, character: from.col - 1 } }
+          : start;
+        return { message: e.message, range };
+      }));
+    }
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
+    } catch (e) {
+      return unreadable([{ message: `cannot be read: ${String((e as Error)?.message ?? e)}`, range: start }]);
+    }
+    const result = normalizeConfig(raw, base);
+    // Each problem names its top-level key first (`rules.X: …`, `profile: …`): point at that key.
+    const lineStarts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    const positionAt = (offset: number) => {
+      let lo = 0, hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+      }
+      return { line: lo, character: offset - lineStarts[lo] };
+    };
+    const keyRange = (key: string): Range => {
+      const contents = doc.contents;
+      if (isMap(contents)) {
+        for (const pair of contents.items) {
+          if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return { start: positionAt(pair.key.range[0]), end: positionAt(pair.key.range[1]) };
+        }
+      }
+      return start;
+    };
+    result.issues = result.problems.map((message) => ({ message, range: keyRange(message.split(/[.:]/)[0]) }));
+    return result;
   } catch (e) {
-    return { config: normalizeConfig(undefined, base).config, problems: [String((e as Error).message)] };
+    return unreadable([{ message: `cannot be read: ${String((e as Error)?.message ?? e)}`, range: start }]);
   }
-  if (doc.errors.length > 0) {
-    return { config: normalizeConfig(undefined, base).config, problems: doc.errors.map((e) => e.message) };
-  }
-  return normalizeConfig(doc.toJS({ maxAliasCount: 50 }), base);
 }

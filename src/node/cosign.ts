@@ -55,7 +55,10 @@ export interface CosignRunnerOptions {
   cosignPath?: string;
   /** Configured path to docker, for digest resolution. */
   dockerPath?: string;
-  /** Environment for the children, merged over process.env. */
+  /**
+   * Merged over process.env: where tools are searched and what each child's environment is
+   * filtered from (cosign gets its allow-list, docker its own; node/env.ts).
+   */
   env?: NodeJS.ProcessEnv;
   /** Working directory: relative key paths are resolved by cosign from here. */
   cwd?: string;
@@ -111,7 +114,7 @@ export class CosignRunner {
     const args = signArgs(signOptions);
     const timeoutMs = opts.key.kind === 'keyless' ? Math.max(this.options.timeoutMs ?? 0, KEYLESS_TIMEOUT_MS) : undefined;
     const result = await this.runCosign(args, password, timeoutMs);
-    const stderr = redact(result.stderr, this.secrets(password));
+    const stderr = this.redactStderr(result, password);
     if (result.exitCode !== 0) throw this.failure('cosign sign', result, password);
     return { reference: opts.reference, stderr, ...parseSignOutput(stderr) };
   }
@@ -124,7 +127,7 @@ export class CosignRunner {
     const args = verifyArgs(opts);
     const result = await this.runCosign(args, undefined);
     if (result.exitCode === 0) return parseVerifyOutput(opts.reference, result.stdout);
-    const failed = parseVerifyFailure(opts.reference, result.exitCode, redact(result.stderr, this.secrets()));
+    const failed = parseVerifyFailure(opts.reference, result.exitCode, this.redactStderr(result));
     if (failed.reason) failed.reason = redact(failed.reason, this.secrets());
     return failed;
   }
@@ -144,7 +147,7 @@ export class CosignRunner {
     }
     const result = await this.runCosign(args, password, undefined, directory);
     if (result.exitCode !== 0) throw this.failure('cosign generate-key-pair', result, password);
-    const written = parseGenerateKeyPairOutput(redact(result.stderr, this.secrets(password)));
+    const written = parseGenerateKeyPairOutput(this.redactStderr(result, password));
     const out: KeyPairResult = { directory };
     const priv = written.privateKey ?? names.privateKey;
     if (priv) out.privateKey = path.resolve(directory, priv);
@@ -155,9 +158,9 @@ export class CosignRunner {
   /** Pins a reference to the digest of the local image (`docker image inspect` RepoDigests). */
   async resolveDigest(reference: string): Promise<DigestResolution> {
     const docker = await this.locate('docker', this.options.dockerPath);
-    const result = await this.run(docker, dockerInspectArgs(reference), undefined);
+    const result = await this.run(docker, dockerInspectArgs(reference), undefined, undefined, undefined, 'docker');
     if (result.exitCode !== 0) {
-      const detail = redact(result.stderr, this.secrets()).trim().split(/\r?\n/).pop() ?? '';
+      const detail = this.redactStderr(result).trim().split(/\r?\n/).pop() ?? '';
       return { ok: false, reason: `docker image inspect ${reference} failed${detail ? `: ${detail}` : ''}` };
     }
     return resolveFromInspect(reference, result.stdout);
@@ -166,10 +169,10 @@ export class CosignRunner {
   /** Asks the registry for the digest a tag names (`docker buildx imagetools inspect`). */
   async resolveDigestRemote(reference: string): Promise<DigestResolution> {
     const docker = await this.locate('docker', this.options.dockerPath);
-    const result = await this.run(docker, imagetoolsInspectArgs(reference), undefined);
+    const result = await this.run(docker, imagetoolsInspectArgs(reference), undefined, undefined, undefined, 'docker');
     const digest = result.exitCode === 0 ? parseImagetoolsDigest(result.stdout) : undefined;
     if (!digest) {
-      const detail = redact(result.stderr, this.secrets()).trim().split(/\r?\n/).pop() ?? '';
+      const detail = this.redactStderr(result).trim().split(/\r?\n/).pop() ?? '';
       return { ok: false, reason: `could not read the digest of ${reference} from its registry${detail ? `: ${detail}` : ''}` };
     }
     const pinned = withDigest(reference, digest);
@@ -178,6 +181,11 @@ export class CosignRunner {
 
   private secrets(password?: string): Array<string | undefined> {
     return [password, this.options.env?.COSIGN_PASSWORD, process.env.COSIGN_PASSWORD];
+  }
+
+  /** A run's stderr without secrets, including one cut at the start of the kept tail. */
+  private redactStderr(result: RunResult, password?: string): string {
+    return redact(result.stderr, this.secrets(password), { truncatedStart: result.stderrTruncated });
   }
 
   private async runCosign(args: string[], password: string | undefined, timeoutMs?: number, cwd?: string): Promise<RunResult> {
@@ -197,15 +205,17 @@ export class CosignRunner {
     return found;
   }
 
-  private async run(executable: string, args: string[], password: string | undefined, timeoutMs?: number, cwd?: string): Promise<RunResult> {
-    const env: NodeJS.ProcessEnv = { ...this.options.env };
-    if (password !== undefined) env.COSIGN_PASSWORD = password;
+  private async run(executable: string, args: string[], password: string | undefined, timeoutMs?: number, cwd?: string, profile: 'cosign' | 'docker' = 'cosign'): Promise<RunResult> {
+    // The password is set for cosign on purpose; docker never sees it (its allow-list has no COSIGN_*).
+    const extra: NodeJS.ProcessEnv = password !== undefined && profile === 'cosign' ? { COSIGN_PASSWORD: password } : {};
     const secrets = this.secrets(password);
     const sink = new RedactingLineSink(secrets, this.options.onStderr);
     try {
       return await runTool(executable, {
         args,
-        env,
+        env: extra,
+        baseEnv: { ...process.env, ...this.options.env },
+        envProfile: profile,
         cwd: cwd ?? this.options.cwd,
         timeoutMs: timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         signal: this.options.signal,
@@ -224,7 +234,7 @@ export class CosignRunner {
   }
 
   private failure(what: string, result: RunResult, password: string | undefined): CosignError {
-    const stderr = redact(result.stderr, this.secrets(password)).trim();
+    const stderr = this.redactStderr(result, password).trim();
     const lines = stderr.split(/\r?\n/).filter((l) => /^Error:/i.test(l.trim()));
     const detail = (lines[0] ?? stderr.split(/\r?\n/).pop() ?? '').replace(/^Error:\s*/i, '').trim();
     const message = `${what} failed (exit code ${result.exitCode ?? result.signal ?? 'unknown'})${detail ? `: ${detail}` : ''}`;

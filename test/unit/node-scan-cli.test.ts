@@ -161,7 +161,7 @@ describe('shipshape scan (in-process, fake scanners on PATH)', function () {
     world = fakeWorld([]);
     const missing = await shipshape(['scan', '--report', path.join(world.dir, 'nope.json')], world.env);
     assert.strictEqual(missing.code, 2);
-    assert.match(missing.stderr, /cannot read .*nope\.json: ENOENT/);
+    assert.match(missing.stderr, /cannot read .*nope\.json: no such file/);
     const notReport = path.join(world.dir, 'pod.json');
     fs.writeFileSync(notReport, '{"kind":"Pod"}');
     const unknown = await shipshape(['scan', '--report', notReport], world.env);

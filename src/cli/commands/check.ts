@@ -1,10 +1,9 @@
-import { promises as fs } from 'fs';
-import * as path from 'path';
 import { allRules, analyze, Severity, SEVERITIES } from '../../core';
 import { loadCliConfig } from '../config';
 import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings, formatJson, formatSarif, formatText } from '../formats';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
+import { forTerminal } from '../sanitize';
 import { VERSION } from '../version';
 
 const USAGE = `Usage: shipshape check PATH... [options]
@@ -24,13 +23,16 @@ export function parseFailOn(value: string | undefined): Severity | 'none' {
   throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'none'].join(', ')} (got '${value}')`);
 }
 
-/** Reads a file for analysis; undefined with a warning when it cannot be read. */
+/**
+ * Reads a file for analysis; undefined with a warning when it cannot be read. Only a regular
+ * file is read (a symlink to `/dev/zero` or a FIFO is refused), and none of more bytes than a
+ * text the engine would analyse can have (io.ts, core/limits.ts).
+ */
 export async function readSource(io: CliIO, file: string): Promise<string | undefined> {
   try {
-    const buf = await fs.readFile(path.resolve(io.cwd, file));
-    return buf.toString('utf8');
+    return await readInputFile(io, file, MAX_SOURCE_BYTES);
   } catch (e) {
-    io.stderr(`shipshape: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    io.stderr(`shipshape: ${forTerminal(fileProblem(file, e))}\n`);
     return undefined;
   }
 }

@@ -1,14 +1,17 @@
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { MAX_REPORT_BYTES } from '../../core/limits';
 import {
   atLeast, countBySeverity, filterReport, filterVulns, importReport, isVulnSeverity, ScannerId, ScanReport, SCANNER_IDS,
-  sortVulns, summarizeCounts, toJson, toSarif, VulnFilter, VulnSeverity, VULN_SEVERITIES,
+  sortVulns, streamJson, summarizeCounts, toJsonDocument, toSarif, VulnFilter, VulnSeverity, VULN_SEVERITIES,
 } from '../../core/scan';
+import { MAX_TIMER_MS } from '../../node/process';
 import { ScanError, ScannerChoice, scanImage, ToolPaths } from '../../node/scanRunner';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, fileProblem, parseCommandLine, readInputFile } from '../io';
+import { escapeJsonControls, forTerminal } from '../sanitize';
 import { VERSION } from '../version';
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
+/** Node's timers hold at most 2^31 - 1 ms; a longer timeout would fire at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 const USAGE = `Usage: shipshape scan REF [options]
        shipshape scan --report FILE [options]
@@ -22,8 +25,12 @@ Options:
   --ignore-unfixed           keep only vulnerabilities with a fixed version
   --format text|json|sarif   output format (default: text)
   --fail-on SEVERITY         exit 1 when a vulnerability is at or above: ${VULN_SEVERITIES.join('|')}|none (default: high)
-  --timeout SECONDS          stop the scanner after this long (default: ${DEFAULT_TIMEOUT_SECONDS})
-  --report FILE              read a report file instead of scanning (repeatable)
+  --timeout SECONDS          stop the scanner after this long (default: ${DEFAULT_TIMEOUT_SECONDS}, at most ${MAX_TIMEOUT_SECONDS})
+  --report FILE              read a report file instead of scanning (repeatable; a regular file of at most ${MAX_REPORT_BYTES / (1024 * 1024)} MiB)
+
+Scanner output is capped at 128 MiB. The scanner runs with an empty configuration of Shipshape's
+(trivy --config, grype --config), so a trivy.yaml or .grype.yaml in the working directory does not
+change the scan; .trivyignore, the ignore rules of .grype.yaml and Snyk's .snyk are honoured.
 
 Scanner executables come from SHIPSHAPE_TRIVY_PATH, SHIPSHAPE_GRYPE_PATH, SHIPSHAPE_DOCKER_PATH,
 SHIPSHAPE_SNYK_PATH when set, else from PATH.
@@ -53,8 +60,9 @@ function parseScanner(value: string | undefined): ScannerChoice {
 function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes a positive number of seconds (got '${value}')`);
-  return Math.round(n * 1000);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes a positive number of seconds (got '${forTerminal(value)}')`);
+  if (n > MAX_TIMEOUT_SECONDS) throw new UsageError(`--timeout takes at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days; got '${forTerminal(value)}')`);
+  return Math.max(1, Math.round(n * 1000));
 }
 
 /** Tool paths from `SHIPSHAPE_<TOOL>_PATH`. */
@@ -70,23 +78,51 @@ const RESET = '\x1b[0m';
 
 /** A table per report, most severe first. */
 export function formatScanText(reports: readonly ScanReport[], colour: boolean): string {
+  let out = '';
+  writeScanText(reports, colour, (t) => { out += t; });
+  return out;
+}
+
+/**
+ * Writes the text table in pieces (a report can hold hundreds of thousands of vulnerabilities).
+ * Every value from the report is stripped of control characters before our colours are added.
+ */
+export function writeScanText(reports: readonly ScanReport[], colour: boolean, write: (text: string) => void, chunkSize = 1 << 16): void {
   const paint = (s: VulnSeverity, t: string): string => (colour ? `${COLOURS[s]}${t}${RESET}` : t);
   const bold = (t: string): string => (colour ? `\x1b[1m${t}${RESET}` : t);
   let out = '';
+  const emit = (t: string): void => {
+    out += t;
+    if (out.length >= chunkSize) { write(out); out = ''; }
+  };
   for (const r of reports) {
-    const tool = `${r.scanner}${r.scannerVersion ? ` ${r.scannerVersion}` : ''}`;
-    out += `${bold(r.image.reference)} (${tool}, ${r.scannedAt})\n`;
+    const tool = forTerminal(`${r.scanner}${r.scannerVersion ? ` ${r.scannerVersion}` : ''}`);
+    emit(`${bold(forTerminal(r.image.reference))} (${tool}, ${forTerminal(r.scannedAt)})\n`);
     const vulns = sortVulns(r.vulns);
-    const idWidth = Math.min(28, Math.max(4, ...vulns.map((v) => v.id.length)));
-    const pkgWidth = Math.min(48, Math.max(4, ...vulns.map((v) => `${v.pkg} ${v.installed}`.length)));
+    // Loops, not Math.max(...list): a spread of 200 000 arguments overflows the stack.
+    let idWidth = 4;
+    let pkgWidth = 4;
     for (const v of vulns) {
-      const fix = v.fixedIn ? `→ ${v.fixedIn}` : '(no fix)';
-      out += `  ${paint(v.severity, v.severity.toUpperCase().padEnd(10))} ${v.id.padEnd(idWidth)} ${`${v.pkg} ${v.installed}`.padEnd(pkgWidth)} ${fix}  ${v.title}\n`;
+      idWidth = Math.max(idWidth, v.id.length);
+      pkgWidth = Math.max(pkgWidth, v.pkg.length + 1 + v.installed.length);
+    }
+    idWidth = Math.min(28, idWidth);
+    pkgWidth = Math.min(48, pkgWidth);
+    for (const v of vulns) {
+      const fix = v.fixedIn ? `→ ${forTerminal(v.fixedIn)}` : '(no fix)';
+      emit(`  ${paint(v.severity, v.severity.toUpperCase().padEnd(10))} ${forTerminal(v.id).padEnd(idWidth)} ${forTerminal(`${v.pkg} ${v.installed}`).padEnd(pkgWidth)} ${fix}  ${forTerminal(v.title)}\n`);
     }
     const n = r.vulns.length;
-    out += `${n} vulnerabilit${n === 1 ? 'y' : 'ies'}${n ? ` (${summarizeCounts(countBySeverity(r.vulns))})` : ''}\n\n`;
+    emit(`${n} vulnerabilit${n === 1 ? 'y' : 'ies'}${n ? ` (${summarizeCounts(countBySeverity(r.vulns))})` : ''}\n\n`);
   }
-  return out || 'No reports.\n';
+  if (!reports.length) emit('No reports.\n');
+  if (out) write(out);
+}
+
+/** JSON (ours) to stdout in pieces, with the controls a terminal would act on escaped. */
+function writeJson(io: CliIO, value: unknown): void {
+  streamJson(value, (chunk) => io.stdout(escapeJsonControls(chunk)));
+  io.stdout('\n');
 }
 
 async function readReports(io: CliIO, files: string[], reference: string | undefined): Promise<ScanReport[]> {
@@ -94,12 +130,12 @@ async function readReports(io: CliIO, files: string[], reference: string | undef
   for (const file of files) {
     let text: string;
     try {
-      text = await fs.readFile(path.resolve(io.cwd, file), 'utf8');
+      text = await readInputFile(io, file, MAX_REPORT_BYTES);
     } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${fileProblem(file, e)}`);
     }
     try {
-      reports.push(...importReport(text, { reference }).reports);
+      for (const r of importReport(text, { reference }).reports) reports.push(r);
     } catch (e) {
       throw new UsageError(`${file}: ${(e as Error).message}`);
     }
@@ -170,9 +206,9 @@ export const scanCommand: CliCommand = {
       }
     }
 
-    if (format === 'json') io.stdout(toJson(reports));
-    else if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(reports, VERSION), null, 2)}\n`);
-    else io.stdout(formatScanText(reports, io.isTTY));
+    if (format === 'json') writeJson(io, toJsonDocument(reports));
+    else if (format === 'sarif') writeJson(io, toSarif(reports, VERSION));
+    else writeScanText(reports, io.isTTY, (t) => io.stdout(t));
 
     if (failOn === 'none') return EXIT.ok;
     const failing = reports.some((r) => filterVulns(r.vulns, filter).some((v) => atLeast(v.severity, failOn)));

@@ -2,6 +2,7 @@ import { validateImageRef } from '../../core/imageRef';
 import { SigningInputError, SigningKey, isDigestPinned, parseAnnotation, validateKmsUri } from '../../core/signing';
 import { CosignError, CosignRunner } from '../../node/cosign';
 import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { forTerminal, forTerminalLines } from '../sanitize';
 
 const USAGE = `Usage: shipshape sign REF (--key KEY | --kms URI | --keyless) [options]
 
@@ -117,19 +118,20 @@ export const signCommand: CliCommand = {
       throw new UsageError((e as Error).message);
     }
 
-    const runner = cliCosignRunner(io, (text) => io.stderr(text));
+    // cosign's stderr may quote a registry's or a key server's words: no escape sequence reaches the terminal.
+    const runner = cliCosignRunner(io, (text) => io.stderr(forTerminalLines(text)));
     let target = reference;
     let allowTag = false;
     if (!isDigestPinned(reference)) {
       const resolution = await runner.resolveDigest(reference).catch((e: unknown) => ({ ok: false as const, reason: (e as Error).message }));
       if (resolution.ok) {
         target = resolution.pinned;
-        io.stderr(`shipshape: ${reference} resolves to ${target}; signing the digest\n`);
+        io.stderr(`shipshape: ${reference} resolves to ${forTerminal(target)}; signing the digest\n`);
       } else if (values['allow-tag']) {
         allowTag = true;
-        io.stderr(`shipshape: warning: signing the tag ${reference}, not a digest (${resolution.reason}); the tag may name a different image later\n`);
+        io.stderr(`shipshape: warning: signing the tag ${reference}, not a digest (${forTerminalLines(resolution.reason)}); the tag may name a different image later\n`);
       } else {
-        io.stderr(`shipshape sign: ${reference} is a tag and could not be resolved to a digest: ${resolution.reason}\n`);
+        io.stderr(`shipshape sign: ${reference} is a tag and could not be resolved to a digest: ${forTerminalLines(resolution.reason)}\n`);
         io.stderr('Give the image as repo@sha256:…, push it first, or pass --allow-tag to sign the tag anyway.\n');
         return EXIT.usage;
       }
@@ -145,12 +147,12 @@ export const signCommand: CliCommand = {
         allowTag,
         password,
       });
-      io.stdout(`Signed ${result.reference}${result.pushedTo ? `; signature pushed to ${result.pushedTo}` : ''}${result.tlogIndex !== undefined ? ` (tlog index ${result.tlogIndex})` : ''}\n`);
+      io.stdout(`Signed ${forTerminal(result.reference)}${result.pushedTo ? `; signature pushed to ${forTerminal(result.pushedTo)}` : ''}${result.tlogIndex !== undefined ? ` (tlog index ${forTerminal(String(result.tlogIndex))})` : ''}\n`);
       return EXIT.ok;
     } catch (e) {
       if (e instanceof SigningInputError) throw new UsageError(e.message);
       if (e instanceof CosignError) {
-        io.stderr(`shipshape sign: ${e.message}\n`);
+        io.stderr(`shipshape sign: ${forTerminalLines(e.message)}\n`);
         return EXIT.usage;
       }
       throw e;

@@ -2,6 +2,7 @@ import { validateImageRef } from '../../core/imageRef';
 import { SigningInputError, VerificationKey, describeVerifyResult, validateKmsUri } from '../../core/signing';
 import { CosignError } from '../../node/cosign';
 import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { escapeJsonControls, forTerminalLines } from '../sanitize';
 import { cliCosignRunner } from './sign';
 
 const USAGE = `Usage: shipshape verify REF (--key KEY.pub | keyless options) [options]
@@ -64,14 +65,15 @@ export const verifyCommand: CliCommand = {
     } catch (e) {
       if (e instanceof SigningInputError) throw new UsageError(e.message);
       if (e instanceof CosignError) {
-        io.stderr(`shipshape verify: ${e.message}\n`);
+        io.stderr(`shipshape verify: ${forTerminalLines(e.message)}\n`);
         return EXIT.usage;
       }
       throw e;
     }
-    if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-    else if (result.verified) io.stdout(`${describeVerifyResult(result)}\n`);
-    else io.stderr(`${describeVerifyResult(result)}\n`);
+    // Signer identities, annotations and reasons come from the signature and cosign: no terminal controls.
+    if (format === 'json') io.stdout(`${escapeJsonControls(JSON.stringify(result, null, 2))}\n`);
+    else if (result.verified) io.stdout(`${forTerminalLines(describeVerifyResult(result))}\n`);
+    else io.stderr(`${forTerminalLines(describeVerifyResult(result))}\n`);
     if (result.verified) return EXIT.ok;
     // Signatures missing or not matching is a verdict; anything else means we could not check.
     return result.failure === 'no-signatures' || result.failure === 'no-match' ? EXIT.findings : EXIT.usage;

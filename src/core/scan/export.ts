@@ -53,3 +53,58 @@ export function fromShipshapeJson(doc: unknown): ScanReport[] {
     })),
   }));
 }
+
+/**
+ * Serialises `value` exactly as `JSON.stringify(value, null, indent)` would, handing the text to
+ * `write` in pieces of about `chunkSize` characters: a report with hundreds of thousands of
+ * vulnerabilities turns into SARIF larger than the longest string JavaScript can hold.
+ */
+export function streamJson(value: unknown, write: (text: string) => void, indent = 2, chunkSize = 1 << 20): void {
+  let buffer = '';
+  const emit = (text: string): void => {
+    buffer += text;
+    if (buffer.length >= chunkSize) {
+      write(buffer);
+      buffer = '';
+    }
+  };
+  const pad = ' '.repeat(indent);
+  const visit = (v: unknown, depth: number, inArray: boolean): boolean => {
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(): unknown }).toJSON();
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') {
+      if (!inArray) return false;
+      emit('null');
+      return true;
+    }
+    if (v === null || typeof v !== 'object') {
+      emit(JSON.stringify(v) ?? 'null');
+      return true;
+    }
+    const inner = indent ? `\n${pad.repeat(depth + 1)}` : '';
+    const close = indent ? `\n${pad.repeat(depth)}` : '';
+    if (Array.isArray(v)) {
+      if (v.length === 0) { emit('[]'); return true; }
+      emit('[');
+      for (let i = 0; i < v.length; i++) {
+        emit(i ? `,${inner}` : inner);
+        visit(v[i], depth + 1, true);
+      }
+      emit(`${close}]`);
+      return true;
+    }
+    let first = true;
+    for (const key of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[key];
+      let resolved = item;
+      if (resolved !== null && typeof resolved === 'object' && typeof (resolved as { toJSON?: unknown }).toJSON === 'function') resolved = (resolved as { toJSON(): unknown }).toJSON();
+      if (resolved === undefined || typeof resolved === 'function' || typeof resolved === 'symbol') continue;
+      emit(`${first ? '{' : ','}${inner}${JSON.stringify(key)}:${indent ? ' ' : ''}`);
+      first = false;
+      visit(resolved, depth + 1, false);
+    }
+    emit(first ? '{}' : `${close}}`);
+    return true;
+  };
+  visit(value, 0, false);
+  if (buffer) write(buffer);
+}

@@ -23,7 +23,7 @@ export { scoutArgv, parseScout, scoutAdapter } from './scout';
 export { parseSarif, toSarif, isSarif, parsePurl, scannerFromDriver, SARIF_SCHEMA, SARIF_VERSION } from './sarif';
 export { importReport, detectReportFormat } from './importReport';
 export type { ReportFormat } from './importReport';
-export { toJson, toJsonDocument, fromShipshapeJson, SCAN_JSON_VERSION } from './export';
+export { toJson, toJsonDocument, fromShipshapeJson, streamJson, SCAN_JSON_VERSION } from './export';
 export * from './tree';
 export * from './images';
 export * from './ignoreFiles';
