@@ -51,7 +51,7 @@ export async function collectFiles(inputs: string[], cwd: string, exclude: strin
     else {
       const kind = detectFileKind(input);
       if (kind) files.push({ path: input, kind });
-      else errors.push(`${input}: not a Dockerfile or YAML file (expected Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*, *.yaml, *.yml)`);
+      else errors.push(`${input}: not a Dockerfile or YAML file (expected Dockerfile, Containerfile, *.Dockerfile, *.Containerfile, Dockerfile.*, Dockerfile-*, Containerfile.*, Containerfile-*, *.yaml, *.yml)`);
     }
   }
   return { files, errors };

@@ -9,9 +9,12 @@ export function detectFileKind(fileName: string, languageId?: string): FileKind 
   const lower = base.toLowerCase();
   if (languageId === 'dockerfile') return 'dockerfile';
   if (languageId === 'yaml') return 'kubernetes';
+  // `Dockerfile.dockerignore`: the ignore file BuildKit reads next to a Dockerfile.
+  if (lower.endsWith('.dockerignore')) return undefined;
   if (lower === 'dockerfile' || lower === 'containerfile') return 'dockerfile';
   if (lower.endsWith('.dockerfile') || lower.endsWith('.containerfile')) return 'dockerfile';
-  if (lower.startsWith('dockerfile.') || lower.startsWith('containerfile.')) return 'dockerfile';
+  // `Dockerfile.dev`, `Dockerfile-chroot`, `Containerfile.webhook`: the names `docker build -f` users give.
+  if (/^(docker|container)file[.-]./.test(lower)) return 'dockerfile';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'kubernetes';
   return undefined;
 }

@@ -70,13 +70,18 @@ export function isLatest(ref: ImageRef): boolean {
   return ref.tag === undefined || ref.tag === 'latest';
 }
 
-/** Whether a registry host matches an allow-list entry (exact host, or a `*.suffix` / `.suffix`). */
+/**
+ * Whether a registry host matches an allow-list entry: the exact host, `*` (any registry),
+ * `*.suffix` / `.suffix` (subdomains), `*suffix` or `prefix*` (as hadolint's allowedRegistries).
+ */
 export function registryAllowed(registry: string, allowList: readonly string[]): boolean {
   const host = registry.toLowerCase();
   return allowList.some((entry) => {
     const e = entry.trim().toLowerCase().replace(/\/+$/, '');
     if (!e) return false;
-    if (e.startsWith('*.')) return host.endsWith(e.slice(1));
+    if (e === '*') return true;
+    if (e.startsWith('*')) return host.endsWith(e.slice(1));
+    if (e.endsWith('*')) return host.startsWith(e.slice(0, -1));
     if (e.startsWith('.')) return host.endsWith(e);
     return host === e || (e === 'docker.io' && (host === 'index.docker.io' || host === 'registry-1.docker.io'));
   });

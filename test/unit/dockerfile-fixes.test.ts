@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { assertFixWorks, applyFix, check, findings, expandSnippet } from './dockerfile-support';
+import { assertFixWorks, applyFix, check, findings, expandSnippet, lines } from './dockerfile-support';
 import { convertToMultiStage } from '../../src/core/dockerfile/fixes/multiStage';
 import { buildModel } from '../../src/core/dockerfile/model';
 import { applyEdits } from '../../src/core/text';
@@ -64,9 +64,8 @@ describe('fix: ADD → COPY', () => {
     assert.strictEqual(assertFixWorks('FROM a:1\nADD --chown=1:1 src /app\n', 'docker-add-instead-of-copy'), 'FROM a:1\nCOPY --chown=1:1 src /app\n');
     assert.strictEqual(assertFixWorks('from a:1\nadd src /app\n', 'docker-add-instead-of-copy'), 'from a:1\ncopy src /app\n');
   });
-  it('is not offered with ADD-only flags', () => {
-    const [f] = findings('FROM a:1\nADD --checksum=sha256:abc src /app\n', 'docker-add-instead-of-copy');
-    assert.deepStrictEqual(f.fixes ?? [], []);
+  it('leaves ADD with ADD-only flags alone (COPY does not take them)', () => {
+    assert.deepStrictEqual(findings('FROM a:1\nADD --checksum=sha256:abc src /app\nADD --unpack=false a.tgz /x\nADD --keep-git-dir src /y\n', 'docker-add-instead-of-copy'), []);
   });
   it('is marked safe', () => {
     const [f] = findings('FROM a:1\nADD a /a\n', 'docker-add-instead-of-copy');
@@ -138,13 +137,26 @@ describe('fix: pin the base image tag (snippet)', () => {
 });
 
 describe('fix: HEALTHCHECK snippet and setuid strip', () => {
-  it('inserts a HEALTHCHECK snippet before CMD', () => {
-    const fixed = assertFixWorks('FROM a:1\nUSER 1\nCMD ["x"]\n', 'docker-no-healthcheck');
-    assert.strictEqual(fixed, 'FROM a:1\nUSER 1\nHEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://localhost:8080/health || exit 1\nCMD ["x"]\n');
+  it('inserts a HEALTHCHECK snippet for the exposed port before CMD, to be edited', () => {
+    const t = 'FROM a:1\nUSER 1\nEXPOSE 3000/tcp\nCMD ["x"]\n';
+    const fix = findings(t, 'docker-no-healthcheck')[0].fixes![0];
+    assert.strictEqual(fix.snippet, true);
+    assert.strictEqual(fix.safe, false);
+    assert.strictEqual(fix.edits[0].newText, 'HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ${1:curl -fsS http://localhost:3000/ || exit 1}\n');
+    const fixed = assertFixWorks(t, 'docker-no-healthcheck');
+    assert.strictEqual(fixed, 'FROM a:1\nUSER 1\nEXPOSE 3000/tcp\nHEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://localhost:3000/ || exit 1\nCMD ["x"]\n');
   });
-  it('uses wget on Alpine and an exec-form placeholder on distroless', () => {
-    assert.match(assertFixWorks('FROM alpine:3\nUSER 1\n', 'docker-no-healthcheck'), /HEALTHCHECK .* CMD wget -q --spider http:\/\/localhost:8080\/health \|\| exit 1$/m);
-    assert.match(assertFixWorks('FROM gcr.io/distroless/static-debian12:nonroot\n', 'docker-no-healthcheck'), /CMD \["\/app", "healthcheck"\]$/m);
+  it('uses BusyBox wget on Alpine, and wget where only wget is installed', () => {
+    assert.match(assertFixWorks('FROM alpine:3\nUSER 1\nEXPOSE 80\nCMD ["srv"]\n', 'docker-no-healthcheck'), /HEALTHCHECK .* CMD wget -q --spider http:\/\/localhost:80\/ \|\| exit 1$/m);
+    assert.match(assertFixWorks('FROM debian:12\nRUN apt-get install -y --no-install-recommends wget\nEXPOSE 80\nCMD ["srv"]\n', 'docker-no-healthcheck'), /CMD wget -q --spider http:\/\/localhost:80\//);
+  });
+  it('uses a grpc_health_probe the image carries, and reports nothing on scratch or distroless without one', () => {
+    const t = 'FROM gcr.io/distroless/static:nonroot\nCOPY --from=probe /bin/grpc_health_probe /bin/\nEXPOSE 50051\nENTRYPOINT ["/srv"]\n';
+    const fixed = assertFixWorks(t, 'docker-no-healthcheck');
+    assert.match(fixed, /^HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD \["\/bin\/grpc_health_probe", "-addr=:50051"\]$/m);
+    // No shell, no curl, no probe: no command could run there, so no finding and no placeholder binary.
+    assert.deepStrictEqual(lines('FROM gcr.io/distroless/static:nonroot\nEXPOSE 8080\nENTRYPOINT ["/srv"]\n', 'docker-no-healthcheck'), []);
+    assert.deepStrictEqual(lines('FROM scratch\nCOPY srv /srv\nEXPOSE 8080\nENTRYPOINT ["/srv"]\n', 'docker-no-healthcheck'), []);
   });
   it('strips setuid bits right after the last build step, as root', () => {
     const fixed = assertFixWorks('FROM a:1\nRUN chmod u+s /bin/x\nUSER 1\nCMD ["x"]\n', 'docker-setuid');

@@ -26,7 +26,7 @@ describe('docker-latest-tag', () => {
     const [f] = findings(t, id);
     assert.deepStrictEqual(f.range, { start: { line: 0, character: 32 }, end: { line: 0, character: 38 } });
     assert.strictEqual(rangeText(t, f), 'golang');
-    assert.deepStrictEqual(f.references, ['DS-0001', 'DL3006', 'DL3007', 'CIS-4.2']);
+    assert.deepStrictEqual(f.references, ['DS-0001', 'DL3006', 'DL3007']);
   });
 });
 
@@ -168,15 +168,15 @@ describe('docker-apk-no-cache', () => {
 
 describe('docker-no-healthcheck', () => {
   const id = 'docker-no-healthcheck';
-  it('flags a file without HEALTHCHECK at the final FROM, with low severity', () => {
-    const t = 'FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM c:1\nCMD ["x"]\n';
+  it('flags a service without HEALTHCHECK at the final FROM, with low severity', () => {
+    const t = 'FROM a:1 AS b\nHEALTHCHECK CMD true\nFROM c:1\nEXPOSE 8080\nCMD ["x"]\n';
     const [f] = findings(t, id);
     assert.strictEqual(f.range.start.line, 2);
     assert.strictEqual(f.severity, 'low');
   });
   it('accepts HEALTHCHECK in the final stage, its parent, or HEALTHCHECK NONE', () => {
-    assert.deepStrictEqual(lines('FROM a:1\nHEALTHCHECK CMD true\n', id), []);
-    assert.deepStrictEqual(lines('FROM a:1 AS base\nHEALTHCHECK NONE\nFROM base\n', id), []);
+    assert.deepStrictEqual(lines('FROM a:1\nEXPOSE 80\nCMD ["x"]\nHEALTHCHECK CMD true\n', id), []);
+    assert.deepStrictEqual(lines('FROM a:1 AS base\nHEALTHCHECK NONE\nFROM base\nEXPOSE 80\nCMD ["x"]\n', id), []);
   });
 });
 

@@ -32,10 +32,17 @@ export function imageFamily(ref: ImageRef | undefined, scratch = false): ImageFa
   return 'unknown';
 }
 
+/** Images published to run as a non-root user by default (repository, on any registry). */
+const NON_ROOT_REPOS = /(^|\/)(nginxinc\/nginx-unprivileged|jenkins\/jenkins|jenkins\/agent|jenkins\/inbound-agent|grafana\/grafana|bitnami\/[^/]+)$/;
+
 /** Whether an image is known to run as a non-root user by default (conservative: few names). */
 export function isKnownNonRootImage(ref: ImageRef | undefined): boolean {
   if (!ref) return false;
   const tag = (ref.tag ?? '').toLowerCase();
+  const repo = ref.repository.toLowerCase();
   // Distroless publishes `:nonroot` / `:debug-nonroot` variants whose default user is 65532.
-  return ref.repository.includes('distroless') && tag.includes('nonroot');
+  if (repo.includes('distroless') && tag.includes('nonroot')) return true;
+  // Chainguard images run as `nonroot` (65532); wolfi-base is the root-user base to build on.
+  if ((ref.registry ?? '').toLowerCase() === 'cgr.dev' && repo.startsWith('chainguard/') && !repo.endsWith('/wolfi-base')) return true;
+  return NON_ROOT_REPOS.test(repo);
 }

@@ -3,14 +3,14 @@
  * resolved base image, ARG/ENV table and effective USER, RUN scripts split into commands with
  * document ranges, and the comments used for suppression.
  */
-import { DockerfileParser, Dockerfile, Instruction, From, Run, Heredoc, Flag, Argument } from 'dockerfile-ast';
+import { DockerfileParser, Dockerfile, Instruction, From, Run, Heredoc, Flag, Argument, Onbuild } from 'dockerfile-ast';
 import { ShipshapeConfig, DEFAULT_CONFIG } from '../config';
-import { ImageRef, parseImageRef } from '../imageRef';
+import { ImageRef, isLatest, parseImageRef } from '../imageRef';
 import { Range } from '../model';
 import { SourceComment } from '../suppress';
 import { LineIndex, eolOf } from '../text';
 import { MappedText, ShellScript, ShellWord, splitShell, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
-import { expandVariables, ScopedVariables, VariableTable } from './variables';
+import { expandVariables, processWord, ScopedVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
 import { Invocation, PackageInvocation, runInvocations, runPackageInvocations } from './commands';
 
@@ -66,6 +66,37 @@ export interface RunCommand {
   invocations: Invocation[];
   /** The package-manager invocations among them, analysed (see commands.ts `packageInvocations`). */
   packageInvocations: PackageInvocation[];
+  /**
+   * The ONBUILD instruction when this RUN is its trigger (`ONBUILD RUN …`): it runs in the
+   * child build, as the image's final USER; `instruction` is the trigger, its ranges inside the
+   * ONBUILD line.
+   */
+  onbuild?: Instruction;
+}
+
+/** An `ONBUILD <instruction>`: the trigger is parsed as the instruction a child build runs. */
+export interface OnbuildTrigger {
+  onbuild: Instruction;
+  trigger: Instruction;
+  /** Upper-case keyword of the trigger. */
+  keyword: string;
+}
+
+/** An instruction argument as BuildKit reads it before expanding variables. */
+export interface InstructionWord {
+  /** Quotes removed and escapes applied (shell form), or the JSON string (exec form). */
+  value: string;
+  /** The word as written. */
+  raw: string;
+  /** Document offsets of the word as written (of the string literal in exec form). */
+  start: number;
+  end: number;
+}
+
+/** The arguments of an instruction after its flags: JSON (exec) form or blank-separated words. */
+export interface InstructionArgs {
+  json: boolean;
+  words: InstructionWord[];
 }
 
 /** One build stage (one FROM). */
@@ -83,6 +114,12 @@ export interface Stage {
   baseKind: BaseKind;
   /** Parsed reference when `baseKind` is `image`. */
   ref?: ImageRef;
+  /**
+   * The base image certainly has no tag or digest, or the tag `latest`: also when a variable
+   * in it is unknown but cannot supply the tag (`${REGISTRY}/ubuntu`). An undeclared variable
+   * expands to the empty string, as in BuildKit.
+   */
+  latest: boolean;
   /** Stage named by FROM when `baseKind` is `stage`. */
   parent?: Stage;
   /** Instructions after FROM, in order. */
@@ -107,6 +144,8 @@ export interface Stage {
   family: ImageFamily;
   /** The root image is known to default to a non-root user. */
   nonRootBase: boolean;
+  /** ONBUILD triggers of the stage, in order (their RUNs are also in `runs`, marked `onbuild`). */
+  onbuild: OnbuildTrigger[];
 }
 
 export interface DockerfileModel {
@@ -122,6 +161,8 @@ export interface DockerfileModel {
   instructions: Instruction[];
   /** Upper-case keyword of each of `instructions` (same index). */
   keywords: string[];
+  /** Instructions other than ARG before the first FROM: a build error ("no build stage in current context"). */
+  preamble: Instruction[];
   comments: SourceComment[];
   /** Lines that hold a comment (whole-line comments only in Dockerfiles). */
   commentLines: Set<number>;
@@ -138,6 +179,8 @@ export interface DockerfileModel {
 export interface ModelMemo {
   aliases: Map<string, Stage>;
   arguments: Map<Instruction, Argument[]>;
+  /** See `instructionArgs`. */
+  words: Map<Instruction, InstructionArgs>;
   invocations?: unknown;
   packageInvocations?: unknown;
 }
@@ -209,9 +252,10 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     runs: [],
     instructions,
     keywords: new Array<string>(instructions.length),
+    preamble: [],
     comments: [],
     commentLines: new Set(),
-    memo: { aliases: new Map(), arguments: new Map() },
+    memo: { aliases: new Map(), arguments: new Map(), words: new Map() },
   };
   for (const c of dockerfile.getComments()) {
     const line = c.getRange().start.line;
@@ -220,6 +264,9 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
   }
 
   const globals = new Map<string, string | undefined>();
+  // What FROM sees: global ARGs with UNKNOWN for the parts nobody knows before the build.
+  const fromGlobals = new Map<string, string>();
+  const fromTable: VariableTable = { get: (name) => fromGlobals.get(name) ?? (AUTOMATIC_ARGS.has(name) ? UNKNOWN : '') };
   let stage: Stage | undefined;
   let vars = ScopedVariables.over();
   for (let n = 0; n < instructions.length; n++) {
@@ -227,7 +274,8 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
     const keyword = ins.getKeyword();
     model.keywords[n] = keyword;
     if (keyword === 'FROM') {
-      stage = startStage(model, ins as From, globals);
+      if (stage) finishStage(stage);
+      stage = startStage(model, ins as From, fromTable);
       // A stage sees the ENV of the stage it is built on; ARG scope ends with its stage. Every
       // definition is set in the table, ENV ones in the stage's env too, so the table can sit
       // over the env (one chain to flatten, not two).
@@ -236,9 +284,17 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
       continue;
     }
     if (!stage) {
-      if (keyword === 'ARG') for (const def of variableDefinitions(model, ins, 'ARG', globals, globals, escapeChar)) {
+      if (keyword !== 'ARG') {
+        model.preamble.push(ins);
+        continue;
+      }
+      for (const def of variableDefinitions(model, ins, 'ARG', globals, globals, escapeChar, fromTable)) {
+        // The value as FROM sees it; the tables of the stages get only what is known.
+        const known = def.value === undefined || def.value.includes(UNKNOWN) ? undefined : def.value;
+        fromGlobals.set(def.name, def.value ?? (globals.get(def.name) === undefined ? UNKNOWN : (globals.get(def.name) as string)));
+        def.value = known;
         model.globalArgs.push(def);
-        globals.set(def.name, def.value);
+        globals.set(def.name, known);
       }
       continue;
     }
@@ -257,7 +313,7 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
         break;
       case 'USER': {
         const raw = afterKeyword(model, ins).text.trim().split(/\s+/).join(' ');
-        const exp = expandVariables(raw, vars, escapeChar);
+        const exp = processWord(raw, vars, escapeChar);
         const setting: UserSetting = { value: exp.value, unresolved: exp.unresolved, instruction: ins };
         stage.users.push(setting);
         stage.effectiveUser = setting;
@@ -276,11 +332,59 @@ export function buildModel(text: string, config: ShipshapeConfig = DEFAULT_CONFI
         collectCreatedUsers(run, stage);
         break;
       }
+      case 'ONBUILD': {
+        const trigger = (ins as Onbuild).getTriggerInstruction();
+        if (!trigger) break;
+        const triggerKeyword = trigger.getKeyword();
+        if (stage.onbuild === NONE) stage.onbuild = [];
+        stage.onbuild.push({ onbuild: ins, trigger, keyword: triggerKeyword });
+        if (triggerKeyword === 'RUN') {
+          const run = buildRun(model, trigger as Run, stage);
+          run.onbuild = ins;
+          stage.runs.push(run);
+          model.runs.push(run);
+        }
+        break;
+      }
       default:
         break;
     }
   }
+  if (stage) finishStage(stage);
   return model;
+}
+
+/** ONBUILD RUNs execute in the child build, after this stage: with its final USER and SHELL. */
+function finishStage(stage: Stage): void {
+  if (!stage.onbuild.length) return;
+  for (const run of stage.runs) {
+    if (!run.onbuild) continue;
+    run.user = stage.effectiveUser;
+    run.shellCommand = stage.shellCommand;
+  }
+}
+
+/** Stands for the value of a variable nobody knows before the build (an ARG without default). */
+const UNKNOWN = '\u0000';
+/** ARGs BuildKit defines in the global scope itself: FROM may use them undeclared. */
+const AUTOMATIC_ARGS = new Set(['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT']);
+
+/**
+ * Whether an image reference with unknown parts (UNKNOWN) certainly has no tag or digest, or
+ * the tag `latest`: only the last path component can carry them, and only the literal text
+ * after the last unknown part decides.
+ */
+function certainlyLatest(image: string): boolean {
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const unknownAt = last.lastIndexOf(UNKNOWN);
+  if (unknownAt < 0) {
+    const probe = parseImageRef(image.split(UNKNOWN).join('x'));
+    return !!probe && isLatest(probe);
+  }
+  const after = last.slice(unknownAt + 1);
+  if (after.includes('@')) return false;
+  const colon = after.lastIndexOf(':');
+  return colon >= 0 && after.slice(colon + 1) === 'latest';
 }
 
 function startStage(model: DockerfileModel, from: From, globals: VariableTable): Stage {
@@ -289,17 +393,25 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
   const imageText = imageArg?.text ?? '';
   const imageRange = imageArg ? model.lines.rangeOf(imageArg.start, imageArg.end) : toRange(from.getRange());
   const alias = args.length >= 3 && args[1].text.toUpperCase() === 'AS' ? args[2].text : undefined;
-  const exp = expandVariables(imageText, globals, model.escapeChar);
-  const resolved = exp.value;
+  // Quotes removed, undeclared variables empty, unknown ones marked (see `latest`).
+  const exp = processWord(imageText, globals, model.escapeChar);
+  const marked = exp.value;
+  const unknown = marked.includes(UNKNOWN);
+  const resolved = unknown ? processWord(imageText, undefined, model.escapeChar).value : marked;
   const lower = resolved.toLowerCase();
   let baseKind: BaseKind;
   let parent: Stage | undefined;
   let ref: ImageRef | undefined;
-  if (exp.unresolved || !resolved) baseKind = 'unresolved';
-  else if (lower === 'scratch') baseKind = 'scratch';
+  let latest = false;
+  if (unknown || exp.unresolved || !resolved) {
+    baseKind = 'unresolved';
+    latest = unknown && !exp.unresolved && certainlyLatest(marked);
+  } else if (lower === 'scratch') baseKind = 'scratch';
   else if ((parent = model.memo.aliases.get(lower))) baseKind = 'stage';
-  else if ((ref = parseImageRef(resolved))) baseKind = 'image';
-  else baseKind = 'invalid';
+  else if ((ref = parseImageRef(resolved))) {
+    baseKind = 'image';
+    latest = isLatest(ref);
+  } else baseKind = 'invalid';
   const stage: Stage = {
     index: model.stages.length,
     alias,
@@ -311,6 +423,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     resolvedImage: resolved,
     baseKind,
     ref,
+    latest,
     parent,
     instructions: [],
     keywords: [],
@@ -326,6 +439,7 @@ function startStage(model: DockerfileModel, from: From, globals: VariableTable):
     shellCommand: parent?.shellCommand,
     family: parent ? parent.family : imageFamily(ref, baseKind === 'scratch'),
     nonRootBase: parent ? parent.nonRootBase : isKnownNonRootImage(ref),
+    onbuild: NONE,
   };
   model.stages.push(stage);
   // Stages by lower-cased alias; a later stage with the same alias wins.
@@ -363,6 +477,8 @@ function variableDefinitions(
   vars: VariableTable,
   globals: VariableTable,
   escapeChar: string,
+  /** The table values are expanded with, when not `vars`. */
+  expandWith: VariableTable = vars,
 ): VariableDefinition[] {
   type Prop = { getName(): string; getNameRange(): unknown; getValue(): string | null };
   const withProps = ins as unknown as { getProperties?: () => Prop[]; getProperty?: () => Prop | null };
@@ -381,7 +497,7 @@ function variableDefinitions(
     if (!name) continue;
     const raw = p.getValue();
     let value: string | undefined;
-    if (raw !== null && raw !== undefined) value = expandVariables(unquote(raw), vars, escapeChar).value;
+    if (raw !== null && raw !== undefined) value = expandVariables(unquote(raw), expandWith, escapeChar).value;
     else if (kind === 'ARG') value = vars.get(name) ?? globals.get(name);
     // The parser computed the name range with the property: share it rather than keep the property.
     out.push({ kind, name, value, instruction: ins, nameRange: toRange(p.getNameRange() as Range) });
@@ -494,8 +610,11 @@ function argumentsText(model: DockerfileModel, ins: Instruction): MappedText {
   return logicalText(model, start, end);
 }
 
-/** A JSON array of strings, with each joined character mapped to the source. */
-function parseExecForm(src: MappedText): { values: string[]; joined: MappedText; parts: MappedText[] } | undefined {
+/**
+ * A JSON array of strings, with each joined character mapped to the source; `literals` are the
+ * document offsets of each string literal, quotes included.
+ */
+function parseExecForm(src: MappedText): { values: string[]; joined: MappedText; parts: MappedText[]; literals: Array<[number, number]> } | undefined {
   // Cheap test first: most RUNs are shell form and must not pay for a copy of their script.
   const first = src.text.search(/\S/);
   if (first < 0 || src.text[first] !== '[') return undefined;
@@ -512,6 +631,7 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
   // escapes maps as a whole to its opening quote.
   const spans: Array<{ at: number; length: number; exact: boolean; source: number }> = [];
   const parts: MappedText[] = [];
+  const literals: Array<[number, number]> = [];
   let joinedText = '';
   let pos = src.text.indexOf('[');
   for (const [n, v] of (values as string[]).entries()) {
@@ -524,6 +644,7 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
     spans.push(span);
     joinedText += v;
     parts.push({ text: v, offsetAt: (i) => src.offsetAt(exact ? span.source + i : span.source) });
+    literals.push([src.offsetAt(open), src.offsetAt(Math.min(close, src.text.length - 1)) + 1]);
     pos = close + 1;
   }
   const joined: MappedText = {
@@ -535,7 +656,7 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
       return src.offsetAt(span.exact ? span.source + Math.max(0, Math.min(i - span.at, span.length - 1)) : span.source);
     },
   };
-  return { values: values as string[], joined, parts };
+  return { values: values as string[], joined, parts, literals };
 }
 
 const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/g;
@@ -663,4 +784,45 @@ export function plainArguments(model: DockerfileModel, ins: Instruction): Argume
   if (!marker) return args;
   const line = marker.getRange().start.line;
   return args.filter((a) => a.getRange().start.line <= line);
+}
+
+/**
+ * The arguments of an instruction after its flags, read the way BuildKit reads them before
+ * expanding variables: a JSON array (exec form) gives its strings; otherwise the words are
+ * split at blanks and each has its quotes removed and escapes applied (`ADD "a.tgz" /x` is
+ * `a.tgz`). Heredoc bodies are not arguments; a `<<EOF` marker stays a word. Computed once
+ * per instruction and model.
+ */
+export function instructionArgs(model: DockerfileModel, ins: Instruction): InstructionArgs {
+  let args = model.memo.words.get(ins);
+  if (args) return args;
+  const text = argumentsText(model, ins);
+  const words: InstructionWord[] = [];
+  const exec = parseExecForm(text);
+  if (exec) {
+    for (let n = 0; n < exec.values.length; n++) {
+      const [start, end] = exec.literals[n];
+      words.push({ value: exec.values[n], raw: model.text.slice(start, end), start, end });
+    }
+  } else {
+    const s = text.text;
+    let i = 0;
+    while (i < s.length) {
+      while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+      if (i >= s.length) break;
+      let j = i;
+      while (j < s.length && s[j] !== ' ' && s[j] !== '\t') j++;
+      const raw = s.slice(i, j);
+      words.push({ value: processWord(raw, undefined, model.escapeChar).value, raw, start: text.offsetAt(i), end: text.offsetAt(j - 1) + 1 });
+      i = j;
+    }
+  }
+  args = { json: !!exec, words };
+  model.memo.words.set(ins, args);
+  return args;
+}
+
+/** An instruction's word with its variables expanded from a table (JSON strings are not lexed again). */
+export function expandWord(model: DockerfileModel, word: InstructionWord, vars: VariableTable, json: boolean): { value: string; unresolved: boolean } {
+  return json ? expandVariables(word.value, vars, model.escapeChar) : processWord(word.raw, vars, model.escapeChar);
 }

@@ -140,3 +140,65 @@ export function expandVariables(text: string, vars: VariableTable, escapeChar = 
   }
   return { value: out, unresolved };
 }
+
+/** End (exclusive) of the variable reference that starts with the `$` at `at`; `at + 1` for a lone `$`. */
+function referenceEnd(text: string, at: number): number {
+  if (text[at + 1] === '{') {
+    const close = text.indexOf('}', at + 2);
+    return close < 0 ? text.length : close + 1;
+  }
+  NAME.lastIndex = at + 1;
+  const m = NAME.exec(text);
+  return m ? at + 1 + m[0].length : at + 1;
+}
+
+/**
+ * One word of an instruction as BuildKit's shell lexer reads it (FROM, USER, COPY/ADD
+ * sources, EXPOSE…): quotes removed, escapes applied, variables expanded outside single
+ * quotes. Without `vars` the variable references are kept as written (the word's literal text).
+ */
+export function processWord(raw: string, vars: VariableTable | undefined, escapeChar = '\\'): Expansion {
+  let lexed = false;
+  for (let i = 0; i < raw.length && !lexed; i++) lexed = raw[i] === '"' || raw[i] === "'" || raw[i] === escapeChar;
+  if (!lexed) return vars ? expandVariables(raw, vars, escapeChar) : { value: raw, unresolved: false };
+  let out = '';
+  let unresolved = false;
+  const reference = (at: number): number => {
+    const end = referenceEnd(raw, at);
+    if (!vars) out += raw.slice(at, end);
+    else {
+      const exp = expandVariables(raw.slice(at, end), vars, escapeChar);
+      out += exp.value;
+      unresolved ||= exp.unresolved;
+    }
+    return end;
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "'") {
+      // Single quotes: everything literal up to the closing quote.
+      let j = raw.indexOf("'", i + 1);
+      if (j < 0) j = raw.length;
+      out += raw.slice(i + 1, j);
+      i = j;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < raw.length && raw[j] !== '"') {
+        const d = raw[j];
+        if (d === escapeChar && (raw[j + 1] === '"' || raw[j + 1] === '$' || raw[j + 1] === escapeChar)) {
+          out += raw[j + 1];
+          j += 2;
+        } else if (d === '$') j = reference(j);
+        else {
+          out += d;
+          j++;
+        }
+      }
+      i = j;
+    } else if (c === escapeChar) {
+      if (i + 1 < raw.length) out += raw[++i];
+    } else if (c === '$') i = reference(i) - 1;
+    else out += c;
+  }
+  return { value: out, unresolved };
+}

@@ -1,10 +1,42 @@
-import { Rule } from '../../model';
-import { DockerfileModel, keywordRange, plainArguments } from '../model';
+import { Fix, Rule } from '../../model';
+import { DockerfileModel, expandWord, instructionArgs, keywordRange, Stage } from '../model';
+import { Instruction } from 'dockerfile-ast';
 
-const ARCHIVE = /\.(tar|tar\.\w+|t[gbx]z|tbz2|tb2|tz|gz|bz2|xz|lz|lzma|lzo|zst|Z)$/i;
-const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
-/** Flags only ADD understands: turning those into COPY would break the build. */
+/**
+ * Names BuildKit may unpack. It unpacks a local file by its content (a tar, possibly gzip,
+ * bzip2, xz or zstd compressed), whatever its name; these are the names such a file has.
+ */
+const ARCHIVE = /\.(tar|tar\.\w+|t[gbx]z|tbz2|tb2|tz|tlz|txz|tzst|gz|bz2|xz|lz|lzma|lzo|zst|Z)$/i;
+/** URL (http, https, git, ssh…) or scp-like git remote (`git@host:org/repo`): fetched, never a local copy. */
+const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|[\w.-]+@[\w.-]+:)/i;
+/** Flags only ADD understands: with them ADD is meant (and COPY would fail). */
 const ADD_ONLY_FLAGS = new Set(['checksum', 'keep-git-dir', 'unpack']);
+const WILDCARD = /[*?[]/;
+
+/** How one ADD source behaves. */
+type SourceKind = 'local' | 'maybe-archive' | 'archive' | 'remote' | 'unknown';
+
+function sourceKind(value: string): SourceKind {
+  if (REMOTE.test(value)) return 'remote';
+  const name = value.slice(value.lastIndexOf('/') + 1);
+  if (ARCHIVE.test(name)) return 'archive';
+  if (WILDCARD.test(name)) {
+    // A pattern matches an archive unless the literal text after its last wildcard is a
+    // plain extension (`*.txt`).
+    let last = -1;
+    for (let i = 0; i < name.length; i++) if (name[i] === '*' || name[i] === '?' || name[i] === '[' || name[i] === ']') last = i;
+    return /^\w*\.[A-Za-z0-9]+$/.test(name.slice(last + 1)) ? 'local' : 'maybe-archive';
+  }
+  return 'local';
+}
+
+/** The ADD instructions of a stage, ONBUILD ADD triggers included (they run in the child build). */
+function addInstructions(stage: Stage): Instruction[] {
+  const out: Instruction[] = [];
+  for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'ADD') out.push(stage.instructions[n]);
+  for (const t of stage.onbuild) if (t.keyword === 'ADD') out.push(t.trigger);
+  return out;
+}
 
 /** DS-0005 / DL3020 / CIS-4.9: ADD used to copy local files. */
 export const addInsteadOfCopy: Rule<DockerfileModel> = {
@@ -18,24 +50,36 @@ export const addInsteadOfCopy: Rule<DockerfileModel> = {
   remediation: 'Use COPY for local files and directories; keep ADD only for archives you want extracted or for remote sources with `--checksum`.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (let n = 0; n < stage.instructions.length; n++) {
-        const ins = stage.instructions[n];
-        if (stage.keywords[n] !== 'ADD') continue;
-        const withFlags = ins as unknown as { getFlags(): Array<{ getName(): string }> };
-        const flags = withFlags.getFlags().map((f) => f.getName().toLowerCase());
-        const args = plainArguments(model, ins).map((a) => a.getValue());
-        const sources = args.slice(0, -1);
-        if (!sources.length) continue;
-        if (sources.some((s) => ARCHIVE.test(s) || REMOTE.test(s) || s.includes('$'))) continue;
+      for (const ins of addInstructions(stage)) {
+        const flags = (ins as unknown as { getFlags(): Array<{ getName(): string }> }).getFlags();
+        if (flags.some((f) => ADD_ONLY_FLAGS.has(f.getName().toLowerCase()))) continue;
+        const { json, words } = instructionArgs(model, ins);
+        if (words.length < 2) continue;
+        // Sources read as BuildKit reads them: quotes removed, variables expanded.
+        let kind: SourceKind = 'local';
+        for (let n = 0; n < words.length - 1 && kind !== 'unknown'; n++) {
+          if (words[n].value.startsWith('<<')) continue; // heredoc: inline content, never unpacked
+          const exp = expandWord(model, words[n], stage.table, json);
+          const k = exp.unresolved ? 'unknown' : sourceKind(exp.value);
+          if (k !== 'local' && (kind === 'local' || kind === 'maybe-archive')) kind = k;
+        }
+        // Archives are extracted and remote sources fetched: that is what ADD is for.
+        if (kind !== 'local' && kind !== 'maybe-archive') continue;
         const kw = keywordRange(ins);
-        const fixable = !flags.some((f) => ADD_ONLY_FLAGS.has(f));
         const keyword = ins.getInstruction();
+        const copy = keyword === keyword.toLowerCase() ? 'copy' : 'COPY';
+        const fix: Fix =
+          kind === 'local'
+            ? { title: 'Replace ADD with COPY', kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }] }
+            : // A pattern may match a tar archive, which ADD unpacks and COPY would not.
+              { title: 'Replace ADD with COPY (if no file it matches is a tar archive)', kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }] };
         report({
-          message: 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.',
+          message:
+            kind === 'local'
+              ? 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.'
+              : 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.',
           range: kw,
-          fixes: fixable
-            ? [{ title: 'Replace ADD with COPY', kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: keyword === keyword.toLowerCase() ? 'copy' : 'COPY' }] }]
-            : [],
+          fixes: [fix],
         });
       }
     }

@@ -2,21 +2,27 @@ import { Rule } from '../../model';
 import { isInstallAction, packageInvocations } from '../commands';
 import { DockerfileModel, finalStage, stageLineage, wordRange } from '../model';
 
+/**
+ * Servers that give a way in, network tools that serve as a reverse shell or sniffer,
+ * debuggers that read other processes' memory, and editors to change files in place. Clients (`openssh-client`, `telnet`) are not
+ * here: git over SSH needs the SSH client, and a client opens no port.
+ */
 const DEBUG_PACKAGES = new Set([
-  'openssh-server', 'openssh', 'openssh-client', 'openssh-clients', 'dropbear', 'telnet', 'telnetd', 'inetutils-telnet',
-  'netcat', 'netcat-openbsd', 'netcat-traditional', 'nc', 'ncat', 'socat', 'nmap', 'nmap-ncat', 'gdb', 'strace', 'ltrace',
-  'tcpdump', 'vim', 'vim-tiny', 'vim-minimal', 'vi', 'nano', 'emacs', 'emacs-nox',
+  'openssh-server', 'dropbear', 'telnetd', 'inetutils-telnetd', 'telnet-server', 'xinetd',
+  'netcat', 'netcat-openbsd', 'netcat-traditional', 'nc', 'ncat', 'nmap-ncat', 'socat', 'nmap', 'tcpdump',
+  'gdb', 'gdbserver', 'strace', 'ltrace',
+  'vim', 'vim-tiny', 'vim-minimal', 'vi', 'nano', 'emacs', 'emacs-nox',
 ]);
 
-/** CIS-4.3 / DL3001: SSH and debugging tools installed in the final image. */
+/** CIS-4.3: SSH servers, network and debugging tools installed in the final image. */
 export const debugTools: Rule<DockerfileModel> = {
   id: 'docker-debug-tools',
-  title: 'SSH or debugging tools in the final image',
+  title: 'SSH server or debugging tools in the final image',
   severity: 'low',
   appliesTo: 'dockerfile',
-  references: ['CIS-4.3', 'DL3001'],
+  references: ['CIS-4.3'],
   description:
-    'Shells, editors, network tools and debuggers in a production image are exactly what an attacker needs after a foothold (netcat for a reverse shell, gdb/strace to read memory), and they add packages to patch.',
+    'Remote-access servers (sshd, telnetd), network tools and debuggers in a production image are exactly what an attacker needs after a foothold (a way back in, netcat for a reverse shell, tcpdump to sniff, gdb/strace to read memory, an editor to change files), and they add packages to patch. Clients such as the SSH client that git needs are not reported.',
   remediation: 'Install such tools only in a builder stage or a separate debug image; use `kubectl debug` / `docker debug` with an ephemeral container when you need them.',
   check(model, report) {
     const stage = finalStage(model);
@@ -25,7 +31,8 @@ export const debugTools: Rule<DockerfileModel> = {
       if (!isInstallAction(p.program, p.action?.text)) continue;
       for (const operand of p.operands) {
         const name = operand.text.replace(/[=<>~].*$/, '').replace(/-\d[\w.:~+-]*$/, '').toLowerCase();
-        if (!DEBUG_PACKAGES.has(name)) continue;
+        // Alpine's `openssh` installs the server too; elsewhere it is the common or client part.
+        if (!DEBUG_PACKAGES.has(name) && !(name === 'openssh' && p.program === 'apk')) continue;
         // Removing the package is offered when others remain and it sits on one line with a blank before it.
         const before = model.text[operand.start - 1];
         const removable = p.run.form !== 'exec' && p.operands.length > 1 && (before === ' ' || before === '\t');

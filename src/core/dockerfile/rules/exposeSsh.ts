@@ -1,11 +1,10 @@
 import { Rule } from '../../model';
-import { DockerfileModel, argumentsOf, toRange } from '../model';
-import { expandVariables } from '../variables';
-import { Instruction, Argument } from 'dockerfile-ast';
+import { DockerfileModel, expandWord, instructionArgs, InstructionWord } from '../model';
+import { Instruction } from 'dockerfile-ast';
 import { Fix } from '../../model';
 
 /** Removes the port; when it is the only one, the whole EXPOSE line. */
-function removePortFix(model: DockerfileModel, ins: Instruction, arg: Argument, wholeLine: boolean): Fix {
+function removePortFix(model: DockerfileModel, ins: Instruction, arg: InstructionWord, wholeLine: boolean): Fix {
   const title = 'Remove port 22 from EXPOSE';
   if (wholeLine) {
     const r = ins.getRange();
@@ -13,8 +12,8 @@ function removePortFix(model: DockerfileModel, ins: Instruction, arg: Argument, 
     const end = model.lines.offsetAt({ line: r.end.line + 1, character: 0 });
     return { title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
   }
-  let start = model.lines.offsetAt(arg.getRange().start);
-  const end = model.lines.offsetAt(arg.getRange().end);
+  let start = arg.start;
+  const end = arg.end;
   while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
   return { title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
 }
@@ -31,16 +30,18 @@ export const exposeSsh: Rule<DockerfileModel> = {
   remediation: 'Remove port 22 from EXPOSE and the SSH server from the image; use `docker exec` or `kubectl exec` to get a shell.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (let n = 0; n < stage.instructions.length; n++) {
-        const ins = stage.instructions[n];
-        if (stage.keywords[n] !== 'EXPOSE') continue;
-        const args = argumentsOf(model, ins);
-        const ssh = args.filter((a) => /^22(\/(tcp|udp))?$/i.test(expandVariables(a.getValue(), stage.table, model.escapeChar).value));
+      const exposes: Instruction[] = [];
+      for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'EXPOSE') exposes.push(stage.instructions[n]);
+      // ONBUILD EXPOSE 22 exposes it in every child image (removing the line removes the ONBUILD).
+      for (const t of stage.onbuild) if (t.keyword === 'EXPOSE') exposes.push(t.trigger);
+      for (const ins of exposes) {
+        const { json, words } = instructionArgs(model, ins);
+        const ssh = words.filter((w) => /^22(\/(tcp|udp))?$/i.test(expandWord(model, w, stage.table, json).value));
         for (const arg of ssh) {
           report({
             message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.',
-            range: toRange(arg.getRange()),
-            fixes: [removePortFix(model, ins, arg, ssh.length === args.length)],
+            range: model.lines.rangeOf(arg.start, arg.end),
+            fixes: [removePortFix(model, ins, arg, ssh.length === words.length)],
           });
         }
       }

@@ -18,6 +18,7 @@ import { debugTools } from './debugTools';
 import { untrustedRegistry } from './untrustedRegistry';
 import { unverifiedDownload } from './unverifiedDownload';
 import { setuid } from './setuid';
+import { instructionBeforeFrom } from './instructionBeforeFrom';
 
 export const DOCKERFILE_RULES: readonly Rule<DockerfileModel>[] = [
   latestTag,
@@ -37,4 +38,5 @@ export const DOCKERFILE_RULES: readonly Rule<DockerfileModel>[] = [
   untrustedRegistry,
   unverifiedDownload,
   setuid,
+  instructionBeforeFrom,
 ];

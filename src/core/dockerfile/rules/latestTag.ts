@@ -1,5 +1,4 @@
 import { Rule, TextEdit } from '../../model';
-import { isLatest } from '../../imageRef';
 import { DockerfileModel } from '../model';
 
 /** DS-0001 / DL3006 / DL3007: a base image without a pinned tag or digest. */
@@ -8,17 +7,23 @@ export const latestTag: Rule<DockerfileModel> = {
   title: 'Base image uses the latest tag',
   severity: 'medium',
   appliesTo: 'dockerfile',
-  references: ['DS-0001', 'DL3006', 'DL3007', 'CIS-4.2'],
+  references: ['DS-0001', 'DL3006', 'DL3007'],
   description:
     'An untagged or `:latest` base image changes under you: rebuilding the same Dockerfile can pull a different operating system, new vulnerabilities or breaking changes, and the build cannot be reproduced or audited.',
   remediation: 'Pin the base image to a specific version tag (for example `alpine:3.20`) or, better, to a digest (`alpine@sha256:…`).',
   check(model, report) {
     for (const stage of model.stages) {
-      if (stage.baseKind !== 'image' || !stage.ref || !isLatest(stage.ref)) continue;
+      if (!stage.latest) continue;
       const written = stage.imageText;
       const edit = pinTagEdit(model, stage.imageRange, written);
+      const what = stage.ref
+        ? stage.resolvedImage === written
+          ? `"${written}"`
+          : `"${written}" (which resolves to "${stage.resolvedImage}": an undeclared variable is empty)`
+        : `"${written}" (its variables cannot supply a tag or digest)`;
+      const tagged = stage.ref ? !!stage.ref.tag : /:latest$/.test(written);
       report({
-        message: `Pin the base image "${stage.resolvedImage}" to a specific version tag or digest instead of ${stage.ref.tag ? '":latest"' : 'the implicit ":latest"'}.`,
+        message: `Pin the base image ${what} to a specific version tag or digest instead of ${tagged ? '":latest"' : 'the implicit ":latest"'}.`,
         range: stage.imageRange,
         fixes: edit ? [{ title: 'Pin the base image to a tag', kind: 'quickfix', safe: false, snippet: true, preferred: true, edits: [edit] }] : [],
       });
@@ -26,11 +31,14 @@ export const latestTag: Rule<DockerfileModel> = {
   },
 };
 
-/** Snippet edit that asks for a tag; only for literal references (no variables to chase). */
+/**
+ * Snippet edit that asks for a tag; only where the last path component is literal (variables
+ * before it, as in `${REGISTRY}/ubuntu`, cannot hold the tag).
+ */
 function pinTagEdit(model: DockerfileModel, imageRange: TextEdit['range'], written: string): TextEdit | undefined {
-  if (written.includes('$')) return undefined;
-  const start = model.lines.offsetAt(imageRange.start);
   const lastSlash = written.lastIndexOf('/');
+  if (/[$"'\\`}]/.test(written.slice(lastSlash + 1))) return undefined;
+  const start = model.lines.offsetAt(imageRange.start);
   const colon = written.indexOf(':', lastSlash + 1);
   if (colon >= 0) {
     // Replace the literal `latest`.

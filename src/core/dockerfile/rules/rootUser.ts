@@ -1,5 +1,5 @@
 import { Fix, Rule } from '../../model';
-import { DockerfileModel, finalStage, isRootUser, Stage, instructionRange } from '../model';
+import { DockerfileModel, finalStage, isRootUser, Stage, instructionRange, stageLineage } from '../model';
 import { nonRootUserFix } from '../fixes/addUser';
 import { multiStageFix } from '../fixes/multiStage';
 
@@ -11,7 +11,7 @@ export const rootUser: Rule<DockerfileModel> = {
   appliesTo: 'dockerfile',
   references: ['DS-0002', 'DL3002', 'CIS-4.1'],
   description:
-    'A container whose process runs as root turns any application compromise into root inside the container, and root in the container is one kernel or runtime bug away from root on the host. Only the final stage decides the user of the image: a USER in a builder stage does not carry over.',
+    'A container whose process runs as root turns any application compromise into root inside the container, and root in the container is one kernel or runtime bug away from root on the host. Only the final stage decides the user of the image: a USER in a builder stage does not carry over. Not reported when the final image is built on a base known to run as non-root (distroless `:nonroot`, Chainguard images, a stage that sets USER) or on a base supplied at build time.',
   remediation:
     'Create an unprivileged user in the final stage and switch to it with `USER` (a numeric `USER 10001:10001` also lets Kubernetes verify `runAsNonRoot`).',
   check(model, report) {
@@ -20,6 +20,8 @@ export const rootUser: Rule<DockerfileModel> = {
     const user = stage.effectiveUser;
     if (user && (user.unresolved || !isRootUser(user.value))) return;
     if (!user && stage.nonRootBase) return;
+    // A base image supplied at build time (`FROM $BASE_IMAGE`) may well set a non-root user.
+    if (!user && lineageRoot(stage).baseKind === 'unresolved') return;
     const fixes: Fix[] = [];
     const addUser = nonRootUserFix(model, stage);
     if (addUser) fixes.push(addUser);
@@ -47,4 +49,10 @@ function inheritedMessage(stage: Stage): string {
   if (stage.userInheritedFrom) return 'The final stage inherits a root USER from the stage it is built on: add a USER with an unprivileged user.';
   if (stage.baseKind === 'scratch') return 'The final stage is FROM scratch without a USER, so the process runs as root (UID 0): add `USER 65532:65532`.';
   return 'The final stage sets no USER, so the container runs as root: add a USER with an unprivileged user.';
+}
+
+/** The stage at the bottom of a stage's FROM chain: the one whose FROM names an image. */
+function lineageRoot(stage: Stage): Stage {
+  const lineage = stageLineage(stage);
+  return lineage[lineage.length - 1];
 }

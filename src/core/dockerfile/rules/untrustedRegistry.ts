@@ -1,6 +1,62 @@
-import { Rule } from '../../model';
+import { Range, Rule } from '../../model';
 import { parseImageRef, registryAllowed, registryOf } from '../../imageRef';
-import { DockerfileModel, toRange } from '../model';
+import { DockerfileModel, Stage, toRange } from '../model';
+import { processWord } from '../variables';
+
+/** An image another instruction pulls: `COPY --from=IMAGE`, `RUN --mount=…,from=IMAGE`. */
+interface PulledImage {
+  value: string;
+  range: Range;
+  stage: Stage;
+  what: 'copy' | 'mount';
+}
+
+/** Whether `from=` names a stage (an alias defined so far, or a stage index) rather than an image. */
+function namesStage(model: DockerfileModel, stage: Stage, value: string): boolean {
+  if (/^\d+$/.test(value)) return true;
+  const lower = value.toLowerCase();
+  for (const s of model.stages) {
+    if (s.index > stage.index) break;
+    if (s.alias?.toLowerCase() === lower) return true;
+  }
+  return false;
+}
+
+function pulledImages(model: DockerfileModel): PulledImage[] {
+  const out: PulledImage[] = [];
+  for (const stage of model.stages) {
+    const copies = [];
+    for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'COPY') copies.push(stage.instructions[n]);
+    for (const t of stage.onbuild) if (t.keyword === 'COPY') copies.push(t.trigger);
+    for (const ins of copies) {
+      const from = (ins as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): unknown } | null }).getFromFlag();
+      const raw = from?.getValue();
+      if (!from || !raw) continue;
+      const exp = processWord(raw, stage.table, model.escapeChar);
+      if (exp.unresolved || !exp.value) continue;
+      out.push({ value: exp.value, range: toRange(from.getValueRange() as never), stage, what: 'copy' });
+    }
+    for (const run of stage.runs) {
+      for (const flag of run.flags) {
+        if (flag.getName().toLowerCase() !== 'mount') continue;
+        const value = flag.getValue();
+        const valueRange = flag.getValueRange();
+        if (!value || !valueRange) continue;
+        const base = model.lines.offsetAt(valueRange.start);
+        let at = 0;
+        for (const field of value.split(',')) {
+          const eq = field.indexOf('=');
+          if (eq > 0 && field.slice(0, eq).trim().toLowerCase() === 'from') {
+            const exp = processWord(field.slice(eq + 1), stage.table, model.escapeChar);
+            if (!exp.unresolved && exp.value) out.push({ value: exp.value, range: model.lines.rangeOf(base + at + eq + 1, base + at + field.length), stage, what: 'mount' });
+          }
+          at += field.length + 1;
+        }
+      }
+    }
+  }
+  return out;
+}
 
 /** DL3026 / CIS-4.2: base image from a registry outside the configured allow-list. */
 export const untrustedRegistry: Rule<DockerfileModel> = {
@@ -10,7 +66,7 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
   appliesTo: 'dockerfile',
   references: ['DL3026', 'CIS-4.2'],
   description:
-    'Images from registries your organisation does not control or vet can be replaced, typo-squatted or unscanned. The allow-list (`trustedRegistries`) states which registries builds may pull from; the check is silent until it is set.',
+    'Images from registries your organisation does not control or vet can be replaced, typo-squatted or unscanned. The allow-list (`trustedRegistries`) states which registries builds may pull from: base images, `COPY --from` images and images mounted with `RUN --mount=…,from=`. The check is silent until it is set. Entries are registry hosts; `*` allows every registry, `*.example.com` its subdomains, `prefix*` hosts that start with the prefix.',
   remediation: 'Pull the base image from a trusted registry (a mirror you control) or add the registry to `trustedRegistries` after review.',
   check(model, report) {
     const allow = model.config.trustedRegistries;
@@ -22,19 +78,20 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
           report({ message: `Use a base image from a trusted registry: "${registry}" is not in trustedRegistries (${allow.join(', ')}).`, range: stage.imageRange });
         }
       }
-      for (let n = 0; n < stage.instructions.length; n++) {
-        const ins = stage.instructions[n];
-        if (stage.keywords[n] !== 'COPY') continue;
-        const from = (ins as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): unknown } | null }).getFromFlag();
-        const value = from?.getValue();
-        if (!from || !value || /^\d+$/.test(value) || value.includes('$')) continue;
-        if (model.stages.some((s) => s.index < stage.index + 1 && s.alias?.toLowerCase() === value.toLowerCase())) continue;
-        const ref = parseImageRef(value);
-        if (!ref) continue;
-        const registry = registryOf(ref);
-        if (registryAllowed(registry, allow)) continue;
-        report({ message: `Copy only from images in trusted registries: "${registry}" is not in trustedRegistries.`, range: toRange(from.getValueRange() as never) });
-      }
+    }
+    for (const pulled of pulledImages(model)) {
+      if (namesStage(model, pulled.stage, pulled.value) || pulled.value.toLowerCase() === 'scratch') continue;
+      const ref = parseImageRef(pulled.value);
+      if (!ref) continue;
+      const registry = registryOf(ref);
+      if (registryAllowed(registry, allow)) continue;
+      report({
+        message:
+          pulled.what === 'copy'
+            ? `Copy only from images in trusted registries: "${registry}" is not in trustedRegistries.`
+            : `Mount only images from trusted registries: "${registry}" is not in trustedRegistries.`,
+        range: pulled.range,
+      });
     }
   },
 };
