@@ -36,9 +36,9 @@ describe('Dockerfile shell splitter', () => {
   it('skips comments and backslash-newline continuations', () => {
     assert.deepStrictEqual(commandTexts('a \\\n b # c && d\ne'), [['a', 'b'], ['e']]);
   });
-  it('reads case patterns without taking their | for pipes', () => {
+  it('reads case patterns without taking their | for pipes, and the case header is no command', () => {
     const s = splitShell(mapped('case "$arch" in x86_64|amd64) a=1 ;; (arm*|"aarch 64") sudo x | y ;; *) exit 1 ;; esac; echo done'));
-    assert.deepStrictEqual(s.commands.map((c) => c.words.map((w) => w.text)), [['case', '$arch', 'in'], ['a=1'], ['sudo', 'x'], ['y'], ['exit', '1'], ['echo', 'done']]);
+    assert.deepStrictEqual(s.commands.map((c) => c.words.map((w) => w.text)), [['a=1'], ['sudo', 'x'], ['y'], ['exit', '1'], ['echo', 'done']]);
     assert.deepStrictEqual(s.operators.filter((o) => o.op === '|').length, 1);
   });
   it('finds the program behind assignments, env and sudo', () => {

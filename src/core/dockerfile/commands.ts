@@ -118,6 +118,36 @@ export function hasFlag(inv: PackageInvocation, letter: string | undefined, long
   });
 }
 
+/**
+ * Whether the RUN mounts a cache or a tmpfs on `path` or on a directory above it
+ * (`--mount=type=cache,target=/var/cache/apk`; `dst=` and `destination=` too): what the step
+ * writes there stays out of the layer.
+ */
+export function mountsOutsideLayer(run: RunCommand, path: string): boolean {
+  for (const f of run.flags) {
+    if (f.getName().toLowerCase() !== 'mount') continue;
+    let type = 'bind';
+    let target: string | undefined;
+    for (const part of (f.getValue() ?? '').split(',')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) continue;
+      const key = part.slice(0, eq).trim().toLowerCase();
+      const value = part.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
+      if (key === 'type') type = value.toLowerCase();
+      else if (key === 'target' || key === 'dst' || key === 'destination') target = value;
+    }
+    if ((type !== 'cache' && type !== 'tmpfs') || !target) continue;
+    const dir = target.replace(/\/+$/, '') || '/';
+    if (path === dir || path.startsWith(dir + '/')) return true;
+  }
+  return false;
+}
+
+/** `apt-get install -s` (`--simulate`, `--dry-run`…): prints what would happen, installs nothing. */
+export function isSimulation(p: PackageInvocation): boolean {
+  return (p.program === 'apt-get' || p.program === 'apt') && hasFlag(p, 's', ['--simulate', '--just-print', '--dry-run', '--recon', '--no-act']);
+}
+
 /** Install-like actions per manager. */
 export function isInstallAction(program: string, action: string | undefined): boolean {
   if (!action) return false;

@@ -31,7 +31,9 @@ export const sudo: Rule<DockerfileModel> = {
         // and the step already runs as root.
         const runsAsRoot = !run.user || (!run.user.unresolved && isRootUser(run.user.value));
         const sameLine = next && model.lines.positionAt(next.start).line === model.lines.positionAt(sudoWord.start).line;
-        const fixable = run.form !== 'exec' && next && !next.text.startsWith('-') && runsAsRoot && sameLine && all.length > 1;
+        // Only blanks between sudo and the command (inside `bash -c "sudo \"x\""` an escape follows).
+        const blanksOnly = next && /^[ \t]+$/.test(model.text.slice(sudoWord.end, next.start));
+        const fixable = run.form !== 'exec' && next && !next.text.startsWith('-') && runsAsRoot && sameLine && blanksOnly && all.length > 1;
         report({
           message: 'Remove sudo from RUN: build steps already run as the current USER; use `USER root` around the steps that need root.',
           range: wordRange(model, sudoWord),

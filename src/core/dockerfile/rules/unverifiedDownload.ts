@@ -1,10 +1,20 @@
-import { Rule } from '../../model';
-import { invocations, packageInvocations } from '../commands';
-import { DockerfileModel, wordRange } from '../model';
-import { basename, programWords } from '../shell';
+import { Instruction } from 'dockerfile-ast';
+import { Reporter, Rule } from '../../model';
+import { Invocation, invocations, packageInvocations } from '../commands';
+import { DockerfileModel, RunCommand, expandWord, instructionArgs, keywordRange, wordRange } from '../model';
+import { ShellCommand, ShellWord, basename, programWords } from '../shell';
 
 const SIGNED_MANAGERS = new Set(['yum', 'dnf', 'microdnf', 'zypper']);
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'python', 'python3', 'perl', 'ruby', 'node']);
+/** Programs that unpack, install or store what they read: a download piped into them is used. */
+const CONSUMERS = new Set([
+  'tar', 'bsdtar', 'cpio', 'unzip', 'gzip', 'gunzip', 'zcat', 'xz', 'unxz', 'xzcat', 'bzip2', 'bunzip2', 'zstd', 'unzstd',
+  'tee', 'dd', 'install', 'apt-key', 'gpg', 'rpm', 'dpkg', 'apk',
+]);
+const CHECKSUMS = new Set(['sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'md5sum', 'b2sum', 'shasum']);
+const CHECKSUM_IN_WORD = /\b(sha\d+sum|shasum|md5sum|b2sum)\b/;
+const PLAIN_HTTP = /^http:\/\//i;
+const LOCAL_HOST = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)([:/]|$)/i;
 
 /** CIS-4.11: downloads and packages installed without verification. */
 export const unverifiedDownload: Rule<DockerfileModel> = {
@@ -14,9 +24,9 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
   appliesTo: 'dockerfile',
   references: ['CIS-4.11'],
   description:
-    'Piping a download straight into a shell, turning off TLS certificate checks or package signature checks lets anyone on the network path (or a compromised mirror) put code into your image.',
+    'Piping a download straight into a shell, fetching over plain HTTP, turning off TLS certificate checks or package signature checks lets anyone on the network path (or a compromised mirror) put code into your image. A plain-HTTP download is accepted when the same RUN verifies a checksum or a signature (`sha256sum -c`, `gpg --verify`); `ADD` of a URL needs `--checksum`.',
   remediation:
-    'Download to a file, verify its checksum or signature (`sha256sum -c`, `gpg --verify`), then run it; keep TLS verification and package signature checks on.',
+    'Download over HTTPS to a file, verify its checksum or signature (`sha256sum -c`, `gpg --verify`), then use it; give `ADD <url>` a `--checksum=sha256:…`; keep TLS verification and package signature checks on.',
   check(model, report) {
     for (const inv of invocations(model)) {
       const w = inv.words;
@@ -45,22 +55,139 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
       );
       if (bad) report({ message: `Do not turn off package signature checks with \`${bad.text}\`.`, range: wordRange(model, bad) });
     }
-    // `curl … | sh`: a pipe whose right-hand side is an interpreter fed by a downloader.
-    for (const run of model.runs) {
-      const cmds = run.shell.commands;
-      for (let i = 1; i < cmds.length; i++) {
-        if (cmds[i].after !== '|') continue;
-        const right = programWords(cmds[i]);
-        const left = programWords(cmds[i - 1]);
-        if (!right.length || !left.length) continue;
-        const downloader = basename(left[0].text);
-        if ((downloader === 'curl' || downloader === 'wget') && SHELLS.has(basename(right[0].text))) {
-          report({
-            message: `Do not pipe a download into ${basename(right[0].text)}: download it, verify its checksum or signature, then run it.`,
-            range: model.lines.rangeOf(left[0].start, right[0].end),
-          });
-        }
-      }
-    }
+    for (const run of model.runs) if (run.invocations.some(isDownloader)) checkDownloads(model, run, report);
+    checkRemoteAdd(model, report);
   },
 };
+
+function isDownloader(inv: Invocation): boolean {
+  return inv.program === 'curl' || inv.program === 'wget';
+}
+
+/**
+ * Downloads of one RUN: piped into an interpreter (whatever the scheme), or fetched over plain
+ * HTTP into a file or a program that uses it, unless a checksum or signature check follows in
+ * the same RUN.
+ */
+function checkDownloads(model: DockerfileModel, run: RunCommand, report: Reporter): void {
+  const invs = run.invocations;
+  let lastCheck = -1;
+  for (let k = invs.length - 1; k >= 0 && lastCheck < 0; k--) if (isVerification(invs[k])) lastCheck = k;
+  const cmds = run.shell.commands;
+  for (let k = 0; k < invs.length; k++) {
+    const inv = invs[k];
+    if (!isDownloader(inv)) continue;
+    const consumer = pipedInto(cmds, inv.command);
+    const url = plainHttpUrl(inv.words);
+    if (consumer && SHELLS.has(consumer.program)) {
+      report({
+        message: url
+          ? `Do not pipe a plain-HTTP download into ${consumer.program}: fetch it over HTTPS to a file, verify its checksum or signature, then run it.`
+          : `Do not pipe a download into ${consumer.program}: download it, verify its checksum or signature, then run it.`,
+        range: model.lines.rangeOf(inv.words[0].start, consumer.word.end),
+      });
+      continue;
+    }
+    if (!url || k < lastCheck || discardsOutput(inv)) continue;
+    if (consumer && !CONSUMERS.has(consumer.program)) continue;
+    report({
+      message: 'Do not download over plain HTTP without verifying what arrives: use HTTPS, and check a checksum or signature (`sha256sum -c`, `gpg --verify`) in the same RUN.',
+      range: wordRange(model, url),
+    });
+  }
+}
+
+/** The program a command's output is piped into (the next command after `|`), if any. */
+function pipedInto(cmds: readonly ShellCommand[], command: ShellCommand): { program: string; word: ShellWord } | undefined {
+  const k = cmds.indexOf(command);
+  const next = cmds[k + 1];
+  if (!next || (next.after !== '|' && next.after !== '|&') || next.parent !== command.parent) return undefined;
+  const words = programWords(next);
+  return words.length ? { program: basename(words[0].text), word: words[0] } : undefined;
+}
+
+/** The first `http://` URL operand that is not the local host. */
+function plainHttpUrl(words: readonly ShellWord[]): ShellWord | undefined {
+  for (let i = 1; i < words.length; i++) {
+    const t = words[i].text;
+    if (PLAIN_HTTP.test(t) && !LOCAL_HOST.test(t)) return words[i];
+  }
+  return undefined;
+}
+
+/** `curl -o /dev/null`, `curl -I`, `wget --spider`: nothing downloaded is kept. */
+function discardsOutput(inv: Invocation): boolean {
+  const w = inv.words;
+  for (let i = 1; i < w.length; i++) {
+    const t = w[i].text;
+    if (t === '--spider' || t === '-I' || t === '--head') return true;
+    if ((t === '-o' || t === '-O' || t === '--output' || t === '--output-document') && w[i + 1]?.text === '/dev/null') return true;
+    if (t === '--output=/dev/null' || t === '--output-document=/dev/null' || t === '-O/dev/null' || t === '-o/dev/null') return true;
+  }
+  return false;
+}
+
+/** A checksum or signature check: `sha256sum -c`, `shasum -a 256 -c`, `gpg --verify`, `cosign verify-blob`… */
+function isVerification(inv: Invocation): boolean {
+  const w = inv.words;
+  const has = (f: (t: string) => boolean): boolean => w.some((x, i) => i > 0 && f(x.text));
+  switch (inv.program) {
+    case 'gpg':
+    case 'gpg2':
+      return has((t) => t === '--verify' || t === '--verify-files');
+    case 'gpgv':
+    case 'gpgv2':
+      return true;
+    case 'cosign':
+      return has((t) => t === 'verify-blob' || t === 'verify' || t === 'verify-attestation');
+    case 'minisign':
+    case 'signify':
+      return has((t) => t === '-V');
+    case 'openssl':
+      return has((t) => t === '-verify');
+    case 'rpm':
+      return has((t) => t === '-K' || t === '--checksig');
+    case '[':
+    case '[[':
+    case 'test':
+      // `[ "$(sha256sum f | cut -d' ' -f1)" = "$SHA" ]`
+      return has((t) => CHECKSUM_IN_WORD.test(t));
+    default:
+      if (CHECKSUMS.has(inv.program)) return has((t) => t === '--check' || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(t));
+      return false;
+  }
+}
+
+/**
+ * `ADD http(s)://… dest` without `--checksum`: BuildKit fetches it and nothing checks what
+ * arrives. Git sources (`….git`, `…git#ref`) are pinned by their ref instead. (The ADD side of
+ * this rule: arguments are read as BuildKit reads them, see `instructionArgs`.)
+ */
+function checkRemoteAdd(model: DockerfileModel, report: Reporter): void {
+  for (const stage of model.stages) {
+    for (let n = 0; n < stage.instructions.length; n++) {
+      if (stage.keywords[n] !== 'ADD') continue;
+      const ins = stage.instructions[n];
+      const flags = (ins as unknown as { getFlags(): Array<{ getName(): string }> }).getFlags();
+      if (flags.some((f) => f.getName().toLowerCase() === 'checksum')) continue;
+      const url = remoteSource(model, ins, stage.table);
+      if (!url) continue;
+      report({
+        message: `Add \`--checksum=sha256:…\` to this ADD: nothing verifies what ${url.startsWith('http:') ? 'a plain-HTTP' : 'the'} download of "${url}" delivers.`,
+        range: keywordRange(ins),
+      });
+    }
+  }
+}
+
+/** The first http(s) source of an ADD that is not a git repository, expanded; undefined when there is none. */
+function remoteSource(model: DockerfileModel, ins: Instruction, vars: Parameters<typeof expandWord>[2]): string | undefined {
+  const { json, words } = instructionArgs(model, ins);
+  for (let i = 0; i < words.length - 1; i++) {
+    const value = expandWord(model, words[i], vars, json).value;
+    if (!/^https?:\/\//i.test(value)) continue;
+    if (/\.git(#|$)/i.test(value)) continue;
+    return value;
+  }
+  return undefined;
+}
