@@ -192,6 +192,18 @@ describe('fix: convert to a multi-stage build', () => {
   it('copies the node app into a slim image that runs as node', () => {
     const fixed = assertFixWorks('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n', 'docker-root-user', 'Convert');
     assert.match(fixed, /FROM node:20-slim\nWORKDIR \/app\nCOPY --from=build \/app \/app\nUSER node\nCMD \["node", "dist\/index.js"\]\n$/);
+    // Production dependencies only, the npm way, at the end of the build stage.
+    assert.match(fixed, /RUN npm ci && npm run build\nRUN npm prune --omit=dev\n\nFROM node:20-slim\n/);
+  });
+  it('keeps dev dependencies when an npm script starts the app', () => {
+    const fixed = assertFixWorks('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["npm", "start"]\n', 'docker-root-user', 'Convert');
+    assert.ok(!fixed.includes('prune'), fixed);
+  });
+  it('is not offered for Node or Python apps already on a slim or Alpine image (no smaller runtime)', () => {
+    assert.strictEqual(convertToMultiStage('FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "x.js"]\n'), undefined);
+    assert.strictEqual(convertToMultiStage('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "a.py"]\n'), undefined);
+    // The add-USER fix is still there.
+    assert.ok(findings('FROM node:20-alpine\nCOPY . .\nCMD ["node", "x.js"]\n', 'docker-root-user')[0].fixes!.some((f) => f.title.startsWith('Run as')));
   });
   it('copies the Maven target into a JRE image', () => {
     const fixed = assertFixWorks('FROM maven:3.9-eclipse-temurin-21\nWORKDIR /build\nCOPY . .\nRUN mvn -B package\nCMD ["java", "-jar", "target/app.jar"]\n', 'docker-root-user', 'Convert');

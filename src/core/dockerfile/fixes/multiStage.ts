@@ -8,7 +8,7 @@ import { Instruction } from 'dockerfile-ast';
 import { ShipshapeConfig, DEFAULT_CONFIG } from '../../config';
 import { ImageRef } from '../../imageRef';
 import { Fix, TextEdit } from '../../model';
-import { DockerfileModel, Stage, buildModel } from '../model';
+import { DockerfileModel, Stage, buildModel, instructionArgs } from '../model';
 import { invocations } from '../commands';
 import { basename } from '../shell';
 import { expandVariables } from '../variables';
@@ -45,6 +45,8 @@ interface Plan {
   userLines: string[];
   /** Runtime-image parts that need the user's input in the snippet variant. */
   needsInput: boolean;
+  /** Lines appended to the build stage before the runtime stage (e.g. dropping dev dependencies). */
+  buildTail?: string[];
 }
 
 /** Offers the refactor for a model, or undefined when it does not apply. */
@@ -76,7 +78,7 @@ function planFor(model: DockerfileModel, stage: Stage, toolchain: Toolchain): Pl
   const invs = invocations(model, [stage]);
   const abs = (p: string, ins: Instruction): string => joinPath(workdirs.get(ins) ?? '/', p);
   const finalWorkdir = lastWorkdir(model, stage);
-  const cmdWords = stage.instructions.filter((i) => /^(CMD|ENTRYPOINT)$/i.test(i.getKeyword())).flatMap((i) => i.getArguments().map((a) => a.getValue().replace(/[[\]",]/g, '')));
+  const cmdWords = stage.instructions.filter((i) => /^(CMD|ENTRYPOINT)$/i.test(i.getKeyword())).flatMap((i) => instructionArgs(model, i).words.map((w) => w.value));
   const debianUser = [`RUN groupadd --system --gid ${APP_UID} app && useradd --system --uid ${APP_UID} --gid app --no-create-home --shell /usr/sbin/nologin app`, `USER ${APP_UID}:${APP_UID}`];
   const alpineUser = [`RUN addgroup -S -g ${APP_UID} app && adduser -S -D -H -u ${APP_UID} -G app app`, `USER ${APP_UID}:${APP_UID}`];
   const nonroot = [`USER ${NONROOT_UID}:${NONROOT_UID}`];
@@ -93,12 +95,16 @@ function planFor(model: DockerfileModel, stage: Stage, toolchain: Toolchain): Pl
       return { runtimeImage: 'gcr.io/distroless/base-debian12:nonroot', artefacts, extraCopies: [], userLines: nonroot, needsInput: false };
     }
     case 'node': {
-      const runtimeTag = !tag ? 'lts-slim' : alpine || tag.includes('slim') ? tag : `${tag}-slim`;
+      // Already slim or Alpine: the runtime stage would be the same image with the same files,
+      // no smaller and no safer than adding a USER (the other fix).
+      if (alpine || tag?.includes('slim')) return undefined;
+      const runtimeTag = !tag ? 'lts-slim' : `${tag}-slim`;
       const artefacts = finalWorkdir && finalWorkdir !== '/' ? [finalWorkdir] : undefined;
-      return { runtimeImage: `${ref.registry ? ref.registry + '/' : ''}${ref.repository}:${runtimeTag}`, artefacts, extraCopies: [], userLines: ['USER node'], needsInput: false };
+      return { runtimeImage: `${ref.registry ? ref.registry + '/' : ''}${ref.repository}:${runtimeTag}`, artefacts, extraCopies: [], userLines: ['USER node'], needsInput: false, buildTail: npmPrune(invs, cmdWords, tag) };
     }
     case 'python': {
-      const runtimeTag = !tag ? 'slim' : alpine || tag.includes('slim') ? tag : `${tag}-slim`;
+      if (alpine || tag?.includes('slim')) return undefined;
+      const runtimeTag = !tag ? 'slim' : `${tag}-slim`;
       // Installed packages live outside the source tree: the user has to say what to copy.
       return { runtimeImage: `${ref.registry ? ref.registry + '/' : ''}${ref.repository}:${runtimeTag}`, artefacts: undefined, extraCopies: [], userLines: alpine ? alpineUser : debianUser, needsInput: true };
     }
@@ -142,6 +148,20 @@ function planFor(model: DockerfileModel, stage: Stage, toolchain: Toolchain): Pl
       };
     }
   }
+}
+
+/**
+ * `npm prune` to production dependencies at the end of the build stage, the way npm apps ship:
+ * only when npm installed them and the container starts `node <file>` itself (an npm script
+ * may need a dev dependency such as nodemon or ts-node).
+ */
+function npmPrune(invs: ReturnType<typeof invocations>, cmdWords: string[], tag: string | undefined): string[] | undefined {
+  const installs = invs.some((i) => i.program === 'npm' && (i.words[1]?.text === 'ci' || i.words[1]?.text === 'install' || i.words[1]?.text === 'i'));
+  const startsNode = cmdWords.length >= 2 && basename(cmdWords[0]) === 'node' && /\.(c|m)?js$/.test(cmdWords[1]);
+  if (!installs || !startsNode) return undefined;
+  const major = Number(/^(\d+)/.exec(tag ?? '')?.[1] ?? NaN);
+  // `--omit=dev` since npm 7 (Node 15); `--production` before.
+  return [`RUN npm prune ${major < 15 ? '--production' : '--omit=dev'}`];
 }
 
 function javaVersion(ref: ImageRef): string | undefined {
@@ -265,7 +285,10 @@ function endEdit(model: DockerfileModel, lines: string[]): TextEdit {
 
 function editsFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
   const l = layout(model, stage);
-  const edits = [...l.edits, endEdit(model, runtimeLines(plan, l, lastWorkdir(model, stage)))];
+  const end = endEdit(model, runtimeLines(plan, l, lastWorkdir(model, stage)));
+  // The build stage's last steps go right after its last line, before the blank line and the runtime FROM.
+  if (plan.buildTail) end.newText = (model.text.endsWith('\n') ? '' : model.eol) + plan.buildTail.join(model.eol) + model.eol + end.newText;
+  const edits = [...l.edits, end];
   return { title: `Convert to a multi-stage build (runtime ${plan.runtimeImage})`, kind: 'refactor', safe: false, edits };
 }
 
