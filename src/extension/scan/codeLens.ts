@@ -1,6 +1,6 @@
 /** "Scan image" (and the signing feature's lenses) above every Dockerfile `FROM` image and manifest `image:`. */
 import * as vscode from 'vscode';
-import { findImageReferences } from '../../core/imageReferences';
+import { imageReferencesOf } from './imageReferenceIndex';
 import { toRange } from '../convert';
 import { documentKind } from '../documents';
 import { signingCodeLensCommands, SignatureStatusStore } from '../signing';
@@ -15,11 +15,12 @@ export class ImageCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     if (signatures) this.disposables.push(signatures.onDidVerify(() => this.emitter.fire()));
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): vscode.CodeLens[] {
     const kind = documentKind(doc);
-    if (!kind) return [];
+    if (!kind || token?.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const ref of findImageReferences(doc.getText(), kind)) {
+    // Parsed once per version, within the engine's limits, shared with the scan diagnostics.
+    for (const ref of imageReferencesOf(doc, token)) {
       const range = toRange(ref.range);
       lenses.push(new vscode.CodeLens(range, {
         title: vscode.l10n.t('Scan image'),

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { validateImageRef } from '../../core/imageRef';
 import type { LocalImage } from '../../core/scan/images';
 import { isVulnSeverity, SCANNER_IDS, ScanReport, VulnSeverity, VULN_SEVERITIES } from '../../core/scan/model';
-import { toJson } from '../../core/scan/export';
 import { filterReport } from '../../core/scan/tree';
 import type { ScannerChoice } from '../../node/scanRunner';
 import { loadScanCore, loadScanRunner } from './lazy';
@@ -12,6 +11,9 @@ import { advisoryUrl } from './detailsHtml';
 import { VulnerabilityDetailsView } from './details';
 import { severityName } from './labels';
 import { ImageScanRunner, refuseUntrusted, ScanOutcome, ScanRequest } from './runner';
+import { plainValue } from '../notificationText';
+import { MAX_CONFIG_BYTES, MAX_REPORT_BYTES } from '../../core/limits';
+import { FileAccessError, readFileInFolder, readRegularFile, writeFileInFolder } from '../../node/files';
 import { ScanResultsStore } from './store';
 import { readToolPaths } from './toolSettings';
 import { asVulnNode, ImageNode, SCAN_VIEW_ID } from './tree';
@@ -76,8 +78,10 @@ export class ScanImageCommand implements Command {
     if (!reference) return undefined;
     const why = validateImageRef(reference);
     if (why) {
+      // The reference may come from a workspace file (a CodeLens): it is not repeated in the notification.
       const message = vscode.l10n.t('Cannot scan: {0}', why);
-      void vscode.window.showErrorMessage(message);
+      this.log.warn(message);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot scan: that is not a valid image reference (the output says why).'));
       return { status: 'failed', code: 'INVALID_REFERENCE', message, actions: [] };
     }
     const outcome = await this.runner.scan({ reference, scanner, cancellation: request.cancellation });
@@ -179,7 +183,7 @@ export class OpenScanReportCommand implements Command {
     }))?.[0];
     if (!file) return undefined;
     try {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+      const text = await readReportFile(file);
       const { format, reports } = loadScanCore().importReport(text, { scannedAt: new Date().toISOString() });
       await this.store.add(reports);
       this.log.info(`Imported ${reports.length} report(s) (${format}) from ${file.toString(true)}`);
@@ -188,7 +192,12 @@ export class OpenScanReportCommand implements Command {
     } catch (e) {
       const message = vscode.l10n.t('Could not open the report {0}: {1}', file.toString(true), e instanceof Error ? e.message : String(e));
       this.log.error(message);
-      void vscode.window.showErrorMessage(message);
+      // What the file said (its first bytes, a tool's error string, rule ids) stays in the log: a
+      // notification would render a `[label](command:…)` in it as a link that runs the command.
+      const show = vscode.l10n.t('Show Output');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not open that file as a scan report. The output says why.'), show).then((picked) => {
+        if (picked === show) this.log.show(true);
+      });
       return { status: 'failed', message };
     }
   }
@@ -201,7 +210,9 @@ export class ExportScanResultsCommand implements Command {
   readonly id = SCAN_COMMANDS.exportResults;
   constructor(private readonly store: ScanResultsStore) {}
 
-  async execute(args?: ExportArguments): Promise<{ status: 'exported'; uri: vscode.Uri; format: ExportFormat } | { status: 'empty' } | undefined> {
+  async execute(args?: ExportArguments): Promise<{ status: 'exported'; uri: vscode.Uri; format: ExportFormat } | { status: 'empty' } | { status: 'refused'; message: string } | undefined> {
+    // Every write Shipshape makes needs a trusted workspace.
+    if (!vscode.workspace.isTrusted) return refuseUntrusted(vscode.l10n.t('Exporting scan results'));
     if (!this.store.reports.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There are no scan results to export.'));
       return { status: 'empty' };
@@ -222,9 +233,13 @@ export class ExportScanResultsCommand implements Command {
     if (!uri) return undefined;
     // What the view shows is what is exported: the severity and fixable filters apply.
     const reports = this.store.reports.map((r) => filterReport(r, this.store.filter));
-    const text = format === 'sarif' ? `${JSON.stringify(loadScanCore().toSarif(reports), null, 2)}\n` : toJson(reports);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Exported the scan results to {0}.', uri.toString(true)));
+    // Streamed into bytes: the SARIF of a very large report is longer than a string can be.
+    const parts: Buffer[] = [];
+    const core = loadScanCore();
+    core.streamJson(format === 'sarif' ? core.toSarif(reports) : core.toJsonDocument(reports), (chunk) => parts.push(Buffer.from(chunk, 'utf8')));
+    parts.push(Buffer.from('\n'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.concat(parts));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported the scan results to {0}.', plainValue(uri.toString(true))));
     return { status: 'exported', uri, format };
   }
 }
@@ -285,7 +300,7 @@ export function vulnerabilityCommands(store: ScanResultsStore, details: Vulnerab
         if (!n) return undefined;
         const url = advisoryUrl(n.vuln);
         if (!url) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('The scanner gave no advisory link for {0}.', n.vuln.id));
+          void vscode.window.showInformationMessage(vscode.l10n.t('The scanner gave no advisory link for {0}.', plainValue(n.vuln.id)));
           return undefined;
         }
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
@@ -296,13 +311,33 @@ export function vulnerabilityCommands(store: ScanResultsStore, details: Vulnerab
   ];
 }
 
-/** Writes the scanner's ignore file in the workspace folder and drops the vulnerability from the view. */
+/**
+ * Reads a report file: only a regular file of at most MAX_REPORT_BYTES (a FIFO would hang the
+ * extension host's read, a device would never end).
+ */
+async function readReportFile(file: vscode.Uri): Promise<string> {
+  if (file.scheme === 'file') return readRegularFile(file.fsPath, MAX_REPORT_BYTES);
+  const st = await vscode.workspace.fs.stat(file);
+  if ((st.type & vscode.FileType.File) === 0) throw new Error('not a regular file');
+  if (st.size > MAX_REPORT_BYTES) throw new Error(`larger than the ${MAX_REPORT_BYTES / (1024 * 1024)} MiB Shipshape reads`);
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+}
+
+/**
+ * Writes the scanner's ignore file in the workspace folder and drops the vulnerability from the
+ * view. Needs a trusted workspace; never writes through a symlink or a hard link, nor to a path
+ * whose real location leaves the folder (a repository can point `.trivyignore` at `~/.bashrc`).
+ */
 async function ignoreVulnerability(store: ScanResultsStore, log: vscode.LogOutputChannel, node: unknown): Promise<vscode.Uri | undefined> {
   const n = asVulnNode(node);
   if (!n) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    refuseUntrusted(vscode.l10n.t('Ignoring a vulnerability'));
+    return undefined;
+  }
   const target = loadScanCore().ignoreTargetFor(n.report.scanner);
   if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Shipshape cannot write ignores for {0}: add {1} to its own policy file.', n.report.scanner, n.vuln.id));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Shipshape cannot write ignores for {0}: add {1} to its own policy file.', plainValue(n.report.scanner, 40), plainValue(n.vuln.id, 80)));
     return undefined;
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -312,21 +347,34 @@ async function ignoreVulnerability(store: ScanResultsStore, log: vscode.LogOutpu
     return undefined;
   }
   const uri = vscode.Uri.joinPath(folder.uri, target.fileName);
-  let content = '';
+  const fail = (detail: string): undefined => {
+    log.error(`Could not ignore ${n.vuln.id} in ${uri.toString(true)}: ${detail}`);
+    const show = vscode.l10n.t('Show Output');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}. The output says why.', target.fileName), show).then((picked) => {
+      if (picked === show) log.show(true);
+    });
+    return undefined;
+  };
+  if (folder.uri.scheme !== 'file') return fail('only folders on the local file system are written');
+  let content: string;
   try {
-    content = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    content = '';
+    content = await readFileInFolder(folder.uri.fsPath, target.fileName, MAX_CONFIG_BYTES);
+  } catch (e) {
+    return fail(e instanceof FileAccessError ? e.message : String(e));
   }
   let next: string;
   try {
     next = target.add(content, { id: n.vuln.id, pkg: n.vuln.pkg, installed: n.vuln.installed });
   } catch (e) {
-    const message = vscode.l10n.t('Could not ignore {0}: {1}', n.vuln.id, e instanceof Error ? e.message : String(e));
-    void vscode.window.showErrorMessage(message);
-    return undefined;
+    return fail(e instanceof Error ? e.message : String(e));
   }
-  if (next !== content) await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(next));
+  if (next !== content) {
+    try {
+      await writeFileInFolder(folder.uri.fsPath, target.fileName, next);
+    } catch (e) {
+      return fail(e instanceof FileAccessError ? e.message : String(e));
+    }
+  }
   log.info(`Ignored ${n.vuln.id} (${n.vuln.pkg}) in ${uri.toString(true)}`);
   await store.removeVulnerability(n.report, n.vuln);
   return uri;

@@ -4,7 +4,8 @@
  * findImageReferences; this class only decides when and for which documents.
  */
 import * as vscode from 'vscode';
-import { findImageReferences, imageKey } from '../../core/imageReferences';
+import { imageKey } from '../../core/imageReferences';
+import { forgetImageReferences, imageReferencesOf } from './imageReferenceIndex';
 import type { ScanReport } from '../../core/scan/model';
 import { countBySeverity } from '../../core/scan/tree';
 import { toRange } from '../convert';
@@ -25,7 +26,7 @@ export class ScanDiagnostics implements vscode.Disposable {
       store.onDidChange(() => this.refreshAll()),
       vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document); }),
-      vscode.workspace.onDidCloseTextDocument((d) => { this.cancel(d.uri); this.collection.delete(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => { this.cancel(d.uri); this.collection.delete(d.uri); forgetImageReferences(d.uri); }),
     ];
     this.refreshAll();
   }
@@ -60,7 +61,7 @@ export class ScanDiagnostics implements vscode.Disposable {
       byImage.set(key, [...(byImage.get(key) ?? []), r]);
     }
     const diagnostics: vscode.Diagnostic[] = [];
-    for (const ref of findImageReferences(doc.getText(), kind)) {
+    for (const ref of imageReferencesOf(doc)) {
       for (const report of byImage.get(imageKey(ref.reference)) ?? []) {
         const counts = countBySeverity(report.vulns);
         const message = counts.critical + counts.high > 0

@@ -10,6 +10,7 @@ import { CommandManager } from '../commands';
 import { DOCUMENT_SELECTOR } from '../documents';
 import { SignatureStatusStore } from '../signing';
 import { ImageCodeLensProvider } from './codeLens';
+import { reportSlowImageReferences } from './imageReferenceIndex';
 import {
   ExportScanResultsCommand, FilterBySeverityCommand, OpenScanReportCommand, RescanCommand, ScanImageCommand,
   viewToggleCommands, vulnerabilityCommands,
@@ -61,6 +62,7 @@ export interface ScanSupportOptions {
 
 export function registerScanSupport(context: vscode.ExtensionContext, options: ScanSupportOptions): ScanSupport {
   const { log, signatures } = options;
+  reportSlowImageReferences((uri, ms) => log.warn(`reading the image references of ${uri.toString(true)} took ${ms} ms`));
   const store = new ScanResultsStore(context.workspaceState, log);
   const tree = new ScanTreeProvider(store, context.extensionUri, signatures);
   const treeView = vscode.window.createTreeView(SCAN_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
@@ -113,7 +115,7 @@ export function registerScanSupport(context: vscode.ExtensionContext, options: S
   // run them right after, so activation stays cheap.
   const deferred = setTimeout(() => { syncView(); void detectScanner(); }, 0);
   const disposables: vscode.Disposable[] = [
-    { dispose: () => clearTimeout(deferred) },
+    { dispose: () => { clearTimeout(deferred); reportSlowImageReferences(undefined); } },
     commands, treeView, tree, details, diagnostics, codeLens, statusBar, runner, store,
     store.onDidChange(syncView),
     runner.onDidScan(() => { if (scannerFound === false) void detectScanner(); }),

@@ -9,6 +9,7 @@ import type { ScanErrorCode, ScannerChoice } from '../../node/scanRunner';
 import { loadScanRunner, loadScanners } from './lazy';
 import { readScannerChoice, readTimeoutMs, readToolPaths, saveToolPath, toolOfScanner } from './toolSettings';
 import { ScanResultsStore } from './store';
+import { plainValue } from '../notificationText';
 
 export interface ScanRequest {
   reference: string;
@@ -72,7 +73,8 @@ export class ImageScanRunner {
               const lines = chunk.split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean);
               for (const line of lines) this.log.info(`[stderr] ${line}`);
               const last = lines[lines.length - 1];
-              if (last) progress.report({ message: last.length > 100 ? `${last.slice(0, 100)}…` : last });
+              // The progress notification renders links too: the tool's words only as plain values.
+              if (last) progress.report({ message: plainValue(last, 100) });
             },
           }).finally(() => subscriptions.forEach((s) => s?.dispose()));
         },
@@ -87,11 +89,35 @@ export class ImageScanRunner {
     }
   }
 
+  /**
+   * Says why a scan failed in our own words: the error's message quotes the scanner's stderr or
+   * output, which a notification would render (a `[label](command:…)` link runs a command). The
+   * details go to the log, one button away.
+   */
+  private showError(summary: string, ...actions: string[]): Thenable<string | undefined> {
+    const show = vscode.l10n.t('Show Output');
+    return vscode.window.showErrorMessage(summary, ...actions, show).then((picked) => {
+      if (picked === show) this.log.show(true);
+      return picked === show ? undefined : picked;
+    });
+  }
+
+  private summaryOf(code: ScanErrorCode, tool: string): string {
+    switch (code) {
+      case 'TIMEOUT': return vscode.l10n.t('{0} did not finish in time and was stopped. The output has the details.', tool);
+      case 'OUTPUT_LIMIT': return vscode.l10n.t('{0} printed more output than Shipshape reads and was stopped. The output has the details.', tool);
+      case 'BAD_OUTPUT': return vscode.l10n.t('{0} did not print a report Shipshape can read. The output has the details.', tool);
+      case 'INVALID_REFERENCE': return vscode.l10n.t('That image reference cannot be scanned. The output says why.');
+      case 'TOOL_FAILED': return vscode.l10n.t('{0} failed. The output has its error message.', tool);
+      default: return vscode.l10n.t('The scan could not run. The output has the details.');
+    }
+  }
+
   private failed(e: unknown, choice: ScannerChoice): ScanOutcome {
     if (!(e instanceof loadScanRunner().ScanError)) {
       const message = vscode.l10n.t('The scan failed: {0}', e instanceof Error ? e.message : String(e));
       this.log.error(message);
-      void vscode.window.showErrorMessage(message);
+      void this.showError(vscode.l10n.t('The scan failed unexpectedly. The output has the details.'));
       return { status: 'failed', code: 'UNEXPECTED', message, actions: [] };
     }
     if (e.code === 'CANCELLED') {
@@ -104,14 +130,20 @@ export class ImageScanRunner {
       const choosePath = vscode.l10n.t('Choose Path…');
       const install = vscode.l10n.t('Install Instructions');
       const actions = [choosePath, install];
-      void vscode.window.showErrorMessage(e.message, ...actions).then(async (picked) => {
+      const summary = e.code === 'BAD_TOOL_PATH'
+        ? vscode.l10n.t('The configured scanner path cannot be used. The output says why.')
+        : scanner
+          ? vscode.l10n.t('{0} was not found (searched the configured path and PATH).', loadScanners()[scanner].displayName)
+          : vscode.l10n.t('No vulnerability scanner was found (searched the configured paths and PATH): install Trivy, Grype, Docker Scout or Snyk.');
+      void this.showError(summary, ...actions).then(async (picked) => {
         if (picked === choosePath) await this.choosePath(scanner);
         else if (picked === install) await this.openInstallInstructions(scanner, e.details.installUrls);
       });
       return { status: 'failed', code: e.code, message: e.message, actions };
     }
-    // TOOL_FAILED carries the tool's stderr in its message; BAD_OUTPUT says what the output was.
-    void vscode.window.showErrorMessage(e.message);
+    // TOOL_FAILED carries the tool's stderr in its message, BAD_OUTPUT the start of its output: both stay in the log.
+    const tool = isScannerId(e.details.scanner) ? loadScanners()[e.details.scanner].displayName : plainValue(e.details.scanner ?? vscode.l10n.t('The scanner'), 40);
+    void this.showError(this.summaryOf(e.code, tool));
     return { status: 'failed', code: e.code, message: e.message, actions: [] };
   }
 

@@ -36,9 +36,19 @@ export function readScannerChoice(): ScannerChoice {
   return v === 'auto' || (SCANNER_IDS as readonly string[]).includes(v) ? (v as ScannerChoice) : 'auto';
 }
 
+/** The longest timeout Node's timers hold (2^31 - 1 ms); a longer one would fire at once. */
+export const MAX_SCAN_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** `shipshape.scan.timeoutSeconds` in ms: at least 10 s, at most MAX_SCAN_TIMEOUT_SECONDS, 600 s when not a positive number. */
 export function readTimeoutMs(): number {
   const s = vscode.workspace.getConfiguration('shipshape').get<number>('scan.timeoutSeconds', 600);
-  return (typeof s === 'number' && Number.isFinite(s) && s > 0 ? Math.max(s, 10) : 600) * 1000;
+  return timeoutMsFromSetting(s);
+}
+
+/** The clamping of readTimeoutMs, for any value a settings file can hold. */
+export function timeoutMsFromSetting(s: unknown): number {
+  const seconds = typeof s === 'number' && Number.isFinite(s) && s > 0 ? Math.min(Math.max(s, 10), MAX_SCAN_TIMEOUT_SECONDS) : 600;
+  return Math.round(seconds * 1000);
 }
 
 /** Saves a tool path in the user's settings (where it is honoured). */

@@ -4,6 +4,7 @@
  * telling people what went wrong.
  */
 import * as vscode from 'vscode';
+import { plainValue } from '../notificationText';
 import { CosignError, CosignRunner, COSIGN_INSTALL_DOCS } from '../../node/cosign';
 import { SigningInputError } from '../../core/signing';
 import { ExecutablePathError, findExecutable } from '../../node/which';
@@ -133,20 +134,36 @@ export function reportFailure(log: vscode.LogOutputChannel, what: string, error:
       showCosignMissing(error.message);
       return { ok: false, refusal: 'cosign-missing', message: error.message };
     }
-    // cosign's stderr is already in the log, line by line as it came (redacted).
+    // cosign's stderr is already in the log, line by line as it came (redacted). Its words (and a
+    // registry's, which cosign quotes) never go into the notification, where a
+    // `[label](command:…)` would be a link that runs a command: we say what failed, in our words.
     log.error(`${what}: ${error.message}`);
-    showFailure(vscode.l10n.t('{0} failed: {1}', what, error.message), log, action);
+    showFailure(failureSummary(what, error), log, action);
     return { ok: false, refusal: 'failed', message: error.message };
   }
   if (error instanceof SigningInputError) {
+    // Our own validation, but it may quote a reference taken from a workspace file.
     log.warn(`${what}: ${error.message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', what, error.message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', what, plainValue(error.message)));
     return { ok: false, refusal: 'invalid-input', message: error.message };
   }
   const message = error instanceof Error ? error.message : String(error);
   log.error(`${what}: ${message}`);
-  showFailure(vscode.l10n.t('{0} failed: {1}', what, message), log);
+  showFailure(vscode.l10n.t('{0} failed. The output has the details.', what), log);
   return { ok: false, refusal: 'failed', message };
+}
+
+/** What failed, in our own words (the code and exit status, never cosign's text). */
+function failureSummary(what: string, error: CosignError): string {
+  switch (error.code) {
+    case 'TIMEOUT': return vscode.l10n.t('{0} failed: cosign did not finish in time and was stopped. The output has the details.', what);
+    case 'OUTPUT_LIMIT': return vscode.l10n.t('{0} failed: cosign printed more output than Shipshape reads. The output has the details.', what);
+    case 'EXISTS': return vscode.l10n.t('{0} failed: a key file of that name already exists in the folder. The output has the details.', what);
+    case 'FAILED': return error.exitCode !== undefined && error.exitCode !== null
+      ? vscode.l10n.t('{0} failed: cosign exited with code {1}. The output has its error message.', what, String(error.exitCode))
+      : vscode.l10n.t('{0} failed. The output has cosign\'s error message.', what);
+    default: return vscode.l10n.t('{0} failed: cosign could not be run. The output has the details.', what);
+  }
 }
 
 /** A failure that comes with one more thing the user can do about it (a notification button). */

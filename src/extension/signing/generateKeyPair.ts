@@ -5,7 +5,10 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { plainValue } from '../notificationText';
 import { appendGitignoreEntry, generateKeyPairArgs, gitignoreEntryFor, GitignoreFile, isIgnoredByGitignore } from '../../core/signing';
+import { MAX_CONFIG_BYTES } from '../../core/limits';
+import { readFileInFolder, readRegularFile, writeFileInFolder } from '../../node/files';
 import { runTool } from '../../node/process';
 import { findExecutable } from '../../node/which';
 import { Command } from '../commands';
@@ -69,21 +72,21 @@ export class GenerateKeyPairCommand implements Command {
     const outcome: GenerateKeyPairOutcome = { ok: true, privateKey: written.privateKey, publicKey: written.publicKey, inWorkspace: false, addedToGitignore: false };
     const folder = written.privateKey ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(written.privateKey)) : undefined;
     if (!written.privateKey || !folder) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('cosign key pair written to {0}.', directory));
+      void vscode.window.showInformationMessage(vscode.l10n.t('cosign key pair written to {0}.', plainValue(directory)));
       return outcome;
     }
     outcome.inWorkspace = true;
     const relative = path.relative(folder.uri.fsPath, written.privateKey).split(path.sep).join('/');
     outcome.ignored = await isGitIgnored(folder, relative, this.log);
     if (outcome.ignored) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('cosign key pair written to {0}; git ignores the private key.', directory));
+      void vscode.window.showInformationMessage(vscode.l10n.t('cosign key pair written to {0}; git ignores the private key.', plainValue(directory)));
       return outcome;
     }
     let add = args.addToGitignore;
     if (add === undefined) {
       const addChoice = vscode.l10n.t('Add to .gitignore');
       const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('The private key {0} is inside the workspace and git does not ignore it: committing it would publish your signing key. Add it to .gitignore?', relative),
+        vscode.l10n.t('The private key {0} is inside the workspace and git does not ignore it: committing it would publish your signing key. Add it to .gitignore?', plainValue(relative)),
         addChoice,
       );
       add = choice === addChoice;
@@ -137,7 +140,14 @@ async function isGitIgnored(folder: vscode.WorkspaceFolder, relative: string, lo
   const git = await findExecutable('git').catch(() => undefined);
   if (git) {
     try {
-      const result = await runTool(git, { args: ['check-ignore', '--quiet', '--', relative], cwd: folder.uri.fsPath, timeoutMs: 10_000 });
+      // `-c core.fsmonitor=`: a repository's config must not make git run its fsmonitor hook
+      // (a program of the repository's choosing). Only the git allow-list of our environment.
+      const result = await runTool(git, {
+        args: ['-c', 'core.fsmonitor=', 'check-ignore', '--quiet', '--', relative],
+        cwd: folder.uri.fsPath,
+        timeoutMs: 10_000,
+        envProfile: 'git',
+      });
       if (result.exitCode === 0) return true;
       if (result.exitCode === 1) return false;
       // 128: not a repository (or git refused): fall back to reading .gitignore.
@@ -150,22 +160,21 @@ async function isGitIgnored(folder: vscode.WorkspaceFolder, relative: string, lo
   for (let i = 0; i < segments.length; i++) {
     const directory = segments.slice(0, i).join('/');
     try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, directory, '.gitignore'));
-      files.push({ directory, text: new TextDecoder().decode(bytes) });
+      // A regular file only: a FIFO named .gitignore must not hang the extension host.
+      files.push({ directory, text: await readRegularFile(vscode.Uri.joinPath(folder.uri, directory, '.gitignore').fsPath, MAX_CONFIG_BYTES) });
     } catch {
-      // no .gitignore in this folder
+      // no .gitignore in this folder (or one we do not read)
     }
   }
   return isIgnoredByGitignore(files, relative);
 }
 
+/**
+ * Appends the key to the folder's .gitignore: never through a symlink or a hard link (a
+ * repository could point .gitignore at a file outside the workspace). A refusal throws, and the
+ * command reports it.
+ */
 async function addToGitignore(folder: vscode.WorkspaceFolder, relative: string): Promise<void> {
-  const uri = vscode.Uri.joinPath(folder.uri, '.gitignore');
-  let text = '';
-  try {
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    // a new .gitignore
-  }
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(appendGitignoreEntry(text, gitignoreEntryFor(relative))));
+  const text = await readFileInFolder(folder.uri.fsPath, '.gitignore', MAX_CONFIG_BYTES);
+  await writeFileInFolder(folder.uri.fsPath, '.gitignore', appendGitignoreEntry(text, gitignoreEntryFor(relative)));
 }

@@ -4,6 +4,7 @@
  * login. Every argument array comes from the builders in src/core/signing.
  */
 import * as vscode from 'vscode';
+import { plainValue } from '../notificationText';
 import { DigestResolution, SigningInputError, SigningKey, isDigestPinned, signArgs } from '../../core/signing';
 import { validateImageRef } from '../../core/imageRef';
 import { CosignError, CosignRunner } from '../../node/cosign';
@@ -121,9 +122,10 @@ export class SignImageCommand implements Command {
     this.log.info(`Signed ${result.reference}${result.pushedTo ? `; signature pushed to ${result.pushedTo}` : ''}${result.tlogIndex !== undefined ? `; tlog index ${result.tlogIndex}` : ''}`);
 
     if (key.kind === 'file' && password !== undefined && args.rememberPassword) await this.passwords.save(key.path, password);
+    // The index is read from cosign's output: plain values only in a notification.
     const message = result.tlogIndex !== undefined
-      ? vscode.l10n.t('Signed {0} (transparency log index {1}).', result.reference, String(result.tlogIndex))
-      : vscode.l10n.t('Signed {0}.', result.reference);
+      ? vscode.l10n.t('Signed {0} (transparency log index {1}).', plainValue(result.reference), plainValue(String(result.tlogIndex)))
+      : vscode.l10n.t('Signed {0}.', plainValue(result.reference));
     if (key.kind === 'file' && passwordTyped && password !== undefined && !args.rememberPassword) {
       const keyPath = key.path;
       const typed = password;

@@ -3,6 +3,7 @@
  * user who signed it, and remember the result for the findings tree (SignatureStatusStore).
  */
 import * as vscode from 'vscode';
+import { plainValue } from '../notificationText';
 import { validateImageRef } from '../../core/imageRef';
 import { CertificateIdentity, SigningInputError, VerificationKey, VerifyResult, describeVerifyResult, verifyArgs } from '../../core/signing';
 import { Command } from '../commands';
@@ -70,7 +71,8 @@ export class VerifyImageCommand implements Command {
     this.statuses.record(result);
     for (const line of describeVerifyResult(result).split('\n')) (result.verified ? this.log.info : this.log.warn).call(this.log, line);
     if (result.verified) void vscode.window.showInformationMessage(verifiedMessage(result));
-    else showFailure(vscode.l10n.t('Signature not verified: {0}', result.reason ?? result.reference), this.log);
+    // The reason quotes cosign (and the registry): in the log above, not in the notification.
+    else showFailure(vscode.l10n.t('The signature of {0} was not verified. The output says why.', plainValue(result.reference)), this.log);
     return { ok: true, result };
   }
 }
@@ -80,12 +82,14 @@ function verifiedMessage(result: VerifyResult): string {
   const first = result.signatures[0];
   const digest = result.digest ?? first?.digest ?? '';
   const more = result.signatures.length > 1 ? ' ' + vscode.l10n.t('({0} signatures)', String(result.signatures.length)) : '';
+  // Identity and issuer come from the signing certificate: plain values only.
+  const [ref, identity, issuer, dig] = [result.reference, first?.identity ?? '', first?.issuer ?? '', digest].map((v) => plainValue(v));
   if (first?.identity) {
     return first.issuer
-      ? vscode.l10n.t('✓ {0} is signed by {1} (issuer {2}), digest {3}.', result.reference, first.identity, first.issuer, digest) + more
-      : vscode.l10n.t('✓ {0} is signed by {1}, digest {2}.', result.reference, first.identity, digest) + more;
+      ? vscode.l10n.t('✓ {0} is signed by {1} (issuer {2}), digest {3}.', ref, identity, issuer, dig) + more
+      : vscode.l10n.t('✓ {0} is signed by {1}, digest {2}.', ref, identity, dig) + more;
   }
-  return vscode.l10n.t('✓ {0} is signed with the given key, digest {1}.', result.reference, digest) + more;
+  return vscode.l10n.t('✓ {0} is signed with the given key, digest {1}.', ref, dig) + more;
 }
 
 function verifyArguments(arg: unknown): VerifyImageArguments {
