@@ -21,10 +21,11 @@ const DIAGNOSTIC_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 export const DIAGNOSTIC_SOURCE = 'Shipshape';
 
 /** A core finding as a VS Code diagnostic, with its rule id linking to the rule's docs page. */
-export function toDiagnostic(finding: Finding, uri: vscode.Uri, docsUri: (ruleId: string) => vscode.Uri): vscode.Diagnostic {
+export function toDiagnostic(finding: Finding, uri: vscode.Uri, docsUri: (ruleId: string) => vscode.Uri | undefined): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(finding.range), finding.message, DIAGNOSTIC_SEVERITY[finding.severity]);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = { value: finding.ruleId, target: docsUri(finding.ruleId) };
+  const target = docsUri(finding.ruleId);
+  d.code = target ? { value: finding.ruleId, target } : finding.ruleId;
   if (finding.related?.length) {
     d.relatedInformation = finding.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.range)), r.message));
   }

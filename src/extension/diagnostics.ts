@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { analyze, FileKind, Finding } from '../core';
 import { ConfigProvider } from './settings';
-import { documentKind, isExcluded } from './documents';
+import { documentKind, isChartTemplate, isExcluded } from './documents';
 import { toDiagnostic } from './convert';
 
 /** What the last analysis of a document found, for code actions, hovers and the status item. */
@@ -15,10 +15,23 @@ export interface DocumentState {
   kind: FileKind;
   findings: Finding[];
   /** Why the document was not analysed, if it was not. */
-  skipped?: 'disabled' | 'excluded' | 'tooLarge' | 'binary' | 'notApplicable';
+  skipped?: 'disabled' | 'excluded' | 'tooLarge' | 'binary' | 'notApplicable' | 'template' | 'limit';
+  /** The engine's reason when it did not analyse the text (size, binary, a Helm template…). */
+  reason?: string;
 }
 
 const DEBOUNCE_MS = 200;
+
+/** The state of a text the engine skipped, from its skip kind (or, from older engines, its reason). */
+function skippedState(reason: string, skipKind: string | undefined): DocumentState['skipped'] {
+  switch (skipKind) {
+    case 'template': return 'template';
+    case 'limit': return 'limit';
+    case 'binary': return 'binary';
+    case 'size': return 'tooLarge';
+  }
+  return reason.startsWith('binary') ? 'binary' : 'tooLarge';
+}
 
 export class DiagnosticsManager implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('shipshape');
@@ -33,7 +46,7 @@ export class DiagnosticsManager implements vscode.Disposable {
 
   constructor(
     private readonly config: ConfigProvider,
-    private readonly docsUri: (ruleId: string) => vscode.Uri,
+    private readonly docsUri: (ruleId: string) => vscode.Uri | undefined,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables = [
@@ -89,22 +102,23 @@ export class DiagnosticsManager implements vscode.Disposable {
     const run = this.nextRun(doc.uri);
     if (!this.config.isEnabled(doc.uri)) return this.publish(doc, { version, kind, findings: [], skipped: 'disabled' });
     const config = await this.config.configFor(doc.uri);
+    const chartTemplate = kind === 'kubernetes' && await isChartTemplate(doc.uri);
     // A newer edit, a close, or a newer run (setting change) while the config was read: that one wins.
     if (doc.isClosed || doc.version !== version || this.runs.get(doc.uri.toString()) !== run) return;
     if (isExcluded(doc, config.exclude)) return this.publish(doc, { version, kind, findings: [], skipped: 'excluded' });
     const started = Date.now();
-    const result = analyze(doc.getText(), kind, config);
+    const result = analyze(doc.getText(), kind, config, chartTemplate ? { chartTemplate } : undefined);
     const elapsed = Date.now() - started;
     if (elapsed > 500) this.log.warn(`analysis of ${doc.uri.toString(true)} took ${elapsed} ms`);
     for (const err of result.errors) this.log.error(`rule ${err.ruleId} failed on ${doc.uri.toString(true)}: ${err.message}`);
     let skipped: DocumentState['skipped'];
     if (result.skipped) {
-      skipped = result.skipped.startsWith('binary') ? 'binary' : 'tooLarge';
+      skipped = skippedState(result.skipped, (result as { skipKind?: string }).skipKind);
       this.log.info(`${doc.uri.toString(true)} not analysed: ${result.skipped}`);
     } else if (result.notApplicable) {
       skipped = 'notApplicable';
     }
-    this.publish(doc, { version, kind, findings: result.findings, skipped });
+    this.publish(doc, { version, kind, findings: result.findings, skipped, reason: result.skipped });
   }
 
   private nextRun(uri: vscode.Uri): number {
@@ -118,6 +132,22 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.states.set(doc.uri.toString(), state);
     this.collection.set(doc.uri, state.findings.map((f) => toDiagnostic(f, doc.uri, this.docsUri)));
     this.emitter.fire(doc.uri);
+  }
+
+  /**
+   * Publishes findings of a file read from disk (the workspace check). An open document's own
+   * analysis wins: nothing is published for it.
+   */
+  publishFromDisk(uri: vscode.Uri, findings: readonly Finding[]): boolean {
+    if (vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString())) return false;
+    this.collection.set(uri, findings.map((f) => toDiagnostic(f, uri, this.docsUri)));
+    return true;
+  }
+
+  /** Removes the diagnostics of a file that is not open (deleted, or excluded since). */
+  clearFromDisk(uri: vscode.Uri): void {
+    if (vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString())) return;
+    this.collection.delete(uri);
   }
 
   private clear(uri: vscode.Uri): void {

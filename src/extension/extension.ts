@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import { ConfigProvider } from './settings';
 import { DiagnosticsManager } from './diagnostics';
-import { INSERT_SNIPPET_COMMAND, insertSnippet, SHOW_DOCS_COMMAND, ShipshapeCodeActionProvider } from './codeActions';
+import { IGNORE_IN_FILE_COMMAND, ignoreRuleInFile, INSERT_SNIPPET_COMMAND, insertSnippet, ShipshapeCodeActionProvider } from './codeActions';
+import { RuleDocumentation, SHOW_DOCS_COMMAND } from './ruleDocs';
+import { ANALYZE_WORKSPACE_COMMAND, WorkspaceChecker } from './workspaceCheck';
+import { OPEN_SAMPLE_COMMAND, openSample, SHOW_FIXES_COMMAND, showFixes } from './walkthrough';
 import { ShipshapeHoverProvider } from './hover';
 import { ShipshapeLanguageStatus } from './languageStatus';
 import { DOCUMENT_SELECTOR } from './documents';
@@ -27,6 +30,8 @@ export interface ShipshapeApi {
   signing: SigningSupport;
   /** Image scanning: results store, findings tree, scan diagnostics and CodeLens. */
   scan: ScanSupport;
+  /** "Check Workspace": diagnostics for files that are not open. */
+  workspaceCheck: WorkspaceChecker;
 }
 
 interface LoadMarks { start: number; startCpu: NodeJS.CpuUsage; end?: number; endCpu?: NodeJS.CpuUsage }
@@ -35,29 +40,30 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   const started = performance.now();
   const startedCpu = process.cpuUsage();
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Shipshape'), { log: true });
-  const docsUri = (ruleId: string) => vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+  const ruleDocs = new RuleDocumentation(context.extensionUri);
 
   const config = new ConfigProvider(log);
-  const diagnostics = new DiagnosticsManager(config, docsUri, log);
+  const diagnostics = new DiagnosticsManager(config, (ruleId) => ruleDocs.uriOf(ruleId), log);
   const languageStatus = new ShipshapeLanguageStatus(diagnostics);
   const commands = new CommandManager();
-  commands.register({
-    id: SHOW_DOCS_COMMAND,
-    execute: async (ruleId?: unknown) => {
-      if (typeof ruleId !== 'string' || !/^[a-z0-9-]+$/i.test(ruleId)) return;
-      await vscode.commands.executeCommand('markdown.showPreview', docsUri(ruleId));
-    },
-  });
+  commands.register({ id: SHOW_DOCS_COMMAND, execute: (ruleIds?: unknown, chosen?: unknown) => ruleDocs.show(ruleIds, chosen) });
   commands.register({ id: INSERT_SNIPPET_COMMAND, execute: (uri: vscode.Uri, range: vscode.Range, snippet: string) => insertSnippet(uri, range, snippet) });
+  commands.register({ id: IGNORE_IN_FILE_COMMAND, execute: (uri?: unknown, ruleIds?: unknown, chosen?: unknown) => ignoreRuleInFile(uri, ruleIds, chosen) });
   commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
+  const workspaceCheck = new WorkspaceChecker(diagnostics, config, log);
+  commands.register({ id: ANALYZE_WORKSPACE_COMMAND, execute: (options?: { quiet?: boolean }) => workspaceCheck.run({ location: 'notification', quiet: options?.quiet === true }) });
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
+  commands.register({ id: OPEN_SAMPLE_COMMAND, execute: () => openSample() });
+  commands.register({ id: SHOW_FIXES_COMMAND, execute: () => showFixes(diagnostics) });
   const signing = registerSigningSupport(context, { log });
   const scan = registerScanSupport(context, { log, signatures: signing.statuses });
 
   context.subscriptions.push(
     log,
+    ruleDocs,
     config,
     diagnostics,
+    workspaceCheck,
     languageStatus,
     commands,
     signing,
@@ -65,6 +71,11 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new ShipshapeCodeActionProvider(diagnostics, config), ShipshapeCodeActionProvider.metadata),
     vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ShipshapeHoverProvider(diagnostics)),
   );
+  if (vscode.workspace.getConfiguration('shipshape').get<boolean>('analyzeWorkspace.onStartup', false)) {
+    // After activation returns: the check reads files, which activation must not wait for.
+    const timer = setTimeout(() => { void workspaceCheck.run({ location: 'window', quiet: true }); }, 1000);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
   const ended = performance.now();
   const endedCpu = process.cpuUsage();
   const load = (globalThis as { __shipshapeLoad?: LoadMarks }).__shipshapeLoad;
@@ -76,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   // CPU while the workbench and other processes run, which swings widely on a busy machine.
   const activationCpuMs = (load?.endCpu ? cpuMs(load.startCpu, load.endCpu) : 0) + cpuMs(startedCpu, endedCpu);
   log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms (loading the bundle ${loadMs.toFixed(1)} ms, activate ${activateOnlyMs.toFixed(1)} ms; CPU ${activationCpuMs.toFixed(1)} ms)`);
-  return { activationTimeMs, activationCpuMs, activateOnlyMs, diagnostics, languageStatus, signing, scan };
+  return { activationTimeMs, activationCpuMs, activateOnlyMs, diagnostics, languageStatus, signing, scan, workspaceCheck };
 }
 
 export function deactivate(): void {

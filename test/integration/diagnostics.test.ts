@@ -181,13 +181,35 @@ describe('diagnostics in a real editor', () => {
     await waitForDiagnostics(dockerfile, has('docker-root-user'));
   });
 
-  it('explains a finding on hover: title, public IDs and how to fix', async () => {
+  it('explains a finding on hover: its message, our rule id and the public IDs, with a link to the docs', async () => {
     const ds = await waitForDiagnostics(dockerfile, has('docker-root-user'));
     const root = ds.find((d) => codeOf(d) === 'docker-root-user')!;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dockerfile, root.range.start);
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    const text = await hoverText(dockerfile, root.range.start);
     assert.match(text, /DS\\?-0002/);
     assert.match(text, /DL3002/);
-    assert.match(text, /How to fix/);
+    assert.match(text, /`docker-root-user`/);
+    assert.match(text, /The final stage sets no USER/);
+  });
+
+  it('lists the findings under the cursor most severe first, one line each, rendered Markdown, one docs link', async () => {
+    const bare = fixtureUri('editor', 'bare.yaml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(bare));
+    const ds = await waitForDiagnostics(bare, (all) => all.filter((d) => d.range.start.line === 14).length >= 5);
+    const onLine = ds.filter((d) => d.range.start.line === 14);
+    const text = await hoverText(bare, onLine[0].range.start);
+    const lines = text.split('\n\n').filter((l) => /^\$\(/.test(l));
+    assert.strictEqual(lines.length, new Set(onLine.map(codeOf)).size, text);
+    const rank: Record<string, number> = { Critical: 4, High: 3, Medium: 2, Low: 1, Info: 0 };
+    const ranks = lines.map((l) => rank[/\*\*(\w+)\*\*/.exec(l)![1]]);
+    assert.deepStrictEqual(ranks, [...ranks].sort((a, b) => b - a), `most severe first:\n${text}`);
+    for (const d of onLine) assert.ok(lines.some((l) => l.includes(`\`${codeOf(d)}\``)), codeOf(d));
+    assert.ok(!text.includes('\\`'), 'no escaped (literal) backticks');
+    assert.strictEqual(text.split('](command:shipshape.showRuleDocumentation').length - 1, 1, 'one link to the docs');
+    assert.ok(text.length < 2000, `${text.length} characters`);
   });
 });
+
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}

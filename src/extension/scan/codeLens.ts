@@ -5,6 +5,7 @@ import { toRange } from '../convert';
 import { documentKind } from '../documents';
 import { signingCodeLensCommands, SignatureStatusStore } from '../signing';
 import { SCAN_COMMANDS } from './commands';
+import { offersSigning } from '../signingScope';
 
 export class ImageCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -13,12 +14,14 @@ export class ImageCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   constructor(private readonly signatures?: SignatureStatusStore) {
     if (signatures) this.disposables.push(signatures.onDidVerify(() => this.emitter.fire()));
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('shipshape.signing.registries')) this.emitter.fire(); }));
   }
 
   provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): vscode.CodeLens[] {
     const kind = documentKind(doc);
     if (!kind || token?.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
+    const signingRegistries = vscode.workspace.getConfiguration('shipshape', doc.uri).get<unknown[]>('signing.registries', []) ?? [];
     // Parsed once per version, within the engine's limits, shared with the scan diagnostics.
     for (const ref of imageReferencesOf(doc, token)) {
       const range = toRange(ref.range);
@@ -28,6 +31,8 @@ export class ImageCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         command: SCAN_COMMANDS.scanImage,
         arguments: [{ reference: ref.reference }],
       }));
+      // Sign / Verify only on images the user publishes (shipshape.signing.registries), not on base images.
+      if (!offersSigning(ref.reference, kind, Array.isArray(signingRegistries) ? signingRegistries : [])) continue;
       for (const command of signingCodeLensCommands(ref.reference, this.signatures)) lenses.push(new vscode.CodeLens(range, command));
     }
     return lenses;

@@ -1,0 +1,85 @@
+/**
+ * Rule documentation opens one way from everywhere: the shipped `docs/rules/<id>.md` page in the
+ * rendered (read-only) Markdown preview. The hover link and the quick fix run the command; the
+ * Problems panel opens the diagnostic's `code.target` (the page's file) as text, so such a text
+ * tab is swapped for the preview as soon as it appears.
+ */
+import * as vscode from 'vscode';
+import { findRule } from '../core';
+
+export const SHOW_DOCS_COMMAND = 'shipshape.showRuleDocumentation';
+
+const RULE_ID = /^[a-z0-9-]+$/i;
+
+export class RuleDocumentation implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Pages being opened by this class, so their own text documents are not swapped again. */
+  private readonly opening = new Set<string>();
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    this.disposables.push(vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.opened) void this.swapForPreview(tab);
+    }));
+  }
+
+  /** The page of a rule we ship, or undefined for ids that are not rules (e.g. a parser error). */
+  uriOf(ruleId: string): vscode.Uri | undefined {
+    if (!RULE_ID.test(ruleId) || !findRule(ruleId)) return undefined;
+    return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+  }
+
+  /**
+   * Opens the documentation of a rule, or of one of several rules chosen in a quick pick.
+   * `chosen` skips the pick (integration tests, other callers that know the rule).
+   */
+  async show(ruleIds: unknown, chosen?: unknown): Promise<vscode.Uri | undefined> {
+    const ids = (Array.isArray(ruleIds) ? ruleIds : [ruleIds]).filter((x): x is string => typeof x === 'string' && this.uriOf(x) !== undefined);
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return undefined;
+    let id: string | undefined = typeof chosen === 'string' && unique.includes(chosen) ? chosen : undefined;
+    if (!id && unique.length === 1) id = unique[0];
+    if (!id) {
+      const picked = await vscode.window.showQuickPick(
+        unique.map((r) => ({ label: r, description: findRule(r)?.title })),
+        { placeHolder: vscode.l10n.t('Show the documentation of which rule?') },
+      );
+      id = picked?.label;
+    }
+    const uri = id ? this.uriOf(id) : undefined;
+    if (uri) await this.openPreview(uri);
+    return uri;
+  }
+
+  private async openPreview(uri: vscode.Uri): Promise<void> {
+    this.opening.add(uri.toString());
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      // Without the built-in Markdown extension, the page as text is still the documentation.
+      await vscode.window.showTextDocument(uri, { preview: true });
+    } finally {
+      this.opening.delete(uri.toString());
+    }
+  }
+
+  /** A text tab showing one of our pages (opened from the Problems panel) becomes the preview. */
+  private async swapForPreview(tab: vscode.Tab): Promise<void> {
+    if (!(tab.input instanceof vscode.TabInputText)) return;
+    const uri = tab.input.uri;
+    if (this.opening.has(uri.toString()) || !this.isOurPage(uri)) return;
+    // Without the Markdown extension there is no preview to swap to.
+    if (!vscode.extensions.getExtension('vscode.markdown-language-features')) return;
+    await this.openPreview(uri);
+    const current = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+    if (current) await vscode.window.tabGroups.close(current);
+  }
+
+  private isOurPage(uri: vscode.Uri): boolean {
+    const dir = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules').toString() + '/';
+    return uri.toString().startsWith(dir) && uri.path.endsWith('.md');
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
