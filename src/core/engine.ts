@@ -1,29 +1,91 @@
 import { ShipshapeConfig, DEFAULT_CONFIG, settingSeverity } from './config';
-import { FileKind, Finding, Rule, RuleMeta, Severity, Report } from './model';
+import { FileKind, Finding, Range, Rule, RuleMeta, Severity, Report, severityRank } from './model';
 import { SourceComment, collectSuppressions, isSuppressed, normalizeRuleKey } from './suppress';
+import { describeTextLimitProblem, mayBeOfKind, MAX_TEXT_LENGTH, textLimitProblem } from './limits';
+
+/**
+ * Why a text was not analysed: `size`, `binary` and `limit` (nesting beyond what is parsed
+ * safely) could hide anything and fail a CI run unless skips are allowed; a `template` (Helm)
+ * is not a manifest until it is rendered.
+ */
+export type SkipKind = 'size' | 'binary' | 'limit' | 'template';
+
+/** A parser's answer for a text of its kind that it will not analyse (instead of a model). */
+export class Skip {
+  constructor(readonly kind: SkipKind, readonly reason: string) {}
+}
+
+/** Whether a skip of this kind fails a CI run unless skips are explicitly allowed. */
+export function skipFails(kind: SkipKind): boolean {
+  return kind !== 'template';
+}
+
+/** What the caller knows about a text beyond its content. */
+export interface AnalyzeOptions {
+  /** The run this text belongs to: texts analysed together share facts (see AnalysisRun). */
+  run?: AnalysisRun;
+  /** The file sits in the `templates/` directory of a Helm chart (the caller sees the file system). */
+  chartTemplate?: boolean;
+}
 
 /** A file kind's parser and rules. The parse result is shared by all rules of the kind. */
 export interface Analyzer<M> {
   kind: FileKind;
-  /** Parses text into the model the rules read; undefined = not this kind (e.g. non-Kubernetes YAML). */
+  /** Parses text into the model the rules read; undefined = not this kind (e.g. non-Kubernetes YAML) or not analysed. */
   parse(text: string, config: ShipshapeConfig): M | undefined;
+  /**
+   * Like `parse`, but a Skip says why a text of this kind is not analysed (a Helm template,
+   * nesting over the limit). The engine prefers it when present.
+   */
+  parseOrSkip?(text: string, config: ShipshapeConfig, options?: AnalyzeOptions): M | Skip | undefined;
   comments(model: M): SourceComment[];
   rules: readonly Rule<M>[];
+  /** Facts a text states for the other texts of its run (e.g. a ServiceAccount that turns the token off). */
+  facts?(model: M): readonly string[];
 }
 
 /** Outcome of analysing one text. */
 export interface AnalysisResult {
   findings: Finding[];
-  /** Set when the text was not analysed (too large, binary); a reason for people. */
+  /** Set when the text was not analysed (too large, binary, a template…); a reason for people. */
   skipped?: string;
-  /** True when the text is not of the analyser's kind (YAML that is not Kubernetes, a Helm template). */
+  /** What kind of skip `skipped` is. */
+  skipKind?: SkipKind;
+  /** True when the text is not of the analyser's kind (YAML that is not Kubernetes). */
   notApplicable?: boolean;
   /** Rules that threw (a bug of ours); the other rules still ran. */
   errors: Array<{ ruleId: string; message: string }>;
 }
 
-/** Larger texts are not analysed: an editor must stay responsive and a CLI must not hang. */
-export const MAX_TEXT_LENGTH = 8 * 1024 * 1024;
+/**
+ * Texts analysed together (the files of one CLI run). Each text adds the facts it states;
+ * findings a fact waives are held until every text was analysed, then `settle` drops those whose
+ * fact turned up anywhere in the run. One per run, never module-level.
+ */
+export class AnalysisRun {
+  private readonly facts = new Set<string>();
+  private readonly held = new Map<Finding, string>();
+
+  addFacts(facts: readonly string[]): void {
+    for (const f of facts) this.facts.add(f);
+  }
+
+  /** Holds a finding that a fact of the run would make moot. */
+  hold(finding: Finding, fact: string): void {
+    this.held.set(finding, fact);
+  }
+
+  /** The findings of one text without those waived by a fact of any text of the run. */
+  settle(findings: Finding[]): Finding[] {
+    if (this.held.size === 0) return findings;
+    return findings.filter((f) => {
+      const fact = this.held.get(f);
+      return fact === undefined || !this.facts.has(fact);
+    });
+  }
+}
+
+export { MAX_TEXT_LENGTH };
 
 const RULE_KEYS = new WeakMap<RuleMeta, string[]>();
 
@@ -69,28 +131,23 @@ function profileIncludes(profile: ShipshapeConfig['profile'], level: 'baseline' 
   return level === 'baseline';
 }
 
-/** Looks like binary content: a NUL byte among the first 8 KB. */
-function looksBinary(text: string): boolean {
-  return text.slice(0, 8192).includes('\u0000');
-}
-
 /**
  * Runs one analyser over a text. Never throws: a parser failure gives no findings, a rule
- * failure is recorded in `errors` and the other rules still report.
+ * failure is recorded in `errors` and the other rules still report. Findings waived by a fact
+ * are settled at once against the text's own facts, or left to `options.run` to settle.
  */
-export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: ShipshapeConfig = DEFAULT_CONFIG): AnalysisResult {
+export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: ShipshapeConfig = DEFAULT_CONFIG, options?: AnalyzeOptions): AnalysisResult {
   const result: AnalysisResult = { findings: [], errors: [] };
-  if (text.length > MAX_TEXT_LENGTH) {
-    result.skipped = `file larger than ${MAX_TEXT_LENGTH / (1024 * 1024)} MB`;
+  // The limits shared with every other reader of user text (core/limits.ts).
+  const problem = textLimitProblem(text);
+  if (problem) return skipped(result, new Skip(problem === 'tooLarge' ? 'size' : 'binary', describeTextLimitProblem(problem)));
+  if (!mayBeOfKind(text, analyzer.kind)) {
+    result.notApplicable = true;
     return result;
   }
-  if (looksBinary(text)) {
-    result.skipped = 'binary content';
-    return result;
-  }
-  let model: M | undefined;
+  let model: M | Skip | undefined;
   try {
-    model = analyzer.parse(text, config);
+    model = analyzer.parseOrSkip ? analyzer.parseOrSkip(text, config, options) : analyzer.parse(text, config);
   } catch (e) {
     result.errors.push({ ruleId: '(parser)', message: String((e as Error)?.message ?? e) });
     return result;
@@ -99,6 +156,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     result.notApplicable = true;
     return result;
   }
+  if (model instanceof Skip) return skipped(result, model);
   let suppressions = collectSuppressions([]);
   // Reading comments costs a pass over the text; a file without the directive has none to read.
   if (text.includes('shipshape-ignore')) {
@@ -108,6 +166,9 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       // Unreadable comments suppress nothing.
     }
   }
+  let about: Map<Finding, Range> | undefined;
+  let waived: Array<[Finding, string]> | undefined;
+  let covered = false;
   for (const rule of analyzer.rules) {
     const severity = effectiveSeverity(rule, config);
     if (!severity) continue;
@@ -118,6 +179,9 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       if (r.related?.length) finding.related = r.related;
       if (r.fixes?.length) finding.fixes = r.fixes;
       if (r.tags?.length) finding.tags = r.tags;
+      if (r.about) (about ??= new Map()).set(finding, r.about);
+      if (r.waivedBy) (waived ??= []).push([finding, r.waivedBy]);
+      if (rule.coveredBy) covered = true;
       result.findings.push(finding);
     };
     try {
@@ -126,6 +190,65 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       result.errors.push({ ruleId: rule.id, message: String((e as Error)?.message ?? e) });
     }
   }
+  if (covered) result.findings = foldCovered(result.findings, analyzer.rules, about);
+  if (analyzer.facts || waived) {
+    const run = options?.run ?? new AnalysisRun();
+    try {
+      if (analyzer.facts) run.addFacts(analyzer.facts(model));
+    } catch (e) {
+      result.errors.push({ ruleId: '(facts)', message: String((e as Error)?.message ?? e) });
+    }
+    if (waived) for (const [finding, fact] of waived) run.hold(finding, fact);
+    if (!options?.run) result.findings = run.settle(result.findings);
+  }
   result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return result;
+}
+
+function skipped(result: AnalysisResult, skip: Skip): AnalysisResult {
+  result.skipped = skip.reason;
+  result.skipKind = skip.kind;
+  return result;
+}
+
+function rangeKey(r: Range): string {
+  return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+}
+
+/**
+ * One problem, one finding: a finding of a rule with `coveredBy` is folded into a finding of one
+ * of those rules about the same node. The survivor keeps the higher severity and gains the folded
+ * rule's references (so every public id still names it); its own fixes address the node (the
+ * folded finding's may not: a container's fix does not change the pod value it inherits).
+ */
+function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined): Finding[] {
+  const coverOf = new Map<string, readonly string[]>();
+  const coverers = new Set<string>();
+  for (const r of rules) {
+    if (!r.coveredBy) continue;
+    coverOf.set(r.id, r.coveredBy);
+    for (const id of r.coveredBy) coverers.add(id);
+  }
+  const keyOf = (f: Finding): string => rangeKey(about?.get(f) ?? f.range);
+  const byKey = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!coverers.has(f.ruleId)) continue;
+    const k = keyOf(f);
+    const list = byKey.get(k);
+    if (list) list.push(f);
+    else byKey.set(k, [f]);
+  }
+  if (byKey.size === 0) return findings;
+  const dropped = new Set<Finding>();
+  for (const f of findings) {
+    const cover = coverOf.get(f.ruleId);
+    if (!cover) continue;
+    const host = byKey.get(keyOf(f))?.find((g) => g !== f && !dropped.has(g) && cover.includes(g.ruleId));
+    if (!host) continue;
+    if (severityRank(f.severity) > severityRank(host.severity)) host.severity = f.severity;
+    const refs = f.references.filter((r) => !host.references.includes(r));
+    if (refs.length) host.references = [...host.references, ...refs];
+    dropped.add(f);
+  }
+  return dropped.size ? findings.filter((f) => !dropped.has(f)) : findings;
 }

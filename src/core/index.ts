@@ -1,6 +1,6 @@
 /** The pure engine's entry points: analyse a text of a known kind, list the rules. */
 import { ShipshapeConfig, DEFAULT_CONFIG } from './config';
-import { AnalysisResult, Analyzer, runAnalyzer } from './engine';
+import { AnalysisResult, AnalyzeOptions, Analyzer, runAnalyzer } from './engine';
 import { FileKind, RuleMeta } from './model';
 
 // Analysers (and their parsers) are loaded on first use: opening a Dockerfile never pays for
@@ -19,8 +19,8 @@ export function analyzerFor(kind: FileKind): Analyzer<any> {
 }
 
 /** Analyses a text as the given kind of file. Never throws. */
-export function analyze(text: string, kind: FileKind, config: ShipshapeConfig = DEFAULT_CONFIG): AnalysisResult {
-  return runAnalyzer(analyzerFor(kind), text, config);
+export function analyze(text: string, kind: FileKind, config: ShipshapeConfig = DEFAULT_CONFIG, options?: AnalyzeOptions): AnalysisResult {
+  return runAnalyzer(analyzerFor(kind), text, config, options);
 }
 
 /** Every rule's metadata, Dockerfile rules first, in a stable order. */
@@ -36,4 +36,5 @@ export function findRule(id: string): RuleMeta | undefined {
 export * from './model';
 export * from './config';
 export { detectFileKind } from './fileKind';
-export type { AnalysisResult } from './engine';
+export type { AnalysisResult, AnalyzeOptions, SkipKind } from './engine';
+export { AnalysisRun, skipFails } from './engine';

@@ -60,6 +60,12 @@ export interface RuleMeta {
   remediation: string;
   /** Rules that are noisy or need configuration are off until enabled. */
   defaultEnabled?: boolean;
+  /**
+   * Rules (ids) that report the same problem on the same node, e.g. the baseline rule a
+   * restricted one extends: where one of them has a finding, this rule's finding there is folded
+   * into it (one problem, one finding; the higher severity and both rules' references are kept).
+   */
+  coveredBy?: readonly string[];
 }
 
 /** Extra location attached to a finding, e.g. the pod-level field a container inherits. */
@@ -90,6 +96,17 @@ export interface Report {
   related?: RelatedInfo[];
   fixes?: Fix[];
   tags?: Array<'unnecessary' | 'deprecated'>;
+  /**
+   * The node the problem is about when the finding points elsewhere (a container that inherits a
+   * pod-level value points at the container, but the problem is the pod's value); what
+   * `coveredBy` compares. Defaults to `range`.
+   */
+  about?: Range;
+  /**
+   * A fact that, when a text analysed in the same run states it (see `Analyzer.facts`), makes
+   * this finding moot: e.g. a pod whose ServiceAccount, defined in another file, turns the token off.
+   */
+  waivedBy?: string;
 }
 
 export type Reporter = (report: Report) => void;

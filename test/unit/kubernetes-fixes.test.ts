@@ -83,7 +83,8 @@ describe('Kubernetes fixes: exact edits', () => {
     const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext: {privileged: true}');
     const fixed = applyFix(text, fixOf(onlyFinding(text, 'k8s-privileged'), /^Set privileged: false/));
     assert.ok(fixed.includes('      securityContext: {privileged: false}\n'), fixed);
-    const escalation = applyFix(text, fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /allowPrivilegeEscalation/));
+    const unprivileged = text.replace('privileged: true', 'privileged: false');
+    const escalation = applyFix(unprivileged, fixOf(onlyFinding(unprivileged, 'k8s-allow-privilege-escalation'), /allowPrivilegeEscalation/));
     assert.ok(escalation.includes('      securityContext: {privileged: false, allowPrivilegeEscalation: false}\n'), escalation);
   });
 
@@ -155,11 +156,38 @@ describe('Kubernetes fixes: exact edits', () => {
     assert.ok(!(f.fixes ?? []).some((x) => /allowPrivilegeEscalation/.test(x.title) || /Harden/.test(x.title)));
   });
 
-  it('turns privileged off together with privilege escalation', () => {
+  it('reports a privileged container once: no escalation or drop-ALL advice, and Harden turns both off', () => {
     const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        privileged: true');
-    const fix = fixOf(onlyFinding(text, 'k8s-allow-privilege-escalation'), /privileged: false/);
-    assert.strictEqual(fix.safe, false);
-    assert.ok(applyFix(text, fix).includes('        privileged: false\n        allowPrivilegeEscalation: false\n'));
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-allow-privilege-escalation'), []);
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-caps-drop-all'), []);
+    const priv = onlyFinding(text, 'k8s-privileged');
+    const fixed = assertFixQuality(text, priv, fixOf(priv, /^Harden/));
+    assert.ok(fixed.includes('        privileged: false\n        allowPrivilegeEscalation: false\n'), fixed);
+    // Turned off, the advice the privileged finding stood for appears.
+    const plain = applyFix(text, fixOf(priv, /^Set privileged: false/));
+    assert.strictEqual(ruleFindings(plain, 'k8s-allow-privilege-escalation').length, 1);
+    assert.strictEqual(ruleFindings(plain, 'k8s-caps-drop-all').length, 1);
+  });
+
+  it('offers no Harden on a privileged container that adds SYS_ADMIN (escalation could not be turned off)', () => {
+    const text = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        privileged: true', '        capabilities: {add: [SYS_ADMIN]}');
+    for (const f of findings(text)) assert.ok(!(f.fixes ?? []).some((x) => /^Harden/.test(x.title)), f.ruleId);
+  });
+
+  it('removes the add key with its last capability instead of leaving add: []', () => {
+    const flow = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities: {drop: [ALL], add: [SYS_ADMIN]}');
+    const f = onlyFinding(flow, 'k8s-cap-sys-admin');
+    assert.ok(assertFixQuality(flow, f, fixOf(f, /Remove SYS_ADMIN/)).includes('        capabilities: {drop: [ALL]}\n'));
+    const block = pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities:', '          add:', '            - NET_ADMIN', '          drop: [ALL]', '        runAsNonRoot: true');
+    const g = onlyFinding(block, 'k8s-caps-added');
+    const fixed = assertFixQuality(block, g, fixOf(g, /Remove capabilities outside/));
+    assert.strictEqual(fixed, pod('  containers:', '    - name: app', '      image: app:1', '      securityContext:', '        capabilities:', '          drop: [ALL]', '        runAsNonRoot: true'));
+  });
+
+  it('removes the sysctls key with its last unsafe sysctl', () => {
+    const text = pod('  securityContext:', '    runAsNonRoot: true', '    sysctls: [{name: kernel.msgmax, value: "1"}]', '  containers: [{name: c, image: "a:1"}]');
+    const f = onlyFinding(text, 'k8s-unsafe-sysctl');
+    assert.strictEqual(applyFix(text, f.fixes![0]), pod('  securityContext:', '    runAsNonRoot: true', '  containers: [{name: c, image: "a:1"}]'));
   });
 
   it('does not offer a fix that would replace a non-mapping securityContext', () => {
@@ -201,8 +229,10 @@ describe('Kubernetes fixes: "Harden this container"', () => {
   it('is attached to each security finding of the container, not preferred', () => {
     const withHarden = findings(text).filter((f) => f.fixes?.some((x) => x.title.startsWith('Harden this container')));
     assert.deepStrictEqual(withHarden.map((f) => f.ruleId).sort(), [
-      'k8s-allow-privilege-escalation', 'k8s-caps-drop-all', 'k8s-readonly-rootfs', 'k8s-run-as-non-root', 'k8s-seccomp', 'k8s-seccomp-unconfined',
+      'k8s-allow-privilege-escalation', 'k8s-caps-drop-all', 'k8s-readonly-rootfs', 'k8s-run-as-non-root', 'k8s-seccomp-unconfined',
     ]);
+    // The container's own Unconfined profile is one finding (baseline), which names the restricted control too.
+    assert.ok(findings(text).find((f) => f.ruleId === 'k8s-seccomp-unconfined')!.references.includes('PSS-restricted:seccompProfile_restricted'));
     const fix = withHarden[0].fixes!.find((x) => x.title.startsWith('Harden'))!;
     assert.strictEqual(fix.preferred, false);
     assert.strictEqual(fix.kind, 'quickfix');

@@ -120,9 +120,26 @@ describe('k8s-caps-drop-all / k8s-caps-restricted / k8s-caps-added / k8s-cap-sys
   });
   it('allows NET_BIND_SERVICE only under restricted, the baseline set under baseline, and flags SYS_ADMIN', () => {
     const text = container('securityContext:', '  capabilities:', '    drop: [ALL]', '    add: [NET_BIND_SERVICE, CHOWN, NET_ADMIN, CAP_SYS_ADMIN]');
-    assert.deepStrictEqual(ruleFindings(text, 'k8s-caps-restricted').map((f) => f.message.match(/capability (\w+)/)![1]), ['CHOWN', 'NET_ADMIN', 'CAP_SYS_ADMIN']);
-    assert.deepStrictEqual(ruleFindings(text, 'k8s-caps-added').map((f) => f.message.match(/capability (\S+),/)![1]), ['NET_ADMIN', 'CAP_SYS_ADMIN']);
-    assert.deepStrictEqual(ruleFindings(text, 'k8s-cap-sys-admin').map((f) => f.range), [r(11, 52, 11, 65)]);
+    // Under baseline each rule reports what it forbids.
+    const baseline = config({ profile: 'baseline' });
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-caps-added', baseline).map((f) => f.message.match(/capability (\S+),/)?.[1]), ['NET_ADMIN']);
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-cap-sys-admin', baseline).map((f) => f.range), [r(11, 52, 11, 65)]);
+    // Under restricted one capability is one finding: CHOWN is restricted only, NET_ADMIN baseline, SYS_ADMIN its own rule.
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-caps-restricted').map((f) => [f.message.match(/capability (\w+)/)![1], f.range]), [['CHOWN', r(11, 34, 11, 39)]]);
+    const netAdmin = ruleFindings(text, 'k8s-caps-added');
+    assert.deepStrictEqual(netAdmin.map((f) => [f.range, f.severity]), [[r(11, 41, 11, 50), 'medium']]);
+    assert.ok(netAdmin[0].references.includes('PSS-restricted:capabilities_restricted') && netAdmin[0].references.includes('KSV-0106'), 'the folded rule names the problem too');
+    const sysAdmin = ruleFindings(text, 'k8s-cap-sys-admin');
+    assert.deepStrictEqual(sysAdmin.map((f) => [f.range, f.severity]), [[r(11, 52, 11, 65), 'high']]);
+    for (const ref of ['KSV-0005', 'KSV-0022', 'PSS-baseline:capabilities_baseline', 'PSS-restricted:capabilities_restricted']) assert.ok(sysAdmin[0].references.includes(ref), ref);
+  });
+  it('keeps the stricter rule\'s severity when it is configured higher than the one it is folded into', () => {
+    const text = container('securityContext:', '  capabilities:', '    drop: [ALL]', '    add: [NET_ADMIN]');
+    const list = findings(text, config({ rules: { 'k8s-caps-restricted': 'critical' } })).filter((f) => f.ruleId.startsWith('k8s-cap'));
+    assert.deepStrictEqual(list.map((f) => [f.ruleId, f.severity]), [['k8s-caps-added', 'critical']]);
+    // With the baseline rule off, the restricted one reports the capability itself.
+    const alone = findings(text, config({ rules: { 'k8s-caps-added': 'off' } })).filter((f) => f.ruleId.startsWith('k8s-cap'));
+    assert.deepStrictEqual(alone.map((f) => [f.ruleId, f.range]), [['k8s-caps-restricted', r(11, 16, 11, 25)]]);
   });
 });
 
@@ -137,7 +154,25 @@ describe('pod-level host rules', () => {
     const text = pod('  containers: [{name: c, image: "a:1"}]', '  volumes:', '    - name: sock', '      hostPath: {path: /var/run/docker.sock}', '    - name: ceph', '      cephfs: {monitors: [a]}', '    - name: ok', '      emptyDir: {}');
     assert.deepStrictEqual(ruleFindings(text, 'k8s-host-path').map((f) => f.range), [r(8, 6, 8, 14)]);
     assert.deepStrictEqual(ruleFindings(text, 'k8s-docker-sock').map((f) => f.range), [r(8, 17, 8, 43)]);
-    assert.deepStrictEqual(ruleFindings(text, 'k8s-volume-types').map((f) => f.message.split(' uses ')[1].split(',')[0]), ['hostPath', 'cephfs']);
+    // The hostPath volume is one finding (k8s-host-path, which also names the restricted control).
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-volume-types').map((f) => f.message.split(' uses ')[1].split(',')[0]), ['cephfs']);
+    assert.ok(ruleFindings(text, 'k8s-host-path')[0].references.includes('PSS-restricted:restrictedVolumes'));
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-volume-types', config({ profile: 'restricted', rules: { 'k8s-host-path': 'off' } })).map((f) => f.range), [r(8, 6, 8, 14), r(10, 6, 10, 12)]);
+    assert.deepStrictEqual(ruleFindings(pod('  containers: [{name: c, image: "a:1"}]', '  volumes: [{name: v, hostPath: ~, emptyDir: {}}]'), 'k8s-host-path'), [], 'a null hostPath is no hostPath');
+  });
+  it('folds hostPort into the host-network finding of a hostNetwork pod, and its fix removes both', () => {
+    const text = pod('  hostNetwork: true', '  containers:', '    - name: c', '      image: a:1', '      ports:', '        - containerPort: 8080', '          hostPort: 8080');
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-host-port'), []);
+    const [net] = ruleFindings(text, 'k8s-host-network');
+    assert.deepStrictEqual(net.range, r(5, 2, 5, 19));
+    assert.match(net.message, /hostPort included/);
+    const fix = net.fixes![0];
+    assert.strictEqual(fix.title, 'Set hostNetwork: false and remove hostPort');
+    const after = assertFixQuality(text, net, fix);
+    assert.ok(after.includes('hostNetwork: false') && !after.includes('hostPort'), after);
+    assert.deepStrictEqual(ruleFindings(after, 'k8s-host-port'), []);
+    // Without hostNetwork the same port is a host-port finding.
+    assert.strictEqual(ruleFindings(text.replace('hostNetwork: true', 'hostNetwork: false'), 'k8s-host-port').length, 1);
   });
   it('flags hostPort but allows hostPort: 0 as PSS does', () => {
     const text = container('ports:', '  - {containerPort: 80, hostPort: 0}', '  - {containerPort: 81, hostPort: 8081}');
@@ -150,6 +185,21 @@ describe('pod-level host rules', () => {
   it('flags automountServiceAccountToken unless false, at the spec key when missing', () => {
     assert.deepStrictEqual(ruleFindings(container(), 'k8s-sa-token-automount').map((f) => f.range), [r(4, 0, 4, 4)]);
     assert.strictEqual(ruleFindings(pod('  automountServiceAccountToken: false', '  containers: []'), 'k8s-sa-token-automount').length, 0);
+    assert.deepStrictEqual(ruleFindings(pod('  automountServiceAccountToken: ~', '  containers: []'), 'k8s-sa-token-automount').map((f) => f.range), [r(5, 2, 5, 33)]);
+  });
+  it('takes an explicit automountServiceAccountToken: true on the pod as a decision', () => {
+    assert.deepStrictEqual(ruleFindings(pod('  automountServiceAccountToken: true', '  containers: []'), 'k8s-sa-token-automount'), []);
+  });
+  it('is satisfied by a ServiceAccount of the same name and namespace that turns the token off, in the same file', () => {
+    const account = (name: string, ns: string, automount: string): string => yaml('apiVersion: v1', 'kind: ServiceAccount', 'metadata:', `  name: ${name}`, `  namespace: ${ns}`, `automountServiceAccountToken: ${automount}`);
+    const deployment = (sa: string, ns: string): string => yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', `  namespace: ${ns}`, 'spec:', '  template:', '    spec:', `      serviceAccountName: ${sa}`, '      containers: [{name: c, image: "a:1"}]');
+    const count = (text: string): number => ruleFindings(text, 'k8s-sa-token-automount').length;
+    assert.strictEqual(count(account('web', 'shop', 'false') + '---\n' + deployment('web', 'shop')), 0);
+    assert.strictEqual(count(deployment('web', 'shop') + '---\n' + account('web', 'shop', 'false')), 0, 'order does not matter');
+    assert.strictEqual(count(account('web', 'shop', 'true') + '---\n' + deployment('web', 'shop')), 1);
+    assert.strictEqual(count(account('web', 'other', 'false') + '---\n' + deployment('web', 'shop')), 1, 'another namespace');
+    assert.strictEqual(count(account('api', 'shop', 'false') + '---\n' + deployment('web', 'shop')), 1, 'another account');
+    assert.strictEqual(count(account('default', 'shop', 'false') + '---\n' + deployment('default', 'shop').replace('      serviceAccountName: default\n', '')), 0, 'no serviceAccountName means default');
   });
 });
 
@@ -158,9 +208,23 @@ describe('container securityContext rules', () => {
     assert.deepStrictEqual(ruleFindings(container('securityContext: {privileged: true}'), 'k8s-privileged').map((f) => f.range), [r(8, 24, 8, 40)]);
     assert.strictEqual(ruleFindings(container('securityContext: {privileged: false}'), 'k8s-privileged').length, 0);
   });
-  it('flags procMount other than Default', () => {
-    assert.strictEqual(ruleFindings(container('securityContext: {procMount: Unmasked}'), 'k8s-proc-mount').length, 1);
+  it('flags procMount other than Default, not an unset (null) one', () => {
+    const [f] = ruleFindings(container('securityContext: {procMount: Unmasked}'), 'k8s-proc-mount');
+    assert.deepStrictEqual([f.range, f.message], [r(8, 24, 8, 43), 'Container "app" sets procMount to Unmasked: remove it or use Default.']);
     assert.strictEqual(ruleFindings(container('securityContext: {procMount: Default}'), 'k8s-proc-mount').length, 0);
+    assert.strictEqual(ruleFindings(container('securityContext: {procMount: null}'), 'k8s-proc-mount').length, 0);
+  });
+  it('relaxes procMount for user-namespace pods under baseline only (k8s-proc-mount-restricted)', () => {
+    const userns = pod('  hostUsers: false', '  ephemeralContainers: [{name: e, image: "a:1", securityContext: {procMount: Unmasked}}]');
+    assert.deepStrictEqual(ruleFindings(userns, 'k8s-proc-mount'), []);
+    assert.deepStrictEqual(ruleFindings(userns, 'k8s-proc-mount', config({ profile: 'baseline' })), []);
+    const [restricted] = ruleFindings(userns, 'k8s-proc-mount-restricted');
+    assert.deepStrictEqual([restricted.range, restricted.references], [r(6, 66, 6, 85), ['PSS-restricted:procMount_restricted']]);
+    // Without user namespaces both controls forbid it: one finding, naming both.
+    const plain = container('securityContext: {procMount: Unmasked}');
+    assert.deepStrictEqual(ruleFindings(plain, 'k8s-proc-mount-restricted'), []);
+    assert.deepStrictEqual(ruleFindings(plain, 'k8s-proc-mount')[0].references, ['KSV-0027', 'PSS-baseline:procMount', 'PSS-restricted:procMount_restricted']);
+    assert.deepStrictEqual(ruleFindings(pod('  hostUsers: true', '  containers: [{name: c, image: "a:1", securityContext: {procMount: Unmasked}}]'), 'k8s-proc-mount').length, 1);
   });
   it('flags a writable root filesystem in containers and init containers, not ephemeral ones', () => {
     const text = pod('  initContainers: [{name: i, image: "a:1"}]', '  ephemeralContainers: [{name: e, image: "a:1"}]', '  containers: [{name: c, image: "a:1", securityContext: {readOnlyRootFilesystem: true}}]');
@@ -309,12 +373,23 @@ describe('seccomp rules', () => {
     assert.strictEqual(ruleFindings(text, 'k8s-seccomp').length, 2);
     assert.strictEqual(ruleFindings(text, 'k8s-seccomp-unconfined').length, 0);
   });
-  it('flags Unconfined at pod level once (baseline) and the containers that inherit it (restricted)', () => {
-    const text = pod('  securityContext:', '    seccompProfile:', '      type: Unconfined', '  containers: [{name: c, image: "a:1"}]');
-    assert.deepStrictEqual(ruleFindings(text, 'k8s-seccomp-unconfined').map((f) => f.range), [r(7, 6, 7, 22)]);
-    const [inherited] = ruleFindings(text, 'k8s-seccomp');
+  it('flags Unconfined at pod level once: the containers that inherit it are part of that finding', () => {
+    const text = pod('  securityContext:', '    seccompProfile:', '      type: Unconfined', '  containers: [{name: c, image: "a:1"}, {name: d, image: "a:1"}]');
+    const [pod0] = ruleFindings(text, 'k8s-seccomp-unconfined');
+    assert.deepStrictEqual(pod0.range, r(7, 6, 7, 22));
+    assert.ok(pod0.references.includes('PSS-restricted:seccompProfile_restricted') && pod0.references.includes('KSV-0030'));
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-seccomp'), []);
+    // Without the baseline rule, the restricted rule reports each inheriting container.
+    const [inherited] = ruleFindings(text, 'k8s-seccomp', config({ rules: { 'k8s-seccomp-unconfined': 'off' } }));
     assert.match(inherited.message, /inherits seccomp profile Unconfined from the pod/);
     assert.strictEqual(inherited.related?.[0].message, 'inherited from the pod-level securityContext');
+  });
+  it('forbids a set seccomp profile without a valid type as Pod Security admission does, not an unset one', () => {
+    const [noType] = ruleFindings(pod('  securityContext: {seccompProfile: {}}', '  containers: [{name: c, image: "a:1"}]'), 'k8s-seccomp-unconfined');
+    assert.deepStrictEqual([noType.range, noType.message], [r(5, 20, 5, 38), 'The pod sets a seccomp profile without a type: use RuntimeDefault.']);
+    assert.strictEqual(ruleFindings(container('securityContext: {seccompProfile: {type: unconfined}}'), 'k8s-seccomp-unconfined').length, 1);
+    assert.strictEqual(ruleFindings(pod('  securityContext: {seccompProfile: null}', '  containers: [{name: c, image: "a:1"}]'), 'k8s-seccomp-unconfined').length, 0);
+    assert.strictEqual(ruleFindings(container('securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}}'), 'k8s-seccomp-unconfined').length, 0);
   });
   it('a container RuntimeDefault overrides a pod-level Unconfined for k8s-seccomp', () => {
     const text = pod('  securityContext: {seccompProfile: {type: Unconfined}}', '  containers: [{name: c, image: "a:1", securityContext: {seccompProfile: {type: RuntimeDefault}}}]');
@@ -344,12 +419,12 @@ describe('object rules', () => {
   it('flags Secret values committed in data and stringData, not empty ones or placeholders', () => {
     const text = yaml('apiVersion: v1', 'kind: Secret', 'metadata: {name: s}', 'data:', '  a: c2VjcmV0', '  b: ""', 'stringData:', '  c: ${FROM_ENV}');
     const list = ruleFindings(text, 'k8s-secret-in-manifest');
-    assert.deepStrictEqual(list.map((f) => f.range), [r(3, 0, 3, 4)]);
+    assert.deepStrictEqual(list.map((f) => f.range), [r(4, 2, 4, 13)]);
     assert.match(list[0].message, /sealed-secrets or external-secrets/);
   });
   it('flags secret-looking ConfigMap keys and embedded assignments, not templated values', () => {
     const text = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: cm}', 'data:', '  DB_PASSWORD: hunter2', '  API_TOKEN: "${TOKEN}"', '  LOG_LEVEL: debug', '  app.properties: |', '    url=http://x', '    client_secret=abc123', '  other.properties: |', '    password=$(PW_FROM_ENV)');
-    assert.deepStrictEqual(ruleFindings(text, 'k8s-configmap-secrets').map((f) => f.range.start.line), [4, 7]);
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-configmap-secrets').map((f) => f.range.start.line), [4, 9]);
   });
   it('flags a Namespace without the enforce label, at info severity', () => {
     const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: team', '---', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: ok', '  labels:', '    pod-security.kubernetes.io/enforce: restricted');
@@ -401,7 +476,7 @@ describe('Kubernetes: suppression, profile and configuration', () => {
     const text = fixture('insecure-deployment.yaml');
     const ids = new Set(findings(text, config({ profile: 'baseline' })).map((f) => f.ruleId));
     for (const id of ['k8s-allow-privilege-escalation', 'k8s-run-as-non-root', 'k8s-seccomp', 'k8s-caps-drop-all', 'k8s-volume-types', 'k8s-run-as-uid-0']) assert.ok(!ids.has(id), id);
-    for (const id of ['k8s-privileged', 'k8s-host-network', 'k8s-host-port', 'k8s-seccomp-unconfined', 'k8s-readonly-rootfs', 'k8s-cpu-limit']) assert.ok(ids.has(id), id);
+    for (const id of ['k8s-privileged', 'k8s-host-network', 'k8s-host-pid', 'k8s-seccomp-unconfined', 'k8s-readonly-rootfs', 'k8s-cpu-limit']) assert.ok(ids.has(id), id);
   });
   it('a configured severity overrides the rule severity, by our id or a public reference', () => {
     const text = container('securityContext: {privileged: true}');

@@ -40,7 +40,8 @@ export function capabilityName(v: unknown): string | undefined {
   return u.startsWith('CAP_') ? u.slice(4) : u;
 }
 
-function addsSysAdmin(c: ContainerInfo): boolean {
+/** Whether a container adds SYS_ADMIN (Kubernetes then rejects allowPrivilegeEscalation: false). */
+export function addsSysAdmin(c: ContainerInfo): boolean {
   const add = getSeq(getMap(c.securityContext, 'capabilities'), 'add');
   return !!add && add.items.some((it) => isScalar(it) && capabilityName(it.value) === 'SYS_ADMIN');
 }
@@ -165,11 +166,13 @@ export function removePairFix(model: KubeModel, map: YAMLMap, pair: Pair, title:
 
 /** Fix: remove the `capabilities.add` entries a predicate rejects. */
 export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, title: string): Fix | undefined {
-  const add = getSeq(getMap(c.securityContext, 'capabilities'), 'add');
-  if (!add) return undefined;
+  const caps = getMap(c.securityContext, 'capabilities');
+  const addPair = getPair(caps, 'add');
+  const add = getSeq(caps, 'add');
+  if (!caps || !addPair || !add) return undefined;
   const indices: number[] = [];
   add.items.forEach((it, i) => { if (isScalar(it) && reject(it.value)) indices.push(i); });
-  return fix(title, removeSeqItems(model, add, indices), false);
+  return fix(title, removeSeqItems(model, add, indices, { map: caps, pair: addPair }), false);
 }
 
 /** Fix: `automountServiceAccountToken: false` on the pod spec. */
@@ -207,7 +210,9 @@ export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: H
   let entry = c.memo.harden as { patch: MapPatch; fix: Fix | undefined } | undefined;
   if (!entry) {
     const patch = hardenPatch(c);
-    const result = Object.keys(patch).length > 0
+    // Turning privileged off next to an added SYS_ADMIN would leave escalation on, which the
+    // privileged finding hid: no one-step hardening exists for such a container.
+    const result = Object.keys(patch).length > 0 && !(patch.privileged !== undefined && addsSysAdmin(c))
       ? patchFix(model, c.node, { securityContext: patch }, 'Harden this container (may break apps that need root or write to disk)', false, false)
       : undefined;
     entry = { patch, fix: result };

@@ -5,6 +5,7 @@
  */
 import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
 import { Fix, Position, Range } from '../model';
+import { AnalyzeOptions, Skip } from '../engine';
 import { SourceComment } from '../suppress';
 import { eolOf } from '../text';
 
@@ -18,6 +19,8 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   name?: string;
+  /** `metadata.namespace`, when written. */
+  namespace?: string;
   /** The object's mapping. */
   node: YAMLMap;
   /** The `kind` pair, where object-level findings point. */
@@ -112,6 +115,25 @@ export interface KubeModel {
    * edit to it would change all of them, and no fix is offered for the file.
    */
   aliased: boolean;
+  /**
+   * Some mapping has a key twice. Kubernetes rejects that (kubectl validates strictly); where it
+   * is accepted the last value wins, which is what the model holds. No fix is offered for the file,
+   * since an edit of the pair the model kept would leave the other one in force.
+   */
+  duplicateKeys: boolean;
+  /** Documents that do not parse (reported, not analysed) and duplicate keys (reported, analysed). */
+  problems: SyntaxProblem[];
+}
+
+/** A YAML problem of a document, with the parser's message (or ours, for a duplicate key). */
+export interface SyntaxProblem {
+  start: number;
+  end: number;
+  message: string;
+  /** The parser's error code (e.g. `BAD_INDENT`), or `DUPLICATE_KEY`. */
+  code: string;
+  /** True when the document was still analysed (a duplicate key, read as Kubernetes reads it). */
+  analysed: boolean;
 }
 
 /** Kinds whose pod spec is at `.spec.template.spec`. */
@@ -141,7 +163,7 @@ export function getPair(map: YAMLMap | undefined | null, key: string): KeyPair |
  * descends into a replacement (an alias bomb stays linear); an alias inside its own anchor is left
  * alone. Returns whether anything was replaced or merged.
  */
-function resolveAliases(doc: Document): boolean {
+export function resolveAliases(doc: Document): boolean {
   const anchors = new Map<string, unknown>();
   let replaced = false;
   const resolve = (node: unknown): unknown => {
@@ -289,9 +311,58 @@ export function containerLabel(c: ContainerInfo): string {
   return (c.memo.label = c.name ? `${what} "${c.name}"` : `${what} #${c.index + 1}`);
 }
 
-/** Text looks like a Helm (Go) template: such files are not valid Kubernetes YAML until rendered. */
-export function looksLikeHelmTemplate(text: string): boolean {
-  return text.includes('{{');
+/** A node that Kubernetes reads as an unset field: no value, `~` or `null`. */
+export function isNullNode(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
+
+/**
+ * Offset of the first Go template action (`{{ … }}`) that stands where YAML structure is: a
+ * flow collection opened by `{{` (`name: {{ .Release.Name }}`, a `{{- if … }}` line, `{{ toYaml
+ * … | nindent 4 }}`). Braces inside quoted or block scalars, plain scalars and comments are text,
+ * not template actions in the YAML's structure (a Grafana dashboard, a Prometheus alert
+ * description, a `sed` command). Undefined when there is none.
+ */
+export function templateActionOffset(tokens: readonly CST.Token[], text: string): number | undefined {
+  let found: number | undefined;
+  const visit = (tok: CST.Token | null | undefined): void => {
+    if (!tok || found !== undefined) return;
+    switch (tok.type) {
+      case 'document':
+        visit(tok.value);
+        return;
+      case 'block-map':
+      case 'block-seq':
+        for (const item of tok.items as CST.CollectionItem[]) {
+          visit(item.key);
+          visit(item.value);
+          if (found !== undefined) return;
+        }
+        return;
+      case 'flow-collection':
+        if (text.charCodeAt(tok.start.offset) === 0x7b && text.charCodeAt(tok.start.offset + 1) === 0x7b) {
+          found = tok.start.offset;
+          return;
+        }
+        for (const item of tok.items as CST.CollectionItem[]) {
+          visit(item.key);
+          visit(item.value);
+          if (found !== undefined) return;
+        }
+        return;
+      default:
+        return;
+    }
+  };
+  for (const tok of tokens) {
+    try {
+      visit(tok);
+    } catch {
+      // Absurd nesting: what was found so far stands.
+    }
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Records the comment tokens of a flat token list (`start`, `sep`, `end`, `props`). */
@@ -345,7 +416,7 @@ function visitComments(tok: CST.Token | null | undefined, sink: (t: CST.SourceTo
  * Comments of a file from its top-level CST tokens. Only tokens whose text holds a `#` are
  * walked, so comment-free documents cost nothing.
  */
-function collectComments(tokens: readonly CST.Token[], text: string, lc: LineCounter): SourceComment[] {
+export function collectComments(tokens: readonly CST.Token[], text: string, lc: LineCounter): SourceComment[] {
   const out: SourceComment[] = [];
   const sink = (t: CST.SourceToken): void => {
     const pos = lc.linePos(t.offset);
@@ -377,7 +448,8 @@ function objectOf(node: unknown): KubeObject | undefined {
   const kindPair = getPair(node, 'kind');
   const kind = kindPair && isScalar(kindPair.value) ? kindPair.value.value : undefined;
   if (apiVersion === undefined || typeof kind !== 'string' || !kindPair) return undefined;
-  return { apiVersion, kind, name: getString(getMap(node, 'metadata'), 'name'), node, kindPair };
+  const metadata = getMap(node, 'metadata');
+  return { apiVersion, kind, name: getString(metadata, 'name'), namespace: getString(metadata, 'namespace'), node, kindPair };
 }
 
 /** Finds the pod spec of an object by kind (RULES.md §1.1). */
@@ -402,8 +474,9 @@ function collectInheritable(sc: YAMLMap, from: SourcedValue['from'], into: Parti
     const k = item.key;
     if (!isScalar(k) || typeof k.value !== 'string' || !INHERITABLE.has(k.value)) continue;
     const f = k.value as InheritableField;
-    // With duplicate keys YAML keeps the first; so do we.
-    if (into[f]?.from !== from) into[f] = { pair: item as KeyPair, from };
+    // A null value is an unset field (a nil pointer to Kubernetes): the pod's value still applies.
+    if (isNullNode(item.value)) continue;
+    into[f] = { pair: item as KeyPair, from };
   }
 }
 
@@ -559,31 +632,128 @@ function positionAt(lineStarts: readonly number[], offset: number): Position {
 }
 
 /**
- * Parses a manifest file. Returns undefined for texts that are not Kubernetes manifests (no
- * document is a Kubernetes object) and for Helm templates. Never throws: a document with
- * parse errors is skipped, and a parser failure keeps the documents composed before it.
+ * Finds the keys a mapping holds twice, in one pass over every mapping of a document (a Set per
+ * large mapping, so a lockfile-sized mapping stays linear; yaml's own check compares each key
+ * with all earlier ones). Each duplicate is recorded and the earlier pairs are dropped, so the
+ * model reads the last value, as Kubernetes does where it accepts the document.
  */
-export function parseKubeModel(text: string): KubeModel | undefined {
-  if (looksLikeHelmTemplate(text) || nestsTooDeep(text)) return undefined;
+function dropDuplicateKeys(doc: Document, problems: SyntaxProblem[]): boolean {
+  let found = false;
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const items = node.items;
+      if (items.length > 1 && hasDuplicateKey(items)) {
+        found = true;
+        node.items = keepLast(items, problems);
+      }
+      for (let i = 0; i < node.items.length; i++) {
+        const v = node.items[i].value;
+        if (v !== null && typeof v === 'object' && !isScalar(v)) stack.push(v);
+        const k = node.items[i].key;
+        if (k !== null && typeof k === 'object' && !isScalar(k)) stack.push(k);
+      }
+    } else if (isSeq(node)) {
+      for (const it of node.items) if (it !== null && typeof it === 'object' && !isScalar(it)) stack.push(it);
+    }
+  }
+  return found;
+}
+
+/** The plain value of a scalar key (merge keys `<<` never count as duplicates). */
+function keyValue(pair: Pair): unknown {
+  const k = pair.key;
+  if (!isScalar(k)) return undefined;
+  return k.value === '<<' ? undefined : k.value;
+}
+
+/** Small mappings compare pairwise (no allocation); larger ones through a Set. */
+function hasDuplicateKey(items: readonly Pair[]): boolean {
+  if (items.length <= 8) {
+    for (let i = 1; i < items.length; i++) {
+      const v = keyValue(items[i]);
+      if (v === undefined || v === null) continue;
+      for (let j = 0; j < i; j++) if (keyValue(items[j]) === v) return true;
+    }
+    return false;
+  }
+  const seen = new Set<unknown>();
+  for (const p of items) {
+    const v = keyValue(p);
+    if (v === undefined || v === null) continue;
+    if (seen.has(v)) return true;
+    seen.add(v);
+  }
+  return false;
+}
+
+function keepLast(items: Pair[], problems: SyntaxProblem[]): Pair[] {
+  const last = new Map<unknown, number>();
+  items.forEach((p, i) => {
+    const v = keyValue(p);
+    if (v !== undefined && v !== null) last.set(v, i);
+  });
+  const kept: Pair[] = [];
+  items.forEach((p, i) => {
+    const v = keyValue(p);
+    if (v === undefined || v === null || last.get(v) === i) {
+      kept.push(p);
+      return;
+    }
+    const later = items[last.get(v)!].key as Scalar;
+    const r = later.range ?? [0, 0, 0];
+    problems.push({ start: r[0], end: r[1], code: 'DUPLICATE_KEY', analysed: true, message: `Duplicate key "${String(v)}"` });
+  });
+  return kept;
+}
+
+/**
+ * Parses a manifest file. Returns undefined for texts that are not Kubernetes manifests (no
+ * document is a Kubernetes object) and for texts that are not analysed (see parseKubeModelOrSkip).
+ */
+export function parseKubeModel(text: string, options?: AnalyzeOptions): KubeModel | undefined {
+  const model = parseKubeModelOrSkip(text, options);
+  return model instanceof Skip ? undefined : model;
+}
+
+/**
+ * Parses a manifest file, or says why it is not analysed: a Helm template (in a chart's
+ * `templates/`, or with template actions where YAML structure is) or nesting beyond the limit.
+ * Undefined for texts that are not Kubernetes manifests. Never throws: a document that does not
+ * parse is recorded in `problems` (and not analysed) when the file holds Kubernetes objects.
+ */
+export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): KubeModel | Skip | undefined {
+  if (options?.chartTemplate) return new Skip('template', "Helm template (in a chart's templates/ directory): render it with helm template and check the output");
+  if (nestsTooDeep(text)) return new Skip('limit', `brackets nest deeper than ${MAX_FLOW_DEPTH} levels`);
   const lineCounter = new LineCounter();
+  const mayTemplate = text.includes('{{');
   // Comments are read only for suppression directives; keeping the CST costs garbage-collection
-  // time on every file, so it is kept only when a directive is present (else re-parsed on demand).
-  const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
+  // time on every file, so it is kept only when a directive (or a template action) may be present.
+  const tokens: CST.Token[] | undefined = mayTemplate || text.includes('shipshape-ignore') ? [] : undefined;
   const docs: Document[] = [];
   try {
     const parser = new Parser(lineCounter.addNewLine);
-    const composer = new Composer();
+    // Duplicate keys are found by dropDuplicateKeys, in linear time.
+    const composer = new Composer({ uniqueKeys: false });
     for (const token of parser.parse(text)) {
       tokens?.push(token);
       for (const doc of composer.next(token)) docs.push(doc as unknown as Document);
     }
     for (const doc of composer.end()) docs.push(doc as unknown as Document);
   } catch {
-    // Pathological input (e.g. thousands of nested flow collections) can exhaust the composer's
-    // recursion: analyse what was composed so far.
+    // Pathological input can exhaust the composer's recursion: nothing after it would be read.
+    return new Skip('limit', 'the YAML nests deeper than the parser can follow');
+  }
+  if (mayTemplate) {
+    const at = templateActionOffset(tokens!, text);
+    if (at !== undefined) {
+      return new Skip('template', `Helm template (template action at line ${lineCounter.linePos(at).line}): render it with helm template and check the output`);
+    }
   }
   const objects: KubeObject[] = [];
   const pods: PodSpecInfo[] = [];
+  const problems: SyntaxProblem[] = [];
   let indentUnit: number | undefined;
   const addObject = (node: unknown, depth: number): void => {
     const obj = objectOf(node);
@@ -601,18 +771,28 @@ export function parseKubeModel(text: string): KubeModel | undefined {
   // Anchors need `&` and aliases `*`, merges `<<`: most files have none and skip the walk.
   const mayAlias = (text.includes('&') && text.includes('*')) || text.includes('<<');
   let aliased = false;
+  let duplicateKeys = false;
+  // Broken documents count as Kubernetes when they look like an object (apiVersion and kind read).
+  let brokenObjects = 0;
   for (const doc of docs) {
-    if (doc.errors.length > 0) continue;
+    if (doc.errors.length > 0) {
+      if (objectOf(doc.contents)) brokenObjects++;
+      for (const e of doc.errors) problems.push({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]), message: e.message, code: e.code, analysed: false });
+      continue;
+    }
+    if (dropDuplicateKeys(doc, problems)) duplicateKeys = true;
     if (mayAlias && resolveAliases(doc)) aliased = true;
     const before = objects.length;
     addObject(doc.contents, 0);
     if (objects.length > before && indentUnit === undefined) indentUnit = detectIndentUnit(doc, text);
   }
-  if (objects.length === 0) return undefined;
+  if (objects.length === 0 && brokenObjects === 0) return undefined;
   let comments: SourceComment[] | undefined;
   return {
     text,
     aliased,
+    duplicateKeys,
+    problems,
     eol: eolOf(text),
     indentUnit: indentUnit ?? 2,
     lineCounter,

@@ -379,11 +379,16 @@ export function removePair(ctx: EditContext, map: YAMLMap, pair: Pair): TextEdit
   return [edit(ctx, start, keyStart(next), '')];
 }
 
-/** Edits removing some items of a sequence; an emptied sequence becomes `[]`. */
-export function removeSeqItems(ctx: EditContext, seq: YAMLSeq, indices: readonly number[]): TextEdit[] | undefined {
+/**
+ * Edits removing some items of a sequence. Removing every item removes the key that holds the
+ * sequence when it is given (`owner`: `add: [SYS_ADMIN]` goes, not `add: []`); else an emptied
+ * sequence becomes `[]`.
+ */
+export function removeSeqItems(ctx: EditContext, seq: YAMLSeq, indices: readonly number[], owner?: { map: YAMLMap; pair: Pair }): TextEdit[] | undefined {
   const drop = new Set(indices);
   if (drop.size === 0) return [];
   const kept = seq.items.filter((_, i) => !drop.has(i));
+  if (kept.length === 0 && owner && owner.pair.value === seq) return removePair(ctx, owner.map, owner.pair);
   if (isFlow(ctx, seq)) {
     const bounds = flowBounds(ctx, seq);
     if (!bounds) return undefined;

@@ -3,6 +3,7 @@ import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { ContainerInfo, KubeModel, containerLabel, getPair, getSeq, keyRange, nodeRange } from '../model';
 import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
 import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, missingRange, pss } from './common';
+import { isPrivileged } from './securityContext';
 
 /** Capabilities the baseline profile lets a container add. */
 export const BASELINE_CAPABILITIES = new Set([
@@ -32,13 +33,13 @@ export const dropAll: KubeRule = {
   title: 'Capabilities are not all dropped',
   severity: 'low',
   appliesTo: 'kubernetes',
-  references: ['KSV-0003', pss('restricted', 'capabilities_restricted')],
+  references: ['KSV-0003', 'KSV-0106', pss('restricted', 'capabilities_restricted')],
   pss: 'restricted',
-  description: 'Containers start with a default set of Linux capabilities (e.g. NET_RAW, CHOWN). The restricted profile requires capabilities.drop to contain exactly "ALL" (upper case: a lower-case "all" is rejected by Pod Security admission although runtimes accept it).',
+  description: 'Containers start with a default set of Linux capabilities (e.g. NET_RAW, CHOWN). The restricted profile requires capabilities.drop to contain exactly "ALL" in every container, init container and ephemeral container (upper case: a lower-case "all" is rejected by Pod Security admission although runtimes accept it); Windows pods are exempt (policy 1.25+). Trivy\'s KSV-0106 includes this drop requirement. A privileged container has every capability whatever it drops: k8s-privileged reports it alone.',
   remediation: 'Set securityContext.capabilities.drop: ["ALL"] and add back only NET_BIND_SERVICE if needed.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      if (c.pod.windows) return;
+      if (c.pod.windows || isPrivileged(c)) return;
       const caps = capabilitiesOf(c);
       const dropPair = getPair(caps, 'drop');
       const drop = getSeq(caps, 'drop');
@@ -64,7 +65,8 @@ export const capsRestricted: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0106', pss('restricted', 'capabilities_restricted')],
   pss: 'restricted',
-  description: 'The restricted profile lets a container add back only NET_BIND_SERVICE after dropping ALL. (The drop part of KSV-0106 is reported by k8s-caps-drop-all.)',
+  coveredBy: ['k8s-cap-sys-admin', 'k8s-caps-added'],
+  description: 'The restricted profile lets a container (every kind; Windows pods are exempt) add back only NET_BIND_SERVICE after dropping ALL. (The drop part of KSV-0106 is reported by k8s-caps-drop-all.) A capability k8s-caps-added or k8s-cap-sys-admin already reports is one finding with theirs.',
   remediation: 'Remove every capabilities.add entry except NET_BIND_SERVICE.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
@@ -83,7 +85,8 @@ export const capsAdded: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0022', pss('baseline', 'capabilities_baseline'), 'CIS-5.2.9'],
   pss: 'baseline',
-  description: 'The baseline profile allows adding only capabilities that are in the default container set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT). Trivy flags any add; we follow PSS.',
+  coveredBy: ['k8s-cap-sys-admin'],
+  description: 'The baseline profile allows adding only capabilities that are in the default container set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT), spelled exactly so, in every container kind. Trivy flags any add; we follow PSS. SYS_ADMIN is one finding with k8s-cap-sys-admin.',
   remediation: 'Remove the capability from capabilities.add, or justify it and suppress the finding.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {

@@ -4,7 +4,7 @@
  * HostProcess containers.
  */
 import { YAMLMap, isScalar } from 'yaml';
-import { KeyPair, PodSpecInfo, boolOf, containerLabel, getMap, getPair, pairRange } from '../model';
+import { KeyPair, PodSpecInfo, boolOf, containerLabel, getMap, getPair, isNullNode, keyRange, pairRange } from '../model';
 import { removePairFix, replaceValueFix } from '../fixes';
 import { KubeRule, cap, fixesOf, pss } from './common';
 
@@ -72,18 +72,21 @@ export const appArmorNotDefault: KubeRule = {
   references: ['KSV-0002', pss('baseline', 'appArmorProfile')],
   pss: 'baseline',
   description:
-    'An Unconfined AppArmor profile removes the confinement the container runtime applies by default. The baseline Pod Security Standard allows only the runtime default or a profile loaded on the node (Localhost), in the appArmorProfile field or the older container.apparmor.security.beta.kubernetes.io annotations. (Trivy also flags localhost profiles; we follow the standard.)',
+    'An Unconfined AppArmor profile removes the confinement the container runtime applies by default. The baseline Pod Security Standard allows only the runtime default or a profile loaded on the node (Localhost), in the appArmorProfile field (pod and every container kind; a profile without a type is rejected too) or the older container.apparmor.security.beta.kubernetes.io annotations (empty, runtime/default or localhost/…), which Pod Security admission still reads. (Trivy also flags localhost profiles; we follow the standard.)',
   remediation: 'Set appArmorProfile.type to RuntimeDefault (or Localhost with a profile), or the annotation to runtime/default.',
   check(model, report) {
     for (const pod of model.pods) {
       forEachSecurityContext(pod, (sc, owner) => {
+        // A set profile (not null) must say RuntimeDefault or Localhost; one without a type is rejected too.
+        const profile = getPair(sc, 'appArmorProfile');
+        if (!profile || isNullNode(profile.value)) return;
         const type = getPair(getMap(sc, 'appArmorProfile'), 'type');
         const value = type && scalarText(type);
-        if (!type || value === undefined || value === '' || value === 'RuntimeDefault' || value === 'Localhost') return;
+        if (value === 'RuntimeDefault' || value === 'Localhost') return;
         report({
-          message: `${cap(owner)} uses the AppArmor profile type "${value}": use RuntimeDefault.`,
-          range: pairRange(model, type),
-          fixes: fixesOf(replaceValueFix(model, type, 'RuntimeDefault', 'Set appArmorProfile.type: RuntimeDefault')),
+          message: type && value ? `${cap(owner)} uses the AppArmor profile type "${value}": use RuntimeDefault.` : `${cap(owner)} sets an AppArmor profile without a type: use RuntimeDefault.`,
+          range: type ? pairRange(model, type) : keyRange(model, profile),
+          fixes: type ? fixesOf(replaceValueFix(model, type, 'RuntimeDefault', 'Set appArmorProfile.type: RuntimeDefault')) : undefined,
         });
       });
       const annotations = getMap(pod.metadata, 'annotations');

@@ -19,7 +19,9 @@
  * - Resource, read-only-root, image, token, secret and namespace rules are not PSS controls.
  */
 import { KubeRule } from './common';
-import { allowPrivilegeEscalation, privileged, procMount, readOnlyRootFilesystem, rootGroup, runAsNonRoot, runAsUid0 } from './securityContext';
+import { allowPrivilegeEscalation, privileged, procMount, procMountRestricted, readOnlyRootFilesystem, rootGroup, runAsNonRoot, runAsUid0 } from './securityContext';
+import { hostProbes } from './probes';
+import { yamlSyntax } from './syntax';
 import { capSysAdmin, capsAdded, capsRestricted, dropAll } from './capabilities';
 import { seccomp, seccompUnconfined } from './seccomp';
 import { dockerSock, hostIPC, hostNetwork, hostPID, hostPath, hostPort, serviceAccountToken, unsafeSysctl, volumeTypes } from './podSpec';
@@ -29,6 +31,7 @@ import { configMapSecrets, namespacePssLabel, secretInManifest } from './objects
 import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confinement';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
+  yamlSyntax,
   allowPrivilegeEscalation,
   dropAll,
   capsRestricted,
@@ -50,6 +53,8 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   hostPort,
   unsafeSysctl,
   procMount,
+  procMountRestricted,
+  hostProbes,
   seLinuxCustom,
   appArmorNotDefault,
   windowsHostProcess,

@@ -1,8 +1,9 @@
 /** Pod-level rules: host namespaces, host paths and ports, volume types, sysctls, token automount. */
 import { YAMLMap, isMap, isScalar } from 'yaml';
-import { PodSpecInfo, boolOf, containerLabel, getPair, getSeq, getString, keyRange, pairRange } from '../model';
+import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerLabel, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
 import { noTokenFix, removePairFix, setFalseFix } from '../fixes';
-import { removeSeqItems } from '../yamlEdit';
+import { removePair, removeSeqItems } from '../yamlEdit';
+import { Fix } from '../../model';
 import { ALL_LISTS, KubeRule, cap, findingRange, fixesOf, forEachContainer, podRange, pss } from './common';
 
 function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: string, ksv: string, cis: string, what: string): KubeRule {
@@ -13,13 +14,22 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
     appliesTo: 'kubernetes',
     references: [ksv, pss('baseline', 'hostNamespaces'), cis],
     pss: 'baseline',
-    description: `${key}: true puts the pod in the host's ${what} namespace, so it can see and interfere with host processes and traffic.`,
+    description: `${key}: true puts the pod in the host's ${what} namespace, so it can see and interfere with host processes and traffic.${key === 'hostNetwork' ? ' In such a pod every container port is a port of the node, so its hostPort fields are part of this finding (k8s-host-port does not repeat them).' : ''}`,
     remediation: `Remove ${key} or set it to false.`,
     check(model, report) {
       for (const pod of model.pods) {
         const pair = getPair(pod.spec, key);
         if (!pair || boolOf(pair.value) !== true) continue;
-        report({ message: `The pod uses the host's ${what} namespace: remove ${key}: true.`, range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, `Set ${key}: false`)) });
+        const hostPorts = key === 'hostNetwork' ? hostPortPairs(pod) : [];
+        if (hostPorts.length === 0) {
+          report({ message: `The pod uses the host's ${what} namespace: remove ${key}: true.`, range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, `Set ${key}: false`)) });
+          continue;
+        }
+        report({
+          message: `The pod uses the host's ${what} namespace, so its container ports (hostPort included) are ports of the node: remove ${key}: true and the hostPort fields.`,
+          range: pairRange(model, pair),
+          fixes: fixesOf(noHostNetworkFix(model, pair, hostPorts)),
+        });
       }
     },
   };
@@ -28,6 +38,36 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
 export const hostIPC = hostNamespaceRule('hostIPC', 'k8s-host-ipc', 'KSV-0008', 'CIS-5.2.4', 'IPC');
 export const hostNetwork = hostNamespaceRule('hostNetwork', 'k8s-host-network', 'KSV-0009', 'CIS-5.2.5', 'network');
 export const hostPID = hostNamespaceRule('hostPID', 'k8s-host-pid', 'KSV-0010', 'CIS-5.2.3', 'process ID');
+
+/** A hostPort that binds a node port: set, not null and not 0. */
+function bindsHostPort(pair: KeyPair | undefined): pair is KeyPair {
+  return !!pair && !isNullNode(pair.value) && !(isScalar(pair.value) && pair.value.value === 0);
+}
+
+/** The hostPort pairs (with their port mappings) of the pod's containers, every kind. */
+function hostPortPairs(pod: PodSpecInfo): Array<[YAMLMap, KeyPair]> {
+  const out: Array<[YAMLMap, KeyPair]> = [];
+  for (const c of pod.containers) {
+    for (const port of c.ports?.items ?? []) {
+      if (!isMap(port)) continue;
+      const pair = getPair(port, 'hostPort');
+      if (bindsHostPort(pair)) out.push([port, pair]);
+    }
+  }
+  return out;
+}
+
+/** `hostNetwork: false` and the hostPort fields gone (they are part of the host-network finding). */
+function noHostNetworkFix(model: KubeModel, pair: KeyPair, hostPorts: Array<[YAMLMap, KeyPair]>): Fix | undefined {
+  const edits = setFalseFix(model, pair, '')?.edits.slice();
+  if (!edits) return undefined;
+  for (const [port, p] of hostPorts) {
+    const removal = removePair(model, port, p);
+    if (!removal) return undefined;
+    edits.push(...removal);
+  }
+  return { title: 'Set hostNetwork: false and remove hostPort', kind: 'quickfix', safe: false, preferred: true, edits };
+}
 
 function forEachVolume(pod: PodSpecInfo, fn: (volume: YAMLMap) => void): void {
   const volumes = getSeq(pod.spec, 'volumes');
@@ -47,7 +87,7 @@ export const hostPath: KubeRule = {
     for (const pod of model.pods) {
       forEachVolume(pod, (v) => {
         const pair = getPair(v, 'hostPath');
-        if (pair) report({ message: `Volume "${getString(v, 'name') ?? '?'}" mounts a host path: use another volume type.`, range: keyRange(model, pair) });
+        if (pair && !isNullNode(pair.value)) report({ message: `Volume "${getString(v, 'name') ?? '?'}" mounts a host path: use another volume type.`, range: keyRange(model, pair) });
       });
     }
   },
@@ -89,14 +129,15 @@ export const volumeTypes: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0028', pss('restricted', 'restrictedVolumes')],
   pss: 'restricted',
-  description: 'The restricted profile allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes (cephfs and photonPersistentDisk included in the forbidden set, unlike Trivy).',
+  coveredBy: ['k8s-host-path'],
+  description: 'The restricted profile allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes (cephfs and photonPersistentDisk included in the forbidden set, unlike Trivy). A hostPath volume is one finding with k8s-host-path.',
   remediation: 'Use a persistentVolumeClaim (or one of the allowed types) instead of the in-line volume source.',
   check(model, report) {
     for (const pod of model.pods) {
       forEachVolume(pod, (v) => {
         for (const p of v.items) {
           const key = isScalar(p.key) ? p.key.value : undefined;
-          if (typeof key !== 'string' || key === 'name' || RESTRICTED_VOLUMES.has(key)) continue;
+          if (typeof key !== 'string' || key === 'name' || RESTRICTED_VOLUMES.has(key) || isNullNode(p.value)) continue;
           report({ message: `Volume "${getString(v, 'name') ?? '?'}" uses ${key}, which the restricted profile forbids: use a persistentVolumeClaim or another allowed type.`, range: keyRange(model, p as never) });
         }
       });
@@ -111,16 +152,16 @@ export const hostPort: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0024', pss('baseline', 'hostPorts'), 'CIS-5.2.13'],
   pss: 'baseline',
-  description: 'A hostPort binds the container to a port of the node, bypassing network policies and limiting scheduling. hostPort: 0 means "none" and is allowed (as in PSS; Trivy flags it).',
+  description: 'A hostPort binds the container to a port of the node, bypassing network policies and limiting scheduling. Checked in every container kind; hostPort: 0 means "none" and is allowed (as in PSS; Trivy flags it). In a hostNetwork: true pod every port is a node port already: k8s-host-network reports it.',
   remediation: 'Remove hostPort and expose the container through a Service.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       const ports = c.ports;
-      if (!ports) return;
+      if (!ports || boolOf(getPair(c.pod.spec, 'hostNetwork')?.value) === true) return;
       for (const port of ports.items) {
         if (!isMap(port)) continue;
         const pair = getPair(port, 'hostPort');
-        if (!pair || (isScalar(pair.value) && pair.value.value === 0)) continue;
+        if (!bindsHostPort(pair)) continue;
         report({ message: `${cap(containerLabel(c))} binds a host port: remove hostPort and use a Service.`, range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, 'Remove hostPort')) });
       }
     });
@@ -146,19 +187,36 @@ export const unsafeSysctl: KubeRule = {
   remediation: 'Remove the sysctl, or set it on the node (and allow it explicitly in the kubelet) if it is truly needed.',
   check(model, report) {
     for (const pod of model.pods) {
+      const sysctlsPair = getPair(pod.securityContext, 'sysctls');
       const sysctls = getSeq(pod.securityContext, 'sysctls');
-      if (!sysctls) continue;
+      if (!sysctls || !sysctlsPair || !pod.securityContext) continue;
+      const owner = { map: pod.securityContext, pair: sysctlsPair };
       sysctls.items.forEach((item, index) => {
         if (!isMap(item)) return;
         const namePair = getPair(item, 'name');
         const name = namePair && isScalar(namePair.value) ? namePair.value.value : undefined;
         if (!namePair || typeof name !== 'string' || SAFE_SYSCTLS.has(name)) return;
-        const edits = removeSeqItems(model, sysctls, [index]);
+        const edits = removeSeqItems(model, sysctls, [index], owner);
         report({ message: `Sysctl ${name} is not in the safe set: remove it.`, range: pairRange(model, namePair), fixes: edits ? [{ title: `Remove sysctl ${name}`, kind: 'quickfix', safe: false, edits }] : undefined });
       });
     }
   },
 };
+
+/** The fact a ServiceAccount states when it turns the token off for its pods. */
+function tokenOffFact(namespace: string | undefined, name: string): string {
+  return `ServiceAccount ${namespace ?? ''}/${name}: automountServiceAccountToken false`;
+}
+
+/** Facts of a file for the other files of its run: ServiceAccounts with automountServiceAccountToken: false. */
+export function serviceAccountFacts(model: KubeModel): string[] {
+  const out: string[] = [];
+  for (const obj of model.objects) {
+    if (obj.kind !== 'ServiceAccount' || !obj.name) continue;
+    if (boolOf(getPair(obj.node, 'automountServiceAccountToken')?.value) === false) out.push(tokenOffFact(obj.namespace, obj.name));
+  }
+  return out;
+}
 
 export const serviceAccountToken: KubeRule = {
   id: 'k8s-sa-token-automount',
@@ -166,13 +224,19 @@ export const serviceAccountToken: KubeRule = {
   severity: 'low',
   appliesTo: 'kubernetes',
   references: ['KSV-0036', 'CIS-5.1.6'],
-  description: 'Unless automountServiceAccountToken is false, every container gets a Kubernetes API token; most applications never call the API, and a stolen token is a foothold in the cluster.',
+  description: 'Unless automountServiceAccountToken is false, every container gets a Kubernetes API token; most applications never call the API, and a stolen token is a foothold in the cluster. A pod that leaves the field out takes its ServiceAccount\'s setting: a ServiceAccount with automountServiceAccountToken: false in the same file, or in the files checked together, satisfies its pods (same name and namespace). An explicit true on the pod is a decision (the pod calls the API) and is not reported.',
   remediation: 'Set automountServiceAccountToken: false in the pod spec (or on the ServiceAccount) unless the pod calls the Kubernetes API.',
   check(model, report) {
     for (const pod of model.pods) {
       const pair = getPair(pod.spec, 'automountServiceAccountToken');
-      if (pair && boolOf(pair.value) === false) continue;
-      report({ message: 'Set automountServiceAccountToken: false unless the pod calls the Kubernetes API.', range: pair ? findingRange(model, pair) : podRange(model, pod), fixes: fixesOf(noTokenFix(model, pod)) });
+      if (pair && boolOf(pair.value) !== undefined) continue;
+      const account = getString(pod.spec, 'serviceAccountName') ?? getString(pod.spec, 'serviceAccount') ?? 'default';
+      report({
+        message: `Set automountServiceAccountToken: false (in the pod spec or on ServiceAccount "${account}") unless the pod calls the Kubernetes API.`,
+        range: pair ? findingRange(model, pair) : podRange(model, pod),
+        fixes: fixesOf(noTokenFix(model, pod)),
+        waivedBy: tokenOffFact(pod.object.namespace, account),
+      });
     }
   },
 };

@@ -1,6 +1,6 @@
 /** Seccomp rules: a RuntimeDefault/Localhost profile (restricted), never Unconfined (baseline). */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, containerLabel, containerRange, getPair, pairRange } from '../model';
+import { KeyPair, containerLabel, containerRange, getPair, isNullNode, pairRange } from '../model';
 import { GOOD_SECCOMP, hardenContainerFix, replaceValueFix, seccompFix } from '../fixes';
 import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, inheritedFrom, missingRange, pss } from './common';
 
@@ -13,6 +13,18 @@ function typeOf(profilePair: KeyPair | undefined): string | undefined {
   return isScalar(v) && typeof (v as Scalar).value === 'string' ? (v as Scalar<string>).value : undefined;
 }
 
+/**
+ * Where a set seccomp profile is wrong, as Pod Security admission reads it: a profile that is
+ * set (not null) with a type other than RuntimeDefault or Localhost (Unconfined, or none at
+ * all). Points at the type pair, else at the profile's key. Undefined when the profile is fine or unset.
+ */
+function badProfileAt(profilePair: KeyPair | undefined): KeyPair | undefined {
+  if (!profilePair || isNullNode(profilePair.value)) return undefined;
+  const type = typeOf(profilePair);
+  if (type && GOOD_SECCOMP.has(type)) return undefined;
+  return typePair(profilePair) ?? profilePair;
+}
+
 export const seccomp: KubeRule = {
   id: 'k8s-seccomp',
   title: 'No RuntimeDefault or Localhost seccomp profile',
@@ -20,23 +32,29 @@ export const seccomp: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0030', pss('restricted', 'seccompProfile_restricted'), 'CIS-5.7.2'],
   pss: 'restricted',
-  description: 'Without a seccomp profile a container can use every system call, which widens the kernel attack surface. The restricted profile requires seccompProfile.type RuntimeDefault or Localhost at pod level or on every container (Windows pods are exempt).',
+  coveredBy: ['k8s-seccomp-unconfined'],
+  description: 'Without a seccomp profile a container can use every system call, which widens the kernel attack surface. The restricted profile requires seccompProfile.type RuntimeDefault or Localhost at pod level or on every container, init container and ephemeral container, and a wrong pod-level profile fails even when every container sets its own, which k8s-seccomp-unconfined (baseline) reports (Windows pods are exempt, policy 1.25+). A profile k8s-seccomp-unconfined already reports, set on the container or inherited from the pod, is one finding with it.',
   remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec; containers inherit it.',
   check(model, report) {
-    forEachContainer(model, ALL_LISTS, (c) => {
-      if (c.pod.windows) return;
-      const src = c.effective.seccompProfile;
-      const type = typeOf(src?.pair);
-      if (type && GOOD_SECCOMP.has(type)) return;
-      const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c, 'seccompProfile'));
-      if (!src) {
-        report({ message: `Set seccompProfile.type: RuntimeDefault for ${containerLabel(c)} (in the pod's securityContext, so every container inherits it).`, range: missingRange(model, c, ['securityContext']), fixes });
-      } else if (src.from === 'container') {
-        report({ message: `${cap(containerLabel(c))} uses seccomp profile ${type ?? '(no type)'}: use RuntimeDefault or Localhost.`, range: pairRange(model, typePair(src.pair) ?? src.pair), fixes });
-      } else {
-        report({ message: `${cap(containerLabel(c))} inherits seccomp profile ${type ?? '(no type)'} from the pod: use RuntimeDefault or Localhost.`, range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes });
+    for (const pod of model.pods) {
+      if (pod.windows) continue;
+      for (const c of pod.containers) {
+        const src = c.effective.seccompProfile;
+        const type = typeOf(src?.pair);
+        if (type && GOOD_SECCOMP.has(type)) continue;
+        const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c, 'seccompProfile'));
+        if (!src) {
+          report({ message: `Set seccompProfile.type: RuntimeDefault for ${containerLabel(c)} (in the pod's securityContext, so every container inherits it).`, range: missingRange(model, c, ['securityContext']), fixes });
+          continue;
+        }
+        const at = typePair(src.pair) ?? src.pair;
+        if (src.from === 'container') {
+          report({ message: `${cap(containerLabel(c))} uses seccomp profile ${type ?? '(no type)'}: use RuntimeDefault or Localhost.`, range: pairRange(model, at), about: pairRange(model, at), fixes });
+        } else {
+          report({ message: `${cap(containerLabel(c))} inherits seccomp profile ${type ?? '(no type)'} from the pod: use RuntimeDefault or Localhost.`, range: containerRange(model, c), about: pairRange(model, at), related: inheritedFrom(model, src.pair), fixes });
+        }
       }
-    });
+    }
   },
 };
 
@@ -47,21 +65,27 @@ export const seccompUnconfined: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0104', pss('baseline', 'seccompProfile_baseline')],
   pss: 'baseline',
-  description: 'seccompProfile.type: Unconfined turns seccomp filtering off. The baseline profile forbids it at pod and container level (a missing profile is allowed by baseline; k8s-seccomp covers restricted).',
+  description: 'seccompProfile.type: Unconfined turns seccomp filtering off. The baseline profile forbids a set profile of any type other than RuntimeDefault or Localhost, at pod level and in every container kind (a missing profile is allowed by baseline; k8s-seccomp covers restricted).',
   remediation: 'Use seccompProfile.type: RuntimeDefault (or a Localhost profile).',
   check(model, report) {
     for (const pod of model.pods) {
       const podProfile = getPair(pod.securityContext, 'seccompProfile');
-      const podType = typePair(podProfile);
-      if (podType && typeOf(podProfile)?.toLowerCase() === 'unconfined') {
-        report({ message: 'The pod disables seccomp (Unconfined): use RuntimeDefault.', range: pairRange(model, podType), fixes: fixesOf(replaceValueFix(model, podType, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault')) });
+      const podBad = badProfileAt(podProfile);
+      if (podBad) {
+        report({ message: `The pod ${describe(podProfile!)}: use RuntimeDefault.`, range: pairRange(model, podBad), fixes: fixesOf(podBad !== podProfile ? replaceValueFix(model, podBad, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault') : undefined) });
       }
       for (const c of pod.containers) {
         const profile = c.sc.seccompProfile;
-        const t = typePair(profile);
-        if (!t || typeOf(profile)?.toLowerCase() !== 'unconfined') continue;
-        report({ message: `${cap(containerLabel(c))} disables seccomp (Unconfined): use RuntimeDefault.`, range: pairRange(model, t), fixes: fixesOf(replaceValueFix(model, t, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault'), hardenContainerFix(model, c, 'seccompProfile')) });
+        const bad = badProfileAt(profile);
+        if (!bad) continue;
+        report({ message: `${cap(containerLabel(c))} ${describe(profile!)}: use RuntimeDefault.`, range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault') : undefined, hardenContainerFix(model, c, 'seccompProfile')) });
       }
     }
   },
 };
+
+function describe(profilePair: KeyPair): string {
+  const type = typeOf(profilePair);
+  if (type === 'Unconfined') return 'disables seccomp (Unconfined)';
+  return type ? `sets the seccomp profile type "${type}", which is not RuntimeDefault or Localhost` : 'sets a seccomp profile without a type';
+}

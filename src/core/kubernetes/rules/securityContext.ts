@@ -1,6 +1,6 @@
 /** Container securityContext rules: privilege escalation, privileged, root filesystem, root user, procMount. */
 import { isScalar, isSeq } from 'yaml';
-import { boolOf, containerLabel, containerRange, getPair, pairRange } from '../model';
+import { ContainerInfo, boolOf, containerLabel, containerRange, getPair, isNullNode, pairRange } from '../model';
 import {
   hardenContainerFix, noEscalationFix, readOnlyRootFix, removePairFix, replaceValueFix, runAsNonRootFix, setFalseFix,
 } from '../fixes';
@@ -15,11 +15,13 @@ export const allowPrivilegeEscalation: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0001', pss('restricted', 'allowPrivilegeEscalation'), 'CIS-5.2.6'],
   pss: 'restricted',
-  description: 'Unless allowPrivilegeEscalation is false, a process in the container can gain more privileges than its parent (setuid binaries, file capabilities). The restricted Pod Security Standard requires it to be false; leaving it out counts as true.',
+  description: 'Unless allowPrivilegeEscalation is false, a process in the container can gain more privileges than its parent (setuid binaries, file capabilities). The restricted Pod Security Standard requires it to be false in every container, init container and ephemeral container; leaving it out counts as true. Windows pods are exempt (policy 1.25+). A privileged container is reported by k8s-privileged alone: Kubernetes rejects allowPrivilegeEscalation: false next to privileged: true (and next to an added SYS_ADMIN, where no fix is offered).',
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container (Windows pods are exempt).',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      if (c.pod.windows) return;
+      // Kubernetes rejects allowPrivilegeEscalation: false next to privileged: true: the
+      // privileged finding stands alone instead of advice the API would refuse.
+      if (c.pod.windows || isPrivileged(c)) return;
       const pair = c.sc.allowPrivilegeEscalation;
       if (pair && boolOf(pair.value) === false) return;
       const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c, 'allowPrivilegeEscalation'));
@@ -39,7 +41,7 @@ export const privileged: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0017', pss('baseline', 'privileged'), 'CIS-5.2.2'],
   pss: 'baseline',
-  description: 'A privileged container has all capabilities and access to the host devices: escaping to the node is trivial.',
+  description: 'A privileged container has all capabilities and access to the host devices: escaping to the node is trivial. Checked in every container, init container and ephemeral container; its finding stands alone (no drop-ALL or allowPrivilegeEscalation advice, which has no effect on, or is rejected next to, privileged: true).',
   remediation: 'Remove privileged: true (or set it to false) and grant only the specific capabilities the workload needs.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
@@ -165,6 +167,18 @@ export const rootGroup: KubeRule = {
   },
 };
 
+/** A procMount other than Default; null (unset) is allowed, as PSA reads a nil pointer. */
+function badProcMount(c: ContainerInfo): boolean {
+  const pair = c.sc.procMount;
+  return !!pair && !isNullNode(pair.value) && !(isScalar(pair.value) && pair.value.value === 'Default');
+}
+
+function reportProcMount(model: Parameters<KubeRule['check']>[0], c: ContainerInfo, report: Parameters<KubeRule['check']>[1]): void {
+  const pair = c.sc.procMount!;
+  const value = isScalar(pair.value) ? String(pair.value.value) : 'a non-scalar value';
+  report({ message: `${cap(containerLabel(c))} sets procMount to ${value}: remove it or use Default.`, range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', 'Set procMount: Default')) });
+}
+
 export const procMount: KubeRule = {
   id: 'k8s-proc-mount',
   title: 'Unmasked /proc mount',
@@ -172,16 +186,37 @@ export const procMount: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0027', pss('baseline', 'procMount')],
   pss: 'baseline',
-  description: 'procMount: Unmasked exposes the host\'s /proc paths that the container runtime normally masks. The Pod Security Standards allow only Default (Trivy flags any value; we follow PSS).',
+  description: 'procMount: Unmasked exposes the host\'s /proc paths that the container runtime normally masks. The baseline Pod Security Standard allows only Default (or no value) in every container kind, except in pods with hostUsers: false (user namespaces, policy 1.35+), where the masked paths belong to the pod\'s own user namespace; the restricted standard still forbids it there (k8s-proc-mount-restricted). Trivy flags any value; we follow PSS.',
+  remediation: 'Remove procMount or set it to Default.',
+  check(model, report) {
+    for (const pod of model.pods) {
+      if (usesUserNamespace(pod)) continue;
+      for (const c of pod.containers) if (badProcMount(c)) reportProcMount(model, c, report);
+    }
+  },
+};
+
+export const procMountRestricted: KubeRule = {
+  id: 'k8s-proc-mount-restricted',
+  title: 'Unmasked /proc mount (restricted)',
+  severity: 'medium',
+  appliesTo: 'kubernetes',
+  references: [pss('restricted', 'procMount_restricted')],
+  pss: 'restricted',
+  coveredBy: ['k8s-proc-mount'],
+  description: 'The restricted Pod Security Standard (policy 1.35+) allows only the Default procMount in every container kind, also in pods with hostUsers: false, which the baseline standard relaxes. Where k8s-proc-mount reports the same container, the two are one finding.',
   remediation: 'Remove procMount or set it to Default.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      const pair = c.sc.procMount;
-      if (!pair || (isScalar(pair.value) && pair.value.value === 'Default')) return;
-      report({ message: `${cap(containerLabel(c))} sets procMount to a value other than Default: remove it or use Default.`, range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', 'Set procMount: Default')) });
+      if (badProcMount(c)) reportProcMount(model, c, report);
     });
   },
 };
+
+/** `privileged: true`: the privileged finding covers what else the container's context says about escalation. */
+export function isPrivileged(c: ContainerInfo): boolean {
+  return boolOf(c.sc.privileged?.value) === true;
+}
 
 function isZero(node: unknown): node is { value: number; range: [number, number, number] } {
   return isScalar(node) && node.value === 0;
