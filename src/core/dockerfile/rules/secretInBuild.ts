@@ -1,25 +1,10 @@
-import { Rule } from '../../model';
-import { invocations } from '../commands';
-import { DockerfileModel, finalStage, plainArguments, stageLineage, toRange } from '../model';
-import { basename } from '../shell';
+import { Instruction } from 'dockerfile-ast';
+import { Range, Rule } from '../../model';
+import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, judgeSecret, judgeSecretFile, maskSecret } from '../../secrets';
+import { DockerfileModel, RunCommand, Stage, VariableDefinition, finalStage, plainArguments, simpleAssignments, stageLineage, toRange } from '../model';
+import { ShellCommand, ShellWord, basename, programWords } from '../shell';
 
-const SECRET_NAMES = new Set([
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'GITHUB_TOKEN',
-  'GH_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'OPENAI_API_KEY', 'HF_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN',
-  'DOCKERHUB_PASSWORD', 'FIREBASE_TOKEN', 'CI_DEPLOY_PASSWORD', 'GOOGLE_API_KEY', 'LANGSMITH_API_KEY', 'LANGCHAIN_API_KEY',
-  'HEROKU_API_KEY', 'NPM_TOKEN', 'DOCKER_PASSWORD', 'VAULT_TOKEN', 'POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD',
-]);
-const SECRET_WORD = /(?:_|^)(apikey|api_key|auth|credential|credentials|key|password|pword|passwd|secret|token|usr|psw|private_key)(?:_|$)/i;
-/** A superset of SECRET_WORD and SECRET_NAMES: names without any of these are not secrets. */
-const SECRET_HINT = /key|auth|cred|pass|pword|secret|token|usr|psw|azure_client_id/i;
-/** Names that hold a location or a switch, not the secret itself. */
-const NOT_A_SECRET = /(_FILE|_PATH|_DIR|_URL|_URI|_ENABLED|_HEADER)$/i;
-
-/** Private keys and credential files that must never be copied into an image. */
-const SECRET_FILE = /(^|\/)(id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(\.[\w.-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials\.json|\.aws\/credentials|\.docker\/config\.json|[^/]*\.(key|p12|pfx|jks|keystore)|[^/]*\.pem)$/i;
-const SECRET_FILE_HINT = /id_|\.env|\.npmrc|\.pypirc|\.netrc|credentials|\.dockercfg|config\.json|\.key|\.p12|\.pfx|\.jks|keystore|\.pem/i;
-/** PEM files that are certificates (public by design) rather than keys. */
-const PUBLIC_PEM = /(cert|chain|ca|bundle|public|pub)[^/]*\.pem$|^ca\.pem$/i;
+const MOUNT_ADVICE = 'use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it';
 
 /** DS-0031 / DL3064 / CIS-4.10: secrets passed into or copied into the image. */
 export const secretInBuild: Rule<DockerfileModel> = {
@@ -29,67 +14,308 @@ export const secretInBuild: Rule<DockerfileModel> = {
   appliesTo: 'dockerfile',
   references: ['DS-0031', 'DL3064', 'CIS-4.10'],
   description:
-    'ARG and ENV values are recorded in the image metadata and history (`docker history`), ENV values are visible to every process in the container, and copied key files stay in a layer even if a later step deletes them. Anyone who can pull the image can read them.',
+    'ARG and ENV values are recorded in the image metadata and history (`docker history`), ENV values are visible to every process in the container, and copied key files stay in a layer even if a later step deletes them. Anyone who can pull the image can read them. A literal credential in a RUN line is in the history and in the Dockerfile itself. A name alone is not enough: `GPG_KEY` (a public key id), `*_FILE` or `*_PATH` (a location), a `$VAR` reference, a number or a path are not reported; a value in a known credential format (GitHub, AWS, Slack, Stripe, Google, npm, OpenAI tokens, private keys, JWTs, passwords in URLs) is reported whatever its name. Each finding says why it was judged a secret, and never shows the value.',
   remediation:
     'Pass secrets with BuildKit secret mounts (`RUN --mount=type=secret,id=token,env=TOKEN …` and `docker build --secret id=token,…`), provide runtime secrets from the orchestrator, and keep key files out of the build context (.dockerignore).',
   check(model, report) {
     const final = finalStage(model);
-    if (final) {
-      for (const stage of stageLineage(final)) {
-        for (const v of stage.variables) {
-          if (!isSecretName(v.name)) continue;
-          report({
-            message: `Do not pass the secret "${v.name}" with ${v.kind}: its value is stored in the image ${v.kind === 'ENV' ? 'and visible to every process' : 'history'}; use a BuildKit secret mount.`,
-            range: v.nameRange,
-          });
-        }
-      }
-    }
-    for (const stage of model.stages) {
-      for (let n = 0; n < stage.instructions.length; n++) {
-        const ins = stage.instructions[n];
-        const kw = stage.keywords[n];
-        if (kw !== 'COPY' && kw !== 'ADD') continue;
-        // Cheap test on the raw text first: tokenising every COPY costs more than the rest of the rule.
-        const raw = model.text.slice(model.lines.offsetAt(ins.getRange().start), model.lines.offsetAt(ins.getRange().end));
-        if (!SECRET_FILE_HINT.test(raw)) continue;
-        const args = plainArguments(model, ins);
-        for (const src of args.slice(0, -1)) {
-          const path = src.getValue().replace(/^["']|["']$/g, '');
-          if (path.startsWith('<<') || !SECRET_FILE.test(path) || (/\.pem$/i.test(path) && PUBLIC_PEM.test(basename(path)))) continue;
-          report({
-            message: `Do not copy "${path}" into the image: it stays in a layer. Use \`RUN --mount=type=secret\` or \`--mount=type=ssh\` and list it in .dockerignore.`,
-            range: toRange(src.getRange()),
-          });
-        }
-      }
-    }
-    for (const inv of invocations(model)) {
-      if (!CREDENTIAL_PROGRAMS.has(inv.program) || inv.run.mountsSecret) continue;
-      const trigger = credentialCommand(inv.program, inv.words.map((w) => w.text));
-      if (trigger === undefined) continue;
-      report({
-        message: `"${inv.words.slice(0, trigger + 1).map((w) => w.text).join(' ')}" stores credentials in a layer: pass them with \`RUN --mount=type=secret\` instead.`,
-        range: model.lines.rangeOf(inv.words[0].start, inv.words[trigger].end),
-      });
-    }
+    const lineage = final ? stageLineage(final) : [];
+    checkVariables(model, lineage, report);
+    checkCopies(model, lineage, report);
+    checkRuns(model, report);
   },
 };
 
-/** Whether an ARG/ENV name is a secret's. */
+type Reporter = Parameters<Rule<DockerfileModel>['check']>[1];
+
+/** Whether an ARG/ENV name is a secret's (used by the multi-stage refactor to drop such ENV). */
 export function isSecretName(name: string): boolean {
-  // Cheap test first (no allocation): every secret name contains one of these words.
-  if (!SECRET_HINT.test(name)) return false;
-  const upper = name.toUpperCase();
-  if (upper.includes('PUBLIC')) return false;
-  const bare = upper.replace(/^(VITE_|REACT_APP_|NEXT_PUBLIC_)/, '');
-  if (SECRET_NAMES.has(bare)) return true;
-  if (NOT_A_SECRET.test(upper)) return false;
-  return SECRET_WORD.test(name);
+  return judgeSecret({ name }).secret;
 }
 
-/** Programs whose invocations credentialCommand recognises. */
-const CREDENTIAL_PROGRAMS = new Set(['aws', 'gcloud', 'az', 'doctl', 'docker', 'helm']);
+/** What a finding says about the value: why it is a secret and, masked, what it starts with. */
+function because(j: SecretJudgement, value: string | undefined): string {
+  return value ? `${j.reason}; value ${maskSecret(value)}` : j.reason;
+}
+
+function checkVariables(model: DockerfileModel, lineage: readonly Stage[], report: Reporter): void {
+  const declaredInLineage = new Set<string>();
+  for (const stage of lineage) {
+    for (const v of stage.variables) {
+      if (v.kind === 'ARG') declaredInLineage.add(v.name);
+      const j = judgeSecret({ name: v.name, value: v.value });
+      if (j.secret) {
+        report({ message: variableMessage(v, j), range: v.nameRange });
+        continue;
+      }
+      if (v.kind === 'ARG') {
+        // Whatever the default, the value given with --build-arg is what the build records.
+        const byName = judgeSecret({ name: v.name });
+        if (byName.secret) {
+          report({ message: variableMessage(v, byName, false, true), range: v.nameRange });
+          continue;
+        }
+      }
+      if (v.kind === 'ENV') {
+        const copied = copiedSecretArg(model, stage, v);
+        if (copied) {
+          report({
+            message: `ENV ${v.name} copies the build argument ${copied.name} (${copied.reason}) into the image's environment: the value passed with --build-arg stays in the image; ${MOUNT_ADVICE} instead.`,
+            range: v.nameRange,
+          });
+          continue;
+        }
+      }
+      if (CREDENTIAL_FILE_VARIABLES.has(v.name) && v.value) {
+        const copy = copyHolding(model, stage, v.value);
+        if (copy) {
+          report({
+            message: `${v.kind} ${v.name} points at a credentials file that a COPY puts into the image: the key stays in a layer. Mount it at run time, or ${MOUNT_ADVICE}.`,
+            range: v.nameRange,
+            related: [{ range: toRange(copy.getRange()), message: 'the COPY that puts the file into the image' }],
+          });
+        }
+      }
+    }
+  }
+  // A global ARG's value (from --build-arg or its default) is recorded with the build; stages
+  // that redeclare it are reported above.
+  for (const v of model.globalArgs) {
+    if (declaredInLineage.has(v.name)) continue;
+    const j = judgeSecret({ name: v.name, value: v.value });
+    if (j.secret) report({ message: variableMessage(v, j, true), range: v.nameRange });
+    else {
+      const byName = judgeSecret({ name: v.name });
+      if (byName.secret) report({ message: variableMessage(v, byName, true, true), range: v.nameRange });
+    }
+  }
+}
+
+function variableMessage(v: VariableDefinition, j: SecretJudgement, global = false, byName = false): string {
+  if (v.kind === 'ENV') return `ENV ${v.name} puts a secret into the image (${because(j, v.value)}): ENV values are stored in the image and visible to every process; pass it at run time, or ${MOUNT_ADVICE}.`;
+  const arg = global ? 'Global ARG' : 'ARG';
+  if (byName || j.kind === 'named') {
+    const has = v.value === undefined ? 'has no default, but a' : 'is a build argument: a';
+    return `${arg} ${v.name} ${has} value passed with --build-arg is recorded in the image history and build provenance (${j.reason}); ${MOUNT_ADVICE} instead.`;
+  }
+  const why = because(j, v.value);
+  return `${global ? 'Global ARG' : 'ARG'} ${v.name} has a secret default (${why}): build arguments are recorded in the image history; ${MOUNT_ADVICE} instead.`;
+}
+
+/** Names referenced by an ENV value as written (`$NAME`, `${NAME}`, `${NAME:-x}`). */
+const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The secret-named ARG of the stage an ENV value copies, if any. */
+function copiedSecretArg(model: DockerfileModel, stage: Stage, env: VariableDefinition): { name: string; reason: string } | undefined {
+  const raw = rawEnvValue(model, env.instruction, env.name);
+  if (!raw || !raw.includes('$')) return undefined;
+  REFERENCE.lastIndex = 0;
+  for (let m = REFERENCE.exec(raw); m; m = REFERENCE.exec(raw)) {
+    const name = m[1];
+    const arg = stage.variables.find((d) => d.kind === 'ARG' && d.name === name);
+    if (!arg) continue;
+    const j = judgeSecret({ name });
+    if (j.secret) return { name, reason: j.reason };
+  }
+  return undefined;
+}
+
+/** The value of one ENV assignment as written, before expansion. */
+function rawEnvValue(model: DockerfileModel, ins: Instruction, name: string): string | undefined {
+  const range = ins.getRange();
+  const text = model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end));
+  // Cheap test first: most ENV values reference nothing.
+  if (!text.includes('$')) return undefined;
+  const simple = simpleAssignments(model, ins);
+  if (simple) return simple.find((a) => a.name === name)?.value;
+  const props = (ins as unknown as { getProperties?(): Array<{ getName(): string; getValue(): string | null }> }).getProperties?.() ?? [];
+  for (const p of props) if (p.getName() === name) return p.getValue() ?? undefined;
+  return undefined;
+}
+
+/** Normalised path for prefix comparisons: no quotes, no `./`, no leading or trailing slash. */
+function normalisePath(p: string): string {
+  let s = p.replace(/^["']|["']$/g, '');
+  while (s.startsWith('./')) s = s.slice(2);
+  return s.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/**
+ * The COPY/ADD of the stage whose destination holds the path (Trivy DS-0031's check: the file a
+ * credentials variable names lies under a copied directory), if any.
+ */
+function copyHolding(model: DockerfileModel, stage: Stage, path: string): Instruction | undefined {
+  if (path.includes('$')) return undefined;
+  const p = normalisePath(path);
+  for (let n = 0; n < stage.instructions.length; n++) {
+    const kw = stage.keywords[n];
+    if (kw !== 'COPY' && kw !== 'ADD') continue;
+    const args = plainArguments(model, stage.instructions[n]);
+    if (args.length < 2) continue;
+    const dst = normalisePath(args[args.length - 1].getValue());
+    if (dst === '' || dst === '.' || p === dst || p.startsWith(`${dst}/`)) return stage.instructions[n];
+  }
+  return undefined;
+}
+
+/** Cheap test on an instruction's text before its arguments are tokenised. */
+const COPY_HINT = /id_|\.env|npmrc|pypirc|netrc|cred|dockercfg|config|\.key|\.p12|\.pfx|\.jks|keystore|\.bcfks|\.pem|\.ssh|gnupg|\.aws|kube|htpasswd|pgpass|\.my\.cnf|vault-token|\.boto|gcloud|hosts\.yml|\$/i;
+
+function checkCopies(model: DockerfileModel, lineage: readonly Stage[], report: Reporter): void {
+  for (const stage of lineage) {
+    for (let n = 0; n < stage.instructions.length; n++) {
+      const kw = stage.keywords[n];
+      if (kw !== 'COPY' && kw !== 'ADD') continue;
+      const ins = stage.instructions[n];
+      const r = ins.getRange();
+      if (!COPY_HINT.test(model.text.slice(model.lines.offsetAt(r.start), model.lines.offsetAt(r.end)))) continue;
+      const args = plainArguments(model, ins);
+      if (args.length < 2) continue;
+      const destArg = args[args.length - 1];
+      const dest = destArg.getValue();
+      const destVar = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(dest)?.[1];
+      if (destVar && CREDENTIAL_FILE_VARIABLES.has(destVar)) {
+        report({
+          message: `${kw} puts a credentials file where $${destVar} points: it stays in a layer of the image. Mount it at run time, or ${MOUNT_ADVICE}.`,
+          range: toRange(destArg.getRange()),
+        });
+        continue;
+      }
+      for (const src of args.slice(0, -1)) {
+        const path = src.getValue();
+        if (path.startsWith('<<') || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) continue;
+        const j = judgeSecretFile(path, dest);
+        if (!j.secret) continue;
+        report({
+          message: `Do not ${kw.toLowerCase()} "${path}" into the image (${j.reason}): it stays in a layer. Use \`RUN --mount=type=secret\` or \`--mount=type=ssh\` and list it in .dockerignore.`,
+          range: toRange(src.getRange()),
+        });
+      }
+    }
+  }
+}
+
+/** Cheap test on a RUN script: credential words, URL credentials and format prefixes. */
+const RUN_HINT = /pass|pwd|secret|token|key|auth|cred|psw|usr|private|:\/\/[^\s/]*:[^\s/@]*@|gh[pousr]_|github_pat_|gl(?:pat|dt|rt)-|xox|xapp-|hooks\.slack|k_(?:live|test|prod)_|AIza|npm_|sk-|eyJ|A3T|AKIA|ASIA|ABIA|ACCA|service_account|hf_|pypi-|_v1_|dckr_|hvs\.|SG\.|shp|SK[0-9a-f]|AGE-SECRET|-u\s|--user|\s-p\S/i;
+
+/** Words a shell script puts before a command: `then gcloud …`, `do curl …`. */
+const SHELL_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', '(', 'time']);
+
+/** Programs whose `-p VALUE` is a password (with a `login` subcommand for the registry clients). */
+const LOGIN_PROGRAMS = new Set(['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras', 'crane', 'nerdctl', 'regctl']);
+const MYSQL_PROGRAMS = new Set(['mysql', 'mysqladmin', 'mysqldump', 'mariadb', 'mariadb-dump', 'mysqlimport', 'mysqlcheck']);
+
+/** A script that works with OpenPGP keys: its `key=…` and `--recv-keys …` are public key ids and fingerprints. */
+const OPENPGP = /\bgpg2?\b|\bgpgv\b|apt-key|keyserver|--recv-keys?|openpgp/;
+
+function checkRuns(model: DockerfileModel, report: Reporter): void {
+  for (const run of model.runs) {
+    if (!RUN_HINT.test(run.script.text)) continue;
+    const openpgp = OPENPGP.test(run.script.text);
+    for (const command of run.shell.commands) checkCommand(model, run, command, openpgp, report);
+  }
+}
+
+/** Judgements a RUN acts on: in an OpenPGP script, a hex value under a weak `key` name is a key id. */
+function counts(j: SecretJudgement | undefined, openpgp: boolean): boolean {
+  return !!j && j.secret && j.kind !== 'named' && !(openpgp && j.kind === 'named-generated');
+}
+
+function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCommand, openpgp: boolean, report: Reporter): void {
+  const words = commandWords(command);
+  const program = words.length ? basename(words[0].text) : '';
+  if (words.length && !run.mountsSecret) {
+    const trigger = credentialCommand(program, words.map((w) => w.text));
+    if (trigger !== undefined) {
+      report({
+        message: `"${words.slice(0, trigger + 1).map((w) => w.text).join(' ')}" stores credentials in a layer: pass them with \`RUN --mount=type=secret\` instead.`,
+        range: model.lines.rangeOf(words[0].start, words[trigger].end),
+      });
+      return;
+    }
+  }
+  const all = command.words;
+  const isLogin = LOGIN_PROGRAMS.has(program) && words.some((w) => w.text === 'login');
+  for (let i = 0; i < all.length; i++) {
+    const w = all[i];
+    const t = w.text;
+    const found = judgeWord(t, program, openpgp);
+    if (found) {
+      report({ message: runMessage(found.what, found.judgement, found.value), range: wordRange(model, w) });
+      continue;
+    }
+    // `--password VALUE`, `-p VALUE` after a login subcommand, `curl -u user:password`.
+    const next = all[i + 1];
+    if (!next || next.text.startsWith('-')) continue;
+    let judged: SecretJudgement | undefined;
+    let what = t;
+    let value = next.text;
+    if (t.startsWith('--') && !t.includes('=')) {
+      if (/^[a-z][a-z0-9_-]*=/i.test(next.text)) continue; // `--secret id=x,src=f`: a BuildKit spec, not a value
+      const j = judgeSecret({ name: t.slice(2), value: next.text });
+      if (counts(j, openpgp)) judged = j;
+    } else if (t === '-p' && isLogin) {
+      judged = literalPassword(next.text);
+    } else if ((t === '-u' || t === '--user') && program === 'curl' && next.text.includes(':')) {
+      value = next.text.slice(next.text.indexOf(':') + 1);
+      what = `${t} user:password`;
+      judged = literalPassword(value);
+    }
+    if (judged?.secret) {
+      report({ message: runMessage(what, judged, value), range: wordRange(model, next) });
+      i++;
+    }
+  }
+}
+
+/** A literal credential inside one word: a known format, `NAME=value`, `--name=value`, `mysql -pVALUE`. */
+function judgeWord(t: string, program: string, openpgp: boolean): { what: string; judgement: SecretJudgement; value: string } | undefined {
+  const eq = t.indexOf('=');
+  if (eq > 0) {
+    const left = t.slice(0, eq);
+    const name = /[A-Za-z_][A-Za-z0-9_.-]*$/.exec(left)?.[0];
+    const value = t.slice(eq + 1);
+    if (name && value) {
+      const j = judgeSecret({ name: name.replace(/^-+/, ''), value });
+      if (counts(j, openpgp)) return { what: `${left.startsWith('-') ? left : name}=…`, judgement: j, value };
+    }
+  }
+  if (MYSQL_PROGRAMS.has(program) && /^-p[^\s]/.test(t) && !t.startsWith('--')) {
+    const j = literalPassword(t.slice(2));
+    if (j.secret) return { what: '-p…', judgement: j, value: t.slice(2) };
+  }
+  const j = judgeSecret({ value: t });
+  if (j.secret) return { what: 'a word', judgement: j, value: t };
+  return undefined;
+}
+
+/** The judgement of a value given where a command takes a password (`-p VALUE`, `-u user:VALUE`). */
+function literalPassword(value: string): SecretJudgement {
+  const j = judgeSecret({ name: 'password', value });
+  return j.kind === 'named-literal' ? { ...j, reason: 'the option takes a password and its value is a literal' } : j;
+}
+
+function runMessage(what: string, j: SecretJudgement, value: string): string {
+  const subject = what === 'a word' ? 'A RUN command holds a credential' : `A RUN command passes ${what} as a literal`;
+  return `${subject} (${because(j, value)}): it is recorded in the image history and in the Dockerfile; ${MOUNT_ADVICE} instead.`;
+}
+
+function wordRange(model: DockerfileModel, w: ShellWord): Range {
+  return model.lines.rangeOf(w.start, w.end);
+}
+
+/** The words of a command from its program on, past shell keywords (`then`, `do`) as well. */
+function commandWords(command: ShellCommand): ShellWord[] {
+  let words = programWords(command);
+  let k = 0;
+  while (k < words.length && SHELL_KEYWORDS.has(words[k].text)) k++;
+  if (k > 0) {
+    words = words.slice(k);
+    // `then sudo aws …`, `do env X=1 cmd`: skip what programWords skips, once more.
+    words = programWords({ ...command, words });
+  }
+  return words;
+}
 
 /** Index of the word that makes a credential-storing command, or undefined. */
 function credentialCommand(program: string, w: string[]): number | undefined {
@@ -103,3 +329,4 @@ function credentialCommand(program: string, w: string[]): number | undefined {
   if ((program === 'docker' || program === 'helm') && (w[1] === 'login' || (w[1] === 'registry' && w[2] === 'login')) && w.some((x) => /^(-p|--password)(=|$)/.test(x))) return w[1] === 'login' ? 1 : 2;
   return undefined;
 }
+

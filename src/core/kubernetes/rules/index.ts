@@ -27,7 +27,9 @@ import { seccomp, seccompUnconfined } from './seccomp';
 import { dockerSock, hostIPC, hostNetwork, hostPID, hostPath, hostPort, serviceAccountToken, unsafeSysctl, volumeTypes } from './podSpec';
 import { cpuLimit, cpuRequest, memoryLimit, memoryRequest } from './resources';
 import { imageLatest } from './image';
-import { configMapSecrets, namespacePssLabel, secretInManifest } from './objects';
+import { namespacePssLabel } from './objects';
+import { configMapSecrets, secretInManifest } from './secrets';
+import { envLiteralSecret } from './envSecrets';
 import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confinement';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
@@ -66,5 +68,6 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   runAsUid0,
   secretInManifest,
   configMapSecrets,
+  envLiteralSecret,
   namespacePssLabel,
 ];
