@@ -262,6 +262,13 @@ describe('noise on real Dockerfiles', () => {
     assert.deepStrictEqual(lines('FROM alpine:3 AS base\nUSER 10001\nFROM base\nCOPY app /app\n', id), []);
     assert.deepStrictEqual(lines('FROM gcr.io/distroless/static\nCOPY app /app\n', id), [0]);
     assert.deepStrictEqual(lines('ARG BASE_IMAGE\nFROM $BASE_IMAGE\nUSER root\n', id), [2]);
+    // Only the registry is unknown: still ubuntu, still root.
+    assert.deepStrictEqual(lines('ARG REGISTRY\nFROM ${REGISTRY}/ubuntu:22.04\nCOPY app /app\n', id), [1]);
+  });
+  it('the multi-stage refactor reads a quoted WORKDIR as BuildKit does', () => {
+    const t = 'FROM node:20\nWORKDIR "/srv/app"\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n';
+    const fixed = assertFixWorks(t, 'docker-root-user', 'Convert');
+    assert.match(fixed, /\nCOPY --from=build \/srv\/app \/srv\/app\n/);
   });
   it('a changed fix still analyses cleanly', () => {
     assert.deepStrictEqual(check('FROM alpine$TAG\nONBUILD RUN sudo ls\n').errors, []);

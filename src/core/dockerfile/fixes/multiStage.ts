@@ -11,7 +11,7 @@ import { Fix, TextEdit } from '../../model';
 import { DockerfileModel, Stage, buildModel, instructionArgs } from '../model';
 import { invocations } from '../commands';
 import { basename } from '../shell';
-import { expandVariables } from '../variables';
+import { processWord } from '../variables';
 import { isSecretName } from '../rules/secretInBuild';
 import { APP_UID, NONROOT_UID } from './addUser';
 
@@ -200,21 +200,23 @@ function workdirAtEachRun(model: DockerfileModel, stage: Stage): Map<Instruction
   let wd = '/';
   for (const ins of stage.instructions) {
     const kw = ins.getKeyword().toUpperCase();
-    if (kw === 'WORKDIR') {
-      const arg = ins.getArguments().map((a) => a.getValue()).join(' ');
-      wd = joinPath(wd, expandVariables(arg, stage.table, model.escapeChar).value);
-    }
+    if (kw === 'WORKDIR') wd = joinPath(wd, workdirValue(model, stage, ins).value);
     if (kw === 'RUN') out.set(ins, wd);
   }
   return out;
+}
+
+/** A WORKDIR's path as BuildKit reads it: one word, quotes removed, variables expanded. */
+function workdirValue(model: DockerfileModel, stage: Stage, ins: Instruction): { value: string; unresolved: boolean } {
+  const words = instructionArgs(model, ins).words;
+  return processWord(words.map((w) => w.raw).join(' '), stage.table, model.escapeChar);
 }
 
 function lastWorkdir(model: DockerfileModel, stage: Stage): string | undefined {
   let wd: string | undefined;
   for (const ins of stage.instructions) {
     if (ins.getKeyword().toUpperCase() !== 'WORKDIR') continue;
-    const arg = ins.getArguments().map((a) => a.getValue()).join(' ');
-    const exp = expandVariables(arg, stage.table, model.escapeChar);
+    const exp = workdirValue(model, stage, ins);
     if (exp.unresolved) return undefined;
     wd = joinPath(wd ?? '/', exp.value);
   }

@@ -20,8 +20,10 @@ export const rootUser: Rule<DockerfileModel> = {
     const user = stage.effectiveUser;
     if (user && (user.unresolved || !isRootUser(user.value))) return;
     if (!user && stage.nonRootBase) return;
-    // A base image supplied at build time (`FROM $BASE_IMAGE`) may well set a non-root user.
-    if (!user && lineageRoot(stage).baseKind === 'unresolved') return;
+    // A base image supplied at build time (`FROM $BASE_IMAGE`) may well set a non-root user;
+    // `FROM ${REGISTRY}/ubuntu` is ubuntu from wherever, and runs as root.
+    const root = lineageRoot(stage);
+    if (!user && root.baseKind === 'unresolved' && root.imageText.slice(root.imageText.lastIndexOf('/') + 1).includes('$')) return;
     const fixes: Fix[] = [];
     const addUser = nonRootUserFix(model, stage);
     if (addUser) fixes.push(addUser);
