@@ -9,7 +9,7 @@
  * rules stack; one "Show documentation…" that asks which rule. At most MAX_ACTIONS entries.
  */
 import * as vscode from 'vscode';
-import { Finding, Fix, severityRank } from '../core';
+import { FileKind, Finding, Fix, severityRank } from '../core';
 import { fixAll, minimalEdit } from '../core/fix';
 import { suppressionEdit } from '../core/suppressEdit';
 import { DiagnosticsManager } from './diagnostics';
@@ -100,7 +100,7 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
   }
 
   /** Ignore and documentation entries: per rule where a line has one, per line where several stack. */
-  private metaActions(doc: vscode.TextDocument, kind: 'dockerfile' | 'kubernetes', hits: Hit[]): vscode.CodeAction[] {
+  private metaActions(doc: vscode.TextDocument, kind: FileKind, hits: Hit[]): vscode.CodeAction[] {
     const text = doc.getText();
     const actions: vscode.CodeAction[] = [];
     const byLine = new Map<number, Hit[]>();

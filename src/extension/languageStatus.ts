@@ -42,7 +42,9 @@ export class ShipshapeLanguageStatus implements vscode.Disposable {
       case 'excluded': this.item.text = vscode.l10n.t('Shipshape: excluded'); this.item.detail = vscode.l10n.t('matches shipshape.exclude'); return;
       case 'tooLarge': this.item.text = vscode.l10n.t('Shipshape: file too large'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
       case 'binary': this.item.text = vscode.l10n.t('Shipshape: not a text file'); return;
-      case 'notApplicable': this.item.text = vscode.l10n.t('Shipshape: not a Kubernetes manifest'); this.item.detail = vscode.l10n.t('no apiVersion and kind, or a Helm template'); return;
+      case 'notApplicable': this.item.text = vscode.l10n.t('Shipshape: not a Kubernetes manifest'); this.item.detail = vscode.l10n.t('no apiVersion and kind'); return;
+      case 'template': this.item.text = vscode.l10n.t('Helm template: not analysed'); this.item.detail = vscode.l10n.t('Shipshape checks what helm template renders from it'); return;
+      case 'limit': this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = vscode.l10n.t('nested deeper than Shipshape reads safely'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
     }
     const n = state.findings.length;
     const high = state.findings.filter((f) => f.severity === 'critical' || f.severity === 'high').length;

@@ -1,12 +1,13 @@
 /**
  * Which images get the "Sign image | Verify signature" CodeLens. Signing is for the images you
  * build and push, not for someone else's base image: with `shipshape.signing.registries` set,
- * only images under those registries / repository prefixes; without it, manifest `image:` values
- * that are not well-known public images, and never a Dockerfile `FROM` (what a Dockerfile builds
- * on is somebody else's image; you sign what you build from it).
+ * only images under those registries / repository prefixes; without it, the images a manifest or
+ * Compose file runs (`image:`) that are not well-known public images, and never a Dockerfile
+ * `FROM` (what a Dockerfile builds on is somebody else's image; you sign what you build from it).
  * Pure (no `vscode`), unit-tested in plain Node.
  */
 import { parseImageRef } from '../core/imageRef';
+import type { FileKind } from '../core/model';
 
 /**
  * Registries (and repository prefixes) whose images a user pulls but does not publish: vendor
@@ -67,10 +68,10 @@ export function isPublicImage(name: string): boolean {
  * Whether the Sign / Verify CodeLens belongs on an image reference written in a file of the
  * given kind, under the user's `shipshape.signing.registries`.
  */
-export function offersSigning(reference: string, kind: 'dockerfile' | 'kubernetes', registries: readonly unknown[]): boolean {
+export function offersSigning(reference: string, kind: FileKind, registries: readonly unknown[]): boolean {
   const name = imageName(reference);
   if (!name) return false;
   const entries = registries.filter((r): r is string => typeof r === 'string' && r.trim() !== '');
   if (entries.length > 0) return entries.some((e) => matchesRegistryEntry(name, e));
-  return kind === 'kubernetes' && !isPublicImage(name);
+  return kind !== 'dockerfile' && !isPublicImage(name);
 }

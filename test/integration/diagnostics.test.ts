@@ -120,25 +120,28 @@ describe('diagnostics in a real editor', () => {
 
   it('applies the Kubernetes profile setting at once', async () => {
     await vscode.workspace.openTextDocument(pod);
-    await waitForDiagnostics(pod, has('k8s-allow-privilege-escalation'));
+    await waitForDiagnostics(pod, has('k8s-seccomp'));
     const restore = await withSetting('kubernetes.profile', 'baseline');
     try {
-      const ds = await waitForDiagnostics(pod, lacks('k8s-allow-privilege-escalation'), 'restricted findings to go');
+      const ds = await waitForDiagnostics(pod, lacks('k8s-seccomp'), 'restricted findings to go');
       assert.ok(ds.some((d) => codeOf(d) === 'k8s-privileged'), 'baseline findings stay');
     } finally {
       await restore();
     }
-    await waitForDiagnostics(pod, has('k8s-allow-privilege-escalation'));
+    await waitForDiagnostics(pod, has('k8s-seccomp'));
   });
 
-  it('says nothing about YAML that is not Kubernetes, nor about Helm templates', async () => {
-    for (const uri of [fixtureUri('editor', 'ci', 'workflow.yml'), fixtureUri('editor', 'helm', 'templates', 'deployment.yaml')]) {
+  it('says nothing about YAML that is not Kubernetes, nor about Helm templates, and the status says which', async () => {
+    for (const [uri, status] of [[fixtureUri('editor', 'ci', 'workflow.yml'), /not a Kubernetes manifest/], [fixtureUri('editor', 'helm', 'templates', 'deployment.yaml'), /^Helm template: not analysed$/]] as const) {
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc);
       await sleep(500);
       assert.deepStrictEqual(shipshapeDiagnostics(uri), [], uri.path);
+      const a = await api();
+      const deadline = Date.now() + 5000;
+      while (!status.test(a.languageStatus.text) && Date.now() < deadline) await sleep(50);
+      assert.match(a.languageStatus.text, status, `${uri.path}: "${a.languageStatus.text}"`);
     }
-    assert.match((await api()).languageStatus.text, /not a Kubernetes manifest/);
   });
 
   it('shows the finding count in the language status', async () => {

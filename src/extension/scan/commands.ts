@@ -239,7 +239,7 @@ export class ExportScanResultsCommand implements Command {
     core.streamJson(format === 'sarif' ? core.toSarif(reports) : core.toJsonDocument(reports), (chunk) => parts.push(Buffer.from(chunk, 'utf8')));
     parts.push(Buffer.from('\n'));
     await vscode.workspace.fs.writeFile(uri, Buffer.concat(parts));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Exported the scan results to {0}.', plainValue(uri.toString(true))));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported the scan results to {0}.', plainValue(vscode.workspace.asRelativePath(uri))));
     return { status: 'exported', uri, format };
   }
 }
