@@ -121,23 +121,7 @@ export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CO
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parseDocument, isMap, isScalar } = require('yaml') as typeof import('yaml');
     const doc = parseDocument(text, { prettyErrors: false });
-    if (doc.errors.length > 0) {
-      return unreadable(doc.errors.map((e) => {
-        const [from, to] = e.linePos ?? [];
-        const range: Range = from
-          ? { start: { line: from.line - 1, character: from.col - 1 }, end: to ? { line: to.line - 1, character: to.col - 1 } : { line: from.line - 1, character: from.col - 1 } }
-          : start;
-        return { message: e.message, range };
-      }));
-    }
-    let raw: unknown;
-    try {
-      raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
-    } catch (e) {
-      return unreadable([{ message: `cannot be read: ${String((e as Error)?.message ?? e)}`, range: start }]);
-    }
-    const result = normalizeConfig(raw, base);
-    // Each problem names its top-level key first (`rules.X: …`, `profile: …`): point at that key.
+    // Line starts, to give each problem a range.
     const lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
     const positionAt = (offset: number) => {
@@ -148,6 +132,20 @@ export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CO
       }
       return { line: lo, character: offset - lineStarts[lo] };
     };
+    if (doc.errors.length > 0) {
+      return unreadable(doc.errors.map((e) => {
+        const [from, to] = e.pos ?? [0, 0];
+        return { message: e.message, range: { start: positionAt(from), end: positionAt(Math.max(from, to)) } };
+      }));
+    }
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
+    } catch (e) {
+      return unreadable([{ message: `cannot be read: ${String((e as Error)?.message ?? e)}`, range: start }]);
+    }
+    const result = normalizeConfig(raw, base);
+    // Each problem names its top-level key first (`rules.X: …`, `profile: …`): point at that key.
     const keyRange = (key: string): Range => {
       const contents = doc.contents;
       if (isMap(contents)) {

@@ -14,7 +14,17 @@ export interface FakeWorld {
   env: NodeJS.ProcessEnv;
   /** Each recorded invocation: which fake and its argv. */
   calls(): Array<{ tool: string; argv: string[] }>;
+  /** Each recorded invocation with what else the fake logged: its variables' names, its cwd, the text of its `--config` file. */
+  entries(): FakeCall[];
   dispose(): void;
+}
+
+/** One line of FAKE_TOOL_LOG. */
+export interface FakeCall { tool: string; argv: string[]; envKeys?: string[]; cwd?: string; configText?: string }
+
+/** The lines a FAKE_TOOL_LOG holds. */
+export function readEntries(log: string): FakeCall[] {
+  return fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as FakeCall) : [];
 }
 
 /** A temporary directory with symlinks to the chosen fake tools and to node (for `#!/usr/bin/env node`). */
@@ -31,7 +41,8 @@ export function fakeWorld(tools: string[], extraEnv: NodeJS.ProcessEnv = {}): Fa
     log,
     // Children get only an allow-list of variables; SHIPSHAPE_PASS_ENV lets the fakes' settings through.
     env: { PATH: bin, FAKE_TOOL_LOG: log, SHIPSHAPE_PASS_ENV: 'FAKE_*', ...extraEnv },
-    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    calls: () => readEntries(log).map(({ tool, argv }) => ({ tool, argv })),
+    entries: () => readEntries(log),
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -59,7 +59,7 @@ export function fromShipshapeJson(doc: unknown): ScanReport[] {
  * `write` in pieces of about `chunkSize` characters: a report with hundreds of thousands of
  * vulnerabilities turns into SARIF larger than the longest string JavaScript can hold.
  */
-export function streamJson(value: unknown, write: (text: string) => void, indent = 2, chunkSize = 1 << 20): void {
+export function streamJson(value: unknown, write: (text: string) => void, indent = 2, chunkSize = 1 << 20, WHOLE_DEPTH = 4): void {
   let buffer = '';
   const emit = (text: string): void => {
     buffer += text;
@@ -78,6 +78,13 @@ export function streamJson(value: unknown, write: (text: string) => void, indent
     }
     if (v === null || typeof v !== 'object') {
       emit(JSON.stringify(v) ?? 'null');
+      return true;
+    }
+    // An item of a list deep enough to be one vulnerability, rule or result: serialised whole
+    // (fast), then indented to its depth, which is what the nested serialisation would write.
+    if (inArray && depth >= WHOLE_DEPTH) {
+      const whole = JSON.stringify(v, null, indent);
+      emit(indent && depth ? whole.replace(/\n/g, `\n${pad.repeat(depth)}`) : whole);
       return true;
     }
     const inner = indent ? `\n${pad.repeat(depth + 1)}` : '';

@@ -9,8 +9,7 @@ import { plainValue } from '../notificationText';
 import { appendGitignoreEntry, generateKeyPairArgs, gitignoreEntryFor, GitignoreFile, isIgnoredByGitignore } from '../../core/signing';
 import { MAX_CONFIG_BYTES } from '../../core/limits';
 import { readFileInFolder, readRegularFile, writeFileInFolder } from '../../node/files';
-import { runTool } from '../../node/process';
-import { findExecutable } from '../../node/which';
+import { gitIgnores } from '../../node/git';
 import { Command } from '../commands';
 import { CommandFailure, createRunner, ensureTrusted, reportFailure, withCancellableProgress } from './cosignTool';
 import { displayCommand } from './inputs';
@@ -137,24 +136,10 @@ async function inputNewPassword(title: string): Promise<string | undefined> {
  * the folder is a repository, else our reading of the .gitignore files on the way to the file.
  */
 async function isGitIgnored(folder: vscode.WorkspaceFolder, relative: string, log: vscode.LogOutputChannel): Promise<boolean> {
-  const git = await findExecutable('git').catch(() => undefined);
-  if (git) {
-    try {
-      // `-c core.fsmonitor=`: a repository's config must not make git run its fsmonitor hook
-      // (a program of the repository's choosing). Only the git allow-list of our environment.
-      const result = await runTool(git, {
-        args: ['-c', 'core.fsmonitor=', 'check-ignore', '--quiet', '--', relative],
-        cwd: folder.uri.fsPath,
-        timeoutMs: 10_000,
-        envProfile: 'git',
-      });
-      if (result.exitCode === 0) return true;
-      if (result.exitCode === 1) return false;
-      // 128: not a repository (or git refused): fall back to reading .gitignore.
-    } catch (e) {
-      log.info(`git check-ignore could not run: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
+  // git with the repository's fsmonitor hook off (node/git.ts); our reading of .gitignore when it cannot answer.
+  const answer = await gitIgnores(folder.uri.fsPath, relative);
+  if (answer !== undefined) return answer;
+  log.info('git check-ignore could not answer; reading the .gitignore files instead');
   const files: GitignoreFile[] = [];
   const segments = relative.split('/');
   for (let i = 0; i < segments.length; i++) {
