@@ -5,6 +5,7 @@ import { signCommand } from './sign';
 import { verifyCommand } from './verify';
 import { policyCommand } from './policy';
 import { scanCommand } from './scan';
+import { ciCommand } from './ci';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own module. */
 export const COMMANDS: CliCommand[] = [
@@ -14,4 +15,5 @@ export const COMMANDS: CliCommand[] = [
   signCommand,
   verifyCommand,
   policyCommand,
+  ciCommand,
 ];
