@@ -264,6 +264,8 @@ describe('noise on real Dockerfiles', () => {
     assert.deepStrictEqual(lines('ARG BASE_IMAGE\nFROM $BASE_IMAGE\nUSER root\n', id), [2]);
     // Only the registry is unknown: still ubuntu, still root.
     assert.deepStrictEqual(lines('ARG REGISTRY\nFROM ${REGISTRY}/ubuntu:22.04\nCOPY app /app\n', id), [1]);
+    assert.deepStrictEqual(lines('ARG TAG\nARG SHA\nFROM registry.k8s.io/app/tool:${TAG}@${SHA}\nCMD ["x"]\n', id), [2]);
+    assert.deepStrictEqual(lines('ARG BASE\nFROM ${BASE:-ubuntu}:22.04\nCMD ["x"]\n', id), []);
   });
   it('the multi-stage refactor reads a quoted WORKDIR as BuildKit does', () => {
     const t = 'FROM node:20\nWORKDIR "/srv/app"\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n';

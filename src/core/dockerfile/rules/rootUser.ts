@@ -23,7 +23,7 @@ export const rootUser: Rule<DockerfileModel> = {
     // A base image supplied at build time (`FROM $BASE_IMAGE`) may well set a non-root user;
     // `FROM ${REGISTRY}/ubuntu` is ubuntu from wherever, and runs as root.
     const root = lineageRoot(stage);
-    if (!user && root.baseKind === 'unresolved' && root.imageText.slice(root.imageText.lastIndexOf('/') + 1).includes('$')) return;
+    if (!user && root.baseKind === 'unresolved' && repositoryNameOf(root.imageText).includes('$')) return;
     const fixes: Fix[] = [];
     const addUser = nonRootUserFix(model, stage);
     if (addUser) fixes.push(addUser);
@@ -57,4 +57,18 @@ function inheritedMessage(stage: Stage): string {
 function lineageRoot(stage: Stage): Stage {
   const lineage = stageLineage(stage);
   return lineage[lineage.length - 1];
+}
+
+/** The image name of a reference as written, without registry path, tag or digest (`${…}` kept whole). */
+function repositoryNameOf(image: string): string {
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < image.length; i++) {
+    const c = image[i];
+    if (c === '{' && image[i - 1] === '$') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (depth === 0 && c === '/') start = i + 1;
+    else if (depth === 0 && (c === ':' || c === '@') && i > start) return image.slice(start, i);
+  }
+  return image.slice(start);
 }
