@@ -173,16 +173,19 @@ describe('docker-run-cd: only where WORKDIR would do', () => {
     ].join('\n') + '\n';
     assert.deepStrictEqual(lines(t, id), []);
   });
-  it('does not report cd /, cd -, cd .., a bare cd, cd into a temporary directory, nor cd in a subshell, sh -c, loop or condition', () => {
+  it('does not report cd /, cd -, cd .., a bare cd, cd into a temporary directory, nor cd in a subshell, a sh -c script or per loop pass', () => {
     const t = [
       'FROM debian:12',
       'RUN cd / && cd - && cd .. && cd ../.. && cd',
       'RUN cd /tmp && tar xf a.tgz && cd /tmp/a-1.0 && make && cd "$(mktemp -d)"',
       'RUN ( cd /src && make ) && sh -c "cd /x && make"',
       'RUN for d in a b; do cd /src/$d && make; done',
-      'RUN if [ -d /src ]; then cd /src && make; fi',
     ].join('\n') + '\n';
     assert.deepStrictEqual(lines(t, id), []);
+  });
+  it('reports cd inside a condition, a brace group and a loop with a fixed directory', () => {
+    const t = 'FROM debian:12\nRUN if [ -d /src ]; then cd /src && make; fi\nRUN { cd /src; make; }\nRUN for x in a b; do cd /src && make $x; done\n';
+    assert.deepStrictEqual(findings(t, id).map((f) => [f.range.start.line, f.range.start.character]), [[1, 25], [2, 6], [3, 21]]);
   });
   it('still reports a cd that stays, also when another directory is removed', () => {
     const t = 'FROM debian:12\nRUN cd /usr/local/go/src && ./make.bash && rm -rf /usr/local/go/pkg/obj\nRUN rm -rf /app && cd /app\n';

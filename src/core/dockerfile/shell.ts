@@ -131,7 +131,9 @@ const OPERATORS = ['&&', '||', ';;', '|&', '|', ';', '&', '(', ')'];
  * command proper starts with the next word (`then sudo ls` is sudo's). `for`, `select` and
  * `case` headers and `function NAME` are handled apart: their words are not a command at all.
  */
-const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'do', 'done', '!', '{', '}', 'esac', 'in']);
+const RESERVED = new Set([
+  'if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'do', 'done', '!', '{', '}', 'esac', 'in', 'for', 'select', 'function', 'case',
+]);
 
 /** Shells whose `-c` argument is a script of its own. */
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
@@ -223,49 +225,51 @@ class ShellSplitter {
       if (this.header === Header.Function) this.header = Header.None;
       return;
     }
-    if (this.words.length === 0 && !quoted && this.reserved(word)) return;
+    if (this.words.length === 0 && !quoted && RESERVED.has(word)) {
+      this.reserved(word);
+      return;
+    }
     if (this.dashC >= 0) this.spans.push(this.words.length, this.wordStart, this.wordEnd);
     else if (word.length > 1 && word.length < 12 && word.charCodeAt(0) === 45 && (word === '--command' || (word.charCodeAt(1) !== 45 && word.indexOf('c') > 0))) this.dashC = this.words.length;
     this.words.push({ text: word, start: this.offsetAt(this.wordStart), end: this.docEnd(this.wordEnd) });
   }
 
-  /** Handles a reserved word at the start of a command; false when the word is a command word. */
-  reserved(word: string): boolean {
+  /** Handles a reserved word (one of `RESERVED`) at the start of a command. */
+  reserved(word: string): void {
     switch (word) {
       case 'for':
       case 'select':
         this.header = Header.For;
         this.headerWords = 0;
         this.loops++;
-        return true;
+        return;
       case 'function':
         this.header = Header.Function;
-        return true;
+        return;
       case 'case':
         this.cases.push('subject');
         this.branches++;
-        return true;
+        return;
       case 'while':
       case 'until':
         this.loops++;
-        return true;
+        return;
       case 'done':
         if (this.loops) this.loops--;
-        return true;
+        return;
       case 'if':
         this.branches++;
-        return true;
+        return;
       case 'fi':
         if (this.branches) this.branches--;
-        return true;
+        return;
       case 'esac':
         if (this.cases.length) {
           this.cases.pop();
           if (this.branches) this.branches--;
         }
-        return true;
+        return;
       default:
-        return RESERVED.has(word);
     }
   }
 
@@ -285,9 +289,12 @@ class ShellSplitter {
       this.commands.push(command);
       if (this.dashC >= 0) this.noteNestedScript(command);
     }
-    this.words.length = 0;
-    this.dashC = -1;
-    this.spans.length = 0;
+    // Setting `length` costs a runtime call even when it does not change.
+    if (this.words.length) this.words.length = 0;
+    if (this.dashC >= 0) {
+      this.dashC = -1;
+      if (this.spans.length) this.spans.length = 0;
+    }
   }
 
   /** Records the script of `sh -c 'script'` (behind wrappers such as sudo or env) for a nested split. */
@@ -308,12 +315,12 @@ class ShellSplitter {
     this.src = src;
     this.base = src.base;
     this.n = src.text.length;
-    this.commands.length = 0;
-    this.operators.length = 0;
-    this.words.length = 0;
-    this.cases.length = 0;
-    this.jobs.length = 0;
-    this.spans.length = 0;
+    if (this.commands.length) this.commands.length = 0;
+    if (this.operators.length) this.operators.length = 0;
+    if (this.words.length) this.words.length = 0;
+    if (this.cases.length) this.cases.length = 0;
+    if (this.jobs.length) this.jobs.length = 0;
+    if (this.spans.length) this.spans.length = 0;
     this.pendingOp = undefined;
     this.word = '';
     this.wordStart = -1;
@@ -514,9 +521,9 @@ class ShellSplitter {
     const commands = s.commands.slice();
     let operators = s.operators.slice();
     const jobs = s.jobs.length ? s.jobs.slice() : undefined;
-    s.commands.length = 0;
-    s.operators.length = 0;
-    s.jobs.length = 0;
+    if (s.commands.length) s.commands.length = 0;
+    if (s.operators.length) s.operators.length = 0;
+    if (jobs) s.jobs.length = 0;
     if (jobs) {
       // Last job first, so the command indices of the earlier ones stay valid.
       s.depth++;
