@@ -180,6 +180,7 @@ describe('docker-run-cd: only where WORKDIR would do', () => {
       'RUN cd /tmp && tar xf a.tgz && cd /tmp/a-1.0 && make && cd "$(mktemp -d)"',
       'RUN ( cd /src && make ) && sh -c "cd /x && make"',
       'RUN for d in a b; do cd /src/$d && make; done',
+      'RUN for m in a b; do if [ -f /m/$m ]; then cd /src; make $m; fi; done',
     ].join('\n') + '\n';
     assert.deepStrictEqual(lines(t, id), []);
   });

@@ -1,7 +1,7 @@
 import { Rule } from '../../model';
 import { Invocation } from '../commands';
 import { DockerfileModel, wordRange } from '../model';
-import { IN_LOOP, IN_SUBSHELL, ShellWord, basename, programWords } from '../shell';
+import { IN_BRANCH, IN_LOOP, IN_SUBSHELL, ShellWord, basename, programWords } from '../shell';
 
 /** DS-0013 / DL3003: `cd` in RUN instead of WORKDIR. */
 export const runCd: Rule<DockerfileModel> = {
@@ -11,7 +11,7 @@ export const runCd: Rule<DockerfileModel> = {
   appliesTo: 'dockerfile',
   references: ['DS-0013', 'DL3003'],
   description:
-    'A `cd` inside RUN only lasts for that step, so later steps silently run somewhere else; WORKDIR makes the directory explicit for every following instruction and creates it if needed. Not reported where WORKDIR cannot take its place: in a subshell or a `sh -c` script, into a directory that changes with each pass of a loop, for a temporary directory (under /tmp, made by `mktemp`, or removed by the same RUN), or for `cd /`, `cd -` and `cd ..`.',
+    'A `cd` inside RUN only lasts for that step, so later steps silently run somewhere else; WORKDIR makes the directory explicit for every following instruction and creates it if needed. Not reported where WORKDIR cannot take its place: in a subshell or a `sh -c` script, into a directory that changes with each pass of a loop (or on some passes only), for a temporary directory (under /tmp, made by `mktemp`, or removed by the same RUN), or for `cd /`, `cd -` and `cd ..`.',
   remediation: 'Use `WORKDIR /path` before the RUN instead of `cd /path &&`.',
   check(model, report) {
     for (const run of model.runs) {
@@ -28,8 +28,8 @@ export const runCd: Rule<DockerfileModel> = {
         if (!inv.command.parent && !(inv.command.context & IN_SUBSHELL)) cwd = target === undefined ? '' : resolvePath(cwd, target);
         if (inv.command.parent || inv.command.context & IN_SUBSHELL) continue;
         if (target === undefined || target === '-' || target === '~' || /^\/+$/.test(target) || /^\.\.(\/\.\.)*\/?$/.test(target)) continue;
-        // A different directory on each pass of a loop: no WORKDIR can say that.
-        if (target.includes('mktemp') || (inv.command.context & IN_LOOP && target.includes('$'))) continue;
+        // A different directory on each pass of a loop, or only on some passes: no WORKDIR can say that.
+        if (target.includes('mktemp') || (inv.command.context & IN_LOOP && (target.includes('$') || inv.command.context & IN_BRANCH))) continue;
         const dir = resolvePath(before, target);
         // A temporary directory: WORKDIR there would be odd.
         if (/^(\/tmp|\/var\/tmp|\$\{?TMPDIR\}?)(\/|$)/.test(dir)) continue;
