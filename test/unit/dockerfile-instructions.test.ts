@@ -41,6 +41,19 @@ describe('instruction arguments as BuildKit reads them', () => {
   });
 });
 
+describe('other instructions read as BuildKit does', () => {
+  it('USER and EXPOSE lose their quotes', () => {
+    const t = 'FROM alpine:3\nEXPOSE "22/tcp" 80\nUSER "root"\n';
+    assert.deepStrictEqual(findings(t, 'docker-expose-ssh').map((f) => f.range), [range(1, 7, 1, 15)]);
+    assert.deepStrictEqual(findings(t, 'docker-root-user').map((f) => f.range), [range(2, 0, 2, 11)]);
+    assert.deepStrictEqual(lines("FROM alpine:3\nUSER 'app'\n", 'docker-root-user'), []);
+  });
+  it('a quoted COPY --from image is checked against trustedRegistries', () => {
+    const t = 'FROM trusted.com/a:1\nCOPY --from="evil.io/x:1" /a /a\n';
+    assert.deepStrictEqual(lines(t, 'docker-untrusted-registry', { trustedRegistries: ['trusted.com'] }), [1]);
+  });
+});
+
 describe('docker-add-instead-of-copy reads sources as BuildKit does', () => {
   const id = 'docker-add-instead-of-copy';
   it('leaves quoted and JSON-form archives, URLs and git sources alone', () => {
