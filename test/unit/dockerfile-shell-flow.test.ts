@@ -148,3 +148,28 @@ describe('every RUN rule sees commands inside control flow', () => {
     assert.deepStrictEqual(m.runs[0].invocations.map((i) => i.program), ['a', 'b', 'c', 'd', 'e', 'h', 'i']);
   });
 });
+
+describe('shell splitter robustness', () => {
+  it('never throws and keeps every word range inside the script on random shell-like input', () => {
+    const toks = ['if', 'then', 'fi', 'for', 'x', 'in', 'do', 'done', 'case', 'esac', ')', '(', '((', '))', '{', '}', ';', ';;', '&&', '|', '\n', "'", '"', '\\', '$(', '`', 'sh', '-c', 'su', 'sudo', 'cd', '<<', '2>&1', '#', '!', 'f()', 'env', '-u', 'xargs', ' '];
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let k = 0; k < 3000; k++) {
+      let s = '';
+      for (let i = 1 + rnd(30); i > 0; i--) s += toks[rnd(toks.length)] + (rnd(2) ? ' ' : '');
+      for (const c of splitShell(mapped(s)).commands) {
+        for (const w of c.words) assert.ok(w.start >= 0 && w.start <= w.end && w.end <= s.length, JSON.stringify(s));
+      }
+    }
+  });
+  it('splits sh -c scripts nested a few levels deep, and no deeper', () => {
+    let script = 'sudo x';
+    for (let i = 0; i < 8; i++) script = `sh -c '${script.replace(/'/g, `'"'"'`)}'`;
+    const cs = commands(script);
+    assert.ok(cs.length > 1 && cs.length <= 6, String(cs.length));
+    assert.ok(!cs.some((c) => c.words[0].text === 'sudo'));
+  });
+});
