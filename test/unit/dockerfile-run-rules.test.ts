@@ -256,6 +256,21 @@ describe('docker-pipefail: only where a failure can hide', () => {
   });
 });
 
+describe('ONBUILD RUN triggers', () => {
+  it('reports a pipe in an ONBUILD RUN without the SHELL fix (the child build has its own SHELL)', () => {
+    const t = 'FROM debian:12\nONBUILD RUN curl -fsSL https://x | tar -xz\n';
+    const [f] = findings(t, 'docker-pipefail');
+    assert.strictEqual(rangeText(t, f), '|');
+    assert.deepStrictEqual(f.fixes ?? [], []);
+  });
+  it('does not merge an ONBUILD update with the next RUN', () => {
+    const t = 'FROM debian:12\nONBUILD RUN apt-get update\nRUN apt-get install -y x\n';
+    const [f] = findings(t, 'docker-update-alone');
+    assert.strictEqual(rangeText(t, f), 'apt-get update');
+    assert.deepStrictEqual(f.fixes ?? [], []);
+  });
+});
+
 describe('fixes inside nested and compound commands', () => {
   it('adds --no-install-recommends inside a case branch of a bash -c script', () => {
     const t = `FROM debian:12\nRUN bash -c 'case "$A" in amd64) apt-get install -y x ;; esac'\n`;

@@ -43,7 +43,8 @@ export const pipefail: Rule<DockerfileModel> = {
             ? 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.'
             : 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.',
           range: model.lines.rangeOf(pipe.start, pipe.end),
-          fixes: shellPath && !last.parent
+          // An ONBUILD RUN runs under the child build's SHELL: a SHELL line here does not reach it.
+          fixes: shellPath && !last.parent && !run.onbuild
             ? [{ title: `Insert ${line}`, kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])] }]
             : [],
         });

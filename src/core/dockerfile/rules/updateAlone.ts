@@ -62,7 +62,7 @@ function isIndexUpdate(p: PackageInvocation): boolean {
  */
 function mergeWithNextInstall(model: DockerfileModel, p: PackageInvocation, byRun: Map<unknown, PackageInvocation[]>): Fix | undefined {
   const run = p.run;
-  if (run.form !== 'shell') return undefined;
+  if (run.form !== 'shell' || run.onbuild) return undefined;
   const stage = run.stage;
   const next = stage.instructions[stage.instructions.indexOf(run.instruction) + 1];
   const nextRun: RunCommand | undefined = stage.runs.find((r) => r.instruction === next);
