@@ -71,11 +71,16 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new ShipshapeCodeActionProvider(diagnostics, config), ShipshapeCodeActionProvider.metadata),
     vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ShipshapeHoverProvider(diagnostics)),
   );
-  if (vscode.workspace.getConfiguration('shipshape').get<boolean>('analyzeWorkspace.onStartup', false)) {
+  const checkOnStartup = () => vscode.workspace.getConfiguration('shipshape').get<boolean>('analyzeWorkspace.onStartup', false) === true;
+  if (checkOnStartup()) {
     // After activation returns: the check reads files, which activation must not wait for.
     const timer = setTimeout(() => { void workspaceCheck.run({ location: 'window', quiet: true }); }, 1000);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    // Turning the setting on is a request to see the whole workspace now, not at the next start.
+    if (e.affectsConfiguration('shipshape.analyzeWorkspace.onStartup') && checkOnStartup()) void workspaceCheck.run({ location: 'window', quiet: true });
+  }));
   const ended = performance.now();
   const endedCpu = process.cpuUsage();
   const load = (globalThis as { __shipshapeLoad?: LoadMarks }).__shipshapeLoad;

@@ -1,7 +1,8 @@
 /**
  * "Shipshape: Check Workspace": every Dockerfile and manifest of the workspace analysed from
  * disk, so the Problems panel lists files nobody opened (like CI would). Bounded: files.exclude
- * and shipshape.exclude are honoured, at most MAX_FILES files of at most MAX_FILE_BYTES each,
+ * and shipshape.exclude are honoured, node_modules and .git skipped, at most MAX_FILES files of
+ * at most MAX_FILE_BYTES each,
  * with progress and cancellation. `shipshape.analyzeWorkspace.onStartup` runs it at startup.
  * Open documents keep their live analysis; a file closed after the check is re-read from disk.
  */
@@ -16,6 +17,8 @@ export const ANALYZE_WORKSPACE_COMMAND = 'shipshape.analyzeWorkspace';
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Most files one check reads. */
 export const MAX_FILES = 5000;
+/** Folders never walked, as `shipshape check` skips them. */
+const SKIPPED_DIRS = /\/(node_modules|\.git)\//;
 export const WORKSPACE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.Containerfile,*.containerfile,Dockerfile.*,Containerfile.*,*.yaml,*.yml}';
 
 /** What a check did, for the notification, the output channel and the tests. */
@@ -54,6 +57,16 @@ export class WorkspaceChecker implements vscode.Disposable {
       // After the live analysis of a closed document is cleared, show what is on disk again.
       vscode.workspace.onDidCloseTextDocument((d) => { if (this.fromDisk.has(d.uri.toString())) void this.refresh(d.uri); }),
     );
+    // Settings or .shipshape.yaml changed: the files from disk are re-checked like the open ones.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    this.disposables.push(
+      config.onDidChange(() => {
+        if (!this.hasRun) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => { timer = undefined; void this.run({ location: 'window', quiet: true }); }, 500);
+      }),
+      { dispose: () => { if (timer) clearTimeout(timer); } },
+    );
     // Files changed on disk (a pull, a generator) after a check: keep the Problems panel true.
     const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_GLOB);
     this.disposables.push(
@@ -82,9 +95,11 @@ export class WorkspaceChecker implements vscode.Disposable {
     const location = options.location === 'window' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
     await vscode.window.withProgress({ location, title: vscode.l10n.t('Shipshape: checking the workspace'), cancellable: location === vscode.ProgressLocation.Notification }, async (progress, token) => {
       const started = Date.now();
-      // `exclude` undefined: VS Code applies files.exclude.
-      const files = await vscode.workspace.findFiles(WORKSPACE_GLOB, undefined, MAX_FILES + 1, token);
-      result.truncated = files.length > MAX_FILES;
+      // `exclude` undefined: VS Code applies files.exclude (a glob of ours would replace it), so
+      // dependency and VCS folders, which the CLI skips too, are dropped afterwards.
+      const found = await vscode.workspace.findFiles(WORKSPACE_GLOB, undefined, MAX_FILES * 4, token);
+      const files = found.filter((uri) => !SKIPPED_DIRS.test(uri.path));
+      result.truncated = files.length > MAX_FILES || found.length >= MAX_FILES * 4;
       const list = files.slice(0, MAX_FILES).sort((a, b) => a.toString().localeCompare(b.toString()));
       const seen = new Set<string>();
       let done = 0;
