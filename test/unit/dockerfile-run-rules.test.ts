@@ -139,6 +139,16 @@ describe('docker-unverified-download: plain HTTP and remote ADD', () => {
     ].join('\n') + '\n';
     assert.deepStrictEqual(lines(t, id), []);
   });
+  it('accepts apk --allow-untrusted for packages built in this build (apk index, local .apk files, no download in the RUN)', () => {
+    const t = [
+      'FROM alpine:3.20',
+      'RUN apk index --allow-untrusted -o /tmp/p/APKINDEX.tar.gz /tmp/p/*.apk',
+      'RUN --mount=type=bind,from=builder,source=/tmp/packages,target=/tmp/packages apk add --no-cache --allow-untrusted /tmp/packages/mod-*.apk',
+      'RUN wget -O /tmp/x.apk https://example.com/x.apk && apk add --allow-untrusted /tmp/x.apk',
+      'RUN apk add --allow-untrusted x',
+    ].join('\n') + '\n';
+    assert.deepStrictEqual(findings(t, id).map((f) => [f.range.start.line, rangeText(t, f)]), [[3, '--allow-untrusted'], [4, '--allow-untrusted']]);
+  });
   it('reports ADD of a URL without --checksum at the ADD keyword; accepts --checksum and git sources', () => {
     const t = [
       'FROM debian:12',

@@ -1,6 +1,6 @@
 import { Instruction } from 'dockerfile-ast';
 import { Reporter, Rule } from '../../model';
-import { Invocation, invocations, packageInvocations } from '../commands';
+import { Invocation, PackageInvocation, invocations, packageInvocations } from '../commands';
 import { DockerfileModel, RunCommand, expandWord, instructionArgs, keywordRange, wordRange } from '../model';
 import { ShellCommand, ShellWord, basename, programWords } from '../shell';
 
@@ -50,7 +50,7 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
     for (const p of packageInvocations(model)) {
       const bad = p.options.find((o) =>
         ((p.program === 'apt-get' || p.program === 'apt') && (o.text === '--allow-unauthenticated' || o.text === '--force-yes' || /^--allow-(insecure-repositories|downgrades)$/.test(o.text))) ||
-        (p.program === 'apk' && o.text === '--allow-untrusted') ||
+        (p.program === 'apk' && o.text === '--allow-untrusted' && !installsLocalBuild(p)) ||
         (SIGNED_MANAGERS.has(p.program) && (o.text === '--nogpgcheck' || o.text === '--no-gpg-checks')),
       );
       if (bad) report({ message: `Do not turn off package signature checks with \`${bad.text}\`.`, range: wordRange(model, bad) });
@@ -59,6 +59,19 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
     checkRemoteAdd(model, report);
   },
 };
+
+/**
+ * `apk index --allow-untrusted` (an index of local packages, nothing installed), or `apk add
+ * --allow-untrusted` of local package files in a RUN that downloads nothing: packages built in
+ * this build (a builder stage, a bind mount), which no public key could have signed.
+ */
+function installsLocalBuild(p: PackageInvocation): boolean {
+  const action = p.action?.text;
+  if (action === 'index') return true;
+  if (action !== 'add' || !p.operands.length) return false;
+  if (!p.operands.every((o) => o.text.includes('/') && !o.text.includes('://') && /\.apk$/.test(o.text))) return false;
+  return !p.run.invocations.some(isDownloader);
+}
 
 function isDownloader(inv: Invocation): boolean {
   return inv.program === 'curl' || inv.program === 'wget';
