@@ -143,7 +143,7 @@ describe('docker-untrusted-registry: mounts and wildcards', () => {
     assert.match(fs1[0].message, /Mount only images/);
   });
   it('does not flag a mount from a stage, a stage index, a trusted registry or an unknown variable', () => {
-    const t = 'FROM trusted.com/base:1 AS Build\nRUN --mount=type=bind,from=build,target=/b x\nRUN --mount=from=0,target=/z x\nRUN --mount=type=cache,from=trusted.com/c:1,target=/c x\nARG IMG\nRUN --mount=type=bind,from=$IMG,target=/i x\n';
+    const t = 'FROM trusted.com/base:1 AS Build\nRUN --mount=type=bind,from=build,target=/b x\nRUN --mount=from=0,target=/z x\nRUN --mount=type=cache,from=trusted.com/c:1,target=/c x\nARG IMG\nRUN --mount=type=bind,from=$IMG,target=/i x\nRUN --mount=from=later,target=/l x\nFROM trusted.com/base:1 AS later\n';
     assert.deepStrictEqual(lines(t, id, cfg), []);
   });
   it('accepts * (every registry) and prefix* like hadolint, keeping *.suffix', () => {

@@ -1,25 +1,22 @@
 import { Range, Rule } from '../../model';
 import { parseImageRef, registryAllowed, registryOf } from '../../imageRef';
-import { DockerfileModel, Stage, toRange } from '../model';
+import { DockerfileModel, toRange } from '../model';
 import { processWord } from '../variables';
 
 /** An image another instruction pulls: `COPY --from=IMAGE`, `RUN --mount=…,from=IMAGE`. */
 interface PulledImage {
   value: string;
   range: Range;
-  stage: Stage;
   what: 'copy' | 'mount';
 }
 
-/** Whether `from=` names a stage (an alias defined so far, or a stage index) rather than an image. */
-function namesStage(model: DockerfileModel, stage: Stage, value: string): boolean {
+/**
+ * Whether `--from` / `from=` names a stage (an alias, compared case-insensitively, or a stage
+ * index) rather than an image. BuildKit looks the name up among all the file's stages.
+ */
+function namesStage(model: DockerfileModel, value: string): boolean {
   if (/^\d+$/.test(value)) return true;
-  const lower = value.toLowerCase();
-  for (const s of model.stages) {
-    if (s.index > stage.index) break;
-    if (s.alias?.toLowerCase() === lower) return true;
-  }
-  return false;
+  return model.memo.aliases.has(value.toLowerCase());
 }
 
 function pulledImages(model: DockerfileModel): PulledImage[] {
@@ -34,7 +31,7 @@ function pulledImages(model: DockerfileModel): PulledImage[] {
       if (!from || !raw) continue;
       const exp = processWord(raw, stage.table, model.escapeChar);
       if (exp.unresolved || !exp.value) continue;
-      out.push({ value: exp.value, range: toRange(from.getValueRange() as never), stage, what: 'copy' });
+      out.push({ value: exp.value, range: toRange(from.getValueRange() as never), what: 'copy' });
     }
     for (const run of stage.runs) {
       for (const flag of run.flags) {
@@ -48,7 +45,7 @@ function pulledImages(model: DockerfileModel): PulledImage[] {
           const eq = field.indexOf('=');
           if (eq > 0 && field.slice(0, eq).trim().toLowerCase() === 'from') {
             const exp = processWord(field.slice(eq + 1), stage.table, model.escapeChar);
-            if (!exp.unresolved && exp.value) out.push({ value: exp.value, range: model.lines.rangeOf(base + at + eq + 1, base + at + field.length), stage, what: 'mount' });
+            if (!exp.unresolved && exp.value) out.push({ value: exp.value, range: model.lines.rangeOf(base + at + eq + 1, base + at + field.length), what: 'mount' });
           }
           at += field.length + 1;
         }
@@ -80,7 +77,7 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
       }
     }
     for (const pulled of pulledImages(model)) {
-      if (namesStage(model, pulled.stage, pulled.value) || pulled.value.toLowerCase() === 'scratch') continue;
+      if (namesStage(model, pulled.value) || pulled.value.toLowerCase() === 'scratch') continue;
       const ref = parseImageRef(pulled.value);
       if (!ref) continue;
       const registry = registryOf(ref);
