@@ -32,6 +32,11 @@ export interface SecretInput {
   context?: 'default' | 'secret-store';
   /** How references are written where the value comes from (see ValueSyntax). */
   syntax?: ValueSyntax;
+  /**
+   * The text searched for credential formats when it differs from `value`: the value as written,
+   * before variables are expanded (the expanded parts are judged where they are defined).
+   */
+  formatText?: string;
 }
 
 /** The verdict, with a reason a user can read. */
@@ -55,12 +60,15 @@ const AWS_SECRET_KEY = /^[A-Za-z0-9/+=]{40}$/;
 /** Judges whether a name/value pair (or a value alone, or a name alone) is a credential. */
 export function judgeSecret(input: SecretInput): SecretJudgement {
   const { name, context = 'default' } = input;
-  const value = input.value?.trim();
-  if (value) {
-    const m = findCredentialFormat(value);
+  // Trimmed only once the name says the value matters: an expanded PATH can be long.
+  const formatText = input.formatText ?? input.value;
+  if (formatText) {
+    const m = findCredentialFormat(formatText);
     if (m) return { secret: true, kind: m.format.id, format: m.format, reason: m.format.reason ?? `value matches the ${m.format.title} format` };
   }
   const nc: NameClass = name ? classifyName(name) : { kind: 'neutral' };
+  if (nc.kind === 'neutral' && context !== 'secret-store') return { secret: false, kind: 'neutral-name', reason: name ? `the name ${name} does not name a credential` : 'the value has no known credential format' };
+  const value = input.value?.trim();
   if (nc.kind === 'descriptive') return { secret: false, kind: 'descriptive-name', reason: `the name ${name} ${nc.why}, not a secret` };
   if (context === 'secret-store') return judgeStored(name, value, input.syntax, nc);
   if (nc.kind === 'neutral') return { secret: false, kind: 'neutral-name', reason: name ? `the name ${name} does not name a credential` : 'the value has no known credential format' };

@@ -38,12 +38,21 @@ function because(j: SecretJudgement, value: string | undefined): string {
   return value ? `${j.reason}; value ${maskSecret(value)}` : j.reason;
 }
 
+/** Expanded values longer than this are searched for formats in their text as written. */
+const LONG_VALUE = 256;
+
 function checkVariables(model: DockerfileModel, lineage: readonly Stage[], report: Reporter): void {
   const declaredInLineage = new Set<string>();
   for (const stage of lineage) {
+    // ENV values can only copy a secret-named ARG when the stage declares one.
+    let secretArgs = false;
+    for (const v of stage.variables) if (v.kind === 'ARG' && judgeSecret({ name: v.name }).secret) secretArgs = true;
     for (const v of stage.variables) {
       if (v.kind === 'ARG') declaredInLineage.add(v.name);
-      const j = judgeSecret({ name: v.name, value: v.value });
+      // An ENV that extends itself (`PATH=/x:$PATH`) grows with every stage line: search the text
+      // as written; the expanded parts are judged where they are defined.
+      const long = v.kind === 'ENV' && v.value !== undefined && v.value.length > LONG_VALUE;
+      const j = judgeSecret({ name: v.name, value: v.value, formatText: long ? rawValue(model, v.instruction, v.name) : undefined });
       if (j.secret) {
         report({ message: variableMessage(v, j), range: v.nameRange });
         continue;
@@ -56,7 +65,7 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
           continue;
         }
       }
-      if (v.kind === 'ENV') {
+      if (v.kind === 'ENV' && secretArgs) {
         const copied = copiedSecretArg(model, stage, v);
         if (copied) {
           report({
@@ -107,30 +116,34 @@ const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** The secret-named ARG of the stage an ENV value copies, if any. */
 function copiedSecretArg(model: DockerfileModel, stage: Stage, env: VariableDefinition): { name: string; reason: string } | undefined {
-  const raw = rawEnvValue(model, env.instruction, env.name);
+  const raw = rawValue(model, env.instruction, env.name);
   if (!raw || !raw.includes('$')) return undefined;
   REFERENCE.lastIndex = 0;
   for (let m = REFERENCE.exec(raw); m; m = REFERENCE.exec(raw)) {
     const name = m[1];
-    const arg = stage.variables.find((d) => d.kind === 'ARG' && d.name === name);
-    if (!arg) continue;
+    // The name test first: it fails at once for `$PATH`-like names, and the ARG search is linear.
     const j = judgeSecret({ name });
-    if (j.secret) return { name, reason: j.reason };
+    if (j.secret && stage.variables.some((d) => d.kind === 'ARG' && d.name === name)) return { name, reason: j.reason };
   }
   return undefined;
 }
 
-/** The value of one ENV assignment as written, before expansion. */
-function rawEnvValue(model: DockerfileModel, ins: Instruction, name: string): string | undefined {
+/**
+ * The value of one ARG/ENV assignment as written, before expansion, when the instruction
+ * references a variable (undefined otherwise: then the value is the text as written).
+ */
+function rawValue(model: DockerfileModel, ins: Instruction, name: string): string | undefined {
   const range = ins.getRange();
-  const text = model.text.slice(model.lines.offsetAt(range.start), model.lines.offsetAt(range.end));
-  // Cheap test first: most ENV values reference nothing.
-  if (!text.includes('$')) return undefined;
-  const simple = simpleAssignments(model, ins);
-  if (simple) return simple.find((a) => a.name === name)?.value;
+  const start = model.lines.offsetAt(range.start);
+  const end = model.lines.offsetAt(range.end);
+  // Cheap test first: most values reference nothing.
+  const dollar = model.text.indexOf('$', start);
+  if (dollar < 0 || dollar >= end) return undefined;
+  const simple = ins.getKeyword() === 'ENV' ? simpleAssignments(model, ins) : undefined;
+  if (simple) return simple.find((a) => a.name === name)?.value ?? '';
   const props = (ins as unknown as { getProperties?(): Array<{ getName(): string; getValue(): string | null }> }).getProperties?.() ?? [];
-  for (const p of props) if (p.getName() === name) return p.getValue() ?? undefined;
-  return undefined;
+  for (const p of props) if (p.getName() === name) return p.getValue() ?? '';
+  return '';
 }
 
 /** Normalised path for prefix comparisons: no quotes, no `./`, no leading or trailing slash. */
@@ -195,8 +208,8 @@ function checkCopies(model: DockerfileModel, lineage: readonly Stage[], report: 
   }
 }
 
-/** Cheap test on a RUN script: credential words, URL credentials and format prefixes. */
-const RUN_HINT = /pass|pwd|secret|token|key|auth|cred|psw|usr|private|:\/\/[^\s/]*:[^\s/@]*@|gh[pousr]_|github_pat_|gl(?:pat|dt|rt)-|xox|xapp-|hooks\.slack|k_(?:live|test|prod)_|AIza|npm_|sk-|eyJ|A3T|AKIA|ASIA|ABIA|ACCA|service_account|hf_|pypi-|_v1_|dckr_|hvs\.|SG\.|shp|SK[0-9a-f]|AGE-SECRET|-u\s|--user|\s-p\S/i;
+/** Cheap test on a RUN script: credential words, URL credentials and format prefixes (grouped by first letter: faster to scan). */
+const RUN_HINT = /p(?:ass|wd|sw|rivate|ypi-)|s(?:ecret|k-|ervice_account|hp|g\.|k[0-9a-f])|token|k(?:ey|_(?:live|test|prod)_)|a(?:uth|iza|kia|sia|bia|cca|3t|ge-secret)|cred|usr|g(?:h[pousr]_|ithub_pat_|l(?:pat|dt|rt)-)|x(?:ox|app-)|h(?:ooks\.slack|f_|vs\.)|npm_|eyj|dckr_|_v1_|:\/\/[^\s/]*:[^\s/@]*@|-(?:u\s|-user)|\s-p\S/i;
 
 /** Words a shell script puts before a command: `then gcloud …`, `do curl …`. */
 const SHELL_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', '(', 'time']);
