@@ -58,10 +58,13 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
       const finding = state.findings.find((f) => f.ruleId === ruleId && sameRange(diagnostic.range, f));
       if (finding) hits.push({ diagnostic, finding });
     }
+    const wants = (k: vscode.CodeActionKind) => !context.only || context.only.contains(k) || k.contains(context.only);
+    const refactor = kind === 'dockerfile' && wants(vscode.CodeActionKind.RefactorRewrite) ? await this.multiStageAction(doc) : undefined;
     const actions: vscode.CodeAction[] = [];
-    if (hits.length > 0 && (!context.only || context.only.contains(vscode.CodeActionKind.QuickFix) || vscode.CodeActionKind.QuickFix.contains(context.only))) {
+    if (hits.length > 0 && wants(vscode.CodeActionKind.QuickFix)) {
       const meta = this.metaActions(doc, kind, hits);
-      const fixes = this.rankedFixes(hits).slice(0, Math.max(1, MAX_ACTIONS - meta.length));
+      const room = MAX_ACTIONS - meta.length - (refactor ? 1 : 0);
+      const fixes = this.rankedFixes(hits).slice(0, Math.max(1, room));
       const rules = new Set(hits.map((h) => h.finding.ruleId)).size;
       for (const e of fixes) {
         const action = this.fixAction(doc, e.fix, e.hits.map((h) => h.diagnostic));
@@ -72,10 +75,7 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
       }
       actions.push(...meta);
     }
-    if (kind === 'dockerfile' && (!context.only || context.only.contains(vscode.CodeActionKind.RefactorRewrite) || vscode.CodeActionKind.RefactorRewrite.contains(context.only))) {
-      const refactor = await this.multiStageAction(doc);
-      if (refactor && !actions.some((a) => a.title === refactor.title)) actions.push(refactor);
-    }
+    if (refactor) actions.push(refactor);
     return actions;
   }
 

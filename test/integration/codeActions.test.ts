@@ -189,6 +189,7 @@ describe('rule documentation', () => {
 
 describe('refactorings in a real editor', () => {
   const goDockerfile = fixtureUri('editor', 'go', 'Dockerfile');
+  afterEach(() => revertIfDirty([goDockerfile]));
 
   it('converts a single-stage Go build to a multi-stage build, and undo restores it', async () => {
     const doc = await vscode.workspace.openTextDocument(goDockerfile);
@@ -207,7 +208,8 @@ describe('refactorings in a real editor', () => {
     assert.match(text, /^USER /m);
     assert.match(text, /^# Build and run a Go service in one stage\./m, 'comments are kept');
     assert.match(text, /^EXPOSE 8080$/m);
-    await waitForDiagnostics(goDockerfile, lacks('docker-root-user'), 'the converted file no longer runs as root');
+    // The converted file may have no finding left at all, so this waits for the absence only.
+    await waitForDiagnostics(goDockerfile, (all) => !all.some((d) => codeOf(d) === 'docker-root-user'), 'the converted file no longer runs as root');
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(doc.getText(), before);
   });
@@ -215,6 +217,7 @@ describe('refactorings in a real editor', () => {
 
 describe('snippet fixes in a real editor', () => {
   const goDockerfile = fixtureUri('editor', 'go', 'Dockerfile');
+  afterEach(() => revertIfDirty([goDockerfile]));
 
   it('inserts the HEALTHCHECK snippet with placeholders through the editor, undoably', async () => {
     const doc = await vscode.workspace.openTextDocument(goDockerfile);
