@@ -21,8 +21,9 @@ const LAZY = {
   'dockerfile-ast': 'dockerfile-ast.js',
   dockerfile: 'core-dockerfile.js',
   kubernetes: 'core-kubernetes.js',
+  compose: 'core-compose.js',
 };
-const CORE_ANALYSER = /^(?:\.\.\/core|\.)\/(dockerfile|kubernetes)$/;
+const CORE_ANALYSER = /^(?:\.\.\/core|\.)\/(dockerfile|kubernetes|compose)$/;
 
 /** Resolves the lazily loaded modules to the bundle files beside `fromDir` (relative to dist/). */
 function lazyModules(fromDir) {
@@ -32,7 +33,7 @@ function lazyModules(fromDir) {
     setup(build) {
       build.onResolve({ filter: /^(yaml|dockerfile-ast)$/ }, (args) => ({ path: prefix + LAZY[args.path], external: true }));
       build.onResolve({ filter: CORE_ANALYSER }, (args) => {
-        const inside = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes)[\\/]/.test(args.importer);
+        const inside = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose)[\\/]/.test(args.importer);
         return inside ? undefined : { path: prefix + LAZY[CORE_ANALYSER.exec(args.path)[1]], external: true };
       });
     },
@@ -53,7 +54,7 @@ await Promise.all([
   }),
   ...['yaml', 'dockerfile-ast'].map((pkg) =>
     esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}` })),
-  ...['dockerfile', 'kubernetes'].map((kind) =>
+  ...['dockerfile', 'kubernetes', 'compose'].map((kind) =>
     esbuild.build({ ...common, entryPoints: [`src/core/${kind}/index.ts`], outfile: `dist/lib/${LAZY[kind]}`, plugins: [lazyModules('lib')] })),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

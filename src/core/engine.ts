@@ -26,6 +26,10 @@ export interface AnalyzeOptions {
   run?: AnalysisRun;
   /** The file sits in the `templates/` directory of a Helm chart (the caller sees the file system). */
   chartTemplate?: boolean;
+  /** A YAML text analysed as Compose because of its content, not its name: the parse then requires the Compose shape. */
+  composeByContent?: boolean;
+  /** Texts of local files the text refers to (a Compose `extends.file`), keyed by the path as written in it. */
+  related?: ReadonlyMap<string, string>;
 }
 
 /** A file kind's parser and rules. The parse result is shared by all rules of the kind. */

@@ -1,14 +1,18 @@
 import { FileKind } from './model';
 
 /**
- * Which analyser a file name calls for. YAML files are candidates for Kubernetes: the
- * Kubernetes analyser itself decides (apiVersion + kind) and stays silent otherwise.
+ * Which analyser a file name calls for. Compose file names are Compose; other YAML files are
+ * candidates for Kubernetes: the Kubernetes analyser itself decides (apiVersion + kind) and stays
+ * silent otherwise, and `analyze` then tries Compose (a top-level `services:` mapping).
  */
 export function detectFileKind(fileName: string, languageId?: string): FileKind | undefined {
   const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
   const lower = base.toLowerCase();
   if (languageId === 'dockerfile') return 'dockerfile';
-  if (languageId === 'yaml') return 'kubernetes';
+  // Compose names first: `compose.yaml`, `compose.override.yml`, `docker-compose.prod.yml`, `docker-compose-dev.yaml`.
+  if (/^(docker-compose[^/]*|compose(\.[^/]+)?)\.ya?ml$/.test(lower)) return 'compose';
+  // Other YAML: core/index.ts `analyze` tries Compose when the text is not Kubernetes but has a top-level `services:`.
+  if (languageId === 'yaml' || languageId === 'dockercompose') return 'kubernetes';
   // `Dockerfile.dockerignore`: the ignore file BuildKit reads next to a Dockerfile.
   if (lower.endsWith('.dockerignore')) return undefined;
   if (lower === 'dockerfile' || lower === 'containerfile') return 'dockerfile';

@@ -2,6 +2,8 @@
 import { ShipshapeConfig, DEFAULT_CONFIG } from './config';
 import { AnalysisResult, AnalyzeOptions, Analyzer, runAnalyzer } from './engine';
 import { FileKind, RuleMeta } from './model';
+import { mayBeKubernetes } from './limits';
+import { mayBeCompose } from './compose/detect';
 
 // Analysers (and their parsers) are loaded on first use: opening a Dockerfile never pays for
 // the YAML parser, and an editor's activation pays for neither.
@@ -9,6 +11,7 @@ import { FileKind, RuleMeta } from './model';
 const LOADERS: Record<FileKind, () => Analyzer<any>> = {
   dockerfile: () => (require('./dockerfile') as typeof import('./dockerfile')).dockerfileAnalyzer,
   kubernetes: () => (require('./kubernetes') as typeof import('./kubernetes')).kubernetesAnalyzer,
+  compose: () => (require('./compose') as typeof import('./compose')).composeAnalyzer,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 const loaded: Partial<Record<FileKind, Analyzer<any>>> = {};
@@ -18,14 +21,28 @@ export function analyzerFor(kind: FileKind): Analyzer<any> {
   return (loaded[kind] ??= LOADERS[kind]());
 }
 
-/** Analyses a text as the given kind of file. Never throws. */
+/**
+ * Analyses a text as the given kind of file. `kubernetes` stands for any YAML whose name does
+ * not say what it is: a text that is not Kubernetes but has a top-level `services:` is tried as
+ * Compose (the Compose parse then requires the Compose shape). Never throws.
+ */
 export function analyze(text: string, kind: FileKind, config: ShipshapeConfig = DEFAULT_CONFIG, options?: AnalyzeOptions): AnalysisResult {
-  return runAnalyzer(analyzerFor(kind), text, config, options);
+  if (kind !== 'kubernetes' || options?.chartTemplate) return runAnalyzer(analyzerFor(kind), text, config, options);
+  // Two substring tests: a manifest pays nothing more, a Compose file is not parsed as Kubernetes.
+  const kube = mayBeKubernetes(text);
+  if (!kube && mayBeCompose(text)) return analyzeAsCompose(text, config, options);
+  const result = runAnalyzer(analyzerFor('kubernetes'), text, config, options);
+  if (result.notApplicable && kube && mayBeCompose(text)) return analyzeAsCompose(text, config, options);
+  return result;
 }
 
-/** Every rule's metadata, Dockerfile rules first, in a stable order. */
+function analyzeAsCompose(text: string, config: ShipshapeConfig, options: AnalyzeOptions | undefined): AnalysisResult {
+  return runAnalyzer(analyzerFor('compose'), text, config, { ...options, composeByContent: true });
+}
+
+/** Every rule's metadata, Dockerfile rules first, then Kubernetes and Compose, in a stable order. */
 export function allRules(): RuleMeta[] {
-  return [...analyzerFor('dockerfile').rules, ...analyzerFor('kubernetes').rules];
+  return [...analyzerFor('dockerfile').rules, ...analyzerFor('kubernetes').rules, ...analyzerFor('compose').rules];
 }
 
 /** A rule's metadata by our id. */

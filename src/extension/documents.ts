@@ -5,6 +5,8 @@ import { detectFileKind, FileKind } from '../core';
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { language: 'dockerfile' },
   { language: 'yaml' },
+  // The Docker extension's language for Compose files.
+  { language: 'dockercompose' },
   { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.Containerfile,*.containerfile,Dockerfile.*,Dockerfile-*,Containerfile.*,Containerfile-*}' },
 ];
 
@@ -12,7 +14,7 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
 export function documentKind(doc: vscode.TextDocument): FileKind | undefined {
   if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-scm' || doc.uri.scheme === 'git') return undefined;
   const name = doc.uri.path;
-  if (doc.languageId === 'dockerfile' || doc.languageId === 'yaml') return detectFileKind(name, doc.languageId);
+  if (doc.languageId === 'dockerfile' || doc.languageId === 'yaml' || doc.languageId === 'dockercompose') return detectFileKind(name, doc.languageId);
   return detectFileKind(name) === 'dockerfile' ? 'dockerfile' : undefined;
 }
 

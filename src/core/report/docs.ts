@@ -17,6 +17,8 @@ export function describeReference(ref: string): string {
   return ref;
 }
 
+const FILE_KIND_LABELS: Record<string, string> = { dockerfile: 'Dockerfile', kubernetes: 'Kubernetes manifest', compose: 'Docker Compose file' };
+
 /** The Markdown documentation page of a rule, generated from its metadata. */
 export function renderRuleDoc(rule: RuleMeta): string {
   const refs = rule.references.map((r) => `- ${describeReference(r)}`).join('\n');
@@ -25,7 +27,7 @@ export function renderRuleDoc(rule: RuleMeta): string {
     '',
     `| | |`,
     `|---|---|`,
-    `| File kind | ${rule.appliesTo === 'dockerfile' ? 'Dockerfile' : 'Kubernetes manifest'} |`,
+    `| File kind | ${FILE_KIND_LABELS[rule.appliesTo] ?? rule.appliesTo} |`,
     `| Default severity | ${rule.severity} |`,
     ...(rule.pss ? [`| Pod Security Standards | ${rule.pss} |`] : []),
     `| Enabled by default | ${rule.defaultEnabled === false ? 'no' : 'yes'} |`,

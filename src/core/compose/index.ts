@@ -1,0 +1,15 @@
+/** The Docker Compose analyser: one parse per file, shared by all rules. */
+import { Analyzer } from '../engine';
+import { ComposeModel, parseComposeModel } from './model';
+import { COMPOSE_RULES } from './rules';
+
+export const composeAnalyzer: Analyzer<ComposeModel> = {
+  kind: 'compose',
+  parse: (text) => parseComposeModel(text, true),
+  parseOrSkip: (text, _config, options) => parseComposeModel(text, !options?.composeByContent, options?.related),
+  comments: (model) => model.comments,
+  rules: COMPOSE_RULES,
+};
+
+export type { ComposeModel } from './model';
+export { parseComposeModel, mayBeCompose, composeReferences } from './model';

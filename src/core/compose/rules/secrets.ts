@@ -1,0 +1,56 @@
+/** Credentials written into a service's environment, judged by the shared secret detector. */
+import { Scalar, isMap, isScalar, isSeq } from 'yaml';
+import { getPair } from '../../kubernetes/model';
+import { judgeSecret } from '../../secrets';
+import { serviceLabel } from '../model';
+import { ComposeRule, cap, nodeRange, pairRange } from './common';
+import { Range } from '../../model';
+import { KeyPair } from '../../kubernetes/model';
+
+/** One environment entry: name, literal value (undefined when taken from the shell), where it is written. */
+interface EnvEntry { name: string; value: string | undefined; range: Range }
+
+function* envEntries(model: Parameters<ComposeRule['check']>[0], env: unknown): Generator<EnvEntry> {
+  if (isMap(env)) {
+    for (const p of env.items) {
+      if (!isScalar(p.key)) continue;
+      const v = p.value;
+      const value = v === null || (isScalar(v) && v.value === null) ? undefined : isScalar(v) ? String(v.value) : undefined;
+      yield { name: String(p.key.value), value, range: pairRange(model, p as KeyPair) };
+    }
+  } else if (isSeq(env)) {
+    for (const it of env.items) {
+      if (!isScalar(it) || typeof it.value !== 'string') continue;
+      const text = it.value;
+      const eq = text.indexOf('=');
+      // `- NAME` alone passes the variable through from the shell that runs compose.
+      yield { name: (eq < 0 ? text : text.slice(0, eq)).trim(), value: eq < 0 ? undefined : text.slice(eq + 1), range: nodeRange(model, it as Scalar) };
+    }
+  }
+}
+
+export const envSecret: ComposeRule = {
+  id: 'compose-env-secret',
+  title: 'Credential written in a service\'s environment',
+  severity: 'high',
+  appliesTo: 'compose',
+  references: [],
+  description: 'A password, token or key written in the Compose file is in every clone of the repository and its history, in docker inspect output and in the environment of every process of the container.',
+  remediation: 'Read it from the shell or an untracked .env file (NAME: ${NAME}), or better mount it as a Compose secret (secrets:) and point the image at the file (many images read NAME_FILE).',
+  check(model, report) {
+    for (const s of model.services) {
+      const env = getPair(s.node, 'environment')?.value;
+      for (const e of envEntries(model, env)) {
+        if (e.value === undefined) continue;
+        // `$$` is Compose's escape for a literal `$`: such a value holds no bare `$NAME` reference.
+        const escaped = e.value.includes('$$');
+        const j = judgeSecret({ name: e.name, value: escaped ? e.value.replace(/\$\$/g, '$') : e.value, syntax: { bareDollar: !escaped } });
+        if (!j.secret) continue;
+        report({
+          message: `${cap(serviceLabel(s))} sets ${e.name} to a literal credential (${j.reason}): read it from the environment (\${${e.name}}) or a Compose secret.`,
+          range: e.range,
+        });
+      }
+    }
+  },
+};
