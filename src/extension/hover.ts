@@ -3,7 +3,7 @@
  * the public IDs), and one link to the rules' documentation. Rule prose stays in the docs page.
  */
 import * as vscode from 'vscode';
-import { Finding, severityRank } from '../core';
+import { escapeMarkdown, messageMarkdown, orderForHover, shortReference } from './hoverText';
 import { DiagnosticsManager } from './diagnostics';
 import { toRange } from './convert';
 import { SHOW_DOCS_COMMAND } from './ruleDocs';
@@ -35,24 +35,6 @@ export class ShipshapeHoverProvider implements vscode.HoverProvider {
   }
 }
 
-/** Findings under the cursor for the hover: each once, most severe first, then as reported. */
-export function orderForHover(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  const unique = findings.filter((f) => {
-    const key = `${f.ruleId}\u0000${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return unique.map((f, i) => ({ f, i })).sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.i - b.i).map((x) => x.f);
-}
-
-/** `PSS-restricted:capabilities_restricted` → `PSS restricted`; other public IDs as they are. */
-function shortReference(ref: string): string {
-  const pss = /^PSS-(baseline|restricted)(?::|$)/.exec(ref);
-  return pss ? `PSS ${pss[1]}` : ref;
-}
-
 function severityLabel(s: string): string {
   switch (s) {
     case 'critical': return vscode.l10n.t('Critical');
@@ -61,18 +43,4 @@ function severityLabel(s: string): string {
     case 'low': return vscode.l10n.t('Low');
     default: return vscode.l10n.t('Info');
   }
-}
-
-/**
- * A finding message as Markdown: its backtick spans (`-y`, `apt-get install`) render as code,
- * everything else is shown literally.
- */
-export function messageMarkdown(message: string): string {
-  const parts = message.split(/(`[^`\n]+`)/);
-  return parts.map((p, i) => (i % 2 === 1 ? p : escapeMarkdown(p))).join('');
-}
-
-/** Escapes Markdown so text is shown literally. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&');
 }

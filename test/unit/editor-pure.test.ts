@@ -1,10 +1,12 @@
 /**
- * The editor's pure helpers: snippet text with its defaults (for hosts without keepWhitespace)
- * and which images get the Sign / Verify CodeLens.
+ * The editor's pure helpers: snippet text with its defaults (for hosts without keepWhitespace),
+ * which images get the Sign / Verify CodeLens, and the hover's order and Markdown.
  */
 import * as assert from 'assert';
 import { snippetToPlainText, supportsKeepWhitespace } from '../../src/extension/snippetText';
 import { imageName, matchesRegistryEntry, offersSigning } from '../../src/extension/signingScope';
+import { messageMarkdown, orderForHover, shortReference } from '../../src/extension/hoverText';
+import { Finding, range } from '../../src/core/model';
 
 describe('snippet fixes as plain text', () => {
   it('keeps the defaults of placeholders and choices, drops tab stops, unescapes', () => {
@@ -67,5 +69,25 @@ describe('Sign / Verify CodeLens scope', () => {
     assert.strictEqual(matchesRegistryEntry('ghcr.io/acme/api', 'GHCR.io/Acme/'), true);
     assert.strictEqual(matchesRegistryEntry('ghcr.io/acme/api', '  '), false);
     assert.strictEqual(offersSigning('ghcr.io/acme/api:1', 'kubernetes', ['', 3, null]), true, 'junk entries are ignored: the default applies');
+  });
+});
+
+describe('hover text', () => {
+  const f = (ruleId: string, severity: Finding['severity'], message = ruleId): Finding => ({ ruleId, severity, message, range: range(0, 0, 0, 1), references: [] });
+
+  it('orders the findings most severe first, keeping the reported order among equals, each once', () => {
+    const ordered = orderForHover([f('a', 'low'), f('b', 'high'), f('c', 'medium'), f('d', 'high'), f('b', 'high'), f('e', 'critical')]);
+    assert.deepStrictEqual(ordered.map((x) => x.ruleId), ['e', 'b', 'd', 'c', 'a']);
+  });
+
+  it('renders backtick spans as code and escapes everything else', () => {
+    assert.strictEqual(messageMarkdown('Add `-y` to `apt-get install` so the build does not wait.'), 'Add `-y` to `apt-get install` so the build does not wait\\.');
+    assert.strictEqual(messageMarkdown('Set *x* [y](command:evil) $(alert) <b>'), 'Set \\*x\\* \\[y\\]\\(command:evil\\) \\$\\(alert\\) \\<b\\>');
+    assert.strictEqual(messageMarkdown('a lone ` backtick'), 'a lone \\` backtick');
+  });
+
+  it('shortens Pod Security Standards references', () => {
+    assert.strictEqual(shortReference('PSS-restricted:capabilities_restricted'), 'PSS restricted');
+    assert.strictEqual(shortReference('KSV-0017'), 'KSV-0017');
   });
 });
