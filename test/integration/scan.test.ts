@@ -64,7 +64,8 @@ describe('image scanning in the editor', function () {
     toolLog = path.join(tmp, 'tools.log');
     restore.push(await withSetting('scan.trivyPath', path.join(FAKE_BIN, 'trivy')));
     restore.push(await withSetting('scan.grypePath', path.join(FAKE_BIN, 'grype')));
-    restore.push(withEnv({ FAKE_TOOL_LOG: toolLog, FAKE_TOOL_MODE: undefined, FAKE_TRIVY_FIXTURE: undefined }));
+    // Children get an allow-list of variables (node/env.ts): let the fakes' FAKE_* settings through.
+    restore.push(withEnv({ FAKE_TOOL_LOG: toolLog, FAKE_TOOL_MODE: undefined, FAKE_TRIVY_FIXTURE: undefined, SHIPSHAPE_PASS_ENV: 'FAKE_*' }));
     await scan.store.clear();
   });
 

@@ -21,7 +21,8 @@ describe('image scanning in an untrusted workspace', function () {
     toolLog = path.join(tmp, 'tools.log');
     // Even a valid user-level path to a (fake) scanner must not be run.
     restore.push(await withSetting('scan.trivyPath', path.join(FAKE_BIN, 'trivy')));
-    restore.push(withEnv({ FAKE_TOOL_LOG: toolLog }));
+    // SHIPSHAPE_PASS_ENV: a scanner that did run would get FAKE_TOOL_LOG and log itself.
+    restore.push(withEnv({ FAKE_TOOL_LOG: toolLog, SHIPSHAPE_PASS_ENV: 'FAKE_*' }));
     await (await shipshapeApi()).scan.store.clear();
   });
 

@@ -88,10 +88,13 @@ describe('signing commands (fake cosign)', function () {
   beforeEach(() => {
     toolLog = path.join(os.tmpdir(), `shipshape-fake-cosign-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
     process.env.FAKE_TOOL_LOG = toolLog;
+    // Children get an allow-list of variables: let the fakes' FAKE_* settings through.
+    process.env.SHIPSHAPE_PASS_ENV = 'FAKE_*';
   });
 
   afterEach(() => {
     delete process.env.FAKE_TOOL_LOG;
+    delete process.env.SHIPSHAPE_PASS_ENV;
     delete process.env.FAKE_COSIGN_FAIL;
     delete process.env.FAKE_COSIGN_ECHO_PASSWORD;
     fs.rmSync(toolLog, { force: true });

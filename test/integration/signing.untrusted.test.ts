@@ -25,10 +25,13 @@ describe('signing commands in Restricted Mode', function () {
     workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
     toolLog = path.join(os.tmpdir(), `shipshape-fake-cosign-untrusted-${process.pid}.jsonl`);
     process.env.FAKE_TOOL_LOG = toolLog;
+    // A cosign that did run would get FAKE_TOOL_LOG (children get an allow-list) and log itself.
+    process.env.SHIPSHAPE_PASS_ENV = 'FAKE_*';
   });
 
   after(async () => {
     delete process.env.FAKE_TOOL_LOG;
+    delete process.env.SHIPSHAPE_PASS_ENV;
     fs.rmSync(toolLog, { force: true });
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.workspace.getConfiguration('shipshape').update('cosign.path', undefined, vscode.ConfigurationTarget.Global);

@@ -56,7 +56,22 @@ describe('runTool', function () {
   it('records argv to FAKE_TOOL_LOG exactly as given', async () => {
     const log = path.join(dir, 'log.jsonl');
     await runTool(path.join(BIN, 'trivy'), { args: ['image', '--format', 'json', 'alpine:3.10'], env: { FAKE_TOOL_LOG: log } });
-    assert.deepStrictEqual(JSON.parse(fs.readFileSync(log, 'utf8')), { tool: 'trivy', argv: ['image', '--format', 'json', 'alpine:3.10'] });
+    const { tool, argv, envKeys } = JSON.parse(fs.readFileSync(log, 'utf8'));
+    assert.deepStrictEqual({ tool, argv }, { tool: 'trivy', argv: ['image', '--format', 'json', 'alpine:3.10'] });
+    assert.ok(envKeys.includes('FAKE_TOOL_LOG') && envKeys.includes('PATH'), 'what the caller set, and PATH from ours');
+  });
+
+  it('passes only an allow-list of our environment, plus what the caller sets', async () => {
+    const saved = process.env.SHIPSHAPE_TEST_SECRET;
+    process.env.SHIPSHAPE_TEST_SECRET = 'leak';
+    try {
+      const log = path.join(dir, 'log.jsonl');
+      await runTool(path.join(BIN, 'trivy'), { args: [], env: { FAKE_TOOL_LOG: log } });
+      const { envKeys } = JSON.parse(fs.readFileSync(log, 'utf8'));
+      assert.ok(!envKeys.includes('SHIPSHAPE_TEST_SECRET'), envKeys.join(' '));
+    } finally {
+      if (saved === undefined) delete process.env.SHIPSHAPE_TEST_SECRET; else process.env.SHIPSHAPE_TEST_SECRET = saved;
+    }
   });
 
   it('merges env over process.env and writes stdin', async () => {
