@@ -230,6 +230,11 @@ describe('docker-instruction-before-from', () => {
 
 describe('docker-no-healthcheck only for services', () => {
   const id = 'docker-no-healthcheck';
+  it('says why the image counts as a service', () => {
+    assert.match(findings('FROM debian:12\nEXPOSE 8080 9090/udp\nENTRYPOINT ["/app/server"]\n', id)[0].message, /it exposes 8080, 9090\/udp\)/);
+    assert.match(findings('FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n', id)[0].message, /server image "nginx:1.27"/);
+    assert.match(findings('FROM debian:12\nCMD ["redis-server"]\n', id)[0].message, /starts a server \(redis-server\)/);
+  });
   it('reports images that expose a port, start a known server or keep a server image command', () => {
     assert.deepStrictEqual(lines('FROM debian:12\nEXPOSE 8080\nENTRYPOINT ["/app/server"]\n', id), [0]);
     assert.deepStrictEqual(lines('FROM alpine:3 AS build\nRUN make\nFROM debian:12\nCMD ["redis-server", "--port", "6379"]\n', id), [2]);
@@ -265,6 +270,12 @@ describe('noise on real Dockerfiles', () => {
     assert.deepStrictEqual(lines('FROM rockylinux:9\nRUN dnf install -y openssh openssh-clients\n', id), []);
     const d = 'FROM debian:12\nRUN apt-get install -y --no-install-recommends openssh-client openssh-server strace\n';
     assert.deepStrictEqual(findings(d, id).map((f) => rangeText(d, f)), ['openssh-server', 'strace']);
+  });
+  it('docker-debug-tools: an ONBUILD RUN install is reported and its package removed inside the ONBUILD line', () => {
+    const t = 'FROM alpine:3\nONBUILD RUN apk add --no-cache curl gdb\nUSER 1\n';
+    const [f] = findings(t, 'docker-debug-tools');
+    assert.deepStrictEqual(f.range, range(1, 36, 1, 39));
+    assert.strictEqual(applyFix(t, f.fixes![0]), 'FROM alpine:3\nONBUILD RUN apk add --no-cache curl\nUSER 1\n');
   });
   it('docker-root-user: bases known to run as non-root, and bases supplied at build time', () => {
     const id = 'docker-root-user';

@@ -131,15 +131,21 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     // A service: it keeps an official server image's command, or starts a known server, or
     // exposes a port and runs something other than a prompt (an image that sets no command
     // at all is a base for other images).
-    const service = runtime.serverImage || startsServer(runtime.argv) || (runtime.exposes.length > 0 && runtime.argv.length > 0 && !idles(runtime.argv));
-    if (!service) return;
+    const why = runtime.serverImage
+      ? `keeps the command of the server image "${lineage[lineage.length - 1].resolvedImage}"`
+      : startsServer(runtime.argv)
+        ? `starts a server (${runtime.argv.join(' ').slice(0, 60)})`
+        : runtime.exposes.length > 0 && runtime.argv.length > 0 && !idles(runtime.argv)
+          ? `exposes ${runtime.exposes.join(', ')}`
+          : undefined;
+    if (!why) return;
     const probe = probeIn(model, lineage);
     // Without a shell or a probe (scratch, distroless) no HEALTHCHECK command can run in the
     // image: the orchestrator's probes are the way to check it.
     if (!probe && NO_SHELL.has(stage.family)) return;
     const fix = healthcheckFix(model, stage, runtime, probe);
     report({
-      message: 'Add a HEALTHCHECK to the final stage so the engine can tell when the service stops responding.',
+      message: `The final image runs a service (it ${why}) without a HEALTHCHECK: add one so the engine can tell when the service stops responding.`,
       range: stage.fromRange,
       fixes: fix ? [fix] : [],
     });
