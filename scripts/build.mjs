@@ -22,8 +22,9 @@ const LAZY = {
   dockerfile: 'core-dockerfile.js',
   kubernetes: 'core-kubernetes.js',
   compose: 'core-compose.js',
+  github: 'core-github.js',
 };
-const CORE_ANALYSER = /^(?:\.\.\/core|\.)\/(dockerfile|kubernetes|compose)$/;
+const CORE_ANALYSER = /^(?:\.\.\/core|\.)\/(dockerfile|kubernetes|compose|github)$/;
 
 /** Resolves the lazily loaded modules to the bundle files beside `fromDir` (relative to dist/). */
 function lazyModules(fromDir) {
@@ -33,7 +34,7 @@ function lazyModules(fromDir) {
     setup(build) {
       build.onResolve({ filter: /^(yaml|dockerfile-ast)$/ }, (args) => ({ path: prefix + LAZY[args.path], external: true }));
       build.onResolve({ filter: CORE_ANALYSER }, (args) => {
-        const inside = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose)[\\/]/.test(args.importer);
+        const inside = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose|github)[\\/]/.test(args.importer);
         return inside ? undefined : { path: prefix + LAZY[CORE_ANALYSER.exec(args.path)[1]], external: true };
       });
     },
@@ -54,7 +55,7 @@ await Promise.all([
   }),
   ...['yaml', 'dockerfile-ast'].map((pkg) =>
     esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}` })),
-  ...['dockerfile', 'kubernetes', 'compose'].map((kind) =>
+  ...['dockerfile', 'kubernetes', 'compose', 'github'].map((kind) =>
     esbuild.build({ ...common, entryPoints: [`src/core/${kind}/index.ts`], outfile: `dist/lib/${LAZY[kind]}`, plugins: [lazyModules('lib')] })),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

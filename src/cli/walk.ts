@@ -33,7 +33,8 @@ export async function collectFiles(inputs: string[], cwd: string, exclude: strin
       if (entry.isDirectory()) {
         if (!SKIP_DIRS.has(entry.name)) await walk(p);
       } else if (entry.isFile()) {
-        const kind = detectFileKind(entry.name);
+        // The whole path: `.github/workflows/*.yml` are workflows, other YAML is read by content.
+        const kind = detectFileKind(p);
         if (kind) files.push({ path: p, kind });
       }
     }

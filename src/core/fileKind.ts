@@ -9,6 +9,8 @@ export function detectFileKind(fileName: string, languageId?: string): FileKind 
   const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
   const lower = base.toLowerCase();
   if (languageId === 'dockerfile') return 'dockerfile';
+  // GitHub Actions workflows: only the files GitHub runs (`.github/workflows/*.yml|yaml`, not nested).
+  if (/(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(fileName.replace(/\\/g, '/'))) return 'github-workflow';
   // Compose names first: `compose.yaml`, `compose.override.yml`, `docker-compose.prod.yml`, `docker-compose-dev.yaml`.
   if (/^(docker-compose[^/]*|compose(\.[^/]+)?)\.ya?ml$/.test(lower)) return 'compose';
   // Other YAML: core/index.ts `analyze` tries Compose when the text is not Kubernetes but has a top-level `services:`.

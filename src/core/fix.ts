@@ -9,6 +9,11 @@ export interface FixAllOptions {
   includeUnsafe?: boolean;
   /** Limit to these rules (our id or a public reference, already normalised by the caller or not). */
   rules?: (finding: Finding) => boolean;
+  /**
+   * Asked before each pass after the first: true stops with the fixes applied so far (an editor
+   * passes its cancellation token and time budget; each pass leaves a consistent text).
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface FixAllResult {
@@ -33,6 +38,7 @@ export function fixAll(text: string, kind: FileKind, config: ShipshapeConfig = D
   let current = text;
   const seen = new Set<string>();
   for (let pass = 0; pass < 10; pass++) {
+    if (pass > 0 && options.shouldStop?.()) break;
     const findings = analyze(current, kind, config).findings.filter((f) => !options.rules || options.rules(f));
     const index = new LineIndex(current);
     const taken: Array<{ start: number; end: number }> = [];

@@ -12,6 +12,7 @@ const LOADERS: Record<FileKind, () => Analyzer<any>> = {
   dockerfile: () => (require('./dockerfile') as typeof import('./dockerfile')).dockerfileAnalyzer,
   kubernetes: () => (require('./kubernetes') as typeof import('./kubernetes')).kubernetesAnalyzer,
   compose: () => (require('./compose') as typeof import('./compose')).composeAnalyzer,
+  'github-workflow': () => (require('./github') as typeof import('./github')).githubWorkflowAnalyzer,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 const loaded: Partial<Record<FileKind, Analyzer<any>>> = {};
@@ -40,9 +41,9 @@ function analyzeAsCompose(text: string, config: ShipshapeConfig, options: Analyz
   return runAnalyzer(analyzerFor('compose'), text, config, { ...options, composeByContent: true });
 }
 
-/** Every rule's metadata, Dockerfile rules first, then Kubernetes and Compose, in a stable order. */
+/** Every rule's metadata, Dockerfile rules first, then Kubernetes, Compose and GitHub workflows, in a stable order. */
 export function allRules(): RuleMeta[] {
-  return [...analyzerFor('dockerfile').rules, ...analyzerFor('kubernetes').rules, ...analyzerFor('compose').rules];
+  return [...analyzerFor('dockerfile').rules, ...analyzerFor('kubernetes').rules, ...analyzerFor('compose').rules, ...analyzerFor('github-workflow').rules];
 }
 
 /** A rule's metadata by our id. */

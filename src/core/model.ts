@@ -38,7 +38,7 @@ export interface Fix {
 }
 
 /** Where a finding comes from: the file kinds Shipshape understands. */
-export type FileKind = 'dockerfile' | 'kubernetes' | 'compose';
+export type FileKind = 'dockerfile' | 'kubernetes' | 'compose' | 'github-workflow';
 
 /** Pod Security Standards level a Kubernetes rule belongs to, if any. */
 export type PssLevel = 'baseline' | 'restricted';

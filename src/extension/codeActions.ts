@@ -11,6 +11,10 @@
 import * as vscode from 'vscode';
 import { FileKind, Finding, Fix, severityRank } from '../core';
 import { fixAll, minimalEdit } from '../core/fix';
+import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
+
+/** fix-all re-analyses after each pass; past this it stops with what it has (a save must not hang). */
+const FIX_ALL_BUDGET_MS = 4 * EDITOR_TIME_BUDGET_MS;
 import { suppressionEdit } from '../core/suppressEdit';
 import { DiagnosticsManager } from './diagnostics';
 import { ConfigProvider } from './settings';
@@ -184,7 +188,10 @@ export class ShipshapeCodeActionProvider implements vscode.CodeActionProvider {
     const config = await this.config.configFor(doc.uri);
     if (token.isCancellationRequested) return undefined;
     const before = doc.getText();
-    const { text, applied } = fixAll(before, kind, config);
+    // Each pass re-analyses the document: stop between passes when cancelled or over budget.
+    const deadline = Date.now() + FIX_ALL_BUDGET_MS;
+    const { text, applied } = fixAll(before, kind, config, { shouldStop: () => token.isCancellationRequested || Date.now() > deadline });
+    if (token.isCancellationRequested) return undefined;
     const edit = minimalEdit(before, text);
     if (!edit || applied.length === 0) return undefined;
     const action = new vscode.CodeAction(vscode.l10n.t('Fix all safe Shipshape problems'), FIX_ALL_KIND);

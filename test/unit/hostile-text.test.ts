@@ -11,6 +11,7 @@ import { escapeJsonControls, forTerminal, forTerminalLines, hasControlCharacters
 import { formatText } from '../../src/cli/formats';
 import { writeScanText } from '../../src/cli/commands/scan';
 import { analyze, parseConfigText } from '../../src/core';
+import { fixAll } from '../../src/core/fix';
 import { findImageReferences } from '../../src/core/imageReferences';
 import { mayBeKubernetes, MAX_TEXT_LENGTH, textLimitProblem } from '../../src/core/limits';
 import { streamJson, toSarif } from '../../src/core/scan';
@@ -207,6 +208,18 @@ describe('hostile input: every parse of user text is bounded (item 2)', function
     }
     const manifest = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: alpine:3.19\n';
     assert.deepStrictEqual(findImageReferences(manifest, 'kubernetes').map((r) => r.reference), ['alpine:3.19']);
+  });
+});
+
+describe('hostile input: fix-all stops when asked (item 2: cancellation and time budget)', () => {
+  it('asks before every pass after the first and keeps what earlier passes applied', () => {
+    const text = 'FROM alpine:3.19\nRUN sudo apt-get install curl\nADD app.tar /app\n';
+    let asked = 0;
+    const stopped = fixAll(text, 'dockerfile', undefined, { shouldStop: () => { asked++; return true; } });
+    assert.strictEqual(asked, 1, 'asked once, before the second pass');
+    assert.ok(stopped.applied.length > 0 && stopped.text !== text, 'the first pass was applied');
+    const full = fixAll(text, 'dockerfile');
+    assert.ok(full.applied.length >= stopped.applied.length);
   });
 });
 

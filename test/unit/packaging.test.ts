@@ -42,9 +42,9 @@ describe('packaging', () => {
     const ids = rules.map((r) => r.id);
     assert.strictEqual(new Set(ids).size, ids.length);
     for (const r of rules) {
-      assert.match(r.id, /^(docker|k8s|compose)-[a-z0-9-]+$/, r.id);
+      assert.match(r.id, /^(docker|k8s|compose|gha)-[a-z0-9-]+$/, r.id);
       assert.ok(r.title && r.description.length > 20 && r.remediation.length > 10, r.id);
-      assert.strictEqual(r.appliesTo, r.id.startsWith('docker-') ? 'dockerfile' : r.id.startsWith('compose-') ? 'compose' : 'kubernetes', r.id);
+      assert.strictEqual(r.appliesTo, r.id.startsWith('docker-') ? 'dockerfile' : r.id.startsWith('compose-') ? 'compose' : r.id.startsWith('gha-') ? 'github-workflow' : 'kubernetes', r.id);
     }
   });
 

@@ -17,7 +17,7 @@ export function describeReference(ref: string): string {
   return ref;
 }
 
-const FILE_KIND_LABELS: Record<string, string> = { dockerfile: 'Dockerfile', kubernetes: 'Kubernetes manifest', compose: 'Docker Compose file' };
+const FILE_KIND_LABELS: Record<string, string> = { dockerfile: 'Dockerfile', kubernetes: 'Kubernetes manifest', compose: 'Docker Compose file', 'github-workflow': 'GitHub Actions workflow' };
 
 /** The Markdown documentation page of a rule, generated from its metadata. */
 export function renderRuleDoc(rule: RuleMeta): string {
