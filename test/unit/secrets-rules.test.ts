@@ -120,6 +120,37 @@ describe('docker-secret-in-build: RUN command lines', () => {
   });
 });
 
+describe('docker-secret-in-build: heredocs', () => {
+  it('flags a credential written by a COPY or RUN heredoc, at the line, not the commands of a RUN <<EOF script twice', () => {
+    const t = [
+      'FROM a:1',
+      'COPY <<EOF /root/.npmrc',
+      '//registry.npmjs.org/:_authToken=abc123secret',
+      'EOF',
+      'RUN cat <<EOF > /app/app.env',
+      `API_KEY=${FAKE.stripe}`,
+      'LOG_LEVEL=debug',
+      'EOF',
+      'RUN <<EOF',
+      'export DB_PASSWORD=hunter2',
+      'EOF',
+      'COPY <<EOF /etc/app/key.pem',
+      FAKE.pem,
+      'EOF',
+    ].join('\n') + '\n';
+    const fs = docker(t);
+    assert.deepStrictEqual(fs.map((f) => [f.range.start.line, rangeText(t, f).slice(0, 24)]), [
+      [2, '_authToken=abc123secret'], [5, `API_KEY=${FAKE.stripe}`.slice(0, 24)], [9, 'DB_PASSWORD=hunter2'], [12, FAKE.pem.slice(0, 24)],
+    ]);
+    assert.match(fs[0].message, /^A COPY heredoc writes a credential into the image \(the name _authToken and a literal value; value "abc…" \(12 characters\)\)/);
+    assert.match(fs[3].message, /value matches the PEM private key format/);
+  });
+  it('does not flag heredocs without credentials or with references', () => {
+    const t = 'FROM a:1\nCOPY <<EOF /app/app.env\nLOG_LEVEL=debug\nDB_PASSWORD=${DB_PASSWORD}\nEOF\nRUN cat <<EOF > /etc/motd\nhello\nEOF\n';
+    assert.deepStrictEqual(docker(t), []);
+  });
+});
+
 describe('k8s-env-literal-secret', () => {
   const podWith = (...env: string[]): string => pod(
     '  initContainers:', '    - name: init', '      image: i:1', '      env:', '        - name: DB_PASSWORD', '          value: hunter2',

@@ -159,6 +159,10 @@ describe('secrets: embedded config files', () => {
       ['spring.datasource.password', 'secret', 'spring.datasource.password=secret'], ['TOKEN', 'abc', 'TOKEN="abc"'], ['url', 'http://x', 'url = http://x'],
     ]);
   });
+  it('reads registry-scoped .npmrc settings, and skips // comments', () => {
+    const text = '// npm settings\n//registry.npmjs.org/:_authToken=abc\n';
+    assert.deepStrictEqual(embeddedEntries(text, '.npmrc').map((x) => [x.name, x.value, text.slice(x.start, x.end)]), [['_authToken', 'abc', '_authToken=abc']]);
+  });
   it('returns nothing for text without assignments, and survives broken YAML', () => {
     assert.deepStrictEqual(embeddedEntries('just some text', 'notes.txt'), []);
     // Not YAML: read line by line instead.

@@ -9,12 +9,10 @@
  * Dockerfile analysis does not need.
  */
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { EmbeddedEntry, MAX_ENTRIES, lineEntries } from './lines';
 
-/** One entry: its key, its value as text, and the offsets of `key … value` in the content. */
-export interface EmbeddedEntry { name: string; value: string; start: number; end: number }
+export type { EmbeddedEntry } from './lines';
 
-/** Entries beyond this many are not read (a huge embedded file is not a config file). */
-const MAX_ENTRIES = 5000;
 const MAX_DEPTH = 64;
 
 const YAML_EXT = /\.(ya?ml|json)$/i;
@@ -57,31 +55,5 @@ function yamlEntries(content: string, expected: boolean): EmbeddedEntry[] | unde
     }
   };
   walk(doc.contents, undefined, undefined, 0);
-  return out;
-}
-
-const LINE = /^[ \t]*(?:export[ \t]+)?["']?([A-Za-z0-9_.\-[\]/@]+)["']?[ \t]*[=:][ \t]*(.*?)[ \t]*$/;
-
-/** Entries of a properties/INI/TOML/.env file, one per `key=value` line. */
-function lineEntries(content: string): EmbeddedEntry[] {
-  const out: EmbeddedEntry[] = [];
-  let start = 0;
-  while (start <= content.length && out.length < MAX_ENTRIES) {
-    let end = content.indexOf('\n', start);
-    if (end < 0) end = content.length;
-    const line = content.slice(start, end).replace(/\r$/, '');
-    const trimmed = line.trimStart();
-    if (trimmed && trimmed[0] !== '#' && trimmed[0] !== ';' && trimmed[0] !== '[' && !trimmed.startsWith('//')) {
-      const m = LINE.exec(line);
-      if (m) {
-        const keyAt = line.indexOf(m[1]);
-        let value = m[2];
-        if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) value = value.slice(1, -1);
-        out.push({ name: m[1], value, start: start + keyAt, end: start + line.length });
-      }
-    }
-    if (end >= content.length) break;
-    start = end + 1;
-  }
   return out;
 }

@@ -1,6 +1,7 @@
-import { Instruction } from 'dockerfile-ast';
+import { Heredoc, Instruction } from 'dockerfile-ast';
 import { Range, Rule } from '../../model';
-import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, judgeSecret, judgeSecretFile, maskSecret } from '../../secrets';
+import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, maskSecret } from '../../secrets';
+import { lineEntries } from '../../secrets/lines';
 import { DockerfileModel, RunCommand, Stage, VariableDefinition, finalStage, plainArguments, simpleAssignments, stageLineage, toRange } from '../model';
 import { ShellCommand, ShellWord, basename, programWords } from '../shell';
 
@@ -23,6 +24,7 @@ export const secretInBuild: Rule<DockerfileModel> = {
     checkVariables(model, lineage, report);
     checkCopies(model, lineage, report);
     checkRuns(model, report);
+    checkHeredocs(model, report);
   },
 };
 
@@ -343,3 +345,53 @@ function credentialCommand(program: string, w: string[]): number | undefined {
   return undefined;
 }
 
+/**
+ * Heredocs that write a file (`COPY <<EOF /root/.npmrc`, `RUN cat <<EOF > app.env`): a
+ * credential in their body is in a layer and in the Dockerfile. A `RUN <<EOF` script is
+ * analysed as commands by checkRuns instead.
+ */
+function checkHeredocs(model: DockerfileModel, report: Reporter): void {
+  let scripts: Set<Instruction> | undefined;
+  // The next `<<` of the text, found once for every instruction it is beyond (no rescans).
+  let marker = model.text.indexOf('<<');
+  for (let n = 0; n < model.instructions.length && marker >= 0; n++) {
+    const kw = model.keywords[n];
+    if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD') continue;
+    const ins = model.instructions[n];
+    const r = ins.getRange();
+    const start = model.lines.offsetAt(r.start);
+    if (marker < start) marker = model.text.indexOf('<<', start);
+    if (marker < 0 || marker >= model.lines.offsetAt(r.end)) continue;
+    const heredocs = (ins as unknown as { getHeredocs?(): Heredoc[] }).getHeredocs?.() ?? [];
+    if (kw === 'RUN') scripts ??= new Set(model.runs.filter((x) => x.form === 'heredoc').map((x) => x.instruction as Instruction));
+    for (let h = 0; h < heredocs.length; h++) {
+      if (h === 0 && scripts?.has(ins)) continue;
+      const cr = heredocs[h].getContentRange();
+      if (!cr) continue;
+      const from = model.lines.offsetAt(cr.start);
+      const body = model.text.slice(from, model.lines.offsetAt(cr.end));
+      checkHeredocBody(model, kw, body, from, report);
+    }
+  }
+}
+
+function checkHeredocBody(model: DockerfileModel, kw: string, body: string, from: number, report: Reporter): void {
+  const where = kw === 'RUN' ? 'A heredoc of a RUN' : `A ${kw} heredoc`;
+  let reported = false;
+  for (const e of lineEntries(body)) {
+    const j = judgeSecret({ name: e.name, value: e.value });
+    if (!j.secret) continue;
+    reported = true;
+    report({
+      message: `${where} writes a credential into the image (${because(j, e.value)}): it stays in a layer and in the Dockerfile; ${MOUNT_ADVICE} instead.`,
+      range: model.lines.rangeOf(from + e.start, from + e.end),
+    });
+  }
+  if (reported) return;
+  const m = findCredentialFormat(body);
+  if (!m) return;
+  report({
+    message: `${where} writes a credential into the image (${m.format.reason ?? `value matches the ${m.format.title} format`}): it stays in a layer and in the Dockerfile; ${MOUNT_ADVICE} instead.`,
+    range: model.lines.rangeOf(from + m.start, from + m.end),
+  });
+}
