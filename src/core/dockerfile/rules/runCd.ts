@@ -33,7 +33,7 @@ export const runCd: Rule<DockerfileModel> = {
         const dir = resolvePath(before, target);
         // A temporary directory: WORKDIR there would be odd.
         if (/^(\/tmp|\/var\/tmp|\$\{?TMPDIR\}?)(\/|$)/.test(dir)) continue;
-        removed ??= removedPaths(invs);
+        removed ??= run.script.text.includes('rm') ? removedPaths(invs) : NO_REMOVALS;
         if (removedLater(removed, k, dir)) continue;
         report({ message: 'Use WORKDIR instead of `cd` in RUN to change directories.', range: wordRange(model, inv.words[0]) });
       }
@@ -66,6 +66,8 @@ function resolvePath(cwd: string, path: string): string {
   }
   return (joined.startsWith('/') ? '/' : '') + parts.join('/');
 }
+
+const NO_REMOVALS: Removal[] = [];
 
 /** A path `rm -r` removes, and the index of its invocation in the RUN. */
 interface Removal {
