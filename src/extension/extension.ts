@@ -15,6 +15,7 @@ import { DOCUMENT_SELECTOR } from './documents';
 import { CommandManager } from './commands';
 import { registerSigningSupport, SigningSupport } from './signing';
 import { registerScanSupport, ScanSupport } from './scan';
+import { GeneratePipelineCommand } from './ciPipeline';
 
 /** What the extension exposes to other extensions and to its integration tests. */
 export interface ShipshapeApi {
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
   commands.register({ id: OPEN_SAMPLE_COMMAND, execute: () => openSample() });
   commands.register({ id: SHOW_FIXES_COMMAND, execute: () => showFixes(diagnostics) });
+  commands.register(new GeneratePipelineCommand(log));
   const signing = registerSigningSupport(context, { log });
   const scan = registerScanSupport(context, { log, signatures: signing.statuses });
 
