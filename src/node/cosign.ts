@@ -83,9 +83,15 @@ export interface KeyPairResult extends KeyPairTranscript {
 const DEFAULT_TIMEOUT_MS = 120_000;
 const KEYLESS_TIMEOUT_MS = 600_000;
 
+/** Longest partial line kept waiting for its end; a tool printing one endless line is cut to its tail. */
+const MAX_PENDING_LINE = 64 * 1024;
+const KEPT_LINE_TAIL = 4096;
+
 /** Passes only whole lines on, so a secret split across two chunks is still redacted. */
 class RedactingLineSink {
   private pending = '';
+  /** The pending line lost its start: it may begin inside a secret. */
+  private cut = false;
   constructor(
     private readonly secrets: ReadonlyArray<string | undefined>,
     private readonly sink: ((text: string) => void) | undefined,
@@ -93,14 +99,24 @@ class RedactingLineSink {
   write(chunk: string): void {
     if (!this.sink) return;
     this.pending += chunk;
-    const cut = this.pending.lastIndexOf('\n');
-    if (cut < 0) return;
-    this.sink(redact(this.pending.slice(0, cut + 1), this.secrets));
-    this.pending = this.pending.slice(cut + 1);
+    const nl = this.pending.lastIndexOf('\n');
+    if (nl >= 0) {
+      this.emit(this.pending.slice(0, nl + 1));
+      this.pending = this.pending.slice(nl + 1);
+    }
+    if (this.pending.length > MAX_PENDING_LINE) {
+      // Bounded memory: keep the end of the line (where its meaning usually is) and mark the cut.
+      this.pending = this.pending.slice(this.pending.length - KEPT_LINE_TAIL);
+      this.cut = true;
+    }
   }
   flush(): void {
-    if (this.sink && this.pending) this.sink(redact(this.pending, this.secrets));
+    if (this.sink && this.pending) this.emit(this.pending);
     this.pending = '';
+  }
+  private emit(text: string): void {
+    this.sink!(redact(text, this.secrets, { truncatedStart: this.cut }));
+    this.cut = false;
   }
 }
 

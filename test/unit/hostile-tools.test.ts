@@ -166,6 +166,33 @@ describe('hostile input: redaction of every spelling and of the cut edge (item 8
   });
 });
 
+describe('hostile input: one endless stderr line (item 8, streamed)', function () {
+  this.timeout(30000);
+  it('keeps bounded memory for a line without end, and the streamed text never holds the end of the password', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-hostile-line-'));
+    const password = 'correct-horse-battery-staple';
+    try {
+      const stderrFile = path.join(dir, 'stderr.txt');
+      // A 2 MiB line: the sink keeps at most 64 KiB of it, cut to its last 4 KiB; wherever the
+      // cuts fall, no end of the password may be passed on.
+      fs.writeFileSync(stderrFile, `${'x'.repeat(2 * 1024 * 1024)}${password}${'y'.repeat(4096 - 10)}\nError: nope\n`);
+      const streamed: string[] = [];
+      const runner = new CosignRunner({
+        cosignPath: FAKE,
+        env: { PATH: process.env.PATH, FAKE_TOOL_MODE: 'file', FAKE_TOOL_STDERR_FILE: stderrFile, FAKE_TOOL_EXIT: '1', SHIPSHAPE_PASS_ENV: 'FAKE_*' },
+        onStderr: (t) => streamed.push(t),
+      });
+      await rejection(runner.sign({ reference: `ghcr.io/a/b@sha256:${'a'.repeat(64)}`, key: { kind: 'file', path: 'k.key' }, password }), CosignError);
+      const all = streamed.join('');
+      assert.ok(all.length < 140 * 1024, `streamed ${all.length} characters of a 2 MiB line`);
+      for (let k = 4; k <= password.length; k++) assert.ok(!all.includes(password.slice(password.length - k)), `no end of the password (${k})`);
+      assert.match(all, /Error: nope/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('hostile input: local archives are not image references (item 9)', () => {
   const refused = ['docker-archive:x', 'oci-archive:img', 'kaniko-archive:x', 'dir:etc', 'file:passwd', 'image.tar', 'out/image.tar', 'image.tar:1'];
   it('refuses docker-archive:, oci-archive:, kaniko-archive:, dir:, file: and *.tar for every scanner', () => {

@@ -1,7 +1,9 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { PolicyAuthority, SigningInputError, kyvernoPolicy, policyControllerPolicy } from '../../core/signing';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, fileProblem, parseCommandLine, readInputFile } from '../io';
+
+const MAX_KEY_BYTES = 64 * 1024;
 
 const USAGE = `Usage: shipshape policy kyverno|policy-controller --image PATTERN (--key KEY.pub | --identity ID --issuer URL) [options]
 
@@ -48,9 +50,10 @@ export const policyCommand: CliCommand = {
     if (values.key !== undefined) {
       let pem: string;
       try {
-        pem = await fs.readFile(path.resolve(io.cwd, values.key), 'utf8');
+        // A public key is a few hundred bytes: a regular file of at most 64 KiB (never a FIFO or a device).
+        pem = await readInputFile(io, values.key, MAX_KEY_BYTES);
       } catch (e) {
-        throw new UsageError(`cannot read ${values.key}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(`cannot read ${fileProblem(values.key, e)}`);
       }
       authority = { kind: 'key', publicKeyPem: pem };
     } else {

@@ -4,6 +4,7 @@
  * Nothing is spawned, so it works in Restricted Mode too.
  */
 import * as vscode from 'vscode';
+import { readRegularFile } from '../../node/files';
 import { PolicyAuthority, kyvernoPolicy, policyControllerPolicy, validateImagePattern } from '../../core/signing';
 import { Command } from '../commands';
 import { CommandFailure, reportFailure } from './cosignTool';
@@ -85,8 +86,9 @@ async function authorityFromArguments(args: GenerateAdmissionPolicyArguments): P
   return undefined;
 }
 
+/** A public key file: a regular file of at most 64 KiB (a FIFO must not hang the extension host). */
 async function readText(file: string): Promise<string> {
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+  return readRegularFile(file, 64 * 1024);
 }
 
 interface ControllerItem extends vscode.QuickPickItem {

@@ -163,7 +163,7 @@ export class SignImageCommand implements Command {
       vscode.l10n.t('Only the tag of {0} is known, not its digest.', reference),
       {
         modal: true,
-        detail: vscode.l10n.t('Signing a tag signs whatever image the tag points to when cosign runs, which can be a different image than the one you built and scanned. Push the image (or pull it) so it has a repository digest, or sign repo@sha256:… directly.\n\n{0}', resolution.reason),
+        detail: vscode.l10n.t('Signing a tag signs whatever image the tag points to when cosign runs, which can be a different image than the one you built and scanned. Push the image (or pull it) so it has a repository digest, or sign repo@sha256:… directly.\n\n{0}', plainValue(resolution.reason, 500)),
       },
       signTag,
     );
