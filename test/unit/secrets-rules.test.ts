@@ -224,6 +224,14 @@ describe('k8s-secret-in-manifest', () => {
     assert.match(fs[0].message, /key "password" holds a secret value in data \(the name password and a literal value; value "h…" \(7 characters\)\)/);
     assert.match(fs[1].message, /value matches the PEM private key format/);
   });
+  it('reads a base64 docker config.json and finds its auth entry', () => {
+    const b64 = (x: string): string => Buffer.from(x).toString('base64');
+    const config = JSON.stringify({ auths: { 'registry.example.com': { auth: b64('robot:s3cretpw') } } });
+    const text = yaml('apiVersion: v1', 'kind: Secret', 'metadata: {name: pull}', 'type: kubernetes.io/dockerconfigjson', 'data:', `  .dockerconfigjson: ${b64(config)}`);
+    const fs = ruleFindings(text, 'k8s-secret-in-manifest');
+    assert.deepStrictEqual(fs.map((f) => f.range), [r(5, 2, 5, 19)]);
+    assert.match(fs[0].message, /sets "auth" to a secret \(the name auth and a base64 user:password/);
+  });
   it('reads embedded config files in stringData entry by entry, with ranges in the document', () => {
     const text = yaml('apiVersion: v1', 'kind: Secret', 'metadata: {name: grafana-config}', 'stringData:', '  grafana.ini: |', '    [date_formats]', '    default_timezone = UTC', '    [security]', '    admin_password = s3cr3tpw');
     const fs = ruleFindings(text, 'k8s-secret-in-manifest');

@@ -46,7 +46,8 @@ export interface SecretJudgement {
   reason: string;
   /**
    * Secrets: a format id (`github-token`, `url-password`…), `aws-secret-access-key`,
-   * `named-literal`, `named-generated`, `named` (name alone) or `secret-store-literal`.
+   * `named-literal`, `named-generated`, `basic-auth`, `named` (name alone) or
+   * `secret-store-literal`.
    * Not secrets: `empty`, `reference`, `path`, `number`, `boolean`, `url`, `placeholder`,
    * `descriptive-name`, `neutral-name` or `weak-name`.
    */
@@ -80,6 +81,9 @@ export function judgeSecret(input: SecretInput): SecretJudgement {
     return { secret: true, kind: 'aws-secret-access-key', reason: `the name ${name} and a value in the AWS secret access key format` };
   }
   if (nc.strength === 'strong') return { secret: true, kind: 'named-literal', reason: `the name ${name} and a literal value` };
+  if (nc.term === 'authentication value' && isBasicAuth(value)) {
+    return { secret: true, kind: 'basic-auth', reason: `the name ${name} and a base64 user:password (HTTP basic authentication)` };
+  }
   if (looksGenerated(value)) return { secret: true, kind: 'named-generated', reason: `the name ${name} and a value that looks generated` };
   return { secret: false, kind: 'weak-name', reason: `the name ${name} only hints at a ${nc.term} and the value does not look like one` };
 }
@@ -96,6 +100,19 @@ function judgeStored(name: string | undefined, value: string | undefined, syntax
   if (isPlaceholder(value, name)) return { secret: false, kind: 'placeholder', reason: 'the value is a placeholder' };
   if (nc.kind === 'secret' && nc.strength === 'strong') return { secret: true, kind: 'named-literal', reason: `the name ${name} and a literal value` };
   return { secret: true, kind: 'secret-store-literal', reason: 'a literal value stored in a Secret' };
+}
+
+/** `auth` values of Docker's config.json and of HTTP basic authentication: base64 of `user:password`. */
+function isBasicAuth(value: string): boolean {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  let text: string;
+  try {
+    text = atob(value);
+  } catch {
+    return false;
+  }
+  const colon = text.indexOf(':');
+  return colon > 0 && colon < text.length - 1 && /^[\x20-\x7e]+$/.test(text);
 }
 
 /** Placeholders written to be replaced: `<your-token>`, `YOUR_API_KEY`, `INSERT_TOKEN`, `xxxx`, a value that repeats its own name (`GOOGLE_API_KEY_VAL`). */

@@ -23,9 +23,9 @@ function keyOf(pair: KeyPair): string {
   return isScalar(pair.key) ? String(pair.key.value) : '';
 }
 
-/** Whether a value should be read as an embedded config file rather than as one value. */
+/** Whether a value should be read as an embedded config file rather than as one value (JSON included: `.dockerconfigjson`). */
 function isEmbeddedFile(key: string, value: string): boolean {
-  return CONFIG_FILE.test(key) || value.includes('\n');
+  return CONFIG_FILE.test(key) || value.includes('\n') || /^\s*[{[]/.test(value);
 }
 
 /**
