@@ -123,6 +123,8 @@ export interface KubeModel {
   duplicateKeys: boolean;
   /** Documents that do not parse (reported, not analysed) and duplicate keys (reported, analysed). */
   problems: SyntaxProblem[];
+  /** Values the rules of one family compute once per file (the RBAC rules' PolicyRules, rules/rbac.ts). */
+  memo: { rbac?: unknown };
 }
 
 /** A YAML problem of a document, with the parser's message (or ours, for a duplicate key). */
@@ -798,6 +800,7 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
     lineCounter,
     objects,
     pods,
+    memo: {},
     // Read only when the text has a suppression directive (the engine checks): computed on demand.
     get comments(): SourceComment[] {
       return (comments ??= collectComments(tokens ?? cstTokens(text), text, lineCounter));

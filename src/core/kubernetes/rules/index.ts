@@ -31,6 +31,7 @@ import { namespacePssLabel } from './objects';
 import { configMapSecrets, secretInManifest } from './secrets';
 import { envLiteralSecret } from './envSecrets';
 import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confinement';
+import { RBAC_RULES } from './rbac';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
   yamlSyntax,
@@ -70,4 +71,5 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   configMapSecrets,
   envLiteralSecret,
   namespacePssLabel,
+  ...RBAC_RULES,
 ];
