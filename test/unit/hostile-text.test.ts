@@ -190,7 +190,8 @@ describe('hostile input: every parse of user text is bounded (item 2)', function
     const result = analyze(text, 'kubernetes');
     const analyzeMs = Date.now() - started;
     assert.strictEqual(result.notApplicable, true);
-    assert.ok(refsMs < 200 && analyzeMs < 200, `image references ${refsMs} ms, analysis ${analyzeMs} ms`);
+    // Composing it takes seconds (8 s measured on the shared test machine); a string search takes milliseconds.
+    assert.ok(refsMs < 1000 && analyzeMs < 1000, `image references ${refsMs} ms, analysis ${analyzeMs} ms`);
   });
 
   it('a manifest over the size limit, or binary, is not parsed for image references either', () => {
@@ -199,7 +200,7 @@ describe('hostile input: every parse of user text is bounded (item 2)', function
     const started = Date.now();
     assert.deepStrictEqual(findImageReferences(big, 'kubernetes'), []);
     assert.deepStrictEqual(findImageReferences('FROM alpine\n\u0000', 'dockerfile'), []);
-    assert.ok(Date.now() - started < 200);
+    assert.ok(Date.now() - started < 1000);
   });
 
   it('the pre-check lets through every spelling a Kubernetes parser accepts (quoted, flow, escaped keys)', () => {
