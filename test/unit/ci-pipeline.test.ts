@@ -116,6 +116,18 @@ describe('CI pipeline generator: GitHub Actions', () => {
     });
   }
 
+  it('runs the check with Shipshape\'s own action at the given commit (it uploads the SARIF itself)', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const text = generatePipeline({ provider: 'github', actionSha: sha, failOn: 'medium' }, VERSION).pipeline.text;
+    const wf = parse(text);
+    assert.deepStrictEqual(wf.jobs.check.steps.map((s: any) => s.uses), [usesOf(PINS.checkout), `shipshape-dev/shipshape@${sha}`]);
+    assert.deepStrictEqual(wf.jobs.check.steps[1].with, { paths: '.', 'fail-on': 'medium', sarif: 'shipshape.sarif' });
+    assert.ok(text.includes(`shipshape-dev/shipshape@${sha} # v${VERSION}\n`));
+    assert.ok(!text.includes('npx'));
+    assert.ok(generatePipeline({ provider: 'github' }, VERSION).pipeline.text.includes('      # The npm package "shipshape" at exactly 0.1.0.'));
+    for (const bad of ['main', 'v1', '0123456', 'G'.repeat(40)]) assert.throws(() => generatePipeline({ provider: 'github', actionSha: bad }, VERSION), /40-character commit SHA/, bad);
+  });
+
   it('logs in to another registry with secrets, not with the GITHUB_TOKEN', () => {
     const wf = github({ image: 'docker.io/acme/app' });
     const login = wf.jobs.build.steps.find((s: any) => s.uses === usesOf(PINS.login));

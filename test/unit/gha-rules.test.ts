@@ -171,7 +171,8 @@ describe('GitHub workflow rules', () => {
       for (const sign of ['keyless', 'key'] as const) {
         for (const image of [undefined, 'ghcr.io/acme/app', 'docker.io/acme/app']) {
           it(`${scanner}, ${sign}, ${image ?? 'default image'}`, () => {
-            const { pipeline } = generatePipeline({ provider: 'github', scanner, sign, image, ignoreUnfixed: true }, '0.1.0');
+            const actionSha = image === 'docker.io/acme/app' ? '0123456789abcdef0123456789abcdef01234567' : undefined;
+            const { pipeline } = generatePipeline({ provider: 'github', scanner, sign, image, ignoreUnfixed: true, actionSha }, '0.1.0');
             const r = analyze(pipeline.text, detectFileKind(pipeline.path)!);
             assert.strictEqual(r.notApplicable, undefined);
             assert.deepStrictEqual(r.findings.map((f) => f.ruleId), []);

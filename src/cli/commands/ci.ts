@@ -27,6 +27,8 @@ Options:
   --repository OWNER/REPO         keyless policy: the repository whose pipeline signs (default: from a
                                   ghcr.io / registry.gitlab.com image)
   --public-key FILE               key policy: the public key (cosign.pub)
+  --action-sha SHA                GitHub: run the check with Shipshape's action at this commit
+                                  (default: the npm package shipshape at this version)
   --stdout                        print instead of writing
   --force                         overwrite existing files`;
 
@@ -62,6 +64,7 @@ export const ciCommand: CliCommand = {
       policy: { type: 'string' },
       repository: { type: 'string' },
       'public-key': { type: 'string' },
+      'action-sha': { type: 'string' },
       stdout: { type: 'boolean' },
       force: { type: 'boolean' },
     }, USAGE);
@@ -88,6 +91,7 @@ export const ciCommand: CliCommand = {
         policy: values.policy as CiPolicy | undefined,
         repository: values.repository,
         publicKeyPem,
+        actionSha: values['action-sha'],
       }, VERSION);
       files = [generated.pipeline, ...(generated.policy ? [generated.policy] : [])];
     } catch (e) {

@@ -52,6 +52,12 @@ export const PINS = {
 
 export type PinName = keyof typeof PINS;
 
+/**
+ * Shipshape's own action (`action.yml` of this repository, package.json `repository`). Its commit
+ * is the user's to choose (`shipshape ci init --action-sha`): a release of ours is not in this table.
+ */
+export const SHIPSHAPE_ACTION = 'shipshape-dev/shipshape';
+
 /** The `uses:` value of a pin: `owner/repo@sha`. */
 export function usesOf(pin: ActionPin): string {
   return `${pin.action}@${pin.sha}`;
