@@ -22,7 +22,8 @@ describe('secrets: names', () => {
   });
   it('matches credential words as words, not substrings', () => {
     for (const n of ['KEYBOARD', 'MONKEY_PATCH', 'PASSENGER_APP_ENV', 'BYPASS_PROXY', 'COMPASS_MODE', 'TOKENIZER']) assert.strictEqual(classifyName(n).kind, 'neutral', n);
-    for (const n of ['DB_PASSWORD', 'dbPassword', 'NAGIOSADMIN_PASS', 'MINIO_SECRET_KEY', 'API_KEY', 'pgpassword', 'clientSecret', 'ARTIFACTORY_PSW']) assert.strictEqual(classifyName(n).kind, 'secret', n);
+    for (const n of ['DB_PASSWORD', 'dbPassword', 'NAGIOSADMIN_PASS', 'MINIO_SECRET_KEY', 'API_KEY', 'pgpassword', 'clientSecret', 'ARTIFACTORY_PSW', 'azurestorageaccountkey', 'sshkey']) assert.strictEqual(classifyName(n).kind, 'secret', n);
+    for (const n of ['hotkey', 'whiskey', 'turkey_count']) assert.strictEqual(classifyName(n).kind, 'neutral', n);
   });
   it('treats names that describe a secret as descriptive', () => {
     for (const n of ['PASSWORD_FILE', 'TOKEN_PATH', 'SECRETS_DIR', 'TOKEN_URL', 'AUTH_ENDPOINT', 'SECRET_NAME', 'GPG_KEY_ID', 'TOKEN_TTL',

@@ -214,6 +214,16 @@ function findSecretTerm(words: readonly string[]): SecretTerm | undefined {
         break;
       }
     }
+    // `azurestorageaccountkey`, `sshkey`: a compound ending in a qualifier and `key`.
+    if (!found && w.length >= 6 && w.endsWith('key')) {
+      const prefix = w.slice(0, -3);
+      for (const q of KEY_QUALIFIERS) {
+        if (q.length >= 3 && prefix.endsWith(q)) {
+          found = { word: w, term: `${q} key`, strength: 'strong', at: i };
+          break;
+        }
+      }
+    }
     // `nagiosadmin_pass`-style words end a name in `pass` after a separator; `adminpass` does too.
     if (!found && w.length > 4 && /(admin|root|user|db|master|ssh|ftp|smtp|mail|ldap|redis|mysql|pg)pass$/.test(w)) found = { word: w, term: 'password', strength: 'strong', at: i };
   }
