@@ -1,16 +1,17 @@
 // Test runner loaded by the VS Code extension host (extensionTestsPath, the @vscode/test-electron
 // contract). It runs every compiled `*.test.js` below this folder with mocha's bdd interface.
 // Files named `*.<layout>.test.js` need another window layout: `untrusted` (a folder that is NOT
-// trusted), `multiroot` (a .code-workspace with several folders) or `nofolder` (an empty window).
+// trusted), `multiroot` (a .code-workspace with several folders), `nofolder` (an empty window) or
+// `zhcn` (the trusted folder with VS Code's display language set to Simplified Chinese).
 // They run only when the launcher sets SHIPSHAPE_TEST_MODE to that layout (test/vscode/run.js
-// --untrusted / --multiroot / --nofolder), and only they run then.
+// --untrusted / --multiroot / --nofolder / --zhcn), and only they run then.
 import * as fs from 'fs';
 import * as path from 'path';
 import type MochaType from 'mocha';
 
 const TEST_SUFFIX = '.test.js';
-export type TestMode = 'trusted' | 'untrusted' | 'multiroot' | 'nofolder';
-const LAYOUTS: TestMode[] = ['untrusted', 'multiroot', 'nofolder'];
+export type TestMode = 'trusted' | 'untrusted' | 'multiroot' | 'nofolder' | 'zhcn';
+const LAYOUTS: TestMode[] = ['untrusted', 'multiroot', 'nofolder', 'zhcn'];
 
 /** The layout a compiled test file needs: `x.untrusted.test.js` → untrusted; plain → trusted. */
 function layoutOf(file: string): TestMode {

@@ -3,7 +3,7 @@
 // it exports run(): Promise<void>) inside the real VS Code extension host of an isolated
 // code-server, with headless chromium as the workbench window. Exit code = the tests' result.
 //
-//   node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted|--multiroot|--nofolder] [--workspace DIR] [--timeout SECONDS]
+//   node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted|--multiroot|--nofolder|--zhcn] [--workspace DIR] [--timeout SECONDS]
 //                           [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE]
 //
 // Without --trusted/--untrusted it runs the trusted session and then, if any *.untrusted.test.js
@@ -16,7 +16,7 @@ const path = require('path');
 const runtime = require('./runtime');
 const lib = require('./lib');
 
-const USAGE = 'usage: node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted|--multiroot|--nofolder] [--workspace DIR] [--timeout SECONDS]\n' +
+const USAGE = 'usage: node test/vscode/run.js [--grep PATTERN] [--trusted|--untrusted|--multiroot|--nofolder|--zhcn] [--workspace DIR] [--timeout SECONDS]\n' +
   '                               [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE]';
 const DEFAULT_TIMEOUT_S = 600;
 
@@ -61,13 +61,16 @@ async function runTests(opts = {}) {
   sb.env.SHIPSHAPE_TEST_MODE = layout;
   if (opts.grep) sb.env.SHIPSHAPE_TEST_GREP = opts.grep; else delete sb.env.SHIPSHAPE_TEST_GREP;
 
+  const extraArgs = ['--vscode-option', 'enable-smoke-test-driver'];
+  if (layout === 'zhcn') extraArgs.push('--locale', writeEmptyLanguagePack(sb, 'zh-cn'));
+
   let server;
   let browser;
   let page;
   let timer;
   try {
     // A built workbench only honours the test payload when this smoke-test flag is on.
-    server = await lib.startCodeServer(rt, sb, { extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
+    server = await lib.startCodeServer(rt, sb, { extraArgs });
     console.log(`[run] code-server up on ${server.authority} after ${lib.seconds(Date.now() - t0)}` +
       ` (${layout === 'untrusted' ? 'UNTRUSTED' : layout} workspace ${workspace})`);
     browser = await lib.launchBrowser(rt, sb);
@@ -110,6 +113,22 @@ async function runTests(opts = {}) {
   }
 }
 
+/**
+ * VS Code only switches to a display language it has a language pack for (a Marketplace download).
+ * A pack without translations is enough for what the zhcn session tests: VS Code's own strings
+ * stay English, `vscode.env.language` becomes the locale, and extensions load their
+ * `package.nls.<locale>.json` and `l10n/bundle.l10n.<locale>.json`. Returns the locale.
+ */
+function writeEmptyLanguagePack(sb, locale) {
+  const dir = path.join(sb.userData, 'empty-language-pack');
+  fs.mkdirSync(dir, { recursive: true });
+  const translations = path.join(dir, 'main.i18n.json');
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const pack = { hash: `shipshape-empty-${locale}`, extensions: [{ extensionIdentifier: { id: 'shipshape.empty-language-pack' }, version: '1.0.0' }], translations: { vscode: translations }, label: locale };
+  fs.writeFileSync(path.join(sb.userData, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
+  return locale;
+}
+
 async function screenshot(page, name) {
   try {
     const dir = path.join(lib.REPO_ROOT, 'test-results');
@@ -128,7 +147,7 @@ function hasTests(dir, suffix) {
 }
 
 /** Sessions other than the trusted one, each run only when it has test files (`*.<layout>.test.js`). */
-const EXTRA_LAYOUTS = ['untrusted', 'multiroot', 'nofolder'];
+const EXTRA_LAYOUTS = ['untrusted', 'multiroot', 'nofolder', 'zhcn'];
 
 /** Which sessions a CLI invocation runs: trusted, then each other layout that has tests. */
 function sessionsFor(args) {
@@ -157,7 +176,7 @@ if (require.main === module) {
   let args;
   try {
     args = lib.parseArgs(process.argv.slice(2), {
-      grep: 'value', trusted: 'flag', untrusted: 'flag', multiroot: 'flag', nofolder: 'flag', workspace: 'value', timeout: 'value',
+      grep: 'value', trusted: 'flag', untrusted: 'flag', multiroot: 'flag', nofolder: 'flag', zhcn: 'flag', workspace: 'value', timeout: 'value',
       extensionDevelopmentPath: 'value', extensionTestsPath: 'value', help: 'flag',
     });
   } catch (e) {
