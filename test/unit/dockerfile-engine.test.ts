@@ -92,7 +92,12 @@ describe('Dockerfile fixtures', () => {
   });
   it('fixes the Node fixture with the add-user fix', () => {
     assertFixWorks(fixture('node-single-stage-bad.Dockerfile'), 'docker-root-user', 'Run as');
-    assertFixWorks(fixture('node-single-stage-bad.Dockerfile'), 'docker-root-user', 'Convert');
+  });
+  it('does not offer the multi-stage refactor for the Node fixture: it apt-installs curl and vim, which a slim runtime would lack', () => {
+    const f = check(fixture('node-single-stage-bad.Dockerfile')).findings.find((x) => x.ruleId === 'docker-root-user')!;
+    assert.deepStrictEqual(f.fixes!.map((x) => x.kind), ['quickfix']);
+    const withoutApt = fixture('node-single-stage-bad.Dockerfile').replace('RUN apt-get update\nRUN apt-get install curl vim\n', '');
+    assertFixWorks(withoutApt, 'docker-root-user', 'Convert');
   });
 });
 

@@ -217,8 +217,22 @@ describe('fix: convert to a multi-stage build', () => {
     const fixed = assertFixWorks('FROM rust:1.80\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo build --release\nCMD ["./target/release/web"]\n', 'docker-root-user', 'Convert');
     assert.match(fixed, /COPY --from=build \/usr\/src\/app\/target\/release\/web \/usr\/src\/app\/target\/release\/web\n/);
   });
-  it('offers a snippet with placeholders when the artefact is unknown (Python)', () => {
-    const t = 'FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "app.py"]\n';
+  it('builds a Python app into a virtualenv the slim runtime copies', () => {
+    const t = 'FROM python:3.12\nWORKDIR /srv\nCOPY requirements.txt .\n# dependencies\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "app.py"]\n';
+    const fixed = assertFixWorks(t, 'docker-root-user', 'Convert');
+    assert.strictEqual(
+      fixed,
+      'FROM python:3.12 AS build\nWORKDIR /srv\nCOPY requirements.txt .\nRUN python -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\n# dependencies\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n\n' +
+        'FROM python:3.12-slim\nWORKDIR /srv\nENV PATH="/opt/venv/bin:$PATH"\nCOPY --from=build /opt/venv /opt/venv\nCOPY --from=build /srv /srv\n' +
+        'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app\nUSER 10001:10001\nCMD ["python", "app.py"]\n',
+    );
+  });
+  it('is not offered for a Node or Python app that installs system packages (the slim runtime would lack them)', () => {
+    assert.strictEqual(convertToMultiStage('FROM python:3.12\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nWORKDIR /srv\nRUN pip install -r r.txt\nCMD ["python", "a.py"]\n'), undefined);
+    assert.strictEqual(convertToMultiStage('FROM node:20\nRUN apt-get install -y --no-install-recommends imagemagick\nWORKDIR /app\nRUN npm ci\nCMD ["node", "x.js"]\n'), undefined);
+  });
+  it('offers a snippet with placeholders when the artefact is unknown (Python installing with --user)', () => {
+    const t = 'FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install --user --no-cache-dir -r requirements.txt\nCMD ["python", "app.py"]\n';
     const fix = refactor(t);
     assert.strictEqual(fix.snippet, true);
     assert.strictEqual(fix.edits.length, 1);

@@ -9,7 +9,8 @@ import { ShipshapeConfig, DEFAULT_CONFIG } from '../../config';
 import { ImageRef } from '../../imageRef';
 import { Fix, TextEdit } from '../../model';
 import { DockerfileModel, Stage, buildModel, instructionArgs } from '../model';
-import { invocations } from '../commands';
+import { invocations, isInstallAction, packageInvocations } from '../commands';
+import { insertLinesBefore } from '../edits';
 import { basename } from '../shell';
 import { processWord } from '../variables';
 import { isSecretName } from '../rules/secretInBuild';
@@ -47,6 +48,10 @@ interface Plan {
   needsInput: boolean;
   /** Lines appended to the build stage before the runtime stage (e.g. dropping dev dependencies). */
   buildTail?: string[];
+  /** Lines inserted in the build stage before an instruction (e.g. creating a virtualenv). */
+  buildInsert?: { before: Instruction; lines: string[] };
+  /** ENV lines of the runtime stage, after its WORKDIR. */
+  runtimeEnv?: string[];
 }
 
 /** Offers the refactor for a model, or undefined when it does not apply. */
@@ -98,13 +103,28 @@ function planFor(model: DockerfileModel, stage: Stage, toolchain: Toolchain): Pl
       // Already slim or Alpine: the runtime stage would be the same image with the same files,
       // no smaller and no safer than adding a USER (the other fix).
       if (alpine || tag?.includes('slim')) return undefined;
+      // System packages the app may load at run time would be missing from the slim image.
+      if (installsSystemPackages(model, stage)) return undefined;
       const runtimeTag = !tag ? 'lts-slim' : `${tag}-slim`;
       const artefacts = finalWorkdir && finalWorkdir !== '/' ? [finalWorkdir] : undefined;
       return { runtimeImage: `${ref.registry ? ref.registry + '/' : ''}${ref.repository}:${runtimeTag}`, artefacts, extraCopies: [], userLines: ['USER node'], needsInput: false, buildTail: npmPrune(invs, cmdWords, tag) };
     }
     case 'python': {
       if (alpine || tag?.includes('slim')) return undefined;
+      if (installsSystemPackages(model, stage)) return undefined;
       const runtimeTag = !tag ? 'slim' : `${tag}-slim`;
+      const venv = virtualenvPlan(invs, finalWorkdir);
+      if (venv) {
+        return {
+          runtimeImage: `${ref.registry ? ref.registry + '/' : ''}${ref.repository}:${runtimeTag}`,
+          artefacts: [finalWorkdir!],
+          extraCopies: [VENV],
+          userLines: debianUser,
+          needsInput: false,
+          buildInsert: { before: venv, lines: [`RUN python -m venv ${VENV}`, VENV_PATH] },
+          runtimeEnv: [VENV_PATH],
+        };
+      }
       // Installed packages live outside the source tree: the user has to say what to copy.
       return { runtimeImage: `${ref.registry ? ref.registry + '/' : ''}${ref.repository}:${runtimeTag}`, artefacts: undefined, extraCopies: [], userLines: alpine ? alpineUser : debianUser, needsInput: true };
     }
@@ -148,6 +168,28 @@ function planFor(model: DockerfileModel, stage: Stage, toolchain: Toolchain): Pl
       };
     }
   }
+}
+
+const VENV = '/opt/venv';
+const VENV_PATH = `ENV PATH="${VENV}/bin:$PATH"`;
+
+/** Whether the stage installs OS packages (apt, apk, dnf…): the app may need them at run time. */
+function installsSystemPackages(model: DockerfileModel, stage: Stage): boolean {
+  return packageInvocations(model, [stage]).some((p) => isInstallAction(p.program, p.action?.text));
+}
+
+/**
+ * The RUN before which a virtualenv goes, the way Python apps ship in two stages: every
+ * `pip install` then installs into it and the runtime copies it. Undefined when pip installs
+ * elsewhere (`--user`, `--target`, `--prefix`) or the app directory is unknown.
+ */
+function virtualenvPlan(invs: ReturnType<typeof invocations>, workdir: string | undefined): Instruction | undefined {
+  if (!workdir || workdir === '/') return undefined;
+  const pips = invs.filter((i) => /^pip[\d.]*$/.test(i.program) || (/^python[\d.]*$/.test(i.program) && i.words[1]?.text === '-m' && i.words[2]?.text === 'pip'));
+  const installs = pips.filter((i) => i.words.some((w) => w.text === 'install'));
+  if (!installs.length) return undefined;
+  if (pips.some((i) => i.words.some((w) => /^(--user|--target|-t|--prefix|--root)(=|$)/.test(w.text)))) return undefined;
+  return pips[0].run.instruction;
 }
 
 /**
@@ -270,6 +312,7 @@ function layout(model: DockerfileModel, stage: Stage): Layout {
 function runtimeLines(plan: Plan, l: Layout, workdir: string | undefined, artefactToken?: string): string[] {
   const lines = [`FROM ${plan.runtimeImage}`];
   if (workdir && workdir !== '/') lines.push(`WORKDIR ${workdir}`);
+  if (plan.runtimeEnv) lines.push(...plan.runtimeEnv);
   lines.push(...l.envText);
   for (const c of plan.extraCopies) lines.push(`COPY --from=${l.buildName} ${c} ${c}`);
   if (plan.artefacts) for (const a of plan.artefacts) lines.push(`COPY --from=${l.buildName} ${a} ${a}`);
@@ -288,6 +331,7 @@ function endEdit(model: DockerfileModel, lines: string[]): TextEdit {
 function editsFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
   const l = layout(model, stage);
   const end = endEdit(model, runtimeLines(plan, l, lastWorkdir(model, stage)));
+  if (plan.buildInsert) l.edits.push(insertLinesBefore(model, plan.buildInsert.before, plan.buildInsert.lines));
   // The build stage's last steps go right after its last line, before the blank line and the runtime FROM.
   if (plan.buildTail) end.newText = (model.text.endsWith('\n') ? '' : model.eol) + plan.buildTail.join(model.eol) + model.eol + end.newText;
   const edits = [...l.edits, end];
