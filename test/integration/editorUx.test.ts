@@ -32,7 +32,9 @@ describe('the walkthrough', () => {
     const walkthroughs = ext.packageJSON.contributes.walkthroughs as Array<{ id: string; title: string; steps: Array<{ id: string; title: string; description: string; completionEvents: string[]; media: { markdown: string } }> }>;
     assert.strictEqual(walkthroughs.length, 1);
     const steps = walkthroughs[0].steps;
-    assert.deepStrictEqual(steps.map((s) => s.id), ['seeFinding', 'applyFix', 'chooseProfile', 'checkWorkspace', 'scanImage', 'signImage']);
+    const ids = steps.map((s) => s.id);
+    const expected = ['seeFinding', 'applyFix', 'chooseProfile', 'checkWorkspace', 'scanImage', 'signImage'];
+    assert.deepStrictEqual(ids.filter((id) => expected.includes(id)), expected, `the first-run steps in order among ${ids.join(', ')}`);
     const commands = new Set(await vscode.commands.getCommands(true));
     for (const step of steps) {
       assert.ok(step.completionEvents.length > 0, step.id);

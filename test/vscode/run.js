@@ -169,7 +169,7 @@ async function main(args) {
   return worst;
 }
 
-module.exports = { runTests, sessionsFor };
+module.exports = { runTests, sessionsFor, writeEmptyLanguagePack };
 
 if (require.main === module) {
   lib.installExitHandlers('run');
