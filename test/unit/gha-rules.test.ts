@@ -93,6 +93,44 @@ describe('GitHub workflow rules', () => {
     ]);
   });
 
+  it('follows env: a ${{ env.NAME }} holding untrusted input is an injection too; "$NAME" is not', () => {
+    const text = [
+      'permissions: {}',
+      'env:',
+      '  TITLE: ${{ github.event.issue.title }}',
+      '  SHA: ${{ github.sha }}',
+      'jobs:',
+      '  a:',
+      '    env:',
+      '      BRANCH: ${{ github.head_ref }}',
+      '    steps:',
+      '      - run: echo "${{ env.TITLE }} $TITLE ${{ env.SHA }} ${{ env.BRANCH }}"',
+      '      - env:',
+      '          BRANCH: main',
+      '        run: echo "${{ env.BRANCH }}"',
+      '',
+    ].join('\n');
+    const findings = check(text);
+    assert.deepStrictEqual(spots(findings), [['gha-script-injection', 9, 19, 35], ['gha-script-injection', 9, 58, 75]]);
+    assert.strictEqual(findings[0].message, 'env.TITLE holds github.event.issue.title, and ${{ env.TITLE }} is expanded into the script: use "$TITLE" instead.');
+    assert.match(findings[1].message, /^env\.BRANCH holds github\.head_ref/);
+  });
+
+  it('never throws and keeps ranges inside the text, whatever prefix of a workflow it reads', () => {
+    for (const name of ['insecure.yml', 'hardened.yml']) {
+      const full = read(name);
+      for (let end = 0; end <= full.length; end += 7) {
+        const text = full.slice(0, end);
+        const r = analyze(text, 'github-workflow');
+        assert.deepStrictEqual(r.errors, [], `${name} cut at ${end}`);
+        const lines = text.split('\n');
+        for (const f of r.findings) {
+          assert.ok(f.range.end.line < lines.length && f.range.end.character <= lines[f.range.end.line].length, `${name} cut at ${end}: ${f.ruleId}`);
+        }
+      }
+    }
+  });
+
   it('reads only attacker-controlled contexts as untrusted', () => {
     for (const bad of ['github.event.issue.title', 'github.event.pull_request.head.ref', 'github.head_ref', "github['head_ref']", 'github.event.commits[0].author.email',
       'github.event.head_commit.message', 'toJSON(github.event)', 'github.event.review.body', 'github.event.pages[*].page_name', 'github.event.workflow_run.head_branch',

@@ -19,6 +19,7 @@ export interface StepInfo {
   uses?: Scalar;
   run?: Scalar;
   with?: YAMLMap;
+  env?: YAMLMap;
 }
 
 /** One job of the workflow. */
@@ -29,6 +30,7 @@ export interface JobInfo {
   permissions?: KeyPair;
   /** A job that calls a reusable workflow (`jobs.<id>.uses`). */
   uses?: Scalar;
+  env?: YAMLMap;
   steps: StepInfo[];
 }
 
@@ -39,6 +41,8 @@ export interface WorkflowModel {
   /** Event names the workflow runs on. */
   triggers: Set<string>;
   permissions?: KeyPair;
+  /** Workflow-level `env`. */
+  env?: YAMLMap;
   jobsKey: Scalar;
   jobs: JobInfo[];
 }
@@ -88,7 +92,7 @@ function stepsOf(job: YAMLMap): StepInfo[] {
   const out: StepInfo[] = [];
   for (const item of steps.items) {
     if (!isMap(item)) continue;
-    out.push({ node: item, uses: scalarAt(item, 'uses'), run: scalarAt(item, 'run'), with: mapAt(item, 'with') });
+    out.push({ node: item, uses: scalarAt(item, 'uses'), run: scalarAt(item, 'run'), with: mapAt(item, 'with'), env: mapAt(item, 'env') });
   }
   return out;
 }
@@ -122,7 +126,7 @@ export function parseWorkflow(text: string): WorkflowModel | undefined {
   for (const item of jobsPair.value.items) {
     if (!isPair(item) || !isScalar(item.key) || !item.key.range || !isMap(item.value)) continue;
     const node = item.value;
-    jobs.push({ id: String(item.key.value), key: item.key, node, permissions: pairOf(node, 'permissions'), uses: scalarAt(node, 'uses'), steps: stepsOf(node) });
+    jobs.push({ id: String(item.key.value), key: item.key, node, permissions: pairOf(node, 'permissions'), uses: scalarAt(node, 'uses'), env: mapAt(node, 'env'), steps: stepsOf(node) });
   }
   let comments: SourceComment[] = [];
   if (tokens) {
@@ -138,6 +142,7 @@ export function parseWorkflow(text: string): WorkflowModel | undefined {
     comments,
     triggers: triggersOf(pairOf(root, 'on')?.value),
     permissions: pairOf(root, 'permissions'),
+    env: mapAt(root, 'env'),
     jobsKey: jobsPair.key,
     jobs,
   };

