@@ -203,6 +203,8 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
     const stop = (error: ToolError): void => {
       if (failure || settled) return;
       failure = error;
+      // What was read is of no use any more: let up to maxOutputBytes go while we wait for the group.
+      stdoutChunks.length = 0;
       const pid = child.pid;
       killGroup(pid, 'SIGTERM');
       child.stdout?.destroy();

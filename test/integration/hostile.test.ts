@@ -122,6 +122,28 @@ describe('hostile input in the editor', function () {
     assert.ok(notes.messages.some((m) => m.includes('［Open a terminal］（command:')), 'the hostile id is named as a plain value');
   });
 
+  it('keeps cosign\'s words (and a registry\'s, which it quotes) out of the sign and verify notifications', async () => {
+    // fake-tool as cosign: it prints a crafted stderr with command links and fails.
+    fs.writeFileSync(path.join(tmp, 'cosign-stderr.txt'), `Error: signing: ${LINK}\nmain.go:74: error during command execution: ${LINK}\n`);
+    const restoreCosign = await withSetting('cosign.path', path.join(FAKE_BIN, 'fake-tool'));
+    const restoreEnv = withEnv({ FAKE_TOOL_MODE: 'file', FAKE_TOOL_STDERR_FILE: path.join(tmp, 'cosign-stderr.txt'), FAKE_TOOL_EXIT: '12' });
+    notes.messages.length = 0;
+    const reference = `ghcr.io/acme/app@sha256:${'a'.repeat(64)}`;
+    try {
+      const signed = await vscode.commands.executeCommand<{ ok: boolean; message?: string }>('shipshape.signImage', { reference, kmsUri: 'awskms:///alias/k' });
+      assert.strictEqual(signed?.ok, false);
+      assert.ok(signed?.message?.includes('command:'), 'the failure keeps cosign\'s words for the log');
+      const verified = await vscode.commands.executeCommand<{ ok: boolean; result?: { verified: boolean } }>('shipshape.verifyImage', { reference, kmsUri: 'awskms:///alias/k' });
+      assert.ok(verified && (!verified.ok || verified.result?.verified === false), JSON.stringify(verified));
+    } finally {
+      restoreEnv();
+      await restoreCosign();
+    }
+    await sleep(200);
+    assert.ok(notes.messages.length >= 2, JSON.stringify(notes.messages));
+    for (const m of notes.messages) assert.doesNotMatch(m, /\[[^\]]*\]\(/, `no link in: ${m}`);
+  });
+
   it('does not freeze on a 7.5 MB YAML that is not Kubernetes: no compose for diagnostics or CodeLens', async () => {
     const parts = ['lockfileVersion: 6.0\npackages:\n'];
     let size = 0;
