@@ -7,7 +7,7 @@
 import { Composer, CST, isMap, isPair, isScalar, isSeq, LineCounter, Pair, Parser, Scalar, YAMLMap } from 'yaml';
 import { SourceComment } from '../suppress';
 import { LineIndex } from '../text';
-import { MappedText, contiguousText, piecewiseText } from '../dockerfile/shell';
+import { MappedText, ShellWord, contiguousText, piecewiseText } from '../dockerfile/shell';
 import { collectComments } from '../kubernetes/model';
 import { Range } from '../model';
 
@@ -45,6 +45,8 @@ export interface WorkflowModel {
   env?: YAMLMap;
   jobsKey: Scalar;
   jobs: JobInfo[];
+  /** What several rules share, computed on first use (see ARCHITECTURE.md: per-model, never module-level). */
+  memo: { commands?: ReadonlyArray<{ words: ShellWord[] }> };
 }
 
 function pairOf(map: YAMLMap | undefined, key: string): KeyPair | undefined {
@@ -145,6 +147,7 @@ export function parseWorkflow(text: string): WorkflowModel | undefined {
     env: mapAt(root, 'env'),
     jobsKey: jobsPair.key,
     jobs,
+    memo: {},
   };
 }
 

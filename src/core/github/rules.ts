@@ -5,7 +5,7 @@
 import { isScalar, Scalar } from 'yaml';
 import { Fix, Rule } from '../model';
 import { eolOf } from '../text';
-import { MappedText, basename, programWords, splitShell, ShellWord } from '../dockerfile/shell';
+import { basename, programWords, splitShell, ShellWord } from '../dockerfile/shell';
 import { PINS } from '../ci/pins';
 import { JobInfo, StepInfo, WorkflowModel, mappedRange, nodeRange, pairOf, scalarAt, scalarSource, stringOf } from './model';
 
@@ -271,18 +271,19 @@ function passwordArgument(words: ShellWord[]): [ShellWord, ShellWord] | undefine
   return undefined;
 }
 
-function* commandsOf(model: WorkflowModel): Generator<{ src: MappedText; words: ShellWord[] }> {
+/** The simple commands of every `run:` script, split once per model for the rules that read them. */
+function commandsOf(model: WorkflowModel): ReadonlyArray<{ words: ShellWord[] }> {
+  if (model.memo.commands) return model.memo.commands;
+  const out: Array<{ words: ShellWord[] }> = [];
   for (const [, step] of allSteps(model)) {
     if (!step.run) continue;
-    const src = scalarSource(model, step.run);
-    let script;
     try {
-      script = splitShell(src);
+      for (const c of splitShell(scalarSource(model, step.run)).commands) out.push({ words: c.words });
     } catch {
-      continue;
+      // A script the splitter cannot read gives no commands.
     }
-    for (const c of script.commands) yield { src, words: c.words };
   }
+  return (model.memo.commands = out);
 }
 
 export const dockerLoginPassword: WorkflowRule = {
