@@ -1,5 +1,6 @@
 import { allRules, analyze, Severity, SEVERITIES } from '../../core';
 import { loadCliConfig } from '../config';
+import { composeRelatedTexts } from '../composeRelated';
 import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings, formatJson, formatSarif, formatText } from '../formats';
 import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
@@ -62,7 +63,9 @@ export const checkCommand: CliCommand = {
     for (const f of files) {
       const text = await readSource(io, f.path);
       if (text === undefined) { ioError = true; continue; }
-      const result = analyze(text, f.kind, config);
+      // A Compose service's `extends.file` is read so what it inherits counts.
+      const related = await composeRelatedTexts(io, f.path, text);
+      const result = analyze(text, f.kind, config, { related });
       if (result.skipped) io.stderr(`shipshape: ${f.path}: skipped (${result.skipped})\n`);
       for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
       results.push({ file: f.path, findings: result.findings });
