@@ -80,7 +80,17 @@ describe('secrets: credential formats', () => {
   });
   it('cites a source for every format it lists', () => {
     assert.ok(CREDENTIAL_FORMATS.length >= 20);
-    for (const f of CREDENTIAL_FORMATS) assert.ok(f.title && f.hint && f.pattern, f.id);
+    for (const f of CREDENTIAL_FORMATS) assert.ok(f.title && f.hint && (f.pattern || f.find), f.id);
+  });
+  it('scans adversarial text (a prefix repeated 100,000 times) in linear time', () => {
+    const pieces = ['http://a+', 'a://b:', 'ey-', '.eyJ', 'eyJhbGciOiJIUzI1NiJ9.', 'sk-', 'sk-proj-T3BlbkFJ', 'xoxb-', 'ghp_', 'glpat-', 'AKIA', 'password=', 'Password=x;', '-----BEGIN PRIVATE KEY-----', '://u:p@', 'hooks.slack.com/services/'];
+    for (const piece of pieces) {
+      const text = piece.repeat(100000);
+      const t0 = Date.now();
+      findCredentialFormat(text);
+      judgeSecret({ name: 'DB_PASSWORD', value: text });
+      assert.ok(Date.now() - t0 < 1500, `${piece}: ${Date.now() - t0} ms`);
+    }
   });
 });
 

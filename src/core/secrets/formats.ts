@@ -20,9 +20,12 @@ export interface CredentialFormat {
   hint: string;
   /** Case-insensitive hint. */
   hintIgnoreCase?: boolean;
-  pattern: RegExp;
+  /** What a match looks like; every open-ended part is bounded or followed by nothing, so a scan is linear. */
+  pattern?: RegExp;
   /** Rejects matches that are documentation examples or references (`${PASSWORD}`). */
   reject?(match: RegExpExecArray): boolean;
+  /** A matcher of its own, for formats a regular expression would scan in quadratic time: [start, end]. */
+  find?(text: string): [number, number] | undefined;
 }
 
 /** A literal that is not a credential: a variable reference, a template or a masked value. */
@@ -56,7 +59,7 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   // gitleaks npm-access-token; Trivy npm-access-token (`npm_` and 36 characters).
   { id: 'npm-token', title: 'npm access token', hint: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
   // gitleaks openai-api-key: `sk-` (optionally proj-/svcacct-/admin-) with "T3BlbkFJ" (base64 of "OpenAI") inside.
-  { id: 'openai-api-key', title: 'OpenAI API key', hint: 'T3BlbkFJ', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}/ },
+  { id: 'openai-api-key', title: 'OpenAI API key', hint: 'T3BlbkFJ', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,}/ },
   // gitleaks anthropic-api-key / anthropic-admin-api-key.
   { id: 'anthropic-api-key', title: 'Anthropic API key', hint: 'sk-ant-', pattern: /\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}/ },
   // gitleaks huggingface-access-token; Trivy hugging-face-access-token.
@@ -83,28 +86,83 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n|\\r)*[A-Za-z0-9+/=]{16,}/,
   },
   // gitleaks jwt: three base64url parts, the first two JSON objects (`ey` = base64 of `{"`).
-  { id: 'jwt', title: 'JSON Web Token', hint: 'ey', pattern: /\bey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_-]{15,}\.[A-Za-z0-9_-]{10,}={0,2}/ },
+  { id: 'jwt', title: 'JSON Web Token', hint: '.ey', find: findJwt },
   // A password in a URL, `scheme://user:password@host` (RFC 3986 userinfo; detect-secrets' BasicAuthDetector).
-  {
-    id: 'url-password', title: 'password in a URL', reason: 'the value is a URL with a literal password', hint: '://',
-    pattern: /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s:/@'"]*):([^\s/@'"]+)@([^\s/@'"]+)/,
-    // `docker://alpine:3.20@sha256:…` is a tag and a digest, not credentials.
-    reject: (m) => NOT_LITERAL.test(m[2]) || m[2].includes('${') || m[2].includes('$(') || m[2].includes('{{') || /^sha\d+:/.test(m[3]),
-  },
+  // `docker://alpine:3.20@sha256:…` is a tag and a digest, not credentials.
+  { id: 'url-password', title: 'password in a URL', reason: 'the value is a URL with a literal password', hint: '://', find: findUrlPassword },
   // ADO.NET, ODBC and JDBC connection strings: `…;Password=…;`, `Pwd=`, Azure `AccountKey=` / `SharedAccessKey=`.
   {
     id: 'connection-string-password', title: 'connection string with a password', reason: 'the value is a connection string with a literal password', hint: ';',
     pattern: /(?:^|[;\s"'])(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;'"\s][^;'"]*)/i,
     // A connection string has `;`-separated settings: a lone `password=x` is judged by its name instead.
-    reject: (m) => !/[^;\s]\s*=[^;]*;|;\s*[^;\s]+\s*=/.test(m.input) || NOT_LITERAL.test(m[1].trim()) || m[1].includes('${') || m[1].includes('$(') || m[1].includes('{{'),
+    reject: (m) => !hasTwoSettings(m.input) || NOT_LITERAL.test(m[1].trim()) || m[1].includes('${') || m[1].includes('$(') || m[1].includes('{{'),
   },
 ];
+
+const B64URL = /[A-Za-z0-9_-]/;
+
+/** Offset just past the run of base64url characters starting at `i` (at most `max` of them). */
+function runEnd(text: string, i: number, max = 1 << 16): number {
+  let j = i;
+  while (j < text.length && j - i < max && B64URL.test(text[j])) j++;
+  return j;
+}
+
+/** A JWT: `ey…` `.` `ey…` `.` signature (base64url parts of at least 17, 17 and 10 characters). */
+function findJwt(text: string): [number, number] | undefined {
+  for (let dot = text.indexOf('.ey'); dot > 0; dot = text.indexOf('.ey', dot + 1)) {
+    let start = dot;
+    while (start > 0 && dot - start < 1 << 16 && B64URL.test(text[start - 1])) start--;
+    if (dot - start < 17 || !text.startsWith('ey', start)) continue;
+    const second = runEnd(text, dot + 1);
+    if (second - (dot + 1) < 17 || text[second] !== '.') continue;
+    const sig = runEnd(text, second + 1);
+    if (sig - (second + 1) < 10) continue;
+    let end = sig;
+    while (end < text.length && end - sig < 2 && text[end] === '=') end++;
+    return [start, end];
+  }
+  return undefined;
+}
+
+const SCHEME = /[A-Za-z0-9+.-]/;
+const USERINFO_STOP = /[\s/@'"]/;
+
+/** `scheme://user:password@host` with a literal password (each `://` looks at most 512 characters ahead). */
+function findUrlPassword(text: string): [number, number] | undefined {
+  for (let at = text.indexOf('://'); at > 0; at = text.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > 0 && at - start < 40 && SCHEME.test(text[start - 1])) start--;
+    while (start < at && !/[A-Za-z]/.test(text[start])) start++;
+    if (start === at) continue;
+    let i = at + 3;
+    const limit = Math.min(text.length, i + 512);
+    while (i < limit && !USERINFO_STOP.test(text[i])) i++;
+    if (text[i] !== '@') continue;
+    const userinfo = text.slice(at + 3, i);
+    const colon = userinfo.indexOf(':');
+    if (colon < 0) continue;
+    const password = userinfo.slice(colon + 1);
+    let hostEnd = i + 1;
+    while (hostEnd < text.length && hostEnd - i < 512 && !USERINFO_STOP.test(text[hostEnd])) hostEnd++;
+    const host = text.slice(i + 1, hostEnd);
+    if (!password || !host || NOT_LITERAL.test(password) || password.includes('${') || password.includes('$(') || password.includes('{{') || /^sha\d+:/.test(host)) continue;
+    return [start, hostEnd];
+  }
+  return undefined;
+}
+
+/** `a=b;c=d`: at least two settings separated by `;` (linear: no regular expression over the text). */
+function hasTwoSettings(text: string): boolean {
+  const first = text.indexOf('=');
+  return first >= 0 && text.indexOf('=', first + 1) > first && text.includes(';');
+}
 
 /** A format match inside a text, with its offsets. */
 export interface FormatMatch { format: CredentialFormat; start: number; end: number }
 
 /** Text no format can match lacks all of these (one scan instead of one per format). */
-const ANY_HINT = /A3T|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|gl[a-z]{1,3}-|xox|xapp-|XAPP-|hooks\.slack\.com|k_|AIza|service_account|npm_|T3BlbkFJ|sk-ant-|hf_|pypi-|_v1_|dckr_|hvs\.|SG\.|shp|SK|AGE-SECRET-KEY-1|PRIVATE KEY|ey|:\/\/|;/;
+const ANY_HINT = /A3T|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|gl[a-z]{1,3}-|xox|xapp-|XAPP-|hooks\.slack\.com|k_|AIza|service_account|npm_|T3BlbkFJ|sk-ant-|hf_|pypi-|_v1_|dckr_|hvs\.|SG\.|shp|SK|AGE-SECRET-KEY-1|PRIVATE KEY|\.ey|:\/\/|;/;
 
 /** The first known credential format found in a text, if any. */
 export function findCredentialFormat(text: string, formats: readonly CredentialFormat[] = CREDENTIAL_FORMATS): FormatMatch | undefined {
@@ -115,7 +173,12 @@ export function findCredentialFormat(text: string, formats: readonly CredentialF
       lower ??= text.toLowerCase();
       if (!lower.includes(format.hint.toLowerCase())) continue;
     } else if (!text.includes(format.hint)) continue;
-    const m = format.pattern.exec(text);
+    if (format.find) {
+      const found = format.find(text);
+      if (found) return { format, start: found[0], end: found[1] };
+      continue;
+    }
+    const m = format.pattern?.exec(text);
     if (!m || format.reject?.(m)) continue;
     return { format, start: m.index, end: m.index + m[0].length };
   }

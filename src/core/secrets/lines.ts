@@ -9,9 +9,10 @@ export interface EmbeddedEntry { name: string; value: string; start: number; end
 /** Entries beyond this many are not read (a huge embedded file is not a config file). */
 export const MAX_ENTRIES = 5000;
 
-const LINE = /^[ \t]*(?:export[ \t]+)?["']?([A-Za-z0-9_.\-[\]/@]+)["']?[ \t]*[=:][ \t]*(.*?)[ \t]*$/;
+// The value runs to the end of the line (trimmed in code: a lazy `(.*?)\s*$` is quadratic on long lines).
+const LINE = /^[ \t]*(?:export[ \t]+)?["']?([A-Za-z0-9_.\-[\]/@]+)["']?[ \t]*[=:][ \t]*(.*)$/;
 
-const NPMRC = /^[ \t]*\/\/[^\s]*?:([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+const NPMRC = /^[ \t]*\/\/[^\s:]*(?::[^\s:]*)*?:([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*)$/;
 
 /** Entries of a properties/INI/TOML/.env file, one per `key=value` line. */
 export function lineEntries(content: string): EmbeddedEntry[] {
@@ -28,7 +29,7 @@ export function lineEntries(content: string): EmbeddedEntry[] {
       const m = trimmed.startsWith('//') ? NPMRC.exec(line) : LINE.exec(line);
       if (m) {
         const keyAt = line.indexOf(m[1]);
-        let value = m[2];
+        let value = m[2].replace(/[ \t]+$/, '');
         if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) value = value.slice(1, -1);
         out.push({ name: m[1], value, start: start + keyAt, end: start + line.length });
       }
