@@ -25,7 +25,8 @@ export interface ImageReference {
  * returned. Never throws.
  */
 export function findImageReferences(text: string, kind: FileKind): ImageReference[] {
-  if (textLimitProblem(text) || !mayBeOfKind(text, kind)) return [];
+  // Only Dockerfiles and manifests name images this way; no other kind is parsed as one.
+  if ((kind !== 'dockerfile' && kind !== 'kubernetes') || textLimitProblem(text) || !mayBeOfKind(text, kind)) return [];
   try {
     const refs = kind === 'dockerfile' ? dockerfileReferences(text) : manifestReferences(text);
     return refs.length > MAX_IMAGE_REFERENCES ? refs.slice(0, MAX_IMAGE_REFERENCES) : refs;

@@ -200,6 +200,8 @@ describe('hostile input: every parse of user text is bounded (item 2)', function
     const started = Date.now();
     assert.deepStrictEqual(findImageReferences(big, 'kubernetes'), []);
     assert.deepStrictEqual(findImageReferences('FROM alpine\n\u0000', 'dockerfile'), []);
+    // Other YAML kinds are never composed by the Kubernetes reader.
+    assert.deepStrictEqual(findImageReferences('services:\n  web:\n    image: nginx\napiVersion: x\nkind: y\n', 'compose'), []);
     assert.ok(Date.now() - started < 1000);
   });
 
