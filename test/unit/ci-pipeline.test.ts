@@ -161,6 +161,8 @@ describe('CI pipeline generator: GitLab CI', () => {
       const doc = parseDocument(text);
       assert.strictEqual(doc.errors.length, 0);
       assert.ok(!text.includes('&a') && !text.includes('*a'), 'no YAML anchors');
+      assert.ok(!text.includes('${{'), 'GitLab has no GitHub expressions');
+      assert.ok(!/\$\[\[/.test(text), 'no GitLab inputs interpolation ($[[ ]]) either');
       const p = doc.toJS() as any;
       assert.deepStrictEqual(p.stages, ['check', 'build', 'scan', 'sign']);
       assert.deepStrictEqual(['shipshape', 'build', 'scan', 'sign'].map((j) => p[j].stage), p.stages);
