@@ -166,6 +166,27 @@ describe('GitHub workflow rules', () => {
     assert.deepStrictEqual(check(text('pull_request')), []);
   });
 
+  it('also flags a head checkout done by hand in a privileged workflow\'s script', () => {
+    const script = (on: string): string => [
+      `on: ${on}`,
+      'permissions: {}',
+      'jobs:',
+      '  a:',
+      '    steps:',
+      '      - run: |',
+      '          gh pr checkout "$PR"',
+      '          git fetch origin "refs/pull/${PR_NUMBER}/merge"',
+      '          git checkout ${{ github.event.pull_request.head.sha }}',
+      '          git checkout ${{ github.sha }} && git fetch origin main',
+      '',
+    ].join('\n');
+    const text = script('pull_request_target');
+    const findings = check(text);
+    assert.deepStrictEqual(spots(findings), [['gha-pr-target-checkout', 6, 10, 24], ['gha-pr-target-checkout', 7, 28, 56], ['gha-pr-target-checkout', 8, 23, 64]]);
+    assert.deepStrictEqual(findings.map((f) => textAt(text, f)), ['gh pr checkout', 'refs/pull/${PR_NUMBER}/merge', '${{ github.event.pull_request.head.sha }}']);
+    assert.deepStrictEqual(check(script('push')), []);
+  });
+
   it('pins a known action (not a safe fix) and the result re-checks clean of that finding', () => {
     const text = read('insecure.yml');
     const f = check(text).find((x) => x.ruleId === 'gha-unpinned-action')!;

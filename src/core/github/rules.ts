@@ -131,7 +131,7 @@ export const prTargetCheckout: WorkflowRule = {
   severity: 'critical',
   appliesTo: 'github-workflow',
   references: ['CICD-SEC-4'],
-  description: 'pull_request_target (and workflow_run) runs with the base repository\'s secrets and a write token, for pull requests from any fork. Checking out the pull request\'s head and running anything from it (a build, a test, an install script) hands those secrets to the author of the pull request.',
+  description: 'pull_request_target (and workflow_run) runs with the base repository\'s secrets and a write token, for pull requests from any fork. Checking out the pull request\'s head (with actions/checkout, `gh pr checkout` or `git fetch … refs/pull/…`) and running anything from it (a build, a test, an install script) hands those secrets to the author of the pull request.',
   remediation: 'Use the pull_request trigger for code from pull requests; if a privileged step is needed, run it in a separate workflow on workflow_run that never executes the pull request\'s files.',
   check(model, report) {
     if (!model.triggers.has('pull_request_target') && !model.triggers.has('workflow_run')) return;
@@ -144,11 +144,39 @@ export const prTargetCheckout: WorkflowRule = {
       const src = scalarSource(model, ref);
       const m = PR_HEAD.exec(src.text);
       if (!m) continue;
-      const trigger = model.triggers.has('pull_request_target') ? 'pull_request_target' : 'workflow_run';
-      report({ message: `A ${trigger} workflow checks out the pull request's code (${m[0].replace(/\s+/g, '')}): it runs with the base repository's secrets.`, range: nodeRange(model, ref) });
+      report({ message: `A ${triggerOf(model)} workflow checks out the pull request's code (${m[0].replace(/\s+/g, '')}): it runs with the base repository's secrets.`, range: nodeRange(model, ref) });
+    }
+    // The same checkout done by hand in a script: `gh pr checkout`, `git fetch origin refs/pull/…`,
+    // `git checkout ${{ github.event.pull_request.head.sha }}`.
+    for (const { words } of commandsOf(model)) {
+      const program = programWords({ words });
+      if (program.length < 2) continue;
+      const tool = basename(program[0].text);
+      if (tool === 'gh' && program[1].text === 'pr' && program[2]?.text === 'checkout') {
+        report({ message: `A ${triggerOf(model)} workflow checks out the pull request's code (gh pr checkout): it runs with the base repository's secrets.`, range: model.lines.rangeOf(program[0].start, program[2].end) });
+        continue;
+      }
+      if (tool !== 'git' || !GIT_CHECKOUTS.has(program[1].text)) continue;
+      const from = program[2]?.start ?? program[1].end;
+      const to = program[program.length - 1].end;
+      const text = model.text.slice(from, to);
+      HEAD_IN_SCRIPT.lastIndex = 0;
+      for (let m = HEAD_IN_SCRIPT.exec(text); m; m = HEAD_IN_SCRIPT.exec(text)) {
+        if (m[0].startsWith('${{') && !PR_HEAD.test(m[0])) continue;
+        report({ message: `A ${triggerOf(model)} workflow fetches the pull request's code (git ${program[1].text}): it runs with the base repository's secrets.`, range: model.lines.rangeOf(from + m.index, from + m.index + m[0].length) });
+        break;
+      }
     }
   },
 };
+
+const GIT_CHECKOUTS = new Set(['checkout', 'switch', 'fetch', 'pull', 'reset']);
+/** An expression, or a `refs/pull/N/head|merge` / `pull/N/head` refspec, in a git command. */
+const HEAD_IN_SCRIPT = /\$\{\{[^}]*\}\}|\b(?:refs\/)?pull\/[^\s'"/]+\/(?:head|merge)\b/g;
+
+function triggerOf(model: WorkflowModel): string {
+  return model.triggers.has('pull_request_target') ? 'pull_request_target' : 'workflow_run';
+}
 
 const UNTRUSTED_LAST = new Set([
   'body', 'title', 'message', 'name', 'email', 'label', 'ref', 'head_ref', 'default_branch', 'page_name', 'head_branch', 'display_title',
