@@ -4,7 +4,9 @@
  * The analysis itself is the core's `analyze`; this class only decides when and for whom.
  */
 import * as vscode from 'vscode';
-import { analyze, FileKind, Finding } from '../core';
+import { analyze, FileKind, findRule, Finding, ShipshapeConfig } from '../core';
+import { effectiveSeverity } from '../core/engine';
+import { yamlProblems } from './yamlProblems';
 import { ConfigProvider } from './settings';
 import { documentKind, isChartTemplate, isExcluded } from './documents';
 import { toDiagnostic } from './convert';
@@ -21,6 +23,23 @@ export interface DocumentState {
 }
 
 const DEBOUNCE_MS = 200;
+
+/** The rule under which YAML errors of manifests are reported (the engine's own, when it has one). */
+const YAML_SYNTAX_RULE = 'k8s-yaml-syntax';
+
+/** The parser's errors of a text that was a manifest, as findings of the YAML syntax rule. */
+function brokenManifestFindings(text: string, config: ShipshapeConfig): Finding[] {
+  const rule = findRule(YAML_SYNTAX_RULE);
+  const severity = rule ? effectiveSeverity(rule, config) : 'high';
+  if (!severity) return [];
+  return yamlProblems(text).map((p) => ({
+    ruleId: YAML_SYNTAX_RULE,
+    severity,
+    message: vscode.l10n.t('YAML error: {0}. Until it parses, Shipshape cannot check this manifest.', p.message.replace(/\.$/, '')),
+    range: p.range,
+    references: rule?.references ?? [],
+  }));
+}
 
 /** The state of a text the engine skipped, from its skip kind (or, from older engines, its reason). */
 function skippedState(reason: string, skipKind: string | undefined): DocumentState['skipped'] {
@@ -39,6 +58,8 @@ export class DiagnosticsManager implements vscode.Disposable {
   private readonly states = new Map<string, DocumentState>();
   /** Validation runs per document; a run that finishes after a newer one started is dropped. */
   private readonly runs = new Map<string, number>();
+  /** Open documents last analysed as Kubernetes manifests (so a broken edit is told apart from YAML that never was one). */
+  private readonly manifests = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a document's diagnostics were updated or cleared. */
   readonly onDidUpdate = this.emitter.event;
@@ -112,13 +133,21 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (elapsed > 500) this.log.warn(`analysis of ${doc.uri.toString(true)} took ${elapsed} ms`);
     for (const err of result.errors) this.log.error(`rule ${err.ruleId} failed on ${doc.uri.toString(true)}: ${err.message}`);
     let skipped: DocumentState['skipped'];
+    let findings = result.findings;
+    const key = doc.uri.toString();
     if (result.skipped) {
       skipped = skippedState(result.skipped, (result as { skipKind?: string }).skipKind);
       this.log.info(`${doc.uri.toString(true)} not analysed: ${result.skipped}`);
     } else if (result.notApplicable) {
-      skipped = 'notApplicable';
+      // A manifest an edit broke near the top (`kind:`, the first indentation) no longer reads
+      // as Kubernetes: say why its findings went rather than "not a Kubernetes manifest".
+      const broken = kind === 'kubernetes' && this.manifests.has(key) ? brokenManifestFindings(doc.getText(), config) : [];
+      if (broken.length) findings = broken;
+      else { skipped = 'notApplicable'; this.manifests.delete(key); }
+    } else if (kind === 'kubernetes') {
+      this.manifests.add(key);
     }
-    this.publish(doc, { version, kind, findings: result.findings, skipped, reason: result.skipped });
+    this.publish(doc, { version, kind, findings, skipped, reason: result.skipped });
   }
 
   private nextRun(uri: vscode.Uri): number {
@@ -154,6 +183,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.cancelTimer(uri);
     this.states.delete(uri.toString());
     this.runs.delete(uri.toString());
+    this.manifests.delete(uri.toString());
     this.collection.delete(uri);
     this.emitter.fire(uri);
   }

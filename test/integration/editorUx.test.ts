@@ -179,4 +179,32 @@ describe('a manifest that stops parsing', () => {
     assert.doesNotMatch(api.languageStatus.text, /not a Kubernetes manifest/);
     assert.match(api.languageStatus.text, /problem/);
   });
+
+  it('says so when the edit breaks the `kind:` line, so that nothing reads as Kubernetes any more', async () => {
+    const doc = await vscode.workspace.openTextDocument(pod);
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitForDiagnostics(pod, (all) => all.some((d) => codeOf(d) === 'k8s-readonly-rootfs'));
+    await editor.edit((b) => b.insert(new vscode.Position(1, doc.lineAt(1).text.length), ': x'));
+    assert.strictEqual(doc.lineAt(1).text, 'kind: Pod: x');
+    const ds = await waitForDiagnostics(pod, (all) => all.some((d) => codeOf(d) === 'k8s-yaml-syntax'), 'a YAML syntax diagnostic');
+    assert.deepStrictEqual(ds.map(codeOf), ['k8s-yaml-syntax'], 'the findings of the unreadable file are gone, the reason is there');
+    assert.strictEqual(ds[0].range.start.line, 1);
+    assert.match(ds[0].message, /^YAML error: Nested mappings are not allowed in compact mappings\./);
+    assert.strictEqual(ds[0].severity, vscode.DiagnosticSeverity.Error);
+    const api = extension().exports as { languageStatus: { text: string } };
+    await waitFor('the language status', () => /problem/.test(api.languageStatus.text));
+    // Undoing the edit brings the findings back.
+    await vscode.commands.executeCommand('undo');
+    await waitForDiagnostics(pod, (all) => all.some((d) => codeOf(d) === 'k8s-readonly-rootfs') && !all.some((d) => codeOf(d) === 'k8s-yaml-syntax'));
+  });
+
+  it('stays quiet about broken YAML that never was a manifest', async () => {
+    const uri = fixtureUri('editor', 'ci', 'workflow.yml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(0, doc.lineAt(0).text.length), ': x'));
+    await sleep(600);
+    assert.deepStrictEqual(shipshapeDiagnostics(uri), []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });

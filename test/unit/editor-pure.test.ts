@@ -7,6 +7,7 @@ import { snippetToPlainText, supportsKeepWhitespace } from '../../src/extension/
 import { imageName, matchesRegistryEntry, offersSigning } from '../../src/extension/signingScope';
 import { messageMarkdown, orderForHover, shortReference } from '../../src/extension/hoverText';
 import { Finding, range } from '../../src/core/model';
+import { MAX_YAML_PROBLEMS, yamlProblems } from '../../src/extension/yamlProblems';
 
 describe('snippet fixes as plain text', () => {
   it('keeps the defaults of placeholders and choices, drops tab stops, unescapes', () => {
@@ -89,5 +90,23 @@ describe('hover text', () => {
   it('shortens Pod Security Standards references', () => {
     assert.strictEqual(shortReference('PSS-restricted:capabilities_restricted'), 'PSS restricted');
     assert.strictEqual(shortReference('KSV-0017'), 'KSV-0017');
+  });
+});
+
+describe('YAML problems of a manifest an edit broke', () => {
+  const base = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n';
+
+  it('reports the parser\'s first message at the broken line', () => {
+    assert.deepStrictEqual(yamlProblems(base.replace('kind: Pod', 'kind: Pod: x')), [
+      { message: 'Nested mappings are not allowed in compact mappings', range: range(1, 6, 1, 7) },
+    ]);
+    const [missingColon] = yamlProblems(base.replace('apiVersion: v1', 'apiVersion v1'));
+    assert.strictEqual(missingColon.range.start.line, 0);
+  });
+
+  it('is empty for YAML that parses, and never throws', () => {
+    assert.deepStrictEqual(yamlProblems(base), []);
+    assert.deepStrictEqual(yamlProblems(''), []);
+    assert.ok(yamlProblems('['.repeat(5000)).length <= MAX_YAML_PROBLEMS);
   });
 });
