@@ -1,4 +1,4 @@
-import { Fix, Rule } from '../../model';
+import { Fix, Reporter, Rule } from '../../model';
 import { DockerfileModel, expandWord, instructionArgs, keywordRange, Stage } from '../model';
 import { Instruction } from 'dockerfile-ast';
 
@@ -30,13 +30,6 @@ function sourceKind(value: string): SourceKind {
   return 'local';
 }
 
-/** The ADD instructions of a stage, ONBUILD ADD triggers included (they run in the child build). */
-function addInstructions(stage: Stage): Instruction[] {
-  const out: Instruction[] = [];
-  for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'ADD') out.push(stage.instructions[n]);
-  for (const t of stage.onbuild) if (t.keyword === 'ADD') out.push(t.trigger);
-  return out;
-}
 
 /** DS-0005 / DL3020 / CIS-4.9: ADD used to copy local files. */
 export const addInsteadOfCopy: Rule<DockerfileModel> = {
@@ -50,38 +43,42 @@ export const addInsteadOfCopy: Rule<DockerfileModel> = {
   remediation: 'Use COPY for local files and directories; keep ADD only for archives you want extracted or for remote sources with `--checksum`.',
   check(model, report) {
     for (const stage of model.stages) {
-      for (const ins of addInstructions(stage)) {
-        const flags = (ins as unknown as { getFlags(): Array<{ getName(): string }> }).getFlags();
-        if (flags.some((f) => ADD_ONLY_FLAGS.has(f.getName().toLowerCase()))) continue;
-        const { json, words } = instructionArgs(model, ins);
-        if (words.length < 2) continue;
-        // Sources read as BuildKit reads them: quotes removed, variables expanded.
-        let kind: SourceKind = 'local';
-        for (let n = 0; n < words.length - 1 && kind !== 'unknown'; n++) {
-          if (words[n].value.startsWith('<<')) continue; // heredoc: inline content, never unpacked
-          const exp = expandWord(model, words[n], stage.table, json);
-          const k = exp.unresolved ? 'unknown' : sourceKind(exp.value);
-          if (k !== 'local' && (kind === 'local' || kind === 'maybe-archive')) kind = k;
-        }
-        // Archives are extracted and remote sources fetched: that is what ADD is for.
-        if (kind !== 'local' && kind !== 'maybe-archive') continue;
-        const kw = keywordRange(ins);
-        const keyword = ins.getInstruction();
-        const copy = keyword === keyword.toLowerCase() ? 'copy' : 'COPY';
-        const fix: Fix =
-          kind === 'local'
-            ? { title: 'Replace ADD with COPY', kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }] }
-            : // A pattern may match a tar archive, which ADD unpacks and COPY would not.
-              { title: 'Replace ADD with COPY (if no file it matches is a tar archive)', kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }] };
-        report({
-          message:
-            kind === 'local'
-              ? 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.'
-              : 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.',
-          range: kw,
-          fixes: [fix],
-        });
-      }
+      for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'ADD') checkAdd(model, stage, stage.instructions[n], report);
+      // ONBUILD ADD triggers run in the child build.
+      for (const t of stage.onbuild) if (t.keyword === 'ADD') checkAdd(model, stage, t.trigger, report);
     }
   },
 };
+
+function checkAdd(model: DockerfileModel, stage: Stage, ins: Instruction, report: Reporter): void {
+  const flags = (ins as unknown as { getFlags(): Array<{ getName(): string }> }).getFlags();
+  for (const f of flags) if (ADD_ONLY_FLAGS.has(f.getName().toLowerCase())) return;
+  const { json, words } = instructionArgs(model, ins);
+  if (words.length < 2) return;
+  // Sources read as BuildKit reads them: quotes removed, variables expanded.
+  let kind: SourceKind = 'local';
+  for (let n = 0; n < words.length - 1 && kind !== 'unknown'; n++) {
+    if (words[n].value.startsWith('<<')) continue; // heredoc: inline content, never unpacked
+    const exp = expandWord(model, words[n], stage.table, json);
+    const k = exp.unresolved ? 'unknown' : sourceKind(exp.value);
+    if (k !== 'local' && (kind === 'local' || kind === 'maybe-archive')) kind = k;
+  }
+  // Archives are extracted and remote sources fetched: that is what ADD is for.
+  if (kind !== 'local' && kind !== 'maybe-archive') return;
+  const kw = keywordRange(ins);
+  const keyword = ins.getInstruction();
+  const copy = keyword === keyword.toLowerCase() ? 'copy' : 'COPY';
+  const fix: Fix =
+    kind === 'local'
+      ? { title: 'Replace ADD with COPY', kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }] }
+      : // A pattern may match a tar archive, which ADD unpacks and COPY would not.
+        { title: 'Replace ADD with COPY (if no file it matches is a tar archive)', kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }] };
+  report({
+    message:
+      kind === 'local'
+        ? 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.'
+        : 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.',
+    range: kw,
+    fixes: [fix],
+  });
+}

@@ -1,7 +1,7 @@
 import { Rule } from '../../model';
-import { DockerfileModel, expandWord, instructionArgs, InstructionWord } from '../model';
+import { DockerfileModel, expandWord, instructionArgs, InstructionWord, Stage } from '../model';
 import { Instruction } from 'dockerfile-ast';
-import { Fix } from '../../model';
+import { Fix, Reporter } from '../../model';
 
 /** Removes the port; when it is the only one, the whole EXPOSE line. */
 function removePortFix(model: DockerfileModel, ins: Instruction, arg: InstructionWord, wholeLine: boolean): Fix {
@@ -30,21 +30,28 @@ export const exposeSsh: Rule<DockerfileModel> = {
   remediation: 'Remove port 22 from EXPOSE and the SSH server from the image; use `docker exec` or `kubectl exec` to get a shell.',
   check(model, report) {
     for (const stage of model.stages) {
-      const exposes: Instruction[] = [];
-      for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'EXPOSE') exposes.push(stage.instructions[n]);
+      for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'EXPOSE') checkExpose(model, stage, stage.instructions[n], report);
       // ONBUILD EXPOSE 22 exposes it in every child image (removing the line removes the ONBUILD).
-      for (const t of stage.onbuild) if (t.keyword === 'EXPOSE') exposes.push(t.trigger);
-      for (const ins of exposes) {
-        const { json, words } = instructionArgs(model, ins);
-        const ssh = words.filter((w) => /^22(\/(tcp|udp))?$/i.test(expandWord(model, w, stage.table, json).value));
-        for (const arg of ssh) {
-          report({
-            message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.',
-            range: model.lines.rangeOf(arg.start, arg.end),
-            fixes: [removePortFix(model, ins, arg, ssh.length === words.length)],
-          });
-        }
-      }
+      for (const t of stage.onbuild) if (t.keyword === 'EXPOSE') checkExpose(model, stage, t.trigger, report);
     }
   },
 };
+
+function checkExpose(model: DockerfileModel, stage: Stage, ins: Instruction, report: Reporter): void {
+  const { json, words } = instructionArgs(model, ins);
+  let ssh = 0;
+  for (const w of words) if (isSshPort(model, stage, w, json)) ssh++;
+  if (!ssh) return;
+  for (const arg of words) {
+    if (!isSshPort(model, stage, arg, json)) continue;
+    report({
+      message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.',
+      range: model.lines.rangeOf(arg.start, arg.end),
+      fixes: [removePortFix(model, ins, arg, ssh === words.length)],
+    });
+  }
+}
+
+function isSshPort(model: DockerfileModel, stage: Stage, w: InstructionWord, json: boolean): boolean {
+  return /^22(\/(tcp|udp))?$/i.test(expandWord(model, w, stage.table, json).value);
+}
