@@ -197,6 +197,18 @@ describe('CI pipeline generator: GitLab CI', () => {
     });
   }
 
+  it('builds the check from Shipshape\'s source at --action-sha instead of running the npm package', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const p = gitlab({ actionSha: sha });
+    assert.deepStrictEqual(p.shipshape.script, [
+      'apk add --no-cache git',
+      'git clone --filter=blob:none --no-checkout https://github.com/shipshape-dev/shipshape.git /tmp/shipshape',
+      `git -C /tmp/shipshape checkout --detach ${sha}`,
+      '(cd /tmp/shipshape && npm ci --no-audit --no-fund && npm run build)',
+      'node /tmp/shipshape/dist/cli.js check . --format sarif --fail-on high > shipshape.sarif',
+    ]);
+  });
+
   it('extracts the digest the way the build job writes it', () => {
     const { execFileSync } = require('child_process') as typeof import('child_process');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-gl-'));

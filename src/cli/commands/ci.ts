@@ -27,8 +27,8 @@ Options:
   --repository OWNER/REPO         keyless policy: the repository whose pipeline signs (default: from a
                                   ghcr.io / registry.gitlab.com image)
   --public-key FILE               key policy: the public key (cosign.pub)
-  --action-sha SHA                GitHub: run the check with Shipshape's action at this commit
-                                  (default: the npm package shipshape at this version)
+  --action-sha SHA                run the check from Shipshape's source at this commit (GitHub: its
+                                  action; GitLab: a clone) instead of the npm package at this version
   --stdout                        print instead of writing
   --force                         overwrite existing files`;
 

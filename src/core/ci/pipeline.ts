@@ -327,6 +327,18 @@ function gitlabScanScript(r: Resolved): string {
   return `docker run --rm -e GRYPE_REGISTRY_AUTH_AUTHORITY -e GRYPE_REGISTRY_AUTH_USERNAME -e GRYPE_REGISTRY_AUTH_PASSWORD ${GITLAB_IMAGES.grype} "registry:$IMAGE@$DIGEST" ${flags.join(' ')}`;
 }
 
+/** The GitLab check built from Shipshape's source at a reviewed commit (nothing published is run). */
+function gitlabCheckFromSource(r: Resolved, sha: string): string[] {
+  const dir = '/tmp/shipshape';
+  return [
+    'apk add --no-cache git',
+    `git clone --filter=blob:none --no-checkout https://github.com/${SHIPSHAPE_ACTION}.git ${dir}`,
+    `git -C ${dir} checkout --detach ${sha}`,
+    `(cd ${dir} && npm ci --no-audit --no-fund && npm run build)`,
+    `node ${dir}/dist/cli.js check . --format sarif --fail-on ${r.failOn} > shipshape.sarif`,
+  ];
+}
+
 function gitlabPipeline(r: Resolved): string {
   const { Document: Doc } = yamlLib();
   const onDefaultBranch = [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }];
@@ -357,7 +369,7 @@ function gitlabPipeline(r: Resolved): string {
     shipshape: {
       stage: 'check',
       image: GITLAB_IMAGES.node,
-      script: [checkCommandLine(r)],
+      script: r.actionSha ? gitlabCheckFromSource(r, r.actionSha) : [checkCommandLine(r)],
       artifacts: { when: 'always', paths: ['shipshape.sarif'], expire_in: '1 week' },
     },
     build: {
