@@ -61,7 +61,6 @@ const AWS_SECRET_KEY = /^[A-Za-z0-9/+=]{40}$/;
 /** Judges whether a name/value pair (or a value alone, or a name alone) is a credential. */
 export function judgeSecret(input: SecretInput): SecretJudgement {
   const { name, context = 'default' } = input;
-  // Trimmed only once the name says the value matters: an expanded PATH can be long.
   const formatText = input.formatText ?? input.value;
   if (formatText) {
     const m = findCredentialFormat(formatText);
@@ -69,10 +68,10 @@ export function judgeSecret(input: SecretInput): SecretJudgement {
   }
   const nc: NameClass = name ? classifyName(name) : { kind: 'neutral' };
   if (nc.kind === 'neutral' && context !== 'secret-store') return { secret: false, kind: 'neutral-name', reason: name ? `the name ${name} does not name a credential` : 'the value has no known credential format' };
+  // Trimmed only once the name says the value matters: an expanded PATH can be long.
   const value = input.value?.trim();
   if (nc.kind === 'descriptive') return { secret: false, kind: 'descriptive-name', reason: `the name ${name} ${nc.why}, not a secret` };
-  if (context === 'secret-store') return judgeStored(name, value, input.syntax, nc);
-  if (nc.kind === 'neutral') return { secret: false, kind: 'neutral-name', reason: name ? `the name ${name} does not name a credential` : 'the value has no known credential format' };
+  if (context === 'secret-store' || nc.kind !== 'secret') return judgeStored(name, value, input.syntax, nc);
   if (value === undefined) return { secret: true, kind: 'named', reason: `the name ${name} names a ${nc.term}` };
   const vc = classifyValue(value, input.syntax);
   if (vc.kind !== 'literal') return { secret: false, kind: vc.kind, reason: vc.why };
