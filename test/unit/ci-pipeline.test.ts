@@ -65,7 +65,7 @@ describe('CI pipeline generator: GitHub Actions', () => {
       const checkSteps = wf.jobs.check.steps;
       assert.strictEqual(checkSteps[2].run, `npx --yes shipshape@${VERSION} check . --format sarif --fail-on high > shipshape.sarif`);
       assert.strictEqual(checkSteps[3].uses, usesOf(PINS.uploadSarif));
-      assert.match(checkSteps[3].if, /^always\(\)/);
+      assert.strictEqual(checkSteps[3].if, "always() && hashFiles('shipshape.sarif') != '' && (github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository)", 'not from forks, whose token cannot write');
 
       // Build: build → scan → push, the digest from the push step is the job's output.
       const names = wf.jobs.build.steps.map((s: any) => s.name ?? s.uses);
@@ -121,7 +121,7 @@ describe('CI pipeline generator: GitHub Actions', () => {
     const text = generatePipeline({ provider: 'github', actionSha: sha, failOn: 'medium' }, VERSION).pipeline.text;
     const wf = parse(text);
     assert.deepStrictEqual(wf.jobs.check.steps.map((s: any) => s.uses), [usesOf(PINS.checkout), `shipshape-dev/shipshape@${sha}`]);
-    assert.deepStrictEqual(wf.jobs.check.steps[1].with, { paths: '.', 'fail-on': 'medium', sarif: 'shipshape.sarif' });
+    assert.deepStrictEqual(wf.jobs.check.steps[1].with, { paths: '.', 'fail-on': 'medium', sarif: 'shipshape.sarif', 'upload-sarif': "${{ github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository }}" });
     assert.ok(text.includes(`shipshape-dev/shipshape@${sha} # v${VERSION}\n`));
     assert.ok(!text.includes('npx'));
     assert.ok(generatePipeline({ provider: 'github' }, VERSION).pipeline.text.includes('      # The npm package "shipshape" at exactly 0.1.0.'));

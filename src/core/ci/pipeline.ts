@@ -181,6 +181,8 @@ function checkCommandLine(r: Resolved): string {
 }
 
 const NOT_PR = "github.event_name != 'pull_request'";
+/** A token may write security events: not on a pull request from a fork (its token is read-only). */
+const MAY_UPLOAD = "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository";
 
 function githubLoginStep(r: Resolved): Record<string, unknown> {
   if (!r.registry || r.registry === 'ghcr.io') {
@@ -247,7 +249,7 @@ function githubPipeline(r: Resolved): string {
           ? [
             { uses: uses(PINS.checkout), with: { 'persist-credentials': false } },
             // The action uploads the SARIF (also when findings fail the job), then fails per fail-on.
-            { name: 'Check Dockerfiles and manifests', uses: uses({ action: SHIPSHAPE_ACTION, sha: r.actionSha, version: `v${r.cliVersion}` }), with: { paths: '.', 'fail-on': r.failOn, sarif: 'shipshape.sarif' } },
+            { name: 'Check Dockerfiles and manifests', uses: uses({ action: SHIPSHAPE_ACTION, sha: r.actionSha, version: `v${r.cliVersion}` }), with: { paths: '.', 'fail-on': r.failOn, sarif: 'shipshape.sarif', 'upload-sarif': `\${{ ${MAY_UPLOAD} }}` } },
           ]
           : [
             { uses: uses(PINS.checkout), with: { 'persist-credentials': false } },
@@ -255,7 +257,7 @@ function githubPipeline(r: Resolved): string {
             { name: 'Check Dockerfiles and manifests', run: checkCommandLine(r) },
             {
               name: 'Upload SARIF to code scanning',
-              if: "always() && hashFiles('shipshape.sarif') != ''",
+              if: `always() && hashFiles('shipshape.sarif') != '' && (${MAY_UPLOAD})`,
               uses: uses(PINS.uploadSarif),
               with: { sarif_file: 'shipshape.sarif', category: 'shipshape' },
             },
