@@ -46,6 +46,22 @@ export interface Analyzer<M> {
   rules: readonly Rule<M>[];
   /** Facts a text states for the other texts of its run (e.g. a ServiceAccount that turns the token off). */
   facts?(model: M): readonly string[];
+  /**
+   * Findings that follow from the rules' findings but stand only where a text of the run states
+   * a fact (a Pod the API server will reject because a Namespace, maybe in another file, enforces
+   * a Pod Security Standard). Run once after the rules, over their findings; each report names
+   * the rule it belongs to (for severity, settings and suppression) and the fact it requires.
+   * `mayStand`, when given, says which facts can hold (a text analysed alone: only its own), so
+   * the others need not be built; without it any fact may come from another text of the run.
+   */
+  derive?(model: M, findings: readonly Finding[], rules: readonly RuleMeta[], mayStand?: (fact: string) => boolean): readonly DerivedReport[];
+}
+
+/** A finding an analyser derives from the rules' findings (see Analyzer.derive). */
+export interface DerivedReport extends Report {
+  ruleId: string;
+  /** The fact a text of the run must state for the finding to stand. */
+  requires: string;
 }
 
 /** Outcome of analysing one text. */
@@ -63,12 +79,14 @@ export interface AnalysisResult {
 
 /**
  * Texts analysed together (the files of one CLI run). Each text adds the facts it states;
- * findings a fact waives are held until every text was analysed, then `settle` drops those whose
- * fact turned up anywhere in the run. One per run, never module-level.
+ * findings a fact waives, and findings that need a fact, are held until every text was analysed,
+ * then `settle` drops those whose waiving fact turned up anywhere in the run and those whose
+ * required fact did not. One per run, never module-level.
  */
 export class AnalysisRun {
   private readonly facts = new Set<string>();
   private readonly held = new Map<Finding, string>();
+  private readonly required = new Map<Finding, string>();
 
   addFacts(facts: readonly string[]): void {
     for (const f of facts) this.facts.add(f);
@@ -79,12 +97,19 @@ export class AnalysisRun {
     this.held.set(finding, fact);
   }
 
-  /** The findings of one text without those waived by a fact of any text of the run. */
+  /** Holds a finding that stands only when a text of the run states a fact (see Analyzer.derive). */
+  require(finding: Finding, fact: string): void {
+    this.required.set(finding, fact);
+  }
+
+  /** The findings of one text without those waived by a fact of any text of the run, nor those whose required fact none states. */
   settle(findings: Finding[]): Finding[] {
-    if (this.held.size === 0) return findings;
+    if (this.held.size === 0 && this.required.size === 0) return findings;
     return findings.filter((f) => {
       const fact = this.held.get(f);
-      return fact === undefined || !this.facts.has(fact);
+      if (fact !== undefined && this.facts.has(fact)) return false;
+      const needs = this.required.get(f);
+      return needs === undefined || this.facts.has(needs);
     });
   }
 }
@@ -197,14 +222,37 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     }
   }
   if (covered) result.findings = foldCovered(result.findings, analyzer.rules, about);
-  if (analyzer.facts || waived) {
-    const run = options?.run ?? new AnalysisRun();
+  let ownFacts: readonly string[] | undefined;
+  if (analyzer.facts) {
     try {
-      if (analyzer.facts) run.addFacts(analyzer.facts(model));
+      ownFacts = analyzer.facts(model);
     } catch (e) {
       result.errors.push({ ruleId: '(facts)', message: String((e as Error)?.message ?? e) });
     }
+  }
+  let required: Array<[Finding, string]> | undefined;
+  // A text analysed alone settles against its own facts: without any, nothing derived can stand.
+  const alone = options?.run ? undefined : new Set(ownFacts ?? []);
+  if (analyzer.derive && result.findings.length > 0 && (!alone || alone.size > 0)) {
+    try {
+      for (const d of analyzer.derive(model, result.findings, analyzer.rules, alone && ((f) => alone.has(f)))) {
+        const rule = analyzer.rules.find((r) => r.id === d.ruleId);
+        const severity = rule && effectiveSeverity(rule, config);
+        if (!rule || !severity || isSuppressed(suppressions, d.range.start.line, ruleKeys(rule))) continue;
+        const finding: Finding = { ruleId: rule.id, severity, message: d.message, range: d.range, references: rule.references };
+        if (d.related?.length) finding.related = d.related;
+        (required ??= []).push([finding, d.requires]);
+        result.findings.push(finding);
+      }
+    } catch (e) {
+      result.errors.push({ ruleId: '(derive)', message: String((e as Error)?.message ?? e) });
+    }
+  }
+  if (analyzer.facts || waived || required) {
+    const run = options?.run ?? new AnalysisRun();
+    if (ownFacts) run.addFacts(ownFacts);
     if (waived) for (const [finding, fact] of waived) run.hold(finding, fact);
+    if (required) for (const [finding, fact] of required) run.require(finding, fact);
     if (!options?.run) result.findings = run.settle(result.findings);
   }
   result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));

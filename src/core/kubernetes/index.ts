@@ -3,6 +3,7 @@ import { Analyzer } from '../engine';
 import { KubeModel, parseKubeModel, parseKubeModelOrSkip } from './model';
 import { KUBERNETES_RULES } from './rules';
 import { serviceAccountFacts } from './rules/podSpec';
+import { deriveAdmission, namespaceAdmissionFacts } from './rules/admission';
 import { Rule } from '../model';
 
 /**
@@ -25,7 +26,8 @@ export const kubernetesAnalyzer: Analyzer<KubeModel> = {
   parseOrSkip: (text, _config, options) => parseKubeModelOrSkip(text, options),
   comments: (model) => model.comments,
   rules: KUBERNETES_RULES.map(withoutFixesWhenShared),
-  facts: serviceAccountFacts,
+  facts: (model) => [...serviceAccountFacts(model), ...namespaceAdmissionFacts(model)],
+  derive: deriveAdmission,
 };
 
 export type { KubeModel } from './model';

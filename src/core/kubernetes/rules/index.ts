@@ -32,6 +32,7 @@ import { configMapSecrets, secretInManifest } from './secrets';
 import { envLiteralSecret } from './envSecrets';
 import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confinement';
 import { RBAC_RULES } from './rbac';
+import { admissionRejected, admissionWarned } from './admission';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
   yamlSyntax,
@@ -72,4 +73,6 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   envLiteralSecret,
   namespacePssLabel,
   ...RBAC_RULES,
+  admissionRejected,
+  admissionWarned,
 ];
