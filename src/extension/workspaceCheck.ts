@@ -44,6 +44,8 @@ export interface WorkspaceCheckOptions {
 export class WorkspaceChecker implements vscode.Disposable {
   /** Files whose diagnostics came from disk, so they can be refreshed or withdrawn. */
   private readonly fromDisk = new Set<string>();
+  /** Files the last check covered (found, not hidden by files.exclude), open ones included. */
+  private checked = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private running: Promise<WorkspaceCheckResult> | undefined;
   private hasRun = false;
@@ -55,7 +57,7 @@ export class WorkspaceChecker implements vscode.Disposable {
   ) {
     this.disposables.push(
       // After the live analysis of a closed document is cleared, show what is on disk again.
-      vscode.workspace.onDidCloseTextDocument((d) => { if (this.fromDisk.has(d.uri.toString())) void this.refresh(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => { if (this.checked.has(d.uri.toString())) void this.refresh(d.uri); }),
     );
     // Settings or .shipshape.yaml changed: the files from disk are re-checked like the open ones.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,8 +73,8 @@ export class WorkspaceChecker implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_GLOB);
     this.disposables.push(
       watcher,
-      watcher.onDidChange((uri) => { if (this.fromDisk.has(uri.toString())) void this.refresh(uri); }),
-      watcher.onDidCreate((uri) => { if (this.hasRun) void this.refresh(uri); }),
+      watcher.onDidChange((uri) => { if (this.checked.has(uri.toString())) void this.refresh(uri); }),
+      watcher.onDidCreate((uri) => { if (this.hasRun && !SKIPPED_DIRS.test(uri.path)) { this.checked.add(uri.toString()); void this.refresh(uri); } }),
       watcher.onDidDelete((uri) => { if (this.fromDisk.delete(uri.toString())) this.diagnostics.clearFromDisk(uri); }),
     );
   }
@@ -117,6 +119,7 @@ export class WorkspaceChecker implements vscode.Disposable {
         }
       }
       if (!result.cancelled) {
+        this.checked = seen;
         // Files that were checked before and are gone or excluded now.
         for (const key of [...this.fromDisk]) {
           if (seen.has(key)) continue;

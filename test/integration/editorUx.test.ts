@@ -100,15 +100,19 @@ describe('Check Workspace', () => {
     }
   });
 
-  it('keeps the live analysis of an opened file, and the disk result when it is closed again', async () => {
+  it('shows the live analysis of an opened file, not its disk result', async () => {
     await vscode.commands.executeCommand('shipshape.analyzeWorkspace', { quiet: true });
-    await waitFor('disk diagnostics', () => shipshapeDiagnostics(dockerfile).length > 0);
+    await waitFor('disk diagnostics', () => shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-add-instead-of-copy'));
     const doc = await vscode.workspace.openTextDocument(dockerfile);
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((b) => b.replace(new vscode.Range(1, 0, 1, 3), 'COPY'));
     await waitForDiagnostics(dockerfile, (all) => !all.some((d) => codeOf(d) === 'docker-add-instead-of-copy'), 'the live result');
+    // A check while it is open leaves the editor's result alone.
+    await vscode.commands.executeCommand('shipshape.analyzeWorkspace', { quiet: true });
+    await sleep(300);
+    assert.ok(!shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-add-instead-of-copy'));
+    // (When VS Code disposes the closed document, its disk result returns; when is up to VS Code.)
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await waitFor('the disk result after closing', () => shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-add-instead-of-copy'));
   });
 });
 
