@@ -219,10 +219,20 @@ describe('GitHub workflow rules', () => {
 
   it('is not applicable to YAML that is not a workflow, and survives broken input', () => {
     assert.strictEqual(analyze('name: x\non: push\n', 'github-workflow').notApplicable, true);
+    assert.strictEqual(analyze('- a\n- b\n', 'github-workflow').notApplicable, true);
     for (const bad of ['jobs: [', 'jobs:\n  a: { steps: [ { run: "${{ github.event.issue.title" } ] }', 'jobs: 3', '\u0000', 'jobs:\n  a:\n    steps:\n      - run: |\n']) {
       const r = analyze(bad, 'github-workflow');
       assert.deepStrictEqual(r.errors, [], bad);
     }
+  });
+
+  it('reports a workflow that does not parse, at the error, and checks nothing else in it', () => {
+    const text = 'on: push\njobs:\n  a:\n    steps:\n      - uses: octo/x@v1\n      - run: a: b\n';
+    const findings = check(text);
+    assert.deepStrictEqual(spots(findings), [['gha-yaml-syntax', 5, 13, 14]]);
+    assert.strictEqual(findings[0].message, 'YAML error: Nested mappings are not allowed in compact mappings (the workflow is not checked further).');
+    const dup = check('on: push\non: pull_request\njobs: {}\n');
+    assert.deepStrictEqual(dup.map((f) => [f.ruleId, f.range.start.line]), [['gha-yaml-syntax', 1]]);
   });
 
   describe('the pipelines shipshape generates pass these rules', () => {

@@ -43,8 +43,11 @@ export interface WorkflowModel {
   permissions?: KeyPair;
   /** Workflow-level `env`. */
   env?: YAMLMap;
-  jobsKey: Scalar;
+  /** Undefined when the file does not parse (see `problems`). */
+  jobsKey?: Scalar;
   jobs: JobInfo[];
+  /** YAML errors of a file that does not parse: GitHub rejects it, and nothing else is checked. */
+  problems: Array<{ message: string; start: number; end: number }>;
   /** What several rules share, computed on first use (see ARCHITECTURE.md: per-model, never module-level). */
   memo: { commands?: ReadonlyArray<{ words: ShellWord[] }> };
 }
@@ -100,13 +103,14 @@ function stepsOf(job: YAMLMap): StepInfo[] {
 }
 
 /**
- * Parses a workflow; undefined when the text is not one (no `jobs` map at the top) or does not
- * parse. Never throws.
+ * Parses a workflow; undefined when the text is not one (no `jobs` map at the top). A text that
+ * does not parse gives a model with its `problems` and nothing else. Never throws.
  */
 export function parseWorkflow(text: string): WorkflowModel | undefined {
   const lineCounter = new LineCounter();
   const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
   let root: unknown;
+  let errors: Array<{ message: string; pos: [number, number] }> = [];
   try {
     const parser = new Parser(lineCounter.addNewLine);
     const composer = new Composer();
@@ -114,12 +118,19 @@ export function parseWorkflow(text: string): WorkflowModel | undefined {
     for (const token of parser.parse(text)) {
       tokens?.push(token);
       for (const doc of composer.next(token)) {
-        if (docs++ === 0) root = doc.errors.length ? undefined : doc.contents;
+        if (docs++ === 0) ({ root, errors } = firstDocument(doc));
       }
     }
-    for (const doc of composer.end()) if (docs++ === 0) root = doc.errors.length ? undefined : doc.contents;
+    for (const doc of composer.end()) if (docs++ === 0) ({ root, errors } = firstDocument(doc));
   } catch {
     return undefined;
+  }
+  if (errors.length) {
+    const e = errors[0];
+    return {
+      text, lines: new LineIndex(text), comments: [], triggers: new Set(), jobs: [], memo: {},
+      problems: [{ message: e.message.split('\n')[0], start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) }],
+    };
   }
   if (!isMap(root)) return undefined;
   const jobsPair = pairOf(root, 'jobs');
@@ -147,8 +158,13 @@ export function parseWorkflow(text: string): WorkflowModel | undefined {
     env: mapAt(root, 'env'),
     jobsKey: jobsPair.key,
     jobs,
+    problems: [],
     memo: {},
   };
+}
+
+function firstDocument(doc: { errors: Array<{ message: string; pos: [number, number] }>; contents: unknown }): { root: unknown; errors: Array<{ message: string; pos: [number, number] }> } {
+  return { root: doc.errors.length ? undefined : doc.contents, errors: doc.errors };
 }
 
 /** Range of a node's value in the file. */

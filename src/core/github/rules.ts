@@ -105,7 +105,7 @@ export const permissionsMissing: WorkflowRule = {
   description: 'Without a `permissions` key the GITHUB_TOKEN gets the repository\'s default scopes, which on many repositories (and on every repository created before 2023) is read and write on everything.',
   remediation: 'Set `permissions: {}` or `permissions: { contents: read }` at the top of the workflow and grant the scopes a job needs on that job.',
   check(model, report) {
-    if (model.permissions) return;
+    if (model.permissions || !model.jobsKey) return;
     const jobsLine = nodeRange(model, model.jobsKey).start;
     const fixes: Fix[] | undefined = jobsLine.character === 0
       ? [{
@@ -375,8 +375,24 @@ export const signByTag: WorkflowRule = {
   },
 };
 
+export const workflowSyntax: WorkflowRule = {
+  id: 'gha-yaml-syntax',
+  title: 'Workflow YAML does not parse',
+  severity: 'high',
+  appliesTo: 'github-workflow',
+  references: [],
+  description: 'GitHub refuses a workflow file that is not valid YAML (the run fails with "Invalid workflow file"), and none of its jobs is checked until it parses.',
+  remediation: 'Fix the YAML at the reported position: indentation, an unclosed quote or bracket, a duplicate key, a tab used for indentation.',
+  check(model, report) {
+    for (const p of model.problems) {
+      report({ message: `YAML error: ${p.message} (the workflow is not checked further).`, range: model.lines.rangeOf(p.start, p.end) });
+    }
+  },
+};
+
 /** Every GitHub workflow rule, in the order the docs list them. */
 export const GITHUB_RULES: readonly WorkflowRule[] = [
+  workflowSyntax,
   unpinnedAction,
   permissionsWriteAll,
   permissionsMissing,
