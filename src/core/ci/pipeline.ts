@@ -188,9 +188,9 @@ function githubLoginStep(r: Resolved): Record<string, unknown> {
   if (!r.registry || r.registry === 'ghcr.io') {
     return { name: 'Log in to ghcr.io', if: NOT_PR, uses: uses(PINS.login), with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' } };
   }
-  const withs: Record<string, string> = { username: '${{ secrets.REGISTRY_USERNAME }}', password: '${{ secrets.REGISTRY_PASSWORD }}' };
-  if (r.registry !== 'docker.io') withs.registry = r.registry;
-  return { name: `Log in to ${r.registry}`, if: NOT_PR, uses: uses(PINS.login), with: { ...(withs.registry ? { registry: withs.registry } : {}), username: withs.username, password: withs.password } };
+  // docker/login-action's default registry is Docker Hub.
+  const registry = r.registry === 'docker.io' ? {} : { registry: r.registry };
+  return { name: `Log in to ${r.registry}`, if: NOT_PR, uses: uses(PINS.login), with: { ...registry, username: '${{ secrets.REGISTRY_USERNAME }}', password: '${{ secrets.REGISTRY_PASSWORD }}' } };
 }
 
 function githubScanStep(r: Resolved, ref: string): Record<string, unknown> {
@@ -301,7 +301,7 @@ function githubPipeline(r: Resolved): string {
       },
     },
   };
-  // Keys set to undefined (the sign job's login runs on every event its job runs on) are left out.
+  // Keys set to undefined are left out by the writer (the sign job's login has no `if`: the job has one).
   const doc = new Doc(workflow, { aliasDuplicateObjects: false });
   if (!r.actionSha) {
     const step = doc.getIn(['jobs', 'check', 'steps', 2], true) as { commentBefore?: string } | undefined;
