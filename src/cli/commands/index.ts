@@ -6,12 +6,14 @@ import { verifyCommand } from './verify';
 import { policyCommand } from './policy';
 import { scanCommand } from './scan';
 import { ciCommand } from './ci';
+import { inspectCommand } from './inspect';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own module. */
 export const COMMANDS: CliCommand[] = [
   checkCommand,
   fixCommand,
   scanCommand,
+  inspectCommand,
   signCommand,
   verifyCommand,
   policyCommand,
