@@ -1,5 +1,6 @@
 /** The Kubernetes manifest analyser: one parse per file, shared by all rules. */
-import { Analyzer } from '../engine';
+import { Analyzer, Skip } from '../engine';
+import { ShipshapeConfig } from '../config';
 import { KubeModel, parseKubeModel, parseKubeModelOrSkip } from './model';
 import { KUBERNETES_RULES } from './rules';
 import { serviceAccountFacts } from './rules/podSpec';
@@ -20,10 +21,16 @@ function withoutFixesWhenShared(rule: Rule<KubeModel>): Rule<KubeModel> {
   };
 }
 
+/** A parsed model with the settings its rules read (the trusted registries, KSV-0125). */
+function withConfig<T extends KubeModel | Skip | undefined>(model: T, config: ShipshapeConfig): T {
+  if (model && !(model instanceof Skip) && config.trustedRegistries.length > 0) model.memo.trustedRegistries = config.trustedRegistries;
+  return model;
+}
+
 export const kubernetesAnalyzer: Analyzer<KubeModel> = {
   kind: 'kubernetes',
-  parse: (text) => parseKubeModel(text),
-  parseOrSkip: (text, _config, options) => parseKubeModelOrSkip(text, options),
+  parse: (text, config) => withConfig(parseKubeModel(text), config),
+  parseOrSkip: (text, config, options) => withConfig(parseKubeModelOrSkip(text, options), config),
   comments: (model) => model.comments,
   rules: KUBERNETES_RULES.map(withoutFixesWhenShared),
   facts: (model) => [...serviceAccountFacts(model), ...namespaceAdmissionFacts(model)],

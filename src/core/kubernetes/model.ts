@@ -123,8 +123,11 @@ export interface KubeModel {
   duplicateKeys: boolean;
   /** Documents that do not parse (reported, not analysed) and duplicate keys (reported, analysed). */
   problems: SyntaxProblem[];
-  /** Values the rules of one family compute once per file (the RBAC rules' PolicyRules, rules/rbac.ts). */
-  memo: { rbac?: unknown };
+  /**
+   * Values the rules of one family compute once per file (the RBAC rules' PolicyRules, rules/rbac.ts),
+   * and the `trustedRegistries` setting the file is checked against (set by the analyser).
+   */
+  memo: { rbac?: unknown; trustedRegistries?: readonly string[] };
 }
 
 /** A YAML problem of a document, with the parser's message (or ours, for a duplicate key). */

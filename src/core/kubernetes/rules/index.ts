@@ -33,6 +33,7 @@ import { envLiteralSecret } from './envSecrets';
 import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confinement';
 import { RBAC_RULES } from './rbac';
 import { admissionRejected, admissionWarned } from './admission';
+import { untrustedRegistry } from './registry';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
   yamlSyntax,
@@ -75,4 +76,5 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   ...RBAC_RULES,
   admissionRejected,
   admissionWarned,
+  untrustedRegistry,
 ];
