@@ -2,9 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { printCheckBench, runCheckBench } from './check';
+import { printCliProcessBench, runCliProcessBench } from './cliProcess';
 
 async function main(): Promise<void> {
   printCheckBench(runCheckBench());
+  printCliProcessBench(runCliProcessBench());
   const scanBench = path.join(__dirname, 'scan.js');
   if (fs.existsSync(scanBench)) {
     // The scan benchmark prints its own table when run as a module entry.

@@ -5,11 +5,22 @@ import { escapeJsonControls, forTerminal } from './sanitize';
 
 export interface FileFindings { file: string; findings: Finding[] }
 
+/** A file that was not analysed, and why; `fails` when the skip fails a run (size, binary, nesting). */
+export interface SkippedFile { file: string; reason: string; fails: boolean }
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** "; 2 skipped (not analysed):" and one line per skipped file, or "." when none was skipped. */
+function skippedText(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return '.\n';
+  return `; ${skipped.length} skipped (not analysed):\n${skipped.map((s) => `  ${forTerminal(s.file)}: ${forTerminal(s.reason)}\n`).join('')}`;
+}
+
 const COLOURS: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 const RESET = '\x1b[0m';
 
-/** Compact, grouped by file; coloured when `colour` is true. */
-export function formatText(results: FileFindings[], colour: boolean): string {
+/** Compact, grouped by file; coloured when `colour` is true. Skipped files are listed with their reason, never counted as clean. */
+export function formatText(results: FileFindings[], colour: boolean, skipped: readonly SkippedFile[] = []): string {
   const paint = (s: Severity, text: string) => (colour ? `${COLOURS[s]}${text}${RESET}` : text);
   const bold = (t: string) => (colour ? `\x1b[1m${t}${RESET}` : t);
   let out = '';
@@ -27,36 +38,51 @@ export function formatText(results: FileFindings[], colour: boolean): string {
     out += '\n';
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return `No problems found in ${results.length} file${results.length === 1 ? '' : 's'}.\n`;
+  if (total === 0) {
+    if (results.length === 0 && skipped.length > 0) return `No file analysed${skippedText(skipped)}`;
+    return `No problems found in ${plural(results.length, 'file')}${skippedText(skipped)}`;
+  }
   const parts = SEVERITIES.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
-  return `${out}${total} problem${total === 1 ? '' : 's'} (${parts.join(', ')}) in ${results.length} file${results.length === 1 ? '' : 's'}.\n`;
+  return `${out}${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(results.length, 'file')}${skippedText(skipped)}`;
 }
 
-/** The documented `--format json` shape (version 1; 1-based lines and columns). */
-export function formatJson(results: FileFindings[]): string {
-  const findings = results.flatMap(({ file, findings }) =>
-    findings.map((f) => ({
-      file,
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      line: f.range.start.line + 1,
-      column: f.range.start.character + 1,
-      endLine: f.range.end.line + 1,
-      endColumn: f.range.end.character + 1,
-      references: f.references,
-      fixable: Boolean(f.fixes?.some((x) => x.safe && !x.snippet)),
-    })),
-  );
-  return escapeJsonControls(JSON.stringify({ version: 1, findings }, null, 2)) + '\n';
+/** Whether `shipshape fix` (without --all) would apply a fix of the finding. */
+function isFixable(f: Finding): boolean {
+  const fixes = f.fixes;
+  if (!fixes) return false;
+  for (let i = 0; i < fixes.length; i++) if (fixes[i].safe && !fixes[i].snippet) return true;
+  return false;
+}
+
+/**
+ * The documented `--format json` shape (version 1; 1-based lines and columns):
+ * `{"version":1,"findings":[{"file","ruleId","severity","message","line","column","endLine","endColumn","references","fixable"}],"skipped":[{"file","reason"}]}`.
+ * One finding per line: a large run's output is written without the cost of indenting every field.
+ */
+export function formatJson(results: FileFindings[], skipped: readonly SkippedFile[] = []): string {
+  const lines: string[] = [];
+  for (const { file, findings } of results) {
+    const fileJson = JSON.stringify(file);
+    for (const f of findings) {
+      const r = f.range;
+      lines.push(`{"file":${fileJson},"ruleId":${JSON.stringify(f.ruleId)},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${JSON.stringify(f.references)},"fixable":${isFixable(f)}}`);
+    }
+  }
+  const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: s.reason }));
+  const list = (items: string[]): string => (items.length ? `[\n    ${items.join(',\n    ')}\n  ]` : '[]');
+  return escapeJsonControls(`{\n  "version": 1,\n  "findings": ${list(lines)},\n  "skipped": ${list(skips)}\n}`) + '\n';
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 /** GitHub code scanning reads `security-severity` (a number as a string) to rank alerts. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
-/** SARIF 2.1.0 accepted by GitHub code scanning: rules with helpUri and tags, 1-based regions. */
-export function formatSarif(results: FileFindings[], rules: RuleMeta[], version: string): string {
+/**
+ * SARIF 2.1.0 accepted by GitHub code scanning: rules with helpUri and tags, 1-based regions;
+ * each skipped file is a tool execution notification of the invocation (error when the skip
+ * fails the run, warning for a template).
+ */
+export function formatSarif(results: FileFindings[], rules: RuleMeta[], version: string, skipped: readonly SkippedFile[] = []): string {
   const used = new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)));
   const sarifRules = rules.filter((r) => used.has(r.id));
   const index = new Map(sarifRules.map((r, i) => [r.id, i]));
@@ -86,6 +112,17 @@ export function formatSarif(results: FileFindings[], rules: RuleMeta[], version:
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: skipped.map((s) => ({
+              level: s.fails ? 'error' : 'warning',
+              descriptor: { id: 'skipped-file' },
+              message: { text: `Not analysed: ${s.reason}` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: s.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' } } }],
+            })),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
         results: results.flatMap(({ file, findings }) =>
           findings.map((f) => ({

@@ -133,21 +133,94 @@ describe('shipshape check', () => {
     assert.match(stdout, /problems? \(.*\) in 1 file\./);
   });
 
-  it('is silent on non-Kubernetes YAML and Helm templates', async () => {
+  it('is silent on non-Kubernetes YAML and lists Helm templates as skipped without failing', async () => {
     const dir = tempDir({
       'ci.yml': 'name: ci\non: [push]\njobs:\n  b:\n    runs-on: ubuntu-latest\n',
       'templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
     });
     const { code, stdout } = await run(['check', '.', '--format', 'json'], dir);
     assert.strictEqual(code, 0);
-    assert.deepStrictEqual(JSON.parse(stdout).findings, []);
+    const out = JSON.parse(stdout);
+    assert.deepStrictEqual(out.findings, []);
+    assert.deepStrictEqual(out.skipped, [{ file: path.join('templates', 'deploy.yaml'), reason: 'Helm template (template action at line 4): render it with helm template and check the output' }]);
   });
 
-  it('skips binary files with a message instead of failing', async () => {
-    const dir = tempDir({ Dockerfile: 'FROM \u0000\u0001\u0002' });
-    const { code, stderr } = await run(['check', 'Dockerfile'], dir);
+  it('skips every YAML file of a chart\'s templates/ directory, even one without template syntax', async () => {
+    const privileged = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: "a:1", securityContext: {privileged: true}}]\n';
+    const dir = tempDir({ 'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n', 'chart/templates/sub/pod.yaml': privileged, 'other/templates/pod.yaml': privileged });
+    const { code, stdout } = await run(['check', '.', '--format', 'json'], dir);
+    const out = JSON.parse(stdout);
+    assert.deepStrictEqual(out.skipped.map((s: { file: string }) => s.file), [path.join('chart', 'templates', 'sub', 'pod.yaml')]);
+    assert.match(out.skipped[0].reason, /chart's templates\/ directory/);
+    // A templates/ directory outside a chart is ordinary YAML.
+    assert.ok(out.findings.some((f: { file: string; ruleId: string }) => f.file === path.join('other', 'templates', 'pod.yaml') && f.ruleId === 'k8s-privileged'));
+    assert.strictEqual(code, 1);
+  });
+
+  it('does not take braces in quoted strings, block scalars or comments for a template (no bypass)', async () => {
+    const pod = (extra: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    summary: "{{ $labels.instance }} is down"\n${extra}spec:\n  containers: [{name: c, image: "a:1", securityContext: {privileged: true}}]\n`;
+    const dir = tempDir({
+      'comment.yaml': pod('# {{ .Values.x }}\n'),
+      'block.yaml': pod('  labels: {a: b}\n  # note\n') + '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: dash}\ndata:\n  dashboard.json: |\n    {"title": "{{ cluster }}", "x": {{ y }}}\n',
+    });
+    const { stdout } = await run(['check', '.', '--format', 'json'], dir);
+    const out = JSON.parse(stdout);
+    assert.deepStrictEqual(out.skipped, []);
+    assert.deepStrictEqual(out.findings.filter((f: { ruleId: string }) => f.ruleId === 'k8s-privileged').map((f: { file: string }) => f.file).sort(), ['block.yaml', 'comment.yaml']);
+  });
+
+  it('lists a skipped binary file with its reason and exits 2 unless --allow-skipped is given', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM \u0000\u0001\u0002', 'ok/Dockerfile': CLEAN_DOCKERFILE });
+    const text = await run(['check', '.'], dir);
+    assert.strictEqual(text.code, 2);
+    assert.strictEqual(text.stdout, 'No problems found in 1 file; 1 skipped (not analysed):\n  Dockerfile: binary content\n');
+    const allowed = await run(['check', '.', '--allow-skipped'], dir);
+    assert.strictEqual(allowed.code, 0);
+    const json = await run(['check', '.', '--format', 'json'], dir);
+    assert.strictEqual(json.code, 2);
+    assert.deepStrictEqual(JSON.parse(json.stdout).skipped, [{ file: 'Dockerfile', reason: 'binary content' }]);
+    assert.match(json.stderr, /Dockerfile: skipped \(binary content\)/);
+  });
+
+  it('exits 2 for a file over the nesting limit, and lists it in SARIF as a tool execution notification', async () => {
+    const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata: ${'['.repeat(300)}${']'.repeat(300)}\n`;
+    const dir = tempDir({ 'deep.yaml': deep, 'templates/t.yaml': 'apiVersion: v1\nkind: Pod\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n' });
+    const { code, stdout } = await run(['check', '.', '--format', 'sarif'], dir);
+    assert.strictEqual(code, 2);
+    const notes = JSON.parse(stdout).runs[0].invocations[0].toolExecutionNotifications;
+    assert.deepStrictEqual(notes.map((n: { level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => [n.level, n.locations[0].physicalLocation.artifactLocation.uri]), [
+      ['error', 'deep.yaml'],
+      ['warning', 'templates/t.yaml'],
+    ]);
+    assert.match(notes[0].message.text, /^Not analysed: brackets nest deeper than 256 levels/);
+    assert.strictEqual((await run(['check', '.', '--format', 'sarif', '--allow-skipped'], dir)).code, 0);
+  });
+
+  it('counts only a template skip as no failure, in text output too', async () => {
+    const dir = tempDir({ 'templates/t.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n' });
+    const { code, stdout } = await run(['check', '.'], dir);
     assert.strictEqual(code, 0);
-    assert.match(stderr, /skipped \(binary content\)/);
+    assert.match(stdout, /^No file analysed; 1 skipped \(not analysed\):\n {2}templates\/t\.yaml: Helm template \(template action at line 4\)/);
+  });
+
+  it('reports a YAML error at its position and still analyses the other documents', async () => {
+    const dir = tempDir({ 'm.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  hostPID: true\n  containers: [{name: c, image: "a:1"\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  hostIPC: true\n  containers: [{name: c, image: "a:1"}]\n' });
+    const out = JSON.parse((await run(['check', 'm.yaml', '--format', 'json'], dir)).stdout);
+    const syntax = out.findings.filter((f: { ruleId: string }) => f.ruleId === 'k8s-yaml-syntax');
+    assert.strictEqual(syntax.length >= 1, true, JSON.stringify(out.findings));
+    assert.match(syntax[0].message, /^YAML error: .+\(this document is not analysed\)\.$/);
+    assert.strictEqual(syntax[0].severity, 'high');
+    assert.ok(out.findings.some((f: { ruleId: string }) => f.ruleId === 'k8s-host-ipc'));
+    assert.ok(!out.findings.some((f: { ruleId: string }) => f.ruleId === 'k8s-host-pid'));
+  });
+
+  it('checks the files of a run together: a ServiceAccount in one file satisfies the pods of another', async () => {
+    const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\nautomountServiceAccountToken: false\n';
+    const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      serviceAccountName: web\n      containers: [{name: c, image: "a:1"}]\n';
+    const dir = tempDir({ 'a-deploy.yaml': deploy, 'b-sa.yaml': sa });
+    const token = async (...paths: string[]): Promise<number> => JSON.parse((await run(['check', ...paths, '--format', 'json', '--fail-on', 'none'], dir)).stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'k8s-sa-token-automount').length;
+    assert.strictEqual(await token('.'), 0);
+    assert.strictEqual(await token('a-deploy.yaml'), 1, 'alone, the deployment does not know its ServiceAccount');
   });
 
   it('finds the bundled examples insecure and the hardened manifest clean', async () => {

@@ -1,8 +1,9 @@
-import { allRules, analyze, Severity, SEVERITIES } from '../../core';
-import { loadCliConfig } from '../config';
+import { AnalysisRun, allRules, analyze, Severity, SEVERITIES, skipFails } from '../../core';
+import { ChartTemplates } from '../helmChart';
 import { composeRelatedTexts } from '../composeRelated';
+import { loadCliConfig } from '../config';
 import { collectFiles } from '../walk';
-import { failsThreshold, FileFindings, formatJson, formatSarif, formatText } from '../formats';
+import { failsThreshold, FileFindings, formatJson, formatSarif, formatText, SkippedFile } from '../formats';
 import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
 import { forTerminal } from '../sanitize';
 import { VERSION } from '../version';
@@ -15,7 +16,12 @@ Options:
   --format text|json|sarif   output format (default: text)
   --fail-on SEVERITY         exit 1 when a finding is at or above: critical|high|medium|low|info|none (default: high)
   --profile PROFILE          Pod Security Standards controls to report: baseline|restricted|all
-  --config FILE              configuration file (default: ./.shipshape.yaml when present)`;
+  --config FILE              configuration file (default: ./.shipshape.yaml when present)
+  --allow-skipped            files skipped for size, binary content or nesting do not make the exit code 2
+
+Files that are not analysed are listed as skipped (Helm templates too: render them with
+helm template and check the output); one skipped for size, binary content or nesting fails the
+run with exit code 2 unless --allow-skipped is given.`;
 
 /** Parses the shared options of `check` and `fix`. */
 export function parseFailOn(value: string | undefined): Severity | 'none' {
@@ -48,6 +54,7 @@ export const checkCommand: CliCommand = {
       'fail-on': { type: 'string' },
       profile: { type: 'string' },
       config: { type: 'string' },
+      'allow-skipped': { type: 'boolean', default: false },
     }, USAGE);
     const { values, positionals } = parsed;
     const format = values.format!;
@@ -59,23 +66,35 @@ export const checkCommand: CliCommand = {
     const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
     for (const e of errors) io.stderr(`shipshape: ${e}\n`);
     const results: FileFindings[] = [];
+    const skipped: SkippedFile[] = [];
+    // The files of one run are checked together: a ServiceAccount in one satisfies pods in another.
+    const run = new AnalysisRun();
+    const charts = new ChartTemplates(io.cwd);
     let ioError = errors.length > 0;
     for (const f of files) {
       const text = await readSource(io, f.path);
       if (text === undefined) { ioError = true; continue; }
+      const chartTemplate = f.kind === 'kubernetes' && (await charts.contains(f.path));
       // A Compose service's `extends.file` is read so what it inherits counts.
       const related = await composeRelatedTexts(io, f.path, text);
-      const result = analyze(text, f.kind, config, { related });
-      if (result.skipped) io.stderr(`shipshape: ${f.path}: skipped (${result.skipped})\n`);
+      const result = analyze(text, f.kind, config, { run, chartTemplate, related });
       for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
+      if (result.skipped) {
+        skipped.push({ file: f.path, reason: result.skipped, fails: skipFails(result.skipKind ?? 'size') });
+        // Text output lists skips itself; the machine formats keep stdout to the document.
+        if (format !== 'text') io.stderr(`shipshape: ${forTerminal(f.path)}: skipped (${forTerminal(result.skipped)})\n`);
+        continue;
+      }
       results.push({ file: f.path, findings: result.findings });
     }
+    for (const r of results) r.findings = run.settle(r.findings);
 
-    if (format === 'json') io.stdout(formatJson(results));
-    else if (format === 'sarif') io.stdout(formatSarif(results, allRules(), VERSION));
-    else io.stdout(formatText(results, io.isTTY));
+    if (format === 'json') io.stdout(formatJson(results, skipped));
+    else if (format === 'sarif') io.stdout(formatSarif(results, allRules(), VERSION, skipped));
+    else io.stdout(formatText(results, io.isTTY, skipped));
 
     if (ioError) return EXIT.usage;
+    if (!values['allow-skipped'] && skipped.some((s) => s.fails)) return EXIT.usage;
     return failsThreshold(results, failOn) ? EXIT.findings : EXIT.ok;
   },
 };

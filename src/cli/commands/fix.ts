@@ -1,7 +1,9 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
-import { analyze, Finding } from '../../core';
+import { AnalysisRun, analyze, Finding, skipFails } from '../../core';
+import { ChartTemplates } from '../helmChart';
+import { forTerminal } from '../sanitize';
 import { fixAll } from '../../core/fix';
 import { normalizeRuleKey } from '../../core/suppress';
 import { loadCliConfig } from '../config';
@@ -20,7 +22,8 @@ Options:
   --rule ID            only fixes for this rule (our id or a public ID such as DS-0002); repeatable
   --fail-on SEVERITY   exit 1 when a finding at or above it remains after fixing (default: high)
   --profile PROFILE    baseline|restricted|all
-  --config FILE        configuration file (default: ./.shipshape.yaml when present)`;
+  --config FILE        configuration file (default: ./.shipshape.yaml when present)
+  --allow-skipped      files skipped for size, binary content or nesting do not make the exit code 2`;
 
 /** Writes a file without ever leaving it truncated: a temp file beside it, then a rename. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
@@ -59,6 +62,7 @@ export const fixCommand: CliCommand = {
       'fail-on': { type: 'string' },
       profile: { type: 'string' },
       config: { type: 'string' },
+      'allow-skipped': { type: 'boolean', default: false },
     }, USAGE);
     const { values, positionals } = parsed;
     const failOn = parseFailOn(values['fail-on']);
@@ -71,11 +75,22 @@ export const fixCommand: CliCommand = {
     let ioError = errors.length > 0;
     let fixedFiles = 0, fixedCount = 0;
     const remaining: FileFindings[] = [];
+    const run = new AnalysisRun();
+    const charts = new ChartTemplates(io.cwd);
+    let failingSkip = false;
     for (const f of files) {
       const before = await readSource(io, f.path);
       if (before === undefined) { ioError = true; continue; }
+      const chartTemplate = f.kind === 'kubernetes' && (await charts.contains(f.path));
+      // Nothing is fixed in a file that is not analysed (a Helm template is fixed in its chart's values).
+      const check = analyze(before, f.kind, config, { run, chartTemplate });
+      if (check.skipped) {
+        io.stderr(`shipshape: ${forTerminal(f.path)}: skipped (${forTerminal(check.skipped)})\n`);
+        if (skipFails(check.skipKind ?? 'size')) failingSkip = true;
+        continue;
+      }
       const { text: after, applied } = fixAll(before, f.kind, config, { includeUnsafe: values.all, rules: filter });
-      remaining.push({ file: f.path, findings: analyze(after, f.kind, config).findings });
+      remaining.push({ file: f.path, findings: after === before ? check.findings : analyze(after, f.kind, config, { run }).findings });
       if (after === before) continue;
       fixedFiles++;
       fixedCount += applied.length;
@@ -96,7 +111,8 @@ export const fixCommand: CliCommand = {
     io.stderr(fixedCount === 0
       ? 'shipshape: nothing to fix\n'
       : `shipshape: ${values.write ? 'applied' : 'would apply'} ${fixedCount} fix${fixedCount === 1 ? '' : 'es'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}\n`);
-    if (ioError) return EXIT.usage;
+    for (const r of remaining) r.findings = run.settle(r.findings);
+    if (ioError || (failingSkip && !values['allow-skipped'])) return EXIT.usage;
     return failsThreshold(remaining, failOn) ? EXIT.findings : EXIT.ok;
   },
 };

@@ -51,6 +51,18 @@ export interface ContainerSecurityFields {
   seccompProfile?: KeyPair;
 }
 
+/** The pod spec fields rules read. */
+export interface PodFields {
+  hostNetwork?: KeyPair;
+  hostPID?: KeyPair;
+  hostIPC?: KeyPair;
+  hostUsers?: KeyPair;
+  automountServiceAccountToken?: KeyPair;
+  serviceAccountName?: KeyPair;
+  serviceAccount?: KeyPair;
+  volumes?: YAMLSeq;
+}
+
 /** One container of a pod spec. */
 export interface ContainerInfo {
   pod: PodSpecInfo;
@@ -72,6 +84,9 @@ export interface ContainerInfo {
   resources?: YAMLMap;
   image?: KeyPair;
   ports?: YAMLSeq;
+  /** The probe mappings and the `lifecycle` mapping, when present (the handlers a probe-host rule reads). */
+  probes: readonly YAMLMap[];
+  lifecycle?: YAMLMap;
   /** Values several rules need, computed on first use. */
   memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
 }
@@ -88,13 +103,15 @@ export interface PodSpecInfo {
   securityContext?: YAMLMap;
   /** `spec.os.name: windows`: exempt from restricted privilege escalation, capabilities, seccomp. */
   windows: boolean;
+  /** Pod spec fields the rules read, found in one pass over the spec (the first of duplicates never stays). */
+  fields: PodFields;
   containers: ContainerInfo[];
   /**
    * Fixes computed once and shared by the findings that offer them. They live on the model's
    * objects rather than in module-level WeakMaps, whose entries V8 keeps alive through
    * young-generation collections (see DockerfileModel.memo).
    */
-  memo: { fixes?: Map<string, Fix | undefined> };
+  memo: { fixes?: Map<string, Fix | undefined>; specKeyRange?: Range };
 }
 
 /** What every Kubernetes rule reads. */
@@ -506,9 +523,34 @@ function securityFields(sc: YAMLMap | undefined): ContainerSecurityFields {
   return f;
 }
 
+const NO_PROBES: readonly YAMLMap[] = [];
+
 function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefined): PodSpecInfo {
   const spec = specPair.value as YAMLMap;
-  const scPair = getPair(spec, 'securityContext');
+  // One pass over the pod spec's keys (duplicates were dropped before: one pair per key).
+  const fields: PodFields = {
+    hostNetwork: undefined, hostPID: undefined, hostIPC: undefined, hostUsers: undefined, automountServiceAccountToken: undefined,
+    serviceAccountName: undefined, serviceAccount: undefined, volumes: undefined,
+  };
+  let scPair: KeyPair | undefined, os: YAMLMap | undefined;
+  const lists: Array<YAMLSeq | undefined> = [undefined, undefined, undefined];
+  for (const p of spec.items as KeyPair[]) {
+    const k = p.key as Scalar | null;
+    if (!(k instanceof Scalar)) continue;
+    switch (k.value) {
+      case 'securityContext': scPair = p; break;
+      case 'os': if (isMap(p.value)) os = p.value; break;
+      case 'containers': if (isSeq(p.value)) lists[0] = p.value; break;
+      case 'initContainers': if (isSeq(p.value)) lists[1] = p.value; break;
+      case 'ephemeralContainers': if (isSeq(p.value)) lists[2] = p.value; break;
+      case 'volumes': if (isSeq(p.value)) fields.volumes = p.value; break;
+      case 'hostNetwork': case 'hostPID': case 'hostIPC': case 'hostUsers': case 'automountServiceAccountToken':
+      case 'serviceAccountName': case 'serviceAccount':
+        fields[k.value] = p;
+        break;
+      default: break;
+    }
+  }
   const pod: PodSpecInfo = {
     object: obj,
     specPair,
@@ -516,28 +558,33 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
     metadata,
     securityContextPair: scPair,
     securityContext: scPair && isMap(scPair.value) ? scPair.value : undefined,
-    windows: getString(getMap(spec, 'os'), 'name') === 'windows',
+    windows: getString(os, 'name') === 'windows',
+    fields,
     containers: [],
-    memo: {},
+    memo: { fixes: undefined, specKeyRange: undefined },
   };
   const podEffective: Partial<Record<InheritableField, SourcedValue>> = {};
   if (pod.securityContext) collectInheritable(pod.securityContext, 'pod', podEffective);
-  for (const listKind of CONTAINER_LISTS) {
-    const seq = getSeq(spec, listKind);
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const listKind = CONTAINER_LISTS[l];
+    const seq = lists[l];
     if (!seq) continue;
     seq.items.forEach((item, index) => {
       if (!isMap(item)) return;
       let cPair: KeyPair | undefined, namePair: KeyPair | undefined, resources: YAMLMap | undefined, image: KeyPair | undefined, ports: YAMLSeq | undefined;
-      // One pass over the container's keys; with duplicate keys (a parse error) the document is skipped anyway.
+      let probes: YAMLMap[] | undefined, lifecycle: YAMLMap | undefined;
+      // One pass over the container's keys (duplicates were dropped before: one pair per key).
       for (const p of item.items as KeyPair[]) {
         const k = p.key as Scalar | null;
-        if (!isScalar(k)) continue;
+        if (!(k instanceof Scalar)) continue;
         switch (k.value) {
           case 'securityContext': cPair = p; break;
           case 'name': namePair = p; break;
           case 'resources': if (isMap(p.value)) resources = p.value; break;
           case 'image': image = p; break;
           case 'ports': if (isSeq(p.value)) ports = p.value; break;
+          case 'livenessProbe': case 'readinessProbe': case 'startupProbe': if (isMap(p.value)) (probes ??= []).push(p.value); break;
+          case 'lifecycle': if (isMap(p.value)) lifecycle = p.value; break;
           default: break;
         }
       }
@@ -559,6 +606,8 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         resources,
         image,
         ports,
+        probes: probes ?? NO_PROBES,
+        lifecycle,
         memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined, fixes: undefined, harden: undefined },
       });
     });
@@ -647,20 +696,25 @@ function dropDuplicateKeys(doc: Document, problems: SyntaxProblem[]): boolean {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (isMap(node)) {
-      const items = node.items;
+    if (node instanceof YAMLMap) {
+      let items = node.items as Pair[];
       if (items.length > 1 && hasDuplicateKey(items)) {
         found = true;
-        node.items = keepLast(items, problems);
+        items = node.items = keepLast(items, problems);
       }
-      for (let i = 0; i < node.items.length; i++) {
-        const v = node.items[i].value;
-        if (v !== null && typeof v === 'object' && !isScalar(v)) stack.push(v);
-        const k = node.items[i].key;
-        if (k !== null && typeof k === 'object' && !isScalar(k)) stack.push(k);
+      for (let i = 0; i < items.length; i++) {
+        // Collections have items; scalars and aliases do not.
+        const v = items[i].value as { items?: unknown } | null;
+        if (v !== null && typeof v === 'object' && v.items !== undefined) stack.push(v);
+        const k = items[i].key as { items?: unknown } | null;
+        if (k !== null && typeof k === 'object' && k.items !== undefined) stack.push(k);
       }
-    } else if (isSeq(node)) {
-      for (const it of node.items) if (it !== null && typeof it === 'object' && !isScalar(it)) stack.push(it);
+    } else if (node instanceof YAMLSeq) {
+      const items = node.items as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i] as { items?: unknown } | null;
+        if (it !== null && typeof it === 'object' && it.items !== undefined) stack.push(it);
+      }
     }
   }
   return found;
@@ -669,7 +723,7 @@ function dropDuplicateKeys(doc: Document, problems: SyntaxProblem[]): boolean {
 /** The plain value of a scalar key (merge keys `<<` never count as duplicates). */
 function keyValue(pair: Pair): unknown {
   const k = pair.key;
-  if (!isScalar(k)) return undefined;
+  if (!(k instanceof Scalar)) return undefined;
   return k.value === '<<' ? undefined : k.value;
 }
 
@@ -679,7 +733,7 @@ function hasDuplicateKey(items: readonly Pair[]): boolean {
     for (let i = 1; i < items.length; i++) {
       const v = keyValue(items[i]);
       if (v === undefined || v === null) continue;
-      for (let j = 0; j < i; j++) if (keyValue(items[j]) === v) return true;
+      for (let j = 0; j < i; j++) if ((items[j].key as Scalar | null)?.value === v) return true;
     }
     return false;
   }

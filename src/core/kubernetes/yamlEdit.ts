@@ -147,7 +147,12 @@ function flowBounds(ctx: EditContext, node: YAMLMap | YAMLSeq): { open: number; 
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {
-  for (const p of map.items) if (isScalar(p.key) && p.key.value === key) return p;
+  // Indexed, value first: called for every key of every fix a finding offers.
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const k = items[i].key as Scalar | null;
+    if (k !== null && typeof k === 'object' && k.value === key && k instanceof Scalar) return items[i];
+  }
   return undefined;
 }
 

@@ -20,8 +20,13 @@ export const RUN_LISTS: readonly ContainerListKind[] = ['containers', 'initConta
 /** Calls `fn` for every container of the listed kinds in every pod spec. */
 export function forEachContainer(model: KubeModel, lists: readonly ContainerListKind[], fn: (c: ContainerInfo) => void): void {
   const every = lists.length === ALL_LISTS.length;
-  for (const pod of model.pods) {
-    for (const c of pod.containers) if (every || lists.includes(c.listKind)) fn(c);
+  const pods = model.pods;
+  for (let p = 0; p < pods.length; p++) {
+    const containers = pods[p].containers;
+    for (let i = 0; i < containers.length; i++) {
+      const c = containers[i];
+      if (every || lists.includes(c.listKind)) fn(c);
+    }
   }
 }
 
@@ -48,12 +53,12 @@ export function missingRange(model: KubeModel, c: ContainerInfo, path: readonly 
 
 /** Where a pod-level finding about a missing field points: the `spec` key of the pod spec. */
 export function podRange(model: KubeModel, pod: PodSpecInfo): Range {
-  return keyRange(model, pod.specPair);
+  return (pod.memo.specKeyRange ??= keyRange(model, pod.specPair));
 }
 
 /** `spec.hostUsers: false` (user namespaces) relaxes the root-user controls (PSS ≥ 1.35). */
 export function usesUserNamespace(pod: PodSpecInfo): boolean {
-  const v = getPair(pod.spec, 'hostUsers')?.value as { value?: unknown } | undefined;
+  const v = pod.fields.hostUsers?.value as { value?: unknown } | undefined;
   return v?.value === false;
 }
 

@@ -18,7 +18,7 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
     remediation: `Remove ${key} or set it to false.`,
     check(model, report) {
       for (const pod of model.pods) {
-        const pair = getPair(pod.spec, key);
+        const pair = pod.fields[key];
         if (!pair || boolOf(pair.value) !== true) continue;
         const hostPorts = key === 'hostNetwork' ? hostPortPairs(pod) : [];
         if (hostPorts.length === 0) {
@@ -70,7 +70,7 @@ function noHostNetworkFix(model: KubeModel, pair: KeyPair, hostPorts: Array<[YAM
 }
 
 function forEachVolume(pod: PodSpecInfo, fn: (volume: YAMLMap) => void): void {
-  const volumes = getSeq(pod.spec, 'volumes');
+  const volumes = pod.fields.volumes;
   if (volumes) for (const v of volumes.items) if (isMap(v)) fn(v);
 }
 
@@ -157,7 +157,7 @@ export const hostPort: KubeRule = {
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       const ports = c.ports;
-      if (!ports || boolOf(getPair(c.pod.spec, 'hostNetwork')?.value) === true) return;
+      if (!ports || boolOf(c.pod.fields.hostNetwork?.value) === true) return;
       for (const port of ports.items) {
         if (!isMap(port)) continue;
         const pair = getPair(port, 'hostPort');
@@ -203,6 +203,11 @@ export const unsafeSysctl: KubeRule = {
   },
 };
 
+function stringOf(pair: KeyPair | undefined): string | undefined {
+  const v = pair?.value;
+  return isScalar(v) && typeof v.value === 'string' ? v.value : undefined;
+}
+
 /** The fact a ServiceAccount states when it turns the token off for its pods. */
 function tokenOffFact(namespace: string | undefined, name: string): string {
   return `ServiceAccount ${namespace ?? ''}/${name}: automountServiceAccountToken false`;
@@ -228,9 +233,9 @@ export const serviceAccountToken: KubeRule = {
   remediation: 'Set automountServiceAccountToken: false in the pod spec (or on the ServiceAccount) unless the pod calls the Kubernetes API.',
   check(model, report) {
     for (const pod of model.pods) {
-      const pair = getPair(pod.spec, 'automountServiceAccountToken');
+      const pair = pod.fields.automountServiceAccountToken;
       if (pair && boolOf(pair.value) !== undefined) continue;
-      const account = getString(pod.spec, 'serviceAccountName') ?? getString(pod.spec, 'serviceAccount') ?? 'default';
+      const account = stringOf(pod.fields.serviceAccountName) ?? stringOf(pod.fields.serviceAccount) ?? 'default';
       report({
         message: `Set automountServiceAccountToken: false (in the pod spec or on ServiceAccount "${account}") unless the pod calls the Kubernetes API.`,
         range: pair ? findingRange(model, pair) : podRange(model, pod),

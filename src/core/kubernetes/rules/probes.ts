@@ -1,10 +1,9 @@
 /** Probe and lifecycle handler rules: no `host` for the kubelet to connect to (PSS baseline, policy 1.34+). */
-import { isScalar } from 'yaml';
+import { YAMLMap, isScalar } from 'yaml';
 import { containerLabel, getMap, getPair, pairRange } from '../model';
 import { removePairFix } from '../fixes';
 import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, pss } from './common';
 
-const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HOOKS = ['postStart', 'preStop'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket'] as const;
 
@@ -20,8 +19,10 @@ export const hostProbes: KubeRule = {
   remediation: 'Remove the host field so the kubelet probes the pod itself; check a dependency from inside the container (an exec probe) instead.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      const lifecycle = getMap(c.node, 'lifecycle');
-      for (const owner of [...PROBES.map((p) => getMap(c.node, p)), ...HOOKS.map((h) => getMap(lifecycle, h))]) {
+      if (c.probes.length === 0 && !c.lifecycle) return;
+      const owners: Array<YAMLMap | undefined> = [...c.probes];
+      if (c.lifecycle) for (const hook of HOOKS) owners.push(getMap(c.lifecycle, hook));
+      for (const owner of owners) {
         if (!owner) continue;
         for (const handler of HANDLERS) {
           const map = getMap(owner, handler);

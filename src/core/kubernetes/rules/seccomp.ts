@@ -2,7 +2,7 @@
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { KeyPair, containerLabel, containerRange, getPair, isNullNode, pairRange } from '../model';
 import { GOOD_SECCOMP, hardenContainerFix, replaceValueFix, seccompFix } from '../fixes';
-import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, inheritedFrom, missingRange, pss } from './common';
+import { KubeRule, cap, fixesOf, inheritedFrom, missingRange, pss } from './common';
 
 function typePair(profilePair: KeyPair | undefined): KeyPair | undefined {
   return profilePair && isMap(profilePair.value) ? getPair(profilePair.value as YAMLMap, 'type') : undefined;

@@ -1,0 +1,82 @@
+/**
+ * The CLI's own cost, as a user pays it: `shipshape check --format json` on a 50,000-line
+ * manifest, as a whole process (start-up, reading the file, analysis, building the findings and
+ * their `fixable` flag, JSON output), side by side with a Node process that only reads the file
+ * and parses it with `yaml` (parseOnly.ts). Budget: the CLI ≤ 1.2× that process.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { makeManifest } from './check';
+
+export const CLI_BUDGET = 1.2;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface CliProcessRow {
+  lines: number;
+  /** Medians of wall time. */
+  parseMs: number; cliMs: number; ratio: number;
+  /** Medians of the processes' own CPU time (user + system), less distorted by other load. */
+  parseCpuMs: number; cliCpuMs: number; cpuRatio: number;
+  findings: number;
+}
+
+const CPU_REPORT = path.join(__dirname, 'cpuReport.js');
+
+function runProcess(args: string[]): { ms: number; cpuMs: number; stdout: string } {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', CPU_REPORT, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const cpu = /BENCH_CPU_MS=([\d.]+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? Number(cpu[1]) : NaN, stdout: r.stdout };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs both processes alternately (so load on the machine hits both alike) and returns the medians. */
+export function runCliProcessBench(lines = 50000, runs = 9): CliProcessRow {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-'));
+  const file = path.join(dir, 'manifest.yaml');
+  fs.writeFileSync(file, makeManifest(lines));
+  const parseOnly = path.join(__dirname, 'parseOnly.js');
+  const cliArgs = [cli, 'check', '--format', 'json', '--fail-on', 'none', file];
+  const parse: Array<{ ms: number; cpuMs: number }> = [];
+  const ours: Array<{ ms: number; cpuMs: number }> = [];
+  let findings = 0;
+  try {
+    // One warm-up of each: the file system cache, not the measurement.
+    runProcess([parseOnly, file]);
+    runProcess(cliArgs);
+    for (let i = 0; i < runs; i++) {
+      parse.push(runProcess([parseOnly, file]));
+      const r = runProcess(cliArgs);
+      ours.push(r);
+      findings = (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const parseMs = median(parse.map((x) => x.ms));
+  const cliMs = median(ours.map((x) => x.ms));
+  const parseCpuMs = median(parse.map((x) => x.cpuMs));
+  const cliCpuMs = median(ours.map((x) => x.cpuMs));
+  return { lines: makeManifest(lines).split('\n').length - 1, parseMs, cliMs, ratio: cliMs / parseMs, parseCpuMs, cliCpuMs, cpuRatio: cliCpuMs / parseCpuMs, findings };
+}
+
+export function printCliProcessBench(row: CliProcessRow): void {
+  console.log(`\nCLI process: shipshape check --format json vs node + yaml parse of the same file (medians; budget ${CLI_BUDGET}×)`);
+  console.log('| measure | lines | node + yaml parse ms | shipshape check ms | ratio | within budget | findings |');
+  console.log('|---|---:|---:|---:|---:|:-:|---:|');
+  console.log(`| wall time | ${row.lines} | ${row.parseMs.toFixed(0)} | ${row.cliMs.toFixed(0)} | ${row.ratio.toFixed(2)}× | ${row.ratio <= CLI_BUDGET ? 'yes' : 'NO'} | ${row.findings} |`);
+  console.log(`| CPU time | ${row.lines} | ${row.parseCpuMs.toFixed(0)} | ${row.cliCpuMs.toFixed(0)} | ${row.cpuRatio.toFixed(2)}× | ${row.cpuRatio <= CLI_BUDGET ? 'yes' : 'NO'} | ${row.findings} |`);
+}
+
+if (require.main === module) printCliProcessBench(runCliProcessBench());
