@@ -84,9 +84,25 @@ export interface AnalysisResult {
  * required fact did not. One per run, never module-level.
  */
 export class AnalysisRun {
+  /** The fact every run of several texts states (not a text analysed alone): findings only a run can place require it. */
+  static readonly CHECKED_TOGETHER = '(checked together)';
   private readonly facts = new Set<string>();
+  private readonly onceKeys = new Set<string>();
+  private readonly repeated = new Set<Finding>();
   private readonly held = new Map<Finding, string>();
   private readonly required = new Map<Finding, string>();
+  private readonly heldAll = new Map<Finding, readonly string[]>();
+
+  /** `alone`: the run of one text analysed by itself (runAnalyzer without a run). */
+  constructor(alone = false) {
+    if (!alone) this.facts.add(AnalysisRun.CHECKED_TOGETHER);
+  }
+
+  /** Keeps the first finding reported under a key in the run; later ones are dropped when settled. */
+  once(finding: Finding, key: string): void {
+    if (this.onceKeys.has(key)) this.repeated.add(finding);
+    else this.onceKeys.add(key);
+  }
 
   addFacts(facts: readonly string[]): void {
     for (const f of facts) this.facts.add(f);
@@ -97,6 +113,11 @@ export class AnalysisRun {
     this.held.set(finding, fact);
   }
 
+  /** Holds a finding that the facts of the run make moot when they state every one of `facts`. */
+  holdAll(finding: Finding, facts: readonly string[]): void {
+    this.heldAll.set(finding, facts);
+  }
+
   /** Holds a finding that stands only when a text of the run states a fact (see Analyzer.derive). */
   require(finding: Finding, fact: string): void {
     this.required.set(finding, fact);
@@ -104,10 +125,13 @@ export class AnalysisRun {
 
   /** The findings of one text without those waived by a fact of any text of the run, nor those whose required fact none states. */
   settle(findings: Finding[]): Finding[] {
-    if (this.held.size === 0 && this.required.size === 0) return findings;
+    if (this.held.size === 0 && this.required.size === 0 && this.heldAll.size === 0 && this.repeated.size === 0) return findings;
     return findings.filter((f) => {
       const fact = this.held.get(f);
+      if (this.repeated.has(f)) return false;
       if (fact !== undefined && this.facts.has(fact)) return false;
+      const all = this.heldAll.get(f);
+      if (all && all.every((x) => this.facts.has(x))) return false;
       const needs = this.required.get(f);
       return needs === undefined || this.facts.has(needs);
     });
@@ -199,6 +223,9 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   }
   let about: Map<Finding, Range> | undefined;
   let waived: Array<[Finding, string]> | undefined;
+  let waivedAll: Array<[Finding, readonly string[]]> | undefined;
+  let required: Array<[Finding, string]> | undefined;
+  let once: Array<[Finding, string]> | undefined;
   let covered = false;
   for (const rule of analyzer.rules) {
     const severity = effectiveSeverity(rule, config);
@@ -212,6 +239,9 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       if (r.tags?.length) finding.tags = r.tags;
       if (r.about) (about ??= new Map()).set(finding, r.about);
       if (r.waivedBy) (waived ??= []).push([finding, r.waivedBy]);
+      if (r.waivedByAll?.length) (waivedAll ??= []).push([finding, r.waivedByAll]);
+      if (r.requires) (required ??= []).push([finding, r.requires]);
+      if (r.once) (once ??= []).push([finding, r.once]);
       if (rule.coveredBy) covered = true;
       result.findings.push(finding);
     };
@@ -230,7 +260,6 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       result.errors.push({ ruleId: '(facts)', message: String((e as Error)?.message ?? e) });
     }
   }
-  let required: Array<[Finding, string]> | undefined;
   // A text analysed alone settles against its own facts: without any, nothing derived can stand.
   const alone = options?.run ? undefined : new Set(ownFacts ?? []);
   if (analyzer.derive && result.findings.length > 0 && (!alone || alone.size > 0)) {
@@ -248,11 +277,13 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       result.errors.push({ ruleId: '(derive)', message: String((e as Error)?.message ?? e) });
     }
   }
-  if (analyzer.facts || waived || required) {
-    const run = options?.run ?? new AnalysisRun();
+  if (analyzer.facts || waived || waivedAll || required || once) {
+    const run = options?.run ?? new AnalysisRun(true);
     if (ownFacts) run.addFacts(ownFacts);
     if (waived) for (const [finding, fact] of waived) run.hold(finding, fact);
     if (required) for (const [finding, fact] of required) run.require(finding, fact);
+    if (waivedAll) for (const [finding, facts] of waivedAll) run.holdAll(finding, facts);
+    if (once) for (const [finding, key] of once) run.once(finding, key);
     if (!options?.run) result.findings = run.settle(result.findings);
   }
   result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));

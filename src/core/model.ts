@@ -107,6 +107,12 @@ export interface Report {
    * this finding moot: e.g. a pod whose ServiceAccount, defined in another file, turns the token off.
    */
   waivedBy?: string;
+  /** Facts that, when the texts of the run state every one of them, make this finding moot (a default-deny policy for each direction). */
+  waivedByAll?: readonly string[];
+  /** A fact some text of the run must state for this finding to stand (workloads in a namespace). */
+  requires?: string;
+  /** Reported once per run under this key: the first text of the run that reports it keeps it. */
+  once?: string;
 }
 
 export type Reporter = (report: Report) => void;

@@ -5,6 +5,7 @@ import { KubeModel, parseKubeModel, parseKubeModelOrSkip } from './model';
 import { KUBERNETES_RULES } from './rules';
 import { serviceAccountFacts } from './rules/podSpec';
 import { deriveAdmission, namespaceAdmissionFacts } from './rules/admission';
+import { networkPolicyFacts } from './rules/networkPolicy';
 import { Rule } from '../model';
 
 /**
@@ -33,7 +34,7 @@ export const kubernetesAnalyzer: Analyzer<KubeModel> = {
   parseOrSkip: (text, config, options) => withConfig(parseKubeModelOrSkip(text, options), config),
   comments: (model) => model.comments,
   rules: KUBERNETES_RULES.map(withoutFixesWhenShared),
-  facts: (model) => [...serviceAccountFacts(model), ...namespaceAdmissionFacts(model)],
+  facts: (model) => [...serviceAccountFacts(model), ...namespaceAdmissionFacts(model), ...networkPolicyFacts(model)],
   derive: deriveAdmission,
 };
 

@@ -34,6 +34,7 @@ import { appArmorNotDefault, seLinuxCustom, windowsHostProcess } from './confine
 import { RBAC_RULES } from './rbac';
 import { admissionRejected, admissionWarned } from './admission';
 import { untrustedRegistry } from './registry';
+import { namespaceDefaultDeny } from './networkPolicy';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
   yamlSyntax,
@@ -77,4 +78,5 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   admissionRejected,
   admissionWarned,
   untrustedRegistry,
+  namespaceDefaultDeny,
 ];
