@@ -5,7 +5,8 @@ import * as path from 'path';
 import { analyze, AnalysisRun } from '../../src/core';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
-import { Range } from '../../src/core/model';
+import { Range, severityRank } from '../../src/core/model';
+import { kubernetesAnalyzer } from '../../src/core/kubernetes';
 import { yaml } from './kubernetes-helpers';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
@@ -19,6 +20,8 @@ function pod(ns: string | undefined, privileged = false): string {
     ...(privileged ? ['      securityContext: {privileged: true}'] : []));
 }
 const ENFORCE_RESTRICTED = 'pod-security.kubernetes.io/enforce: restricted';
+/** A rule's severity as its metadata says (docs/SEVERITY.md decides it). */
+const severityOf = (id: string): string => kubernetesAnalyzer.rules.find((x) => x.id === id)!.severity;
 const admission = (text: string): Array<{ ruleId: string; severity: string; message: string; range: Range }> =>
   analyze(text, 'kubernetes').findings.filter((f) => f.ruleId.startsWith('k8s-admission-'));
 
@@ -26,7 +29,8 @@ describe('Admission prediction from namespace Pod Security labels', () => {
   it('a Pod that violates its namespace\'s enforced profile: critical, at its kind, naming the controls', () => {
     const text = namespace('shop', ENFORCE_RESTRICTED) + '---\n' + pod('shop');
     const f = admission(text);
-    assert.deepStrictEqual(f.map((x) => [x.ruleId, x.severity]), [['k8s-admission-rejected', 'critical']]);
+    assert.deepStrictEqual(f.map((x) => [x.ruleId, x.severity]), [['k8s-admission-rejected', severityOf('k8s-admission-rejected')]]);
+    assert.ok(severityRank(f[0].severity as never) > severityRank(severityOf('k8s-admission-warning') as never), 'a rejection outranks a warning');
     assert.deepStrictEqual(f[0].range, r(8, 0, 8, 9));
     assert.match(f[0].message, /^The API server will reject Pod "web" \(namespace shop enforces restricted\): .*runAsNonRoot/);
     const full = analyze(text, 'kubernetes').findings.find((x) => x.ruleId === 'k8s-admission-rejected')!;
@@ -46,7 +50,7 @@ describe('Admission prediction from namespace Pod Security labels', () => {
   });
   it('warn and audit labels give warnings, not rejections', () => {
     const f = admission(namespace('shop', 'pod-security.kubernetes.io/warn: restricted', 'pod-security.kubernetes.io/audit: restricted') + '---\n' + pod('shop'));
-    assert.deepStrictEqual(f.map((x) => [x.ruleId, x.severity]), [['k8s-admission-warning', 'medium'], ['k8s-admission-warning', 'medium']]);
+    assert.deepStrictEqual(f.map((x) => [x.ruleId, x.severity]), [['k8s-admission-warning', severityOf('k8s-admission-warning')], ['k8s-admission-warning', severityOf('k8s-admission-warning')]]);
     assert.ok(f.some((x) => /kubectl will warn/.test(x.message)) && f.some((x) => /audit log will record/.test(x.message)));
   });
   it('nothing without a label, for another namespace, for privileged, or for a Pod without a namespace', () => {
@@ -83,9 +87,9 @@ describe('shipshape check: admission across the files of a folder', () => {
     fs.writeFileSync(path.join(dir, 'pod.yaml'), pod('shop'));
     let stdout = '';
     const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, env: {}, cwd: dir };
-    const code = await main(['check', '.', '--format', 'json', '--fail-on', 'critical'], io);
+    const code = await main(['check', '.', '--format', 'json', '--fail-on', severityOf('k8s-admission-rejected')], io);
     const hits = JSON.parse(stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'k8s-admission-rejected');
     assert.deepStrictEqual(hits.map((f: { file: string; line: number }) => [f.file, f.line]), [['pod.yaml', 2]]);
-    assert.strictEqual(code, 1, 'a predicted rejection fails the run at --fail-on critical');
+    assert.strictEqual(code, 1, 'a predicted rejection fails the run at its severity');
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { kubernetesAnalyzer } from '../../src/core/kubernetes';
-import { Range } from '../../src/core/model';
+import { Range, severityRank } from '../../src/core/model';
 import { findings, ruleFindings, yaml } from './kubernetes-helpers';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
@@ -11,6 +11,7 @@ function role(kind: 'Role' | 'ClusterRole', ...rules: string[]): string {
 }
 const cluster = (...rules: string[]): string => role('ClusterRole', ...rules);
 const ns = (...rules: string[]): string => role('Role', ...rules);
+const severityOf = (id: string): string => kubernetesAnalyzer.rules.find((x) => x.id === id)!.severity;
 const ids = (text: string): string[] => findings(text).map((f) => f.ruleId).filter((id) => id.startsWith('k8s-rbac-'));
 
 function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', roleName: string, ...subjects: string[]): string {
@@ -39,11 +40,11 @@ describe('k8s-rbac-secrets-cluster (KSV-0041) and k8s-rbac-secrets-namespace (KS
   it('flag read and write verbs on secrets at the resource item, by role kind', () => {
     const f = ruleFindings(cluster('{apiGroups: [""], resources: [secrets], verbs: [get, list]}'), 'k8s-rbac-secrets-cluster');
     assert.deepStrictEqual(f.map((x) => x.range), [r(5, 34, 5, 41)]);
-    assert.strictEqual(f[0].severity, 'critical');
+    assert.strictEqual(f[0].severity, severityOf('k8s-rbac-secrets-cluster'));
     assert.match(f[0].message, /ClusterRole "r" grants get, list on secrets in every namespace/);
     const g = ruleFindings(ns('{apiGroups: [""], resources: [secrets], verbs: [watch]}'), 'k8s-rbac-secrets-namespace');
     assert.deepStrictEqual(g.map((x) => x.range), [r(6, 34, 6, 41)]);
-    assert.strictEqual(g[0].severity, 'medium');
+    assert.strictEqual(g[0].severity, severityOf('k8s-rbac-secrets-namespace'));
     assert.deepStrictEqual(ruleFindings(ns('{apiGroups: [""], resources: [secrets], verbs: [get]}'), 'k8s-rbac-secrets-cluster'), []);
   });
   it('read as Kubernetes does: not in another API group, not limited to named secrets', () => {
@@ -85,10 +86,11 @@ describe('k8s-rbac-escalate (KSV-0050) and k8s-rbac-write', () => {
     assert.deepStrictEqual(ids(cluster('{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}')), ['k8s-rbac-escalate']);
     assert.deepStrictEqual(ids(ns('{apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate, create]}')), ['k8s-rbac-escalate']);
   });
-  it('reports plain writes of RBAC objects apart, at medium', () => {
+  it('reports plain writes of RBAC objects apart, below escalate/bind', () => {
     const f = ruleFindings(ns('{apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create, delete]}'), 'k8s-rbac-write');
     assert.strictEqual(f.length, 1);
-    assert.strictEqual(f[0].severity, 'medium');
+    assert.strictEqual(f[0].severity, severityOf('k8s-rbac-write'));
+    assert.ok(severityRank(f[0].severity) < severityRank(severityOf('k8s-rbac-escalate') as never), 'a plain write is less severe than escalate/bind');
     assert.deepStrictEqual(ids(ns('{apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [get, list]}')), []);
   });
 });
