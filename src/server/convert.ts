@@ -1,0 +1,158 @@
+/** Core findings and fixes as LSP data. Pure: no `vscode`, no connection. */
+import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { FileKind, Finding, Fix, Range, Severity, severityRank, TextEdit } from '../core/model';
+import { ruleDocsUrl } from '../core/report/docs';
+import { suppressionEdit } from '../core/suppressEdit';
+import { snippetToPlainText } from '../extension/snippetText';
+import { escapeMarkdown, messageMarkdown, orderForHover, shortReference } from '../extension/hoverText';
+
+export const DIAGNOSTIC_SOURCE = 'Shipshape';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.shipshape`;
+/** The most entries Shipshape adds to a quick-fix menu (as in the VS Code extension). */
+export const MAX_ACTIONS = 12;
+
+/** The same mapping as the VS Code extension's diagnostics. */
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  critical: DiagnosticSeverity.Error,
+  high: DiagnosticSeverity.Error,
+  medium: DiagnosticSeverity.Warning,
+  low: DiagnosticSeverity.Information,
+  info: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(f: Finding, uri: string): Diagnostic {
+  const d: Diagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: f.ruleId,
+    codeDescription: { href: ruleDocsUrl(f.ruleId) },
+    message: f.message,
+  };
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
+  if (f.tags?.length) d.tags = f.tags.map((t) => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated));
+  return d;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function contains(r: Range, line: number, character: number): boolean {
+  const afterStart = line > r.start.line || (line === r.start.line && character >= r.start.character);
+  const beforeEnd = line < r.end.line || (line === r.end.line && character <= r.end.character);
+  return afterStart && beforeEnd;
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function edit(uri: string, edits: readonly TextEdit[]): WorkspaceEdit {
+  return { changes: { [uri]: edits.map((e): LspTextEdit => ({ range: e.range, newText: e.newText })) } };
+}
+
+interface Hit { diagnostic: Diagnostic; finding: Finding }
+
+/**
+ * The findings a code action request is about: those matching the request's diagnostics (our
+ * source, same rule, same range); a client that sends no diagnostics gets the findings
+ * overlapping the requested range.
+ */
+export function hitsFor(findings: readonly Finding[], uri: string, diagnostics: readonly Diagnostic[], range: Range): Hit[] {
+  const ours = diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE || d.source === undefined);
+  if (ours.length) {
+    const hits: Hit[] = [];
+    for (const diagnostic of ours) {
+      const finding = findings.find((f) => f.ruleId === String(diagnostic.code) && sameRange(diagnostic.range, f.range));
+      if (finding) hits.push({ diagnostic, finding });
+    }
+    return hits;
+  }
+  return findings.filter((f) => overlaps(f.range, range)).map((finding) => ({ finding, diagnostic: toDiagnostic(finding, uri) }));
+}
+
+/**
+ * Quick fixes for the findings under the cursor, as in the VS Code extension: each distinct fix
+ * once, ranked by how many findings it resolves, then severity, then preference; then one ignore
+ * entry per line ("for this line", and "for this file" per rule). Edits only: snippet fixes are
+ * applied with their placeholders' defaults, since LSP text edits carry no snippets.
+ */
+export function quickFixes(uri: string, text: string, kind: FileKind, hits: readonly Hit[]): CodeAction[] {
+  if (!hits.length) return [];
+  const byKey = new Map<string, { fix: Fix; hits: Hit[]; rank: number; order: number }>();
+  for (const hit of hits) {
+    for (const fix of hit.finding.fixes ?? []) {
+      if (fix.kind === 'refactor' || fix.edits.length === 0) continue;
+      const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
+      let entry = byKey.get(key);
+      if (!entry) byKey.set(key, (entry = { fix, hits: [], rank: -1, order: byKey.size }));
+      if (!entry.hits.some((h) => h.finding.ruleId === hit.finding.ruleId)) entry.hits.push(hit);
+      entry.rank = Math.max(entry.rank, severityRank(hit.finding.severity));
+    }
+  }
+  const ranked = [...byKey.values()].sort((a, b) => b.hits.length - a.hits.length || b.rank - a.rank
+    || Number(Boolean(b.fix.preferred)) - Number(Boolean(a.fix.preferred)) || a.order - b.order);
+  const rules = new Set(hits.map((h) => h.finding.ruleId)).size;
+  const fixes: CodeAction[] = ranked.map((e) => ({
+    title: e.fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: e.hits.map((h) => h.diagnostic),
+    isPreferred: Boolean(e.fix.preferred) && e.hits.length === rules,
+    edit: edit(uri, e.fix.snippet ? e.fix.edits.map((x) => ({ range: x.range, newText: snippetToPlainText(x.newText) })) : e.fix.edits),
+  }));
+  const meta = ignoreActions(uri, text, kind, hits);
+  return [...fixes.slice(0, Math.max(1, MAX_ACTIONS - meta.length)), ...meta];
+}
+
+function ignoreActions(uri: string, text: string, kind: FileKind, hits: readonly Hit[]): CodeAction[] {
+  const byLine = new Map<number, Hit[]>();
+  for (const hit of [...hits].sort((a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity))) {
+    const line = hit.diagnostic.range.start.line;
+    const list = byLine.get(line) ?? [];
+    if (!list.some((h) => h.finding.ruleId === hit.finding.ruleId)) list.push(hit);
+    byLine.set(line, list);
+  }
+  const several = byLine.size > 1;
+  const actions: CodeAction[] = [];
+  const fileRules = new Set<string>();
+  for (const [line, lineHits] of [...byLine].sort((a, b) => a[0] - b[0])) {
+    const ids = lineHits.map((h) => h.finding.ruleId);
+    const diagnostics = lineHits.map((h) => h.diagnostic);
+    const title = ids.length === 1 ? `Ignore ${ids[0]} for this line`
+      : several ? `Ignore the ${ids.length} findings on line ${line + 1}` : `Ignore the ${ids.length} findings on this line`;
+    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics, edit: edit(uri, [suppressionEdit(text, kind, ids.join(','), 'line', line)]) });
+    for (const id of ids) {
+      if (fileRules.has(id)) continue;
+      fileRules.add(id);
+      const ds = diagnostics.filter((d) => String(d.code) === id);
+      actions.push({ title: `Ignore ${id} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ds, edit: edit(uri, [suppressionEdit(text, kind, id, 'file', 0)]) });
+    }
+  }
+  return actions;
+}
+
+/** A whole-document fix (fix-all, the multi-stage refactor) as a code action. */
+export function documentAction(uri: string, title: string, kind: string, edits: readonly TextEdit[]): CodeAction {
+  return { title, kind, edit: edit(uri, edits) };
+}
+
+const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+
+/** The hover at a position: the findings there, most severe first, one line each, and the docs links. */
+export function hoverAt(findings: readonly Finding[], line: number, character: number): { contents: { kind: 'markdown'; value: string }; range: Range } | undefined {
+  const hits = orderForHover(findings.filter((f) => contains(f.range, line, character)));
+  if (!hits.length) return undefined;
+  const lines = hits.map((f) => {
+    const refs = f.references.map(shortReference);
+    return `**${SEVERITY_LABEL[f.severity]}** ${messageMarkdown(f.message)} · [\`${f.ruleId}\`](${ruleDocsUrl(f.ruleId)})${refs.length ? ` · ${refs.map(escapeMarkdown).join(', ')}` : ''}`;
+  });
+  let range = hits[0].range;
+  for (const f of hits.slice(1)) {
+    const start = f.range.start.line > range.start.line || (f.range.start.line === range.start.line && f.range.start.character > range.start.character) ? f.range.start : range.start;
+    const end = f.range.end.line < range.end.line || (f.range.end.line === range.end.line && f.range.end.character < range.end.character) ? f.range.end : range.end;
+    if (start.line < end.line || (start.line === end.line && start.character <= end.character)) range = { start, end };
+  }
+  return { contents: { kind: 'markdown', value: lines.join('\n\n') }, range };
+}

@@ -1,0 +1,382 @@
+/**
+ * The Shipshape language server (stdio): diagnostics (pushed, or pulled where the client supports
+ * it), quick fixes, ignore-line / ignore-file, `source.fixAll.shipshape`, the multi-stage refactor
+ * and hovers, over the pure core. Analysis runs in worker threads (pool.ts); this thread only
+ * keeps documents, configuration and the protocol. Started by `node dist/server.js --stdio` or
+ * `shipshape lsp --stdio`. This file is also the workers' entry (see the bottom).
+ */
+import * as os from 'os';
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMainThread, workerData } from 'worker_threads';
+import {
+  CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Connection, createConnection, Diagnostic,
+  DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReport, DocumentDiagnosticReportKind,
+  InitializeParams, InitializeResult, LSPErrorCodes, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { detectFileKind, FileKind, Finding, ShipshapeConfig } from '../core';
+import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
+import { AnalysisPool, PoolOutcome, WORKER_MARK } from './pool';
+import { runWorker, WorkerJob } from './worker';
+import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
+import { documentAction, FIX_ALL_KIND, hitsFor, hoverAt, quickFixes, toDiagnostic } from './convert';
+
+/** Typing pauses this long before a changed document is analysed again (the latest version wins). */
+export const DEBOUNCE_MS = 200;
+/** An analysis that runs longer is stopped (its worker is replaced) and the document reported as not analysed. */
+export const ANALYSIS_BUDGET_MS = 30_000;
+/** fix-all re-analyses after each pass; past this it stops with what it has. */
+const FIX_ALL_BUDGET_MS = 4 * EDITOR_TIME_BUDGET_MS;
+
+const LANGUAGES = new Set(['dockerfile', 'yaml', 'dockercompose']);
+
+/** The kind of a document, or undefined when Shipshape has nothing to say about it. */
+export function kindOf(uri: string, languageId: string): FileKind | undefined {
+  let name = uri;
+  try { name = decodeURIComponent(new URL(uri).pathname); } catch { /* keep the uri */ }
+  return LANGUAGES.has(languageId) ? detectFileKind(name, languageId) : detectFileKind(name);
+}
+
+interface DocState {
+  version: number;
+  generation: number;
+  kind: FileKind;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** The findings' fixes have no edits yet (a large text): a code action asks a worker for them. */
+  lazyFixes: boolean;
+  chartTemplate: boolean;
+}
+
+interface Waiter { version: number; resolve(state: DocState | undefined): void }
+
+export interface ServerOptions {
+  /** The file the analysis workers run (this bundle, or out/src/server/server.js). */
+  workerScript?: string;
+  /** Workers in the pool (default: CPUs - 1, between 2 and 4). */
+  workers?: number;
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all), options: ServerOptions = {}): Connection {
+  const documents = new TextDocuments(TextDocument);
+  const log = (msg: string) => connection.console.log(msg);
+  const size = options.workers ?? Math.min(4, Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1));
+  const pool = new AnalysisPool(options.workerScript ?? __filename, size, log);
+  const folderConfigs = new FolderConfigs(log);
+  let folders: string[] = [];
+  let pullMode = false;
+  let configurationRequests = false;
+  let refreshSupported = false;
+  let pushedSettings: ClientSettings | undefined;
+  let dynamicWatch = false;
+  let dynamicConfig = false;
+  let folderEvents = false;
+  /** Bumped when settings or a `.shipshape.yaml` change: every state of an older generation is stale. */
+  let generation = 0;
+
+  const states = new Map<string, DocState>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const running = new Map<string, { run: number; cancel(): void }>();
+  const runs = new Map<string, number>();
+  const waiters = new Map<string, Waiter[]>();
+  const manifests = new Set<string>();
+  const openedAt = new Map<string, number>();
+  const chartDirs = new Map<string, { at: number; value: boolean }>();
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    pullMode = Boolean(caps.textDocument?.diagnostic);
+    configurationRequests = Boolean(caps.workspace?.configuration);
+    refreshSupported = Boolean(caps.workspace?.diagnostics?.refreshSupport);
+    folders = (params.workspaceFolders ?? []).map((f) => fsPathOf(f.uri)).filter((p): p is string => Boolean(p));
+    if (!folders.length && params.rootUri) { const p = fsPathOf(params.rootUri); if (p) folders = [p]; }
+    if (!folders.length && params.rootPath) folders = [params.rootPath];
+    dynamicWatch = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
+    dynamicConfig = Boolean(caps.workspace?.didChangeConfiguration?.dynamicRegistration);
+    folderEvents = Boolean(caps.workspace?.workspaceFolders);
+    const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
+    if (init?.settings && typeof init.settings === 'object') pushedSettings = init.settings;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: false },
+        hoverProvider: true,
+        ...(pullMode ? { diagnosticProvider: { identifier: 'shipshape', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'shipshape', version: readVersion() },
+    };
+  });
+
+  // Registered after initialize when the client can take dynamic registrations.
+  connection.onInitialized(() => {
+    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.shipshape.yaml' }, { globPattern: '**/Chart.yaml' }] });
+    if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'shipshape' });
+    if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
+      folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => Boolean(p))];
+      changed();
+    });
+  });
+
+  function changed(): void {
+    generation++;
+    folderConfigs.invalidate();
+    chartDirs.clear();
+    if (pullMode && refreshSupported) void connection.languages.diagnostics.refresh();
+    for (const doc of documents.all()) schedule(doc, 0);
+  }
+
+  connection.onDidChangeConfiguration((e) => {
+    const s = (e.settings as { shipshape?: ClientSettings } | undefined)?.shipshape;
+    if (s && typeof s === 'object') pushedSettings = s;
+    changed();
+  });
+  connection.onDidChangeWatchedFiles(() => changed());
+
+  async function settingsFor(uri: string): Promise<ClientSettings | undefined> {
+    if (!configurationRequests) return pushedSettings;
+    try {
+      const s = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'shipshape' }) as unknown;
+      return s && typeof s === 'object' ? s as ClientSettings : pushedSettings;
+    } catch {
+      return pushedSettings;
+    }
+  }
+
+  async function configFor(uri: string): Promise<{ enabled: boolean; config: ShipshapeConfig; folder?: string }> {
+    const settings = await settingsFor(uri);
+    const file = fsPathOf(uri);
+    const folder = file ? FolderConfigs.folderOf(file, folders) : undefined;
+    const fromFile = folder ? await folderConfigs.get(folder) : undefined;
+    return { enabled: isEnabled(settings), config: mergeSettings(fromFile?.config ?? DEFAULT_CONFIG, settings), folder };
+  }
+
+  function isExcluded(uri: string, folder: string | undefined, globs: readonly string[]): boolean {
+    if (!globs.length) return false;
+    const file = fsPathOf(uri);
+    if (!file) return false;
+    const rel = (folder ? path.relative(folder, file) : file.replace(/^\//, '')).split(path.sep).join('/');
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const picomatch = require('picomatch') as typeof import('picomatch');
+      return picomatch(globs as string[], { dot: true })(rel);
+    } catch {
+      return false;
+    }
+  }
+
+  /** A YAML file in the `templates/` directory of a Helm chart (a Chart.yaml beside that directory). */
+  function isChartTemplate(uri: string): boolean {
+    const file = fsPathOf(uri);
+    if (!file) return false;
+    const parts = file.split(path.sep);
+    const i = parts.lastIndexOf('templates');
+    if (i <= 0 || i === parts.length - 1) return false;
+    const chart = [...parts.slice(0, i), 'Chart.yaml'].join(path.sep);
+    const known = chartDirs.get(chart);
+    if (known && Date.now() - known.at < 60_000) return known.value;
+    let value = false;
+    try { value = fs.statSync(chart).isFile(); } catch { value = false; }
+    chartDirs.set(chart, { at: Date.now(), value });
+    return value;
+  }
+
+  function schedule(doc: TextDocument, delay: number): void {
+    if (!kindOf(doc.uri, doc.languageId)) return;
+    const t = timers.get(doc.uri);
+    if (t) clearTimeout(t);
+    timers.set(doc.uri, setTimeout(() => {
+      timers.delete(doc.uri);
+      void validate(doc.uri);
+    }, delay));
+  }
+
+  function settle(uri: string, state: DocState | undefined, version: number): void {
+    const list = waiters.get(uri);
+    if (!list) return;
+    const keep = list.filter((w) => {
+      if (state ? w.version <= state.version : w.version <= version) { w.resolve(state); return false; }
+      return true;
+    });
+    if (keep.length) waiters.set(uri, keep); else waiters.delete(uri);
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const kind = kindOf(uri, doc.languageId);
+    if (!kind) return;
+    const version = doc.version;
+    const gen = generation;
+    const run = (runs.get(uri) ?? 0) + 1;
+    runs.set(uri, run);
+    // A newer version supersedes the analysis in progress.
+    running.get(uri)?.cancel();
+    running.delete(uri);
+    const { enabled, config, folder } = await configFor(uri);
+    const current = () => documents.get(uri)?.version === version && runs.get(uri) === run;
+    if (!current()) return;
+    const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
+    const publish = (findings: Finding[], lazyFixes = false) => {
+      const state: DocState = { version, generation: gen, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, uri)), lazyFixes, chartTemplate };
+      states.set(uri, state);
+      if (!pullMode) void connection.sendDiagnostics({ uri, version, diagnostics: state.diagnostics });
+      settle(uri, state, version);
+    };
+    if (!enabled || isExcluded(uri, folder, config.exclude)) return publish([]);
+    const text = doc.getText();
+    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri) }, ANALYSIS_BUDGET_MS);
+    running.set(uri, { run, cancel: task.cancel });
+    const outcome = await task.promise;
+    if (running.get(uri)?.run === run) running.delete(uri);
+    if (!current()) return;
+    if ('timedOut' in outcome) {
+      log(`${uri} not analysed: over the ${ANALYSIS_BUDGET_MS / 1000} s time budget`);
+      return publish([]);
+    }
+    if ('cancelled' in outcome) return;
+    if ('error' in outcome) { log(`analysis of ${uri} failed: ${outcome.error}`); return publish([]); }
+    if (outcome.result.op !== 'analyze') return;
+    const r = outcome.result.outcome;
+    if (r.elapsedMs > EDITOR_TIME_BUDGET_MS) log(`analysis of ${uri} took ${Math.round(r.elapsedMs)} ms`);
+    for (const e of r.errors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
+    if (r.skipped) log(`${uri} not analysed: ${r.skipped}`);
+    if (r.manifest) manifests.add(uri); else if (r.notApplicable) manifests.delete(uri);
+    publish(r.findings, r.lazyFixes);
+  }
+
+  /** The state of the document's current version, waiting for its analysis if need be. */
+  function currentState(uri: string, token?: CancellationToken): Promise<DocState | undefined> {
+    const doc = documents.get(uri);
+    if (!doc || !kindOf(uri, doc.languageId)) return Promise.resolve(undefined);
+    const s = states.get(uri);
+    if (s && s.version === doc.version && s.generation === generation) return Promise.resolve(s);
+    if (!timers.has(uri) && !running.has(uri)) schedule(doc, 0);
+    return new Promise((resolve) => {
+      const w: Waiter = { version: doc.version, resolve };
+      const list = waiters.get(uri) ?? [];
+      list.push(w);
+      waiters.set(uri, list);
+      token?.onCancellationRequested(() => {
+        const l = waiters.get(uri);
+        if (l) waiters.set(uri, l.filter((x) => x !== w));
+        resolve(undefined);
+      });
+    });
+  }
+
+  documents.onDidOpen((e) => {
+    openedAt.set(e.document.uri, e.document.version);
+    schedule(e.document, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    if (openedAt.get(e.document.uri) === e.document.version) return;
+    schedule(e.document, DEBOUNCE_MS);
+  });
+  documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    const t = timers.get(uri);
+    if (t) clearTimeout(t);
+    timers.delete(uri);
+    running.get(uri)?.cancel();
+    running.delete(uri);
+    runs.delete(uri);
+    states.delete(uri);
+    manifests.delete(uri);
+    openedAt.delete(uri);
+    settle(uri, undefined, Number.MAX_SAFE_INTEGER);
+    if (!pullMode) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
+    const uri = params.textDocument.uri;
+    const doc = documents.get(uri);
+    if (!doc || !kindOf(uri, doc.languageId)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const version = doc.version;
+    const state = await currentState(uri, token);
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    if (!state || state.version !== version) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer version of the document is being analysed', { retriggerRequest: true });
+    const resultId = `${state.version}:${state.generation}`;
+    if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items: state.diagnostics };
+  });
+
+  async function runDocumentJob(job: WorkerJob, token: CancellationToken): Promise<PoolOutcome> {
+    const task = pool.submit(job, ANALYSIS_BUDGET_MS);
+    const sub = token.onCancellationRequested(() => task.cancel());
+    try { return await task.promise; } finally { sub.dispose(); }
+  }
+
+  connection.onCodeAction(async (params: CodeActionParams, token): Promise<CodeAction[] | ResponseError<void>> => {
+    const uri = params.textDocument.uri;
+    const doc = documents.get(uri);
+    const kind = doc && kindOf(uri, doc.languageId);
+    if (!doc || !kind) return [];
+    const version = doc.version;
+    const only = params.context.only;
+    const wants = (k: string) => !only || only.some((o) => k === o || k.startsWith(`${o}.`) || o.startsWith(`${k}.`));
+    const actions: CodeAction[] = [];
+    const { enabled, config } = await configFor(uri);
+    if (!enabled) return [];
+    if (only && wants(FIX_ALL_KIND) && only.some((o) => o.startsWith(CodeActionKind.SourceFixAll) || o === CodeActionKind.Source)) {
+      const out = await runDocumentJob({ op: 'fixAll', text: doc.getText(), kind, config, budgetMs: FIX_ALL_BUDGET_MS }, token);
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      if ('result' in out && out.result.op === 'fixAll' && out.result.edit && documents.get(uri)?.version === version) {
+        actions.push(documentAction(uri, 'Fix all safe Shipshape problems', FIX_ALL_KIND, [out.result.edit]));
+      }
+    }
+    if (wants(CodeActionKind.QuickFix)) {
+      const state = await currentState(uri, token);
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      if (state && state.version === version) {
+        let hits = hitsFor(state.findings, uri, params.context.diagnostics, params.range);
+        if (hits.length && state.lazyFixes) {
+          // A large text's findings came without fix edits: one more analysis, in a worker, brings them.
+          const out = await runDocumentJob({ op: 'fixes', text: doc.getText(), kind, config, chartTemplate: state.chartTemplate }, token);
+          if (!('result' in out) || out.result.op !== 'fixes' || documents.get(uri)?.version !== version) return [];
+          hits = hitsFor(out.result.findings, uri, params.context.diagnostics.length ? params.context.diagnostics : hits.map((h) => h.diagnostic), params.range);
+        }
+        actions.push(...quickFixes(uri, doc.getText(), kind, hits));
+      }
+    }
+    if (kind === 'dockerfile' && wants(CodeActionKind.RefactorRewrite) && !(only && only.every((o) => o.startsWith(CodeActionKind.Source)))) {
+      const out = await runDocumentJob({ op: 'multiStage', text: doc.getText(), config }, token);
+      if ('result' in out && out.result.op === 'multiStage' && out.result.fix && documents.get(uri)?.version === version) {
+        actions.push(documentAction(uri, out.result.fix.title, CodeActionKind.RefactorRewrite, out.result.fix.edits));
+      }
+    }
+    return actions;
+  });
+
+  connection.onHover(async (params, token) => {
+    const state = await currentState(params.textDocument.uri, token);
+    if (!state || token.isCancellationRequested) return null;
+    return hoverAt(state.findings, params.position.line, params.position.character) ?? null;
+  });
+
+  connection.onShutdown(() => {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    pool.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}
+
+function readVersion(): string {
+  for (const p of [path.join(__dirname, '..', 'package.json'), path.join(__dirname, '..', '..', '..', 'package.json')]) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'shipshape' && pkg.version) return pkg.version;
+    } catch { /* next */ }
+  }
+  return '0.0.0';
+}
+
+// The same file is the analysis workers' entry; as a program it is the server.
+if (!isMainThread && workerData === WORKER_MARK) runWorker();
+else if (require.main === module) startServer();
