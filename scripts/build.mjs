@@ -58,4 +58,6 @@ await Promise.all([
   ...['dockerfile', 'kubernetes', 'compose', 'github'].map((kind) =>
     esbuild.build({ ...common, entryPoints: [`src/core/${kind}/index.ts`], outfile: `dist/lib/${LAZY[kind]}`, plugins: [lazyModules('lib')] })),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The language server (`node dist/server.js --stdio`, `shipshape lsp --stdio`); also its analysis workers' entry.
+  esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' }),
 ]);

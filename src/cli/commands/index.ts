@@ -7,6 +7,7 @@ import { policyCommand } from './policy';
 import { scanCommand } from './scan';
 import { ciCommand } from './ci';
 import { inspectCommand } from './inspect';
+import { lspCommand } from './lsp';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own module. */
 export const COMMANDS: CliCommand[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: CliCommand[] = [
   verifyCommand,
   policyCommand,
   ciCommand,
+  lspCommand,
 ];
