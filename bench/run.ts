@@ -3,10 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { printCheckBench, runCheckBench } from './check';
 import { printCliProcessBench, runCliProcessBench } from './cliProcess';
+import { printLspBench, runLspBench } from './lsp';
 
 async function main(): Promise<void> {
   printCheckBench(runCheckBench());
   printCliProcessBench(runCliProcessBench());
+  if (!printLspBench(await runLspBench())) process.exitCode = 1;
   const scanBench = path.join(__dirname, 'scan.js');
   if (fs.existsSync(scanBench)) {
     // The scan benchmark prints its own table when run as a module entry.

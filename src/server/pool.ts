@@ -59,6 +59,12 @@ export class AnalysisPool {
     return { promise, cancel: () => this.cancel(pending) };
   }
 
+  /** Starts every worker now, so the spare one is ready when a large file holds the others (a start costs ~100 ms+). */
+  warm(): void {
+    if (this.disposed) return;
+    for (const s of this.slots) if (!s.worker) this.spawn(s);
+  }
+
   /** Jobs queued or running (for tests and logs). */
   get busy(): number {
     return this.queue.length + this.slots.filter((s) => s.task).length;

@@ -111,6 +111,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // Registered after initialize when the client can take dynamic registrations.
   connection.onInitialized(() => {
+    pool.warm();
     if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.shipshape.yaml' }, { globPattern: '**/Chart.yaml' }] });
     if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'shipshape' });
     if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
