@@ -146,7 +146,8 @@ export type HardenedField = 'privileged' | 'cap_drop' | 'security_opt' | 'read_o
  * service has. Offered on a finding only when it changes the field that finding is about.
  */
 export function hardenServiceFix(model: ComposeModel, s: ComposeService, covers: HardenedField): Fix | undefined {
-  const patch = hardenPatch(s);
+  // Several findings of a service offer it: the patch is worked out once.
+  const patch = (s.memo.harden ??= hardenPatch(s));
   if (patch[covers] === undefined || Object.keys(patch).length < 2) return undefined;
   return servicePatchFix(model, s, 'harden', patch, 'Harden this service (may break apps that need root, capabilities or a writable filesystem)', false, false);
 }

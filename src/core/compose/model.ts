@@ -7,6 +7,7 @@
 import { Composer, CST, Document, LineCounter, Parser, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { Fix, Range } from '../model';
 import { SourceComment } from '../suppress';
+import type { MapPatch } from '../kubernetes/yamlEdit';
 import { eolOf } from '../text';
 export { mayBeCompose } from './detect';
 import { KeyPair, collectComments, columnAt, getMap, getPair, getString, resolveAliases } from '../kubernetes/model';
@@ -38,7 +39,7 @@ export interface ComposeService {
    */
   shared: boolean;
   /** Values several rules need, computed on first use. */
-  memo: { label?: string; keyRange?: Range; fixes?: Map<string, Fix | undefined> };
+  memo: { label?: string; keyRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: MapPatch };
 }
 
 /** A YAML problem of the file, with the parser's message. */
