@@ -19,6 +19,19 @@ export interface ShipshapeConfig {
   /** Globs of files not to analyse (used by the callers that pick files). */
   exclude: string[];
 }
+  /** How Helm charts are rendered, per chart directory (relative to the config file's folder). */
+  helm?: HelmConfig;
+}
+
+/** `helm: {charts: {"charts/web": {values: [values-prod.yaml], set: {image.tag: "1.2.3"}, releaseName, namespace, kubeVersion}}}`. */
+export interface HelmConfig { charts: Record<string, HelmChartConfig> }
+export interface HelmChartConfig {
+  /** Values files, relative to the config file's folder. */
+  values?: string[];
+  set?: Record<string, string>;
+  releaseName?: string;
+  namespace?: string;
+  kubeVersion?: string;
 
 export const DEFAULT_CONFIG: ShipshapeConfig = Object.freeze({
   rules: {},
@@ -114,9 +127,46 @@ export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CO
     config: normalizeConfig(undefined, base).config, problems: issues.map((i) => i.message), issues, unreadable: true,
   });
   const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (o.helm !== undefined) {
+    const helm = normalizeHelm(o.helm, problems);
+    if (helm) config.helm = helm;
+  } else if (base.helm) config.helm = base.helm;
   // Everything that reads the untrusted text is inside the try: the parser, the alias expansion
   // (toJS throws past maxAliasCount) and the normalisation never escape as an exception.
   try {
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates `helm:`; ill-typed entries are dropped with a problem each. */
+function normalizeHelm(raw: unknown, problems: string[]): HelmConfig | undefined {
+  if (!isRecord(raw) || (raw.charts !== undefined && !isRecord(raw.charts))) {
+    problems.push('helm: expected {charts: {<chart dir>: {values, set, releaseName, namespace, kubeVersion}}}');
+    return undefined;
+  }
+  const charts: Record<string, HelmChartConfig> = {};
+  for (const [dir, v] of Object.entries((raw.charts ?? {}) as Record<string, unknown>)) {
+    if (!isRecord(v)) { problems.push(`helm.charts.${dir}: expected a mapping`); continue; }
+    const c: HelmChartConfig = {};
+    if (v.values !== undefined) {
+      if (Array.isArray(v.values) && v.values.every((x) => typeof x === 'string')) c.values = [...v.values];
+      else problems.push(`helm.charts.${dir}.values: expected a list of file names`);
+    }
+    if (v.set !== undefined) {
+      if (isRecord(v.set) && Object.values(v.set).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) {
+        c.set = Object.fromEntries(Object.entries(v.set).map(([k, x]) => [k, String(x)]));
+      } else problems.push(`helm.charts.${dir}.set: expected a mapping of key to value`);
+    }
+    for (const key of ['releaseName', 'namespace', 'kubeVersion'] as const) {
+      const x = v[key];
+      if (x === undefined) continue;
+      if (typeof x === 'string') c[key] = x;
+      // `kubeVersion: 1.30` is the number 1.3 to YAML: refused rather than rendered for the wrong version.
+      else problems.push(`helm.charts.${dir}.${key}: expected a string${typeof x === 'number' ? ' (quote it: "' + String(x) + '")' : ''}`);
+    }
+    charts[dir] = c;
+  }
+  return { charts };
+}
+
     // Loaded here, not at the top: the editor reads its config long after activation.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parseDocument, isMap, isScalar } = require('yaml') as typeof import('yaml');

@@ -69,7 +69,12 @@ export interface RuleMeta {
 }
 
 /** Extra location attached to a finding, e.g. the pod-level field a container inherits. */
-export interface RelatedInfo { range: Range; message: string }
+export interface RelatedInfo {
+  range: Range;
+  message: string;
+  /** Set when the location is in another file than the finding (a Helm chart's values.yaml): its path as the caller named it. */
+  file?: string;
+}
 
 /** One problem found in a file. */
 export interface Finding {

@@ -73,7 +73,7 @@ describe('Dockerfile fixtures', () => {
   it('finds the problems of a careless single-stage Node build', () => {
     assert.deepStrictEqual(ids('node-single-stage-bad.Dockerfile'), [
       'docker-add-instead-of-copy', 'docker-apt-get-yes', 'docker-apt-no-install-recommends', 'docker-debug-tools', 'docker-expose-ssh',
-      'docker-latest-tag', 'docker-no-healthcheck', 'docker-root-user', 'docker-secret-in-build', 'docker-update-alone',
+      'docker-latest-tag', 'docker-no-healthcheck', 'docker-root-user', 'docker-secret-in-build', 'docker-toolchain-base', 'docker-update-alone',
     ]);
   });
   it('finds nothing in an official-style Alpine image whose RUN has a case statement', () => {

@@ -19,6 +19,9 @@ import { untrustedRegistry } from './untrustedRegistry';
 import { unverifiedDownload } from './unverifiedDownload';
 import { setuid } from './setuid';
 import { instructionBeforeFrom } from './instructionBeforeFrom';
+import { toolchainBase } from './toolchainBase';
+import { shellTools } from './shellTools';
+import { setuidStrip } from './setuidStrip';
 
 export const DOCKERFILE_RULES: readonly Rule<DockerfileModel>[] = [
   latestTag,
@@ -39,4 +42,7 @@ export const DOCKERFILE_RULES: readonly Rule<DockerfileModel>[] = [
   unverifiedDownload,
   setuid,
   instructionBeforeFrom,
+  toolchainBase,
+  shellTools,
+  setuidStrip,
 ];

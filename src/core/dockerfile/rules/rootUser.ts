@@ -26,10 +26,13 @@ export const rootUser: Rule<DockerfileModel> = {
     if (!user && root.baseKind === 'unresolved' && repositoryNameOf(root.imageText).includes('$')) return;
     const fixes: Fix[] = [];
     const addUser = nonRootUserFix(model, stage);
-    if (addUser) fixes.push(addUser);
     // A toolchain image is also the wrong runtime: offer the bigger refactor as an alternative.
     const refactor = multiStageFix(model);
-    if (refactor) fixes.push(refactor);
+    // Where the refactor applies as edits, it is what `fix --all` takes (its runtime runs as non-root
+    // too); a USER added first would leave the toolchain in production.
+    const refactorFirst = !!refactor && !refactor.snippet;
+    if (addUser) fixes.push(refactorFirst ? { ...addUser, preferred: false } : addUser);
+    if (refactor) fixes.push(refactorFirst ? { ...refactor, preferred: true } : refactor);
     if (user && user.instruction && !stage.userInheritedFrom) {
       report({
         message: `The final stage switches to "${user.value}" as its last USER: switch to an unprivileged user instead.`,
