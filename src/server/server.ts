@@ -70,6 +70,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let refreshSupported = false;
   let pushedSettings: ClientSettings | undefined;
   let dynamicWatch = false;
+  /** Per-file time budget of one analysis (initializationOptions.analysisBudgetMs overrides it). */
+  let budgetMs = ANALYSIS_BUDGET_MS;
   let dynamicConfig = false;
   let folderEvents = false;
   /** Bumped when settings or a `.shipshape.yaml` change: every state of an older generation is stale. */
@@ -95,8 +97,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     dynamicWatch = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     dynamicConfig = Boolean(caps.workspace?.didChangeConfiguration?.dynamicRegistration);
     folderEvents = Boolean(caps.workspace?.workspaceFolders);
-    const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
+    const init = params.initializationOptions as { settings?: ClientSettings; analysisBudgetMs?: unknown } | undefined;
     if (init?.settings && typeof init.settings === 'object') pushedSettings = init.settings;
+    if (typeof init?.analysisBudgetMs === 'number' && init.analysisBudgetMs >= 10) budgetMs = Math.min(init.analysisBudgetMs, 10 * 60_000);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -228,13 +231,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
     if (!enabled || isExcluded(uri, folder, config.exclude)) return publish([]);
     const text = doc.getText();
-    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri) }, ANALYSIS_BUDGET_MS);
+    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri) }, budgetMs);
     running.set(uri, { run, cancel: task.cancel });
     const outcome = await task.promise;
     if (running.get(uri)?.run === run) running.delete(uri);
     if (!current()) return;
     if ('timedOut' in outcome) {
-      log(`${uri} not analysed: over the ${ANALYSIS_BUDGET_MS / 1000} s time budget`);
+      log(`${uri} not analysed: over the ${budgetMs} ms time budget`);
       return publish([]);
     }
     if ('cancelled' in outcome) return;
@@ -305,7 +308,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   async function runDocumentJob(job: WorkerJob, token: CancellationToken): Promise<PoolOutcome> {
-    const task = pool.submit(job, ANALYSIS_BUDGET_MS);
+    const task = pool.submit(job, budgetMs);
     const sub = token.onCancellationRequested(() => task.cancel());
     try { return await task.promise; } finally { sub.dispose(); }
   }

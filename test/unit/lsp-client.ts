@@ -43,9 +43,10 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(rootUri: string | null, capabilities: Record<string, unknown> = {}, folders?: string[]): Promise<any> {
+  async initialize(rootUri: string | null, capabilities: Record<string, unknown> = {}, folders?: string[], initializationOptions?: unknown): Promise<any> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
+      initializationOptions,
       rootUri,
       capabilities,
       workspaceFolders: folders ? folders.map((uri) => ({ uri, name: path.basename(uri) })) : rootUri ? [{ uri: rootUri, name: 'root' }] : null,

@@ -10,6 +10,8 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { applyLspEdits, ensureServerBuilt, LspClient, ROOT } from './lsp-client';
 import { findRule, Severity } from '../../src/core';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { makeLockfile } from '../../bench/lsp';
 
 /** LSP severity of a rule's default severity, as the VS Code extension maps it. */
 function lspSeverity(ruleId: string): number {
@@ -213,6 +215,32 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     const next = client.waitForDiagnostics(uri);
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     assert.deepStrictEqual((await next).diagnostics, []);
+  });
+
+  it('$/cancelRequest: a pending pull request answers RequestCancelled; the document is still analysed afterwards', async () => {
+    client = new LspClient();
+    await client.initialize(pathToFileURL(dir).href, { textDocument: { diagnostic: {} } });
+    const uri = fileUri('pnpm-lock.yaml', '');
+    await client.open(uri, 'yaml', makeLockfile(2 * 1024 * 1024));
+    const source = new CancellationTokenSource();
+    const pending = client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
+    setTimeout(() => source.cancel(), 30);
+    await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+    const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepStrictEqual(report.items, [], 'a lockfile is not a manifest');
+  });
+
+  it('an analysis over the time budget is stopped, the file left without diagnostics, and small files keep working', async () => {
+    client = new LspClient();
+    await client.initialize(pathToFileURL(dir).href, {}, undefined, { analysisBudgetMs: 800 });
+    const large = fileUri('pnpm-lock.yaml', '');
+    await client.open(large, 'yaml', makeLockfile(7.5 * 1024 * 1024));
+    assert.deepStrictEqual((await client.waitForDiagnostics(large, 1, 30_000)).diagnostics, []);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(client.logs.some((l) => l.includes('pnpm-lock.yaml not analysed: over the 800 ms time budget')), client.logs.join('\n'));
+    const small = fileUri('Dockerfile', DOCKERFILE);
+    await client.open(small, 'dockerfile', DOCKERFILE);
+    assert.deepStrictEqual(ids((await client.waitForDiagnostics(small, 1)).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user']);
   });
 
   it('the CLI subcommand `shipshape lsp --stdio` serves the same protocol', async () => {
