@@ -1,6 +1,6 @@
 /**
- * The local files a Compose file refers to (`extends.file`), read so the analysis sees what a
- * service inherits. Only relative paths inside the working directory are read, as regular files
+ * The local files a Compose file refers to (`extends.file`, `env_file`), read so the analysis
+ * sees what a service inherits and the values it is given. Only relative paths inside the working directory are read, as regular files
  * within the engine's size limit; a file that cannot be read is simply not supplied (the rules
  * then skip "missing field" findings for the services that extend it).
  */
@@ -11,10 +11,10 @@ import { CliIO, MAX_SOURCE_BYTES, readInputFile } from './io';
 /** Files beyond this many are not followed from one Compose file. */
 const MAX_RELATED = 16;
 
-/** Texts of the local files a Compose text extends, keyed by the path as written; undefined when there are none. */
+/** Texts of the local files a Compose text extends or reads variables from, keyed by the path as written; undefined when there are none. */
 export async function composeRelatedTexts(io: CliIO, file: string, text: string): Promise<Map<string, string> | undefined> {
   // A cheap test first: most YAML files extend nothing.
-  if (!text.includes('extends')) return undefined;
+  if (!text.includes('extends') && !text.includes('env_file')) return undefined;
   const refs = composeReferences(text).slice(0, MAX_RELATED);
   if (refs.length === 0) return undefined;
   const root = path.resolve(io.cwd);

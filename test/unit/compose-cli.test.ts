@@ -46,6 +46,12 @@ describe('shipshape check: Compose files', () => {
     assert.ok(ids.includes('compose-resource-limits'), 'what the base does not set is still reported');
   });
 
+  it('reads a local env_file for the secret check', async () => {
+    const dir = tempDir({ 'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    env_file: db.env\n', 'db.env': 'POSTGRES_PASSWORD=Zq9-literal-pw\n' });
+    const hits = (await check(dir, 'compose.yaml')).findings.filter((f) => f.ruleId === 'compose-env-secret');
+    assert.deepStrictEqual(hits.map((f) => [f.file, f.line]), [['compose.yaml', 4]]);
+  });
+
   it('does not read an extends.file outside the working directory', async () => {
     // A base that sets nothing: read, it makes read_only missing; unread, the base is unknown and nothing is guessed.
     const BARE = 'services:\n  hardened:\n    restart: always\n';

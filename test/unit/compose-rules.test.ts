@@ -320,6 +320,16 @@ describe('compose-env-secret (shared secret detector)', () => {
     const text = service('image: a:1', 'environment:', '  - DB_PASSWORD=${DB_PASSWORD}', '  - API_TOKEN', '  - DB_PASSWORD_FILE=/run/secrets/db', '  - PGUSER=app', '  - TOKEN=$TOKEN');
     assert.deepStrictEqual(ruleFindings(text, 'compose-env-secret').map((x) => x.message), []);
   });
+  it('reads a local env_file the caller supplies and reports at the entry that names it, pointing into the file', () => {
+    const text = service('image: a:1', 'env_file:', '  - ./db.env', '  - path: ./missing.env', '    required: false');
+    const env = '# database\nPOSTGRES_USER=app\nPOSTGRES_PASSWORD=Zq9-literal-pw\nPOSTGRES_DB=${DB:-app}\n';
+    const f = ruleFindings(text, 'compose-env-secret', { related: new Map([['./db.env', env]]) });
+    assert.deepStrictEqual(f.map((x) => x.range), [r(4, 8, 4, 16)]);
+    assert.match(f[0].message, /reads POSTGRES_PASSWORD from \.\/db\.env \(line 3\)/);
+    assert.ok(!f[0].message.includes('Zq9'), 'the value is not printed');
+    assert.deepStrictEqual(f[0].related, [{ file: './db.env', range: r(2, 0, 2, 32), message: 'POSTGRES_PASSWORD is set here' }]);
+    assert.deepStrictEqual(ruleFindings(text, 'compose-env-secret'), [], 'an env_file not supplied is not guessed at');
+  });
   it('reads $$ as a literal dollar, not a reference', () => {
     assert.strictEqual(ruleFindings(service('image: a:1', 'environment:', '  DB_PASSWORD: pa$$word-Zq9x'), 'compose-env-secret').length, 1);
   });

@@ -57,6 +57,8 @@ export interface ComposeModel {
   services: ComposeService[];
   /** YAML errors (the file is then not analysed further). */
   problems: ComposeProblem[];
+  /** Texts of local files the caller supplied (`extends.file`, `env_file`), by the path as written. */
+  related?: RelatedTexts;
   /** Comments of the file (for suppression directives), computed on first read. */
   readonly comments: SourceComment[];
   rangeOf(start: number, end: number): Range;
@@ -255,7 +257,7 @@ export function parseComposeModel(text: string, named: boolean, related?: Relate
   }
   let comments: SourceComment[] | undefined;
   return {
-    text, eol: eolOf(text), indentUnit: indentUnit ?? 2, lineCounter, root, services, problems,
+    text, eol: eolOf(text), indentUnit: indentUnit ?? 2, lineCounter, root, services, problems, related,
     get comments(): SourceComment[] {
       return (comments ??= tokens ? collectComments(tokens, text, lineCounter) : collectComments(reparseTokens(text), text, lineCounter));
     },
@@ -333,7 +335,28 @@ function resolveExtends(services: ComposeService[], map: YAMLMap, related: Relat
   }
 }
 
-/** Local files a Compose text refers to (`extends.file`), so a caller can supply their texts. */
+/** The `env_file` entries of a service: one path, a list of paths, or `{path, required}` items. */
+export function envFiles(s: ComposeService): Array<{ path: string; node: { range?: [number, number, number] | null } }> {
+  const v = getPair(s.node, 'env_file')?.value;
+  const out: Array<{ path: string; node: { range?: [number, number, number] | null } }> = [];
+  const add = (node: unknown): void => {
+    if (isScalar(node) && typeof node.value === 'string') out.push({ path: node.value, node });
+    else if (isMap(node)) {
+      const p = getPair(node, 'path');
+      if (p && isScalar(p.value) && typeof p.value.value === 'string') out.push({ path: p.value.value, node: p.value });
+    }
+  };
+  if (isSeq(v)) for (const it of v.items) add(it);
+  else add(v);
+  return out;
+}
+
+/** A path a caller may read for a Compose file: relative, not a URL, not interpolated. */
+function localPath(file: string | undefined): file is string {
+  return !!file && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file) && !interpolated(file);
+}
+
+/** Local files a Compose text refers to (`extends.file`, `env_file`), so a caller can supply their texts. */
 export function composeReferences(text: string): string[] {
   const model = parseComposeModel(text, true);
   if (!model) return [];
@@ -341,7 +364,8 @@ export function composeReferences(text: string): string[] {
   for (const s of model.services) {
     const v = getPair(s.node, 'extends')?.value;
     const file = isMap(v) ? getString(v, 'file') : undefined;
-    if (file && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file) && !interpolated(file)) files.add(file);
+    if (localPath(file)) files.add(file);
+    for (const e of envFiles(s)) if (localPath(e.path)) files.add(e.path);
   }
   return [...files];
 }

@@ -1,8 +1,10 @@
-/** Credentials written into a service's environment, judged by the shared secret detector. */
+/** Credentials written into a service's environment or its local env_file, judged by the shared secret detector. */
 import { Scalar, isMap, isScalar, isSeq } from 'yaml';
 import { getPair } from '../../kubernetes/model';
 import { judgeSecret } from '../../secrets';
-import { serviceLabel } from '../model';
+import { envFiles, serviceLabel } from '../model';
+import { embeddedEntries } from '../../secrets/embedded';
+import { LineIndex } from '../../text';
 import { ComposeRule, cap, nodeRange, pairRange } from './common';
 import { Range } from '../../model';
 import { KeyPair } from '../../kubernetes/model';
@@ -35,7 +37,7 @@ export const envSecret: ComposeRule = {
   severity: 'high',
   appliesTo: 'compose',
   references: [],
-  description: 'A password, token or key written in the Compose file is in every clone of the repository and its history, in docker inspect output and in the environment of every process of the container.',
+  description: 'A password, token or key written in the Compose file (or in an env_file next to it that is checked in) is in every clone of the repository and its history, in docker inspect output and in the environment of every process of the container. An env_file is read where the caller can read it (the CLI: a relative path inside the working directory); a .env file kept out of the repository is where such values belong, so check the finding against your .gitignore.',
   remediation: 'Read it from the shell or an untracked .env file (NAME: ${NAME}), or better mount it as a Compose secret (secrets:) and point the image at the file (many images read NAME_FILE).',
   check(model, report) {
     for (const s of model.services) {
@@ -50,6 +52,23 @@ export const envSecret: ComposeRule = {
           message: `${cap(serviceLabel(s))} sets ${e.name} to a literal credential (${j.reason}): read it from the environment (\${${e.name}}) or a Compose secret.`,
           range: e.range,
         });
+      }
+      // An env_file the caller supplied (a local file): its literal credentials, reported at the entry that names it.
+      for (const file of envFiles(s)) {
+        const content = model.related?.get(file.path);
+        if (content === undefined) continue;
+        const lines = new LineIndex(content);
+        // Compose reads an env_file as KEY=VALUE lines whatever its name.
+        for (const e of embeddedEntries(content, '.env')) {
+          const j = judgeSecret({ name: e.name, value: e.value, syntax: { bareDollar: true } });
+          if (!j.secret) continue;
+          const at = lines.rangeOf(e.start, e.end);
+          report({
+            message: `${cap(serviceLabel(s))} reads ${e.name} from ${file.path} (line ${at.start.line + 1}) as a literal credential (${j.reason}): keep that file out of the repository, or use a Compose secret.`,
+            range: nodeRange(model, file.node),
+            related: [{ file: file.path, range: at, message: `${e.name} is set here` }],
+          });
+        }
       }
     }
   },
