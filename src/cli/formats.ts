@@ -3,7 +3,12 @@ import { Finding, RuleMeta, Severity, SEVERITIES, severityRank } from '../core';
 import { ruleDocsUrl } from '../core/report/docs';
 import { escapeJsonControls, forTerminal } from './sanitize';
 
-export interface FileFindings { file: string; findings: Finding[] }
+export interface FileFindings {
+  file: string;
+  findings: Finding[];
+  /** The findings come from a rendered Helm chart or Kustomize overlay (cli/renderCheck.ts), mapped to this file. */
+  rendered?: { tool: 'helm' | 'kustomize'; root: string };
+}
 
 /** A file that was not analysed, and why; `fails` when the skip fails a run (size, binary, nesting). */
 export interface SkippedFile { file: string; reason: string; fails: boolean }
@@ -25,15 +30,17 @@ export function formatText(results: FileFindings[], colour: boolean, skipped: re
   const bold = (t: string) => (colour ? `\x1b[1m${t}${RESET}` : t);
   let out = '';
   const counts = new Map<Severity, number>();
-  for (const { file, findings } of results) {
+  for (const { file, findings, rendered } of results) {
     if (findings.length === 0) continue;
-    out += `${bold(forTerminal(file))}\n`;
+    out += `${bold(forTerminal(file))}${rendered ? ` (rendered by ${rendered.tool} from ${forTerminal(rendered.root)})` : ''}\n`;
     for (const f of findings) {
       counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
       const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
       const refs = f.references.length ? ` [${f.references.join(', ')}]` : '';
       // Messages quote the file (image names, values): no terminal controls from it reach the screen.
       out += `  ${pos.padEnd(8)} ${paint(f.severity, f.severity.padEnd(8))} ${f.ruleId.padEnd(34)} ${forTerminal(f.message)}${forTerminal(refs)}\n`;
+      // A location in another file (a chart's values.yaml): where the value is set.
+      for (const r of f.related ?? []) if (r.file) out += `  ${''.padEnd(8)} ${''.padEnd(8)} ${''.padEnd(34)} ↳ ${forTerminal(r.file)}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${forTerminal(r.message)}\n`;
     }
     out += '\n';
   }
@@ -61,11 +68,12 @@ function isFixable(f: Finding): boolean {
  */
 export function formatJson(results: FileFindings[], skipped: readonly SkippedFile[] = []): string {
   const lines: string[] = [];
-  for (const { file, findings } of results) {
+  for (const { file, findings, rendered } of results) {
     const fileJson = JSON.stringify(file);
+    const renderedJson = rendered ? `,"rendered":${JSON.stringify({ tool: rendered.tool, root: rendered.root })}` : '';
     for (const f of findings) {
       const r = f.range;
-      lines.push(`{"file":${fileJson},"ruleId":${JSON.stringify(f.ruleId)},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${JSON.stringify(f.references)},"fixable":${isFixable(f)}}`);
+      lines.push(`{"file":${fileJson},"ruleId":${JSON.stringify(f.ruleId)},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${JSON.stringify(f.references)},"fixable":${isFixable(f)}${renderedJson}}`);
     }
   }
   const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: s.reason }));

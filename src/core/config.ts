@@ -18,7 +18,6 @@ export interface ShipshapeConfig {
   trustedRegistries: string[];
   /** Globs of files not to analyse (used by the callers that pick files). */
   exclude: string[];
-}
   /** How Helm charts are rendered, per chart directory (relative to the config file's folder). */
   helm?: HelmConfig;
 }
@@ -32,6 +31,7 @@ export interface HelmChartConfig {
   releaseName?: string;
   namespace?: string;
   kubeVersion?: string;
+}
 
 export const DEFAULT_CONFIG: ShipshapeConfig = Object.freeze({
   rules: {},
@@ -108,32 +108,13 @@ export function normalizeConfig(raw: unknown, base: ShipshapeConfig = DEFAULT_CO
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) config[key] = [...v];
     else problems.push(`${key}: expected a list of strings`);
   }
-  return { config, problems };
-}
-
-/** File name of the project configuration, read by the CLI (`--config`) and the editor alike. */
-export const CONFIG_FILE_NAME = '.shipshape.yaml';
-
-/**
- * Parses the text of a `.shipshape.yaml` into a config. YAML errors become problems, never throws.
- * Example:
- *   profile: restricted
- *   rules: { docker-no-healthcheck: off, DS-0001: low }
- *   trustedRegistries: [ghcr.io, "*.azurecr.io"]
- *   exclude: ["charts/**"]
- */
-export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
-  const unreadable = (issues: ConfigIssue[]): ConfigResult => ({
-    config: normalizeConfig(undefined, base).config, problems: issues.map((i) => i.message), issues, unreadable: true,
-  });
-  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   if (o.helm !== undefined) {
     const helm = normalizeHelm(o.helm, problems);
     if (helm) config.helm = helm;
   } else if (base.helm) config.helm = base.helm;
-  // Everything that reads the untrusted text is inside the try: the parser, the alias expansion
-  // (toJS throws past maxAliasCount) and the normalisation never escape as an exception.
-  try {
+  return { config, problems };
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates `helm:`; ill-typed entries are dropped with a problem each. */
@@ -167,6 +148,25 @@ function normalizeHelm(raw: unknown, problems: string[]): HelmConfig | undefined
   return { charts };
 }
 
+/** File name of the project configuration, read by the CLI (`--config`) and the editor alike. */
+export const CONFIG_FILE_NAME = '.shipshape.yaml';
+
+/**
+ * Parses the text of a `.shipshape.yaml` into a config. YAML errors become problems, never throws.
+ * Example:
+ *   profile: restricted
+ *   rules: { docker-no-healthcheck: off, DS-0001: low }
+ *   trustedRegistries: [ghcr.io, "*.azurecr.io"]
+ *   exclude: ["charts/**"]
+ */
+export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
+  const unreadable = (issues: ConfigIssue[]): ConfigResult => ({
+    config: normalizeConfig(undefined, base).config, problems: issues.map((i) => i.message), issues, unreadable: true,
+  });
+  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  // Everything that reads the untrusted text is inside the try: the parser, the alias expansion
+  // (toJS throws past maxAliasCount) and the normalisation never escape as an exception.
+  try {
     // Loaded here, not at the top: the editor reads its config long after activation.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parseDocument, isMap, isScalar } = require('yaml') as typeof import('yaml');

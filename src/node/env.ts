@@ -5,7 +5,7 @@
  */
 
 /** Which allow-list a child gets. */
-export type ToolEnvProfile = 'trivy' | 'grype' | 'snyk' | 'docker' | 'podman' | 'cosign' | 'git' | 'generic';
+export type ToolEnvProfile = 'trivy' | 'grype' | 'snyk' | 'docker' | 'podman' | 'cosign' | 'git' | 'render' | 'generic';
 
 /** Names (or `PREFIX*` patterns) every child may see: where to find programs, home, temp, locale, proxies, CAs. */
 const BASE = [
@@ -27,6 +27,11 @@ const CONTAINER = [
 const PROFILES: Readonly<Record<ToolEnvProfile, readonly string[]>> = {
   generic: BASE,
   git: BASE,
+  // helm template / kubectl kustomize: where helm keeps its repositories and plugins; no cluster credentials (nothing is applied).
+  render: [
+    ...BASE, 'HELM_CACHE_HOME', 'HELM_CONFIG_HOME', 'HELM_DATA_HOME', 'HELM_PLUGINS', 'HELM_REGISTRY_CONFIG', 'HELM_REPOSITORY_CACHE',
+    'HELM_REPOSITORY_CONFIG', 'KUSTOMIZE_PLUGIN_HOME',
+  ],
   trivy: [...BASE, ...CONTAINER, 'TRIVY_*'],
   grype: [...BASE, ...CONTAINER, 'GRYPE_*', 'SYFT_*'],
   snyk: [...BASE, ...CONTAINER, 'SNYK_*', 'NODE_EXTRA_CA_CERTS'],

@@ -2,6 +2,8 @@ import { AnalysisRun, allRules, analyze, Severity, SEVERITIES, skipFails } from 
 import { ChartTemplates } from '../helmChart';
 import { composeRelatedTexts } from '../composeRelated';
 import { loadCliConfig } from '../config';
+import { findRenderRoots, isOwned, renderAndCheck, RenderCheckResult } from '../renderCheck';
+import * as path from 'path';
 import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings, formatJson, formatSarif, formatText, SkippedFile } from '../formats';
 import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
@@ -18,6 +20,14 @@ Options:
   --profile PROFILE          Pod Security Standards controls to report: baseline|restricted|all
   --config FILE              configuration file (default: ./.shipshape.yaml when present)
   --allow-skipped            files skipped for size, binary content or nesting do not make the exit code 2
+  --no-render                analyse Helm charts and kustomizations as plain files (no helm, no kubectl)
+  --helm-values FILE         a values file for every chart rendered (repeatable; after .shipshape.yaml's)
+  --helm-set KEY=VALUE       a value for every chart rendered (repeatable)
+
+Helm charts (folders with Chart.yaml) are rendered with helm template and Kustomize overlays with
+kubectl kustomize (or kustomize build), found on PATH; findings are reported on the template,
+values, patch or resource line that writes them. A chart or overlay that does not render makes
+the exit code 2.
 
 Files that are not analysed are listed as skipped (Helm templates too: render them with
 helm template and check the output); one skipped for size, binary content or nesting fails the
@@ -55,6 +65,9 @@ export const checkCommand: CliCommand = {
       profile: { type: 'string' },
       config: { type: 'string' },
       'allow-skipped': { type: 'boolean', default: false },
+      'no-render': { type: 'boolean', default: false },
+      'helm-values': { type: 'string', multiple: true },
+      'helm-set': { type: 'string', multiple: true },
     }, USAGE);
     const { values, positionals } = parsed;
     const format = values.format!;
@@ -71,7 +84,24 @@ export const checkCommand: CliCommand = {
     const run = new AnalysisRun();
     const charts = new ChartTemplates(io.cwd);
     let ioError = errors.length > 0;
+    // Charts and overlays are rendered and their findings mapped to the files that write them (renderCheck.ts).
+    let rendered: RenderCheckResult | undefined;
+    if (!values['no-render']) {
+      const helmSet: Record<string, string> = {};
+      for (const kv of values['helm-set'] ?? []) {
+        const eq = kv.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--helm-set expects KEY=VALUE (got '${kv}')`);
+        helmSet[kv.slice(0, eq)] = kv.slice(eq + 1);
+      }
+      const roots = await findRenderRoots(files, positionals, io.cwd);
+      if (roots.charts.length || roots.kustomizations.length) {
+        const configDir = values.config ? path.dirname(path.resolve(io.cwd, values.config)) : io.cwd;
+        rendered = await renderAndCheck(roots, io, { config, configDir, helmValues: values['helm-values'] ?? [], helmSet, run, env: io.env, helmPath: io.env.SHIPSHAPE_HELM_PATH, kustomizePath: io.env.SHIPSHAPE_KUSTOMIZE_PATH });
+        skipped.push(...rendered.skipped);
+      }
+    }
     for (const f of files) {
+      if (rendered && isOwned(rendered.owned, path.resolve(io.cwd, f.path))) continue;
       const text = await readSource(io, f.path);
       if (text === undefined) { ioError = true; continue; }
       const chartTemplate = f.kind === 'kubernetes' && (await charts.contains(f.path));
@@ -88,12 +118,13 @@ export const checkCommand: CliCommand = {
       results.push({ file: f.path, findings: result.findings });
     }
     for (const r of results) r.findings = run.settle(r.findings);
+    if (rendered) results.push(...rendered.settle());
 
     if (format === 'json') io.stdout(formatJson(results, skipped));
     else if (format === 'sarif') io.stdout(formatSarif(results, allRules(), VERSION, skipped));
     else io.stdout(formatText(results, io.isTTY, skipped));
 
-    if (ioError) return EXIT.usage;
+    if (ioError || rendered?.failed) return EXIT.usage;
     if (!values['allow-skipped'] && skipped.some((s) => s.fails)) return EXIT.usage;
     return failsThreshold(results, failOn) ? EXIT.findings : EXIT.ok;
   },

@@ -1,0 +1,205 @@
+/**
+ * `shipshape check` over Helm charts and Kustomize overlays: each chart (a folder with
+ * Chart.yaml) and kustomization among the paths is rendered with the user's helm / kubectl
+ * (node/render.ts), the output analysed by the engine in the run's AnalysisRun, and every finding
+ * mapped to the template, values, patch or resource line that writes it (core/render).
+ */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { AnalysisRun, analyze, Finding, ShipshapeConfig, skipFails } from '../core';
+import { ChartSourceFile, mapHelmFindings, mapKustomizeFindings, MappedFinding } from '../core/render';
+import { HelmRenderOptions, KUSTOMIZATION_NAMES, readChartFiles, readKustomization, renderHelm, renderKustomize, RenderEnv, RenderError } from '../node/render';
+import { FileFindings, SkippedFile } from './formats';
+import { CliIO } from './io';
+import { forTerminal, forTerminalLines } from './sanitize';
+import { FileToCheck } from './walk';
+
+export interface RenderRoots { charts: string[]; kustomizations: string[] }
+
+async function isFile(p: string): Promise<boolean> {
+  try { return (await fs.stat(p)).isFile(); } catch { return false; }
+}
+
+/**
+ * The charts and kustomizations among the collected files (a Chart.yaml, a kustomization file),
+ * and the chart a given template belongs to. A subchart (under a chart's `charts/`) is rendered
+ * by its parent, never alone. Absolute directories, sorted.
+ */
+export async function findRenderRoots(files: readonly FileToCheck[], positionals: readonly string[], cwd: string): Promise<RenderRoots> {
+  const charts = new Set<string>();
+  const kustomizations = new Set<string>();
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const abs = path.resolve(cwd, f.path);
+    const base = path.basename(abs);
+    if (base === 'Chart.yaml') charts.add(path.dirname(abs));
+    else if (KUSTOMIZATION_NAMES.includes(base)) kustomizations.add(path.dirname(abs));
+    dirs.add(path.dirname(abs));
+  }
+  for (const d of dirs) if (await isFile(path.join(d, 'Kustomization'))) kustomizations.add(d);
+  // A template named on the command line renders its chart.
+  for (const p of positionals) {
+    let dir = path.dirname(path.resolve(cwd, p));
+    for (let i = 0; i < 12; i++) {
+      if (await isFile(path.join(dir, 'Chart.yaml'))) { charts.add(dir); break; }
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  const isSubchart = (c: string) => [...charts].some((o) => o !== c && c.startsWith(o + path.sep) && path.relative(o, c).split(path.sep).includes('charts'));
+  // Kustomize has no business inside a chart (a chart's own kustomization is the user's post-renderer input, not ours).
+  const inChart = (k: string) => [...charts].some((c) => k === c || k.startsWith(c + path.sep));
+  return {
+    charts: [...charts].filter((c) => !isSubchart(c)).sort(),
+    kustomizations: [...kustomizations].filter((k) => !inChart(k)).sort(),
+  };
+}
+
+export interface RenderCheckOptions {
+  config: ShipshapeConfig;
+  /** Folder `.shipshape.yaml` paths are relative to. */
+  configDir: string;
+  /** `--helm-values` (relative to cwd) and `--helm-set`, for every chart. */
+  helmValues: string[];
+  helmSet: Record<string, string>;
+  run: AnalysisRun;
+  env?: NodeJS.ProcessEnv;
+  helmPath?: string;
+  kustomizePath?: string;
+}
+
+/** Findings of rendered charts and overlays, before the run settles them. */
+interface Pending { tool: 'helm' | 'kustomize'; root: string; findings: Finding[]; map(settled: Finding[]): MappedFinding[] }
+
+export interface RenderCheckResult {
+  /** Files the renders account for (absolute): not analysed again as plain files, nor listed as skipped. */
+  owned: Set<string>;
+  /** A chart or overlay did not render (the tool's message was printed). */
+  failed: boolean;
+  skipped: SkippedFile[];
+  /** Call after every text of the run was analysed: the mapped findings, grouped by file. */
+  settle(): FileFindings[];
+}
+
+const posix = (p: string) => p.split(path.sep).join('/');
+
+export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderCheckOptions): Promise<RenderCheckResult> {
+  const display = (abs: string) => path.relative(io.cwd, abs) || '.';
+  const renderEnv: RenderEnv = { cwd: io.cwd, env: o.env, helmPath: o.helmPath, kustomizePath: o.kustomizePath };
+  const owned = new Set<string>();
+  const skipped: SkippedFile[] = [];
+  const pending: Pending[] = [];
+  let failed = false;
+  const missingSaid = new Set<string>();
+  /** Reports a render failure; false when the tool is just not installed (the files are then read as they are). */
+  const fail = (root: string, tool: string, e: unknown): boolean => {
+    if (e instanceof RenderError && e.code === 'TOOL_MISSING') {
+      if (!missingSaid.has(tool)) io.stderr(`shipshape: ${forTerminalLines(e.message)}; ${tool === 'helm' ? 'chart templates are listed as skipped' : 'kustomization files are analysed as they are'}\n`);
+      missingSaid.add(tool);
+      return false;
+    }
+    failed = true;
+    const msg = e instanceof RenderError ? e.message : String((e as Error)?.message ?? e);
+    io.stderr(`shipshape: ${forTerminal(display(root))}: ${tool} could not render it:\n${forTerminalLines(msg).replace(/^/gm, '  ')}\n`);
+    return true;
+  };
+  const analyse = (text: string, root: string, tool: 'helm' | 'kustomize', reportOn: string, map: Pending['map']): void => {
+    if (!/^\s*[A-Za-z_"']/m.test(text.replace(/^#.*$/gm, '').replace(/^---\s*$/gm, ''))) {
+      const what = tool === 'helm' ? 'helm template rendered no manifests with these values' : 'kustomize built no resources';
+      skipped.push({ file: display(reportOn), reason: what, fails: false });
+      return;
+    }
+    const result = analyze(text, 'kubernetes', o.config, { run: o.run });
+    for (const err of result.errors) io.stderr(`shipshape: ${display(root)}: internal error in ${err.ruleId}: ${err.message}\n`);
+    if (result.skipped) {
+      skipped.push({ file: display(reportOn), reason: `rendered output: ${result.skipped}`, fails: skipFails(result.skipKind ?? 'size') });
+      return;
+    }
+    pending.push({ tool, root, findings: result.findings, map });
+  };
+
+  for (const chart of roots.charts) {
+    const key = posix(path.relative(o.configDir, chart)) || '.';
+    const fromConfig = o.config.helm?.charts[key] ?? o.config.helm?.charts[`./${key}`] ?? o.config.helm?.charts[`${key}/`];
+    const values = [...(fromConfig?.values ?? []).map((v) => path.resolve(o.configDir, v)), ...o.helmValues.map((v) => path.resolve(io.cwd, v))];
+    const opts: HelmRenderOptions = {
+      releaseName: fromConfig?.releaseName, namespace: fromConfig?.namespace, kubeVersion: fromConfig?.kubeVersion,
+      values, set: { ...fromConfig?.set, ...o.helmSet },
+    };
+    const chartFile = path.join(chart, 'Chart.yaml');
+    let rendered: string;
+    try {
+      rendered = await renderHelm(chart, opts, renderEnv);
+    } catch (e) {
+      // A chart that does not render is reported (exit 2), its templates not listed again as skipped.
+      if (fail(chart, 'helm', e)) owned.add(chart);
+      continue;
+    }
+    owned.add(chart);
+    const files = await readChartFiles(chart, display);
+    const userValues: ChartSourceFile[] = [];
+    for (const v of values) {
+      try { userValues.push({ path: display(v), text: await fs.readFile(v, 'utf8') }); } catch { /* helm read it; we cannot: no related location */ }
+    }
+    analyse(rendered, chart, 'helm', chartFile, (findings) => mapHelmFindings({ rendered, findings, files, chartFile: display(chartFile), userValues }));
+  }
+
+  const kustomizeSeen = new Set<string>();
+  for (const dir of roots.kustomizations) {
+    const parts = await readKustomization(dir, display);
+    let out: { output: string; originBase: string };
+    try {
+      out = await renderKustomize(dir, renderEnv);
+    } catch (e) {
+      if (fail(dir, 'kustomize', e)) for (const f of parts.owned) owned.add(f);
+      continue;
+    }
+    for (const f of parts.owned) owned.add(f);
+    const kfile = [...parts.owned].find((f) => path.dirname(f) === dir && KUSTOMIZATION_NAMES.includes(path.basename(f))) ?? path.join(dir, 'kustomization.yaml');
+    analyse(out.output, dir, 'kustomize', kfile, (findings) => mapKustomizeFindings({
+      rendered: out.output, findings, resources: parts.resources, patches: parts.patches, originBase: out.originBase, kustomizationFile: display(kfile),
+    }).filter((m) => {
+      // A base reached through several overlays: one finding per source location.
+      const k = `${m.finding.ruleId}\0${m.file}\0${m.finding.range.start.line}:${m.finding.range.start.character}`;
+      if (kustomizeSeen.has(k)) return false;
+      kustomizeSeen.add(k);
+      return true;
+    }));
+  }
+
+  return {
+    owned, failed, skipped,
+    settle(): FileFindings[] {
+      const out: FileFindings[] = [];
+      for (const p of pending) {
+        const byFile = new Map<string, Finding[]>();
+        for (const m of p.map(o.run.settle(p.findings))) {
+          // `shipshape fix` does not edit templates yet: no fix is advertised (fixable: false).
+          delete m.finding.fixes;
+          let list = byFile.get(m.file);
+          if (!list) byFile.set(m.file, (list = []));
+          list.push(m.finding);
+        }
+        for (const [file, findings] of byFile) {
+          findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+          out.push({ file, findings, rendered: { tool: p.tool, root: display(p.root) } });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Whether `abs` is one of the owned files or under an owned (chart) directory. */
+export function isOwned(owned: ReadonlySet<string>, abs: string): boolean {
+  if (owned.has(abs)) return true;
+  let dir = path.dirname(abs);
+  for (let i = 0; i < 64; i++) {
+    if (owned.has(dir)) return true;
+    const up = path.dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+  return false;
+}

@@ -1,0 +1,114 @@
+/**
+ * `shipshape check` on Helm charts through a fake `helm` (test/fixtures/bin/helm) that prints real
+ * recorded `helm template` output (test/fixtures/helm) and records its argv and environment names.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CliIO } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const FAKE_BIN = path.join(ROOT, 'test', 'fixtures', 'bin');
+const OTEL = path.join(ROOT, 'test', 'fixtures', 'helm', 'otel');
+
+interface Logged { tool: string; argv: string[]; envKeys: string[] }
+
+async function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; calls: Logged[] }> {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-helm-log-')), 'log.jsonl');
+  let stdout = '', stderr = '';
+  const io: CliIO = {
+    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd,
+    env: { PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH}`, SHIPSHAPE_PASS_ENV: 'FAKE_TOOL_LOG,FAKE_HELM_MODE', FAKE_TOOL_LOG: log, ...env },
+  };
+  const code = await main(args, io);
+  const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Logged) : [];
+  return { code, stdout, stderr, calls };
+}
+
+interface JsonFinding { file: string; ruleId: string; line: number; column: number; rendered?: { tool: string; root: string } }
+
+function copyOtel(config: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-helm-'));
+  fs.cpSync(OTEL, dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, '.shipshape.yaml'), config);
+  return dir;
+}
+
+const POD_TPL = path.join('opentelemetry-collector', 'templates', '_pod.tpl');
+
+describe('shipshape check: Helm charts rendered with helm template (fake helm, recorded output)', () => {
+  it('renders the chart with --helm-values and reports on template lines with "rendered" in JSON', async () => {
+    const { code, stdout, stderr, calls } = await run(['check', 'opentelemetry-collector', '--helm-values', 'examples/deployment-only/values.yaml', '--format', 'json', '--fail-on', 'none'], OTEL, { GITHUB_TOKEN: 'not-for-helm' });
+    assert.strictEqual(stderr, '');
+    assert.strictEqual(code, 0);
+    assert.deepStrictEqual(calls.map((c) => c.argv), [[
+      'template', 'release-name', path.join(OTEL, 'opentelemetry-collector'), '--values', path.join(OTEL, 'examples', 'deployment-only', 'values.yaml'), '--include-crds',
+    ]]);
+    assert.ok(!calls[0].envKeys.includes('GITHUB_TOKEN'), 'helm gets the render allow-list, not our whole environment');
+    const out = JSON.parse(stdout);
+    const ro = (out.findings as JsonFinding[]).find((f) => f.ruleId === 'k8s-readonly-rootfs')!;
+    assert.deepStrictEqual([ro.file, ro.line, ro.column, ro.rendered], [POD_TPL, 30, 5, { tool: 'helm', root: 'opentelemetry-collector' }]);
+    // The chart's templates are accounted for by the render: not listed as skipped.
+    assert.deepStrictEqual(out.skipped, []);
+    assert.ok((out.findings as JsonFinding[]).every((f) => f.rendered?.tool === 'helm'));
+  });
+
+  it('shows the values location under the finding in text output', async () => {
+    const { stdout } = await run(['check', 'opentelemetry-collector', '--helm-values', 'examples/deployment-only/values.yaml', '--fail-on', 'none'], OTEL);
+    assert.match(stdout, /^opentelemetry-collector\/templates\/_pod\.tpl \(rendered by helm from opentelemetry-collector\)$/m);
+    assert.match(stdout, /↳ opentelemetry-collector\/values\.yaml:387:1: the value is set here \(\.Values\.securityContext\)/);
+  });
+
+  it('passes .shipshape.yaml helm.charts options (values, set, releaseName, namespace, kubeVersion) and --helm-set', async () => {
+    const dir = copyOtel('helm:\n  charts:\n    opentelemetry-collector:\n      values: [examples/deployment-only/values.yaml]\n      set: {image.tag: "1.2.3"}\n      releaseName: web\n      namespace: shop\n      kubeVersion: "1.30"\n');
+    const { calls, stderr } = await run(['check', '.', '--helm-set', 'replicaCount=1', '--fail-on', 'none'], dir);
+    assert.strictEqual(stderr, '');
+    assert.deepStrictEqual(calls.map((c) => c.argv), [[
+      'template', 'web', path.join(dir, 'opentelemetry-collector'), '--values', path.join(dir, 'examples', 'deployment-only', 'values.yaml'),
+      '--set', 'image.tag=1.2.3', '--set', 'replicaCount=1', '--namespace', 'shop', '--kube-version', '1.30', '--include-crds',
+    ]]);
+  });
+
+  it('warns about an unquoted kubeVersion instead of rendering for 1.3', async () => {
+    const dir = copyOtel('helm:\n  charts:\n    opentelemetry-collector:\n      values: [examples/deployment-only/values.yaml]\n      kubeVersion: 1.30\n');
+    const { calls, stderr } = await run(['check', '.', '--fail-on', 'none'], dir);
+    assert.match(stderr, /helm\.charts\.opentelemetry-collector\.kubeVersion: expected a string \(quote it: "1\.3"\)/);
+    assert.ok(!calls[0].argv.includes('--kube-version'));
+  });
+
+  it('exits 2 with helm\'s message (terminal controls removed) when the chart does not render', async () => {
+    const { code, stderr } = await run(['check', 'opentelemetry-collector'], OTEL, { FAKE_HELM_MODE: 'fail' });
+    assert.strictEqual(code, 2);
+    assert.match(stderr, /^shipshape: opentelemetry-collector: helm could not render it:\n {2}Error: parse error at \(opentelemetry-collector\/templates\/deployment\.yaml:7\)/m);
+    assert.ok(!stderr.includes('\x1b'));
+  });
+
+  it('says so when a chart renders nothing', async () => {
+    const { code, stdout } = await run(['check', 'opentelemetry-collector'], OTEL, { FAKE_HELM_MODE: 'empty' });
+    assert.strictEqual(code, 0);
+    assert.match(stdout, /opentelemetry-collector\/Chart\.yaml: helm template rendered no manifests with these values/);
+  });
+
+  it('--no-render never runs helm and lists the templates as skipped, as before', async () => {
+    const { calls, stdout } = await run(['check', 'opentelemetry-collector', '--no-render', '--format', 'json', '--fail-on', 'none'], OTEL);
+    assert.deepStrictEqual(calls, []);
+    const out = JSON.parse(stdout);
+    assert.ok(out.skipped.some((s: { file: string }) => s.file === path.join('opentelemetry-collector', 'templates', 'deployment.yaml')));
+  });
+
+  it('without helm on PATH, says how to enable chart analysis and keeps the templates skipped (no failure)', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-nohelm-'));
+    const { code, stderr, stdout } = await run(['check', 'opentelemetry-collector', '--format', 'json'], OTEL, { PATH: empty });
+    assert.strictEqual(code, 0);
+    assert.match(stderr, /helm was not found \(searched the configured path and PATH\): install helm to check charts/);
+    assert.ok(JSON.parse(stdout).skipped.length > 0);
+  });
+
+  it('rejects --helm-set without KEY=VALUE', async () => {
+    const { code, stderr } = await run(['check', 'opentelemetry-collector', '--helm-set', 'novalue'], OTEL);
+    assert.strictEqual(code, 2);
+    assert.match(stderr, /--helm-set expects KEY=VALUE/);
+  });
+});
