@@ -68,12 +68,19 @@ function isFixable(f: Finding): boolean {
  */
 export function formatJson(results: FileFindings[], skipped: readonly SkippedFile[] = []): string {
   const lines: string[] = [];
+  // Rule ids and reference lists are shared by every finding of a rule: serialised once each.
+  const ruleJson = new Map<string, string>();
+  const refsJson = new Map<readonly string[], string>();
   for (const { file, findings, rendered } of results) {
     const fileJson = JSON.stringify(file);
     const renderedJson = rendered ? `,"rendered":${JSON.stringify({ tool: rendered.tool, root: rendered.root })}` : '';
     for (const f of findings) {
       const r = f.range;
-      lines.push(`{"file":${fileJson},"ruleId":${JSON.stringify(f.ruleId)},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${JSON.stringify(f.references)},"fixable":${isFixable(f)}${renderedJson}}`);
+      let id = ruleJson.get(f.ruleId);
+      if (id === undefined) ruleJson.set(f.ruleId, (id = JSON.stringify(f.ruleId)));
+      let refs = refsJson.get(f.references);
+      if (refs === undefined) refsJson.set(f.references, (refs = JSON.stringify(f.references)));
+      lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}}`);
     }
   }
   const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: s.reason }));

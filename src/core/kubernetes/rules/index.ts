@@ -8,7 +8,12 @@
  *   photonPersistentDisk are forbidden volumes, ephemeral containers are checked by PSS rules,
  *   a missing seccomp profile is only a restricted finding, adds from the baseline set pass
  *   KSV-0022, Windows pods skip the restricted escalation/capabilities/seccomp controls, and
- *   `hostUsers: false` skips the root-user controls.
+ *   `hostUsers: false` skips the root-user controls and the baseline procMount control. Each rule
+ *   follows the newest policy version of kubernetes/pod-security-admission (null = unset, as a
+ *   nil pointer is there).
+ * - One problem, one finding: a restricted rule that repeats a baseline one on the same node names
+ *   it in `coveredBy` and the engine folds the two; a privileged container gets no escalation or
+ *   drop-ALL advice; hostPort in a hostNetwork pod is part of the host-network finding.
  * - References: Trivy ids as `KSV-0001`, PSS controls as `PSS-<level>:<pod-security-admission
  *   check id>` (e.g. `PSS-baseline:privileged`, no spaces so they work in suppression comments),
  *   CIS Kubernetes Benchmark items as `CIS-5.2.x`.

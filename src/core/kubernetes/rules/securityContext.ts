@@ -85,7 +85,7 @@ export const runAsNonRoot: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0012', pss('restricted', 'runAsNonRoot'), 'CIS-5.2.7'],
   pss: 'restricted',
-  description: 'Without runAsNonRoot: true the kubelet starts the container even when its image runs as root. A container inherits the pod-level value unless it sets its own; an explicit false anywhere fails the restricted profile. Pods with hostUsers: false (user namespaces) are exempt.',
+  description: 'Without runAsNonRoot: true the kubelet starts the container even when its image runs as root. A container inherits the pod-level value unless it sets its own; an explicit false anywhere (pod or any container kind) fails the restricted profile. Pods with hostUsers: false (user namespaces) are exempt (policy 1.35+).',
   remediation: 'Set runAsNonRoot: true in the pod-level securityContext (or on every container) and make sure the image has a non-root USER.',
   check(model, report) {
     for (const pod of model.pods) {
@@ -120,7 +120,7 @@ export const runAsUid0: KubeRule = {
   appliesTo: 'kubernetes',
   references: ['KSV-0105', pss('restricted', 'runAsUser')],
   pss: 'restricted',
-  description: 'runAsUser: 0 runs the container as root, whatever the image says. The restricted profile forbids it at pod and container level (except with hostUsers: false).',
+  description: 'runAsUser: 0 runs the container as root, whatever the image says. The restricted profile forbids it at pod level and in every container kind (except with hostUsers: false, policy 1.35+).',
   remediation: 'Remove runAsUser: 0 or set a non-zero user id (e.g. 10001) that the image supports.',
   check(model, report) {
     for (const pod of model.pods) {
