@@ -55,7 +55,8 @@ function errorCount(text: string): number {
 }
 
 function serviceNames(text: string): string[] {
-  return parseComposeModel(text, true)?.services.map((s) => s.name) ?? [];
+  const model = parseComposeModel(text, true);
+  return model && 'services' in model ? model.services.map((s) => s.name) : [];
 }
 
 /**

@@ -59,6 +59,19 @@ describe('Compose: file kind and detection', () => {
     assert.deepStrictEqual(analyze('', 'compose').findings, []);
     assert.deepStrictEqual(analyze('# nothing yet\n', 'compose').findings, []);
   });
+  it('hostile input: deep nesting is skipped with a reason, a huge mapping with a repeated key is read in linear time', () => {
+    const deep = 'services: ' + '['.repeat(100000) + ']'.repeat(100000) + '\n';
+    const skipped = analyze(deep, 'compose');
+    assert.strictEqual(skipped.skipKind, 'limit');
+    assert.ok(analyze(deep, 'kubernetes').notApplicable || analyze(deep, 'kubernetes').skipped, 'by content: not parsed as Compose either');
+    const keys = ['services:', '  web:', '    image: a:1', '    environment:'];
+    for (let i = 0; i < 100000; i++) keys.push(`      V${i}: "x"`);
+    keys.push('      V7: again');
+    const started = Date.now();
+    const f = analyze(keys.join('\n') + '\n', 'compose').findings;
+    assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    assert.deepStrictEqual(f.filter((x) => x.ruleId === 'compose-yaml-syntax').map((x) => x.message), ['YAML error: Map keys must be unique: "V7" is written twice (the services are not checked).']);
+  });
   it('YAML errors in a Compose-named file are reported (compose-yaml-syntax), never thrown', () => {
     const f = ruleFindings(yaml('services:', '  web:', '    image: a', '    image: b'), 'compose-yaml-syntax');
     assert.strictEqual(f.length, 1);

@@ -6,11 +6,12 @@
  */
 import { Composer, CST, Document, LineCounter, Parser, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { Fix, Range } from '../model';
+import { Skip } from '../engine';
 import { SourceComment } from '../suppress';
 import type { MapPatch } from '../kubernetes/yamlEdit';
 import { eolOf } from '../text';
 export { mayBeCompose } from './detect';
-import { KeyPair, collectComments, columnAt, getMap, getPair, getString, resolveAliases } from '../kubernetes/model';
+import { KeyPair, MAX_FLOW_DEPTH, collectComments, columnAt, getMap, getPair, getString, nestsTooDeep, resolveAliases } from '../kubernetes/model';
 
 export type { KeyPair } from '../kubernetes/model';
 
@@ -164,7 +165,8 @@ function detectIndentUnit(root: YAMLMap, text: string): number | undefined {
 /** One parsed YAML document of a text (the first), with the line starts and the CST tokens if asked. */
 function parseOne(text: string, lineCounter: LineCounter, tokens: CST.Token[] | undefined): Document | undefined {
   const parser = new Parser(lineCounter.addNewLine);
-  const composer = new Composer();
+  // yaml's own duplicate-key check compares each key with all earlier ones: findDuplicateKeys is linear.
+  const composer = new Composer({ uniqueKeys: false });
   let doc: Document | undefined;
   for (const token of parser.parse(text)) {
     tokens?.push(token);
@@ -202,7 +204,9 @@ function servicesOf(root: unknown): YAMLMap | undefined {
  * read as one); otherwise the text must have the Compose shape (a `services` mapping of
  * mappings, only Compose's top-level keys). Undefined when it is not a Compose file. Never throws.
  */
-export function parseComposeModel(text: string, named: boolean, related?: RelatedTexts): ComposeModel | undefined {
+export function parseComposeModel(text: string, named: boolean, related?: RelatedTexts): ComposeModel | undefined | Skip {
+  // Thousands of nested brackets make the composer recurse deep enough to abort the process.
+  if (nestsTooDeep(text)) return named ? new Skip('limit', `brackets nest deeper than ${MAX_FLOW_DEPTH} levels`) : undefined;
   const lineCounter = new LineCounter();
   const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
   let doc: Document | undefined;
@@ -217,6 +221,9 @@ export function parseComposeModel(text: string, named: boolean, related?: Relate
     if (doc.errors.length > 0) {
       if (!named) return undefined;
       for (const e of doc.errors) problems.push({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]), message: e.message });
+    } else if (findDuplicateKeys(doc, problems)) {
+      // Compose refuses a file with a key written twice.
+      if (!named) return undefined;
     } else if (isMap(doc.contents)) {
       root = doc.contents;
     }
@@ -277,6 +284,32 @@ function reparseTokens(text: string): CST.Token[] {
     // Keep what was parsed.
   }
   return out;
+}
+
+/** Records every key a mapping holds twice (one pass over the document, a Set per large mapping). */
+function findDuplicateKeys(doc: Document, problems: ComposeProblem[]): boolean {
+  let found = false;
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const p of node.items) {
+        const k = isScalar(p.key) ? p.key.value : undefined;
+        if (k !== undefined && k !== null && k !== '<<') {
+          if (seen.has(k)) {
+            found = true;
+            const r = (p.key as Scalar).range ?? [0, 0, 0];
+            problems.push({ start: r[0], end: r[1], message: `Map keys must be unique: "${String(k)}" is written twice` });
+          } else seen.add(k);
+        }
+        if (p.value && typeof p.value === 'object' && !isScalar(p.value)) stack.push(p.value);
+      }
+    } else if (isSeq(node)) {
+      for (const it of node.items) if (it && typeof it === 'object' && !isScalar(it)) stack.push(it);
+    }
+  }
+  return found;
 }
 
 /** What `extends` names: a service, and the file it is in when not this one. */
@@ -359,7 +392,7 @@ function localPath(file: string | undefined): file is string {
 /** Local files a Compose text refers to (`extends.file`, `env_file`), so a caller can supply their texts. */
 export function composeReferences(text: string): string[] {
   const model = parseComposeModel(text, true);
-  if (!model) return [];
+  if (!model || model instanceof Skip) return [];
   const files = new Set<string>();
   for (const s of model.services) {
     const v = getPair(s.node, 'extends')?.value;

@@ -646,7 +646,7 @@ export function columnAt(text: string, offset: number): number {
 export const MAX_FLOW_DEPTH = 256;
 
 /** True when brackets nest deeper than MAX_FLOW_DEPTH (brackets in strings count too: over-approximate). */
-function nestsTooDeep(text: string): boolean {
+export function nestsTooDeep(text: string): boolean {
   // Hop from bracket to bracket with indexOf (native) instead of visiting every character.
   const next = [text.indexOf('['), text.indexOf('{'), text.indexOf(']'), text.indexOf('}')];
   const chars = ['[', '{', ']', '}'];
