@@ -22,6 +22,8 @@ import { runWorker, WorkerJob } from './worker';
 import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
 import { documentAction, FIX_ALL_KIND, hitsFor, hoverAt, quickFixes, toDiagnostic } from './convert';
 
+/** Custom request of the server: `{ textDocument: { uri } }` → `Array<{ reference, range }>`. */
+export const IMAGE_REFERENCES_REQUEST = 'shipshape/imageReferences';
 /** Typing pauses this long before a changed document is analysed again (the latest version wins). */
 export const DEBOUNCE_MS = 200;
 /** An analysis that runs longer is stopped (its worker is replaced) and the document reported as not analysed. */
@@ -352,6 +354,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     return actions;
+  });
+
+  /** Custom request: the image references of a document with their ranges (for a client's "Scan image" CodeLens). */
+  connection.onRequest(IMAGE_REFERENCES_REQUEST, async (params: { textDocument: { uri: string } }, token: CancellationToken) => {
+    const uri = params?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+    const kind = doc && kindOf(doc.uri, doc.languageId);
+    if (!doc || !kind) return [];
+    const out = await runDocumentJob({ op: 'imageReferences', text: doc.getText(), kind }, token);
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    return 'result' in out && out.result.op === 'imageReferences' ? out.result.references : [];
   });
 
   connection.onHover(async (params, token) => {

@@ -9,13 +9,16 @@ import { effectiveSeverity } from '../core/engine';
 import { fixAll, minimalEdit } from '../core/fix';
 import { Fix, TextEdit } from '../core/model';
 import { yamlProblems } from '../extension/yamlProblems';
+import { findImageReferences, ImageReference } from '../core/imageReferences';
 
 export type WorkerJob =
   | { op: 'analyze'; text: string; kind: FileKind; config: ShipshapeConfig; chartTemplate: boolean; wasManifest: boolean }
   | { op: 'fixAll'; text: string; kind: FileKind; config: ShipshapeConfig; budgetMs: number }
   | { op: 'multiStage'; text: string; config: ShipshapeConfig }
   /** The findings of a text again, with their fixes' edits (a large text's analysis sends them without). */
-  | { op: 'fixes'; text: string; kind: FileKind; config: ShipshapeConfig; chartTemplate: boolean };
+  | { op: 'fixes'; text: string; kind: FileKind; config: ShipshapeConfig; chartTemplate: boolean }
+  /** Where the text names images (`FROM`, container `image:`): what a scan CodeLens needs. */
+  | { op: 'imageReferences'; text: string; kind: FileKind };
 
 export interface AnalyzeOutcome {
   findings: Finding[];
@@ -34,7 +37,8 @@ export type WorkerResult =
   | { op: 'analyze'; outcome: AnalyzeOutcome }
   | { op: 'fixAll'; edit?: TextEdit; applied: number }
   | { op: 'multiStage'; fix?: Fix }
-  | { op: 'fixes'; findings: Finding[] };
+  | { op: 'fixes'; findings: Finding[] }
+  | { op: 'imageReferences'; references: ImageReference[] };
 
 /** Texts above this many characters get their findings without fix edits (computed on demand). */
 export const EAGER_FIXES_MAX = 256 * 1024;
@@ -100,6 +104,8 @@ export function runJob(job: WorkerJob): WorkerResult {
       const r = analyze(job.text, job.kind, job.config, job.chartTemplate ? { chartTemplate: true } : undefined);
       return { op: 'fixes', findings: r.findings.map((f) => plainFinding(f, true)) };
     }
+    case 'imageReferences':
+      return { op: 'imageReferences', references: findImageReferences(job.text, job.kind).map((r) => ({ reference: r.reference, range: r.range })) };
     case 'multiStage': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { convertToMultiStage } = require('../core/dockerfile') as typeof import('../core/dockerfile');

@@ -243,6 +243,45 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     assert.deepStrictEqual(ids((await client.waitForDiagnostics(small, 1)).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user']);
   });
 
+  it('two workspace folders each read their own .shipshape.yaml', async () => {
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.mkdirSync(path.join(dir, 'b'));
+    fs.writeFileSync(path.join(dir, 'a', '.shipshape.yaml'), 'rules:\n  docker-root-user: off\n');
+    fs.writeFileSync(path.join(dir, 'b', '.shipshape.yaml'), 'rules:\n  docker-apt-no-install-recommends: off\n');
+    client = new LspClient();
+    await client.initialize(null, { workspace: { workspaceFolders: true } }, [pathToFileURL(path.join(dir, 'a')).href, pathToFileURL(path.join(dir, 'b')).href]);
+    const a = fileUri('a/Dockerfile', DOCKERFILE);
+    const b = fileUri('b/Dockerfile', DOCKERFILE);
+    const outside = fileUri('c/Dockerfile', DOCKERFILE);
+    await client.open(a, 'dockerfile', DOCKERFILE);
+    await client.open(b, 'dockerfile', DOCKERFILE);
+    await client.open(outside, 'dockerfile', DOCKERFILE);
+    assert.deepStrictEqual(ids((await client.waitForDiagnostics(a, 1)).diagnostics), ['docker-apt-no-install-recommends']);
+    assert.deepStrictEqual(ids((await client.waitForDiagnostics(b, 1)).diagnostics), ['docker-root-user']);
+    assert.deepStrictEqual(ids((await client.waitForDiagnostics(outside, 1)).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user'], 'a file in no folder gets the defaults');
+  });
+
+  it('the multi-stage refactor as a refactor.rewrite action with plain edits; shipshape/imageReferences', async () => {
+    client = new LspClient();
+    await client.initialize(pathToFileURL(dir).href);
+    const text = 'FROM golang:1.22-bookworm\nWORKDIR /src\nRUN go build -o bin/app .\nENTRYPOINT ["/src/bin/app"]\n';
+    const uri = fileUri('Dockerfile', text);
+    await client.open(uri, 'dockerfile', text);
+    await client.waitForDiagnostics(uri, 1);
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['refactor'] },
+    });
+    assert.strictEqual(actions.length, 1, actions.map((a) => a.title).join(', '));
+    assert.strictEqual(actions[0].kind, 'refactor.rewrite');
+    const converted = applyLspEdits(text, actions[0].edit.changes[uri]);
+    assert.match(converted, /^FROM golang:1\.22-bookworm AS build\n[\s\S]*\nFROM gcr\.io\/distroless\/base-debian12:nonroot\nWORKDIR \/src\nCOPY --from=build \/src\/bin\/app \/src\/bin\/app\nUSER 65532:65532\nENTRYPOINT/);
+    await client.change(uri, 2, converted);
+    assert.ok(!ids((await client.waitForDiagnostics(uri, 2)).diagnostics).includes('docker-root-user'));
+    const refs: any[] = await client.connection.sendRequest('shipshape/imageReferences', { textDocument: { uri } });
+    assert.deepStrictEqual(refs.map((r) => r.reference), ['golang:1.22-bookworm', 'gcr.io/distroless/base-debian12:nonroot']);
+    assert.deepStrictEqual(refs[0].range, { start: { line: 0, character: 5 }, end: { line: 0, character: 25 } });
+  });
+
   it('the CLI subcommand `shipshape lsp --stdio` serves the same protocol', async () => {
     client = new LspClient([path.join(ROOT, 'dist', 'cli.js'), 'lsp', '--stdio']);
     await client.initialize(pathToFileURL(dir).href);
