@@ -1,10 +1,11 @@
 import { Range, Severity, SEVERITIES } from './model';
 
 /**
- * A per-rule setting. `off` disables, `on` enables a rule that is off by default;
- * a core severity or an editor severity (`error|warning|info|hint`) overrides the severity.
+ * A per-rule setting. `off` disables, `on` enables a rule that is off by default; a severity
+ * (docs/SEVERITY.md) overrides the rule's. The editor words `error|warning|information|hint` are
+ * what the `shipshape.rules` setting took before it used the severities (see parseRuleSetting).
  */
-export type RuleSetting = 'off' | 'on' | Severity | 'error' | 'warning' | 'hint';
+export type RuleSetting = 'off' | 'on' | Severity | 'error' | 'warning' | 'information' | 'hint';
 
 export type Profile = 'baseline' | 'restricted' | 'all';
 
@@ -40,7 +41,8 @@ export const DEFAULT_CONFIG: ShipshapeConfig = Object.freeze({
   exclude: [],
 }) as ShipshapeConfig;
 
-const EDITOR_SEVERITY: Record<string, Severity> = { error: 'high', warning: 'medium', hint: 'info' };
+/** The editor words of `shipshape.rules`, mapped onto the severities that map back to them (critical/high → Error…). */
+const EDITOR_SEVERITY: Record<string, Severity> = { error: 'high', warning: 'medium', information: 'low', hint: 'info' };
 
 /** Maps a rule setting to a core severity override, or undefined when it only toggles. */
 export function settingSeverity(s: RuleSetting | undefined): Severity | undefined {
@@ -49,7 +51,22 @@ export function settingSeverity(s: RuleSetting | undefined): Severity | undefine
   return EDITOR_SEVERITY[s];
 }
 
-const RULE_SETTINGS = new Set<string>(['off', 'on', ...SEVERITIES, 'error', 'warning', 'hint']);
+/** The words `.shipshape.yaml` and `shipshape.rules` both take for a rule. */
+export const RULE_SETTING_WORDS: readonly string[] = ['off', 'on', ...SEVERITIES];
+const RULE_SETTINGS = new Set<string>(RULE_SETTING_WORDS);
+
+/**
+ * Reads one rule setting as written: `off`, `on` (or a boolean) or a severity, in any case. With
+ * `editorWords` (the `shipshape.rules` setting, for compatibility) also `error|warning|information|hint`,
+ * read as high|medium|low|info. Undefined when it is none of these.
+ */
+export function parseRuleSetting(value: unknown, editorWords = false): RuleSetting | undefined {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  if (RULE_SETTINGS.has(word)) return word as RuleSetting;
+  return editorWords ? EDITOR_SEVERITY[word] : undefined;
+}
 const PROFILES = new Set<string>(['baseline', 'restricted', 'all']);
 
 /** Problems met while reading a config object; the config is still usable. */
@@ -89,11 +106,13 @@ export function normalizeConfig(raw: unknown, base: ShipshapeConfig = DEFAULT_CO
   if (o.rules !== undefined) {
     if (typeof o.rules === 'object' && o.rules !== null && !Array.isArray(o.rules)) {
       for (const [k, v] of Object.entries(o.rules as Record<string, unknown>)) {
-        const val = typeof v === 'boolean' ? (v ? 'on' : 'off') : v;
-        if (typeof val === 'string' && RULE_SETTINGS.has(val.toLowerCase())) {
-          config.rules[k] = val.toLowerCase() as RuleSetting;
+        const setting = parseRuleSetting(v);
+        if (setting) {
+          config.rules[k] = setting;
         } else {
-          problems.push(`rules.${k}: expected one of ${[...RULE_SETTINGS].join(', ')}`);
+          // The editor's words are the `shipshape.rules` setting's old vocabulary: say which severity they were.
+          const editor = typeof v === 'string' ? EDITOR_SEVERITY[v.trim().toLowerCase()] : undefined;
+          problems.push(`rules.${k}: expected one of ${RULE_SETTING_WORDS.join(', ')}${editor ? ` (${String(v).trim()} is ${editor})` : ''}`);
         }
       }
     } else problems.push('rules: expected a mapping of rule id to setting');

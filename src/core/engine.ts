@@ -145,7 +145,8 @@ const RULE_KEYS = new WeakMap<RuleMeta, string[]>();
 /** Public keys (our id and references, normalised) under which a rule can be configured. */
 export function ruleKeys(rule: RuleMeta): string[] {
   let keys = RULE_KEYS.get(rule);
-  if (!keys) RULE_KEYS.set(rule, (keys = [normalizeRuleKey(rule.id), ...rule.references.map(normalizeRuleKey)]));
+  // A rule that combines others answers to its own id only: their ids and references stay theirs.
+  if (!keys) RULE_KEYS.set(rule, (keys = rule.combines ? [normalizeRuleKey(rule.id)] : [normalizeRuleKey(rule.id), ...rule.references.map(normalizeRuleKey), ...(rule.partOf ? [normalizeRuleKey(rule.partOf)] : [])]));
   return keys;
 }
 
@@ -227,6 +228,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   let required: Array<[Finding, string]> | undefined;
   let once: Array<[Finding, string]> | undefined;
   let covered = false;
+  let combined = false;
   for (const rule of analyzer.rules) {
     const severity = effectiveSeverity(rule, config);
     if (!severity) continue;
@@ -243,6 +245,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       if (r.requires) (required ??= []).push([finding, r.requires]);
       if (r.once) (once ??= []).push([finding, r.once]);
       if (rule.coveredBy) covered = true;
+      if (rule.combines) combined = true;
       result.findings.push(finding);
     };
     try {
@@ -252,6 +255,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     }
   }
   if (covered) result.findings = foldCovered(result.findings, analyzer.rules, about);
+  if (combined) result.findings = foldCombined(result.findings, analyzer.rules, about, config);
   let ownFacts: readonly string[] | undefined;
   if (analyzer.facts) {
     try {
@@ -342,4 +346,41 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
     dropped.add(f);
   }
   return dropped.size ? findings.filter((f) => !dropped.has(f)) : findings;
+}
+/**
+ * Findings of rules that another rule `combines`, on the node of one of its findings, become that
+ * finding: it takes their references and (unless its own id sets a severity) their highest
+ * severity. A combining finding that no such finding backs (all of them off, suppressed or silent
+ * there) is dropped.
+ */
+function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
+  const combinerOf = new Map<string, string>();
+  for (const r of rules) if (r.combines) for (const id of r.combines) combinerOf.set(id, r.id);
+  const keyOf = (ruleId: string, f: Finding): string => `${ruleId} ${rangeKey(about?.get(f) ?? f.range)}`;
+  const hosts = new Map<string, { host: Finding; parts: Finding[] }>();
+  for (const f of findings) {
+    if (rules.some((r) => r.id === f.ruleId && r.combines)) hosts.set(keyOf(f.ruleId, f), { host: f, parts: [] });
+  }
+  const dropped = new Set<Finding>();
+  for (const f of findings) {
+    const combiner = combinerOf.get(f.ruleId);
+    const entry = combiner === undefined ? undefined : hosts.get(keyOf(combiner, f));
+    if (!entry) continue;
+    entry.parts.push(f);
+    dropped.add(f);
+  }
+  const byKey = settingsByKey(config.rules);
+  for (const { host, parts } of hosts.values()) {
+    if (parts.length === 0) {
+      dropped.add(host);
+      continue;
+    }
+    const references: string[] = [];
+    for (const p of parts) for (const ref of p.references) if (!references.includes(ref)) references.push(ref);
+    host.references = references;
+    if (!settingSeverity(byKey.get(normalizeRuleKey(host.ruleId)) as never)) {
+      host.severity = parts.reduce((s, p) => (severityRank(p.severity) > severityRank(s) ? p.severity : s), parts[0].severity);
+    }
+  }
+  return findings.filter((f) => !dropped.has(f));
 }

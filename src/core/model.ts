@@ -66,6 +66,16 @@ export interface RuleMeta {
    * into it (one problem, one finding; the higher severity and both rules' references are kept).
    */
   coveredBy?: readonly string[];
+  /**
+   * Rules (ids) this rule reports together where their findings are on the same node (a container
+   * with none of the four resource settings: one finding, not four). It stands only where one of
+   * them reports (each keeps its own on/off, severity and suppression); their findings there are
+   * folded into it, which then carries their references and, unless its own id is configured,
+   * their highest severity. Configured or suppressed by its own id only.
+   */
+  combines?: readonly string[];
+  /** The rule that `combines` this one: its id also configures and suppresses this rule (after our id and references). */
+  partOf?: string;
 }
 
 /** Extra location attached to a finding, e.g. the pod-level field a container inherits. */

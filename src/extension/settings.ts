@@ -4,12 +4,10 @@
  * never cached in globals, so multi-root workspaces and live setting changes just work.
  */
 import * as vscode from 'vscode';
-import { ConfigIssue, CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, Profile, RuleSetting, ShipshapeConfig } from '../core';
+import { ConfigIssue, CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, parseRuleSetting, Profile, RuleSetting, ShipshapeConfig } from '../core';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import { FileAccessError, readRegularFile } from '../node/files';
 
-/** Editor severities in settings map onto core severities (which then map back to the same editor severity). */
-const EDITOR_TO_CORE: Record<string, RuleSetting> = { error: 'high', warning: 'medium', info: 'low', information: 'low', hint: 'info', off: 'off', on: 'on' };
 
 interface FileConfig { config: ShipshapeConfig; problems: string[] }
 
@@ -56,7 +54,8 @@ export class ConfigProvider implements vscode.Disposable {
     const rules: Record<string, RuleSetting> = { ...base.rules };
     const ruleSettings = s.get<Record<string, unknown>>('rules', {}) ?? {};
     for (const [k, v] of Object.entries(ruleSettings)) {
-      const mapped = typeof v === 'string' ? EDITOR_TO_CORE[v.toLowerCase()] : undefined;
+      // The words of `.shipshape.yaml` (off, on, critical…info), and the editor words this setting took before (error → high…).
+      const mapped = parseRuleSetting(v, true);
       if (mapped) rules[k] = mapped;
     }
     const profileInspect = s.inspect<string>('kubernetes.profile');

@@ -21,13 +21,16 @@ describe('Dockerfile rules metadata', () => {
     ]) assert.ok(ids.has(required), required);
     assert.ok(allRules().some((r) => r.id === 'docker-root-user'));
   });
-  it('uses Trivy severities', () => {
+  it('uses the severity rubric of docs/SEVERITY.md: root and secrets high, hygiene low', () => {
     const sev = Object.fromEntries(dockerfileAnalyzer.rules.map((r) => [r.id, r.severity]));
     assert.strictEqual(sev['docker-root-user'], 'high');
-    assert.strictEqual(sev['docker-sudo'], 'critical');
-    assert.strictEqual(sev['docker-secret-in-build'], 'critical');
+    assert.strictEqual(sev['docker-sudo'], 'high');
+    assert.strictEqual(sev['docker-secret-in-build'], 'high');
     assert.strictEqual(sev['docker-no-healthcheck'], 'low');
     assert.strictEqual(sev['docker-add-instead-of-copy'], 'low');
+    for (const hygiene of ['docker-apk-no-cache', 'docker-apt-get-yes', 'docker-apt-no-install-recommends', 'docker-update-alone', 'docker-run-cd', 'docker-pipefail']) {
+      assert.strictEqual(sev[hygiene], 'low', hygiene);
+    }
   });
 });
 

@@ -186,7 +186,7 @@ describe('docker-secret-in-build', () => {
     const t = 'FROM a:1\nARG GITHUB_TOKEN\nENV DB_PASSWORD=x APP_NAME=y\nARG VITE_OPENAI_API_KEY\n';
     const fs = findings(t, id);
     assert.deepStrictEqual(fs.map((f) => rangeText(t, f)), ['GITHUB_TOKEN', 'DB_PASSWORD', 'VITE_OPENAI_API_KEY']);
-    assert.strictEqual(fs[0].severity, 'critical');
+    assert.strictEqual(fs[0].severity, 'high');
   });
   it('exempts public names, paths and builder-only stages', () => {
     const t = 'FROM a:1 AS build\nARG NPM_TOKEN\nFROM a:1\nENV PUBLIC_KEY=x STRIPE_PUBLISHABLE_KEY_PUBLIC=y\nENV TOKEN_FILE=/run/secrets/t\nENV KEYBOARD=us\n';

@@ -198,13 +198,13 @@ describe('Kubernetes fixes: exact edits', () => {
 
   it('offers a resources snippet with placeholders, editor only', () => {
     const text = pod('  containers:', '    - name: app', '      image: app:1');
-    const fix = fixOf(onlyFinding(text, 'k8s-cpu-limit'), /resource/);
+    const fix = fixOf(onlyFinding(text, 'k8s-resources-missing'), /resource/);
     assert.strictEqual(fix.snippet, true);
     assert.strictEqual(fix.safe, false);
     assert.strictEqual(fix.edits.length, 1);
     assert.match(fix.edits[0].newText, /cpu: \$\{1:100m\}/);
     const fixed = applyFix(text, fix);
-    for (const id of ['k8s-cpu-limit', 'k8s-cpu-request', 'k8s-memory-limit', 'k8s-memory-request']) assert.strictEqual(ruleFindings(fixed, id).length, 0, id);
+    for (const id of ['k8s-resources-missing', 'k8s-cpu-limit', 'k8s-cpu-request', 'k8s-memory-limit', 'k8s-memory-request']) assert.strictEqual(ruleFindings(fixed, id).length, 0, id);
   });
 });
 

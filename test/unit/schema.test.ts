@@ -65,7 +65,10 @@ describe('.shipshape.yaml schema', () => {
   });
 
   it('accepts every setting word and booleans, rejects an unknown severity and profile', () => {
-    assert.deepStrictEqual(errorsOf({ rules: { 'docker-root-user': 'off', 'DS-0002': 'critical', KSV0012: 'warning', DL3002: true, 'any-id': 'hint' } }), []);
+    assert.deepStrictEqual(errorsOf({ rules: { 'docker-root-user': 'off', 'DS-0002': 'critical', KSV0012: 'medium', DL3002: true, 'any-id': 'info', DL3003: 'on', DL3004: 'high', DL3005: 'low' } }), []);
+    // error/warning/information/hint are the shipshape.rules setting's older words, not .shipshape.yaml's: refused, with the severity they meant.
+    assert.notDeepStrictEqual(errorsOf({ rules: { KSV0012: 'warning' } }), []);
+    assert.match(parseConfigText('rules:\n  KSV0012: warning\n').problems.join('\n'), /^rules\.KSV0012: expected one of off, on, critical, high, medium, low, info \(warning is medium\)$/);
     assert.notDeepStrictEqual(errorsOf({ rules: { 'docker-root-user': 'severe' } }), []);
     assert.ok(parseConfigText('rules:\n  docker-root-user: severe\n').problems.length > 0, 'the reader rejects it too');
     assert.notDeepStrictEqual(errorsOf({ profile: 'strict' }), []);

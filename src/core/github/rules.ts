@@ -361,7 +361,7 @@ function signedTags(words: ShellWord[]): ShellWord[] {
 export const signByTag: WorkflowRule = {
   id: 'gha-sign-by-tag',
   title: 'Image signed by tag instead of digest',
-  severity: 'high',
+  severity: 'medium',
   appliesTo: 'github-workflow',
   references: ['CICD-SEC-9'],
   description: 'cosign resolves a tag when it signs: if the tag was pushed again in between (by a concurrent run or by someone else), the signature vouches for an image this workflow never built. A digest names exactly the image that was pushed.',

@@ -34,11 +34,11 @@ function hostNamespaceRule(id: string, key: string, what: string, ref: string, s
   };
 }
 
-export const hostNetwork = hostNamespaceRule('compose-host-network', 'network_mode', 'network namespace', 'CIS-5.10', 'high',
+export const hostNetwork = hostNamespaceRule('compose-host-network', 'network_mode', 'network namespace', 'CIS-5.10', 'critical',
   'With network_mode: host the container sees every host interface, can bind any host port and reach services listening on localhost, and bypasses Docker\'s network isolation.');
-export const hostPid = hostNamespaceRule('compose-host-pid', 'pid', 'process namespace', 'CIS-5.16', 'high',
+export const hostPid = hostNamespaceRule('compose-host-pid', 'pid', 'process namespace', 'CIS-5.16', 'critical',
   'With pid: host the container sees every process of the host and, as root, can signal or trace them.');
-export const hostIpc = hostNamespaceRule('compose-host-ipc', 'ipc', 'IPC namespace', 'CIS-5.17', 'high',
+export const hostIpc = hostNamespaceRule('compose-host-ipc', 'ipc', 'IPC namespace', 'CIS-5.17', 'critical',
   'With ipc: host the container shares the host\'s shared memory and semaphores, and can read or corrupt what other processes keep there.');
 export const hostUserns = hostNamespaceRule('compose-host-userns', 'userns_mode', 'user namespace', 'CIS-5.31', 'medium',
   'userns_mode: host turns off user-namespace remapping for the service where the daemon uses it: root in the container is root on the host again.');
@@ -129,7 +129,7 @@ const SENSITIVE_DIRS = new Set(['/', '/boot', '/dev', '/etc', '/lib', '/proc', '
 export const sensitiveMount: ComposeRule = {
   id: 'compose-host-sensitive-mount',
   title: 'Service mounts the host\'s root or a sensitive host directory',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'compose',
   references: ['CIS-5.6'],
   description: 'Mounting the host\'s / or a system directory (/etc, /proc, /sys, /dev, /boot, /usr, /lib, /root, /var/lib/docker) lets the container read host secrets and, when writable, change the host\'s configuration, binaries or kernel settings.',
@@ -150,7 +150,7 @@ export const sensitiveMount: ComposeRule = {
 export const devices: ComposeRule = {
   id: 'compose-devices',
   title: 'Service has host devices',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'compose',
   references: ['CIS-5.18'],
   description: 'devices: gives the container direct access to host devices (disks, GPUs, /dev/kmsg…); a writable block device is the host\'s data and a path to its kernel.',

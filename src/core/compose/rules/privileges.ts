@@ -16,7 +16,7 @@ function fixes(...list: Array<Fix | undefined>): Fix[] | undefined {
 export const privileged: ComposeRule = {
   id: 'compose-privileged',
   title: 'Service runs privileged',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'compose',
   references: ['CIS-5.5'],
   description: 'privileged: true gives the container every capability, every host device and no seccomp or AppArmor confinement: a process in it can take over the host.',
@@ -49,7 +49,7 @@ export function capName(v: string): string {
 export const capAdd: ComposeRule = {
   id: 'compose-cap-add',
   title: 'Service adds capabilities beyond Docker\'s default set',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'compose',
   references: ['CIS-5.4'],
   description: 'cap_add grants kernel privileges Docker withholds by default. SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE and ALL in particular let a process escape or reconfigure the host.',
@@ -86,7 +86,7 @@ function dropsAll(s: ComposeService): boolean {
 export const capDropAll: ComposeRule = {
   id: 'compose-cap-drop-all',
   title: 'Service does not drop all capabilities',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'compose',
   references: ['CIS-5.4'],
   description: 'Docker gives every container 14 capabilities (CHOWN, DAC_OVERRIDE, SETUID, NET_RAW…) whether it needs them or not. Dropping all and adding back the few a service needs shrinks what an attacker in it can do.',

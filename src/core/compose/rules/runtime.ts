@@ -15,7 +15,7 @@ function fixes(...list: Array<Fix | undefined>): Fix[] | undefined {
 export const rootUser: ComposeRule = {
   id: 'compose-root-user',
   title: 'Service runs as root',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'compose',
   references: ['CIS-4.1'],
   description: 'user: root (or 0) runs the service as root whatever the image says: a compromise of the service is root in the container, one kernel bug away from root on the host.',
@@ -61,7 +61,7 @@ export const userUnset: ComposeRule = {
 export const readOnly: ComposeRule = {
   id: 'compose-read-only',
   title: 'Service root filesystem is writable',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'compose',
   references: ['CIS-5.13'],
   description: 'A writable root filesystem lets an attacker in the container drop tools, change binaries or persist between requests; read_only: true makes the image immutable at run time, with volumes and tmpfs for what must be written.',

@@ -8,7 +8,7 @@ import { insertAt } from '../edits';
 export const apkNoCache: Rule<DockerfileModel> = {
   id: 'docker-apk-no-cache',
   title: 'apk add without --no-cache',
-  severity: 'high',
+  severity: 'low',
   appliesTo: 'dockerfile',
   references: ['DS-0025', 'DL3019'],
   description:

@@ -7,7 +7,7 @@ import { insertAt } from '../edits';
 export const aptGetYes: Rule<DockerfileModel> = {
   id: 'docker-apt-get-yes',
   title: 'apt-get install without -y',
-  severity: 'high',
+  severity: 'low',
   appliesTo: 'dockerfile',
   references: ['DS-0021', 'DL3014'],
   description: 'Without `-y` apt-get waits for a confirmation that never comes in a build, so the step fails or hangs.',

@@ -8,7 +8,7 @@ import { insertAt } from '../edits';
 export const aptNoInstallRecommends: Rule<DockerfileModel> = {
   id: 'docker-apt-no-install-recommends',
   title: 'apt-get install without --no-install-recommends',
-  severity: 'high',
+  severity: 'low',
   appliesTo: 'dockerfile',
   references: ['DS-0029', 'DL3015'],
   description:

@@ -18,7 +18,7 @@ const DEBUG_PACKAGES = new Set([
 export const debugTools: Rule<DockerfileModel> = {
   id: 'docker-debug-tools',
   title: 'SSH server or debugging tools in the final image',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'dockerfile',
   references: ['CIS-4.3'],
   description:

@@ -9,7 +9,7 @@ const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 export const pipefail: Rule<DockerfileModel> = {
   id: 'docker-pipefail',
   title: 'Pipe in RUN without pipefail',
-  severity: 'medium',
+  severity: 'low',
   appliesTo: 'dockerfile',
   references: ['DL4006'],
   description:

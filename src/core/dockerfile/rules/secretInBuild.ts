@@ -11,7 +11,7 @@ const MOUNT_ADVICE = 'use a BuildKit secret mount (`RUN --mount=type=secret,id=â
 export const secretInBuild: Rule<DockerfileModel> = {
   id: 'docker-secret-in-build',
   title: 'Secret passed into the image build',
-  severity: 'critical',
+  severity: 'high',
   appliesTo: 'dockerfile',
   references: ['DS-0031', 'DL3064', 'CIS-4.10'],
   description:

@@ -7,7 +7,7 @@ import { replaceSpan } from '../edits';
 export const sudo: Rule<DockerfileModel> = {
   id: 'docker-sudo',
   title: 'sudo used in RUN',
-  severity: 'critical',
+  severity: 'high',
   appliesTo: 'dockerfile',
   references: ['DS-0010', 'DL3004'],
   description:

@@ -20,7 +20,7 @@ const LOCAL_HOST = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(
 export const unverifiedDownload: Rule<DockerfileModel> = {
   id: 'docker-unverified-download',
   title: 'Software installed without verification',
-  severity: 'high',
+  severity: 'medium',
   appliesTo: 'dockerfile',
   references: ['CIS-4.11'],
   description:

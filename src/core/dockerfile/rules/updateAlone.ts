@@ -8,7 +8,7 @@ const INSTALL_ACTIONS = new Set(['install', 'upgrade', 'source-install', 'reinst
 export const updateAlone: Rule<DockerfileModel> = {
   id: 'docker-update-alone',
   title: 'Package update without install in the same RUN',
-  severity: 'high',
+  severity: 'low',
   appliesTo: 'dockerfile',
   references: ['DS-0017', 'CIS-4.7'],
   description:

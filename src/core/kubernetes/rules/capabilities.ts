@@ -31,7 +31,7 @@ function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => 
 export const dropAll: KubeRule = {
   id: 'k8s-caps-drop-all',
   title: 'Capabilities are not all dropped',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0003', 'KSV-0106', pss('restricted', 'capabilities_restricted')],
   pss: 'restricted',
@@ -61,7 +61,7 @@ export const dropAll: KubeRule = {
 export const capsRestricted: KubeRule = {
   id: 'k8s-caps-restricted',
   title: 'Adds a capability other than NET_BIND_SERVICE',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0106', pss('restricted', 'capabilities_restricted')],
   pss: 'restricted',
@@ -81,7 +81,7 @@ export const capsRestricted: KubeRule = {
 export const capsAdded: KubeRule = {
   id: 'k8s-caps-added',
   title: 'Adds a capability outside the baseline set',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0022', pss('baseline', 'capabilities_baseline'), 'CIS-5.2.9'],
   pss: 'baseline',
@@ -100,7 +100,7 @@ export const capsAdded: KubeRule = {
 export const capSysAdmin: KubeRule = {
   id: 'k8s-cap-sys-admin',
   title: 'Adds CAP_SYS_ADMIN',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'kubernetes',
   references: ['KSV-0005'],
   description: 'SYS_ADMIN is close to root on the host: it allows mounts, namespace changes and many container escapes.',

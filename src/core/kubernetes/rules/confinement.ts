@@ -27,7 +27,7 @@ const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container
 export const seLinuxCustom: KubeRule = {
   id: 'k8s-selinux-custom',
   title: 'Custom SELinux options',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0025', pss('baseline', 'seLinuxOptions')],
   pss: 'baseline',
@@ -67,7 +67,7 @@ const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 export const appArmorNotDefault: KubeRule = {
   id: 'k8s-apparmor-not-default',
   title: 'AppArmor profile turned off',
-  severity: 'low',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0002', pss('baseline', 'appArmorProfile')],
   pss: 'baseline',
@@ -109,7 +109,7 @@ export const appArmorNotDefault: KubeRule = {
 export const windowsHostProcess: KubeRule = {
   id: 'k8s-windows-host-process',
   title: 'Windows HostProcess container',
-  severity: 'medium',
+  severity: 'critical',
   appliesTo: 'kubernetes',
   references: ['KSV-0103', pss('baseline', 'windowsHostProcess')],
   pss: 'baseline',

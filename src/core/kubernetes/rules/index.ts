@@ -30,7 +30,7 @@ import { yamlSyntax } from './syntax';
 import { capSysAdmin, capsAdded, capsRestricted, dropAll } from './capabilities';
 import { seccomp, seccompUnconfined } from './seccomp';
 import { dockerSock, hostIPC, hostNetwork, hostPID, hostPath, hostPort, serviceAccountToken, unsafeSysctl, volumeTypes } from './podSpec';
-import { cpuLimit, cpuRequest, memoryLimit, memoryRequest } from './resources';
+import { cpuLimit, cpuRequest, memoryLimit, memoryRequest, resourcesMissing } from './resources';
 import { imageLatest } from './image';
 import { namespacePssLabel } from './objects';
 import { configMapSecrets, secretInManifest } from './secrets';
@@ -51,6 +51,7 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   hostIPC,
   hostNetwork,
   hostPID,
+  resourcesMissing,
   cpuLimit,
   runAsNonRoot,
   imageLatest,

@@ -10,7 +10,7 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
   return {
     id,
     title: `Pod shares the host's ${what}`,
-    severity: 'high',
+    severity: 'critical',
     appliesTo: 'kubernetes',
     references: [ksv, pss('baseline', 'hostNamespaces'), cis],
     pss: 'baseline',
@@ -77,7 +77,7 @@ function forEachVolume(pod: PodSpecInfo, fn: (volume: YAMLMap) => void): void {
 export const hostPath: KubeRule = {
   id: 'k8s-host-path',
   title: 'hostPath volume',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0023', pss('baseline', 'hostPathVolumes'), 'CIS-5.2.12'],
   pss: 'baseline',
@@ -98,7 +98,7 @@ const DOCKER_SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock', '/va
 export const dockerSock: KubeRule = {
   id: 'k8s-docker-sock',
   title: 'Mounts the Docker socket',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'kubernetes',
   references: ['KSV-0006'],
   description: 'Access to the Docker socket is root on the node: the container can start privileged containers.',
@@ -125,7 +125,7 @@ const RESTRICTED_VOLUMES = new Set([
 export const volumeTypes: KubeRule = {
   id: 'k8s-volume-types',
   title: 'Volume type not allowed by the restricted profile',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0028', pss('restricted', 'restrictedVolumes')],
   pss: 'restricted',
@@ -148,7 +148,7 @@ export const volumeTypes: KubeRule = {
 export const hostPort: KubeRule = {
   id: 'k8s-host-port',
   title: 'Container uses a host port',
-  severity: 'high',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0024', pss('baseline', 'hostPorts'), 'CIS-5.2.13'],
   pss: 'baseline',
@@ -226,7 +226,7 @@ export function serviceAccountFacts(model: KubeModel): string[] {
 export const serviceAccountToken: KubeRule = {
   id: 'k8s-sa-token-automount',
   title: 'Service account token is mounted automatically',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0036', 'CIS-5.1.6'],
   description: 'Unless automountServiceAccountToken is false, every container gets a Kubernetes API token; most applications never call the API, and a stolen token is a foothold in the cluster. A pod that leaves the field out takes its ServiceAccount\'s setting: a ServiceAccount with automountServiceAccountToken: false in the same file, or in the files checked together, satisfies its pods (same name and namespace). An explicit true on the pod is a decision (the pod calls the API) and is not reported.',

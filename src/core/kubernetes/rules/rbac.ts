@@ -235,7 +235,7 @@ export const rbacSecretsCluster = grantRule({
 export const rbacSecretsNamespace = grantRule({
   id: 'k8s-rbac-secrets-namespace',
   title: 'Role can read or change the secrets of its namespace',
-  severity: 'medium',
+  severity: 'high',
   references: ['KSV-0113'],
   description: 'Reading the secrets of a namespace gives the tokens of its service accounts: whoever holds this Role gets what any of them can do.',
   remediation: 'Limit the rule to the named secrets the workload needs (resourceNames) and to the verbs it uses.',
@@ -364,7 +364,7 @@ export const rbacWrite = grantRule({
 export const rbacNodeProxy = grantRule({
   id: 'k8s-rbac-node-proxy',
   title: 'Role can reach the kubelet API through nodes/proxy',
-  severity: 'high',
+  severity: 'critical',
   references: ['KSV-0047'],
   description: 'nodes/proxy reaches the kubelet API of every node, which runs commands in any pod of the node without going through the API server\'s admission or audit.',
   remediation: 'Remove nodes/proxy; monitoring agents can read nodes/metrics or nodes/stats instead.',
@@ -376,7 +376,7 @@ export const rbacNodeProxy = grantRule({
 export const rbacWorkloads = grantRule({
   id: 'k8s-rbac-workloads',
   title: 'Role can create or change pods and workloads',
-  severity: 'medium',
+  severity: 'high',
   references: ['KSV-0048'],
   description: 'Whoever can create or change a pod or a workload chooses what it runs, with which service account and, unless admission stops it, with host access: from stealing compute to root on a node.',
   remediation: 'Grant workload write verbs only to deployment tooling, in the namespaces it deploys to, and enforce a Pod Security Standard there.',
@@ -488,7 +488,7 @@ export const rbacMastersBinding = subjectRule('k8s-rbac-masters-binding', 'KSV-0
 export const rbacServiceAccountClusterAdmin: KubeRule = {
   id: 'k8s-rbac-sa-cluster-admin',
   title: 'ServiceAccount bound to cluster-admin',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'kubernetes',
   references: ['KSV-0111', 'CIS-5.1.1'],
   description: 'A ServiceAccount token is mounted into every pod that uses the account: bound to cluster-admin, anyone who gets code running in one of those pods owns the cluster.',

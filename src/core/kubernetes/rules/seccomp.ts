@@ -28,7 +28,7 @@ function badProfileAt(profilePair: KeyPair | undefined): KeyPair | undefined {
 export const seccomp: KubeRule = {
   id: 'k8s-seccomp',
   title: 'No RuntimeDefault or Localhost seccomp profile',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0030', pss('restricted', 'seccompProfile_restricted'), 'CIS-5.7.2'],
   pss: 'restricted',
@@ -61,7 +61,7 @@ export const seccomp: KubeRule = {
 export const seccompUnconfined: KubeRule = {
   id: 'k8s-seccomp-unconfined',
   title: 'Seccomp profile Unconfined',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0104', pss('baseline', 'seccompProfile_baseline')],
   pss: 'baseline',

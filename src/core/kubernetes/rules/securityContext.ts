@@ -37,7 +37,7 @@ export const allowPrivilegeEscalation: KubeRule = {
 export const privileged: KubeRule = {
   id: 'k8s-privileged',
   title: 'Privileged container',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'kubernetes',
   references: ['KSV-0017', pss('baseline', 'privileged'), 'CIS-5.2.2'],
   pss: 'baseline',
@@ -59,7 +59,7 @@ export const privileged: KubeRule = {
 export const readOnlyRootFilesystem: KubeRule = {
   id: 'k8s-readonly-rootfs',
   title: 'Root filesystem is writable',
-  severity: 'high',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0014'],
   description: 'A writable root filesystem lets an attacker drop tools or change binaries inside the container. Not part of the Pod Security Standards, but Trivy, kube-linter and Polaris all flag it.',
@@ -116,7 +116,7 @@ export const runAsNonRoot: KubeRule = {
 export const runAsUid0: KubeRule = {
   id: 'k8s-run-as-uid-0',
   title: 'Runs as user id 0',
-  severity: 'low',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0105', pss('restricted', 'runAsUser')],
   pss: 'restricted',
@@ -141,7 +141,7 @@ export const runAsUid0: KubeRule = {
 export const rootGroup: KubeRule = {
   id: 'k8s-root-group',
   title: 'Runs with the root group',
-  severity: 'low',
+  severity: 'medium',
   appliesTo: 'kubernetes',
   references: ['KSV-0029', 'KSV-0116'],
   description: 'Group id 0 (root) as primary, supplementary or filesystem group gives access to files owned by the root group. The Pod Security Standards list it as optional (not enforced).',
@@ -182,7 +182,7 @@ function reportProcMount(model: Parameters<KubeRule['check']>[0], c: ContainerIn
 export const procMount: KubeRule = {
   id: 'k8s-proc-mount',
   title: 'Unmasked /proc mount',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: ['KSV-0027', pss('baseline', 'procMount')],
   pss: 'baseline',
@@ -199,7 +199,7 @@ export const procMount: KubeRule = {
 export const procMountRestricted: KubeRule = {
   id: 'k8s-proc-mount-restricted',
   title: 'Unmasked /proc mount (restricted)',
-  severity: 'medium',
+  severity: 'high',
   appliesTo: 'kubernetes',
   references: [pss('restricted', 'procMount_restricted')],
   pss: 'restricted',
