@@ -132,8 +132,8 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
     try {
       rendered = await renderHelm(chart, opts, renderEnv);
     } catch (e) {
-      // A chart that does not render is reported (exit 2), its templates not listed again as skipped.
-      if (fail(chart, 'helm', e)) owned.add(chart);
+      // Reported (exit 2 unless helm is missing); its files are then read as they are (templates listed as skipped).
+      fail(chart, 'helm', e);
       continue;
     }
     owned.add(chart);
@@ -152,7 +152,7 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
     try {
       out = await renderKustomize(dir, renderEnv);
     } catch (e) {
-      if (fail(dir, 'kustomize', e)) for (const f of parts.owned) owned.add(f);
+      fail(dir, 'kustomize', e);
       continue;
     }
     for (const f of parts.owned) owned.add(f);

@@ -70,10 +70,13 @@ describe('Kustomize: overlays rendered with the real kubectl kustomize', functio
 
   it('exits 2 with kustomize\'s message when an overlay does not build', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-kz-'));
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - missing.yaml\n');
-    const { code, stderr } = await run(['check', '.'], dir);
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - pod.yaml\n  - missing.yaml\n');
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: "a:1", securityContext: {privileged: true}}]\n');
+    const { code, stderr, stdout } = await run(['check', '.', '--format', 'json'], dir);
     assert.strictEqual(code, 2);
     assert.match(stderr, /^shipshape: \.: kustomize could not render it:\n {2}.*missing\.yaml/m);
+    // Its files are still read as they are: a failed build hides nothing.
+    assert.ok((JSON.parse(stdout).findings as JsonFinding[]).some((f) => f.file === 'pod.yaml' && f.ruleId === 'k8s-privileged' && !f.rendered));
   });
 
   it('without origin annotations, matches the object by kind and name in the resources and patches', async () => {

@@ -25,7 +25,8 @@ Options:
   --helm-set KEY=VALUE       a value for every chart rendered (repeatable)
 
 Helm charts (folders with Chart.yaml) are rendered with helm template and Kustomize overlays with
-kubectl kustomize (or kustomize build), found on PATH; findings are reported on the template,
+kubectl kustomize (or kustomize build), found on PATH (or SHIPSHAPE_HELM_PATH,
+SHIPSHAPE_KUSTOMIZE_PATH); findings are reported on the template,
 values, patch or resource line that writes them. A chart or overlay that does not render makes
 the exit code 2.
 
