@@ -52,11 +52,14 @@ export const setuidStrip: Rule<DockerfileModel> = {
     if (root.baseKind !== 'image' || !SETUID_FAMILIES.has(root.family) || /(^|\/)busybox$/.test(root.ref?.repository ?? '')) return;
     const user = stage.effectiveUser;
     if (!user || user.unresolved || isRootUser(user.value)) return;
-    const all = invocations(model, [...lineage].reverse());
-    if (all.some((inv) => inv.program === 'find' && stripsSetuid(inv.words.map((w) => w.text)))) return;
-    // Setting a bit is docker-setuid's finding, which offers the same strip line.
-    if (all.some((inv) => inv.program === 'chmod' && inv.words.slice(1).some((w) => isSetuidMode(w.text)))) return;
     if (!shipsApplication(model, stage)) return;
+    // Programs are looked at only where a RUN can hold a strip (`-perm`) or a chmod at all.
+    if (model.runs.some((r) => r.script.text.includes('-perm') || r.script.text.includes('chmod'))) {
+      const all = invocations(model, [...lineage].reverse());
+      if (all.some((inv) => inv.program === 'find' && stripsSetuid(inv.words.map((w) => w.text)))) return;
+      // Setting a bit is docker-setuid's finding, which offers the same strip line.
+      if (all.some((inv) => inv.program === 'chmod' && inv.words.slice(1).some((w) => isSetuidMode(w.text)))) return;
+    }
     // A single-stage toolchain build is better converted (docker-toolchain-base): its runtime has no setuid binaries.
     const refactor = multiStageFix(model);
     if (refactor && !refactor.snippet) return;
