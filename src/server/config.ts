@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, Profile, RuleSetting, ShipshapeConfig } from '../core';
+import { ConfigIssue, CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, Profile, RuleSetting, ShipshapeConfig } from '../core';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import { FileAccessError, readRegularFile } from '../node/files';
 
@@ -63,7 +63,8 @@ export interface FolderConfig { config: ShipshapeConfig; problems: string[] }
 export class FolderConfigs {
   private readonly cache = new Map<string, Promise<FolderConfig | undefined>>();
 
-  constructor(private readonly log: (msg: string) => void) {}
+  /** `onIssues` receives each read's problems with their ranges (none when the file is fine or absent). */
+  constructor(private readonly log: (msg: string) => void, private readonly onIssues: (file: string, issues: readonly ConfigIssue[]) => void = () => undefined) {}
 
   /** The folder (a directory path) containing a file path: the deepest workspace folder. */
   static folderOf(file: string, folders: readonly string[]): string | undefined {
@@ -94,8 +95,11 @@ export class FolderConfigs {
     try {
       text = await readRegularFile(file, MAX_CONFIG_BYTES);
     } catch (e) {
-      if (!(e instanceof FileAccessError && e.code === 'NOT_FOUND')) {
-        this.log(`${file} not read: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof FileAccessError && e.code === 'NOT_FOUND') this.onIssues(file, []);
+      else {
+        const why = e instanceof Error ? e.message : String(e);
+        this.log(`${file} not read: ${why}`);
+        this.onIssues(file, [{ message: `not read: ${why}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);
         // Not kept: the next analysis tries again.
         this.cache.delete(folder);
       }
@@ -103,6 +107,7 @@ export class FolderConfigs {
     }
     const result = parseConfigText(text);
     for (const p of result.problems) this.log(`${file}: ${p}`);
+    this.onIssues(file, result.issues ?? []);
     if (result.unreadable) this.cache.delete(folder);
     return { config: result.config, problems: result.problems };
   }

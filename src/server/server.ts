@@ -8,9 +8,10 @@
 import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { isMainThread, workerData } from 'worker_threads';
 import {
-  CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Connection, createConnection, Diagnostic,
+  CancellationToken, CodeAction, CodeActionKind, CodeActionParams, Connection, createConnection, Diagnostic, DiagnosticSeverity,
   DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReport, DocumentDiagnosticReportKind,
   InitializeParams, InitializeResult, LSPErrorCodes, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -65,7 +66,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const log = (msg: string) => connection.console.log(msg);
   const size = options.workers ?? Math.min(4, Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1));
   const pool = new AnalysisPool(options.workerScript ?? __filename, size, log);
-  const folderConfigs = new FolderConfigs(log);
+  /** `.shipshape.yaml` files whose problems are shown, so a fixed file gets its diagnostics cleared. */
+  const configsWithIssues = new Set<string>();
+  const folderConfigs = new FolderConfigs(log, (file, issues) => {
+    const uri = pathToFileURL(file).href;
+    if (!issues.length && !configsWithIssues.has(uri)) return;
+    if (issues.length) configsWithIssues.add(uri); else configsWithIssues.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: issues.map((i) => ({ range: i.range, severity: DiagnosticSeverity.Warning, source: 'Shipshape', message: `Shipshape configuration: ${i.message}` })) });
+  });
   let folders: string[] = [];
   let pullMode = false;
   let configurationRequests = false;

@@ -200,6 +200,20 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     const next = client.waitForDiagnostics(uri);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, '.shipshape.yaml')).href, type: 2 }] });
     assert.deepStrictEqual(ids((await next).diagnostics), ['docker-root-user']);
+    // A problem in the file is shown on the file itself, and cleared once it is fixed.
+    const configUri = pathToFileURL(path.join(dir, '.shipshape.yaml')).href;
+    fs.writeFileSync(path.join(dir, '.shipshape.yaml'), 'rules:\n  docker-root-user: sometimes\n');
+    const onConfig = client.waitForDiagnostics(configUri);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    const problems = (await onConfig).diagnostics;
+    assert.strictEqual(problems.length, 1);
+    assert.deepStrictEqual(problems[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } }, 'where the core puts it');
+    assert.strictEqual(problems[0].severity, 2);
+    assert.match(problems[0].message, /^Shipshape configuration: rules\.docker-root-user: expected one of /);
+    fs.writeFileSync(path.join(dir, '.shipshape.yaml'), 'rules:\n  docker-root-user: off\n');
+    const cleared = client.waitForDiagnostics(configUri);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    assert.deepStrictEqual((await cleared).diagnostics, []);
   });
 
   it('client settings (workspace/configuration) over the folder file: severity and off; enable: false clears', async () => {
@@ -280,6 +294,19 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     const refs: any[] = await client.connection.sendRequest('shipshape/imageReferences', { textDocument: { uri } });
     assert.deepStrictEqual(refs.map((r) => r.reference), ['golang:1.22-bookworm', 'gcr.io/distroless/base-debian12:nonroot']);
     assert.deepStrictEqual(refs[0].range, { start: { line: 0, character: 5 }, end: { line: 0, character: 25 } });
+  });
+
+  it('a new version supersedes a large analysis in progress: only the new version is published', async () => {
+    client = new LspClient();
+    await client.initialize(pathToFileURL(dir).href);
+    const uri = fileUri('deploy.yaml', '');
+    await client.open(uri, 'yaml', `apiVersion: v1\nkind: List\n${makeLockfile(4 * 1024 * 1024)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    await client.change(uri, 2, POD);
+    const pub = await client.waitForDiagnostics(uri, 2, 30_000);
+    assert.ok(ids(pub.diagnostics).includes('k8s-run-as-non-root'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepStrictEqual(client.published.filter((p) => p.uri === uri).map((p) => p.version), [2], 'version 1 was never published');
   });
 
   it('the CLI subcommand `shipshape lsp --stdio` serves the same protocol', async () => {
