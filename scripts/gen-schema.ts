@@ -82,6 +82,27 @@ export function configSchema(): Record<string, unknown> {
         type: 'array',
         items: { type: 'string', minLength: 1 },
       },
+      helm: {
+        description: 'How `shipshape check` renders Helm charts (helm template), per chart folder relative to the folder of this file.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          charts: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                values: { description: 'Values files (--values), relative to the folder of this file.', type: 'array', items: { type: 'string', minLength: 1 } },
+                set: { description: 'Values set on the command line (--set KEY=VALUE).', type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } },
+                releaseName: { description: 'Release name (default release-name).', type: 'string' },
+                namespace: { description: 'Namespace (--namespace).', type: 'string' },
+                kubeVersion: { description: 'Kubernetes version for .Capabilities (--kube-version); quote it: "1.30".', type: 'string' },
+              },
+            },
+          },
+        },
+      },
     },
     definitions: {
       ruleSetting: {

@@ -112,3 +112,22 @@ describe('shipshape check: Helm charts rendered with helm template (fake helm, r
     assert.match(stderr, /--helm-set expects KEY=VALUE/);
   });
 });
+
+describe('.shipshape.yaml helm: the schema and the parser agree', () => {
+  it('accepts the documented helm.charts entry and rejects an unknown option', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv') as { default?: new (o: object) => any } & (new (o: object) => any);
+    const ajv = new (Ajv.default ?? Ajv)({ strict: true, allErrors: true });
+    ajv.addKeyword('markdownEnumDescriptions');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const validate = ajv.compile(require('../../scripts/gen-schema').configSchema());
+    const good = { helm: { charts: { 'charts/web': { values: ['values-prod.yaml'], set: { 'image.tag': '1.2.3' }, releaseName: 'web', namespace: 'shop', kubeVersion: '1.30' } } } };
+    assert.ok(validate(good), JSON.stringify(validate.errors));
+    assert.ok(!validate({ helm: { charts: { web: { valuesFile: 'x.yaml' } } } }));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseConfigText } = require('../../src/core') as typeof import('../../src/core');
+    const parsed = parseConfigText('helm:\n  charts:\n    charts/web: {values: [values-prod.yaml], set: {image.tag: "1.2.3", replicas: 2}, releaseName: web, namespace: shop, kubeVersion: "1.30"}\n');
+    assert.deepStrictEqual(parsed.problems, []);
+    assert.deepStrictEqual(parsed.config.helm, { charts: { 'charts/web': { values: ['values-prod.yaml'], set: { 'image.tag': '1.2.3', replicas: '2' }, releaseName: 'web', namespace: 'shop', kubeVersion: '1.30' } } });
+  });
+});
