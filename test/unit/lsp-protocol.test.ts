@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { spawnSync } from 'child_process';
 import { applyLspEdits, ensureServerBuilt, LspClient, ROOT } from './lsp-client';
 import { findRule, Severity } from '../../src/core';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
@@ -316,5 +317,11 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     await client.open(uri, 'dockerfile', DOCKERFILE);
     assert.deepStrictEqual(ids((await client.waitForDiagnostics(uri, 1)).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user']);
     assert.strictEqual(await client.shutdown(), 0);
+  });
+
+  it('`shipshape lsp` without --stdio is a usage error (exit 2), not a server waiting on a socket', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'lsp'], { encoding: 'utf8', timeout: 10_000, input: '' });
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /--stdio is required/);
   });
 });

@@ -19,7 +19,7 @@ export const lspCommand: CliCommand = {
   async run(args: string[], io: CliIO): Promise<number> {
     if (args.includes('--help') || args.includes('-h')) { io.stdout(`${USAGE}\n`); return 0; }
     const unknown = args.filter((a) => a !== '--stdio');
-    if (unknown.length || !args.includes('--stdio')) throw new UsageError(`lsp needs --stdio (the only transport)${unknown.length ? `; unknown: ${unknown.join(' ')}` : ''}\n\n${USAGE}`);
+    if (unknown.length || !args.includes('--stdio')) throw new UsageError(`--stdio is required (the only transport)${unknown.length ? `; unknown: ${unknown.join(' ')}` : ''}\n\n${USAGE}`);
     const script = serverScript();
     if (!script) throw new UsageError('the language server (server.js) is not installed beside the CLI');
     // Loaded by path at run time, not bundled into the CLI: the server's file is also its workers' entry.
