@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ImageReport } from '../../src/core/inspect/types';
 import { ArchiveError, inspectArchive } from '../../src/node/inspect';
+import { readArchiveLayers, readArchiveStructure } from '../../src/node/inspect/archive';
+import { ImageAnalyzer } from '../../src/core/inspect/analyzer';
 import { dockerArchive, ociArchive, PRIVATE_KEY, tempDir } from './inspect-support';
 
 const rules = (r: ImageReport, id: string) => r.findings.filter((f) => f.ruleId === id);
@@ -129,6 +131,13 @@ describe('inspect: reading image archives', function () {
     await assert.rejects(inspectArchive(oci, { label: 'x' }), (e: unknown) => e instanceof ArchiveError && e.code === 'UNSUPPORTED' && /zstd-compressed/.test(e.message));
     const docker = await dockerArchive(dir, [{ files: [{ name: 'a', content: 'a' }] }, { files: [{ name: 'b', content: 'b' }], compression: 'zstd' }]);
     await assert.rejects(inspectArchive(docker, { label: 'x' }), (e: unknown) => e instanceof ArchiveError && e.code === 'UNSUPPORTED' && /layer 2 .*zstd/.test(e.message));
+  });
+
+  it('stops at the entry limit with an error instead of growing without bound', async () => {
+    const file = await dockerArchive(dir, [{ files: [1, 2, 3, 4, 5].map((n) => ({ name: `f${n}`, content: 'x' })) }]);
+    const image = await readArchiveStructure(file);
+    await assert.rejects(readArchiveLayers(file, image, new ImageAnalyzer(), 3), (e: unknown) => e instanceof ArchiveError && /more than 3 files/.test(e.message));
+    await readArchiveLayers(file, image, new ImageAnalyzer(), 5);
   });
 
   it('garbage, an empty file and a tar without a manifest are errors, not crashes', async () => {

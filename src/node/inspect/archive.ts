@@ -28,6 +28,10 @@ export class ArchiveError extends Error {
 export const MAX_JSON_BYTES = 8 * 1024 * 1024;
 /** Most layers an image may have (Docker's limit is 127; OCI sets none). */
 export const MAX_LAYERS = 1000;
+/** Most bytes of JSON documents kept from one archive (a hostile one could hold thousands). */
+export const MAX_TOTAL_JSON_BYTES = 64 * 1024 * 1024;
+/** Most entries read from all layers together: each costs a few hundred bytes of metadata. */
+export const MAX_ENTRIES = 3_000_000;
 
 export interface ArchiveLayer {
   /** Entry name of the layer blob in the archive. */
@@ -165,12 +169,17 @@ function pickManifest(index: unknown): Json | undefined {
 export async function readArchiveStructure(file: string): Promise<ArchiveImage> {
   const docs = new Map<string, unknown>();
   let entries = 0;
+  let jsonBytes = 0;
   await eachOuterEntry(file, async (name, entry) => {
     entries++;
     const size = entry.header.size ?? 0;
     const interesting = name === 'manifest.json' || name === 'index.json' || name.endsWith('.json') || name.startsWith('blobs/');
     if (!interesting || size > MAX_JSON_BYTES) return;
-    const doc = parseJson(await readSmall(entry, MAX_JSON_BYTES));
+    const bytes = await readSmall(entry, MAX_JSON_BYTES);
+    if (!bytes) return;
+    jsonBytes += bytes.length;
+    if (jsonBytes > MAX_TOTAL_JSON_BYTES) throw new ArchiveError('INVALID', `${file}: more than ${MAX_TOTAL_JSON_BYTES / (1024 * 1024)} MiB of JSON documents, not an image archive Shipshape reads`);
+    const doc = parseJson(bytes);
     if (doc !== undefined) docs.set(name, doc);
   });
   if (entries === 0) throw new ArchiveError('INVALID', `${file}: an empty archive, not an image`);
@@ -238,7 +247,7 @@ const TYPES: Record<string, LayerEntry['type']> = {
 };
 
 /** Feeds one layer blob (gzip or plain tar) to the analyzer, entry by entry. */
-async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, analyzer: ImageAnalyzer): Promise<void> {
+async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, analyzer: ImageAnalyzer, budget: { entries: number; max: number }): Promise<void> {
   const it = entry[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   let ended = false;
@@ -272,6 +281,7 @@ async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, an
   const consuming = (async () => {
     for await (const e of inner) {
       const h = e.header;
+      if (--budget.entries < 0) throw new ArchiveError('INVALID', `layer ${index}: the image has more than ${budget.max} files, the most Shipshape reads (its file list is kept in memory)`);
       const want = analyzer.add({
         name: h.name,
         type: TYPES[h.type ?? 'file'] ?? 'other',
@@ -300,13 +310,14 @@ async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, an
 }
 
 /** Reads every layer of `image` from `file` into `analyzer`, in the manifest's order. */
-export async function readArchiveLayers(file: string, image: ArchiveImage, analyzer: ImageAnalyzer): Promise<void> {
+export async function readArchiveLayers(file: string, image: ArchiveImage, analyzer: ImageAnalyzer, maxEntries = MAX_ENTRIES): Promise<void> {
   let next = 0;
+  const budget = { entries: maxEntries, max: maxEntries };
   while (next < image.layers.length) {
     const before = next;
     await eachOuterEntry(file, async (name, entry) => {
       if (next < image.layers.length && name === image.layers[next].entry) {
-        await readLayer(entry, next + 1, image.layers[next], analyzer);
+        await readLayer(entry, next + 1, image.layers[next], analyzer, budget);
         next++;
       }
     });
