@@ -180,11 +180,11 @@ export class ImageAnalyzer {
     }
     for (const r of finals) {
       if (r.secret) {
-        findings.push(finding('image-secret-file', 'high', `${r.path} (layer ${r.layer}) holds ${r.secret}: anyone who can pull the image can read it`, r.path, r.layer, [REF_SECRETS]));
+        findings.push(finding('image-secret-file', 'high', `${r.path} (layer ${r.layer}) is ${r.secret}: anyone who can pull the image can read it`, r.path, r.layer, [REF_SECRETS]));
       }
     }
     for (const b of this.buried) {
-      findings.push(finding('image-secret-file', 'high', `${b.rec.path} holds ${b.rec.secret}: ${b.how} in layer ${b.goneIn}, still readable in layer ${b.rec.layer} (every layer ships with the image)`, b.rec.path, b.rec.layer, [REF_SECRETS]));
+      findings.push(finding('image-secret-file', 'high', `${b.rec.path} is ${b.rec.secret}: ${b.how} in layer ${b.goneIn}, still readable in layer ${b.rec.layer} (every layer ships with the image)`, b.rec.path, b.rec.layer, [REF_SECRETS]));
     }
     const isDistroless = this.looksDistroless(finals);
     for (const r of finals) {
