@@ -6,12 +6,10 @@
  */
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { ConfigIssue, CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, Profile, RuleSetting, ShipshapeConfig } from '../core';
+import { ConfigIssue, CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, parseRuleSetting, Profile, RuleSetting, ShipshapeConfig } from '../core';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import { FileAccessError, readRegularFile } from '../node/files';
 
-/** Editor severities in settings, as the VS Code extension maps them. */
-const EDITOR_TO_CORE: Record<string, RuleSetting> = { error: 'high', warning: 'medium', info: 'low', information: 'low', hint: 'info', off: 'off', on: 'on' };
 
 /** The client's `shipshape` section (the VS Code settings' shape; every field optional). */
 export interface ClientSettings {
@@ -42,7 +40,8 @@ export function mergeSettings(base: ShipshapeConfig, settings: ClientSettings | 
   const rules: Record<string, RuleSetting> = { ...base.rules };
   if (s.rules && typeof s.rules === 'object' && !Array.isArray(s.rules)) {
     for (const [k, v] of Object.entries(s.rules as Record<string, unknown>)) {
-      const mapped = typeof v === 'string' ? EDITOR_TO_CORE[v.toLowerCase()] ?? (['critical', 'high', 'medium', 'low'].includes(v.toLowerCase()) ? v.toLowerCase() as RuleSetting : undefined) : undefined;
+      // The words of `.shipshape.yaml` (off, on, critical…info) and the editor words the setting took before, as the VS Code extension reads them.
+      const mapped = parseRuleSetting(v, true);
       if (mapped) rules[k] = mapped;
     }
   }
