@@ -167,4 +167,22 @@ describe('Helm: findings mapped to templates', () => {
     assert.strictEqual(m.masked, `a: ${' '.repeat('{{ .Values.x }}'.length)}\n${' '.repeat('{{- /* c }} */ -}}'.length)}\nb: 1\n`);
     assert.deepStrictEqual(m.actions.map((a) => a.body), ['.Values.x', '/* c }} */']);
   });
+
+  it('stays fast and quiet on hostile charts: self-including defines, unclosed actions, thousands of keys', () => {
+    const loop = `{{- define "x" -}}\n${'{{ include "x" . }}\n'.repeat(10)}{{- end -}}\n`;
+    const keys = Array.from({ length: 3000 }, (_, i) => `    k${i}: {{ .Values.v${i} }}`).join('\n');
+    const template = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  {{ include "x" . | nindent 2 }}\n${keys}\n  broken: {{ unclosed\n`;
+    const files = new Map([
+      ['c/templates/_h.tpl', { path: 'c/templates/_h.tpl', text: loop }],
+      ['c/templates/cm.yaml', { path: 'c/templates/cm.yaml', text: template }],
+      ['c/values.yaml', { path: 'c/values.yaml', text: 'v1: a\n' }],
+    ]);
+    const rendered = `---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  deep:\n    deeper:\n      deepest: 1\n`;
+    const findings: Finding[] = Array.from({ length: 200 }, () => at(rendered, 'deepest')[0]);
+    const started = Date.now();
+    const out = mapHelmFindings({ rendered, findings, files, chartFile: 'c/Chart.yaml' });
+    assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+    // Not written by the template: the nearest key it writes (`data:`), once.
+    assert.deepStrictEqual(out.map((m) => [m.file, m.finding.range.start]), [['c/templates/cm.yaml', { line: 4, character: 0 }]]);
+  });
 });

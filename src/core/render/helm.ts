@@ -27,6 +27,19 @@ export interface HelmMapInput {
 export interface MappedFinding { file: string; finding: Finding }
 
 const MAX_INCLUDE_DEPTH = 6;
+const MAX_INCLUDES_PER_FINDING = 64;
+
+/** The actions that overlap [from, to): actions are sorted and disjoint, so a binary search finds the first. */
+function actionsIn(actions: readonly Action[], from: number, to: number): Action[] {
+  let lo = 0, hi = actions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (actions[mid].end <= from) lo = mid + 1; else hi = mid;
+  }
+  const out: Action[] = [];
+  for (let i = lo; i < actions.length && actions[i].start < to; i++) out.push(actions[i]);
+  return out;
+}
 const CONTROL = /^(if|else|end|with|range|define|block|\/\*|\$[\w]*\s*:?=)/;
 
 /** `# Source: x` comments of the rendered output: [offset, name], in order. */
@@ -70,6 +83,20 @@ class HelmMapper {
   private readonly masked = new Map<string, MaskedTemplate>();
   private readonly defines = new Map<string, { name: string; from: number; to: number }>();
   private definesRead = false;
+  private readonly regions = new Map<MaskedTemplate, Map<number, number>>();
+  private readonly fragments = new Map<string, Array<{ contents: Node | null; offset: number }>>();
+  /** Findings on the same rendered path of the same template resolve once. */
+  readonly resolved = new Map<string, Resolved | undefined>();
+
+  /** A parsed fragment of a file, parsed once. */
+  fragment(name: string, mt: MaskedTemplate, from = 0, to = mt.masked.length): Array<{ contents: Node | null; offset: number }> {
+    const key = `${name}\0${from}\0${to}`;
+    let f = this.fragments.get(key);
+    if (!f) this.fragments.set(key, (f = parseFragment(mt, from, to)));
+    return f;
+  }
+  /** Includes a finding may still follow: a define that includes itself (or many others) cannot blow up. */
+  budget = MAX_INCLUDES_PER_FINDING;
 
   constructor(private readonly files: ReadonlyMap<string, ChartSourceFile>, private readonly userValues: readonly ChartSourceFile[] = []) {}
 
@@ -108,6 +135,15 @@ class HelmMapper {
 
   /** Where the region of a pair ends: the first line after its key at or left of the key's column that writes something. */
   private regionEnd(mt: MaskedTemplate, keyStart: number, limit: number): number {
+    let cache = this.regions.get(mt);
+    if (!cache) this.regions.set(mt, (cache = new Map()));
+    // The limit only clips: cache the unclipped end.
+    let end = cache.get(keyStart);
+    if (end === undefined) cache.set(keyStart, (end = this.scanRegionEnd(mt, keyStart, mt.masked.length)));
+    return Math.min(end, limit);
+  }
+
+  private scanRegionEnd(mt: MaskedTemplate, keyStart: number, limit: number): number {
     const col = keyStart - (mt.masked.lastIndexOf('\n', keyStart - 1) + 1);
     let p = mt.masked.indexOf('\n', keyStart);
     while (p >= 0 && p + 1 < limit) {
@@ -121,7 +157,7 @@ class HelmMapper {
         if (masked.trim() !== '') return lineStart;
         // A line of actions only: control flow (if/end/with…) does not close the block; output does.
         // An output that indents itself deeper than the key (`{{ toYaml .Values.x | indent 12 }}` at column 0) is the key's.
-        const here = mt.actions.filter((a) => a.start < lineEnd && a.end > lineStart);
+        const here = actionsIn(mt.actions, lineStart, lineEnd);
         if (here.some((a) => !CONTROL.test(a.body) && !(Number(/\bn?indent\s+(\d+)/.exec(a.body)?.[1] ?? -1) > col))) return lineStart;
       }
       p = lineEnd < mt.masked.length ? lineEnd : -1;
@@ -143,7 +179,17 @@ class HelmMapper {
         }
       }
     }
-    return mt.actions.filter((a) => a.start >= start && a.start < end && !children.some(([s, e]) => a.start >= s && a.start < e));
+    // Both lists are in text order: one sweep (a mapping of thousands of keys stays linear).
+    children.sort((a, b) => a[0] - b[0]);
+    const out: Action[] = [];
+    let c = 0;
+    for (const a of actionsIn(mt.actions, start, end)) {
+      if (a.start < start) continue;
+      while (c < children.length && children[c][1] <= a.start) c++;
+      if (c < children.length && children[c][0] <= a.start && a.start < children[c][1]) continue;
+      out.push(a);
+    }
+    return out;
   }
 
   /** The `.Values` path a `toYaml` action renders (through an enclosing `with`/`range` for `.`). */
@@ -211,9 +257,10 @@ class HelmMapper {
       for (const a of actions) {
         const inc = /^(?:include|template)\s+"([^"]+)"/.exec(a.body.replace(/^\$\w+\s*:?=\s*/, ''));
         const def = inc && this.define(inc[1]);
-        if (!def) continue;
+        if (!def || this.budget <= 0) continue;
+        this.budget--;
         const dmt = this.template(def.name)!;
-        const sub = this.resolve(def.name, dmt, parseFragment(dmt, def.from, def.to), path, best.depth, [def.from, def.to], depth + 1);
+        const sub = this.resolve(def.name, dmt, this.fragment(def.name, dmt, def.from, def.to), path, best.depth, [def.from, def.to], depth + 1);
         // The include must write the next key at least: else the key stays where it was found.
         if (sub && sub.depth > best.depth && sub.at.pair) best = sub;
       }
@@ -278,7 +325,14 @@ export function mapHelmFindings(input: HelmMapInput): MappedFinding[] {
     if (!source || !mt || !where) {
       mapped = { file: chartFile, finding: { ...f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, related: undefined, fixes: undefined, message: `${f.message} (in ${source ?? 'the rendered chart'}, not found in the chart's files)` } };
     } else {
-      const res = mapper.resolve(source, mt, parseFragment(mt), where.path, 0, [0, mt.masked.length]);
+      const memo = `${source}\0${JSON.stringify(where.path)}`;
+      let res: Resolved | undefined;
+      if (mapper.resolved.has(memo)) res = mapper.resolved.get(memo);
+      else {
+        mapper.budget = MAX_INCLUDES_PER_FINDING;
+        res = mapper.resolve(source, mt, mapper.fragment(source, mt), where.path, 0, [0, mt.masked.length]);
+        mapper.resolved.set(memo, res);
+      }
       const file = files.get(res?.name ?? source)!;
       const k = res?.at.pair?.key?.range;
       let range: Range;
