@@ -258,6 +258,18 @@ describe('k8s-configmap-secrets', () => {
     const text = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: cm}', 'data:', '  app.env: >', '    TOKEN=abc123def', '    X=1');
     assert.deepStrictEqual(ruleFindings(text, 'k8s-configmap-secrets').map((f) => f.range), [r(4, 2, 4, 9)]);
   });
+  it('reads a one-line NAME=value or NAME:value under any key by the name it assigns', () => {
+    const text = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: cm}', 'data:', '  config: REDIS_PASSWORD=abcd1234', '  other: DB_PASSWORD:supersecret',
+      '  image: nginx:1.25', '  url: http://example.com/x', '  mode: LOG_LEVEL=debug');
+    const fs = ruleFindings(text, 'k8s-configmap-secrets');
+    assert.deepStrictEqual(fs.map((f) => f.range), [r(4, 10, 4, 33), r(5, 9, 5, 32)]);
+    assert.match(fs[0].message, /sets "REDIS_PASSWORD" to a secret/);
+    assert.ok(!fs.some((f) => f.message.includes('abcd1234') || f.message.includes('supersecret')), 'values are masked');
+  });
+  it('still judges the key itself when a one-line assignment names nothing secret', () => {
+    const text = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: cm}', 'data:', '  password: user:Sup3rS3cret');
+    assert.deepStrictEqual(ruleFindings(text, 'k8s-configmap-secrets').map((f) => f.range), [r(4, 2, 4, 28)]);
+  });
 });
 
 describe('secret values never reach an output', () => {

@@ -24,6 +24,9 @@ function keyOf(pair: KeyPair): string {
 }
 
 /** Whether a value should be read as an embedded config file rather than as one value (JSON included: `.dockerconfigjson`). */
+/** One assignment on one line: an identifier, `=` or `:`, and a value without spaces. */
+const ONE_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_.-]*\s*[=:]\s*[^\s=:][^\s]*$/;
+
 function isEmbeddedFile(key: string, value: string): boolean {
   return CONFIG_FILE.test(key) || value.includes('\n') || /^\s*[{[]/.test(value);
 }
@@ -173,6 +176,19 @@ export const configMapSecrets: KubeRule = {
           const format = found ? undefined : findCredentialFormat(value);
           if (format) report({ message: `${where} holds a credential (${format.format.reason ?? `value matches the ${format.format.title} format`}): store it in a Secret.`, range: keyRange(model, p) });
           continue;
+        }
+        // A one-line `NAME=value` / `NAME:value` (an env-file line kept under any key) is judged
+        // by the name it assigns; when that says nothing, the key's own name still decides.
+        if (ONE_ASSIGNMENT.test(value)) {
+          const map = valueOffsetMapper(model, p.value as Scalar);
+          let found = false;
+          for (const e of embeddedEntries(value, key)) {
+            const j = judgeSecret({ name: e.name, value: e.value });
+            if (!j.secret) continue;
+            found = true;
+            report({ message: `${where} sets "${e.name}" to a secret (${because(j, e.value)}): store it in a Secret.`, range: entryRange(model, p, map, e) });
+          }
+          if (found) continue;
         }
         const j = judgeSecret({ name: key, value });
         if (j.secret) report({ message: `${where} looks like a secret (${because(j, value)}): store it in a Secret.`, range: pairRange(model, p) });
