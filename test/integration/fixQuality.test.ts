@@ -162,9 +162,9 @@ describe('every fix applied in the editor, in every layout', function () {
       const uri = fixtureUri('indent', file);
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc);
-      const ds = await waitForDiagnostics(uri, (all) => all.some((d) => /^k8s-(cpu|memory)-/.test(codeOf(d))));
+      const ds = await waitForDiagnostics(uri, (all) => all.some((d) => /^k8s-(resources-missing|cpu-|memory-)/.test(codeOf(d))));
       const imageLine = [...Array(doc.lineCount).keys()].find((i) => /image: mysql:5\.6/.test(doc.lineAt(i).text))!;
-      const d = ds.find((x) => /^k8s-(cpu|memory)-/.test(codeOf(x)) && x.range.start.line === imageLine - 1)!;
+      const d = ds.find((x) => /^k8s-(resources-missing|cpu-|memory-)/.test(codeOf(x)) && x.range.start.line === imageLine - 1)!;
       assert.ok(d, 'a resources finding on the mysql container');
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range);
       const snippet = actions.find((a) => a.title === 'Add resource requests and limits');
