@@ -127,8 +127,8 @@ export class AnalysisRun {
   settle(findings: Finding[]): Finding[] {
     if (this.held.size === 0 && this.required.size === 0 && this.heldAll.size === 0 && this.repeated.size === 0) return findings;
     return findings.filter((f) => {
-      const fact = this.held.get(f);
       if (this.repeated.has(f)) return false;
+      const fact = this.held.get(f);
       if (fact !== undefined && this.facts.has(fact)) return false;
       const all = this.heldAll.get(f);
       if (all && all.every((x) => this.facts.has(x))) return false;
@@ -347,6 +347,7 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
   }
   return dropped.size ? findings.filter((f) => !dropped.has(f)) : findings;
 }
+
 /**
  * Findings of rules that another rule `combines`, on the node of one of its findings, become that
  * finding: it takes their references and (unless its own id sets a severity) their highest
