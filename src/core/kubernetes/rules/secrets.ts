@@ -164,7 +164,8 @@ export const configMapSecrets: KubeRule = {
         const value = scalarText(p);
         if (value === undefined) continue;
         const where = `ConfigMap "${obj.name ?? '?'}" key "${key}"`;
-        if (isEmbeddedFile(key, value)) {
+        // Reports the secret entries of the value read as a config file; says whether there were any.
+        const reportEntries = (): boolean => {
           const map = valueOffsetMapper(model, p.value as Scalar);
           let found = false;
           for (const e of embeddedEntries(value, key)) {
@@ -173,23 +174,17 @@ export const configMapSecrets: KubeRule = {
             found = true;
             report({ message: `${where} sets "${e.name}" to a secret (${because(j, e.value)}): store it in a Secret.`, range: entryRange(model, p, map, e) });
           }
+          return found;
+        };
+        if (isEmbeddedFile(key, value)) {
+          const found = reportEntries();
           const format = found ? undefined : findCredentialFormat(value);
           if (format) report({ message: `${where} holds a credential (${format.format.reason ?? `value matches the ${format.format.title} format`}): store it in a Secret.`, range: keyRange(model, p) });
           continue;
         }
         // A one-line `NAME=value` / `NAME:value` (an env-file line kept under any key) is judged
         // by the name it assigns; when that says nothing, the key's own name still decides.
-        if (ONE_ASSIGNMENT.test(value)) {
-          const map = valueOffsetMapper(model, p.value as Scalar);
-          let found = false;
-          for (const e of embeddedEntries(value, key)) {
-            const j = judgeSecret({ name: e.name, value: e.value });
-            if (!j.secret) continue;
-            found = true;
-            report({ message: `${where} sets "${e.name}" to a secret (${because(j, e.value)}): store it in a Secret.`, range: entryRange(model, p, map, e) });
-          }
-          if (found) continue;
-        }
+        if (ONE_ASSIGNMENT.test(value) && reportEntries()) continue;
         const j = judgeSecret({ name: key, value });
         if (j.secret) report({ message: `${where} looks like a secret (${because(j, value)}): store it in a Secret.`, range: pairRange(model, p) });
       }
