@@ -146,6 +146,12 @@ describe('docker-untrusted-registry: mounts and wildcards', () => {
     const t = 'FROM trusted.com/base:1 AS Build\nRUN --mount=type=bind,from=build,target=/b x\nRUN --mount=from=0,target=/z x\nRUN --mount=type=cache,from=trusted.com/c:1,target=/c x\nARG IMG\nRUN --mount=type=bind,from=$IMG,target=/i x\nRUN --mount=from=later,target=/l x\nFROM trusted.com/base:1 AS later\n';
     assert.deepStrictEqual(lines(t, id, cfg), []);
   });
+  it('reads COPY --from among other flags (--link, --chown), before or after them', () => {
+    const t = 'FROM trusted.com/base:1 AS build\nCOPY --from=evil.io/x:1 --link /a /b\nCOPY --link --chown=1:1 --from=evil.io/y:1 /a /b\nCOPY --link --from=build /a /b\n';
+    const fs1 = findings(t, id, cfg);
+    assert.deepStrictEqual(fs1.map((f) => rangeText(t, f)), ['evil.io/x:1', 'evil.io/y:1']);
+    assert.deepStrictEqual(fs1.map((f) => f.range), [range(1, 12, 1, 23), range(2, 31, 2, 42)]);
+  });
   it('accepts * (every registry) and prefix* like hadolint, keeping *.suffix', () => {
     const t = 'FROM ubuntu:18.04\nFROM docker.io/zemanlx/ubuntu:18.04\nFROM my-registry.corp:5000/app:1\nFROM a.corp.example/x:1\n';
     assert.deepStrictEqual(lines(t, id, { trustedRegistries: ['*'] }), []);

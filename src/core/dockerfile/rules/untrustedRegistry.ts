@@ -26,7 +26,9 @@ function pulledImages(model: DockerfileModel): PulledImage[] {
     for (let n = 0; n < stage.instructions.length; n++) if (stage.keywords[n] === 'COPY') copies.push(stage.instructions[n]);
     for (const t of stage.onbuild) if (t.keyword === 'COPY') copies.push(t.trigger);
     for (const ins of copies) {
-      const from = (ins as unknown as { getFromFlag(): { getValue(): string | null; getValueRange(): unknown } | null }).getFromFlag();
+      // Among all the flags: with a second flag (`--link`, `--chown`), getFromFlag() finds none.
+      const from = (ins as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null; getValueRange(): unknown }> })
+        .getFlags().find((f) => f.getName().toLowerCase() === 'from');
       const raw = from?.getValue();
       if (!from || !raw) continue;
       const exp = processWord(raw, stage.table, model.escapeChar);
