@@ -247,6 +247,34 @@ describe('signing commands (fake cosign)', function () {
       terminal.dispose();
     });
 
+    it('refuses a key file that is not a private key before asking for its password, running nothing', async () => {
+      // No password argument: if the command asked for one, it would wait on the input box.
+      const pending = vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', { reference: BY_DIGEST, keyPath: publicKeyPath });
+      const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
+      if (outcome === 'prompted') {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        assert.fail('asked for a password before checking the key file');
+      }
+      assert.strictEqual(outcome.ok === false && outcome.refusal, 'invalid-input');
+      assert.deepStrictEqual(fakeRuns(toolLog), [], 'cosign was not run');
+    });
+
+    it('looks for cosign before asking anything', async () => {
+      await setGlobal('cosign.path', path.join(os.tmpdir(), 'no-such-dir', 'cosign'));
+      try {
+        // No reference: with cosign present this would open the image picker.
+        const pending = vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage');
+        const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
+        if (outcome === 'prompted') {
+          await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+          assert.fail('asked a question before finding out that cosign is missing');
+        }
+        assert.strictEqual(outcome.ok === false && outcome.refusal, 'cosign-missing');
+      } finally {
+        await setGlobal('cosign.path', FAKE_COSIGN);
+      }
+    });
+
     it('tells the user when cosign is missing instead of running anything', async () => {
       await setGlobal('cosign.path', path.join(os.tmpdir(), 'no-such-dir', 'cosign'));
       try {
@@ -259,6 +287,21 @@ describe('signing commands (fake cosign)', function () {
   });
 
   describe('Verify Image Signature', () => {
+    it('looks for cosign before asking anything', async () => {
+      await setGlobal('cosign.path', path.join(os.tmpdir(), 'no-such-dir', 'cosign'));
+      try {
+        const pending = vscode.commands.executeCommand<VerifyImageOutcome>('shipshape.verifyImage');
+        const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
+        if (outcome === 'prompted') {
+          await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+          assert.fail('asked a question before finding out that cosign is missing');
+        }
+        assert.strictEqual(outcome.ok === false && outcome.refusal, 'cosign-missing');
+      } finally {
+        await setGlobal('cosign.path', FAKE_COSIGN);
+      }
+    });
+
     it('verifies with a public key and remembers the result for the image', async () => {
       const events: VerifyResult[] = [];
       const sub = api.signing.statuses.onDidVerify((r) => events.push(r));

@@ -7,6 +7,7 @@ import {
   describeVerifyResult,
   generateKeyPairArgs,
   isDigestPinned,
+  isPrivateKeyText,
   keyPairFileNames,
   parseAnnotation,
   parseGenerateKeyPairOutput,
@@ -217,6 +218,17 @@ describe('image reference validation before argv', () => {
       assert.strictEqual(verifyArgs({ reference: ref, key: { kind: 'file', path: 'cosign.pub' } }).pop(), ref);
     });
   }
+});
+
+describe('private key files', () => {
+  it('recognises cosign, PKCS#8, EC and RSA private keys, and nothing else', () => {
+    for (const header of ['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY']) {
+      assert.strictEqual(isPrivateKeyText(`-----BEGIN ${header}-----\nabc\n-----END ${header}-----\n`), true, header);
+    }
+    assert.strictEqual(isPrivateKeyText('-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----\n'), false);
+    assert.strictEqual(isPrivateKeyText('FROM alpine\n'), false);
+    assert.strictEqual(isPrivateKeyText('my PRIVATE KEY notes'), false);
+  });
 });
 
 describe('KMS URIs and key paths', () => {

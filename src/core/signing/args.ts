@@ -11,6 +11,15 @@ export class SigningInputError extends Error {
   override name = 'SigningInputError';
 }
 
+/**
+ * Whether a file's text is a PEM private key: cosign's own (`ENCRYPTED SIGSTORE PRIVATE KEY`, the
+ * older `ENCRYPTED COSIGN PRIVATE KEY`) or a PKCS#8/EC/RSA key it can import. Checked before the
+ * editor asks for the key's password, so a public key or any other file is refused first.
+ */
+export function isPrivateKeyText(text: string): boolean {
+  return /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text);
+}
+
 /** KMS URI schemes cosign accepts for `--key` / `--kms` (and Kubernetes secrets). */
 export const KMS_SCHEMES = ['awskms://', 'gcpkms://', 'azurekms://', 'hashivault://', 'k8s://'] as const;
 

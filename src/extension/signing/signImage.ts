@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { plainValue } from '../notificationText';
-import { DigestResolution, SigningInputError, SigningKey, isDigestPinned, signArgs } from '../../core/signing';
+import { DigestResolution, SigningInputError, SigningKey, isDigestPinned, isPrivateKeyText, signArgs } from '../../core/signing';
+import { readRegularFile } from '../../node/files';
 import { validateImageRef } from '../../core/imageRef';
 import { CosignError, CosignRunner } from '../../node/cosign';
 import { Command } from '../commands';
@@ -61,6 +62,8 @@ export class SignImageCommand implements Command {
 
   private async sign(args: SignImageArguments): Promise<SignImageOutcome> {
     const title = vscode.l10n.t('Sign Image');
+    // cosign is located before any question: a user without it is told so at once.
+    if (!(await locateCosign(this.log))) return { ok: false, refusal: 'cosign-missing' };
     const reference = args.reference ?? (await pickImageReference(this.log, title));
     if (!reference) return CANCELLED;
     // Checked before anything runs: a reference is the one value that reaches every command line.
@@ -85,6 +88,8 @@ export class SignImageCommand implements Command {
     const signOptions = { reference: pinned.reference, key, annotations, tlogUpload, allowTag: !pinned.byDigest };
 
     if (key.kind === 'keyless') return this.signKeylessInTerminal(signOptions);
+
+    if (key.kind === 'file') await ensurePrivateKeyFile(key.path);
 
     let password: string | undefined;
     let passwordTyped = false;
@@ -189,6 +194,21 @@ export class SignImageCommand implements Command {
 }
 
 /** Digest resolution that reports a missing docker as a reason instead of an error. */
+/** Refuses a key file that is not a private key, before its password is asked for. */
+async function ensurePrivateKeyFile(file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readRegularFile(file, PRIVATE_KEY_MAX_BYTES);
+  } catch {
+    throw new SigningInputError(vscode.l10n.t('The chosen key file cannot be read as a private key (a regular file of at most 64 KiB). Choose the cosign.key that Generate Key Pair wrote.'));
+  }
+  if (!isPrivateKeyText(text)) {
+    throw new SigningInputError(vscode.l10n.t('The chosen file is not a private key (no "PRIVATE KEY" block). Choose the cosign.key that Generate Key Pair wrote, not cosign.pub.'));
+  }
+}
+
+const PRIVATE_KEY_MAX_BYTES = 64 * 1024;
+
 async function resolveQuietly(runner: CosignRunner, reference: string, where: 'local' | 'remote'): Promise<DigestResolution> {
   try {
     return where === 'local' ? await runner.resolveDigest(reference) : await runner.resolveDigestRemote(reference);

@@ -7,7 +7,7 @@ import { plainValue } from '../notificationText';
 import { validateImageRef } from '../../core/imageRef';
 import { CertificateIdentity, SigningInputError, VerificationKey, VerifyResult, describeVerifyResult, verifyArgs } from '../../core/signing';
 import { Command } from '../commands';
-import { CommandFailure, createRunner, ensureTrusted, reportFailure, showFailure, withCancellableProgress } from './cosignTool';
+import { CommandFailure, createRunner, ensureTrusted, locateCosign, reportFailure, showFailure, withCancellableProgress } from './cosignTool';
 import { displayCommand, referenceFromArgument } from './inputs';
 import { inputKeylessIdentity, inputKmsUri, pickImageReference, pickKeyFile, pickTlogChoice } from './prompts';
 import { SignatureStatusStore } from './statusStore';
@@ -49,6 +49,8 @@ export class VerifyImageCommand implements Command {
 
   private async verify(args: VerifyImageArguments): Promise<VerifyImageOutcome> {
     const title = vscode.l10n.t('Verify Image Signature');
+    // cosign is located before any question: a user without it is told so at once.
+    if (!(await locateCosign(this.log))) return { ok: false, refusal: 'cosign-missing' };
     const reference = args.reference ?? (await pickImageReference(this.log, title));
     if (!reference) return CANCELLED;
     const refProblem = validateImageRef(reference);
