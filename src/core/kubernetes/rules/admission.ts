@@ -46,7 +46,7 @@ export function namespaceAdmissionFacts(model: KubeModel): string[] {
 export const admissionRejected: KubeRule = {
   id: 'k8s-admission-rejected',
   title: 'The API server will reject the Pod (its namespace enforces a Pod Security Standard)',
-  severity: 'high',
+  severity: 'critical',
   appliesTo: 'kubernetes',
   references: [],
   description: 'A namespace labelled pod-security.kubernetes.io/enforce: baseline or restricted makes Pod Security admission reject every Pod that violates that profile. A bare Pod fails to apply; a Deployment, StatefulSet, DaemonSet, Job or CronJob is created, but the Pods its controller makes are rejected, so it never runs (the events say FailedCreate). The prediction reads the Namespace in the same file or in the files checked together, and the Pod Security findings Shipshape reports (so the profile setting limits it: with profile baseline, restricted controls are not predicted). Reported by deriving from those findings; this rule has no check of its own.',
