@@ -4,9 +4,8 @@
  * The analysis itself is the core's `analyze`; this class only decides when and for whom.
  */
 import * as vscode from 'vscode';
-import { analyze, FileKind, findRule, Finding, ShipshapeConfig } from '../core';
-import { effectiveSeverity } from '../core/engine';
-import { yamlProblems } from './yamlProblems';
+import { analyze, FileKind, Finding } from '../core';
+import { brokenManifestFindings } from '../core/yamlProblems';
 import { ConfigProvider } from './settings';
 import { documentKind, isChartTemplate, isExcluded } from './documents';
 import { toDiagnostic } from './convert';
@@ -24,22 +23,6 @@ export interface DocumentState {
 
 const DEBOUNCE_MS = 200;
 
-/** The rule under which YAML errors of manifests are reported (the engine's own, when it has one). */
-const YAML_SYNTAX_RULE = 'k8s-yaml-syntax';
-
-/** The parser's errors of a text that was a manifest, as findings of the YAML syntax rule. */
-function brokenManifestFindings(text: string, config: ShipshapeConfig): Finding[] {
-  const rule = findRule(YAML_SYNTAX_RULE);
-  const severity = rule ? effectiveSeverity(rule, config) : 'high';
-  if (!severity) return [];
-  return yamlProblems(text).map((p) => ({
-    ruleId: YAML_SYNTAX_RULE,
-    severity,
-    message: vscode.l10n.t('YAML error: {0}. Until it parses, Shipshape cannot check this manifest.', p.message.replace(/\.$/, '')),
-    range: p.range,
-    references: rule?.references ?? [],
-  }));
-}
 
 /** The state of a text the engine skipped, from its skip kind (or, from older engines, its reason). */
 function skippedState(reason: string, skipKind: string | undefined): DocumentState['skipped'] {
@@ -141,7 +124,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     } else if (result.notApplicable) {
       // A manifest an edit broke near the top (`kind:`, the first indentation) no longer reads
       // as Kubernetes: say why its findings went rather than "not a Kubernetes manifest".
-      const broken = kind === 'kubernetes' && this.manifests.has(key) ? brokenManifestFindings(doc.getText(), config) : [];
+      const broken = kind === 'kubernetes' && this.manifests.has(key) ? brokenManifestFindings(doc.getText(), config, (m) => vscode.l10n.t('YAML error: {0}. Until it parses, Shipshape cannot check this manifest.', m)) : [];
       if (broken.length) findings = broken;
       else { skipped = 'notApplicable'; this.manifests.delete(key); }
     } else if (kind === 'kubernetes') {

@@ -4,11 +4,10 @@
  * plain data; everything it calls is the pure core.
  */
 import { parentPort } from 'worker_threads';
-import { analyze, FileKind, findRule, Finding, ShipshapeConfig } from '../core';
-import { effectiveSeverity } from '../core/engine';
+import { analyze, FileKind, Finding, ShipshapeConfig } from '../core';
 import { fixAll, minimalEdit } from '../core/fix';
 import { Fix, TextEdit } from '../core/model';
-import { yamlProblems } from '../extension/yamlProblems';
+import { brokenManifestFindings } from '../core/yamlProblems';
 import { findImageReferences, ImageReference } from '../core/imageReferences';
 
 export type WorkerJob =
@@ -62,21 +61,6 @@ function plainFinding(f: Finding, withEdits: boolean): Finding {
   return out;
 }
 
-const YAML_SYNTAX_RULE = 'k8s-yaml-syntax';
-
-/** A manifest an edit broke near the top: the parser's errors as findings of the YAML syntax rule (as the editor does). */
-function brokenManifestFindings(text: string, config: ShipshapeConfig): Finding[] {
-  const rule = findRule(YAML_SYNTAX_RULE);
-  const severity = rule ? effectiveSeverity(rule, config) : 'high';
-  if (!severity) return [];
-  return yamlProblems(text).map((p) => ({
-    ruleId: YAML_SYNTAX_RULE,
-    severity,
-    message: `YAML error: ${p.message.replace(/\.$/, '')}. Until it parses, Shipshape cannot check this manifest.`,
-    range: p.range,
-    references: rule?.references ?? [],
-  }));
-}
 
 /** Runs one job. Never throws (the core does not; anything else is reported as an error). */
 export function runJob(job: WorkerJob): WorkerResult {
@@ -87,7 +71,7 @@ export function runJob(job: WorkerJob): WorkerResult {
       let findings = r.findings;
       let notApplicable = r.notApplicable;
       if (r.notApplicable && job.kind === 'kubernetes' && job.wasManifest) {
-        const broken = brokenManifestFindings(job.text, job.config);
+        const broken = brokenManifestFindings(job.text, job.config, (m) => `YAML error: ${m}. Until it parses, Shipshape cannot check this manifest.`);
         if (broken.length) { findings = broken; notApplicable = undefined; }
       }
       const manifest = job.kind === 'kubernetes' && !r.skipped && (!r.notApplicable || (job.wasManifest && !notApplicable));

@@ -61,6 +61,17 @@ function expectOk<T extends { ok: boolean }>(outcome: T | undefined): Extract<T,
   return outcome as Extract<T, { ok: true }>;
 }
 
+
+/**
+ * The command's outcome, or 'prompted' when it is still waiting after 8 s: it asked a question
+ * (the quick pick or input box is then closed, so the command settles as cancelled).
+ */
+async function unlessPrompted<T>(pending: Thenable<T>): Promise<T | 'prompted'> {
+  const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
+  if (outcome === 'prompted') await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  return outcome;
+}
+
 describe('signing commands (fake cosign)', function () {
   this.timeout(60_000);
   let api: ShipshapeApi;
@@ -250,11 +261,8 @@ describe('signing commands (fake cosign)', function () {
     it('refuses a key file that is not a private key before asking for its password, running nothing', async () => {
       // No password argument: if the command asked for one, it would wait on the input box.
       const pending = vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage', { reference: BY_DIGEST, keyPath: publicKeyPath });
-      const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
-      if (outcome === 'prompted') {
-        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-        assert.fail('asked for a password before checking the key file');
-      }
+      const outcome = await unlessPrompted(pending);
+      if (outcome === 'prompted') assert.fail('asked for a password before checking the key file');
       assert.strictEqual(outcome.ok === false && outcome.refusal, 'invalid-input');
       assert.deepStrictEqual(fakeRuns(toolLog), [], 'cosign was not run');
     });
@@ -264,11 +272,8 @@ describe('signing commands (fake cosign)', function () {
       try {
         // No reference: with cosign present this would open the image picker.
         const pending = vscode.commands.executeCommand<SignImageOutcome>('shipshape.signImage');
-        const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
-        if (outcome === 'prompted') {
-          await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-          assert.fail('asked a question before finding out that cosign is missing');
-        }
+        const outcome = await unlessPrompted(pending);
+        if (outcome === 'prompted') assert.fail('asked a question before finding out that cosign is missing');
         assert.strictEqual(outcome.ok === false && outcome.refusal, 'cosign-missing');
       } finally {
         await setGlobal('cosign.path', FAKE_COSIGN);
@@ -291,11 +296,8 @@ describe('signing commands (fake cosign)', function () {
       await setGlobal('cosign.path', path.join(os.tmpdir(), 'no-such-dir', 'cosign'));
       try {
         const pending = vscode.commands.executeCommand<VerifyImageOutcome>('shipshape.verifyImage');
-        const outcome = await Promise.race([pending, new Promise<'prompted'>((resolve) => setTimeout(() => resolve('prompted'), 8000))]);
-        if (outcome === 'prompted') {
-          await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-          assert.fail('asked a question before finding out that cosign is missing');
-        }
+        const outcome = await unlessPrompted(pending);
+        if (outcome === 'prompted') assert.fail('asked a question before finding out that cosign is missing');
         assert.strictEqual(outcome.ok === false && outcome.refusal, 'cosign-missing');
       } finally {
         await setGlobal('cosign.path', FAKE_COSIGN);

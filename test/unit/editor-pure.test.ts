@@ -7,7 +7,7 @@ import { snippetToPlainText, supportsKeepWhitespace } from '../../src/extension/
 import { imageName, matchesRegistryEntry, offersSigning } from '../../src/extension/signingScope';
 import { messageMarkdown, orderForHover, shortReference } from '../../src/extension/hoverText';
 import { Finding, range } from '../../src/core/model';
-import { MAX_YAML_PROBLEMS, yamlProblems } from '../../src/extension/yamlProblems';
+import { MAX_YAML_PROBLEMS, yamlProblems } from '../../src/core/yamlProblems';
 
 describe('snippet fixes as plain text', () => {
   it('keeps the defaults of placeholders and choices, drops tab stops, unescapes', () => {

@@ -2,9 +2,12 @@
  * The YAML parser's errors in a text, with ranges: what the editor shows when a file that was a
  * Kubernetes manifest a moment ago no longer reads as one (an edit broke `kind:` or the
  * indentation near the top), so the user is told why its findings went instead of being left to
- * believe it is fixed. Pure (no `vscode`); the parser is loaded on first use, never at activation.
+ * believe it is fixed. The parser is loaded on first use, never at activation.
  */
-import type { Range } from '../core/model';
+import type { Finding, Range } from './model';
+import type { ShipshapeConfig } from './config';
+import { effectiveSeverity } from './engine';
+import { findRule } from './index';
 
 export interface YamlProblem { message: string; range: Range }
 
@@ -37,4 +40,25 @@ export function yamlProblems(text: string): YamlProblem[] {
   } catch {
     return [];
   }
+}
+
+/** The rule under which the parser's errors of a broken manifest are reported. */
+export const YAML_SYNTAX_RULE = 'k8s-yaml-syntax';
+
+/**
+ * The parser's errors of a text that was a manifest until an edit broke it, as findings of the
+ * YAML syntax rule (its configured severity; none when it is turned off). `message` words the
+ * parser's message for the caller's language.
+ */
+export function brokenManifestFindings(text: string, config: ShipshapeConfig, message: (parserMessage: string) => string): Finding[] {
+  const rule = findRule(YAML_SYNTAX_RULE);
+  const severity = rule ? effectiveSeverity(rule, config) : 'high';
+  if (!severity) return [];
+  return yamlProblems(text).map((p) => ({
+    ruleId: YAML_SYNTAX_RULE,
+    severity,
+    message: message(p.message.replace(/\.$/, '')),
+    range: p.range,
+    references: rule?.references ?? [],
+  }));
 }
