@@ -11,7 +11,7 @@ import { SourceComment } from '../suppress';
 import type { MapPatch } from '../kubernetes/yamlEdit';
 import { eolOf } from '../text';
 export { mayBeCompose } from './detect';
-import { KeyPair, MAX_FLOW_DEPTH, collectComments, columnAt, getMap, getPair, getString, nestsTooDeep, resolveAliases } from '../kubernetes/model';
+import { KeyPair, MAX_FLOW_DEPTH, collectComments, detectIndentUnit, getMap, getPair, getString, nestsTooDeep, resolveAliases } from '../kubernetes/model';
 
 export type { KeyPair } from '../kubernetes/model';
 
@@ -147,19 +147,6 @@ function sharesNodes(node: unknown, depth = 0): boolean {
     for (const it of node.items) if (sharesNodes(it, depth + 1)) return true;
   }
   return false;
-}
-
-/** Indentation step: the column of the first nested block mapping's key under the root mapping. */
-function detectIndentUnit(root: YAMLMap, text: string): number | undefined {
-  const rootCol = columnAt(text, root.range?.[0] ?? 0);
-  for (const p of root.items) {
-    const v = p.value;
-    if (isMap(v) && v.range && v.items.length > 0 && (v.items[0].key as Scalar | null)?.range?.[0] === v.range[0]) {
-      const d = columnAt(text, v.range[0]) - rootCol;
-      if (d > 0 && d <= 8) return d;
-    }
-  }
-  return undefined;
 }
 
 /** One parsed YAML document of a text (the first), with the line starts and the CST tokens if asked. */

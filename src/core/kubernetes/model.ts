@@ -616,11 +616,9 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
 }
 
 /** Indentation step: the column of the first nested block mapping's key under the root mapping. */
-function detectIndentUnit(doc: Document, text: string): number | undefined {
-  const root = doc.contents;
+export function detectIndentUnit(root: unknown, text: string): number | undefined {
   if (!isMap(root)) return undefined;
-  const rootStart = root.range?.[0] ?? 0;
-  const rootCol = columnAt(text, rootStart);
+  const rootCol = columnAt(text, root.range?.[0] ?? 0);
   for (const p of root.items) {
     const v = p.value;
     if (isMap(v) && v.range && v.items.length > 0 && (v.items[0].key as Scalar | null)?.range?.[0] === v.range[0]) {
@@ -843,7 +841,7 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
     if (mayAlias && resolveAliases(doc)) aliased = true;
     const before = objects.length;
     addObject(doc.contents, 0);
-    if (objects.length > before && indentUnit === undefined) indentUnit = detectIndentUnit(doc, text);
+    if (objects.length > before && indentUnit === undefined) indentUnit = detectIndentUnit(doc.contents, text);
   }
   if (objects.length === 0 && brokenObjects === 0) return undefined;
   let comments: SourceComment[] | undefined;
