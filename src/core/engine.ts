@@ -1,5 +1,5 @@
 import { ShipshapeConfig, DEFAULT_CONFIG, settingSeverity } from './config';
-import { FileKind, Finding, Range, Rule, RuleMeta, Severity, Report, severityRank } from './model';
+import { FileKind, Finding, Range, RelatedInfo, Rule, RuleMeta, RunFacts, Severity, Report, severityRank } from './model';
 import { SourceComment, collectSuppressions, isSuppressed, normalizeRuleKey } from './suppress';
 import { describeTextLimitProblem, mayBeOfKind, MAX_TEXT_LENGTH, textLimitProblem } from './limits';
 
@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   composeByContent?: boolean;
   /** Texts of local files the text refers to (a Compose `extends.file`), keyed by the path as written in it. */
   related?: ReadonlyMap<string, string>;
+  /** The name (a path) the text's facts are cited by in other texts' findings (a policy "in policies/kyverno.yaml"). */
+  source?: string;
 }
 
 /** A file kind's parser and rules. The parse result is shared by all rules of the kind. */
@@ -75,6 +77,8 @@ export interface AnalysisResult {
   notApplicable?: boolean;
   /** Rules that threw (a bug of ours); the other rules still ran. */
   errors: Array<{ ruleId: string; message: string }>;
+  /** The facts the text states for other texts (see Analyzer.facts), for a caller that keeps them (the language server's index). */
+  facts?: readonly string[];
 }
 
 /**
@@ -92,6 +96,8 @@ export class AnalysisRun {
   private readonly held = new Map<Finding, string>();
   private readonly required = new Map<Finding, string>();
   private readonly heldAll = new Map<Finding, readonly string[]>();
+  private readonly sources = new Map<string, string | undefined>();
+  private readonly resolved = new Map<Finding, NonNullable<Report['settle']>>();
 
   /** `alone`: the run of one text analysed by itself (runAnalyzer without a run). */
   constructor(alone = false) {
@@ -104,8 +110,17 @@ export class AnalysisRun {
     else this.onceKeys.add(key);
   }
 
-  addFacts(facts: readonly string[]): void {
-    for (const f of facts) this.facts.add(f);
+  /** `source`: the name (a path) of the text that states them, for findings that cite it. */
+  addFacts(facts: readonly string[], source?: string): void {
+    for (const f of facts) {
+      this.facts.add(f);
+      if (source !== undefined || !this.sources.has(f)) this.sources.set(f, source);
+    }
+  }
+
+  /** Holds a finding that stands as its `settle` says once the run's facts are known (see Report.settle). */
+  resolve(finding: Finding, settle: NonNullable<Report['settle']>): void {
+    this.resolved.set(finding, settle);
   }
 
   /** Holds a finding that a fact of the run would make moot. */
@@ -125,8 +140,19 @@ export class AnalysisRun {
 
   /** The findings of one text without those waived by a fact of any text of the run, nor those whose required fact none states. */
   settle(findings: Finding[]): Finding[] {
-    if (this.held.size === 0 && this.required.size === 0 && this.heldAll.size === 0 && this.repeated.size === 0) return findings;
+    if (this.held.size === 0 && this.required.size === 0 && this.heldAll.size === 0 && this.repeated.size === 0 && this.resolved.size === 0) return findings;
+    const view = this.resolved.size ? this.view() : undefined;
     return findings.filter((f) => {
+      const resolve = this.resolved.get(f);
+      if (resolve) {
+        let r: { message: string; related?: RelatedInfo[] } | undefined;
+        try { r = resolve(view!); } catch { r = undefined; }
+        if (!r) return false;
+        f.message = r.message;
+        // The message is new: a template of the one reported no longer renders it.
+        delete (f as { l10n?: unknown }).l10n;
+        if (r.related?.length) f.related = r.related;
+      }
       if (this.repeated.has(f)) return false;
       const fact = this.held.get(f);
       if (fact !== undefined && this.facts.has(fact)) return false;
@@ -135,6 +161,26 @@ export class AnalysisRun {
       const needs = this.required.get(f);
       return needs === undefined || this.facts.has(needs);
     });
+  }
+
+  /** The facts as a finding's `settle` reads them; facts grouped by prefix (up to the first ':') once per settlement. */
+  private view(): RunFacts {
+    const byHead = new Map<string, Array<{ fact: string; source?: string }>>();
+    for (const fact of this.facts) {
+      const head = fact.slice(0, fact.indexOf(':') + 1);
+      let list = byHead.get(head);
+      if (!list) byHead.set(head, (list = []));
+      const source = this.sources.get(fact);
+      list.push(source === undefined ? { fact } : { fact, source });
+    }
+    return {
+      has: (fact) => this.facts.has(fact),
+      withPrefix: (prefix) => {
+        const head = prefix.slice(0, prefix.indexOf(':') + 1);
+        const list = byHead.get(head) ?? [];
+        return head === prefix ? list : list.filter((x) => x.fact.startsWith(prefix));
+      },
+    };
   }
 }
 
@@ -227,6 +273,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   let waivedAll: Array<[Finding, readonly string[]]> | undefined;
   let required: Array<[Finding, string]> | undefined;
   let once: Array<[Finding, string]> | undefined;
+  let resolved: Array<[Finding, NonNullable<Report['settle']>]> | undefined;
   let covered = false;
   let combined = false;
   for (const rule of analyzer.rules) {
@@ -244,6 +291,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       if (r.waivedByAll?.length) (waivedAll ??= []).push([finding, r.waivedByAll]);
       if (r.requires) (required ??= []).push([finding, r.requires]);
       if (r.once) (once ??= []).push([finding, r.once]);
+      if (r.settle) (resolved ??= []).push([finding, r.settle]);
       if (rule.coveredBy) covered = true;
       if (rule.combines) combined = true;
       result.findings.push(finding);
@@ -281,9 +329,11 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       result.errors.push({ ruleId: '(derive)', message: String((e as Error)?.message ?? e) });
     }
   }
-  if (analyzer.facts || waived || waivedAll || required || once) {
+  if (ownFacts?.length) result.facts = ownFacts;
+  if (analyzer.facts || waived || waivedAll || required || once || resolved) {
     const run = options?.run ?? new AnalysisRun(true);
-    if (ownFacts) run.addFacts(ownFacts);
+    if (ownFacts) run.addFacts(ownFacts, options?.source);
+    if (resolved) for (const [finding, settle] of resolved) run.resolve(finding, settle);
     if (waived) for (const [finding, fact] of waived) run.hold(finding, fact);
     if (required) for (const [finding, fact] of required) run.require(finding, fact);
     if (waivedAll) for (const [finding, facts] of waivedAll) run.holdAll(finding, facts);

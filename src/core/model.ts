@@ -128,6 +128,20 @@ export interface Report {
   requires?: string;
   /** Reported once per run under this key: the first text of the run that reports it keeps it. */
   once?: string;
+  /**
+   * Stands only where the run's facts say so, and reads them to say why: called when the run is
+   * settled with every fact of the run (which text stated it included), it returns the finding's
+   * message (and related information) or undefined to drop it. For facts matched by pattern (an
+   * image against the signature policies of the run), which `requires` cannot name.
+   */
+  settle?: (facts: RunFacts) => { message: string; related?: RelatedInfo[] } | undefined;
+}
+
+/** What a run's settlement shows a finding's `settle`: the facts of every text of the run. */
+export interface RunFacts {
+  has(fact: string): boolean;
+  /** The facts that start with `prefix`, each with the source (a path) of the text that stated it, when the caller named it. */
+  withPrefix(prefix: string): ReadonlyArray<{ fact: string; source?: string }>;
 }
 
 export type Reporter = (report: Report) => void;

@@ -108,7 +108,7 @@ export const checkCommand: CliCommand = {
       const chartTemplate = f.kind === 'kubernetes' && (await charts.contains(f.path));
       // A Compose service's `extends.file` is read so what it inherits counts.
       const related = await composeRelatedTexts(io, f.path, text);
-      const result = analyze(text, f.kind, config, { run, chartTemplate, related });
+      const result = analyze(text, f.kind, config, { run, chartTemplate, related, source: f.path });
       for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
       if (result.skipped) {
         skipped.push({ file: f.path, reason: result.skipped, fails: skipFails(result.skipKind ?? 'size') });

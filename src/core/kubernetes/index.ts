@@ -6,6 +6,7 @@ import { KUBERNETES_RULES } from './rules';
 import { serviceAccountFacts } from './rules/podSpec';
 import { deriveAdmission, namespaceAdmissionFacts } from './rules/admission';
 import { networkPolicyFacts } from './rules/networkPolicy';
+import { imagePolicyFacts } from './rules/imageDigest';
 import { Rule } from '../model';
 
 /**
@@ -34,7 +35,7 @@ export const kubernetesAnalyzer: Analyzer<KubeModel> = {
   parseOrSkip: (text, config, options) => withConfig(parseKubeModelOrSkip(text, options), config),
   comments: (model) => model.comments,
   rules: KUBERNETES_RULES.map(withoutFixesWhenShared),
-  facts: (model) => [...serviceAccountFacts(model), ...namespaceAdmissionFacts(model), ...networkPolicyFacts(model)],
+  facts: (model) => [...serviceAccountFacts(model), ...namespaceAdmissionFacts(model), ...networkPolicyFacts(model), ...imagePolicyFacts(model)],
   derive: deriveAdmission,
 };
 

@@ -40,6 +40,7 @@ import { RBAC_RULES } from './rbac';
 import { admissionRejected, admissionWarned } from './admission';
 import { untrustedRegistry } from './registry';
 import { namespaceDefaultDeny } from './networkPolicy';
+import { imageDigestRequired } from './imageDigest';
 
 export const KUBERNETES_RULES: readonly KubeRule[] = [
   yamlSyntax,
@@ -85,4 +86,5 @@ export const KUBERNETES_RULES: readonly KubeRule[] = [
   admissionWarned,
   untrustedRegistry,
   namespaceDefaultDeny,
+  imageDigestRequired,
 ];
