@@ -214,3 +214,348 @@ function debianSlimTag(tag: string): string | undefined {
   if (tag === 'stable' || tag === 'oldstable') return `${tag}-slim`;
   return undefined;
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Recommendations for the hover on FROM and "Compare Base Images": concrete references only, of
+ * the same ecosystem, the same version (major, and LTS track where the ecosystem has one) and the
+ * same OS family as the current base. Users reject advice that moves them to a non-LTS release or
+ * to another distribution, so a candidate that would is left out rather than qualified.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** The userland an image is built on. `none`: scratch and static images (no libc, no packages). */
+export type OsFamily = 'debian' | 'ubuntu' | 'alpine' | 'rhel' | 'fedora' | 'none';
+
+/** One smaller or hardened equivalent of a base image. */
+export interface BaseCandidate {
+  reference: string;
+  family: OsFamily;
+  /** Why it fits, one short phrase ("the same Node.js 20 without compilers and build tools"). */
+  note: string;
+  /** Only the tag of the same repository changes. */
+  sameRepository: boolean;
+  /** A runtime without the toolchain or package manager: the build moves to a stage of its own first. */
+  needsMultiStage: boolean;
+  /** Where the recommendation comes from. */
+  source: string;
+}
+
+/** What the catalogue says about one base image. */
+export interface BaseRecommendation {
+  /** What the current image is, for a heading ("Node.js 20, the full Debian image"). */
+  what: string;
+  family: OsFamily;
+  /** Already a small variant (slim, alpine, JRE, minimal, distroless, scratch). */
+  small: boolean;
+  candidates: BaseCandidate[];
+  /** Facts worth stating beside the candidates (LTS or not, why nothing is offered). */
+  notes: string[];
+}
+
+const SRC = {
+  node: 'https://hub.docker.com/_/node',
+  distrolessNode: 'https://github.com/GoogleContainerTools/distroless/blob/main/nodejs/README.md',
+  python: 'https://hub.docker.com/_/python',
+  distrolessPython: 'https://github.com/GoogleContainerTools/distroless/blob/main/python3/README.md',
+  distrolessBase: 'https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md',
+  distrolessCc: 'https://github.com/GoogleContainerTools/distroless/blob/main/cc/README.md',
+  scratch: 'https://docs.docker.com/build/building/base-images/',
+  temurin: 'https://hub.docker.com/_/eclipse-temurin',
+  debian: 'https://hub.docker.com/_/debian',
+  alpine: 'https://hub.docker.com/_/alpine',
+  ubuntu: 'https://ubuntu.com/containers/chiselled',
+  ubi: 'https://catalog.redhat.com/software/base-images',
+  fedora: 'https://fedoraproject.org/wiki/Container:Fedora-minimal',
+  dotnet: 'https://learn.microsoft.com/dotnet/core/docker/container-images',
+  almalinux: 'https://hub.docker.com/_/almalinux',
+  oraclelinux: 'https://hub.docker.com/_/oraclelinux',
+} as const;
+
+/** Debian suites and their release numbers. */
+const DEBIAN_RELEASES: Record<string, string> = { buster: '10', bullseye: '11', bookworm: '12', trixie: '13' };
+/** Debian releases distroless publishes static, base and cc images for. */
+const DISTROLESS_DEBIAN = new Set(['12', '13']);
+/** Node.js LTS majors with a distroless image (nodejsNN-debian12). */
+const DISTROLESS_NODE_MAJORS = new Set(['20', '22', '24']);
+const NODE_CODENAMES: Record<string, string> = { argon: '4', boron: '6', carbon: '8', dubnium: '10', erbium: '12', fermium: '14', gallium: '16', hydrogen: '18', iron: '20', jod: '22', krypton: '24' };
+const UBUNTU_SUITES: Record<string, string> = { xenial: '16.04', bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04', mantic: '23.10', lunar: '23.04', oracular: '24.10', plucky: '25.04', questing: '25.10' };
+const SUITE = '(bookworm|bullseye|buster|trixie)';
+
+function candidate(reference: string, family: OsFamily, note: string, source: string, opts: { sameRepository?: boolean; needsMultiStage?: boolean } = {}): BaseCandidate {
+  return { reference, family, note, source, sameRepository: opts.sameRepository ?? false, needsMultiStage: opts.needsMultiStage ?? false };
+}
+
+/** The Debian release a suite or number names (`bookworm` → `12`), or undefined. */
+function debianRelease(suite: string | undefined): string | undefined {
+  if (!suite) return undefined;
+  return DEBIAN_RELEASES[suite] ?? (/^\d+$/.test(suite) ? suite : undefined);
+}
+
+/** Distroless `static` / `base` / `cc` for a Debian release, when distroless publishes that release. */
+function distrolessDebian(flavour: 'static' | 'base' | 'cc', release: string | undefined, note: string): BaseCandidate | undefined {
+  if (!release || !DISTROLESS_DEBIAN.has(release)) return undefined;
+  return candidate(`gcr.io/distroless/${flavour}-debian${release}`, flavour === 'static' ? 'none' : 'debian', note, flavour === 'cc' ? SRC.distrolessCc : SRC.distrolessBase, { needsMultiStage: true });
+}
+
+/** `alpine3.19` in a tag → `alpine:3.19`. */
+function alpineOfTag(tag: string): string | undefined {
+  const m = /alpine(\d+\.\d+)/.exec(tag);
+  return m ? `alpine:${m[1]}` : undefined;
+}
+
+function present<T>(xs: Array<T | undefined>): T[] {
+  return xs.filter((x): x is T => x !== undefined);
+}
+
+function recommendNode(tag: string): BaseRecommendation {
+  const m = new RegExp(`^(\\d+(?:\\.\\d+){0,2}|lts|current|latest|[a-z]+)(?:-(.+))?$`).exec(tag);
+  const version = m?.[1] ?? tag;
+  const variant = m?.[2] ?? '';
+  const major = /^\d+/.exec(version)?.[0] ?? NODE_CODENAMES[version];
+  const lts = version === 'lts' || (!!major && Number(major) % 2 === 0 && Number(major) >= 4);
+  const named = major ? `Node.js ${major}` : `Node.js ${version}`;
+  const family: OsFamily = /alpine/.test(variant) ? 'alpine' : 'debian';
+  const small = /(^|-)(slim|alpine)/.test(variant) || version === 'slim' || version === 'alpine';
+  const notes: string[] = [];
+  if (major) notes.push(lts ? `${named} is an LTS release.` : `${named} is not an LTS release: only images of the same release are offered.`);
+  else if (version === 'lts') notes.push('`lts` follows the newest LTS release.');
+  const candidates: BaseCandidate[] = [];
+  if (!small) {
+    const swap = nodeSlimTag(tag);
+    if (swap) candidates.push(candidate(`node:${swap}`, 'debian', `the same ${named} without compilers and build tools`, SRC.node, { sameRepository: true }));
+  }
+  const suite = /^(bookworm)(?:-slim)?$/.exec(variant)?.[1];
+  if (family === 'debian' && major && lts && DISTROLESS_NODE_MAJORS.has(major) && (variant === '' || variant === 'slim' || suite)) {
+    candidates.push(candidate(`gcr.io/distroless/nodejs${major}-debian12`, 'debian', `${named} on Debian 12 without a shell or package manager`, SRC.distrolessNode, { needsMultiStage: true }));
+  } else if (family === 'alpine') notes.push('Distroless Node.js images are Debian-based: not offered for an Alpine image.');
+  return { what: `${named}${small ? '' : ', the full Debian image'}`, family, small, candidates, notes };
+}
+
+function recommendPython(tag: string): BaseRecommendation {
+  const m = new RegExp(`^(\\d+(?:\\.\\d+){0,2}(?:[a-z]+\\d*)?|latest)(?:-(.+))?$`).exec(tag);
+  const version = m?.[1] ?? tag;
+  const variant = m?.[2] ?? '';
+  const family: OsFamily = /alpine/.test(variant) || version === 'alpine' ? 'alpine' : 'debian';
+  const small = /(^|-)(slim|alpine)/.test(variant) || version === 'slim' || version === 'alpine';
+  const named = /^\d/.test(version) ? `Python ${version}` : 'Python';
+  const candidates: BaseCandidate[] = [];
+  if (!small) {
+    const swap = pythonSlimTag(tag);
+    if (swap) candidates.push(candidate(`python:${swap}`, 'debian', `the same ${named} without compilers and build tools`, SRC.python, { sameRepository: true }));
+  }
+  // Distroless python3-debian12 is Debian 12's own Python, 3.11: only for that version.
+  if (family === 'debian' && /^3\.11(\.|$)/.test(version) && /^(|slim|bookworm|slim-bookworm)$/.test(variant)) {
+    candidates.push(candidate('gcr.io/distroless/python3-debian12', 'debian', 'Debian 12\'s Python 3.11 without a shell or pip', SRC.distrolessPython, { needsMultiStage: true }));
+  }
+  return { what: `${named}${small ? '' : ', the full Debian image'}`, family, small, candidates, notes: [] };
+}
+
+function recommendGo(tag: string): BaseRecommendation {
+  const family: OsFamily = /alpine/.test(tag) ? 'alpine' : 'debian';
+  const release = debianRelease(new RegExp(`-${SUITE}$`).exec(tag)?.[1]);
+  const candidates: BaseCandidate[] = [candidate('scratch', 'none', 'nothing but the files you copy, for a static binary (CGO_ENABLED=0)', SRC.scratch, { needsMultiStage: true })];
+  const notes: string[] = [];
+  if (family === 'alpine') {
+    const alpine = alpineOfTag(tag);
+    if (alpine) candidates.push(candidate(alpine, 'alpine', 'the same Alpine release without the Go toolchain', SRC.alpine, { needsMultiStage: true }));
+  } else {
+    // A static binary runs on any release; a cgo binary needs the glibc it was built against.
+    candidates.push(...present([
+      distrolessDebian('static', release ?? '12', 'CA certificates, tzdata and a nonroot user for a static binary'),
+      distrolessDebian('base', release, 'glibc for a cgo binary, built on the same Debian release'),
+    ]));
+    if (!release) notes.push('Name the Debian suite (for example `-bookworm`) to be offered a glibc runtime of the same release.');
+  }
+  return { what: 'a Go toolchain image', family, small: false, candidates, notes };
+}
+
+function temurinFamily(tag: string): OsFamily | undefined {
+  if (/alpine/.test(tag)) return 'alpine';
+  if (/ubi\d/.test(tag)) return 'rhel';
+  if (/(windowsservercore|nanoserver)/.test(tag)) return undefined;
+  return 'ubuntu';
+}
+
+function recommendTemurin(tag: string): BaseRecommendation | undefined {
+  const major = /^(\d+)/.exec(tag)?.[1];
+  const family = temurinFamily(tag);
+  if (!family) return undefined;
+  const small = /(^|-)jre(-|$)/.test(tag);
+  const named = major ? `Java ${major}` : 'Java';
+  const notes: string[] = [];
+  const candidates: BaseCandidate[] = [];
+  if (major && !JAVA_LTS.has(major)) notes.push(`${named} is not an LTS release: JRE images are recommended for LTS releases only.`);
+  else if (major) notes.push(`${named} is an LTS release.`);
+  if (!small && major && JAVA_LTS.has(major)) {
+    const swap = temurinRuntimeTag(tag);
+    if (swap) candidates.push(candidate(`eclipse-temurin:${swap}`, family, `the same ${named} runtime without the compiler and JDK tools`, SRC.temurin, { sameRepository: true }));
+  }
+  return { what: `${named}, ${small ? 'a JRE image' : 'a JDK image'}`, family, small, candidates, notes };
+}
+
+/** `21-jdk` → `21-jre`, `21` → `21-jre`, `21-jammy` → `21-jre-jammy`, `21-alpine` → `21-jre-alpine`. */
+function temurinRuntimeTag(tag: string): string | undefined {
+  if (/-jdk(-|$)/.test(tag)) return tag.replace(/-jdk(-|$)/, '-jre$1');
+  if (/^\d+(\.\d+)*(_\d+)?$/.test(tag)) return `${tag}-jre`;
+  const m = /^(\d+(?:\.\d+)*(?:_\d+)?)-([a-z][a-z0-9.-]*)$/.exec(tag);
+  return m ? `${m[1]}-jre-${m[2]}` : undefined;
+}
+
+/** maven:3.9-eclipse-temurin-21[-alpine] and gradle:8-jdk21[-alpine]: the Temurin JRE of the same Java. */
+function recommendBuildTool(repo: string, tag: string): BaseRecommendation | undefined {
+  const major = (repo === 'maven' ? /eclipse-temurin-(\d+)/ : /jdk(\d+)/).exec(tag)?.[1];
+  if (!major) return undefined;
+  const os = /-(alpine|jammy|noble|focal)$/.exec(tag)?.[1];
+  if (!os && /-(?!alpine|jammy|noble|focal)[a-z]+\d*$/.test(tag.replace(/(eclipse-temurin-|jdk)\d+$/, ''))) return undefined;
+  const family: OsFamily = os === 'alpine' ? 'alpine' : 'ubuntu';
+  const named = `Java ${major}`;
+  const lts = JAVA_LTS.has(major);
+  const candidates = lts
+    ? [candidate(`eclipse-temurin:${major}-jre${os ? `-${os}` : ''}`, family, `the ${named} runtime the ${repo} image is built on, without ${repo} and the JDK`, SRC.temurin, { needsMultiStage: true })]
+    : [];
+  const notes = [lts ? `${named} is an LTS release.` : `${named} is not an LTS release: JRE images are recommended for LTS releases only.`];
+  return { what: `a ${repo === 'maven' ? 'Maven' : 'Gradle'} build image (${named})`, family, small: false, candidates, notes };
+}
+
+function recommendRust(tag: string): BaseRecommendation {
+  const family: OsFamily = /alpine/.test(tag) ? 'alpine' : 'debian';
+  const suite = new RegExp(`-${SUITE}$`).exec(tag)?.[1];
+  const candidates: BaseCandidate[] = [];
+  const notes: string[] = [];
+  if (family === 'alpine') {
+    candidates.push(candidate('scratch', 'none', 'nothing but the files you copy, for a static musl binary', SRC.scratch, { needsMultiStage: true }));
+    const alpine = alpineOfTag(tag);
+    if (alpine) candidates.push(candidate(alpine, 'alpine', 'the same Alpine release without the Rust toolchain', SRC.alpine, { needsMultiStage: true }));
+  } else if (suite) {
+    const release = debianRelease(suite);
+    candidates.push(...present([
+      distrolessDebian('cc', release, 'glibc and libgcc on the same Debian release, without a shell'),
+      candidate(`debian:${suite}-slim`, 'debian', 'the same Debian release without the Rust toolchain', SRC.debian, { needsMultiStage: true }),
+    ]));
+  } else notes.push('Name the Debian suite (for example `-bookworm`) to be offered a runtime of the same release: a binary needs the glibc it was built against.');
+  return { what: 'a Rust toolchain image', family, small: false, candidates, notes };
+}
+
+function recommendDotnet(tag: string): BaseRecommendation | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.\d+)?(?:-(.+))?$/.exec(tag);
+  if (!m) return undefined;
+  const version = `${m[1]}.${m[2]}`;
+  const variant = m[3];
+  const family: OsFamily | undefined = !variant || /^(bookworm|trixie)-slim$/.test(variant) ? 'debian'
+    : /^(jammy|noble)$/.test(variant) ? 'ubuntu' : /^alpine/.test(variant) ? 'alpine' : undefined;
+  if (!family) return undefined;
+  const suffix = variant ? `-${variant}` : '';
+  const named = `.NET ${version}`;
+  const candidates = [
+    candidate(`mcr.microsoft.com/dotnet/aspnet:${version}${suffix}`, family, `the ${named} ASP.NET Core runtime without the SDK`, SRC.dotnet, { needsMultiStage: true }),
+    candidate(`mcr.microsoft.com/dotnet/runtime:${version}${suffix}`, family, `the ${named} runtime without the SDK, for console apps`, SRC.dotnet, { needsMultiStage: true }),
+  ];
+  if (family === 'ubuntu') candidates.push(candidate(`mcr.microsoft.com/dotnet/aspnet:${version}-${variant}-chiseled`, 'ubuntu', `the ${named} runtime on chiselled Ubuntu: no shell, no package manager, non-root`, SRC.dotnet, { needsMultiStage: true }));
+  const lts = Number(m[1]) % 2 === 0;
+  return { what: `the ${named} SDK image`, family, small: false, candidates, notes: [`${named} is ${lts ? 'an LTS' : 'an STS (not LTS)'} release.`] };
+}
+
+function recommendCompilerImage(repo: string, tag: string): BaseRecommendation | undefined {
+  const ubuntu = /^(jammy|noble|focal)(-|$)/.exec(tag)?.[1];
+  if (repo === 'buildpack-deps' && ubuntu) {
+    return { what: 'a compiler image (buildpack-deps)', family: 'ubuntu', small: false, notes: [], candidates: [candidate(`ubuntu:${ubuntu}`, 'ubuntu', 'the same Ubuntu release without compilers and headers', 'https://hub.docker.com/_/ubuntu', { needsMultiStage: true })] };
+  }
+  const suite = (repo === 'buildpack-deps' ? new RegExp(`^${SUITE}(-|$)`) : new RegExp(`-${SUITE}$`)).exec(tag)?.[1];
+  if (!suite) {
+    return { what: `a compiler image (${repo})`, family: 'debian', small: false, candidates: [], notes: ['Name the Debian suite (for example `-bookworm`) to be offered a runtime of the same release: a binary needs the glibc it was built against.'] };
+  }
+  return {
+    what: `a compiler image (${repo})`, family: 'debian', small: false, notes: [],
+    candidates: present([
+      candidate(`debian:${suite}-slim`, 'debian', 'the same Debian release without compilers and headers', SRC.debian, { needsMultiStage: true }),
+      distrolessDebian('cc', debianRelease(suite), 'glibc and libgcc on the same Debian release, without a shell'),
+    ]),
+  };
+}
+
+function recommendDebian(tag: string): BaseRecommendation {
+  const small = /slim/.test(tag);
+  const release = debianRelease(/^([a-z]+|\d+)/.exec(tag)?.[1]);
+  const named = release ? `Debian ${release}` : 'Debian';
+  const candidates: BaseCandidate[] = [];
+  if (!small) {
+    const swap = debianSlimTag(tag);
+    if (swap) candidates.push(candidate(`debian:${swap}`, 'debian', `the same ${named} without documentation, man pages and locales`, SRC.debian, { sameRepository: true }));
+  }
+  const distroless = distrolessDebian('base', release, `glibc, CA certificates and a nonroot user on ${named}, without a shell or apt`);
+  if (distroless) candidates.push(distroless);
+  const notes = /^(sid|unstable|testing|experimental|rc-buggy)/.test(tag) ? [`\`${tag}\` is not a stable release: nothing is offered for it.`] : [];
+  return { what: small ? `${named}, the slim image` : `${named}, the full image`, family: 'debian', small, candidates: notes.length ? [] : candidates, notes };
+}
+
+function recommendUbuntu(tag: string): BaseRecommendation {
+  const version = /^\d+\.\d+$/.test(tag) ? tag : UBUNTU_SUITES[tag.replace(/-\d{8}.*$/, '')];
+  const notes: string[] = [];
+  if (version) {
+    const [yy, mm] = version.split('.').map(Number);
+    const lts = mm === 4 && yy % 2 === 0;
+    notes.push(lts ? `Ubuntu ${version} is an LTS release.` : `Ubuntu ${version} is not an LTS release (about nine months of support).`);
+  }
+  notes.push('No smaller general-purpose Ubuntu base is published: chiselled Ubuntu images are built per application.');
+  return { what: version ? `Ubuntu ${version}` : 'Ubuntu', family: 'ubuntu', small: false, candidates: [], notes };
+}
+
+function recommendRhel(repo: string, tag: string): BaseRecommendation | undefined {
+  if (repo === 'fedora') {
+    if (!/^\d+$/.test(tag)) return { what: 'Fedora', family: 'fedora', small: false, candidates: [], notes: ['Name the Fedora release (for example `fedora:40`) to be offered its minimal image.'] };
+    return { what: `Fedora ${tag}`, family: 'fedora', small: false, notes: [], candidates: [candidate(`registry.fedoraproject.org/fedora-minimal:${tag}`, 'fedora', `the same Fedora ${tag} with microdnf instead of dnf`, SRC.fedora)] };
+  }
+  // centos:7, centos:8, quay.io/centos/centos:stream9 → the UBI of the same RHEL major.
+  const major = /^(?:stream)?(\d+)/.exec(tag)?.[1];
+  if (!major || !['7', '8', '9', '10'].includes(major)) return { what: 'CentOS', family: 'rhel', small: false, candidates: [], notes: [] };
+  return {
+    what: `CentOS ${major}`, family: 'rhel', small: false, notes: major === '7' || major === '8' ? [`CentOS ${major} no longer receives updates.`] : [],
+    candidates: [candidate(`registry.access.redhat.com/ubi${major}/ubi-minimal`, 'rhel', `Red Hat's freely redistributable RHEL ${major} base with microdnf instead of yum/dnf`, SRC.ubi)],
+  };
+}
+
+function recommendUbi(major: string, flavour: string, tag: string | undefined): BaseRecommendation {
+  const t = tag ? `:${tag}` : '';
+  const small = flavour !== 'ubi';
+  const candidates = small ? [] : [
+    candidate(`registry.access.redhat.com/ubi${major}/ubi-minimal${t}`, 'rhel', `the same RHEL ${major} with microdnf instead of dnf`, SRC.ubi, { sameRepository: false }),
+    candidate(`registry.access.redhat.com/ubi${major}/ubi-micro${t}`, 'rhel', `the same RHEL ${major} without a package manager`, SRC.ubi, { needsMultiStage: true }),
+  ];
+  return { what: `UBI ${major}${small ? ` (${flavour})` : ''}`, family: 'rhel', small, candidates, notes: [] };
+}
+
+/**
+ * The catalogue's smaller or hardened equivalents of a base image (same ecosystem, version, LTS
+ * track and OS family), or undefined when the catalogue does not know the image.
+ */
+export function recommendBase(ref: ImageRef): BaseRecommendation | undefined {
+  const key = catalogueKey(ref);
+  const tag = (ref.tag ?? 'latest').toLowerCase();
+  if (key.includes('distroless') || key.startsWith('cgr.dev/')) return { what: 'a distroless image', family: 'none', small: true, candidates: [], notes: [] };
+  const ubi = /^registry\.access\.redhat\.com\/ubi(\d+)\/(ubi|ubi-minimal|ubi-micro)$/.exec(key);
+  if (ubi) return recommendUbi(ubi[1], ubi[2], ref.tag);
+  switch (key) {
+    case 'node': return recommendNode(tag);
+    case 'python': return recommendPython(tag);
+    case 'golang': return recommendGo(tag);
+    case 'eclipse-temurin': return recommendTemurin(tag);
+    case 'maven': case 'gradle': return recommendBuildTool(key, tag);
+    case 'rust': return recommendRust(tag);
+    case 'mcr.microsoft.com/dotnet/sdk': return recommendDotnet(tag);
+    case 'gcc': case 'buildpack-deps': return recommendCompilerImage(key, tag);
+    case 'debian': return recommendDebian(tag);
+    case 'ubuntu': return recommendUbuntu(tag);
+    case 'centos': case 'quay.io/centos/centos': case 'fedora': return recommendRhel(key === 'fedora' ? 'fedora' : 'centos', tag);
+    case 'almalinux': case 'oraclelinux': {
+      const small = /(minimal|slim|micro)/.test(tag);
+      const major = /^(\d+)(\.\d+)?$/.exec(tag)?.[0];
+      const variant = key === 'almalinux' ? 'minimal' : 'slim';
+      const name = key === 'almalinux' ? 'AlmaLinux' : 'Oracle Linux';
+      return {
+        what: `${name}${major ? ` ${major}` : ''}`, family: 'rhel', small, notes: [],
+        candidates: !small && major ? [candidate(`${key}:${major}-${variant}`, 'rhel', `the same ${name} ${major} with microdnf instead of dnf`, key === 'almalinux' ? SRC.almalinux : SRC.oraclelinux, { sameRepository: true })] : [],
+      };
+    }
+    case 'alpine': case 'busybox': return { what: key === 'alpine' ? 'Alpine Linux' : 'BusyBox', family: 'alpine', small: true, candidates: [], notes: [] };
+    default: return undefined;
+  }
+}
