@@ -22,6 +22,7 @@ import { AnalysisPool, PoolOutcome, WORKER_MARK } from './pool';
 import { runWorker, WorkerJob } from './worker';
 import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
 import { documentAction, FIX_ALL_KIND, hitsFor, hoverAt, quickFixes, toDiagnostic } from './convert';
+import { withBaseImageAdvice } from './baseImageHover';
 
 /** Custom request of the server: `{ textDocument: { uri } }` → `Array<{ reference, range }>`. */
 export const IMAGE_REFERENCES_REQUEST = 'shipshape/imageReferences';
@@ -378,7 +379,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onHover(async (params, token) => {
     const state = await currentState(params.textDocument.uri, token);
     if (!state || token.isCancellationRequested) return null;
-    return hoverAt(state.findings, params.position.line, params.position.character) ?? null;
+    return withBaseImageAdvice(hoverAt(state.findings, params.position.line, params.position.character), state.kind, documents.get(params.textDocument.uri)?.getText(), params.position.line, params.position.character) ?? null;
   });
 
   connection.onShutdown(() => {

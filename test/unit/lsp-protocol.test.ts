@@ -169,7 +169,7 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     assert.strictEqual(hover.contents.kind, 'markdown');
     assert.ok(hover.contents.value.includes('[`docker-root-user`](https://github.com/shipshape-dev/shipshape/blob/main/docs/rules/docker-root-user.md)'), hover.contents.value);
     assert.deepStrictEqual(hover.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 9 } });
-    const none = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    const none = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
     assert.strictEqual(none, null);
   });
 
