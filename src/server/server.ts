@@ -20,6 +20,7 @@ import { detectFileKind, FileKind, Finding, ShipshapeConfig } from '../core';
 import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
 import { AnalysisPool, PoolOutcome, WORKER_MARK } from './pool';
 import { runWorker, WorkerJob } from './worker';
+import { FactSource, WorkspaceIndex } from './workspaceIndex';
 import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
 import { documentAction, FIX_ALL_KIND, hitsFor, hoverAt, quickFixes, toDiagnostic } from './convert';
 import { withBaseImageAdvice } from './baseImageHover';
@@ -51,6 +52,8 @@ interface DocState {
   /** The findings' fixes have no edits yet (a large text): a code action asks a worker for them. */
   lazyFixes: boolean;
   chartTemplate: boolean;
+  /** The workspace index's stamp when the findings were settled against it (part of the result id). */
+  factsStamp?: number;
 }
 
 interface Waiter { version: number; resolve(state: DocState | undefined): void }
@@ -67,6 +70,34 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const log = (msg: string) => connection.console.log(msg);
   const size = options.workers ?? Math.min(4, Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1));
   const pool = new AnalysisPool(options.workerScript ?? __filename, size, log);
+  // The facts of the workspace's manifests, so an open manifest settles against the other files (workspaceIndex.ts).
+  const index = new WorkspaceIndex({
+    facts: async (text) => {
+      const o = await pool.submit({ op: 'facts', text }, budgetMs).promise;
+      return 'result' in o && o.result.op === 'facts' ? o.result.facts : undefined;
+    },
+    idle: () => pool.busy === 0,
+    changed: (files) => {
+      // Open manifests read the index: analyse them again (not the one whose own analysis changed it).
+      const only = files.length === 1 ? files[0] : undefined;
+      let any = false;
+      for (const doc of documents.all()) {
+        if (kindOf(doc.uri, doc.languageId) !== 'kubernetes' || (only && fsPathOf(doc.uri) === only)) continue;
+        states.delete(doc.uri);
+        schedule(doc, 0);
+        any = true;
+      }
+      if (any && pullMode && refreshSupported) void connection.languages.diagnostics.refresh();
+    },
+    log,
+  });
+  /** The other files' facts for the analysis of a manifest; nothing before the index has any. */
+  const againstIndex = (uri: string, kind: FileKind): { others?: FactSource[]; source?: string } => {
+    if (kind !== 'kubernetes') return {};
+    const file = fsPathOf(uri);
+    const others = index.factsFor(file);
+    return others.length ? { others, ...(file ? { source: index.sourceOf(file) } : {}) } : {};
+  };
   /** `.shipshape.yaml` files whose problems are shown, so a fixed file gets its diagnostics cleared. */
   const configsWithIssues = new Set<string>();
   const folderConfigs = new FolderConfigs(log, (file, issues) => {
@@ -126,11 +157,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Registered after initialize when the client can take dynamic registrations.
   connection.onInitialized(() => {
     pool.warm();
-    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.shipshape.yaml' }, { globPattern: '**/Chart.yaml' }] });
+    index.start(folders);
+    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.shipshape.yaml' }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/*.{yaml,yml}' }] });
     if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'shipshape' });
     if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
       folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => fsPathOf(f.uri)).filter((p): p is string => Boolean(p))];
+      index.start(folders);
       changed();
     });
   });
@@ -148,7 +181,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (s && typeof s === 'object') pushedSettings = s;
     changed();
   });
-  connection.onDidChangeWatchedFiles(() => changed());
+  connection.onDidChangeWatchedFiles((e) => { if (!index.onWatchedFiles(e.changes)) changed(); });
 
   async function settingsFor(uri: string): Promise<ClientSettings | undefined> {
     if (!configurationRequests) return pushedSettings;
@@ -225,6 +258,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!kind) return;
     const version = doc.version;
     const gen = generation;
+    const factsStamp = index.stamp;
     const run = (runs.get(uri) ?? 0) + 1;
     runs.set(uri, run);
     // A newer version supersedes the analysis in progress.
@@ -235,14 +269,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!current()) return;
     const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
     const publish = (findings: Finding[], lazyFixes = false) => {
-      const state: DocState = { version, generation: gen, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, uri)), lazyFixes, chartTemplate };
+      const state: DocState = { version, generation: gen, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, uri)), lazyFixes, chartTemplate, factsStamp };
       states.set(uri, state);
       if (!pullMode) void connection.sendDiagnostics({ uri, version, diagnostics: state.diagnostics });
       settle(uri, state, version);
     };
     if (!enabled || isExcluded(uri, folder, config.exclude)) return publish([]);
     const text = doc.getText();
-    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri) }, budgetMs);
+    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri), ...againstIndex(uri, kind) }, budgetMs);
     running.set(uri, { run, cancel: task.cancel });
     const outcome = await task.promise;
     if (running.get(uri)?.run === run) running.delete(uri);
@@ -259,6 +293,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const e of r.errors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (r.skipped) log(`${uri} not analysed: ${r.skipped}`);
     if (r.manifest) manifests.add(uri); else if (r.notApplicable) manifests.delete(uri);
+    if (kind === 'kubernetes') { const file = fsPathOf(uri); if (file) index.setOpen(file, r.skipped ? undefined : r.facts); }
     publish(r.findings, r.lazyFixes);
   }
 
@@ -301,6 +336,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     states.delete(uri);
     manifests.delete(uri);
     openedAt.delete(uri);
+    { const file = fsPathOf(uri); if (file) index.closed(file); }
     settle(uri, undefined, Number.MAX_SAFE_INTEGER);
     if (!pullMode) void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
@@ -313,7 +349,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const state = await currentState(uri, token);
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     if (!state || state.version !== version) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer version of the document is being analysed', { retriggerRequest: true });
-    const resultId = `${state.version}:${state.generation}`;
+    const resultId = `${state.version}:${state.generation}:${state.factsStamp ?? 0}`;
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId, items: state.diagnostics };
   });
@@ -386,6 +422,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
     pool.dispose();
+    index.dispose();
   });
 
   documents.listen(connection);

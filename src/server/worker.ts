@@ -9,9 +9,12 @@ import { fixAll, minimalEdit } from '../core/fix';
 import { Fix, TextEdit } from '../core/model';
 import { brokenManifestFindings } from '../core/yamlProblems';
 import { findImageReferences, ImageReference } from '../core/imageReferences';
+import { analyzeAgainst, FactSource, textFacts } from './workspaceIndex';
 
 export type WorkerJob =
-  | { op: 'analyze'; text: string; kind: FileKind; config: ShipshapeConfig; chartTemplate: boolean; wasManifest: boolean }
+  | { op: 'analyze'; text: string; kind: FileKind; config: ShipshapeConfig; chartTemplate: boolean; wasManifest: boolean; others?: readonly FactSource[]; source?: string }
+  /** The facts a manifest states for the other files (the workspace index, workspaceIndex.ts). */
+  | { op: 'facts'; text: string }
   | { op: 'fixAll'; text: string; kind: FileKind; config: ShipshapeConfig; budgetMs: number }
   | { op: 'multiStage'; text: string; config: ShipshapeConfig }
   /** The findings of a text again, with their fixes' edits (a large text's analysis sends them without). */
@@ -30,10 +33,13 @@ export interface AnalyzeOutcome {
   lazyFixes: boolean;
   errors: Array<{ ruleId: string; message: string }>;
   elapsedMs: number;
+  /** The facts the text states for other files (the workspace index keeps them). */
+  facts?: readonly string[];
 }
 
 export type WorkerResult =
   | { op: 'analyze'; outcome: AnalyzeOutcome }
+  | { op: 'facts'; facts: string[] }
   | { op: 'fixAll'; edit?: TextEdit; applied: number }
   | { op: 'multiStage'; fix?: Fix }
   | { op: 'fixes'; findings: Finding[] }
@@ -67,7 +73,8 @@ export function runJob(job: WorkerJob): WorkerResult {
   switch (job.op) {
     case 'analyze': {
       const started = performance.now();
-      const r = analyze(job.text, job.kind, job.config, job.chartTemplate ? { chartTemplate: true } : undefined);
+      // Settled against the other files' facts when the server has them (workspaceIndex.ts).
+      const r = job.others ? analyzeAgainst(job.text, job.kind, job.config, { chartTemplate: job.chartTemplate, source: job.source }, job.others) : analyze(job.text, job.kind, job.config, job.chartTemplate ? { chartTemplate: true } : undefined);
       let findings = r.findings;
       let notApplicable = r.notApplicable;
       if (r.notApplicable && job.kind === 'kubernetes' && job.wasManifest) {
@@ -77,7 +84,7 @@ export function runJob(job: WorkerJob): WorkerResult {
       const manifest = job.kind === 'kubernetes' && !r.skipped && (!r.notApplicable || (job.wasManifest && !notApplicable));
       const eager = job.text.length <= EAGER_FIXES_MAX;
       findings = findings.map((f) => plainFinding(f, eager));
-      return { op: 'analyze', outcome: { lazyFixes: !eager, findings, skipped: r.skipped, skipKind: r.skipKind, notApplicable, manifest, errors: r.errors, elapsedMs: performance.now() - started } };
+      return { op: 'analyze', outcome: { lazyFixes: !eager, findings, skipped: r.skipped, skipKind: r.skipKind, notApplicable, manifest, errors: r.errors, elapsedMs: performance.now() - started, ...(r.facts?.length ? { facts: [...r.facts] } : {}) } };
     }
     case 'fixAll': {
       const deadline = Date.now() + job.budgetMs;
@@ -88,6 +95,8 @@ export function runJob(job: WorkerJob): WorkerResult {
       const r = analyze(job.text, job.kind, job.config, job.chartTemplate ? { chartTemplate: true } : undefined);
       return { op: 'fixes', findings: r.findings.map((f) => plainFinding(f, true)) };
     }
+    case 'facts':
+      return { op: 'facts', facts: textFacts(job.text) };
     case 'imageReferences':
       return { op: 'imageReferences', references: findImageReferences(job.text, job.kind).map((r) => ({ reference: r.reference, range: r.range })) };
     case 'multiStage': {
