@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import {
   assertImageRef, filterFromOptions, filterReport, grypeIgnoreOnlyConfig, InvalidImageRefError, LocalImage, parseDockerImages, parsePodmanImages,
-  ScannerAdapter, ScannerId, SCANNERS, SCANNER_IDS, ScanOptions, ScanParseError, ScanReport,
+  ScannerAdapter, ScannerId, SCANNERS, SCANNER_IDS, ScanOptions, ScanParseError, ScanReport, TRIVY_IGNORE_YAML, trivyIgnoreForScan,
 } from '../core/scan';
 import { ToolEnvProfile } from './env';
 import { isPlainFileInFolder, readFileInFolder } from './files';
@@ -237,7 +237,8 @@ export async function listLocalImages(opts: ListImagesOptions = {}): Promise<Loc
 /**
  * The configuration files of ours a scan runs with, so the workspace (the scanner's working
  * directory) does not configure it: an empty `trivy.yaml` for Trivy (its `.trivyignore` is still
- * read, on purpose, when it is a plain file in the folder), and for Grype only the ignore rules
+ * read, on purpose, when it is a plain file in the folder; with a `.trivyignore.yaml`, a copy of
+ * both files' vulnerability rules is), and for Grype only the ignore rules
  * of the workspace's `.grype.yaml`. Written to a private temporary folder, removed after the run.
  */
 class ScannerConfigFiles {
@@ -257,7 +258,13 @@ class ScannerConfigFiles {
       if (scanner === 'trivy') {
         options.configFile = path.join(dir, 'trivy.yaml');
         await fs.writeFile(options.configFile, '# Written by Shipshape: no settings, so a trivy.yaml in the workspace is not read.\n{}\n', { mode: 0o600 });
-        if (await exists(path.join(folder, '.trivyignore')) && !(await isPlainFileInFolder(folder, '.trivyignore'))) {
+        if (await exists(path.join(folder, TRIVY_IGNORE_YAML))) {
+          // Trivy reads one ignore file, and YAML only when named with --ignorefile: a copy of
+          // ours with the workspace's .trivyignore.yaml rules and the ids of its .trivyignore.
+          const read = (name: string) => readFileInFolder(folder, name, MAX_CONFIG_BYTES).catch(() => undefined);
+          options.ignoreFile = path.join(dir, 'trivyignore.yaml');
+          await fs.writeFile(options.ignoreFile, trivyIgnoreForScan(await read(TRIVY_IGNORE_YAML), await read('.trivyignore')), { mode: 0o600 });
+        } else if (await exists(path.join(folder, '.trivyignore')) && !(await isPlainFileInFolder(folder, '.trivyignore'))) {
           // A FIFO, a link or a device named .trivyignore: Trivy reads an empty ignore file of ours instead.
           options.ignoreFile = path.join(dir, 'trivyignore');
           await fs.writeFile(options.ignoreFile, '', { mode: 0o600 });

@@ -5,7 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { parse } from 'yaml';
 import type { ScanNode, ScanOutcome, ScanSupport, VulnNode } from '../../src/extension/scan';
+import type { IgnoreOutcome } from '../../src/extension/scan/ignore';
 import { fixtureUri, sleep, withSetting } from './helpers';
 import { FAKE_BIN, loggedCalls, shipshapeApi, withEnv } from './scanHelpers';
 
@@ -130,8 +132,26 @@ describe('image scanning in the editor', function () {
     signing.statuses.clear();
   });
 
-  it('shows the last scan\'s counts in the status bar', () => {
-    assert.match(scan.statusBar.text ?? '', /1C 0H 0M 1L/);
+  it('names the scanned image in the status bar while an open file references it, and hides otherwise', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await scan.statusBar.settled();
+    assert.strictEqual(scan.statusBar.text, undefined, 'no open file references debian:10');
+    const file = fixtureUri('scan', 'status.Dockerfile');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('FROM debian:10\nUSER app\n'));
+    try {
+      const editor = await vscode.window.showTextDocument(file);
+      const text = await waitFor('the status bar item', () => scan.statusBar.text, 20000);
+      assert.match(text, /^\$\(shield\) debian:10: 1C 0H 0M 1L$/);
+      assert.strictEqual(scan.statusBar.image, 'debian:10');
+      await editor.edit((b) => b.replace(new vscode.Range(0, 5, 0, 14), 'debian:11'));
+      await waitFor('the item to hide once the reference is gone', () => scan.statusBar.text === undefined, 20000);
+      await editor.edit((b) => b.replace(new vscode.Range(0, 5, 0, 14), 'debian:10'));
+      await waitFor('the item back', () => scan.statusBar.text, 20000);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await waitFor('the item to hide once the file is closed', () => scan.statusBar.text === undefined, 20000);
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
   });
 
   it('filters by severity and back', async () => {
@@ -266,6 +286,25 @@ describe('image scanning in the editor', function () {
     assert.match(outcome.message, /Grype was not found/);
     assert.match(outcome.message, /https:\/\/github\.com\/anchore\/grype/);
     assert.deepStrictEqual(outcome.actions, ['Choose Path…', 'Install Instructions']);
+    assert.match(outcome.shown ?? '', /^Grype was not found .*\[install Grype\]\(https:\/\/github\.com\/anchore\/grype\)/);
+  });
+
+  it('links every scanner\'s install page when none is found', async () => {
+    const empty = fs.mkdtempSync(path.join(tmp, 'empty-path-'));
+    const restores = [await withSetting('scan.grypePath', undefined), await withSetting('scan.trivyPath', undefined)];
+    const restoreEnv = withEnv({ PATH: empty });
+    let outcome: ScanOutcome | undefined;
+    try {
+      outcome = await scanImage('alpine:3.10', { scanner: 'auto' });
+    } finally {
+      restoreEnv();
+      for (const r of restores.reverse()) await r();
+    }
+    assert.ok(outcome && outcome.status === 'failed', JSON.stringify(outcome));
+    assert.strictEqual(outcome.code, 'TOOL_MISSING');
+    const links = [...(outcome.shown ?? '').matchAll(/\[([^\]]+)\]\((https:[^)]+)\)/g)].map((m) => m[1]);
+    assert.deepStrictEqual(links, ['Trivy', 'Grype', 'Docker Scout', 'Snyk'], outcome.shown);
+    assert.deepStrictEqual(outcome.actions, ['Choose Path…', 'Install Instructions']);
   });
 
   it('ignores a scanner path set in the workspace settings', async () => {
@@ -343,6 +382,22 @@ describe('image scanning in the editor', function () {
     assert.match(failed?.message ?? '', /unrecognised report format/);
   });
 
+  it('says what a file that is not a report looks like, and what it should be, without file URIs or links', async () => {
+    const open = (name: string, text: string) => {
+      const uri = vscode.Uri.file(path.join(tmp, name));
+      fs.writeFileSync(uri.fsPath, text);
+      return vscode.commands.executeCommand<{ status: string; message: string; shown: string }>('shipshape.openScanReport', uri);
+    };
+    const object = await open('pod.json', '{"apiVersion": "v1", "kind": "Pod"}');
+    assert.strictEqual(object?.status, 'failed');
+    assert.match(object.shown, /pod\.json is not a scan report: Shipshape opens Trivy, Grype or Snyk JSON and SARIF 2\.1\.0 \(which Docker Scout writes\), and this file is a JSON object with the keys apiVersion, kind\./);
+    const text = await open('notes.json', 'FROM alpine:3.19\n');
+    assert.match(text?.shown ?? '', /and this file is not JSON \(it starts with "FROM alpine:3\.19"\)\./);
+    const hostile = await open('hostile.json', '{"[run](command:workbench.action.quit)": 1}');
+    assert.doesNotMatch(hostile?.shown ?? '', /\]\(/, 'a key cannot form a link');
+    for (const r of [object, text, hostile]) assert.doesNotMatch(`${r?.shown} ${r?.message}`, /file:\/\//);
+  });
+
   it('shows a vulnerability\'s details in a script-free webview', async () => {
     const node = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-2019-18224')!;
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('shipshape.showVulnerabilityDetails', node);
@@ -364,19 +419,104 @@ describe('image scanning in the editor', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'CVE-2019-18224');
   });
 
-  it('ignores a Trivy finding in .trivyignore and a Grype finding in .grype.yaml, and drops them from the view', async () => {
-    const trivyNode = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-2019-18276')!;
-    const trivyFile = await vscode.commands.executeCommand<vscode.Uri>('shipshape.ignoreVulnerability', trivyNode);
-    assert.strictEqual(path.basename(trivyFile.fsPath), '.trivyignore');
-    assert.match(fs.readFileSync(trivyFile.fsPath, 'utf8'), /^CVE-2019-18276$/m);
-    assert.ok(!vulnNodes(scan).some((n) => n.vuln.id === 'CVE-2019-18276'));
+  it('ignores a Trivy finding for its package only in .trivyignore.yaml, keeping the file, and says where', async () => {
+    const file = fixtureUri('.trivyignore.yaml');
+    const original = '# reviewed by the team\nvulnerabilities:\n  - id: CVE-2020-0001 # not reachable\n';
+    fs.writeFileSync(file.fsPath, original);
+    try {
+      const node = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-2019-18276' && n.report.image.reference === 'debian:10')!;
+      const outcome = await vscode.commands.executeCommand<IgnoreOutcome>('shipshape.ignoreVulnerability', node);
+      assert.ok(outcome?.status === 'ignored', JSON.stringify(outcome));
+      const written = fs.readFileSync(file.fsPath, 'utf8');
+      assert.deepStrictEqual(parse(written), { vulnerabilities: [{ id: 'CVE-2020-0001' }, { id: 'CVE-2019-18276', purls: ['pkg:deb/debian/bash'] }] });
+      assert.ok(written.startsWith('# reviewed by the team\nvulnerabilities:\n  - id: CVE-2020-0001 # not reachable\n'), written);
+      assert.strictEqual(outcome.message, 'Ignored CVE-2019-18276 in pkg:deb/debian/bash: the rule is in .trivyignore.yaml (Trivy reads it with --ignorefile .trivyignore.yaml; Shipshape\'s scans pass it).');
+      assert.ok(!vulnNodes(scan).some((n) => n.vuln.id === 'CVE-2019-18276'), 'dropped from the view');
 
-    const grypeNode = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-1999-0002')!;
-    const grypeFile = await vscode.commands.executeCommand<vscode.Uri>('shipshape.ignoreVulnerability', grypeNode);
-    assert.strictEqual(path.basename(grypeFile.fsPath), '.grype.yaml');
-    assert.match(fs.readFileSync(grypeFile.fsPath, 'utf8'), /vulnerability: CVE-1999-0002/);
-    assert.ok(!vulnNodes(scan).some((n) => n.vuln.id === 'CVE-1999-0002'));
-    fs.rmSync(trivyFile.fsPath);
-    fs.rmSync(grypeFile.fsPath);
+      // Ctrl+Z in the file takes the edit back (it was a WorkspaceEdit), Ctrl+Y brings it back.
+      const editor = await vscode.window.showTextDocument(file);
+      await vscode.commands.executeCommand('undo');
+      assert.strictEqual(editor.document.getText(), original);
+      await vscode.commands.executeCommand('redo');
+      assert.strictEqual(editor.document.getText(), written);
+      await editor.document.save();
+
+      // The Undo button: exactly that rule out, the vulnerability back in the view.
+      assert.strictEqual(await outcome.undo(), true);
+      assert.strictEqual(fs.readFileSync(file.fsPath, 'utf8'), original);
+      assert.ok(vulnNodes(scan).some((n) => n.vuln.id === 'CVE-2019-18276'), 'back in the view');
+
+      // The next scan reads the rules: Trivy gets a .yaml --ignorefile of ours with them.
+      await vscode.commands.executeCommand('shipshape.ignoreVulnerability', vulnNodes(scan).find((n) => n.vuln.id === 'CVE-2019-18276')!);
+      fs.writeFileSync(toolLog, '');
+      await scanImage('debian:10');
+      const [call] = loggedCalls(fs.readFileSync(toolLog, 'utf8')) as Array<{ argv: string[]; ignoreText?: string }>;
+      assert.ok(call.argv.includes('--ignorefile'), call.argv.join(' '));
+      assert.deepStrictEqual(parse(call.ignoreText ?? ''), { vulnerabilities: [{ id: 'CVE-2020-0001' }, { id: 'CVE-2019-18276', purls: ['pkg:deb/debian/bash'] }] });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(file.fsPath, { force: true });
+    }
+  });
+
+  it('refuses to write .trivyignore.yaml through a link that leaves the workspace', async () => {
+    const file = fixtureUri('.trivyignore.yaml');
+    const outside = path.join(tmp, 'outside.yaml');
+    fs.writeFileSync(outside, 'vulnerabilities: []\n');
+    fs.symlinkSync(outside, file.fsPath);
+    try {
+      const node = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-2019-18276')!;
+      const outcome = await vscode.commands.executeCommand<IgnoreOutcome>('shipshape.ignoreVulnerability', node);
+      assert.strictEqual(outcome?.status, 'failed');
+      assert.strictEqual(outcome.message, 'Could not write .trivyignore.yaml. The output says why.');
+      assert.strictEqual(fs.readFileSync(outside, 'utf8'), 'vulnerabilities: []\n');
+      assert.ok(fs.lstatSync(file.fsPath).isSymbolicLink());
+    } finally {
+      fs.rmSync(file.fsPath, { force: true });
+    }
+  });
+
+  it('asks before an id-wide rule when a Trivy report names no package, and writes it only when told', async () => {
+    const report = vscode.Uri.file(path.join(tmp, 'old-trivy.json'));
+    fs.writeFileSync(report.fsPath, JSON.stringify({
+      SchemaVersion: 2, ArtifactName: 'old:1',
+      Results: [{ Target: 'old:1 (debian 10)', Type: 'debian', Vulnerabilities: [{ VulnerabilityID: 'CVE-2000-0001', PkgName: 'zlib1g', InstalledVersion: '1.2', Severity: 'HIGH' }] }],
+    }));
+    const file = fixtureUri('.trivyignore.yaml');
+    try {
+      assert.strictEqual((await vscode.commands.executeCommand<{ status: string }>('shipshape.openScanReport', report))?.status, 'imported');
+      const node = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-2000-0001')!;
+      const asked = await vscode.commands.executeCommand<IgnoreOutcome>('shipshape.ignoreVulnerability', node);
+      assert.strictEqual(asked?.status, 'needs-package');
+      assert.match(asked.message, /names no package URL or path for CVE-2000-0001 in zlib1g/);
+      assert.ok(!fs.existsSync(file.fsPath), 'nothing written');
+      const every = await vscode.commands.executeCommand<IgnoreOutcome>('shipshape.ignoreVulnerability', { node, everyPackage: true });
+      assert.ok(every?.status === 'ignored', JSON.stringify(every));
+      assert.match(every.message, /^Ignored CVE-2000-0001 in every package/);
+      assert.deepStrictEqual(parse(fs.readFileSync(file.fsPath, 'utf8')), { vulnerabilities: [{ id: 'CVE-2000-0001' }] });
+      assert.strictEqual(await every.undo(), true);
+      assert.ok(!fs.existsSync(file.fsPath), 'Undo removes the file Shipshape created');
+    } finally {
+      fs.rmSync(file.fsPath, { force: true });
+    }
+  });
+
+  it('ignores a Grype finding for its package in .grype.yaml, and Undo removes the file it created', async () => {
+    const node = vulnNodes(scan).find((n) => n.vuln.id === 'CVE-1999-0002')!;
+    const file = fixtureUri('.grype.yaml');
+    try {
+      const outcome = await vscode.commands.executeCommand<IgnoreOutcome>('shipshape.ignoreVulnerability', node);
+      assert.ok(outcome?.status === 'ignored', JSON.stringify(outcome));
+      assert.strictEqual(outcome.fileName, '.grype.yaml');
+      const rule = parse(fs.readFileSync(file.fsPath, 'utf8')).ignore;
+      assert.deepStrictEqual(rule, [{ vulnerability: 'CVE-1999-0002', package: { name: node.vuln.pkg, version: node.vuln.installed } }]);
+      assert.match(outcome.message, /^Ignored CVE-1999-0002 in .+: the rule is in \.grype\.yaml\.$/);
+      assert.ok(!vulnNodes(scan).some((n) => n.vuln.id === 'CVE-1999-0002'));
+      assert.strictEqual(await outcome.undo(), true);
+      assert.ok(!fs.existsSync(file.fsPath));
+      assert.ok(vulnNodes(scan).some((n) => n.vuln.id === 'CVE-1999-0002'));
+    } finally {
+      fs.rmSync(file.fsPath, { force: true });
+    }
   });
 });

@@ -20,7 +20,7 @@ export interface FakeWorld {
 }
 
 /** One line of FAKE_TOOL_LOG. */
-export interface FakeCall { tool: string; argv: string[]; envKeys?: string[]; cwd?: string; configText?: string }
+export interface FakeCall { tool: string; argv: string[]; envKeys?: string[]; cwd?: string; configText?: string; ignoreText?: string }
 
 /** The lines a FAKE_TOOL_LOG holds. */
 export function readEntries(log: string): FakeCall[] {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parse } from 'yaml';
-import { addToGrypeConfig, addToTrivyIgnore, ignoreTargetFor } from '../../src/core/scan';
+import { addToGrypeConfig, addToTrivyIgnore, ignoreEntryFor } from '../../src/core/scan';
 
 describe('.trivyignore writer', () => {
   it('creates the file content with a comment and the id', () => {
@@ -69,23 +69,34 @@ describe('grype config ignore writer', () => {
   });
 });
 
-describe('ignore target per scanner', () => {
-  it('writes .trivyignore for trivy with the package as comment', () => {
-    const t = ignoreTargetFor('trivy');
-    assert.strictEqual(t?.fileName, '.trivyignore');
-    assert.strictEqual(t?.add('', { id: 'CVE-2019-1549', pkg: 'libssl1.1', installed: '1.1.1c-r0' }), '# libssl1.1 1.1.1c-r0\nCVE-2019-1549\n');
+describe('ignore entry per scanner', () => {
+  it('writes a package-scoped rule to .trivyignore.yaml for trivy, by package URL', () => {
+    const r = ignoreEntryFor('trivy', { id: 'CVE-2019-1549', pkg: 'libssl1.1', installed: '1.1.1c-r0', purl: 'pkg:apk/alpine/libssl1.1@1.1.1c-r0?arch=x86_64&distro=3.10.2' });
+    assert.ok('entry' in r);
+    assert.strictEqual(r.entry.fileName, '.trivyignore.yaml');
+    assert.strictEqual(r.entry.scope, 'pkg:apk/alpine/libssl1.1');
+    assert.deepStrictEqual(parse(r.entry.add('')), { vulnerabilities: [{ id: 'CVE-2019-1549', purls: ['pkg:apk/alpine/libssl1.1'] }] });
+    assert.strictEqual(r.entry.remove(r.entry.add('')).includes('CVE-2019-1549'), false);
   });
 
-  it('writes a package-scoped rule to .grype.yaml for grype', () => {
-    const t = ignoreTargetFor('grype');
-    assert.strictEqual(t?.fileName, '.grype.yaml');
-    assert.deepStrictEqual(parse(t!.add('', { id: 'CVE-1999-0001', pkg: 'package-1', installed: '1.1.1' })), {
-      ignore: [{ vulnerability: 'CVE-1999-0001', package: { name: 'package-1', version: '1.1.1' } }],
-    });
+  it('says when a Trivy finding names no package, and offers the id-wide rule separately', () => {
+    const r = ignoreEntryFor('trivy', { id: 'CVE-2019-1549', pkg: 'libssl1.1', installed: '1.1.1c-r0' });
+    assert.ok('unsupported' in r && r.unsupported === 'package');
+    assert.deepStrictEqual(parse(r.everyPackage.add('')), { vulnerabilities: [{ id: 'CVE-2019-1549' }] });
+  });
+
+  it('writes a package-scoped rule to .grype.yaml for grype, and takes it back', () => {
+    const r = ignoreEntryFor('grype', { id: 'CVE-1999-0001', pkg: 'package-1', installed: '1.1.1' });
+    assert.ok('entry' in r);
+    assert.strictEqual(r.entry.fileName, '.grype.yaml');
+    const text = '# mine\nignore:\n  - vulnerability: CVE-1\n';
+    const added = r.entry.add(text);
+    assert.deepStrictEqual(parse(added), { ignore: [{ vulnerability: 'CVE-1' }, { vulnerability: 'CVE-1999-0001', package: { name: 'package-1', version: '1.1.1' } }] });
+    assert.strictEqual(r.entry.remove(added), text);
   });
 
   it('has no ignore file for scanners that keep ignores elsewhere', () => {
-    assert.strictEqual(ignoreTargetFor('snyk'), undefined);
-    assert.strictEqual(ignoreTargetFor('scout'), undefined);
+    assert.deepStrictEqual(ignoreEntryFor('snyk', { id: 'SNYK-1' }), { unsupported: 'scanner' });
+    assert.deepStrictEqual(ignoreEntryFor('scout', { id: 'CVE-1' }), { unsupported: 'scanner' });
   });
 });

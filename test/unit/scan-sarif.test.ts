@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  detectReportFormat, importReport, parsePurl, parseSarif, parseTrivy, ScanParseError, ScanReport, toJson, toSarif,
+  detectReportFormat, importReport, NotAReportError, parsePurl, parseSarif, parseTrivy, ScanParseError, ScanReport, toJson, toSarif,
 } from '../../src/core/scan';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/scanners');
@@ -96,7 +96,12 @@ describe('report import (Open Scan Report…)', () => {
 
   it('refuses a JSON file that is no scan report, naming the formats it knows', () => {
     assert.throws(() => importReport('{"apiVersion":"v1","kind":"Pod"}'), (e: unknown) => e instanceof ScanParseError && /unrecognised report format.*Trivy JSON, Grype JSON, Snyk JSON or SARIF/.test((e as Error).message));
-    assert.throws(() => importReport('FROM alpine\n'), /did not print JSON/);
+    assert.throws(() => importReport('FROM alpine\n'), (e: unknown) => e instanceof NotAReportError && e.shape.kind === 'not-json' && e.shape.start === 'FROM alpine');
+    assert.throws(() => importReport('{"apiVersion":"v1","kind":"Pod"}'), (e: unknown) => e instanceof NotAReportError && e.shape.kind === 'object' && e.shape.keys.join() === 'apiVersion,kind');
+    assert.throws(() => importReport(' \n'), (e: unknown) => e instanceof NotAReportError && e.shape.kind === 'empty');
+    assert.throws(() => importReport('[1,2]'), (e: unknown) => e instanceof NotAReportError && e.shape.kind === 'array' && e.shape.length === 2);
+    assert.throws(() => importReport('null'), (e: unknown) => e instanceof NotAReportError && e.shape.kind === 'value' && e.shape.type === 'null');
+    assert.throws(() => importReport(`{"${'k'.repeat(100)}":1}`), (e: unknown) => e instanceof NotAReportError && e.shape.kind === 'object' && e.shape.keys[0].length === 40);
     assert.strictEqual(detectReportFormat([]), undefined);
   });
 

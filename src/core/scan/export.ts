@@ -50,6 +50,8 @@ export function fromShipshapeJson(doc: unknown): ScanReport[] {
       fixedIn: str(v.fixedIn),
       title: str(v.title) ?? str(v.id) ?? 'unknown',
       urls: strings(v.urls),
+      path: str(v.path),
+      purl: str(v.purl),
     })),
   }));
 }

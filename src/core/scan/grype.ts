@@ -81,6 +81,7 @@ function toVulnerability(m: Record<string, any>): Vulnerability | undefined {
     layer: location ? str(location.layerID) : undefined,
     target: str(v.namespace),
     path: location ? str(location.path) : undefined,
+    purl: str(a.purl),
   };
 }
 

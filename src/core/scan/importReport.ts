@@ -1,6 +1,6 @@
 /** "Open Scan Report…": recognise a report file written by any supported tool and normalise it. */
 import { grypeReportFrom, isGrypeReport } from './grype';
-import { isObject, ParseContext, parseJsonOutput, ScanParseError, ScanReport } from './model';
+import { isObject, ParseContext, ScanParseError, ScanReport } from './model';
 import { isSarif, sarifReportsFrom } from './sarif';
 import { isSnykReport, snykReportsFrom } from './snyk';
 import { isTrivyReport, trivyReportFrom } from './trivy';
@@ -18,9 +18,60 @@ export function detectReportFormat(doc: unknown): ReportFormat | undefined {
   return undefined;
 }
 
-/** Parses a report file's text (Trivy JSON, Grype JSON, Snyk JSON, any SARIF 2.1.0, our JSON export). */
+/** What a file that is not a scan report looks like, for the message that says so. */
+export type ReportShape =
+  | { kind: 'empty' }
+  | { kind: 'not-json'; start: string }
+  | { kind: 'object'; keys: string[] }
+  | { kind: 'array'; length: number }
+  | { kind: 'value'; type: 'string' | 'number' | 'boolean' | 'null' };
+
+/** The formats "Open Scan Report" reads, in the words of the messages. */
+export const EXPECTED_REPORTS = 'Trivy JSON, Grype JSON, Snyk JSON or SARIF 2.1.0 (which Docker Scout writes)';
+
+/** A file that is none of the report formats: `shape` says what it is instead. */
+export class NotAReportError extends ScanParseError {
+  constructor(readonly shape: ReportShape) {
+    super(NotAReportError.describe(shape));
+    this.name = 'NotAReportError';
+  }
+
+  private static describe(shape: ReportShape): string {
+    switch (shape.kind) {
+      case 'empty': return `the report file is empty; expected ${EXPECTED_REPORTS}`;
+      case 'not-json': return `the report file is not JSON (expected ${EXPECTED_REPORTS}); it starts with: ${shape.start}`;
+      case 'object': return `unrecognised report format (top level: ${shape.keys.join(', ') || 'empty'}); expected ${EXPECTED_REPORTS}`;
+      case 'array': return `unrecognised report format (top level: an array of ${shape.length}); expected ${EXPECTED_REPORTS}`;
+      default: return `unrecognised report format (top level: ${shape.type}); expected ${EXPECTED_REPORTS}`;
+    }
+  }
+}
+
+const MAX_SHAPE_KEYS = 6;
+const MAX_KEY_LENGTH = 40;
+
+function shapeOf(doc: unknown): ReportShape {
+  if (Array.isArray(doc)) return { kind: 'array', length: doc.length };
+  if (isObject(doc)) {
+    const keys = Object.keys(doc).slice(0, MAX_SHAPE_KEYS).map((k) => (k.length > MAX_KEY_LENGTH ? `${k.slice(0, MAX_KEY_LENGTH - 1)}…` : k));
+    return { kind: 'object', keys };
+  }
+  return { kind: 'value', type: doc === null ? 'null' : (typeof doc as 'string' | 'number' | 'boolean') };
+}
+
+/**
+ * Parses a report file's text (Trivy JSON, Grype JSON, Snyk JSON, any SARIF 2.1.0, our JSON
+ * export). A text in none of them throws a NotAReportError saying what it looks like.
+ */
 export function importReport(text: string, ctx: ParseContext = {}): { format: ReportFormat; reports: ScanReport[] } {
-  const doc = parseJsonOutput(text, 'the report file');
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!body.trim()) throw new NotAReportError({ kind: 'empty' });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    throw new NotAReportError({ kind: 'not-json', start: body.trimStart().slice(0, 60).replace(/\s+/g, ' ').trimEnd() });
+  }
   const format = detectReportFormat(doc);
   switch (format) {
     case 'sarif': return { format, reports: sarifReportsFrom(doc, ctx) };
@@ -28,9 +79,6 @@ export function importReport(text: string, ctx: ParseContext = {}): { format: Re
     case 'trivy': return { format, reports: [trivyReportFrom(doc, ctx)] };
     case 'grype': return { format, reports: [grypeReportFrom(doc, ctx)] };
     case 'snyk': return { format, reports: snykReportsFrom(doc, ctx) };
-    default: {
-      const keys = isObject(doc) ? Object.keys(doc).slice(0, 6).join(', ') : Array.isArray(doc) ? 'an array' : typeof doc;
-      throw new ScanParseError(`unrecognised report format (top level: ${keys || 'empty'}); expected Trivy JSON, Grype JSON, Snyk JSON or SARIF 2.1.0`);
-    }
+    default: throw new NotAReportError(shapeOf(doc));
   }
 }

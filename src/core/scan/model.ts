@@ -56,6 +56,8 @@ export interface Vulnerability {
   target?: string;
   /** File path of the package inside the image, when known. */
   path?: string;
+  /** The package URL the scanner gave (`pkg:apk/alpine/musl@1.1.22-r3?arch=x86_64&distro=3.10.2`). */
+  purl?: string;
 }
 
 /** What was scanned. */

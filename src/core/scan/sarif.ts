@@ -143,6 +143,7 @@ function toVulnerability(result: Record<string, any>, rule: Record<string, any>)
     layer: str(props.layer),
     target: str(props.target) ?? uri,
     path: str(props.path),
+    purl: [str(props.purl), ...strings(props.purls)].find((p) => !!p && !!parsePurl(p)),
   };
 }
 
@@ -266,6 +267,7 @@ export function toSarif(reports: readonly ScanReport[], toolVersion = '0.1.0'): 
             ...(v.layer ? { layer: v.layer } : {}),
             ...(v.target ? { target: v.target } : {}),
             ...(v.path ? { path: v.path } : {}),
+            ...(v.purl ? { purl: v.purl } : {}),
           },
         };
       });

@@ -67,6 +67,7 @@ function toVulnerability(v: Record<string, any>, result: Record<string, any>): V
     layer,
     target: str(result.Target),
     path: str(v.PkgPath),
+    purl: isObject(v.PkgIdentifier) ? str(v.PkgIdentifier.PURL) : undefined,
   };
 }
 

@@ -9,11 +9,12 @@ import { loadScanCore, loadScanRunner } from './lazy';
 import { Command } from '../commands';
 import { advisoryUrl } from './detailsHtml';
 import { VulnerabilityDetailsView } from './details';
-import { severityName } from './labels';
+import { displayPath, reportShapeText, severityName } from './labels';
 import { ImageScanRunner, refuseUntrusted, ScanOutcome, ScanRequest } from './runner';
 import { plainValue } from '../notificationText';
 import { MAX_CONFIG_BYTES, MAX_REPORT_BYTES } from '../../core/limits';
-import { FileAccessError, readFileInFolder, readRegularFile, writeFileInFolder } from '../../node/files';
+import { readRegularFile } from '../../node/files';
+import { ignoreVulnerability } from './ignore';
 import { ScanResultsStore } from './store';
 import { readToolPaths } from './toolSettings';
 import { asVulnNode, ImageNode, SCAN_VIEW_ID } from './tree';
@@ -168,7 +169,8 @@ export class RescanCommand implements Command {
   }
 }
 
-export type OpenReportOutcome = { status: 'imported'; format: string; reports: ScanReport[] } | { status: 'failed'; message: string };
+/** `shown` is what the notification said; `message` (with the file's own words) went to the log. */
+export type OpenReportOutcome = { status: 'imported'; format: string; reports: ScanReport[] } | { status: 'failed'; message: string; shown: string };
 
 export class OpenScanReportCommand implements Command {
   readonly id = SCAN_COMMANDS.openReport;
@@ -182,24 +184,39 @@ export class OpenScanReportCommand implements Command {
       filters: { [vscode.l10n.t('Scan reports')]: ['json', 'sarif'], [vscode.l10n.t('All files')]: ['*'] },
     }))?.[0];
     if (!file) return undefined;
+    const shown = plainValue(displayPath(file));
+    let text: string;
     try {
-      const text = await readReportFile(file);
-      const { format, reports } = loadScanCore().importReport(text, { scannedAt: new Date().toISOString() });
+      text = await readReportFile(file);
+    } catch (e) {
+      const message = vscode.l10n.t('Could not read {0}: {1}', displayPath(file), e instanceof Error ? e.message : String(e));
+      return this.failed(message, vscode.l10n.t('Could not read {0}. The output says why.', shown));
+    }
+    const core = loadScanCore();
+    try {
+      const { format, reports } = core.importReport(text, { scannedAt: new Date().toISOString() });
       await this.store.add(reports);
-      this.log.info(`Imported ${reports.length} report(s) (${format}) from ${file.toString(true)}`);
+      this.log.info(`Imported ${reports.length} report(s) (${format}) from ${displayPath(file)}`);
       await focusView();
       return { status: 'imported', format, reports };
     } catch (e) {
-      const message = vscode.l10n.t('Could not open the report {0}: {1}', file.toString(true), e instanceof Error ? e.message : String(e));
-      this.log.error(message);
-      // What the file said (its first bytes, a tool's error string, rule ids) stays in the log: a
-      // notification would render a `[label](command:…)` in it as a link that runs the command.
-      const show = vscode.l10n.t('Show Output');
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not open that file as a scan report. The output says why.'), show).then((picked) => {
-        if (picked === show) this.log.show(true);
-      });
-      return { status: 'failed', message };
+      const message = vscode.l10n.t('Could not open the report {0}: {1}', displayPath(file), e instanceof Error ? e.message : String(e));
+      // What the file looked like is said as plain values (a key could spell a `[label](command:…)`
+      // link); a format that was recognised but did not read has its details in the log only.
+      const shownMessage = e instanceof core.NotAReportError
+        ? vscode.l10n.t('{0} is not a scan report: Shipshape opens Trivy, Grype or Snyk JSON and SARIF 2.1.0 (which Docker Scout writes), and this file is {1}.', shown, plainValue(reportShapeText(e.shape), 300))
+        : vscode.l10n.t('{0} looks like a scan report, but Shipshape could not read it. The output says why.', shown);
+      return this.failed(message, shownMessage);
     }
+  }
+
+  private failed(message: string, shown: string): OpenReportOutcome {
+    this.log.error(message);
+    const show = vscode.l10n.t('Show Output');
+    void vscode.window.showErrorMessage(shown, show).then((picked) => {
+      if (picked === show) this.log.show(true);
+    });
+    return { status: 'failed', message, shown };
   }
 }
 
@@ -307,7 +324,7 @@ export function vulnerabilityCommands(store: ScanResultsStore, details: Vulnerab
         return url;
       },
     },
-    { id: SCAN_COMMANDS.ignore, execute: (node?: unknown) => ignoreVulnerability(store, log, node) },
+    { id: SCAN_COMMANDS.ignore, execute: (arg?: unknown) => ignoreVulnerability(store, log, arg) },
   ];
 }
 
@@ -321,61 +338,4 @@ async function readReportFile(file: vscode.Uri): Promise<string> {
   if ((st.type & vscode.FileType.File) === 0) throw new Error('not a regular file');
   if (st.size > MAX_REPORT_BYTES) throw new Error(`larger than the ${MAX_REPORT_BYTES / (1024 * 1024)} MiB Shipshape reads`);
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-}
-
-/**
- * Writes the scanner's ignore file in the workspace folder and drops the vulnerability from the
- * view. Needs a trusted workspace; never writes through a symlink or a hard link, nor to a path
- * whose real location leaves the folder (a repository can point `.trivyignore` at `~/.bashrc`).
- */
-async function ignoreVulnerability(store: ScanResultsStore, log: vscode.LogOutputChannel, node: unknown): Promise<vscode.Uri | undefined> {
-  const n = asVulnNode(node);
-  if (!n) return undefined;
-  if (!vscode.workspace.isTrusted) {
-    refuseUntrusted(vscode.l10n.t('Ignoring a vulnerability'));
-    return undefined;
-  }
-  const target = loadScanCore().ignoreTargetFor(n.report.scanner);
-  if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Shipshape cannot write ignores for {0}: add {1} to its own policy file.', plainValue(n.report.scanner, 40), plainValue(n.vuln.id, 80)));
-    return undefined;
-  }
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  const folder = folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Where should {0} be written?', target.fileName) });
-  if (!folder) {
-    if (!folders.length) void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder to write {0} into.', target.fileName));
-    return undefined;
-  }
-  const uri = vscode.Uri.joinPath(folder.uri, target.fileName);
-  const fail = (detail: string): undefined => {
-    log.error(`Could not ignore ${n.vuln.id} in ${uri.toString(true)}: ${detail}`);
-    const show = vscode.l10n.t('Show Output');
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}. The output says why.', target.fileName), show).then((picked) => {
-      if (picked === show) log.show(true);
-    });
-    return undefined;
-  };
-  if (folder.uri.scheme !== 'file') return fail('only folders on the local file system are written');
-  let content: string;
-  try {
-    content = await readFileInFolder(folder.uri.fsPath, target.fileName, MAX_CONFIG_BYTES);
-  } catch (e) {
-    return fail(e instanceof FileAccessError ? e.message : String(e));
-  }
-  let next: string;
-  try {
-    next = target.add(content, { id: n.vuln.id, pkg: n.vuln.pkg, installed: n.vuln.installed });
-  } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
-  }
-  if (next !== content) {
-    try {
-      await writeFileInFolder(folder.uri.fsPath, target.fileName, next);
-    } catch (e) {
-      return fail(e instanceof FileAccessError ? e.message : String(e));
-    }
-  }
-  log.info(`Ignored ${n.vuln.id} (${n.vuln.pkg}) in ${uri.toString(true)}`);
-  await store.removeVulnerability(n.report, n.vuln);
-  return uri;
 }

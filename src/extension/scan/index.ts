@@ -17,7 +17,7 @@ import {
 } from './commands';
 import { VulnerabilityDetailsView } from './details';
 import { ScanDiagnostics } from './diagnostics';
-import { severityName } from './labels';
+import { displayPath, severityName } from './labels';
 import { ImageScanRunner } from './runner';
 import { ScanStatusBar } from './statusBar';
 import { ScanResultsStore } from './store';
@@ -62,7 +62,7 @@ export interface ScanSupportOptions {
 
 export function registerScanSupport(context: vscode.ExtensionContext, options: ScanSupportOptions): ScanSupport {
   const { log, signatures } = options;
-  reportSlowImageReferences((uri, ms) => log.warn(`reading the image references of ${uri.toString(true)} took ${ms} ms`));
+  reportSlowImageReferences((uri, ms) => log.warn(`reading the image references of ${displayPath(uri)} took ${ms} ms`));
   const store = new ScanResultsStore(context.workspaceState, log);
   const tree = new ScanTreeProvider(store, context.extensionUri, signatures);
   const treeView = vscode.window.createTreeView(SCAN_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });

@@ -19,3 +19,27 @@ export function countsSummary(counts: SeverityCounts): string {
   const parts = VULN_SEVERITIES.filter((s) => counts[s] > 0).map((s) => vscode.l10n.t('{0} {1}', counts[s], severityName(s).toLowerCase()));
   return parts.length ? parts.join(', ') : vscode.l10n.t('no vulnerabilities');
 }
+
+/**
+ * A file as messages name it: relative to the workspace folder (with the folder's name in a
+ * multi-root workspace), the local path outside it, never a `file://` URI.
+ */
+export function displayPath(uri: vscode.Uri): string {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const shown = vscode.workspace.asRelativePath(uri, folders.length > 1);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(shown)) return shown;
+  return uri.scheme === 'file' ? uri.fsPath : uri.path.split('/').pop() || uri.path;
+}
+
+/** What a file that is not a scan report looks like, in words. */
+export function reportShapeText(shape: import('../../core/scan/importReport').ReportShape): string {
+  switch (shape.kind) {
+    case 'empty': return vscode.l10n.t('empty');
+    case 'not-json': return vscode.l10n.t('not JSON (it starts with "{0}")', shape.start);
+    case 'object': return shape.keys.length
+      ? vscode.l10n.t('a JSON object with the keys {0}', shape.keys.join(', '))
+      : vscode.l10n.t('an empty JSON object');
+    case 'array': return vscode.l10n.t('a JSON array of {0} items', shape.length);
+    default: return vscode.l10n.t('a JSON {0}', shape.type);
+  }
+}

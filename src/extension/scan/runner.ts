@@ -24,7 +24,8 @@ export type ScanOutcome =
   | { status: 'scanned'; reports: ScanReport[] }
   | { status: 'cancelled' }
   | { status: 'refused'; message: string }
-  | { status: 'failed'; code: ScanErrorCode | 'UNEXPECTED'; message: string; actions: string[] };
+  /** `message` (the details, for the log) and `shown`, what the notification said. */
+  | { status: 'failed'; code: ScanErrorCode | 'UNEXPECTED'; message: string; actions: string[]; shown?: string };
 
 /** Opens the workspace trust editor (what "Manage Workspace Trust" does). */
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
@@ -130,21 +131,24 @@ export class ImageScanRunner {
       const choosePath = vscode.l10n.t('Choose Path…');
       const install = vscode.l10n.t('Install Instructions');
       const actions = [choosePath, install];
+      // The install links are ours (the adapters' pages), never text from the tool or the workspace.
+      const SCANNERS = loadScanners();
       const summary = e.code === 'BAD_TOOL_PATH'
         ? vscode.l10n.t('The configured scanner path cannot be used. The output says why.')
         : scanner
-          ? vscode.l10n.t('{0} was not found (searched the configured path and PATH).', loadScanners()[scanner].displayName)
-          : vscode.l10n.t('No vulnerability scanner was found (searched the configured paths and PATH): install Trivy, Grype, Docker Scout or Snyk.');
+          ? vscode.l10n.t('{0} was not found (searched the configured path and PATH): [install {0}]({1}) or choose the path of its executable.', SCANNERS[scanner].displayName, SCANNERS[scanner].installUrl)
+          : vscode.l10n.t('No vulnerability scanner was found (searched the configured paths and PATH). Install one: [Trivy]({0}), [Grype]({1}), [Docker Scout]({2}) or [Snyk]({3}).', SCANNERS.trivy.installUrl, SCANNERS.grype.installUrl, SCANNERS.scout.installUrl, SCANNERS.snyk.installUrl);
       void this.showError(summary, ...actions).then(async (picked) => {
         if (picked === choosePath) await this.choosePath(scanner);
         else if (picked === install) await this.openInstallInstructions(scanner, e.details.installUrls);
       });
-      return { status: 'failed', code: e.code, message: e.message, actions };
+      return { status: 'failed', code: e.code, message: e.message, actions, shown: summary };
     }
     // TOOL_FAILED carries the tool's stderr in its message, BAD_OUTPUT the start of its output: both stay in the log.
     const tool = isScannerId(e.details.scanner) ? loadScanners()[e.details.scanner].displayName : plainValue(e.details.scanner ?? vscode.l10n.t('The scanner'), 40);
-    void this.showError(this.summaryOf(e.code, tool));
-    return { status: 'failed', code: e.code, message: e.message, actions: [] };
+    const shown = this.summaryOf(e.code, tool);
+    void this.showError(shown);
+    return { status: 'failed', code: e.code, message: e.message, actions: [], shown };
   }
 
   private async pickScanner(placeHolder: string): Promise<ScannerId | undefined> {

@@ -66,6 +66,14 @@ export class ScanResultsStore implements vscode.Disposable {
     return this.changed();
   }
 
+  /** Puts back a vulnerability removed by removeVulnerability (after an ignore was undone), if its report is still there. */
+  restoreVulnerability(report: ScanReport, vuln: Vulnerability): Promise<void> {
+    const key = reportKey(report);
+    const same = (v: Vulnerability) => v.id === vuln.id && v.pkg === vuln.pkg && v.installed === vuln.installed;
+    this.reportList = this.reportList.map((r) => (reportKey(r) !== key || r.vulns.some(same) ? r : { ...r, vulns: [...r.vulns, vuln] }));
+    return this.changed();
+  }
+
   clear(): Promise<void> {
     this.reportList = [];
     this.lastScanKey = undefined;
