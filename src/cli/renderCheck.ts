@@ -7,8 +7,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { AnalysisRun, analyze, Finding, ShipshapeConfig, skipFails } from '../core';
-import { ChartSourceFile, mapHelmFindings, mapKustomizeFindings, MappedFinding } from '../core/render';
-import { HelmRenderOptions, KUSTOMIZATION_NAMES, readChartFiles, readKustomization, renderHelm, renderKustomize, RenderEnv, RenderError } from '../node/render';
+import { ChartSourceFile, dropSuppressed, mapHelmFindings, mapKustomizeFindings, MappedFinding, neutraliseDirectives } from '../core/render';
+import { chartRenderOptions, KUSTOMIZATION_NAMES, readChartFiles, readKustomization, renderHelm, renderKustomize, RenderEnv, RenderError } from '../node/render';
 import { FileFindings, SkippedFile } from './formats';
 import { CliIO } from './io';
 import { forTerminal, forTerminalLines } from './sanitize';
@@ -110,7 +110,8 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
       skipped.push({ file: display(reportOn), reason: what, fails: false });
       return;
     }
-    const result = analyze(text, 'kubernetes', o.config, { run: o.run });
+    // Directives are honoured in the files the findings are mapped to (core/render/suppress.ts).
+    const result = analyze(neutraliseDirectives(text), 'kubernetes', o.config, { run: o.run });
     for (const err of result.errors) io.stderr(`shipshape: ${display(root)}: internal error in ${err.ruleId}: ${err.message}\n`);
     if (result.skipped) {
       skipped.push({ file: display(reportOn), reason: `rendered output: ${result.skipped}`, fails: skipFails(result.skipKind ?? 'size') });
@@ -120,13 +121,8 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
   };
 
   for (const chart of roots.charts) {
-    const key = posix(path.relative(o.configDir, chart)) || '.';
-    const fromConfig = o.config.helm?.charts[key] ?? o.config.helm?.charts[`./${key}`] ?? o.config.helm?.charts[`${key}/`];
-    const values = [...(fromConfig?.values ?? []).map((v) => path.resolve(o.configDir, v)), ...o.helmValues.map((v) => path.resolve(io.cwd, v))];
-    const opts: HelmRenderOptions = {
-      releaseName: fromConfig?.releaseName, namespace: fromConfig?.namespace, kubeVersion: fromConfig?.kubeVersion,
-      values, set: { ...fromConfig?.set, ...o.helmSet },
-    };
+    const opts = chartRenderOptions(o.config, o.configDir, chart, o.helmValues.map((v) => path.resolve(io.cwd, v)), o.helmSet);
+    const values = opts.values;
     const chartFile = path.join(chart, 'Chart.yaml');
     let rendered: string;
     try {
@@ -142,7 +138,8 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
     for (const v of values) {
       try { userValues.push({ path: display(v), text: await fs.readFile(v, 'utf8') }); } catch { /* helm read it; we cannot: no related location */ }
     }
-    analyse(rendered, chart, 'helm', chartFile, (findings) => mapHelmFindings({ rendered, findings, files, chartFile: display(chartFile), userValues }));
+    const texts = new Map([...files.values(), ...userValues].map((f) => [f.path, f.text]));
+    analyse(rendered, chart, 'helm', chartFile, (findings) => dropSuppressed(mapHelmFindings({ rendered, findings, files, chartFile: display(chartFile), userValues, setKeys: Object.keys(opts.set) }), (f) => texts.get(f)));
   }
 
   const kustomizeSeen = new Set<string>();
@@ -157,9 +154,10 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
     }
     for (const f of parts.owned) owned.add(f);
     const kfile = [...parts.owned].find((f) => path.dirname(f) === dir && KUSTOMIZATION_NAMES.includes(path.basename(f))) ?? path.join(dir, 'kustomization.yaml');
-    analyse(out.output, dir, 'kustomize', kfile, (findings) => mapKustomizeFindings({
+    const texts = new Map([...parts.resources.values(), ...parts.patches.values()].map((f) => [f.path, f.text]));
+    analyse(out.output, dir, 'kustomize', kfile, (findings) => dropSuppressed(mapKustomizeFindings({
       rendered: out.output, findings, resources: parts.resources, patches: parts.patches, originBase: out.originBase, kustomizationFile: display(kfile),
-    }).filter((m) => {
+    }), (f) => texts.get(f)).filter((m) => {
       // A base reached through several overlays: one finding per source location.
       const k = `${m.finding.ruleId}\0${m.file}\0${m.finding.range.start.line}:${m.finding.range.start.character}`;
       if (kustomizeSeen.has(k)) return false;

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { MAX_TEXT_LENGTH } from '../core/limits';
+import { ShipshapeConfig } from '../core/config';
 import { ChartSourceFile, KustomizeFile } from '../core/render';
 import { runTool, stderrExcerpt, ToolError } from './process';
 import { ExecutablePathError, findExecutable } from './which';
@@ -77,6 +78,21 @@ async function locate(name: string, configured: string | undefined, env: NodeJS.
     if (e instanceof ExecutablePathError) throw new RenderError('BAD_TOOL_PATH', e.message);
     throw e;
   }
+}
+
+/**
+ * How a chart is rendered: its `.shipshape.yaml` `helm.charts` entry (keyed by the chart's folder
+ * relative to the config's folder, with or without `./` and a trailing `/`; values files relative
+ * to that folder) plus values files and `--set`s given for every chart (absolute paths).
+ */
+export function chartRenderOptions(config: ShipshapeConfig, configDir: string, chart: string, extraValues: readonly string[] = [], extraSet: Record<string, string> = {}): HelmRenderOptions & { values: string[]; set: Record<string, string> } {
+  const key = path.relative(configDir, chart).split(path.sep).join('/') || '.';
+  const fromConfig = config.helm?.charts[key] ?? config.helm?.charts[`./${key}`] ?? config.helm?.charts[`${key}/`];
+  return {
+    releaseName: fromConfig?.releaseName, namespace: fromConfig?.namespace, kubeVersion: fromConfig?.kubeVersion,
+    values: [...(fromConfig?.values ?? []).map((v) => path.resolve(configDir, v)), ...extraValues],
+    set: { ...fromConfig?.set, ...extraSet },
+  };
 }
 
 /** The helm argv for a chart (exported for tests and the log). */

@@ -6,8 +6,10 @@
  * information on its values.yaml key. Pure: the caller reads the files.
  */
 import { isMap, isScalar, LineCounter, Node, Pair, parseAllDocuments } from 'yaml';
-import { Finding, Fix, Range, RelatedInfo } from '../model';
+import { Finding, Fix, Range, RelatedInfo, TextEdit } from '../model';
 import { Action, Located, maskTemplate, MaskedTemplate, parseFragment, PathStep, pathAt, walk } from './template';
+import { FileFix, patchValueOf, renderedChanges, valuesEdits } from './valuesFix';
+import type { MapPatch } from '../kubernetes/yamlEdit';
 
 /** A file of the chart, named as helm names it in `# Source:` (`web/templates/deployment.yaml`, `web/charts/db/values.yaml`). */
 export interface ChartSourceFile { path: string; text: string }
@@ -21,10 +23,12 @@ export interface HelmMapInput {
   chartFile: string;
   /** Values files given for the (root) chart, in helm's order: a later one wins, so it is searched first. */
   userValues?: readonly ChartSourceFile[];
+  /** `--set` keys of the render: a values fix under (or above) one of them would be overridden, so none is offered. */
+  setKeys?: readonly string[];
 }
 
-/** A finding placed in a file of the chart. */
-export interface MappedFinding { file: string; finding: Finding }
+/** A finding placed in a file of the chart; `fileFixes` edit another file (the values file the finding's value comes from). */
+export interface MappedFinding { file: string; finding: Finding; fileFixes?: FileFix[] }
 
 const MAX_INCLUDE_DEPTH = 6;
 const MAX_INCLUDES_PER_FINDING = 64;
@@ -77,7 +81,11 @@ interface Resolved {
   /** Steps matched, counted from the start of the rendered path. */
   depth: number;
   values?: RelatedInfo;
+  /** Where in a values file the matched node comes from: the values path of the node at `depth` (`direct`: a scalar written by `{{ .Values.x }}`). */
+  valuesTarget?: ValuesTarget;
 }
+
+interface ValuesTarget { file: ChartSourceFile; path: PathStep[]; direct: boolean; valuesPath: string[] }
 
 class HelmMapper {
   private readonly masked = new Map<string, MaskedTemplate>();
@@ -214,7 +222,7 @@ class HelmMapper {
   }
 
   /** A values.yaml location for `valuesPath` + the rest of the rendered path: its deepest key. */
-  private valuesRelated(templateName: string, valuesPath: string[], rest: readonly PathStep[]): RelatedInfo | undefined {
+  private valuesRelated(templateName: string, valuesPath: string[], rest: readonly PathStep[]): { rel: RelatedInfo; target: ValuesTarget } | undefined {
     const prefix = chartPrefix(templateName);
     const name = `${prefix}/values.yaml`;
     const path: PathStep[] = [...valuesPath.map((key) => ({ key })), ...rest];
@@ -226,7 +234,7 @@ class HelmMapper {
       let mt = this.masked.get(key);
       if (!mt) { mt = maskTemplate(''); mt = { ...mt, text: f.text }; for (let i = 0; i < f.text.length; i++) if (f.text.charCodeAt(i) === 10) mt.lines.addNewLine(i + 1); this.masked.set(key, mt); }
       const rel = this.valuesAt(f, mt, path, valuesPath);
-      if (rel) return rel;
+      if (rel) return { rel, target: { file: f, path, direct: false, valuesPath } };
     }
     return undefined;
   }
@@ -242,6 +250,16 @@ class HelmMapper {
       range: rangeIn(mt.lines, k[0], k[1]),
       message: at.matched === path.length ? `the value is set here (.Values.${pathText(path)})` : `rendered from .Values.${pathText(path.slice(0, at.matched))}`,
     };
+  }
+
+  /** The template location of a rendered path of a document from template `source`, resolved once. */
+  resolvePath(source: string, mt: MaskedTemplate, path: readonly PathStep[]): Resolved | undefined {
+    const memo = `${source}\0${JSON.stringify(path)}`;
+    if (this.resolved.has(memo)) return this.resolved.get(memo);
+    this.budget = MAX_INCLUDES_PER_FINDING;
+    const res = this.resolve(source, mt, this.fragment(source, mt), path, 0, [0, mt.masked.length]);
+    this.resolved.set(memo, res);
+    return res;
   }
 
   /** Walks `path[from…]` down the fragments `roots` of template `name`, following includes. */
@@ -274,15 +292,16 @@ class HelmMapper {
       const own = mt.actions.filter((a) => a.start >= keyRange[1] + best.at.offset && (lineEnd < 0 || a.start < lineEnd));
       const direct = own.map((a) => /^\(?\s*\$?\.Values((?:\.[\w-]+)+)\s*\)?\s*(?:\|\s*(?:quote|default\b.*|toString|int|int64)\s*)*$/.exec(a.body)).find(Boolean);
       if (direct && (!pv || isScalar(pv))) {
-        const rel = this.valuesRelated(name, direct[1].slice(1).split('.'), []);
-        if (rel) { best.values = rel; return best; }
+        const vp = direct[1].slice(1).split('.');
+        const rel = this.valuesRelated(name, vp, []);
+        if (rel) { best.values = rel.rel; best.valuesTarget = { ...rel.target, direct: true }; return best; }
       }
     }
     for (const a of actions) {
       const vp = this.valuesPath(mt, a);
       if (!vp) continue;
       const rel = this.valuesRelated(name, vp, path.slice(best.depth));
-      if (rel) { best.values = rel; break; }
+      if (rel) { best.values = rel.rel; best.valuesTarget = rel.target; break; }
     }
     return best;
   }
@@ -311,6 +330,7 @@ export function mapHelmFindings(input: HelmMapInput): MappedFinding[] {
   const docs = parseAllDocuments(rendered, { uniqueKeys: false, prettyErrors: false });
   const docList = Array.isArray(docs) ? docs : [];
   const mapper = new HelmMapper(files, input.userValues);
+  const valuesFixes = new ValuesFixer(rendered, starts, mapper, files, input.setKeys ?? []);
   const out: MappedFinding[] = [];
   const seen = new Set<string>();
   for (const f of input.findings) {
@@ -325,14 +345,7 @@ export function mapHelmFindings(input: HelmMapInput): MappedFinding[] {
     if (!source || !mt || !where) {
       mapped = { file: chartFile, finding: { ...f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, related: undefined, fixes: undefined, message: `${f.message} (in ${source ?? 'the rendered chart'}, not found in the chart's files)` } };
     } else {
-      const memo = `${source}\0${JSON.stringify(where.path)}`;
-      let res: Resolved | undefined;
-      if (mapper.resolved.has(memo)) res = mapper.resolved.get(memo);
-      else {
-        mapper.budget = MAX_INCLUDES_PER_FINDING;
-        res = mapper.resolve(source, mt, mapper.fragment(source, mt), where.path, 0, [0, mt.masked.length]);
-        mapper.resolved.set(memo, res);
-      }
+      const res = mapper.resolvePath(source, mt, where.path);
       const file = files.get(res?.name ?? source)!;
       const k = res?.at.pair?.key?.range;
       let range: Range;
@@ -352,9 +365,128 @@ export function mapHelmFindings(input: HelmMapInput): MappedFinding[] {
     const key = `${mapped.finding.ruleId}\0${mapped.file}\0${mapped.finding.range.start.line}:${mapped.finding.range.start.character}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (doc && source && mt && f.fixes?.some((x) => x.edits.length)) {
+      const fileFixes: FileFix[] = [];
+      for (const fix of f.fixes) {
+        const ff = valuesFixes.of(fix, doc, source, mt);
+        if (ff && !fileFixes.some((x) => x.fix.title === ff.fix.title)) fileFixes.push(ff);
+      }
+      if (fileFixes.length) mapped.fileFixes = fileFixes;
+    }
     out.push(mapped);
   }
   return out;
+}
+
+/** A rendered document's offsets (yaml's Document.range). */
+interface RenderedDoc { range: [number, number, number] }
+
+/**
+ * Values fixes of one mapping run: a rendered fix is applied to its document alone (re-parsed,
+ * so the cost is one small parse per distinct fix), the document's changes are located in the
+ * values files through the template (see valuesFix.ts), and the edits are made there.
+ */
+class ValuesFixer {
+  private readonly memo = new Map<string, FileFix | undefined>();
+  private usage?: Map<string, number>;
+
+  constructor(private readonly rendered: string, private readonly starts: number[], private readonly mapper: HelmMapper, private readonly files: ReadonlyMap<string, ChartSourceFile>, private readonly setKeys: readonly string[]) {}
+
+  of(fix: Fix, doc: RenderedDoc, source: string, mt: MaskedTemplate): FileFix | undefined {
+    if (!fix.edits.length || fix.snippet) return undefined;
+    const key = `${doc.range[0]}\0${JSON.stringify(fix.edits)}`;
+    if (this.memo.has(key)) return this.memo.get(key);
+    let out: FileFix | undefined;
+    try { out = this.compute(fix, doc, source, mt); } catch { out = undefined; }
+    this.memo.set(key, out);
+    return out;
+  }
+
+  /** How many actions of the chart name `.Values.<path>` (a values key several templates render is not fixed "safely"). */
+  private uses(valuesPath: readonly string[]): number {
+    if (!this.usage) {
+      this.usage = new Map();
+      for (const name of this.files.keys()) {
+        if (name.endsWith('values.yaml')) continue;
+        const t = this.mapper.template(name);
+        for (const a of t?.actions ?? []) {
+          for (const m of a.body.matchAll(/\.Values((?:\.[\w-]+)+)/g)) {
+            const parts = m[1].slice(1).split('.');
+            for (let i = 1; i <= parts.length; i++) {
+              const k = parts.slice(0, i).join('.');
+              this.usage.set(k, (this.usage.get(k) ?? 0) + 1);
+            }
+          }
+        }
+      }
+    }
+    return this.usage.get(valuesPath.join('.')) ?? 0;
+  }
+
+  private compute(fix: Fix, doc: RenderedDoc, source: string, mt: MaskedTemplate): FileFix | undefined {
+    const from = doc.range[0], to = doc.range[2];
+    const slice = this.rendered.slice(from, to);
+    const local: Array<{ s: number; e: number; t: string }> = [];
+    for (const e of fix.edits) {
+      const s = offsetOf(this.starts, e.range.start.line, e.range.start.character) - from;
+      const t = offsetOf(this.starts, e.range.end.line, e.range.end.character) - from;
+      if (s < 0 || t > slice.length || t < s) return undefined;
+      local.push({ s, e: t, t: e.newText });
+    }
+    local.sort((a, b) => b.s - a.s);
+    let after = slice;
+    for (const e of local) after = after.slice(0, e.s) + e.t + after.slice(e.e);
+    const opts = { uniqueKeys: false, prettyErrors: false } as const;
+    const beforeDocs = parseAllDocuments(slice, opts);
+    const afterDocs = parseAllDocuments(after, opts);
+    if (!Array.isArray(beforeDocs) || !Array.isArray(afterDocs) || beforeDocs.length !== 1 || afterDocs.length !== 1 || afterDocs[0].errors.length) return undefined;
+    const changes = renderedChanges(beforeDocs[0].contents as Node | null, afterDocs[0].contents as Node | null);
+    if (!changes?.length) return undefined;
+    // Changes grouped by the values mapping (or scalar) they are written at.
+    const groups = new Map<string, { target: ValuesTarget; patch?: MapPatch; scalar?: string }>();
+    let file: ChartSourceFile | undefined;
+    let safe = fix.safe;
+    for (const c of changes) {
+      let target: ValuesTarget | undefined;
+      let group: { target: ValuesTarget; patch?: MapPatch; scalar?: string } | undefined;
+      if (c.existed && isScalar(c.after)) {
+        const full = [...c.parent, { key: c.key }];
+        const res = this.mapper.resolvePath(source, mt, full);
+        if (res?.valuesTarget?.direct && res.depth === full.length) {
+          target = res.valuesTarget;
+          const text = patchValueOf(c.after, after);
+          if (typeof text !== 'string') return undefined;
+          group = { target, scalar: text };
+          groups.set(`${target.file.path}\0${JSON.stringify(target.path)}\0s`, group);
+        }
+      }
+      if (!group) {
+        const res = this.mapper.resolvePath(source, mt, c.parent);
+        target = res?.valuesTarget;
+        if (!res || !target || target.direct) return undefined;
+        const k = `${target.file.path}\0${JSON.stringify(target.path)}`;
+        group = groups.get(k);
+        if (!group) groups.set(k, (group = { target, patch: {} }));
+        const v = patchValueOf(c.after, after);
+        if (v === undefined || !group.patch) return undefined;
+        group.patch[c.key] = v;
+      }
+      if (file && file !== target!.file) return undefined;
+      file = target!.file;
+      const dotted = target!.path.map((s) => ('key' in s ? s.key : String(s.index))).join('.');
+      if (this.setKeys.some((k) => k === dotted || k.startsWith(`${dotted}.`) || dotted.startsWith(`${k}.`))) return undefined;
+      if (this.uses(target!.valuesPath) !== 1) safe = false;
+    }
+    if (!file) return undefined;
+    const edits: TextEdit[] = [];
+    for (const g of groups.values()) {
+      const e = g.scalar !== undefined ? valuesEdits(file.text, g.target.path, { scalar: g.scalar }) : valuesEdits(file.text, g.target.path, { patch: g.patch! });
+      if (!e?.length) return undefined;
+      edits.push(...e);
+    }
+    const name = file.path.split(/[\\/]/).pop();
+    return { file: file.path, fix: { title: `${fix.title} in ${name}`, kind: 'quickfix', safe, edits } };
+  }
 }
 
 /**
