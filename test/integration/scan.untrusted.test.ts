@@ -53,4 +53,24 @@ describe('image scanning in an untrusted workspace', function () {
     assert.strictEqual(scan.tree.getChildren(images[0]).length, 2, 'critical and low groups');
     await scan.store.clear();
   });
+
+  it('refuses to write an ignore file, and writes nothing', async () => {
+    await vscode.commands.executeCommand('shipshape.openScanReport', fixtureUri('scan', 'grype-report.json'));
+    const { scan } = await shipshapeApi();
+    const vulns = scan.tree.getChildren().flatMap((i) => scan.tree.getChildren(i)).flatMap((g) => scan.tree.getChildren(g));
+    const outcome = await vscode.commands.executeCommand<{ status: string; message: string }>('shipshape.ignoreVulnerability', vulns[0]);
+    assert.strictEqual(outcome?.status, 'refused');
+    assert.match(outcome.message, /Restricted Mode/);
+    for (const name of ['.grype.yaml', '.trivyignore.yaml', '.trivyignore']) assert.ok(!fs.existsSync(fixtureUri(name).fsPath), name);
+    assert.strictEqual(scan.tree.getChildren().flatMap((i) => scan.tree.getChildren(i)).flatMap((g) => scan.tree.getChildren(g)).length, vulns.length, 'nothing dropped from the view');
+    await scan.store.clear();
+  });
+
+  it('says what a file that is not a report is, as in a trusted workspace', async () => {
+    const file = vscode.Uri.file(path.join(tmp, 'pod.json'));
+    fs.writeFileSync(file.fsPath, '{"apiVersion": "v1", "kind": "Pod"}');
+    const result = await vscode.commands.executeCommand<{ status: string; shown: string }>('shipshape.openScanReport', file);
+    assert.strictEqual(result?.status, 'failed');
+    assert.match(result.shown, /pod\.json is not a scan report: .* a JSON object with the keys apiVersion, kind\./);
+  });
 });

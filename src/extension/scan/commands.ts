@@ -204,7 +204,7 @@ export class OpenScanReportCommand implements Command {
       // What the file looked like is said as plain values (a key could spell a `[label](command:…)`
       // link); a format that was recognised but did not read has its details in the log only.
       const shownMessage = e instanceof core.NotAReportError
-        ? vscode.l10n.t('{0} is not a scan report: Shipshape opens Trivy, Grype or Snyk JSON and SARIF 2.1.0 (which Docker Scout writes), and this file is {1}.', shown, plainValue(reportShapeText(e.shape), 300))
+        ? vscode.l10n.t('{0} is not a scan report: Shipshape opens Trivy, Grype or Snyk JSON and SARIF 2.1.0 (which Docker Scout writes), and this file is {1}.', shown, reportShapeText(e.shape))
         : vscode.l10n.t('{0} looks like a scan report, but Shipshape could not read it. The output says why.', shown);
       return this.failed(message, shownMessage);
     }

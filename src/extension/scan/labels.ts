@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { VulnSeverity, VULN_SEVERITIES } from '../../core/scan/model';
 import type { SeverityCounts } from '../../core/scan/tree';
+import { plainValue } from '../notificationText';
 
 export function severityName(s: VulnSeverity): string {
   switch (s) {
@@ -31,13 +32,13 @@ export function displayPath(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.path.split('/').pop() || uri.path;
 }
 
-/** What a file that is not a scan report looks like, in words. */
+/** What a file that is not a scan report looks like, in words; what the file says only as plain values. */
 export function reportShapeText(shape: import('../../core/scan/importReport').ReportShape): string {
   switch (shape.kind) {
     case 'empty': return vscode.l10n.t('empty');
-    case 'not-json': return vscode.l10n.t('not JSON (it starts with "{0}")', shape.start);
+    case 'not-json': return vscode.l10n.t('not JSON (it starts with "{0}")', plainValue(shape.start, 60));
     case 'object': return shape.keys.length
-      ? vscode.l10n.t('a JSON object with the keys {0}', shape.keys.join(', '))
+      ? vscode.l10n.t('a JSON object with the keys {0}', shape.keys.map((k) => plainValue(k, 40)).join(', '))
       : vscode.l10n.t('an empty JSON object');
     case 'array': return vscode.l10n.t('a JSON array of {0} items', shape.length);
     default: return vscode.l10n.t('a JSON {0}', shape.type);
