@@ -58,7 +58,7 @@ describe('k8s-image-digest-required', () => {
     assert.strictEqual(with_('ghcr.io/acme/api:1', '["ghcr.io/acme/ap?:1"]'), 1);
     assert.strictEqual(with_('ghcr.io/other/api:1', '["ghcr.io/acme/*"]'), 0);
   });
-  it('follows skipImageReferences, match kinds (a Pod rule covers controllers) and a namespaced Policy\'s namespace', () => {
+  it('follows skipImageReferences, match kinds (a Pod rule covers controllers) and namespaces, exclude namespaces and a namespaced Policy\'s namespace', () => {
     assert.deepStrictEqual(alone(pod('ghcr.io/acme/debug:1') + '---\n' + kyverno('["ghcr.io/acme/*"]', ['skipImageReferences: ["ghcr.io/acme/debug*"]'])), []);
     const deployment = pod('ghcr.io/acme/api:1', 'shop', 'Deployment');
     const f = alone(deployment + '---\n' + kyverno('["ghcr.io/acme/*"]'));
@@ -71,6 +71,11 @@ describe('k8s-image-digest-required', () => {
     const inNamespaces = kyverno('["ghcr.io/acme/*"]', [], undefined, '[Pod], namespaces: [prod-*]');
     assert.deepStrictEqual(alone(pod('ghcr.io/acme/api:1', 'shop') + '---\n' + inNamespaces), []);
     assert.strictEqual(alone(pod('ghcr.io/acme/api:1', 'prod-eu') + '---\n' + inNamespaces).length, 1);
+    const excluding = kyverno('["ghcr.io/acme/*"]').replace('      verifyImages:', '      exclude: {any: [{resources: {namespaces: [kube-*]}}]}\n      verifyImages:');
+    assert.deepStrictEqual(alone(pod('ghcr.io/acme/api:1', 'kube-system') + '---\n' + excluding), [], 'an excluded namespace');
+    assert.strictEqual(alone(pod('ghcr.io/acme/api:1', 'shop') + '---\n' + excluding).length, 1);
+    const byName = kyverno('["ghcr.io/acme/*"]').replace('      verifyImages:', '      exclude: {any: [{resources: {namespaces: [shop], names: [other]}}]}\n      verifyImages:');
+    assert.strictEqual(alone(pod('ghcr.io/acme/api:1', 'shop') + '---\n' + byName).length, 1, 'an exclude that also names resources is not read as excluding the namespace');
   });
   it('says what Kyverno does: rejects without mutateDigest, only reports under Audit (the default)', () => {
     const reject = alone(pod('ghcr.io/acme/api:1') + '---\n' + kyverno('["ghcr.io/acme/*"]', ['mutateDigest: false']));

@@ -10,7 +10,8 @@
  *   character) against the image as Kyverno spells it: the registry (docker.io when none is
  *   written, never rewritten to index.docker.io), the repository as written (`nginx`, not
  *   `library/nginx`) and the tag (`latest` when none); `skipImageReferences` excepted; the rule's
- *   `match` kinds (a Pod rule covers the controllers Kyverno generates rules for) and namespaces;
+ *   `match` kinds (a Pod rule covers the controllers Kyverno generates rules for) and namespaces,
+ *   `exclude` blocks that name namespaces (and kinds);
  *   a namespaced `Policy` only in its namespace. With failure action Enforce, `mutateDigest`
  *   (default true) makes the mutating webhook write the digest in, else the Pod is rejected;
  *   Audit admits it and records a policy report failure.
@@ -49,6 +50,8 @@ interface PolicyFact {
   kinds?: string[];
   /** Kyverno match namespaces (wildcards); absent = any. */
   nss?: string[];
+  /** Kyverno exclude blocks that name namespaces (and maybe kinds): a workload they describe is excluded. */
+  ex?: Array<{ nss: string[]; kinds?: string[] }>;
   e: Effect;
 }
 
@@ -63,10 +66,10 @@ function strings(node: unknown): string[] {
 }
 
 /** The kinds and namespaces a Kyverno rule's `match` names (resources, any[], all[]); undefined where it names none. */
-function kyvernoScope(rule: YAMLMap): { kinds?: string[]; nss?: string[] } {
-  const match = getMap(rule, 'match');
-  if (!match) return {};
+/** The `resources` blocks of a match or exclude (`resources`, `any[].resources`, `all[].resources`). */
+function resourceBlocks(match: YAMLMap | undefined): YAMLMap[] {
   const blocks: YAMLMap[] = [];
+  if (!match) return blocks;
   const direct = getMap(match, 'resources');
   if (direct) blocks.push(direct);
   for (const key of ['any', 'all']) {
@@ -75,11 +78,34 @@ function kyvernoScope(rule: YAMLMap): { kinds?: string[]; nss?: string[] } {
       if (res) blocks.push(res);
     }
   }
+  return blocks;
+}
+
+const kindName = (k: string): string => k.slice(k.lastIndexOf('/') + 1);
+
+/** Exclude blocks that say which namespaces (and kinds) they exclude; blocks with other criteria (names, selectors) are not read. */
+function kyvernoExcludes(rule: YAMLMap): Array<{ nss: string[]; kinds?: string[] }> {
+  const out: Array<{ nss: string[]; kinds?: string[] }> = [];
+  for (const b of resourceBlocks(getMap(rule, 'exclude'))) {
+    const keys = b.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+    if (keys.some((k) => k !== 'namespaces' && k !== 'kinds')) continue;
+    const nss = strings(getPair(b, 'namespaces')?.value);
+    if (!nss.length) continue;
+    const kinds = strings(getPair(b, 'kinds')?.value).map(kindName);
+    out.push(kinds.length ? { nss, kinds } : { nss });
+  }
+  return out;
+}
+
+function kyvernoScope(rule: YAMLMap): { kinds?: string[]; nss?: string[] } {
+  const match = getMap(rule, 'match');
+  if (!match) return {};
+  const blocks = resourceBlocks(match);
   const kinds = new Set<string>();
   const nss = new Set<string>();
   let anyNamespace = false;
   for (const b of blocks) {
-    for (const k of strings(getPair(b, 'kinds')?.value)) kinds.add(k.slice(k.lastIndexOf('/') + 1));
+    for (const k of strings(getPair(b, 'kinds')?.value)) kinds.add(kindName(k));
     const listed = strings(getPair(b, 'namespaces')?.value);
     if (listed.length) for (const n of listed) nss.add(n);
     else anyNamespace = true;
@@ -95,6 +121,7 @@ function kyvernoFacts(o: KubeObject, out: PolicyFact[]): void {
     const verify = getSeq(rule, 'verifyImages');
     if (!verify) continue;
     const scope = kyvernoScope(rule);
+    const excludes = kyvernoExcludes(rule);
     for (const entry of verify.items) {
       if (!isMap(entry)) continue;
       if (boolOf(getPair(entry, 'verifyDigest')?.value) === false) continue;
@@ -111,6 +138,7 @@ function kyvernoFacts(o: KubeObject, out: PolicyFact[]): void {
       if (skip.length) fact.skip = skip;
       if (scope.kinds) fact.kinds = scope.kinds;
       if (scope.nss) fact.nss = scope.nss;
+      if (excludes.length) fact.ex = excludes;
       out.push(fact);
     }
   }
@@ -191,8 +219,10 @@ function sigstoreName(raw: string): string | undefined {
 function covers(policy: PolicyFact, raw: string, kind: string, namespace: string | undefined, facts: RunFacts): boolean {
   if (policy.t === 'k') {
     if (policy.ns !== undefined && policy.ns !== (namespace ?? '')) return false;
-    if (policy.kinds && !policy.kinds.some((k) => k === kind || (k === 'Pod' && AUTOGEN_KINDS.has(kind)))) return false;
+    const ofKind = (kinds: string[] | undefined) => !kinds || kinds.some((k) => k === kind || (k === 'Pod' && AUTOGEN_KINDS.has(kind)));
+    if (!ofKind(policy.kinds)) return false;
     if (policy.nss && (namespace === undefined || !policy.nss.some((n) => kyvernoWildcard(n, namespace)))) return false;
+    if (namespace !== undefined && policy.ex?.some((x) => ofKind(x.kinds) && x.nss.some((n) => kyvernoWildcard(n, namespace)))) return false;
     const name = kyvernoName(raw);
     if (!name) return false;
     if (policy.skip?.some((s) => kyvernoWildcard(s, name))) return false;
