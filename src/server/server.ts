@@ -24,6 +24,7 @@ import { FactSource, WorkspaceIndex } from './workspaceIndex';
 import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
 import { documentAction, FIX_ALL_KIND, hitsFor, hoverAt, quickFixes, toDiagnostic } from './convert';
 import { withBaseImageAdvice } from './baseImageHover';
+import { registerBaseImageRequests } from './baseImageRequests';
 
 /** Custom request of the server: `{ textDocument: { uri } }` → `Array<{ reference, range }>`. */
 export const IMAGE_REFERENCES_REQUEST = 'shipshape/imageReferences';
@@ -402,6 +403,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   /** Custom request: the image references of a document with their ranges (for a client's "Scan image" CodeLens). */
+  registerBaseImageRequests(connection, documents, kindOf);
   connection.onRequest(IMAGE_REFERENCES_REQUEST, async (params: { textDocument: { uri: string } }, token: CancellationToken) => {
     const uri = params?.textDocument?.uri;
     const doc = typeof uri === 'string' ? documents.get(uri) : undefined;

@@ -1,0 +1,11 @@
+/** The base-image advice request between the extension and the language server (types only, no core code). */
+export type { BaseImageAdvice, BaseCandidate } from '../core/baseImages';
+
+/** Client → server: `{ textDocument: { uri }, position? }` → BaseImageAdvice[] (the FROM at `position`, else every shipped FROM). */
+export const BASE_IMAGE_ADVICE_REQUEST = 'shipshape/baseImageAdvice';
+
+export interface BaseImageAdviceParams {
+  textDocument: { uri: string };
+  /** When given: only the FROM at this position (0-based). */
+  position?: { line: number; character: number };
+}
