@@ -6,7 +6,7 @@ import type { RuleMeta } from '../../src/core';
 import { describeReference } from '../../src/core/report/docs';
 import { hasRuleText, ruleDocsUrlFor, ruleText, ruleTextIds } from '../../src/core/l10n/rules';
 import { excludedByVscodeignore } from './readme-images.test';
-import { englishFingerprint, generatedFiles, obsoletePages, renderChinesePage, renderEnglishPage } from '../../scripts/gen-docs';
+import { englishFingerprint, generatedFiles, obsoletePages, renderChinesePage, renderEnglishPage, untranslated } from '../../scripts/gen-docs';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DATA_FILE = path.join(ROOT, 'l10n', 'rules.zh-cn.json');
@@ -108,6 +108,7 @@ describe('Simplified Chinese rule texts (l10n/rules.zh-cn.json)', () => {
       }
     }
     assert.deepStrictEqual(stale, []);
+    assert.deepStrictEqual(untranslated(), [], 'npm run docs lists the same');
   });
 });
 
