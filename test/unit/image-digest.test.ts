@@ -126,6 +126,12 @@ describe('k8s-image-digest-required', () => {
     assert.ok(kyvernoWildcard('a?c', 'abc'));
     assert.ok(!kyvernoWildcard('a?c', 'ac'));
     assert.ok(kyvernoWildcard('*'.repeat(50) + 'x', 'y'.repeat(200) + 'x'));
+    // As Kyverno's own matcher: `?` is exactly one character, `/` included; `*` may be empty.
+    assert.ok(!kyvernoWildcard('my-?-bucket/abc*', 'my--bucket/abc'));
+    assert.ok(kyvernoWildcard('my-bucket/abc?efg', 'my-bucket/abc/efg'));
+    assert.ok(!kyvernoWildcard('my-bucket/mnop*?and', 'my-bucket/mnopand'));
+    assert.ok(kyvernoWildcard('my-bucket/mnop*?', 'my-bucket/mnopqrst/mnopqr'));
+    assert.ok(kyvernoWildcard('my-bucket/oo*', 'my-bucket/oo'));
     assert.ok(sigstoreGlob('ghcr.io/**')!.test('ghcr.io/foo'));
     assert.ok(!sigstoreGlob('ghcr.io/**')!.test('ghcrxio/foo'), 'a dot is a dot');
     assert.ok(!sigstoreGlob('ghcr.io/foo')!.test('ghcr.io/foo-suffix'));
