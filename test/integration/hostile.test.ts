@@ -177,23 +177,23 @@ describe('hostile input in the editor', function () {
     }
   });
 
-  it('refuses to write .trivyignore through a symlink out of the workspace, and leaves the target alone', async () => {
+  it('refuses to write .trivyignore.yaml through a symlink out of the workspace, and leaves the target alone', async () => {
     await scan.store.clear();
     const imported = await vscode.commands.executeCommand<{ status: string }>('shipshape.openScanReport', vscode.Uri.file(TRIVY_REPORT));
     assert.strictEqual(imported?.status, 'imported');
     const outside = path.join(tmp, 'bashrc');
     fs.writeFileSync(outside, 'export PS1=home\n');
-    const link = path.join(workspaceRoot().fsPath, '.trivyignore');
+    const link = path.join(workspaceRoot().fsPath, '.trivyignore.yaml');
     fs.symlinkSync(outside, link);
     notes.messages.length = 0;
     try {
       const node = vulnNodes(scan).find((n) => n.report.scanner === 'trivy')!;
-      const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('shipshape.ignoreVulnerability', node);
-      assert.strictEqual(written, undefined, 'nothing was written');
+      const written = await vscode.commands.executeCommand<{ status: string } | undefined>('shipshape.ignoreVulnerability', node);
+      assert.strictEqual(written?.status, 'failed', 'nothing was written');
       assert.strictEqual(fs.readFileSync(outside, 'utf8'), 'export PS1=home\n');
       assert.ok(fs.lstatSync(link).isSymbolicLink());
       assert.ok(vulnNodes(scan).some((n) => n.vuln.id === node.vuln.id), 'the vulnerability stays in the view');
-      assert.ok(notes.messages.some((m) => /Could not write \.trivyignore/.test(m)), JSON.stringify(notes.messages));
+      assert.ok(notes.messages.some((m) => /Could not write \.trivyignore\.yaml/.test(m)), JSON.stringify(notes.messages));
     } finally {
       fs.rmSync(link, { force: true });
     }
@@ -201,7 +201,7 @@ describe('hostile input in the editor', function () {
     fs.linkSync(outside, link);
     try {
       const node = vulnNodes(scan).find((n) => n.report.scanner === 'trivy')!;
-      assert.strictEqual(await vscode.commands.executeCommand('shipshape.ignoreVulnerability', node), undefined);
+      assert.strictEqual((await vscode.commands.executeCommand<{ status: string } | undefined>('shipshape.ignoreVulnerability', node))?.status, 'failed');
       assert.strictEqual(fs.readFileSync(outside, 'utf8'), 'export PS1=home\n');
     } finally {
       fs.rmSync(link, { force: true });

@@ -25,8 +25,8 @@ describe('hostile input in Restricted Mode', function () {
     const imported = await vscode.commands.executeCommand<{ status: string }>('shipshape.openScanReport', vscode.Uri.file(TRIVY_REPORT));
     assert.strictEqual(imported?.status, 'imported');
     const node = scan.tree.getChildren().flatMap((i) => scan.tree.getChildren(i)).flatMap((g) => scan.tree.getChildren(g))[0] as VulnNode;
-    assert.strictEqual(await vscode.commands.executeCommand('shipshape.ignoreVulnerability', node), undefined);
-    assert.strictEqual(fs.existsSync(path.join(workspaceRoot().fsPath, '.trivyignore')), false, 'no .trivyignore was written');
+    assert.strictEqual((await vscode.commands.executeCommand<{ status: string } | undefined>('shipshape.ignoreVulnerability', node))?.status, 'refused');
+    for (const name of ['.trivyignore.yaml', '.trivyignore']) assert.strictEqual(fs.existsSync(path.join(workspaceRoot().fsPath, name)), false, `no ${name} was written`);
     const target = vscode.Uri.joinPath(workspaceRoot(), 'export.json');
     const exported = await vscode.commands.executeCommand<{ status: string }>('shipshape.exportScanResults', { format: 'json', uri: target });
     assert.strictEqual(exported?.status, 'refused');

@@ -48,7 +48,7 @@ export class NotAReportError extends ScanParseError {
 }
 
 const MAX_SHAPE_KEYS = 6;
-const MAX_KEY_LENGTH = 40;
+const MAX_KEY_LENGTH = 200;
 
 function shapeOf(doc: unknown): ReportShape {
   if (Array.isArray(doc)) return { kind: 'array', length: doc.length };
