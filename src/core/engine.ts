@@ -30,6 +30,11 @@ export interface AnalyzeOptions {
   composeByContent?: boolean;
   /** Texts of local files the text refers to (a Compose `extends.file`), keyed by the path as written in it. */
   related?: ReadonlyMap<string, string>;
+  /**
+   * `safe`: the caller reads only fixes marked safe (`shipshape check` says whether a finding is
+   * fixable and applies none), so an analyser may leave the others out of its findings.
+   */
+  fixes?: 'safe';
   /** The name (a path) the text's facts are cited by in other texts' findings (a policy "in policies/kyverno.yaml"). */
   source?: string;
 }
@@ -268,6 +273,8 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       // Unreadable comments suppress nothing.
     }
   }
+  // Most texts have no directive: their findings skip the lookups (a large manifest has thousands).
+  const anySuppression = suppressions.lines.size > 0 || suppressions.file.size > 0;
   let about: Map<Finding, Range> | undefined;
   let waived: Array<[Finding, string]> | undefined;
   let waivedAll: Array<[Finding, readonly string[]]> | undefined;
@@ -281,7 +288,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     if (!severity) continue;
     const keys = ruleKeys(rule);
     const report = (r: Report): void => {
-      if (isSuppressed(suppressions!, r.range.start.line, keys)) return;
+      if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;
       const finding: Finding = { ruleId: rule.id, severity, message: r.message, range: r.range, references: rule.references };
       if (r.related?.length) finding.related = r.related;
       if (r.fixes?.length) finding.fixes = r.fixes;
@@ -316,10 +323,18 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   const alone = options?.run ? undefined : new Set(ownFacts ?? []);
   if (analyzer.derive && result.findings.length > 0 && (!alone || alone.size > 0)) {
     try {
+      // A file can derive a few reports per workload, all of a few rules: each rule looked up once.
+      const derivedRules = new Map<string, { rule: Rule<M>; severity: Severity } | undefined>();
       for (const d of analyzer.derive(model, result.findings, analyzer.rules, alone && ((f) => alone.has(f)))) {
-        const rule = analyzer.rules.find((r) => r.id === d.ruleId);
-        const severity = rule && effectiveSeverity(rule, config);
-        if (!rule || !severity || isSuppressed(suppressions, d.range.start.line, ruleKeys(rule))) continue;
+        let entry = derivedRules.get(d.ruleId);
+        if (!derivedRules.has(d.ruleId)) {
+          const r = analyzer.rules.find((x) => x.id === d.ruleId);
+          const s = r && effectiveSeverity(r, config);
+          derivedRules.set(d.ruleId, (entry = r && s ? { rule: r, severity: s } : undefined));
+        }
+        if (!entry) continue;
+        const { rule, severity } = entry;
+        if (anySuppression && isSuppressed(suppressions, d.range.start.line, ruleKeys(rule))) continue;
         const finding: Finding = { ruleId: rule.id, severity, message: d.message, range: d.range, references: rule.references };
         if (d.related?.length) finding.related = d.related;
         (required ??= []).push([finding, d.requires]);
@@ -406,11 +421,17 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
  */
 function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
   const combinerOf = new Map<string, string>();
-  for (const r of rules) if (r.combines) for (const id of r.combines) combinerOf.set(id, r.id);
+  const combiners = new Set<string>();
+  for (const r of rules) {
+    if (!r.combines) continue;
+    combiners.add(r.id);
+    for (const id of r.combines) combinerOf.set(id, r.id);
+  }
   const keyOf = (ruleId: string, f: Finding): string => `${ruleId} ${rangeKey(about?.get(f) ?? f.range)}`;
   const hosts = new Map<string, { host: Finding; parts: Finding[] }>();
+  // A set, not a search of the rules per finding: a large manifest has tens of thousands of findings.
   for (const f of findings) {
-    if (rules.some((r) => r.id === f.ruleId && r.combines)) hosts.set(keyOf(f.ruleId, f), { host: f, parts: [] });
+    if (combiners.has(f.ruleId)) hosts.set(keyOf(f.ruleId, f), { host: f, parts: [] });
   }
   const dropped = new Set<Finding>();
   for (const f of findings) {

@@ -1,6 +1,5 @@
 import { AnalysisRun, allRules, analyze, Severity, SEVERITIES, skipFails } from '../../core';
 import { ChartTemplates } from '../helmChart';
-import { composeRelatedTexts } from '../composeRelated';
 import { loadCliConfig } from '../config';
 import { findRenderRoots, isOwned, renderAndCheck, RenderCheckResult } from '../renderCheck';
 import * as path from 'path';
@@ -55,6 +54,15 @@ export async function readSource(io: CliIO, file: string): Promise<string | unde
   }
 }
 
+/** composeRelatedTexts' own first test: only a text naming `extends` or `env_file` refers to other files. */
+function mayReferToFiles(text: string): boolean {
+  return text.includes('extends') || text.includes('env_file');
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const composeRelated = (): typeof import('../composeRelated') => require('../composeRelated') as typeof import('../composeRelated');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'report insecure settings in Dockerfiles and Kubernetes manifests',
@@ -106,9 +114,11 @@ export const checkCommand: CliCommand = {
       const text = await readSource(io, f.path);
       if (text === undefined) { ioError = true; continue; }
       const chartTemplate = f.kind === 'kubernetes' && (await charts.contains(f.path));
-      // A Compose service's `extends.file` is read so what it inherits counts.
-      const related = await composeRelatedTexts(io, f.path, text);
-      const result = analyze(text, f.kind, config, { run, chartTemplate, related, source: f.path });
+      // A Compose service's `extends.file` is read so what it inherits counts. The Compose reader is
+      // loaded only for a text that may refer to another file (a manifest run does not compile it).
+      const related = mayReferToFiles(text) ? await composeRelated().composeRelatedTexts(io, f.path, text) : undefined;
+      // Only whether a finding is fixable is shown: unsafe fixes need not be built.
+      const result = analyze(text, f.kind, config, { run, chartTemplate, related, source: f.path, fixes: 'safe' });
       for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
       if (result.skipped) {
         skipped.push({ file: f.path, reason: result.skipped, fails: skipFails(result.skipKind ?? 'size') });

@@ -64,6 +64,7 @@ function noEscalationPatch(c: ContainerInfo): MapPatch | undefined {
  * thousands of findings).
  */
 export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title: string, safe: boolean, preferred = true, kind: Fix['kind'] = 'quickfix'): Fix | undefined {
+  if (!safe && model.onlySafeFixes) return undefined;
   if (!canPatchMap(model, map, patch)) return undefined;
   return new LazyPatchFix(title, kind, safe, preferred, model, map, patch);
 }
@@ -110,11 +111,14 @@ export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undef
 
 /** Fix: `readOnlyRootFilesystem: true` on a container. */
 export function readOnlyRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  // `shipshape check` shows only whether a finding has a safe fix: the others are not built.
+  if (model.onlySafeFixes) return undefined;
   return containerSecurityFix(model, c, { readOnlyRootFilesystem: 'true' }, 'Set readOnlyRootFilesystem: true (may break apps that write to disk)', false);
 }
 
 /** Fix: `runAsNonRoot: true` where the effective value comes from (container, else pod, else the container). */
 export function runAsNonRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   const src = c.effective.runAsNonRoot;
   const title = 'Set runAsNonRoot: true (may break images that need root)';
   if (src && src.from === 'pod') return memo(c.pod, 'runAsNonRoot', () => podSecurityFix(model, c.pod, { runAsNonRoot: 'true' }, title, false));
@@ -144,28 +148,33 @@ export function seccompFix(model: KubeModel, c: ContainerInfo): Fix | undefined 
 
 /** Fix: a pod-level seccomp profile `RuntimeDefault`. */
 export function podSeccompFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   return podSecurityFix(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }, 'Set seccompProfile.type: RuntimeDefault for the pod', false);
 }
 
 /** Fix: a boolean pair set to false (`privileged`, `hostNetwork`…). */
 export function setFalseFix(model: KubeModel, pair: Pair, title: string, safe = false): Fix | undefined {
+  if (!safe && model.onlySafeFixes) return undefined;
   if (!isScalar(pair.value)) return undefined;
   return fix(title, replaceScalar(model, pair.value, 'false'), safe);
 }
 
 /** Fix: a scalar pair given another value. */
 export function replaceValueFix(model: KubeModel, pair: Pair, text: string, title: string, safe = false): Fix | undefined {
+  if (!safe && model.onlySafeFixes) return undefined;
   if (!isScalar(pair.value)) return undefined;
   return fix(title, replaceScalar(model, pair.value, text), safe);
 }
 
 /** Fix: remove a pair from its mapping. */
 export function removePairFix(model: KubeModel, map: YAMLMap, pair: Pair, title: string, safe = false): Fix | undefined {
+  if (!safe && model.onlySafeFixes) return undefined;
   return fix(title, removePair(model, map, pair), safe);
 }
 
 /** Fix: remove the `capabilities.add` entries a predicate rejects. */
 export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, title: string): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   const caps = getMap(c.securityContext, 'capabilities');
   const addPair = getPair(caps, 'add');
   const add = getSeq(caps, 'add');
@@ -177,6 +186,7 @@ export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (
 
 /** Fix: `automountServiceAccountToken: false` on the pod spec. */
 export function noTokenFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   return memo(pod, 'token', () => patchFix(model, pod.spec, { automountServiceAccountToken: 'false' },
     'Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)', false));
 }
@@ -207,6 +217,7 @@ export type HardenedField = 'allowPrivilegeEscalation' | 'readOnlyRootFilesystem
  * changes the field that finding is about (`covers`).
  */
 export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: HardenedField): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   let entry = c.memo.harden as { patch: MapPatch; fix: Fix | undefined } | undefined;
   if (!entry) {
     const patch = hardenPatch(c);
@@ -231,6 +242,7 @@ const RESOURCE_DEFAULTS: Record<'requests' | 'limits', Record<'cpu' | 'memory', 
  * Offered when the missing keys can be added with a single edit.
  */
 export function resourcesSnippetFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   return memo(c, 'resources', () => computeResourcesSnippet(model, c));
 }
 
@@ -260,6 +272,7 @@ function computeResourcesSnippet(model: KubeModel, c: ContainerInfo): Fix | unde
 
 /** Fix: `pod-security.kubernetes.io/enforce: restricted` on a Namespace. */
 export function namespaceLabelFix(model: KubeModel, ns: YAMLMap, level: 'baseline' | 'restricted'): Fix | undefined {
+  if (model.onlySafeFixes) return undefined;
   const label: MapPatch = { 'pod-security.kubernetes.io/enforce': level };
   return patchFix(model, ns, { metadata: { labels: label } }, `Enforce the ${level} Pod Security Standard on this namespace`, false);
 }

@@ -88,7 +88,7 @@ export interface ContainerInfo {
   probes: readonly YAMLMap[];
   lifecycle?: YAMLMap;
   /** Values several rules need, computed on first use. */
-  memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
+  memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range; resourcesRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -123,6 +123,10 @@ export interface KubeModel {
   lineCounter: LineCounter;
   objects: KubeObject[];
   pods: PodSpecInfo[];
+  /** Every container of every pod spec, in order (pods, then containers, init and ephemeral containers). */
+  containers: ContainerInfo[];
+  /** The containers that run with the pod (containers and init containers, not ephemeral ones), in the same order. */
+  runContainers: ContainerInfo[];
   /** Comments of the file (for suppression directives), computed on first read. */
   readonly comments: SourceComment[];
   /** 0-based range of two offsets. */
@@ -140,6 +144,8 @@ export interface KubeModel {
   duplicateKeys: boolean;
   /** Documents that do not parse (reported, not analysed) and duplicate keys (reported, analysed). */
   problems: SyntaxProblem[];
+  /** Only safe fixes are wanted (AnalyzeOptions.fixes): the fix builders skip the others. */
+  onlySafeFixes: boolean;
   /**
    * Values the rules of one family compute once per file (the RBAC rules' PolicyRules, rules/rbac.ts),
    * and the `trustedRegistries` setting the file is checked against (set by the analyser).
@@ -608,7 +614,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         ports,
         probes: probes ?? NO_PROBES,
         lifecycle,
-        memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined, fixes: undefined, harden: undefined },
+        memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, fixes: undefined, harden: undefined },
       });
     });
   }
@@ -844,17 +850,30 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
     if (objects.length > before && indentUnit === undefined) indentUnit = detectIndentUnit(doc.contents, text);
   }
   if (objects.length === 0 && brokenObjects === 0) return undefined;
+  // The lists the rules walk, built once: each rule visits every container of a file.
+  const containers: ContainerInfo[] = [];
+  const runContainers: ContainerInfo[] = [];
+  for (let p = 0; p < pods.length; p++) {
+    const list = pods[p].containers;
+    for (let i = 0; i < list.length; i++) {
+      containers.push(list[i]);
+      if (list[i].listKind !== 'ephemeralContainers') runContainers.push(list[i]);
+    }
+  }
   let comments: SourceComment[] | undefined;
   return {
     text,
     aliased,
     duplicateKeys,
     problems,
+    onlySafeFixes: options?.fixes === 'safe',
     eol: eolOf(text),
     indentUnit: indentUnit ?? 2,
     lineCounter,
     objects,
     pods,
+    containers,
+    runContainers,
     memo: {},
     // Read only when the text has a suppression directive (the engine checks): computed on demand.
     get comments(): SourceComment[] {

@@ -19,6 +19,12 @@ export const RUN_LISTS: readonly ContainerListKind[] = ['containers', 'initConta
 
 /** Calls `fn` for every container of the listed kinds in every pod spec. */
 export function forEachContainer(model: KubeModel, lists: readonly ContainerListKind[], fn: (c: ContainerInfo) => void): void {
+  // The two common selections are lists of the model, built once per file.
+  const list = lists === ALL_LISTS ? model.containers : lists === RUN_LISTS ? model.runContainers : undefined;
+  if (list) {
+    for (let i = 0; i < list.length; i++) fn(list[i]);
+    return;
+  }
   const every = lists.length === ALL_LISTS.length;
   const pods = model.pods;
   for (let p = 0; p < pods.length; p++) {

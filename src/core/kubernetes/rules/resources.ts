@@ -20,8 +20,11 @@ function noResourceSet(c: ContainerInfo): boolean {
 
 /** Where the finding about a container without any resource setting points: its `resources` key, else the container. */
 function noResourcesRange(model: KubeModel, c: ContainerInfo): Range {
-  return missingRange(model, c, ['resources']);
+  // The combined finding and each single rule's point here: computed once per container.
+  return (c.memo.resourcesRange ??= missingRange(model, c, RESOURCES_PATH));
 }
+
+const RESOURCES_PATH = ['resources'] as const;
 
 function resourceRule(id: string, ksv: string, section: 'requests' | 'limits', resource: 'cpu' | 'memory'): KubeRule {
   const field = `resources.${section}.${resource}`;
