@@ -169,6 +169,21 @@ describe('Compare Base Images in the editor', function () {
     assert.ok(!elsewhere.some((a) => a.command?.command === 'shipshape.compareBaseImages'), 'not on a COPY line');
   });
 
+  it('the hover on the FROM lists the candidates with their sources and links to the comparison', async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
+    const text = await waitFor('the base-image hover', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dockerfile, new vscode.Position(0, 6));
+      const all = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      return all.includes('Smaller or hardened bases') ? all : undefined;
+    });
+    assert.ok(text.includes('**Smaller or hardened bases for `debian:12`**'), text);
+    assert.ok(text.includes('- `debian:12-slim`: the same Debian 12 without documentation, man pages and locales · [source](https://hub.docker.com/_/debian)'), text);
+    assert.ok(text.includes('- `gcr.io/distroless/base-debian12`: '), text);
+    assert.match(text, /\[Compare base images…\]\(command:shipshape\.compareBaseImages\?/);
+    const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dockerfile, new vscode.Position(2, 2));
+    assert.ok(!none.some((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('Smaller or hardened'))), 'nothing on the CMD line');
+  });
+
   it('scans the current base and each candidate with the user\'s scanner and shows the counts side by side', async () => {
     const outcome = await vscode.commands.executeCommand<CompareOutcome>('shipshape.compareBaseImages', { uri: dockerfile, line: 0, character: 6, scanner: 'trivy' });
     assert.strictEqual(outcome?.status, 'compared', JSON.stringify(outcome));

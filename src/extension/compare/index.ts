@@ -7,7 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdvice, BaseImageAdviceParams } from '../../server/baseImageProtocol';
+import type { BaseImageAdvice } from '../../server/baseImageProtocol';
+import { adviceOf, ServerRequest } from './advice';
 import { validateImageRef } from '../../core/imageRef';
 import { countBySeverity } from '../../core/scan/tree';
 import type { ScannerChoice } from '../../node/scanRunner';
@@ -20,6 +21,7 @@ import { MANAGE_TRUST_COMMAND } from '../scan/runner';
 import { readScannerChoice, readTimeoutMs, readToolPaths } from '../scan/toolSettings';
 import type { ScanSupport } from '../scan';
 import { COUNTED_SEVERITIES, CompareLabels, compareHtml, CompareRow } from './compareHtml';
+import { setBaseImageHoverSource } from './hover';
 
 export const COMPARE_COMMANDS = {
   compare: 'shipshape.compareBaseImages',
@@ -46,21 +48,13 @@ export interface SwapArguments {
   to: string;
 }
 
+export type { ServerRequest } from './advice';
+
 export type CompareOutcome =
   | { status: 'compared'; image: string; scanner: string; rows: CompareRow[]; panel: vscode.WebviewPanel }
   | { status: 'cancelled' }
   | { status: 'refused'; message: string }
   | { status: 'none'; message: string };
-
-/** Sends a request to the language server (undefined when it is not running). */
-export type ServerRequest = (method: string, params: unknown, token?: vscode.CancellationToken) => Promise<unknown>;
-
-/** The server's base-image advice for a document (at a position, or every shipped FROM). */
-async function adviceOf(request: ServerRequest, doc: vscode.TextDocument, position?: { line: number; character: number }, token?: vscode.CancellationToken): Promise<BaseImageAdvice[]> {
-  const params: BaseImageAdviceParams = { textDocument: { uri: doc.uri.toString() }, position };
-  const answer = await request(BASE_IMAGE_ADVICE_REQUEST, params, token).catch(() => undefined);
-  return Array.isArray(answer) ? answer.filter((a): a is BaseImageAdvice => typeof (a as BaseImageAdvice)?.image === 'string' && Array.isArray((a as BaseImageAdvice).recommendation?.candidates)) : [];
-}
 
 export type SwapOutcome = { status: 'swapped'; uri: vscode.Uri; to: string } | { status: 'stale' | 'refused'; message: string };
 
@@ -86,7 +80,7 @@ function asUri(u: vscode.Uri | string | undefined): vscode.Uri | undefined {
 }
 
 /** The candidates a scanner can scan: `scratch` is empty (nothing to compare). */
-function scannable(advice: BaseImageAdvice): BaseImageAdvice['recommendation']['candidates'] {
+export function scannable(advice: BaseImageAdvice): BaseImageAdvice['recommendation']['candidates'] {
   return advice.recommendation.candidates.filter((c) => c.reference !== 'scratch');
 }
 
@@ -281,11 +275,12 @@ export function registerCompareSupport(options: { log: vscode.LogOutputChannel; 
   const compare = commands.register(new CompareBaseImagesCommand(options.log, options.request));
   commands.register(new SwapBaseImageCommand(options.log, options.request));
   const codeActions = new CompareCodeActionProvider(options.scan, options.request);
+  setBaseImageHoverSource({ request: options.request, canCompare: () => vscode.workspace.isTrusted && options.scan.scannerFound() === true });
   const registration = vscode.languages.registerCodeActionsProvider([{ language: 'dockerfile' }, { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}' }], codeActions, CompareCodeActionProvider.metadata);
   return {
     compare,
     codeActions,
-    dispose: () => { registration.dispose(); compare.dispose(); commands.dispose(); },
+    dispose: () => { setBaseImageHoverSource(undefined); registration.dispose(); compare.dispose(); commands.dispose(); },
   };
 }
 
