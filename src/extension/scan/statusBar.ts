@@ -16,6 +16,8 @@ import { SCAN_VIEW_ID } from './tree';
 
 const DEBOUNCE_MS = 300;
 const MAX_SHOWN_REFERENCE = 60;
+const MAX_RETRIES = 3;
+const RETRY_MS = 2000;
 
 /** The URIs shown in editor tabs (text and the modified side of diffs). */
 function tabUris(): Set<string> {
@@ -35,6 +37,8 @@ export class ScanStatusBar implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private shown: ScanReport | undefined;
   private generation = 0;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
 
@@ -75,7 +79,8 @@ export class ScanStatusBar implements vscode.Disposable {
   }
 
   /** Recomputes which image is shown; a later update supersedes one still waiting for references. */
-  update(): Promise<void> {
+  update(retryOf?: number): Promise<void> {
+    if (retryOf === undefined) this.retries = 0;
     const run = this.compute(++this.generation);
     this.running = run;
     return run;
@@ -96,6 +101,12 @@ export class ScanStatusBar implements vscode.Disposable {
       }
       if (generation !== this.generation) return;
       report = statusReportFor(reports, this.store.lastReport, active, open);
+      // Open files without any reference: the language server may not have been ready yet
+      // (nothing tells the item when it is), so look again a few times.
+      if (docs.length && !active.length && !open.length && this.retries < MAX_RETRIES) {
+        this.retries++;
+        this.retryTimer = setTimeout(() => { this.retryTimer = undefined; if (generation === this.generation) void this.update(generation); }, RETRY_MS);
+      } else if (active.length || open.length) this.retries = 0;
     }
     this.render(report);
   }
@@ -118,6 +129,7 @@ export class ScanStatusBar implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.subscriptions.forEach((d) => d.dispose());
     this.item.dispose();
   }
