@@ -1,7 +1,8 @@
 import { ShipshapeConfig, DEFAULT_CONFIG, settingSeverity } from './config';
 import { FileKind, Finding, Range, RelatedInfo, Rule, RuleMeta, RunFacts, Severity, Report, severityRank } from './model';
+import { Text, english } from './l10n/text';
 import { SourceComment, collectSuppressions, isSuppressed, normalizeRuleKey } from './suppress';
-import { describeTextLimitProblem, mayBeOfKind, MAX_TEXT_LENGTH, textLimitProblem } from './limits';
+import { textLimitReason, mayBeOfKind, MAX_TEXT_LENGTH, textLimitProblem } from './limits';
 
 /**
  * Why a text was not analysed: `size`, `binary` and `limit` (nesting beyond what is parsed
@@ -12,7 +13,16 @@ export type SkipKind = 'size' | 'binary' | 'limit' | 'template';
 
 /** A parser's answer for a text of its kind that it will not analyse (instead of a model). */
 export class Skip {
-  constructor(readonly kind: SkipKind, readonly reason: string) {}
+  readonly reason: string;
+  /** The reason as a template, for other locales (`core/l10n`). */
+  readonly l10n?: Text;
+  constructor(readonly kind: SkipKind, reason: string | Text) {
+    if (typeof reason === 'string') this.reason = reason;
+    else {
+      this.reason = english(reason);
+      this.l10n = reason;
+    }
+  }
 }
 
 /** Whether a skip of this kind fails a CI run unless skips are explicitly allowed. */
@@ -78,6 +88,8 @@ export interface AnalysisResult {
   skipped?: string;
   /** What kind of skip `skipped` is. */
   skipKind?: SkipKind;
+  /** `skipped` as a template, for other locales (`core/l10n`). */
+  skippedL10n?: Text;
   /** True when the text is not of the analyser's kind (YAML that is not Kubernetes). */
   notApplicable?: boolean;
   /** Rules that threw (a bug of ours); the other rules still ran. */
@@ -245,7 +257,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   const result: AnalysisResult = { findings: [], errors: [] };
   // The limits shared with every other reader of user text (core/limits.ts).
   const problem = textLimitProblem(text);
-  if (problem) return skipped(result, new Skip(problem === 'tooLarge' ? 'size' : 'binary', describeTextLimitProblem(problem)));
+  if (problem) return skipped(result, new Skip(problem === 'tooLarge' ? 'size' : 'binary', textLimitReason(problem)));
   if (!mayBeOfKind(text, analyzer.kind)) {
     result.notApplicable = true;
     return result;
@@ -290,6 +302,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     const report = (r: Report): void => {
       if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;
       const finding: Finding = { ruleId: rule.id, severity, message: r.message, range: r.range, references: rule.references };
+      if (r.l10n) finding.l10n = r.l10n;
       if (r.related?.length) finding.related = r.related;
       if (r.fixes?.length) finding.fixes = r.fixes;
       if (r.tags?.length) finding.tags = r.tags;
@@ -336,6 +349,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
         const { rule, severity } = entry;
         if (anySuppression && isSuppressed(suppressions, d.range.start.line, ruleKeys(rule))) continue;
         const finding: Finding = { ruleId: rule.id, severity, message: d.message, range: d.range, references: rule.references };
+        if (d.l10n) finding.l10n = d.l10n;
         if (d.related?.length) finding.related = d.related;
         (required ??= []).push([finding, d.requires]);
         result.findings.push(finding);
@@ -362,12 +376,14 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
 function isSkip(value: unknown): value is Skip {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { kind?: unknown; reason?: unknown };
-  return typeof v.reason === 'string' && (v.kind === 'size' || v.kind === 'binary' || v.kind === 'limit' || v.kind === 'template') && Object.keys(value).length === 2;
+  const keys = Object.keys(value).length;
+  return typeof v.reason === 'string' && (v.kind === 'size' || v.kind === 'binary' || v.kind === 'limit' || v.kind === 'template') && (keys === 2 || (keys === 3 && 'l10n' in value));
 }
 
 function skipped(result: AnalysisResult, skip: Skip): AnalysisResult {
   result.skipped = skip.reason;
   result.skipKind = skip.kind;
+  if (skip.l10n) result.skippedL10n = skip.l10n;
   return result;
 }
 

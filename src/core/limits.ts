@@ -4,6 +4,7 @@
  * so an editor feature cannot forget a limit the engine has.
  */
 import type { FileKind } from './model';
+import { Text, english, frag } from './l10n/text';
 
 /** Larger texts are not analysed: an editor must stay responsive and a CLI must not hang. */
 export const MAX_TEXT_LENGTH = 8 * 1024 * 1024;
@@ -37,7 +38,12 @@ export function textLimitProblem(text: string): TextLimitProblem | undefined {
 
 /** The reason of a TextLimitProblem for people (the CLI's "skipped (…)", the log). */
 export function describeTextLimitProblem(problem: TextLimitProblem): string {
-  return problem === 'tooLarge' ? `file larger than ${MAX_TEXT_LENGTH / (1024 * 1024)} MB` : 'binary content';
+  return english(textLimitReason(problem));
+}
+
+/** `describeTextLimitProblem` as a template, for other locales. */
+export function textLimitReason(problem: TextLimitProblem): Text {
+  return problem === 'tooLarge' ? frag('engine.skip.too-large', 'file larger than {size} MB', { size: MAX_TEXT_LENGTH / (1024 * 1024) }) : frag('engine.skip.binary', 'binary content');
 }
 
 /**

@@ -2,6 +2,7 @@
  * The core data model shared by every face of Shipshape (editor, CLI).
  * Pure data: no `vscode`, no file system, no processes.
  */
+import type { Text } from './l10n/text';
 
 /** Severity of a finding, from the rule's metadata or a user override. */
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -27,6 +28,8 @@ export type FixKind = 'quickfix' | 'refactor';
 /** A fix computed by a rule: minimal text edits against the analysed text. */
 export interface Fix {
   title: string;
+  /** The title as a template (id, English, arguments), for clients that show another locale (`core/l10n`). */
+  l10n?: Text;
   kind: FixKind;
   /** Safe fixes are applied by "fix all" and `shipshape fix` without `--all`. */
   safe: boolean;
@@ -82,6 +85,8 @@ export interface RuleMeta {
 export interface RelatedInfo {
   range: Range;
   message: string;
+  /** The message as a template, for other locales (`core/l10n`). */
+  l10n?: Text;
   /** Set when the location is in another file than the finding (a Helm chart's values.yaml): its path as the caller named it. */
   file?: string;
 }
@@ -90,7 +95,9 @@ export interface RelatedInfo {
 export interface Finding {
   ruleId: string;
   severity: Severity;
+  /** In English; `l10n` is the same message as a template (id and arguments) for other locales (`core/l10n`). */
   message: string;
+  l10n?: Text;
   range: Range;
   references: string[];
   related?: RelatedInfo[];
@@ -107,6 +114,8 @@ export interface Rule<M> extends RuleMeta {
 /** What a rule reports; the engine fills in severity/references from the metadata and config. */
 export interface Report {
   message: string;
+  /** The message as a template (`...msg(id, english, args)` from `core/l10n/text.ts` sets both). */
+  l10n?: Text;
   range: Range;
   related?: RelatedInfo[];
   fixes?: Fix[];

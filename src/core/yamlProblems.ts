@@ -8,6 +8,7 @@ import type { Finding, Range } from './model';
 import type { ShipshapeConfig } from './config';
 import { effectiveSeverity } from './engine';
 import { findRule } from './index';
+import { msg } from './l10n/text';
 
 export interface YamlProblem { message: string; range: Range }
 
@@ -48,17 +49,15 @@ export const YAML_SYNTAX_RULE = 'k8s-yaml-syntax';
 /**
  * The parser's errors of a text that was a manifest until an edit broke it, as findings of the
  * YAML syntax rule (its configured severity; none when it is turned off). `message` words the
- * parser's message for the caller's language.
+ * parser's message for the caller's language; without it the finding is a core template (`core/l10n`).
  */
-export function brokenManifestFindings(text: string, config: ShipshapeConfig, message: (parserMessage: string) => string): Finding[] {
+export function brokenManifestFindings(text: string, config: ShipshapeConfig, message?: (parserMessage: string) => string): Finding[] {
   const rule = findRule(YAML_SYNTAX_RULE);
   const severity = rule ? effectiveSeverity(rule, config) : 'high';
   if (!severity) return [];
-  return yamlProblems(text).map((p) => ({
-    ruleId: YAML_SYNTAX_RULE,
-    severity,
-    message: message(p.message.replace(/\.$/, '')),
-    range: p.range,
-    references: rule?.references ?? [],
-  }));
+  return yamlProblems(text).map((p) => {
+    const problem = p.message.replace(/\.$/, '');
+    const words = message ? { message: message(problem) } : msg('k8s.yaml-broken', 'YAML error: {problem}. Until it parses, Shipshape cannot check this manifest.', { problem });
+    return { ruleId: YAML_SYNTAX_RULE, severity, ...words, range: p.range, references: rule?.references ?? [] };
+  });
 }

@@ -94,7 +94,7 @@ describe('k8s-run-as-non-root', () => {
     const text = pod('  securityContext:', '    runAsNonRoot: false', '  containers:', '    - name: c', '      image: a:1');
     const [f] = ruleFindings(text, 'k8s-run-as-non-root');
     assert.deepStrictEqual(f.range, r(8, 6, 8, 13));
-    assert.deepStrictEqual(f.related, [{ range: r(6, 4, 6, 23), message: 'inherited from the pod-level securityContext' }]);
+    assert.deepStrictEqual(f.related?.map(({ l10n: _, ...rel }) => rel), [{ range: r(6, 4, 6, 23), message: 'inherited from the pod-level securityContext' }]);
   });
   it('flags a pod-level false even when every container overrides it', () => {
     const text = pod('  securityContext:', '    runAsNonRoot: false', '  containers: [{name: c, image: "a:1", securityContext: {runAsNonRoot: true}}]');

@@ -5,6 +5,7 @@
  */
 import { Pair, Scalar, YAMLMap, isScalar } from 'yaml';
 import { Fix, TextEdit } from '../model';
+import { Text, TitleLike, fixTitle, titleOf } from '../l10n/text';
 import { MapPatch, SeqEnsure, canPatchMap, patchMap, removePair, removeSeqItems, replaceScalar } from '../kubernetes/yamlEdit';
 import { ComposeModel, ComposeService, composeBool, inheritedPair, scalarText, serviceMaps } from './model';
 import { getPair, getSeq } from '../kubernetes/model';
@@ -33,20 +34,28 @@ export const NON_ROOT_USER = '"10001:10001"';
 /** A fix whose edits are computed on first read (most findings' fixes are never applied). */
 class LazyPatchFix implements Fix {
   private computed: TextEdit[] | undefined;
+  readonly title: string;
+  readonly l10n?: Text;
   constructor(
-    readonly title: string,
+    title: TitleLike,
     readonly safe: boolean,
     readonly preferred: boolean,
     private readonly model: ComposeModel,
     private readonly map: YAMLMap,
     private readonly patch: MapPatch,
-  ) {}
+  ) {
+    if (typeof title === 'string') this.title = title;
+    else {
+      this.title = title.title;
+      this.l10n = title.l10n;
+    }
+  }
   readonly kind = 'quickfix' as const;
   get edits(): TextEdit[] {
     return (this.computed ??= patchMap(this.model, this.map, this.patch) ?? []);
   }
   toJSON(): object {
-    return { title: this.title, kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
+    return { title: this.title, ...(this.l10n ? { l10n: this.l10n } : {}), kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
   }
 }
 
@@ -59,27 +68,27 @@ function cached(s: ComposeService, key: string, compute: () => Fix | undefined):
 }
 
 /** A fix merging a patch into any mapping (undefined when the edit cannot be made). */
-export function mapPatchFix(model: ComposeModel, map: YAMLMap, patch: MapPatch, title: string, safe = false, preferred = true): Fix | undefined {
+export function mapPatchFix(model: ComposeModel, map: YAMLMap, patch: MapPatch, title: TitleLike, safe = false, preferred = true): Fix | undefined {
   return canPatchMap(model, map, patch) ? new LazyPatchFix(title, safe, preferred, model, map, patch) : undefined;
 }
 
 /** A fix merging a patch into a service's mapping (undefined when the edit cannot be made). */
-export function servicePatchFix(model: ComposeModel, s: ComposeService, key: string, patch: MapPatch, title: string, safe = false, preferred = true): Fix | undefined {
+export function servicePatchFix(model: ComposeModel, s: ComposeService, key: string, patch: MapPatch, title: TitleLike, safe = false, preferred = true): Fix | undefined {
   return cached(s, key, () => mapPatchFix(model, s.node, patch, title, safe, preferred));
 }
 
-function fixOf(title: string, edits: TextEdit[] | undefined, safe = false): Fix | undefined {
-  return edits && edits.length > 0 ? { title, kind: 'quickfix', safe, preferred: true, edits } : undefined;
+function fixOf(title: TitleLike, edits: TextEdit[] | undefined, safe = false): Fix | undefined {
+  return edits && edits.length > 0 ? { ...titleOf(title), kind: 'quickfix', safe, preferred: true, edits } : undefined;
 }
 
 /** Fix: remove a pair of a service (`privileged: true`, `network_mode: host`). */
-export function removeServicePairFix(model: ComposeModel, s: ComposeService, map: YAMLMap, pair: Pair, title: string): Fix | undefined {
+export function removeServicePairFix(model: ComposeModel, s: ComposeService, map: YAMLMap, pair: Pair, title: TitleLike): Fix | undefined {
   if (s.shared) return undefined;
   return fixOf(title, removePair(model, map, pair));
 }
 
 /** Fix: remove some items of a sequence pair of a service (the pair goes when it empties). */
-export function removeItemsFix(model: ComposeModel, s: ComposeService, map: YAMLMap, key: string, indices: number[], title: string): Fix | undefined {
+export function removeItemsFix(model: ComposeModel, s: ComposeService, map: YAMLMap, key: string, indices: number[], title: TitleLike): Fix | undefined {
   const pair = getPair(map, key);
   const seq = getSeq(map, key);
   if (s.shared || !pair || !seq || indices.length === 0) return undefined;
@@ -87,13 +96,13 @@ export function removeItemsFix(model: ComposeModel, s: ComposeService, map: YAML
 }
 
 /** Fix: replace a scalar with another text. */
-export function replaceScalarFix(model: ComposeModel, s: ComposeService, node: Scalar, text: string, title: string): Fix | undefined {
+export function replaceScalarFix(model: ComposeModel, s: ComposeService, node: Scalar, text: string, title: TitleLike): Fix | undefined {
   if (s.shared) return undefined;
   return fixOf(title, replaceScalar(model, node, text));
 }
 
 /** Fix: insert text into a scalar at an offset relative to its start (after the quote of a quoted one). */
-export function insertIntoScalarFix(model: ComposeModel, s: ComposeService, node: Scalar, text: string, title: string): Fix | undefined {
+export function insertIntoScalarFix(model: ComposeModel, s: ComposeService, node: Scalar, text: string, title: TitleLike): Fix | undefined {
   const r = node.range;
   if (s.shared || !r) return undefined;
   const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;

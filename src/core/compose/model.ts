@@ -6,6 +6,7 @@
  */
 import { Composer, CST, Document, LineCounter, Parser, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { Fix, Range } from '../model';
+import { Text, frag } from '../l10n/text';
 import { Skip } from '../engine';
 import { SourceComment } from '../suppress';
 import type { MapPatch } from '../kubernetes/yamlEdit';
@@ -40,7 +41,7 @@ export interface ComposeService {
    */
   shared: boolean;
   /** Values several rules need, computed on first use. */
-  memo: { label?: string; keyRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: MapPatch };
+  memo: { label?: string; labelText?: Text; keyRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: MapPatch };
 }
 
 /** A YAML problem of the file, with the parser's message. */
@@ -122,6 +123,11 @@ export function serviceMaps(s: ComposeService): YAMLMap[] {
 }
 
 /** How a service is called in messages. */
+/** `serviceLabel` as a fragment of a message, for other locales. */
+export function serviceText(s: ComposeService): Text {
+  return (s.memo.labelText ??= frag('compose.service', 'service "{name}"', { name: s.name }));
+}
+
 export function serviceLabel(s: ComposeService): string {
   return (s.memo.label ??= `service "${s.name}"`);
 }
@@ -193,7 +199,7 @@ function servicesOf(root: unknown): YAMLMap | undefined {
  */
 export function parseComposeModel(text: string, named: boolean, related?: RelatedTexts): ComposeModel | undefined | Skip {
   // Thousands of nested brackets make the composer recurse deep enough to abort the process.
-  if (nestsTooDeep(text)) return named ? new Skip('limit', `brackets nest deeper than ${MAX_FLOW_DEPTH} levels`) : undefined;
+  if (nestsTooDeep(text)) return named ? new Skip('limit', frag('engine.skip.nesting', 'brackets nest deeper than {depth} levels', { depth: MAX_FLOW_DEPTH })) : undefined;
   const lineCounter = new LineCounter();
   const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
   let doc: Document | undefined;

@@ -6,6 +6,7 @@
  * (distroless, scratch, another repository) needs a multi-stage build and is named, not applied.
  */
 import { ImageRef } from '../imageRef';
+import { Text, english, frag } from '../l10n/text';
 
 /** Why the image is big: a compiler toolchain, or a full operating system. */
 export type BaseWeight = 'toolchain' | 'full-os';
@@ -14,6 +15,8 @@ export interface BaseAdvice {
   weight: BaseWeight;
   /** What the image is, for the message: "a Go toolchain image". */
   what: string;
+  /** `what` as a template, for other locales. */
+  whatText: Text;
   /** The smaller choices, most fitting first (references or short phrases). */
   smaller: string[];
   /** The same repository with only the tag changed, when the publisher has that variant. */
@@ -26,7 +29,7 @@ interface Entry {
   /** Repository on Docker Hub (library images), or a full `registry/repository`. */
   repos: readonly string[];
   weight: BaseWeight;
-  what: string;
+  what: Text;
   /** Variants (tags) that are already small: not reported. */
   small?: RegExp;
   advise(tag: string): { smaller: string[]; swapTag?: string };
@@ -43,14 +46,14 @@ const ENTRIES: readonly Entry[] = [
   {
     repos: ['golang'],
     weight: 'toolchain',
-    what: 'a Go toolchain image (compiler, git and a full OS)',
+    what: frag('docker.base.a-go-toolchain-image-compiler', 'a Go toolchain image (compiler, git and a full OS)'),
     advise: () => ({ smaller: ['scratch or gcr.io/distroless/static-debian12 for a static binary (CGO_ENABLED=0)', 'gcr.io/distroless/base-debian12 when it needs libc'] }),
     source: 'https://github.com/GoogleContainerTools/distroless#examples (Go); https://hub.docker.com/_/golang ("Start a Go instance in your app": multi-stage builds)',
   },
   {
     repos: ['node'],
     weight: 'toolchain',
-    what: 'the full Node.js image (a complete Debian with compilers and build tools)',
+    what: frag('docker.base.the-full-node-js-image', 'the full Node.js image (a complete Debian with compilers and build tools)'),
     small: /(^|-)(slim|alpine)/,
     advise: (tag) => {
       const swapTag = nodeSlimTag(tag);
@@ -64,7 +67,7 @@ const ENTRIES: readonly Entry[] = [
   {
     repos: ['python'],
     weight: 'toolchain',
-    what: 'the full Python image (a complete Debian with compilers and build tools)',
+    what: frag('docker.base.the-full-python-image-a', 'the full Python image (a complete Debian with compilers and build tools)'),
     small: /(^|-)(slim|alpine)/,
     advise: (tag) => {
       const swapTag = pythonSlimTag(tag);
@@ -75,7 +78,7 @@ const ENTRIES: readonly Entry[] = [
   {
     repos: ['eclipse-temurin'],
     weight: 'toolchain',
-    what: 'a JDK image (compiler and build tools)',
+    what: frag('docker.base.a-jdk-image-compiler-and', 'a JDK image (compiler and build tools)'),
     small: /(^|-)jre(-|$)/,
     advise: (tag) => {
       const swapTag = temurinJreTag(tag);
@@ -89,7 +92,7 @@ const ENTRIES: readonly Entry[] = [
   {
     repos: ['openjdk', 'amazoncorretto', 'maven', 'gradle'],
     weight: 'toolchain',
-    what: 'a JDK or build-tool image',
+    what: frag('docker.base.a-jdk-or-build-tool', 'a JDK or build-tool image'),
     small: /(^|-)jre(-|$)/,
     advise: (tag) => {
       const major = /^(?:\d+\.\d+\.\d+-[a-z]+-)?(\d+)/.exec(tag)?.[1];
@@ -101,28 +104,28 @@ const ENTRIES: readonly Entry[] = [
   {
     repos: ['rust'],
     weight: 'toolchain',
-    what: 'a Rust toolchain image (compiler, cargo and a full OS)',
+    what: frag('docker.base.a-rust-toolchain-image-compiler', 'a Rust toolchain image (compiler, cargo and a full OS)'),
     advise: () => ({ smaller: ['gcr.io/distroless/cc-debian12', 'debian:bookworm-slim', 'scratch for a static musl binary'] }),
     source: 'https://hub.docker.com/_/rust ("Start a Rust instance in your app": multi-stage builds); https://github.com/GoogleContainerTools/distroless#examples',
   },
   {
     repos: ['mcr.microsoft.com/dotnet/sdk', 'mcr.microsoft.com/dotnet/core/sdk'],
     weight: 'toolchain',
-    what: 'the .NET SDK image',
+    what: frag('docker.base.the-net-sdk-image', 'the .NET SDK image'),
     advise: (tag) => ({ smaller: [`mcr.microsoft.com/dotnet/aspnet:${tag || '<version>'} or mcr.microsoft.com/dotnet/runtime:${tag || '<version>'}`, 'the -chiseled variants of those'] }),
     source: 'https://learn.microsoft.com/dotnet/core/docker/build-container (SDK to build, runtime image to run)',
   },
   {
     repos: ['gcc', 'buildpack-deps'],
     weight: 'toolchain',
-    what: 'a compiler image (gcc, make, headers and a full Debian)',
+    what: frag('docker.base.a-compiler-image-gcc-make', 'a compiler image (gcc, make, headers and a full Debian)'),
     advise: () => ({ smaller: ['debian:bookworm-slim', 'gcr.io/distroless/cc-debian12'] }),
     source: 'https://hub.docker.com/_/gcc ("the resulting image will be large": copy the program into a smaller image)',
   },
   {
     repos: ['debian'],
     weight: 'full-os',
-    what: 'the full Debian image',
+    what: frag('docker.base.the-full-debian-image', 'the full Debian image'),
     small: /slim/,
     advise: (tag) => {
       const swapTag = debianSlimTag(tag);
@@ -133,21 +136,21 @@ const ENTRIES: readonly Entry[] = [
   {
     repos: ['ubuntu'],
     weight: 'full-os',
-    what: 'a full Ubuntu image',
+    what: frag('docker.base.a-full-ubuntu-image', 'a full Ubuntu image'),
     advise: () => ({ smaller: ['a chiselled Ubuntu image (ubuntu/chiselled-*) built for the application', 'gcr.io/distroless/base-debian12'] }),
     source: 'https://ubuntu.com/containers/chiselled',
   },
   {
     repos: ['centos', 'fedora'],
     weight: 'full-os',
-    what: 'a full RPM-based OS image',
+    what: frag('docker.base.a-full-rpm-based-os', 'a full RPM-based OS image'),
     advise: () => ({ smaller: ['registry.access.redhat.com/ubi9/ubi-minimal or ubi9/ubi-micro', 'registry.fedoraproject.org/fedora-minimal'] }),
     source: 'https://catalog.redhat.com/software/base-images (UBI minimal and micro)',
   },
   {
     repos: ['almalinux', 'oraclelinux'],
     weight: 'full-os',
-    what: 'a full RPM-based OS image',
+    what: frag('docker.base.a-full-rpm-based-os', 'a full RPM-based OS image'),
     small: /(minimal|slim|micro)/,
     advise: () => ({ smaller: ['the -minimal (AlmaLinux) or -slim (Oracle Linux) tag of the same version'] }),
     source: 'https://hub.docker.com/_/almalinux (minimal and micro images); https://hub.docker.com/_/oraclelinux (slim images)',
@@ -173,7 +176,7 @@ export function baseAdvice(ref: ImageRef): BaseAdvice | undefined {
   if (entry.small?.test(tag)) return undefined;
   const { smaller, swapTag } = entry.advise(tag);
   // A digest pins the image: changing the tag alone would not change what is pulled.
-  return { weight: entry.weight, what: entry.what, smaller, swapTag: ref.digest ? undefined : swapTag, source: entry.source };
+  return { weight: entry.weight, what: english(entry.what), whatText: entry.what, smaller, swapTag: ref.digest ? undefined : swapTag, source: entry.source };
 }
 
 /** Every source the catalogue cites (for docs and tests). */

@@ -8,6 +8,7 @@ import { eolOf } from '../text';
 import { basename, programWords, splitShell, ShellWord } from '../dockerfile/shell';
 import { PINS } from '../ci/pins';
 import { JobInfo, StepInfo, WorkflowModel, mappedRange, nodeRange, pairOf, scalarAt, scalarSource, stringOf } from './model';
+import { Text, english, fixTitle, frag, msg } from '../l10n/text';
 
 export type WorkflowRule = Rule<WorkflowModel>;
 
@@ -28,11 +29,17 @@ function* allSteps(model: WorkflowModel): Generator<[JobInfo, StepInfo]> {
 
 /** Why a `uses:` value is not pinned to an immutable version, or undefined when it is. */
 export function unpinnedReason(value: string): string | undefined {
+  const t = unpinnedReasonText(value);
+  return t && english(t);
+}
+
+/** `unpinnedReason` as a template, for other locales. */
+function unpinnedReasonText(value: string): Text | undefined {
   if (value.startsWith('./') || value.startsWith('.\\')) return undefined;
-  if (value.startsWith('docker://')) return DOCKER_DIGEST.test(value) ? undefined : 'a container image not pinned by digest (@sha256:…)';
+  if (value.startsWith('docker://')) return DOCKER_DIGEST.test(value) ? undefined : frag('github.rules.image-not-pinned', 'a container image not pinned by digest (@sha256:…)');
   const at = value.lastIndexOf('@');
-  if (at < 0) return 'no version at all';
-  return FULL_SHA.test(value.slice(at + 1)) ? undefined : `the ref "${value.slice(at + 1)}", which can be moved to other code`;
+  if (at < 0) return frag('github.rules.no-version', 'no version at all');
+  return FULL_SHA.test(value.slice(at + 1)) ? undefined : frag('github.rules.movable-ref', 'the ref "{ref}", which can be moved to other code', { ref: value.slice(at + 1) });
 }
 
 function pinFix(model: WorkflowModel, node: Scalar, value: string): Fix[] | undefined {
@@ -47,7 +54,7 @@ function pinFix(model: WorkflowModel, node: Scalar, value: string): Fix[] | unde
   const rest = model.lines.lineText(range.end.line).slice(range.end.character);
   const comment = /^\s*$/.test(rest) ? ` # ${pin.version}` : '';
   return [{
-    title: `Pin to ${pin.action}@${pin.sha.slice(0, 7)}… (${pin.version})`,
+    ...fixTitle('github.rules.pin-to', 'Pin to {action}@{sha}… ({version})', { action: pin.action, sha: pin.sha.slice(0, 7), version: pin.version }),
     kind: 'quickfix',
     // The pinned release may differ from what the tag points at today.
     safe: false,
@@ -67,9 +74,9 @@ export const unpinnedAction: WorkflowRule = {
     for (const node of usesNodes(model)) {
       const value = stringOf(node);
       if (value === undefined) continue;
-      const why = unpinnedReason(value.trim());
+      const why = unpinnedReasonText(value.trim());
       if (!why) continue;
-      report({ message: `"${value}" is not pinned to a commit SHA: ${why}.`, range: nodeRange(model, node), fixes: pinFix(model, node, value.trim()) });
+      report({ ...msg('github.rules.is-not-pinned-to', '"{value}" is not pinned to a commit SHA: {why}.', { value, why }), range: nodeRange(model, node), fixes: pinFix(model, node, value.trim()) });
     }
   },
 };
@@ -88,9 +95,9 @@ export const permissionsWriteAll: WorkflowRule = {
       const v = pair?.value;
       if (!isScalar(v) || v.value !== 'write-all' || !v.range) continue;
       report({
-        message: 'permissions: write-all grants the token every write scope: list the scopes the job needs instead.',
+        ...msg('github.rules.permissions-write-all-grants', 'permissions: write-all grants the token every write scope: list the scopes the job needs instead.'),
         range: nodeRange(model, v),
-        fixes: [{ title: 'Replace with { contents: read }', kind: 'quickfix', safe: false, edits: [{ range: nodeRange(model, v), newText: '{ contents: read }' }] }],
+        fixes: [{ ...fixTitle('github.rules.replace-with-contents-read', 'Replace with { contents: read }'), kind: 'quickfix', safe: false, edits: [{ range: nodeRange(model, v), newText: '{ contents: read }' }] }],
       });
     }
   },
@@ -109,7 +116,7 @@ export const permissionsMissing: WorkflowRule = {
     const jobsLine = nodeRange(model, model.jobsKey).start;
     const fixes: Fix[] | undefined = jobsLine.character === 0
       ? [{
-        title: 'Add permissions: { contents: read } to the workflow',
+        ...fixTitle('github.rules.add-permissions-contents-read', 'Add permissions: { contents: read } to the workflow'),
         kind: 'quickfix',
         safe: false,
         edits: [{ range: { start: jobsLine, end: jobsLine }, newText: `permissions: { contents: read }${eolOf(model.text)}` }],
@@ -117,7 +124,7 @@ export const permissionsMissing: WorkflowRule = {
       : undefined;
     for (const job of model.jobs) {
       if (job.permissions) continue;
-      report({ message: `Job "${job.id}" has no permissions and the workflow sets none: the token gets the repository's default scopes.`, range: nodeRange(model, job.key), fixes });
+      report({ ...msg('github.rules.job-has-no-permissions', 'Job "{job}" has no permissions and the workflow sets none: the token gets the repository\'s default scopes.', { job: job.id }), range: nodeRange(model, job.key), fixes });
     }
   },
 };
@@ -144,7 +151,7 @@ export const prTargetCheckout: WorkflowRule = {
       const src = scalarSource(model, ref);
       const m = PR_HEAD.exec(src.text);
       if (!m) continue;
-      report({ message: `A ${triggerOf(model)} workflow checks out the pull request's code (${m[0].replace(/\s+/g, '')}): it runs with the base repository's secrets.`, range: nodeRange(model, ref) });
+      report({ ...msg('github.rules.a-workflow-checks-out', 'A {trigger} workflow checks out the pull request\'s code ({ref}): it runs with the base repository\'s secrets.', { trigger: triggerOf(model), ref: m[0].replace(/\s+/g, '') }), range: nodeRange(model, ref) });
     }
     // The same checkout done by hand in a script: `gh pr checkout`, `git fetch origin refs/pull/…`,
     // `git checkout ${{ github.event.pull_request.head.sha }}`.
@@ -153,7 +160,7 @@ export const prTargetCheckout: WorkflowRule = {
       if (program.length < 2) continue;
       const tool = basename(program[0].text);
       if (tool === 'gh' && program[1].text === 'pr' && program[2]?.text === 'checkout') {
-        report({ message: `A ${triggerOf(model)} workflow checks out the pull request's code (gh pr checkout): it runs with the base repository's secrets.`, range: model.lines.rangeOf(program[0].start, program[2].end) });
+        report({ ...msg('github.rules.a-workflow-checks-out-2', 'A {trigger} workflow checks out the pull request\'s code (gh pr checkout): it runs with the base repository\'s secrets.', { trigger: triggerOf(model) }), range: model.lines.rangeOf(program[0].start, program[2].end) });
         continue;
       }
       if (tool !== 'git' || !GIT_CHECKOUTS.has(program[1].text)) continue;
@@ -163,7 +170,7 @@ export const prTargetCheckout: WorkflowRule = {
       HEAD_IN_SCRIPT.lastIndex = 0;
       for (let m = HEAD_IN_SCRIPT.exec(text); m; m = HEAD_IN_SCRIPT.exec(text)) {
         if (m[0].startsWith('${{') && !PR_HEAD.test(m[0])) continue;
-        report({ message: `A ${triggerOf(model)} workflow fetches the pull request's code (git ${program[1].text}): it runs with the base repository's secrets.`, range: model.lines.rangeOf(from + m.index, from + m.index + m[0].length) });
+        report({ ...msg('github.rules.a-workflow-fetches-the', 'A {trigger} workflow fetches the pull request\'s code (git {command}): it runs with the base repository\'s secrets.', { trigger: triggerOf(model), command: program[1].text }), range: model.lines.rangeOf(from + m.index, from + m.index + m[0].length) });
         break;
       }
     }
@@ -261,13 +268,13 @@ export const scriptInjection: WorkflowRule = {
           const range = mappedRange(model, src, m.index, m.index + m[0].length);
           const context = untrustedContext(m[1]);
           if (context) {
-            report({ message: `${context} is written by whoever triggers the workflow and is expanded into the script: pass it through env: and quote the variable.`, range });
+            report({ ...msg('github.rules.is-written-by-whoever', '{context} is written by whoever triggers the workflow and is expanded into the script: pass it through env: and quote the variable.', { context }), range });
             continue;
           }
           // `${{ env.TITLE }}` is substituted into the text just the same: only "$TITLE" is safe.
           const name = ENV_REF.exec(m[1])?.[1];
           const via = name ? untrustedEnv(model, job, step, name) : undefined;
-          if (via) report({ message: `env.${name} holds ${via}, and \${{ env.${name} }} is expanded into the script: use "$${name}" instead.`, range });
+          if (via) report({ ...msg('github.rules.env-holds-and-env', 'env.{name} holds {via}, and ${{ env.{name} }} is expanded into the script: use "${name}" instead.', { name: name as string, via }), range });
         }
       }
     }
@@ -326,7 +333,7 @@ export const dockerLoginPassword: WorkflowRule = {
     for (const { words } of commandsOf(model)) {
       const hit = passwordArgument(words);
       if (!hit) continue;
-      report({ message: `${hit[0].text.startsWith('--') ? '--password' : '-p'} puts the registry password on the command line: pipe it to --password-stdin.`, range: model.lines.rangeOf(hit[0].start, hit[1].end) });
+      report({ ...msg('github.rules.puts-the-registry-password', '{option} puts the registry password on the command line: pipe it to --password-stdin.', { option: hit[0].text.startsWith('--') ? '--password' : '-p' }), range: model.lines.rangeOf(hit[0].start, hit[1].end) });
     }
   },
 };
@@ -369,7 +376,7 @@ export const signByTag: WorkflowRule = {
   check(model, report) {
     for (const { words } of commandsOf(model)) {
       for (const w of signedTags(words)) {
-        report({ message: `cosign signs "${w.text}" by tag: sign the digest the build pushed (image@sha256:…).`, range: model.lines.rangeOf(w.start, w.end) });
+        report({ ...msg('github.rules.cosign-signs-by-tag', 'cosign signs "{image}" by tag: sign the digest the build pushed (image@sha256:…).', { image: w.text }), range: model.lines.rangeOf(w.start, w.end) });
       }
     }
   },
@@ -385,7 +392,7 @@ export const workflowSyntax: WorkflowRule = {
   remediation: 'Fix the YAML at the reported position: indentation, an unclosed quote or bracket, a duplicate key, a tab used for indentation.',
   check(model, report) {
     for (const p of model.problems) {
-      report({ message: `YAML error: ${p.message} (the workflow is not checked further).`, range: model.lines.rangeOf(p.start, p.end) });
+      report({ ...msg('github.rules.yaml-error', 'YAML error: {problem} (the workflow is not checked further).', { problem: p.message }), range: model.lines.rangeOf(p.start, p.end) });
     }
   },
 };

@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, Pair, YAMLMap } from 'yaml';
 import { Fix, TextEdit } from '../model';
+import { Text, TitleLike, fixTitle, titleOf } from '../l10n/text';
 import {
   ContainerInfo, KubeModel, PodSpecInfo, boolOf, getBool, getMap, getPair, getSeq, getString,
 } from './model';
@@ -28,9 +29,9 @@ function memo(owner: { memo: { fixes?: Map<string, Fix | undefined> } }, key: st
   return result;
 }
 
-function fix(title: string, edits: TextEdit[] | undefined, safe: boolean, preferred = true): Fix | undefined {
+function fix(title: TitleLike, edits: TextEdit[] | undefined, safe: boolean, preferred = true): Fix | undefined {
   if (!edits || edits.length === 0) return undefined;
-  return { title, kind: 'quickfix', safe, preferred, edits };
+  return { ...titleOf(title), kind: 'quickfix', safe, preferred, edits };
 }
 
 /** Capability names without the optional `CAP_` prefix, upper-case. */
@@ -63,7 +64,7 @@ function noEscalationPatch(c: ContainerInfo): MapPatch | undefined {
  * computed when first read (most findings' fixes are never applied, and a large manifest has
  * thousands of findings).
  */
-export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title: string, safe: boolean, preferred = true, kind: Fix['kind'] = 'quickfix'): Fix | undefined {
+export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title: TitleLike, safe: boolean, preferred = true, kind: Fix['kind'] = 'quickfix'): Fix | undefined {
   if (!safe && model.onlySafeFixes) return undefined;
   if (!canPatchMap(model, map, patch)) return undefined;
   return new LazyPatchFix(title, kind, safe, preferred, model, map, patch);
@@ -72,30 +73,38 @@ export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title:
 /** A Fix whose edits are computed on first read (a class: no closure per fix). */
 class LazyPatchFix implements Fix {
   private computed: TextEdit[] | undefined;
+  readonly title: string;
+  readonly l10n?: Text;
   constructor(
-    readonly title: string,
+    title: TitleLike,
     readonly kind: Fix['kind'],
     readonly safe: boolean,
     readonly preferred: boolean,
     private readonly model: KubeModel,
     private readonly map: YAMLMap,
     private readonly patch: MapPatch,
-  ) {}
+  ) {
+    if (typeof title === 'string') this.title = title;
+    else {
+      this.title = title.title;
+      this.l10n = title.l10n;
+    }
+  }
   get edits(): TextEdit[] {
     return (this.computed ??= patchMap(this.model, this.map, this.patch) ?? []);
   }
   toJSON(): object {
-    return { title: this.title, kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
+    return { title: this.title, ...(this.l10n ? { l10n: this.l10n } : {}), kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
   }
 }
 
 /** Fix merging keys into a container's securityContext (creating it when missing). */
-function containerSecurityFix(model: KubeModel, c: ContainerInfo, sc: MapPatch, title: string, safe: boolean): Fix | undefined {
+function containerSecurityFix(model: KubeModel, c: ContainerInfo, sc: MapPatch, title: TitleLike, safe: boolean): Fix | undefined {
   return patchFix(model, c.node, { securityContext: sc }, title, safe);
 }
 
 /** Fix merging keys into the pod-level securityContext (creating it when missing). */
-function podSecurityFix(model: KubeModel, pod: PodSpecInfo, sc: MapPatch, title: string, safe: boolean): Fix | undefined {
+function podSecurityFix(model: KubeModel, pod: PodSpecInfo, sc: MapPatch, title: TitleLike, safe: boolean): Fix | undefined {
   return patchFix(model, pod.spec, { securityContext: sc }, title, safe);
 }
 
@@ -113,14 +122,14 @@ export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undef
 export function readOnlyRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
   // `shipshape check` shows only whether a finding has a safe fix: the others are not built.
   if (model.onlySafeFixes) return undefined;
-  return containerSecurityFix(model, c, { readOnlyRootFilesystem: 'true' }, 'Set readOnlyRootFilesystem: true (may break apps that write to disk)', false);
+  return containerSecurityFix(model, c, { readOnlyRootFilesystem: 'true' }, fixTitle('k8s.fixes.set-readonlyrootfilesystem-true-may', 'Set readOnlyRootFilesystem: true (may break apps that write to disk)'), false);
 }
 
 /** Fix: `runAsNonRoot: true` where the effective value comes from (container, else pod, else the container). */
 export function runAsNonRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
   const src = c.effective.runAsNonRoot;
-  const title = 'Set runAsNonRoot: true (may break images that need root)';
+  const title = fixTitle('k8s.fixes.run-as-non-root', 'Set runAsNonRoot: true (may break images that need root)');
   if (src && src.from === 'pod') return memo(c.pod, 'runAsNonRoot', () => podSecurityFix(model, c.pod, { runAsNonRoot: 'true' }, title, false));
   return containerSecurityFix(model, c, { runAsNonRoot: 'true' }, title, false);
 }
@@ -130,7 +139,7 @@ export function dropAllFix(model: KubeModel, c: ContainerInfo): Fix | undefined 
   const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
   const repair = !!drop && drop.items.some((it) => isScalar(it) && DROP_ALL.repairable!(it.value));
   return containerSecurityFix(model, c, { capabilities: { drop: DROP_ALL } },
-    repair ? 'Write "ALL" in upper case' : 'Drop all capabilities (drop: ["ALL"])', repair);
+    repair ? fixTitle('k8s.fixes.drop-all-upper-case', 'Write "ALL" in upper case') : fixTitle('k8s.fixes.drop-all', 'Drop all capabilities (drop: ["ALL"])'), repair);
 }
 
 /**
@@ -141,39 +150,39 @@ export function seccompFix(model: KubeModel, c: ContainerInfo): Fix | undefined 
   const src = c.effective.seccompProfile;
   const patch: MapPatch = { seccompProfile: { type: 'RuntimeDefault' } };
   const wasSet = !!src && isMap(src.pair.value) && getString(src.pair.value, 'type') !== undefined;
-  const title = 'Set seccompProfile.type: RuntimeDefault';
+  const title = fixTitle('k8s.fixes.seccomp-runtime-default', 'Set seccompProfile.type: RuntimeDefault');
   if (src?.from === 'container') return containerSecurityFix(model, c, patch, title, !wasSet);
-  return memo(c.pod, 'seccomp', () => podSecurityFix(model, c.pod, patch, src ? title : `${title} for the pod`, !wasSet));
+  return memo(c.pod, 'seccomp', () => podSecurityFix(model, c.pod, patch, src ? title : fixTitle('k8s.fixes.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for the pod'), !wasSet));
 }
 
 /** Fix: a pod-level seccomp profile `RuntimeDefault`. */
 export function podSeccompFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
-  return podSecurityFix(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }, 'Set seccompProfile.type: RuntimeDefault for the pod', false);
+  return podSecurityFix(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }, fixTitle('k8s.fixes.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for the pod'), false);
 }
 
 /** Fix: a boolean pair set to false (`privileged`, `hostNetwork`…). */
-export function setFalseFix(model: KubeModel, pair: Pair, title: string, safe = false): Fix | undefined {
+export function setFalseFix(model: KubeModel, pair: Pair, title: TitleLike, safe = false): Fix | undefined {
   if (!safe && model.onlySafeFixes) return undefined;
   if (!isScalar(pair.value)) return undefined;
   return fix(title, replaceScalar(model, pair.value, 'false'), safe);
 }
 
 /** Fix: a scalar pair given another value. */
-export function replaceValueFix(model: KubeModel, pair: Pair, text: string, title: string, safe = false): Fix | undefined {
+export function replaceValueFix(model: KubeModel, pair: Pair, text: string, title: TitleLike, safe = false): Fix | undefined {
   if (!safe && model.onlySafeFixes) return undefined;
   if (!isScalar(pair.value)) return undefined;
   return fix(title, replaceScalar(model, pair.value, text), safe);
 }
 
 /** Fix: remove a pair from its mapping. */
-export function removePairFix(model: KubeModel, map: YAMLMap, pair: Pair, title: string, safe = false): Fix | undefined {
+export function removePairFix(model: KubeModel, map: YAMLMap, pair: Pair, title: TitleLike, safe = false): Fix | undefined {
   if (!safe && model.onlySafeFixes) return undefined;
   return fix(title, removePair(model, map, pair), safe);
 }
 
 /** Fix: remove the `capabilities.add` entries a predicate rejects. */
-export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, title: string): Fix | undefined {
+export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, title: TitleLike): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
   const caps = getMap(c.securityContext, 'capabilities');
   const addPair = getPair(caps, 'add');
@@ -188,7 +197,7 @@ export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (
 export function noTokenFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
   return memo(pod, 'token', () => patchFix(model, pod.spec, { automountServiceAccountToken: 'false' },
-    'Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)', false));
+    fixTitle('k8s.fixes.set-automountserviceaccounttoken-false-may', 'Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)'), false));
 }
 
 /** The securityContext keys "Harden this container" still has to set (empty when hardened). */
@@ -224,7 +233,7 @@ export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: H
     // Turning privileged off next to an added SYS_ADMIN would leave escalation on, which the
     // privileged finding hid: no one-step hardening exists for such a container.
     const result = Object.keys(patch).length > 0 && !(patch.privileged !== undefined && addsSysAdmin(c))
-      ? patchFix(model, c.node, { securityContext: patch }, 'Harden this container (may break apps that need root or write to disk)', false, false)
+      ? patchFix(model, c.node, { securityContext: patch }, fixTitle('k8s.fixes.harden-this-container-may', 'Harden this container (may break apps that need root or write to disk)'), false, false)
       : undefined;
     entry = { patch, fix: result };
     c.memo.harden = entry;
@@ -259,7 +268,7 @@ function computeResourcesSnippet(model: KubeModel, c: ContainerInfo): Fix | unde
     if (Object.keys(sub).length > 0) patch[section] = sub;
   }
   if (Object.keys(patch).length === 0) return undefined;
-  const title = 'Add resource requests and limits';
+  const title = fixTitle('k8s.fixes.add-resources', 'Add resource requests and limits');
   // A snippet must be one edit: a new `resources` key is; filling a partial one is checked.
   if (!resources) {
     const lazy = patchFix(model, c.node, { resources: patch }, title, false);
@@ -267,12 +276,12 @@ function computeResourcesSnippet(model: KubeModel, c: ContainerInfo): Fix | unde
   }
   const edits = patchMap(model, c.node, { resources: patch });
   if (!edits || edits.length !== 1) return undefined;
-  return { title, kind: 'quickfix', safe: false, snippet: true, edits };
+  return { ...title, kind: 'quickfix', safe: false, snippet: true, edits };
 }
 
 /** Fix: `pod-security.kubernetes.io/enforce: restricted` on a Namespace. */
 export function namespaceLabelFix(model: KubeModel, ns: YAMLMap, level: 'baseline' | 'restricted'): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
   const label: MapPatch = { 'pod-security.kubernetes.io/enforce': level };
-  return patchFix(model, ns, { metadata: { labels: label } }, `Enforce the ${level} Pod Security Standard on this namespace`, false);
+  return patchFix(model, ns, { metadata: { labels: label } }, fixTitle('k8s.fixes.enforce-the-pod-security', 'Enforce the {level} Pod Security Standard on this namespace', { level }), false);
 }

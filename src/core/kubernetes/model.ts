@@ -5,6 +5,7 @@
  */
 import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
 import { Fix, Position, Range } from '../model';
+import { Args, Text, frag } from '../l10n/text';
 import { AnalyzeOptions, Skip } from '../engine';
 import { SourceComment } from '../suppress';
 import { eolOf } from '../text';
@@ -88,7 +89,7 @@ export interface ContainerInfo {
   probes: readonly YAMLMap[];
   lifecycle?: YAMLMap;
   /** Values several rules need, computed on first use. */
-  memo: { anchorRange?: Range; label?: string; securityContextKeyRange?: Range; resourcesRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
+  memo: { anchorRange?: Range; label?: string; labelText?: Text; securityContextKeyRange?: Range; resourcesRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -333,6 +334,19 @@ export function containerRange(model: KubeModel, c: ContainerInfo): Range {
 }
 
 /** How a container is called in messages. */
+/** `containerLabel` as a fragment of a message, for other locales. */
+export function containerText(c: ContainerInfo): Text {
+  if (c.memo.labelText !== undefined) return c.memo.labelText;
+  const named = c.name !== undefined && c.name !== '';
+  const args: Args = named ? { name: c.name! } : { index: c.index + 1 };
+  const t = c.listKind === 'containers'
+    ? named ? frag('k8s.container', 'container "{name}"', args) : frag('k8s.container-index', 'container #{index}', args)
+    : c.listKind === 'initContainers'
+      ? named ? frag('k8s.init-container', 'init container "{name}"', args) : frag('k8s.init-container-index', 'init container #{index}', args)
+      : named ? frag('k8s.ephemeral-container', 'ephemeral container "{name}"', args) : frag('k8s.ephemeral-container-index', 'ephemeral container #{index}', args);
+  return (c.memo.labelText = t);
+}
+
 export function containerLabel(c: ContainerInfo): string {
   if (c.memo.label !== undefined) return c.memo.label;
   const what = c.listKind === 'containers' ? 'container' : c.listKind === 'initContainers' ? 'init container' : 'ephemeral container';
@@ -614,7 +628,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         ports,
         probes: probes ?? NO_PROBES,
         lifecycle,
-        memo: { anchorRange: undefined, label: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, fixes: undefined, harden: undefined },
+        memo: { anchorRange: undefined, label: undefined, labelText: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, fixes: undefined, harden: undefined },
       });
     });
   }
@@ -787,8 +801,8 @@ export function parseKubeModel(text: string, options?: AnalyzeOptions): KubeMode
  * parse is recorded in `problems` (and not analysed) when the file holds Kubernetes objects.
  */
 export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): KubeModel | Skip | undefined {
-  if (options?.chartTemplate) return new Skip('template', "Helm template (in a chart's templates/ directory): render it with helm template and check the output");
-  if (nestsTooDeep(text)) return new Skip('limit', `brackets nest deeper than ${MAX_FLOW_DEPTH} levels`);
+  if (options?.chartTemplate) return new Skip('template', frag('k8s.skip.chart-template', "Helm template (in a chart's templates/ directory): render it with helm template and check the output"));
+  if (nestsTooDeep(text)) return new Skip('limit', frag('engine.skip.nesting', 'brackets nest deeper than {depth} levels', { depth: MAX_FLOW_DEPTH }));
   const lineCounter = new LineCounter();
   const mayTemplate = text.includes('{{');
   // Comments are read only for suppression directives; keeping the CST costs garbage-collection
@@ -806,12 +820,12 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
     for (const doc of composer.end()) docs.push(doc as unknown as Document);
   } catch {
     // Pathological input can exhaust the composer's recursion: nothing after it would be read.
-    return new Skip('limit', 'the YAML nests deeper than the parser can follow');
+    return new Skip('limit', frag('engine.skip.yaml-depth', 'the YAML nests deeper than the parser can follow'));
   }
   if (mayTemplate) {
     const at = templateActionOffset(tokens!, text);
     if (at !== undefined) {
-      return new Skip('template', `Helm template (template action at line ${lineCounter.linePos(at).line}): render it with helm template and check the output`);
+      return new Skip('template', frag('k8s.skip.template-action', 'Helm template (template action at line {line}): render it with helm template and check the output', { line: lineCounter.linePos(at).line }));
     }
   }
   const objects: KubeObject[] = [];

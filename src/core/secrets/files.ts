@@ -3,9 +3,16 @@
  * kubeconfigs. A file whose name or destination says it is public (a `.pub` key, a key put into
  * a keyring, a certificate) does not.
  */
+import { Text, english, frag } from '../l10n/text';
 
 /** The verdict on a file. */
-export interface FileJudgement { secret: boolean; reason: string; kind: string }
+export interface FileJudgement {
+  secret: boolean;
+  reason: string;
+  /** `reason` as a template, for other locales (set for secrets). */
+  reasonText?: Text;
+  kind: string;
+}
 
 function base(path: string): string {
   const p = path.replace(/[\\/]+$/, '');
@@ -14,26 +21,26 @@ function base(path: string): string {
 }
 
 /** File names (exact, case-insensitive) of credential files. */
-const CREDENTIAL_FILES = new Map<string, string>([
-  ['id_rsa', 'an SSH private key'], ['id_dsa', 'an SSH private key'], ['id_ecdsa', 'an SSH private key'],
-  ['id_ed25519', 'an SSH private key'], ['id_ecdsa_sk', 'an SSH private key'], ['id_ed25519_sk', 'an SSH private key'],
-  ['.env', 'an environment file'], ['.npmrc', 'npm credentials'], ['.pypirc', 'PyPI credentials'],
-  ['.netrc', 'netrc credentials'], ['_netrc', 'netrc credentials'], ['.git-credentials', 'Git credentials'],
-  ['.dockercfg', 'Docker registry credentials'], ['credentials', 'a credentials file'],
-  ['credentials.json', 'a credentials file'], ['kubeconfig', 'a kubeconfig'], ['.kubeconfig', 'a kubeconfig'],
-  ['.ssh', 'an SSH directory'], ['.gnupg', 'a GnuPG home with private keys'], ['.aws', 'AWS credentials'],
-  ['htpasswd', 'a password file'], ['.htpasswd', 'a password file'], ['.pgpass', 'PostgreSQL passwords'],
-  ['.my.cnf', 'MySQL credentials'], ['.vault-token', 'a Vault token'], ['.boto', 'cloud credentials'],
+const CREDENTIAL_FILES = new Map<string, Text>([
+  ['id_rsa', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_dsa', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_ecdsa', frag('secrets.file.an-ssh-private-key', 'an SSH private key')],
+  ['id_ed25519', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_ecdsa_sk', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_ed25519_sk', frag('secrets.file.an-ssh-private-key', 'an SSH private key')],
+  ['.env', frag('secrets.file.an-environment-file', 'an environment file')], ['.npmrc', frag('secrets.file.npm-credentials', 'npm credentials')], ['.pypirc', frag('secrets.file.pypi-credentials', 'PyPI credentials')],
+  ['.netrc', frag('secrets.file.netrc-credentials', 'netrc credentials')], ['_netrc', frag('secrets.file.netrc-credentials', 'netrc credentials')], ['.git-credentials', frag('secrets.file.git-credentials', 'Git credentials')],
+  ['.dockercfg', frag('secrets.file.docker-registry-credentials', 'Docker registry credentials')], ['credentials', frag('secrets.file.a-credentials-file', 'a credentials file')],
+  ['credentials.json', frag('secrets.file.a-credentials-file', 'a credentials file')], ['kubeconfig', frag('secrets.file.a-kubeconfig', 'a kubeconfig')], ['.kubeconfig', frag('secrets.file.a-kubeconfig', 'a kubeconfig')],
+  ['.ssh', frag('secrets.file.an-ssh-directory', 'an SSH directory')], ['.gnupg', frag('secrets.file.a-gnupg-home-with-private-keys', 'a GnuPG home with private keys')], ['.aws', frag('secrets.file.aws-credentials', 'AWS credentials')],
+  ['htpasswd', frag('secrets.file.a-password-file', 'a password file')], ['.htpasswd', frag('secrets.file.a-password-file', 'a password file')], ['.pgpass', frag('secrets.file.postgresql-passwords', 'PostgreSQL passwords')],
+  ['.my.cnf', frag('secrets.file.mysql-credentials', 'MySQL credentials')], ['.vault-token', frag('secrets.file.a-vault-token', 'a Vault token')], ['.boto', frag('secrets.file.cloud-credentials', 'cloud credentials')],
 ]);
 
 /** Paths (suffixes) of credential files. */
-const CREDENTIAL_PATHS: ReadonlyArray<[RegExp, string]> = [
-  [/(^|\/)\.docker\/config\.json$/i, 'Docker registry credentials'],
-  [/(^|\/)\.kube\/config$/i, 'a kubeconfig'],
-  [/(^|\/)\.aws\/(credentials|config)$/i, 'AWS credentials'],
-  [/(^|\/)\.ssh\/id_[a-z0-9_]+$/i, 'an SSH private key'],
-  [/(^|\/)gcloud\/(application_default_credentials|credentials\.db|legacy_credentials)/i, 'Google Cloud credentials'],
-  [/(^|\/)\.config\/gh\/hosts\.yml$/i, 'GitHub CLI credentials'],
+const CREDENTIAL_PATHS: ReadonlyArray<[RegExp, Text]> = [
+  [/(^|\/)\.docker\/config\.json$/i, frag('secrets.file.docker-registry-credentials', 'Docker registry credentials')],
+  [/(^|\/)\.kube\/config$/i, frag('secrets.file.a-kubeconfig', 'a kubeconfig')],
+  [/(^|\/)\.aws\/(credentials|config)$/i, frag('secrets.file.aws-credentials', 'AWS credentials')],
+  [/(^|\/)\.ssh\/id_[a-z0-9_]+$/i, frag('secrets.file.an-ssh-private-key', 'an SSH private key')],
+  [/(^|\/)gcloud\/(application_default_credentials|credentials\.db|legacy_credentials)/i, frag('secrets.file.google-cloud-credentials', 'Google Cloud credentials')],
+  [/(^|\/)\.config\/gh\/hosts\.yml$/i, frag('secrets.file.github-cli-credentials', 'GitHub CLI credentials')],
 ];
 
 /** `.env` variants that are templates, committed on purpose. */
@@ -62,34 +69,34 @@ export function judgeSecretFile(source: string, destination?: string): FileJudge
   const publicByDest = !!dest && (PUBLIC_NAME.test(destName) || KEYRING_DIR.test(dest));
   if (CREDENTIAL_FILES.has(lower)) {
     if (lower.startsWith('id_') && publicByDest) return notSecret('the destination says it is a public key');
-    return secret(`"${name}" is ${CREDENTIAL_FILES.get(lower)}`, 'credential-file');
+    return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get(lower)! }), 'credential-file');
   }
-  if (lower.startsWith('.env.') && !ENV_TEMPLATE.test(lower)) return secret(`"${name}" is an environment file`, 'credential-file');
-  for (const [re, what] of CREDENTIAL_PATHS) if (re.test(src)) return secret(`"${src}" is ${what}`, 'credential-file');
+  if (lower.startsWith('.env.') && !ENV_TEMPLATE.test(lower)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get('.env')! }), 'credential-file');
+  for (const [re, what] of CREDENTIAL_PATHS) if (re.test(src)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name: src, what }), 'credential-file');
   if (/\.key$/i.test(lower)) {
     if (PUBLIC_NAME.test(lower.replace(/\.key$/i, ''))) return notSecret('the file name says it is a public key');
     if (publicByDest) return notSecret(`it is copied as a public key (${destName || dest})`);
-    return secret(`"${name}" is a private key file`, 'private-key-file');
+    return secret(frag('secrets.file.private-key-file', '"{name}" is a private key file', { name }), 'private-key-file');
   }
   if (/\.pem$/i.test(lower)) {
-    if (PRIVATE_PEM_NAME.test(lower) && !PUBLIC_NAME.test(lower.replace(/\.pem$/i, '')) && !publicByDest) return secret(`"${name}" is named as a private key`, 'private-key-file');
+    if (PRIVATE_PEM_NAME.test(lower) && !PUBLIC_NAME.test(lower.replace(/\.pem$/i, '')) && !publicByDest) return secret(frag('secrets.file.named-private-key', '"{name}" is named as a private key', { name }), 'private-key-file');
     return notSecret('a .pem file not named as a private key (a certificate)');
   }
   if (KEYSTORE.test(lower)) {
     if (TRUST.test(lower)) return notSecret('a trust store holds certificates');
-    return secret(`"${name}" is a keystore (private keys)`, 'keystore');
+    return secret(frag('secrets.file.keystore', '"{name}" is a keystore (private keys)', { name }), 'keystore');
   }
   // The destination may say what the file is: `COPY deploy_key /root/.ssh/id_rsa`.
   if (dest && !destIsDir) {
     const destLower = destName.toLowerCase();
-    if (CREDENTIAL_FILES.has(destLower) && destLower !== '.env') return secret(`it is copied to ${dest}, ${CREDENTIAL_FILES.get(destLower)}`, 'credential-file');
-    for (const [re, what] of CREDENTIAL_PATHS) if (re.test(dest)) return secret(`it is copied to ${dest}, ${what}`, 'credential-file');
+    if (CREDENTIAL_FILES.has(destLower) && destLower !== '.env') return secret(frag('secrets.file.copied-to', 'it is copied to {dest}, {what}', { dest, what: CREDENTIAL_FILES.get(destLower)! }), 'credential-file');
+    for (const [re, what] of CREDENTIAL_PATHS) if (re.test(dest)) return secret(frag('secrets.file.copied-to', 'it is copied to {dest}, {what}', { dest, what }), 'credential-file');
   }
   return notSecret('not a known credential file');
 }
 
-function secret(reason: string, kind: string): FileJudgement {
-  return { secret: true, reason, kind };
+function secret(reason: Text, kind: string): FileJudgement {
+  return { secret: true, reason: english(reason), reasonText: reason, kind };
 }
 
 function notSecret(reason: string): FileJudgement {

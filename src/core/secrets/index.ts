@@ -6,6 +6,7 @@
 import { CredentialFormat, findCredentialFormat } from './formats';
 import { NameClass, classifyName, nameWords, nonSecretKeyReason } from './names';
 import { ValueSyntax, classifyValue, looksGenerated } from './values';
+import { Text, english, frag } from '../l10n/text';
 
 export { CREDENTIAL_FORMATS, findCredentialFormat } from './formats';
 export type { CredentialFormat, FormatMatch } from './formats';
@@ -44,6 +45,8 @@ export interface SecretJudgement {
   secret: boolean;
   /** "value matches the GitHub token format", "the name DB_PASSWORD and a literal value". */
   reason: string;
+  /** `reason` as a template, for other locales (set for secrets: the reasons messages quote). */
+  reasonText?: Text;
   /**
    * Secrets: a format id (`github-token`, `url-password`…), `aws-secret-access-key`,
    * `named-literal`, `named-generated`, `basic-auth`, `named` (name alone) or
@@ -56,6 +59,22 @@ export interface SecretJudgement {
   format?: CredentialFormat;
 }
 
+/** A secret verdict with its reason (English and template). */
+function yes(kind: string, reason: Text): SecretJudgement {
+  return { secret: true, kind, reason: english(reason), reasonText: reason };
+}
+
+function namedLiteral(name: string | undefined): Text {
+  return frag('secrets.reason.named-literal', 'the name {name} and a literal value', { name: String(name) });
+}
+
+/** Why a value of a credential format is a secret: "value matches the GitHub token format". */
+export function formatReason(format: CredentialFormat): Text {
+  if (format.id === 'url-password') return frag('secrets.reason.url-password', 'the value is a URL with a literal password');
+  if (format.id === 'connection-string-password') return frag('secrets.reason.connection-string-password', 'the value is a connection string with a literal password');
+  return frag('secrets.reason.format', 'value matches the {format} format', { format: format.title });
+}
+
 const AWS_SECRET_KEY = /^[A-Za-z0-9/+=]{40}$/;
 
 /** Judges whether a name/value pair (or a value alone, or a name alone) is a credential. */
@@ -64,7 +83,7 @@ export function judgeSecret(input: SecretInput): SecretJudgement {
   const formatText = input.formatText ?? input.value;
   if (formatText) {
     const m = findCredentialFormat(formatText);
-    if (m) return { secret: true, kind: m.format.id, format: m.format, reason: m.format.reason ?? `value matches the ${m.format.title} format` };
+    if (m) return { ...yes(m.format.id, formatReason(m.format)), format: m.format };
   }
   const nc: NameClass = name ? classifyName(name) : { kind: 'neutral' };
   if (nc.kind === 'neutral' && context !== 'secret-store') return { secret: false, kind: 'neutral-name', reason: name ? `the name ${name} does not name a credential` : 'the value has no known credential format' };
@@ -72,18 +91,18 @@ export function judgeSecret(input: SecretInput): SecretJudgement {
   const value = input.value?.trim();
   if (nc.kind === 'descriptive') return { secret: false, kind: 'descriptive-name', reason: `the name ${name} ${nc.why}, not a secret` };
   if (context === 'secret-store' || nc.kind !== 'secret') return judgeStored(name, value, input.syntax, nc);
-  if (value === undefined) return { secret: true, kind: 'named', reason: `the name ${name} names a ${nc.term}` };
+  if (value === undefined) return yes('named', frag('secrets.reason.named', 'the name {name} names a {term}', { name: String(name), term: nc.term }));
   const vc = classifyValue(value, input.syntax);
   if (vc.kind !== 'literal') return { secret: false, kind: vc.kind, reason: vc.why };
   if (isPlaceholder(value, name)) return { secret: false, kind: 'placeholder', reason: 'the value is a placeholder to fill in' };
   if (AWS_SECRET_KEY.test(value) && name && nameWords(name).includes('aws')) {
-    return { secret: true, kind: 'aws-secret-access-key', reason: `the name ${name} and a value in the AWS secret access key format` };
+    return yes('aws-secret-access-key', frag('secrets.reason.aws-secret-access-key', 'the name {name} and a value in the AWS secret access key format', { name: String(name) }));
   }
-  if (nc.strength === 'strong') return { secret: true, kind: 'named-literal', reason: `the name ${name} and a literal value` };
+  if (nc.strength === 'strong') return yes('named-literal', namedLiteral(name));
   if (nc.term === 'authentication value' && isBasicAuth(value)) {
-    return { secret: true, kind: 'basic-auth', reason: `the name ${name} and a base64 user:password (HTTP basic authentication)` };
+    return yes('basic-auth', frag('secrets.reason.basic-auth', 'the name {name} and a base64 user:password (HTTP basic authentication)', { name: String(name) }));
   }
-  if (looksGenerated(value)) return { secret: true, kind: 'named-generated', reason: `the name ${name} and a value that looks generated` };
+  if (looksGenerated(value)) return yes('named-generated', frag('secrets.reason.named-generated', 'the name {name} and a value that looks generated', { name: String(name) }));
   return { secret: false, kind: 'weak-name', reason: `the name ${name} only hints at a ${nc.term} and the value does not look like one` };
 }
 
@@ -92,13 +111,13 @@ function judgeStored(name: string | undefined, value: string | undefined, syntax
     const why = nonSecretKeyReason(name);
     if (why) return { secret: false, kind: 'descriptive-name', reason: `the key ${name} ${why}, not a secret` };
   }
-  if (value === undefined) return { secret: true, kind: 'secret-store-literal', reason: 'a value stored as a secret' };
+  if (value === undefined) return yes('secret-store-literal', frag('secrets.reason.stored-as-secret', 'a value stored as a secret'));
   const vc = classifyValue(value, syntax);
   // In a Secret, a number or a URL is still what the Secret protects (a PIN, a webhook URL).
   if (vc.kind === 'empty' || vc.kind === 'reference' || vc.kind === 'boolean' || vc.kind === 'path') return { secret: false, kind: vc.kind, reason: vc.why };
   if (isPlaceholder(value, name)) return { secret: false, kind: 'placeholder', reason: 'the value is a placeholder' };
-  if (nc.kind === 'secret' && nc.strength === 'strong') return { secret: true, kind: 'named-literal', reason: `the name ${name} and a literal value` };
-  return { secret: true, kind: 'secret-store-literal', reason: 'a literal value stored in a Secret' };
+  if (nc.kind === 'secret' && nc.strength === 'strong') return yes('named-literal', namedLiteral(name));
+  return yes('secret-store-literal', frag('secrets.reason.literal-in-secret', 'a literal value stored in a Secret'));
 }
 
 /** `auth` values of Docker's config.json and of HTTP basic authentication: base64 of `user:password`. */

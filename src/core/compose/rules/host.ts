@@ -1,10 +1,20 @@
 /** Host rules: host namespaces, the Docker socket and sensitive host directories, host devices. */
 import { YAMLMap, isMap, isScalar, isSeq } from 'yaml';
 import { getPair, getString } from '../../kubernetes/model';
-import { ComposeService, interpolated, scalarText, serviceLabel } from '../model';
+import { ComposeService, interpolated, scalarText, serviceLabel, serviceText } from '../model';
 import { removeServicePairFix } from '../fixes';
 import { ComposeRule, cap, findingRange, forEachService, nodeRange } from './common';
 import { Range } from '../../model';
+import { Text, fixTitle, frag, msg } from '../../l10n/text';
+
+/** The namespaces of hostNamespaceRule, for the messages in other locales. */
+const NAMESPACE_TEXT: Readonly<Record<string, Text>> = {
+  'network namespace': frag('compose.host.ns-network', 'network namespace'),
+  'process namespace': frag('compose.host.ns-pid', 'process namespace'),
+  'IPC namespace': frag('compose.host.ns-ipc', 'IPC namespace'),
+  'user namespace': frag('compose.host.ns-user', 'user namespace'),
+  'UTS namespace': frag('compose.host.ns-uts', 'UTS namespace'),
+};
 
 /** A rule about a `key: host` namespace setting. */
 function hostNamespaceRule(id: string, key: string, what: string, ref: string, severity: ComposeRule['severity'], description: string): ComposeRule {
@@ -22,10 +32,10 @@ function hostNamespaceRule(id: string, key: string, what: string, ref: string, s
         const v = scalarText(pair?.value);
         if (!pair || v === undefined || v.trim() !== 'host') return;
         report({
-          message: `${cap(serviceLabel(s))} shares the host's ${what} (${key}: host).`,
+          ...msg('compose.host.shares-the-host-s', '{^service} shares the host\'s {what} ({key}: host).', { service: serviceText(s), what: NAMESPACE_TEXT[what] ?? what, key }),
           range: findingRange(model, pair),
           fixes: (() => {
-            const f = removeServicePairFix(model, s, s.node, pair, `Remove ${key}: host (may break the service)`);
+            const f = removeServicePairFix(model, s, s.node, pair, fixTitle('compose.host.remove-host-may-break', 'Remove {key}: host (may break the service)', { key }));
             return f ? [f] : undefined;
           })(),
         });
@@ -115,9 +125,9 @@ export const dockerSocket: ComposeRule = {
         const p = normalisePath(m.source);
         const socket = SOCKET_NAME.test(p);
         if (!socket && !SOCKET_DIRS.has(p)) continue;
-        const ro = m.readOnly ? ' Read-only (:ro) does not make it safe: the API works the same.' : '';
-        const what = socket ? `the container engine's socket (${p})` : `${p}, which holds the Docker socket`;
-        report({ message: `${cap(serviceLabel(s))} mounts ${what}: it can control Docker, and so the host.${ro}`, range: nodeRange(model, m.node) });
+        const ro = m.readOnly ? frag('compose.host.socket-read-only', ' Read-only (:ro) does not make it safe: the API works the same.') : '';
+        const what = socket ? frag('compose.host.engine-socket', 'the container engine\'s socket ({path})', { path: p }) : frag('compose.host.socket-dir', '{path}, which holds the Docker socket', { path: p });
+        report({ ...msg('compose.host.mounts-it-can-control', '{^service} mounts {what}: it can control Docker, and so the host.{ro}', { service: serviceText(s), what, ro }), range: nodeRange(model, m.node) });
       }
     });
   },
@@ -140,8 +150,12 @@ export const sensitiveMount: ComposeRule = {
         if (interpolated(m.source)) continue;
         const p = normalisePath(m.source);
         if (!SENSITIVE_DIRS.has(p)) continue;
-        const what = p === '/' ? "the host's root filesystem" : `the host directory ${p}`;
-        report({ message: `${cap(serviceLabel(s))} mounts ${what}${m.readOnly ? ' (read-only)' : ', writable'}.`, range: nodeRange(model, m.node) });
+        const what = p === '/' ? frag('compose.host.root-filesystem', 'the host\'s root filesystem') : frag('compose.host.directory', 'the host directory {path}', { path: p });
+        const args = { service: serviceText(s), what };
+        report({
+          ...(m.readOnly ? msg('compose.host.mounts-read-only', '{^service} mounts {what} (read-only).', args) : msg('compose.host.mounts-writable', '{^service} mounts {what}, writable.', args)),
+          range: nodeRange(model, m.node),
+        });
       }
     });
   },
@@ -165,7 +179,7 @@ export const devices: ComposeRule = {
         if (t) names.push(t.split(':')[0]);
       }
       const range: Range = findingRange(model, pair);
-      report({ message: `${cap(serviceLabel(s))} has host devices (${names.join(', ') || 'devices:'}): give it only those it needs.`, range });
+      report({ ...msg('compose.host.has-host-devices-give', '{^service} has host devices ({devices}): give it only those it needs.', { service: serviceText(s), devices: names.join(', ') || 'devices:' }), range });
     });
   },
 };

@@ -2,10 +2,22 @@
 import { Scalar, YAMLMap, isMap, isScalar, isSeq } from 'yaml';
 import { getMap, getPair } from '../../kubernetes/model';
 import { isLatest, parseImageRef } from '../../imageRef';
-import { ComposeModel, ComposeService, composeBool, inheritedPair, interpolated, scalarText, serviceLabel, serviceMaps, serviceRange } from '../model';
+import { ComposeModel, ComposeService, composeBool, inheritedPair, interpolated, scalarText, serviceLabel, serviceText, serviceMaps, serviceRange } from '../model';
 import { hardenServiceFix, insertIntoScalarFix, isRootUser, nonRootUserFix, mapPatchFix, readOnlyFix, replaceScalarFix, servicePatchFix, NON_ROOT_USER } from '../fixes';
 import { ComposeRule, cap, findingRange, forEachService, nodeRange } from './common';
 import { Fix } from '../../model';
+import { Arg, Text, fixTitle, frag, msg } from '../../l10n/text';
+
+const MEMORY = frag('compose.runtime.memory', 'memory');
+const CPU = frag('compose.runtime.cpu', 'CPU');
+const PIDS = frag('compose.runtime.pids', 'process (pids)');
+
+/** "a, b, c" in the locale of the message. */
+function listOf(items: readonly Text[]): Arg {
+  let out: Arg = items[0];
+  for (let i = 1; i < items.length; i++) out = frag('compose.runtime.list', '{a}, {b}', { a: out, b: items[i] });
+  return out;
+}
 
 function fixes(...list: Array<Fix | undefined>): Fix[] | undefined {
   const out = list.filter((f): f is Fix => f !== undefined);
@@ -26,10 +38,10 @@ export const rootUser: ComposeRule = {
       const user = scalarText(pair?.value);
       if (!pair || user === undefined || !isRootUser(user)) return;
       report({
-        message: `${cap(serviceLabel(s))} runs as root (user: ${user.trim()}): run it as an unprivileged user.`,
+        ...msg('compose.runtime.runs-as-root-user', '{^service} runs as root (user: {user}): run it as an unprivileged user.', { service: serviceText(s), user: user.trim() }),
         range: findingRange(model, pair),
         fixes: fixes(
-          isScalar(pair.value) ? replaceScalarFix(model, s, pair.value, NON_ROOT_USER, 'Run as user 10001:10001 (may break images that need root or own their files)') : undefined,
+          isScalar(pair.value) ? replaceScalarFix(model, s, pair.value, NON_ROOT_USER, fixTitle('compose.runtime.run-as-user-10001', 'Run as user 10001:10001 (may break images that need root or own their files)')) : undefined,
           hardenServiceFix(model, s, 'user'),
         ),
       });
@@ -50,7 +62,7 @@ export const userUnset: ComposeRule = {
       if (s.partial || s.unresolvedBase || inheritedPair(s, 'user') || serviceMaps(s).some((m) => getPair(m, 'build'))) return;
       const image = scalarText(inheritedPair(s, 'image')?.value);
       report({
-        message: `${cap(serviceLabel(s))} runs as the user of ${image ? `the image ${image.trim()}` : 'its image'}, which Shipshape cannot see (root for most public images): set user: if it is root.`,
+        ...msg('compose.runtime.runs-as-the-user', '{^service} runs as the user of {image}, which Shipshape cannot see (root for most public images): set user: if it is root.', { service: serviceText(s), image: image ? frag('compose.runtime.the-image', 'the image {image}', { image: image.trim() }) : frag('compose.runtime.its-image', 'its image') }),
         range: serviceRange(model, s),
         fixes: fixes(nonRootUserFix(model, s)),
       });
@@ -74,7 +86,7 @@ export const readOnly: ComposeRule = {
       if (pair && scalarText(pair.value) !== undefined && interpolated(scalarText(pair.value)!)) return;
       const own = getPair(s.node, 'read_only');
       report({
-        message: `${cap(serviceLabel(s))} has a writable root filesystem: set read_only: true (with tmpfs for scratch space).`,
+        ...msg('compose.runtime.has-a-writable-root', '{^service} has a writable root filesystem: set read_only: true (with tmpfs for scratch space).', { service: serviceText(s) }),
         range: own ? findingRange(model, own) : serviceRange(model, s),
         fixes: fixes(readOnlyFix(model, s), hardenServiceFix(model, s, 'read_only')),
       });
@@ -106,13 +118,15 @@ export const resourceLimits: ComposeRule = {
     forEachService(model, (s) => {
       if (s.partial || s.unresolvedBase) return;
       const has = limitsOf(serviceMaps(s));
-      const missing: string[] = [];
-      if (!has.memory) missing.push('memory');
-      if (!has.cpu) missing.push('CPU');
-      if (!has.pids) missing.push('process (pids)');
+      const missing: Text[] = [];
+      if (!has.memory) missing.push(MEMORY);
+      if (!has.cpu) missing.push(CPU);
+      if (!has.pids) missing.push(PIDS);
       if (missing.length === 0) return;
       report({
-        message: `${cap(serviceLabel(s))} has no ${missing.join(', ')} limit${missing.length > 1 ? 's' : ''}.`,
+        ...(missing.length > 1
+          ? msg('compose.runtime.no-limits', '{^service} has no {missing} limits.', { service: serviceText(s), missing: listOf(missing) })
+          : msg('compose.runtime.no-limit', '{^service} has no {missing} limit.', { service: serviceText(s), missing: missing[0] })),
         range: serviceRange(model, s),
         fixes: fixes(limitsSnippetFix(s, has, model)),
       });
@@ -135,7 +149,7 @@ function limitsSnippetFix(s: ComposeService, has: { memory: boolean; cpu: boolea
     if (!has.pids) add.pids_limit = `\${${stop++}:200}`;
   }
   const patch = deployLimits ? { deploy: { resources: { limits: add } } } : add;
-  const fix = servicePatchFix(model, s, 'limits', patch, 'Add memory, CPU and process limits');
+  const fix = servicePatchFix(model, s, 'limits', patch, fixTitle('compose.runtime.add-memory-cpu-and', 'Add memory, CPU and process limits'));
   if (!fix) return undefined;
   // A snippet must be one edit.
   return fix.edits.length === 1 ? Object.assign(fix, { snippet: true }) : undefined;
@@ -158,8 +172,12 @@ export const imageLatest: ComposeRule = {
       if (!pair || raw === undefined || interpolated(raw)) return;
       const ref = parseImageRef(raw.trim());
       if (!ref || !isLatest(ref)) return;
-      const how = ref.tag ? 'uses the latest tag' : 'has no tag (so it means latest)';
-      report({ message: `The image of ${serviceLabel(s)} ${how}: pin a version tag or a digest.`, range: findingRange(model, pair) });
+      report({
+        ...(ref.tag
+          ? msg('compose.runtime.latest-tag', 'The image of {service} uses the latest tag: pin a version tag or a digest.', { service: serviceText(s) })
+          : msg('compose.runtime.no-tag', 'The image of {service} has no tag (so it means latest): pin a version tag or a digest.', { service: serviceText(s) })),
+        range: findingRange(model, pair),
+      });
     });
   },
 };
@@ -231,13 +249,13 @@ export const exposedPort: ComposeRule = {
           const text = scalarText(p.node)!.trim();
           const onlyTarget = !text.includes(':');
           fix = onlyTarget
-            ? replaceScalarFix(model, s, p.node, `"127.0.0.1::${text}"`, 'Publish on 127.0.0.1 only')
-            : insertIntoScalarFix(model, s, p.node, '127.0.0.1:', 'Publish on 127.0.0.1 only');
+            ? replaceScalarFix(model, s, p.node, `"127.0.0.1::${text}"`, fixTitle('compose.runtime.publish-on-127-0', 'Publish on 127.0.0.1 only'))
+            : insertIntoScalarFix(model, s, p.node, '127.0.0.1:', fixTitle('compose.runtime.publish-on-127-0', 'Publish on 127.0.0.1 only'));
         } else if (isMap(p.node) && p.hostIp === undefined) {
           fix = servicePatchPort(model, s, p.node);
         }
         report({
-          message: `${cap(serviceLabel(s))} publishes port ${p.target} (${what}) on all host interfaces: bind it to 127.0.0.1 unless other machines must reach it.`,
+          ...msg('compose.runtime.publishes-port-on-all', '{^service} publishes port {target} ({what}) on all host interfaces: bind it to 127.0.0.1 unless other machines must reach it.', { service: serviceText(s), target: p.target, what }),
           range: nodeRange(model, p.node),
           fixes: fixes(fix),
         });
@@ -248,5 +266,5 @@ export const exposedPort: ComposeRule = {
 
 /** Fix for a long-syntax port: `host_ip: 127.0.0.1`. */
 function servicePatchPort(model: ComposeModel, s: ComposeService, port: YAMLMap): Fix | undefined {
-  return s.shared ? undefined : mapPatchFix(model, port, { host_ip: '127.0.0.1' }, 'Publish on 127.0.0.1 only');
+  return s.shared ? undefined : mapPatchFix(model, port, { host_ip: '127.0.0.1' }, fixTitle('compose.runtime.publish-on-127-0', 'Publish on 127.0.0.1 only'));
 }

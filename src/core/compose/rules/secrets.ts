@@ -2,12 +2,13 @@
 import { Scalar, isMap, isScalar, isSeq } from 'yaml';
 import { getPair } from '../../kubernetes/model';
 import { judgeSecret } from '../../secrets';
-import { envFiles, serviceLabel } from '../model';
+import { envFiles, serviceLabel, serviceText } from '../model';
 import { embeddedEntries } from '../../secrets/embedded';
 import { LineIndex } from '../../text';
 import { ComposeRule, cap, nodeRange, pairRange } from './common';
 import { Range } from '../../model';
 import { KeyPair } from '../../kubernetes/model';
+import { msg } from '../../l10n/text';
 
 /** One environment entry: name, literal value (undefined when taken from the shell), where it is written. */
 interface EnvEntry { name: string; value: string | undefined; range: Range }
@@ -49,7 +50,7 @@ export const envSecret: ComposeRule = {
         const j = judgeSecret({ name: e.name, value: escaped ? e.value.replace(/\$\$/g, '$') : e.value, syntax: { bareDollar: !escaped } });
         if (!j.secret) continue;
         report({
-          message: `${cap(serviceLabel(s))} sets ${e.name} to a literal credential (${j.reason}): read it from the environment (\${${e.name}}) or a Compose secret.`,
+          ...msg('compose.secrets.sets-to-a-literal', '{^service} sets {name} to a literal credential ({reason}): read it from the environment (${{name}}) or a Compose secret.', { service: serviceText(s), name: e.name, reason: j.reasonText ?? j.reason }),
           range: e.range,
         });
       }
@@ -64,9 +65,9 @@ export const envSecret: ComposeRule = {
           if (!j.secret) continue;
           const at = lines.rangeOf(e.start, e.end);
           report({
-            message: `${cap(serviceLabel(s))} reads ${e.name} from ${file.path} (line ${at.start.line + 1}) as a literal credential (${j.reason}): keep that file out of the repository, or use a Compose secret.`,
+            ...msg('compose.secrets.reads-from-line-as', '{^service} reads {name} from {path} (line {line}) as a literal credential ({reason}): keep that file out of the repository, or use a Compose secret.', { service: serviceText(s), name: e.name, path: file.path, line: at.start.line + 1, reason: j.reasonText ?? j.reason }),
             range: nodeRange(model, file.node),
-            related: [{ file: file.path, range: at, message: `${e.name} is set here` }],
+            related: [{ file: file.path, range: at, ...msg('compose.secrets.is-set-here', '{name} is set here', { name: e.name }) }],
           });
         }
       }

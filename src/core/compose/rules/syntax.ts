@@ -1,5 +1,6 @@
 /** YAML problems of a Compose file: docker compose refuses a file that does not parse. */
 import { ComposeRule } from './common';
+import { frag, msg } from '../../l10n/text';
 
 export const yamlSyntax: ComposeRule = {
   id: 'compose-yaml-syntax',
@@ -10,6 +11,10 @@ export const yamlSyntax: ComposeRule = {
   description: 'The file is not valid YAML (a key written twice counts: Compose rejects it too), so docker compose refuses it and Shipshape cannot check its services.',
   remediation: 'Fix the YAML at the reported position.',
   check(model, report) {
-    for (const p of model.problems) report({ message: `YAML error: ${p.message} (the services are not checked).`, range: model.rangeOf(p.start, p.end) });
+    for (const p of model.problems) {
+      const twice = /^Map keys must be unique: "([^]*)" is written twice$/.exec(p.message);
+      const problem = twice ? frag('compose.syntax.key-twice', 'Map keys must be unique: "{key}" is written twice', { key: twice[1] }) : p.message;
+      report({ ...msg('compose.syntax.yaml-error', 'YAML error: {problem} (the services are not checked).', { problem }), range: model.rangeOf(p.start, p.end) });
+    }
   },
 };

@@ -2,6 +2,7 @@
 import { Fix, TextEdit } from '../../model';
 import { DockerfileModel, Stage, isRootUser, instructionRange } from '../model';
 import { insertRuntimeLines } from '../edits';
+import { fixTitle } from '../../l10n/text';
 
 /** UID/GID of the user the fix creates: above the range distributions give to system and login users. */
 export const APP_UID = 10001;
@@ -58,5 +59,5 @@ export function nonRootUserFix(model: DockerfileModel, stage: Stage): Fix | unde
     } else edit = insertRuntimeLines(model, stage, lines);
   } else edit = insertRuntimeLines(model, stage, lines);
   const user = lines[lines.length - 1].replace(/^USER /, '');
-  return { title: `Run as an unprivileged user (USER ${user})`, kind: 'quickfix', safe: false, preferred: true, edits: [edit] };
+  return { ...fixTitle('docker.addUser.run-as-an-unprivileged', 'Run as an unprivileged user (USER {user})', { user }), kind: 'quickfix', safe: false, preferred: true, edits: [edit] };
 }

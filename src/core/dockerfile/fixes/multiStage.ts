@@ -15,6 +15,7 @@ import { basename } from '../shell';
 import { processWord } from '../variables';
 import { isSecretName } from '../rules/secretInBuild';
 import { APP_UID, NONROOT_UID } from './addUser';
+import { fixTitle } from '../../l10n/text';
 
 export type Toolchain = 'go' | 'node' | 'python' | 'java' | 'rust' | 'dotnet';
 
@@ -335,7 +336,7 @@ function editsFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
   // The build stage's last steps go right after its last line, before the blank line and the runtime FROM.
   if (plan.buildTail) end.newText = (model.text.endsWith('\n') ? '' : model.eol) + plan.buildTail.join(model.eol) + model.eol + end.newText;
   const edits = [...l.edits, end];
-  return { title: `Convert to a multi-stage build (runtime ${plan.runtimeImage})`, kind: 'refactor', safe: false, edits };
+  return { ...fixTitle('docker.multiStage.convert-to-a-multi', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }), kind: 'refactor', safe: false, edits };
 }
 
 /** Escapes text for a VS Code snippet. */
@@ -371,7 +372,7 @@ function snippetFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
     .replace(escapeSnippet(imageMarker), `\${1:${escapeSnippet(plan.runtimeImage)}}`)
     .replace(escapeSnippet(marker), plan.artefacts ? plan.artefacts.join(' ') : `\${2:${escapeSnippet(workdir ?? '/app')}} \${3:${escapeSnippet(workdir ?? '/app')}}`);
   return {
-    title: `Convert to a multi-stage build (runtime ${plan.runtimeImage})`,
+    ...fixTitle('docker.multiStage.convert-to-a-multi-2', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }),
     kind: 'refactor',
     safe: false,
     snippet: true,

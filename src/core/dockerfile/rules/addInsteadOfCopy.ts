@@ -1,6 +1,7 @@
 import { Fix, Reporter, Rule } from '../../model';
 import { DockerfileModel, expandWord, instructionArgs, keywordRange, Stage } from '../model';
 import { Instruction } from 'dockerfile-ast';
+import { fixTitle, msg } from '../../l10n/text';
 
 /**
  * Names BuildKit may unpack. It unpacks a local file by its content (a tar, possibly gzip,
@@ -70,14 +71,11 @@ function checkAdd(model: DockerfileModel, stage: Stage, ins: Instruction, report
   const copy = keyword === keyword.toLowerCase() ? 'copy' : 'COPY';
   const fix: Fix =
     kind === 'local'
-      ? { title: 'Replace ADD with COPY', kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }] }
+      ? { ...fixTitle('docker.addInsteadOfCopy.replace-add-with-copy', 'Replace ADD with COPY'), kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }] }
       : // A pattern may match a tar archive, which ADD unpacks and COPY would not.
-        { title: 'Replace ADD with COPY (if no file it matches is a tar archive)', kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }] };
+        { ...fixTitle('docker.addInsteadOfCopy.replace-add-with-copy-2', 'Replace ADD with COPY (if no file it matches is a tar archive)'), kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }] };
   report({
-    message:
-      kind === 'local'
-        ? 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.'
-        : 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.',
+    ...(kind === 'local' ? msg('docker.addInsteadOfCopy.use-copy-instead-of', 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.') : msg('docker.addInsteadOfCopy.use-copy-instead-of-2', 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.')),
     range: kw,
     fixes: [fix],
   });

@@ -3,6 +3,7 @@ import { PackageInvocation, mountsOutsideLayer, packageInvocations } from '../co
 import { DockerfileModel } from '../model';
 import { stageShips } from '../reach';
 import { insertAt } from '../edits';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** DS-0025 / DL3019: `apk add` without `--no-cache`. */
 export const apkNoCache: Rule<DockerfileModel> = {
@@ -23,9 +24,9 @@ export const apkNoCache: Rule<DockerfileModel> = {
       if (!stageShips(model, p.run.stage)) continue;
       const exec = p.run.form === 'exec';
       report({
-        message: 'Add `--no-cache` to `apk add` so the package index is not kept in the image.',
+        ...msg('docker.apkNoCache.add-no-cache-to', 'Add `--no-cache` to `apk add` so the package index is not kept in the image.'),
         range: model.lines.rangeOf(p.words[0].start, p.action.end),
-        fixes: exec ? [] : [{ title: 'Add --no-cache to apk add', kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-cache')] }],
+        fixes: exec ? [] : [{ ...fixTitle('docker.apkNoCache.add-no-cache-to-2', 'Add --no-cache to apk add'), kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-cache')] }],
       });
     }
   },

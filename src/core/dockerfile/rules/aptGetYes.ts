@@ -2,6 +2,7 @@ import { Rule } from '../../model';
 import { PackageInvocation, hasFlag, isSimulation, packageInvocations } from '../commands';
 import { DockerfileModel } from '../model';
 import { insertAt } from '../edits';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** DS-0021 / DL3014: `apt-get install` without `-y`. */
 export const aptGetYes: Rule<DockerfileModel> = {
@@ -19,9 +20,9 @@ export const aptGetYes: Rule<DockerfileModel> = {
       if (quietLevel(p) >= 2 || p.words.some((w) => /^APT::Get::Assume-Yes=("|')?(true|yes|1)/i.test(w.text))) continue;
       const exec = p.run.form === 'exec';
       report({
-        message: 'Add `-y` to `apt-get install` so the build does not wait for a confirmation.',
+        ...msg('docker.aptGetYes.add-y-to-apt', 'Add `-y` to `apt-get install` so the build does not wait for a confirmation.'),
         range: model.lines.rangeOf(p.words[0].start, p.action.end),
-        fixes: exec ? [] : [{ title: 'Add -y to apt-get install', kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' -y')] }],
+        fixes: exec ? [] : [{ ...fixTitle('docker.aptGetYes.add-y-to-apt-2', 'Add -y to apt-get install'), kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' -y')] }],
       });
     }
   },

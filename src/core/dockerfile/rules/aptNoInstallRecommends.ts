@@ -3,6 +3,7 @@ import { isSimulation, packageInvocations } from '../commands';
 import { DockerfileModel } from '../model';
 import { stageShips } from '../reach';
 import { insertAt } from '../edits';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** DS-0029 / DL3015: `apt-get install` without `--no-install-recommends`. */
 export const aptNoInstallRecommends: Rule<DockerfileModel> = {
@@ -22,11 +23,11 @@ export const aptNoInstallRecommends: Rule<DockerfileModel> = {
       if (!stageShips(model, p.run.stage)) continue;
       const exec = p.run.form === 'exec';
       report({
-        message: 'Add `--no-install-recommends` to `apt-get install` to avoid installing packages you did not ask for.',
+        ...msg('docker.aptNoInstallRecommends.add-no-install-recommends', 'Add `--no-install-recommends` to `apt-get install` to avoid installing packages you did not ask for.'),
         range: model.lines.rangeOf(p.words[0].start, p.action.end),
         fixes: exec
           ? []
-          : [{ title: 'Add --no-install-recommends', kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-install-recommends')] }],
+          : [{ ...fixTitle('docker.aptNoInstallRecommends.add-no-install-recommends-2', 'Add --no-install-recommends'), kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-install-recommends')] }],
       });
     }
   },

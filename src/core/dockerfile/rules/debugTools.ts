@@ -1,6 +1,7 @@
 import { Rule } from '../../model';
 import { isInstallAction, packageInvocations } from '../commands';
 import { DockerfileModel, finalStage, stageLineage, wordRange } from '../model';
+import { fixTitle, msg } from '../../l10n/text';
 
 /**
  * Servers that give a way in, network tools that serve as a reverse shell or sniffer,
@@ -45,9 +46,9 @@ export const debugTools: Rule<DockerfileModel> = {
           while (model.text[end] === ' ' || model.text[end] === '\t') end++;
         }
         report({
-          message: `Do not install "${name}" in the final image: install debugging tools in a builder stage or use an ephemeral debug container.`,
+          ...msg('docker.debugTools.do-not-install-in', 'Do not install "{name}" in the final image: install debugging tools in a builder stage or use an ephemeral debug container.', { name }),
           range: wordRange(model, operand),
-          fixes: removable ? [{ title: `Do not install ${name}`, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] }] : [],
+          fixes: removable ? [{ ...fixTitle('docker.debugTools.do-not-install', 'Do not install {name}', { name }), kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] }] : [],
         });
       }
     }

@@ -2,20 +2,21 @@ import { Rule } from '../../model';
 import { DockerfileModel, expandWord, instructionArgs, InstructionWord, Stage } from '../model';
 import { Instruction } from 'dockerfile-ast';
 import { Fix, Reporter } from '../../model';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** Removes the port; when it is the only one, the whole EXPOSE line. */
 function removePortFix(model: DockerfileModel, ins: Instruction, arg: InstructionWord, wholeLine: boolean): Fix {
-  const title = 'Remove port 22 from EXPOSE';
+  const title = fixTitle('docker.exposeSsh.remove-port', 'Remove port 22 from EXPOSE');
   if (wholeLine) {
     const r = ins.getRange();
     const start = model.lines.offsetAt({ line: r.start.line, character: 0 });
     const end = model.lines.offsetAt({ line: r.end.line + 1, character: 0 });
-    return { title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
+    return { ...title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
   }
   let start = arg.start;
   const end = arg.end;
   while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
-  return { title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
+  return { ...title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
 }
 
 /** DS-0004: EXPOSE 22. */
@@ -45,7 +46,7 @@ function checkExpose(model: DockerfileModel, stage: Stage, ins: Instruction, rep
   for (const arg of words) {
     if (!isSshPort(model, stage, arg, json)) continue;
     report({
-      message: 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.',
+      ...msg('docker.exposeSsh.do-not-expose-the', 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.'),
       range: model.lines.rangeOf(arg.start, arg.end),
       fixes: [removePortFix(model, ins, arg, ssh === words.length)],
     });

@@ -1,5 +1,6 @@
 import { Rule } from '../../model';
 import { DockerfileModel, keywordRange } from '../model';
+import { msg } from '../../l10n/text';
 
 /** DL3061: an instruction other than ARG before the first FROM; BuildKit refuses the file. */
 export const instructionBeforeFrom: Rule<DockerfileModel> = {
@@ -16,9 +17,7 @@ export const instructionBeforeFrom: Rule<DockerfileModel> = {
     for (const ins of model.preamble) {
       const keyword = ins.getKeyword();
       report({
-        message: first
-          ? `${keyword} comes before the first FROM, where only ARG may: the build fails with "no build stage in current context". Move it after a FROM.`
-          : `${keyword} has no FROM before it, and the file has none: the build fails with "no build stage in current context". Start the file with a FROM.`,
+        ...(first ? msg('docker.instructionBeforeFrom.comes-before-the-first', '{keyword} comes before the first FROM, where only ARG may: the build fails with "no build stage in current context". Move it after a FROM.', { keyword }) : msg('docker.instructionBeforeFrom.has-no-from-before', '{keyword} has no FROM before it, and the file has none: the build fails with "no build stage in current context". Start the file with a FROM.', { keyword })),
         range: keywordRange(ins),
       });
     }

@@ -1,5 +1,6 @@
 import { Rule, TextEdit } from '../../model';
 import { DockerfileModel } from '../model';
+import { fixTitle, frag, msg } from '../../l10n/text';
 
 /** DS-0001 / DL3006 / DL3007: a base image without a pinned tag or digest. */
 export const latestTag: Rule<DockerfileModel> = {
@@ -16,16 +17,19 @@ export const latestTag: Rule<DockerfileModel> = {
       if (!stage.latest) continue;
       const written = stage.imageText;
       const edit = pinTagEdit(model, stage.imageRange, written);
+      const args = { image: written, resolved: stage.resolvedImage };
       const what = stage.ref
         ? stage.resolvedImage === written
-          ? `"${written}"`
-          : `"${written}" (which resolves to "${stage.resolvedImage}": an undeclared variable is empty)`
-        : `"${written}" (its variables cannot supply a tag or digest)`;
+          ? frag('docker.latestTag.image', '"{image}"', args)
+          : frag('docker.latestTag.image-resolves', '"{image}" (which resolves to "{resolved}": an undeclared variable is empty)', args)
+        : frag('docker.latestTag.image-variables', '"{image}" (its variables cannot supply a tag or digest)', args);
       const tagged = stage.ref ? !!stage.ref.tag : /:latest$/.test(written);
       report({
-        message: `Pin the base image ${what} to a specific version tag or digest instead of ${tagged ? '":latest"' : 'the implicit ":latest"'}.`,
+        ...(tagged
+          ? msg('docker.latestTag.pin-latest', 'Pin the base image {what} to a specific version tag or digest instead of ":latest".', { what })
+          : msg('docker.latestTag.pin-implicit-latest', 'Pin the base image {what} to a specific version tag or digest instead of the implicit ":latest".', { what })),
         range: stage.imageRange,
-        fixes: edit ? [{ title: 'Pin the base image to a tag', kind: 'quickfix', safe: false, snippet: true, preferred: true, edits: [edit] }] : [],
+        fixes: edit ? [{ ...fixTitle('docker.latestTag.pin-the-base-image-2', 'Pin the base image to a tag'), kind: 'quickfix', safe: false, snippet: true, preferred: true, edits: [edit] }] : [],
       });
     }
   },

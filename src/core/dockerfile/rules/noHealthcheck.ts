@@ -3,6 +3,7 @@ import { DockerfileModel, expandWord, finalStage, instructionArgs, Stage, stageL
 import { isInstallAction, packageInvocations } from '../commands';
 import { insertRuntimeLines } from '../edits';
 import { Instruction } from 'dockerfile-ast';
+import { fixTitle, frag, msg } from '../../l10n/text';
 
 /** Programs that run as a long-lived network service (basenames as started by CMD/ENTRYPOINT). */
 const SERVER_PROGRAMS = new Set([
@@ -132,11 +133,11 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     // exposes a port and runs something other than a prompt (an image that sets no command
     // at all is a base for other images).
     const why = runtime.serverImage
-      ? `keeps the command of the server image "${lineage[lineage.length - 1].resolvedImage}"`
+      ? frag('docker.noHealthcheck.keeps-server-command', 'keeps the command of the server image "{image}"', { image: lineage[lineage.length - 1].resolvedImage })
       : startsServer(runtime.argv)
-        ? `starts a server (${runtime.argv.join(' ').slice(0, 60)})`
+        ? frag('docker.noHealthcheck.starts-server', 'starts a server ({command})', { command: runtime.argv.join(' ').slice(0, 60) })
         : runtime.exposes.length > 0 && runtime.argv.length > 0 && !idles(runtime.argv)
-          ? `exposes ${runtime.exposes.join(', ')}`
+          ? frag('docker.noHealthcheck.exposes', 'exposes {ports}', { ports: runtime.exposes.join(', ') })
           : undefined;
     if (!why) return;
     const probe = probeIn(model, lineage);
@@ -145,7 +146,7 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     if (!probe && NO_SHELL.has(stage.family)) return;
     const fix = healthcheckFix(model, stage, runtime, probe);
     report({
-      message: `The final image runs a service (it ${why}) without a HEALTHCHECK: add one so the engine can tell when the service stops responding.`,
+      ...msg('docker.noHealthcheck.the-final-image-runs', 'The final image runs a service (it {why}) without a HEALTHCHECK: add one so the engine can tell when the service stops responding.', { why }),
       range: stage.fromRange,
       fixes: fix ? [fix] : [],
     });
@@ -198,5 +199,5 @@ function healthcheckFix(model: DockerfileModel, stage: Stage, runtime: Runtime, 
     command = wget ? `CMD \${1:wget -q --spider http://localhost:${port}/ || exit 1}` : `CMD \${1:curl -fsS http://localhost:${port}/ || exit 1}`;
   }
   const edit = insertRuntimeLines(model, stage, [`HEALTHCHECK --interval=30s --timeout=5s --retries=3 ${command}`]);
-  return { title: 'Add a HEALTHCHECK (edit its command)', kind: 'quickfix', safe: false, snippet: true, edits: [edit] };
+  return { ...fixTitle('docker.noHealthcheck.add-a-healthcheck-edit', 'Add a HEALTHCHECK (edit its command)'), kind: 'quickfix', safe: false, snippet: true, edits: [edit] };
 }

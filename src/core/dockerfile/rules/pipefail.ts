@@ -2,6 +2,7 @@ import { Rule } from '../../model';
 import { DockerfileModel, RunCommand } from '../model';
 import { insertLinesBefore } from '../edits';
 import { IN_SUBSHELL, ShellCommand, basename, programWords } from '../shell';
+import { fixTitle, msg } from '../../l10n/text';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 
@@ -39,13 +40,11 @@ export const pipefail: Rule<DockerfileModel> = {
         const line = `SHELL ["${shellPath}", "-o", "pipefail", "-c"]`;
         // A SHELL line does not reach a script run with `sh -c '…'`: that one needs its own `set -o pipefail`.
         report({
-          message: last.parent
-            ? 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.'
-            : 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.',
+          ...(last.parent ? msg('docker.pipefail.start-this-sh-c', 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.') : msg('docker.pipefail.set-o-pipefail-before', 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.')),
           range: model.lines.rangeOf(pipe.start, pipe.end),
           // An ONBUILD RUN runs under the child build's SHELL: a SHELL line here does not reach it.
           fixes: shellPath && !last.parent && !run.onbuild
-            ? [{ title: `Insert ${line}`, kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])] }]
+            ? [{ ...fixTitle('docker.pipefail.insert', 'Insert {line}', { line }), kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])] }]
             : [],
         });
         break;

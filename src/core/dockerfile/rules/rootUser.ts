@@ -2,6 +2,7 @@ import { Fix, Rule } from '../../model';
 import { DockerfileModel, finalStage, isRootUser, Stage, instructionRange, stageLineage } from '../model';
 import { nonRootUserFix } from '../fixes/addUser';
 import { multiStageFix } from '../fixes/multiStage';
+import { Msg, msg } from '../../l10n/text';
 
 /** DS-0002 / DL3002 / CIS-4.1: the image's final user is root. */
 export const rootUser: Rule<DockerfileModel> = {
@@ -35,25 +36,25 @@ export const rootUser: Rule<DockerfileModel> = {
     if (refactor) fixes.push(refactorFirst ? { ...refactor, preferred: true } : refactor);
     if (user && user.instruction && !stage.userInheritedFrom) {
       report({
-        message: `The final stage switches to "${user.value}" as its last USER: switch to an unprivileged user instead.`,
+        ...msg('docker.rootUser.the-final-stage-switches', 'The final stage switches to "{user}" as its last USER: switch to an unprivileged user instead.', { user: user.value }),
         range: instructionRange(user.instruction),
         fixes,
       });
       return;
     }
     report({
-      message: inheritedMessage(stage),
+      ...inheritedMessage(stage),
       range: stage.fromRange,
-      ...(user && stage.userInheritedFrom ? { related: [{ range: instructionRange(user.instruction), message: `USER ${user.value} inherited from stage "${stage.userInheritedFrom.alias ?? stage.userInheritedFrom.index}"` }] } : {}),
+      ...(user && stage.userInheritedFrom ? { related: [{ range: instructionRange(user.instruction), ...msg('docker.rootUser.user-inherited-from-stage', 'USER {user} inherited from stage "{alias}"', { user: user.value, alias: stage.userInheritedFrom.alias ?? stage.userInheritedFrom.index }) }] } : {}),
       fixes,
     });
   },
 };
 
-function inheritedMessage(stage: Stage): string {
-  if (stage.userInheritedFrom) return 'The final stage inherits a root USER from the stage it is built on: add a USER with an unprivileged user.';
-  if (stage.baseKind === 'scratch') return 'The final stage is FROM scratch without a USER, so the process runs as root (UID 0): add `USER 65532:65532`.';
-  return 'The final stage sets no USER, so the container runs as root: add a USER with an unprivileged user.';
+function inheritedMessage(stage: Stage): Msg {
+  if (stage.userInheritedFrom) return msg('docker.rootUser.inherits-root', 'The final stage inherits a root USER from the stage it is built on: add a USER with an unprivileged user.');
+  if (stage.baseKind === 'scratch') return msg('docker.rootUser.scratch-no-user', 'The final stage is FROM scratch without a USER, so the process runs as root (UID 0): add `USER 65532:65532`.');
+  return msg('docker.rootUser.no-user', 'The final stage sets no USER, so the container runs as root: add a USER with an unprivileged user.');
 }
 
 /** The stage at the bottom of a stage's FROM chain: the one whose FROM names an image. */

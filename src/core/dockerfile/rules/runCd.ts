@@ -2,6 +2,7 @@ import { Rule } from '../../model';
 import { Invocation } from '../commands';
 import { DockerfileModel, wordRange } from '../model';
 import { IN_BRANCH, IN_LOOP, IN_SUBSHELL, ShellWord, basename, programWords } from '../shell';
+import { msg } from '../../l10n/text';
 
 /** DS-0013 / DL3003: `cd` in RUN instead of WORKDIR. */
 export const runCd: Rule<DockerfileModel> = {
@@ -35,7 +36,7 @@ export const runCd: Rule<DockerfileModel> = {
         if (/^(\/tmp|\/var\/tmp|\$\{?TMPDIR\}?)(\/|$)/.test(dir)) continue;
         removed ??= run.script.text.includes('rm') ? removedPaths(invs) : NO_REMOVALS;
         if (removedLater(removed, k, dir)) continue;
-        report({ message: 'Use WORKDIR instead of `cd` in RUN to change directories.', range: wordRange(model, inv.words[0]) });
+        report({ ...msg('docker.runCd.use-workdir-instead-of', 'Use WORKDIR instead of `cd` in RUN to change directories.'), range: wordRange(model, inv.words[0]) });
       }
     }
   },

@@ -1,9 +1,10 @@
 import { Heredoc, Instruction } from 'dockerfile-ast';
 import { Range, Rule } from '../../model';
-import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, maskSecret } from '../../secrets';
+import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, formatReason, maskSecret } from '../../secrets';
 import { lineEntries } from '../../secrets/lines';
 import { DockerfileModel, RunCommand, Stage, VariableDefinition, finalStage, plainArguments, simpleAssignments, stageLineage, toRange } from '../model';
 import { ShellCommand, ShellWord, basename, programWords } from '../shell';
+import { Arg, Msg, english, frag, msg } from '../../l10n/text';
 
 const MOUNT_ADVICE = 'use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it';
 
@@ -36,8 +37,9 @@ export function isSecretName(name: string): boolean {
 }
 
 /** What a finding says about the value: why it is a secret and, masked, what it starts with. */
-function because(j: SecretJudgement, value: string | undefined): string {
-  return value ? `${j.reason}; value ${maskSecret(value)}` : j.reason;
+function because(j: SecretJudgement, value: string | undefined): Arg {
+  const reason = j.reasonText ?? j.reason;
+  return value ? frag('docker.secretInBuild.because', '{reason}; value {masked}', { reason, masked: maskSecret(value) }) : reason;
 }
 
 /** Expanded values longer than this are searched for formats in their text as written. */
@@ -56,14 +58,14 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
       const long = v.kind === 'ENV' && v.value !== undefined && v.value.length > LONG_VALUE;
       const j = judgeSecret({ name: v.name, value: v.value, formatText: long ? rawValue(model, v.instruction, v.name) : undefined });
       if (j.secret) {
-        report({ message: variableMessage(v, j), range: v.nameRange });
+        report({ ...variableMessage(v, j), range: v.nameRange });
         continue;
       }
       if (v.kind === 'ARG') {
         // Whatever the default, the value given with --build-arg is what the build records.
         const byName = judgeSecret({ name: v.name });
         if (byName.secret) {
-          report({ message: variableMessage(v, byName, false, true), range: v.nameRange });
+          report({ ...variableMessage(v, byName, false, true), range: v.nameRange });
           continue;
         }
       }
@@ -71,7 +73,7 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
         const copied = copiedSecretArg(model, stage, v);
         if (copied) {
           report({
-            message: `ENV ${v.name} copies the build argument ${copied.name} (${copied.reason}) into the image's environment: the value passed with --build-arg stays in the image; ${MOUNT_ADVICE} instead.`,
+            ...msg('docker.secretInBuild.env-copies-the-build', 'ENV {name} copies the build argument {arg} ({reason}) into the image\'s environment: the value passed with --build-arg stays in the image; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { name: v.name, arg: copied.name, reason: copied.reason }),
             range: v.nameRange,
           });
           continue;
@@ -81,9 +83,9 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
         const copy = copyHolding(model, stage, v.value);
         if (copy) {
           report({
-            message: `${v.kind} ${v.name} points at a credentials file that a COPY puts into the image: the key stays in a layer. Mount it at run time, or ${MOUNT_ADVICE}.`,
+            ...msg('docker.secretInBuild.points-at-a-credentials', '{kind} {name} points at a credentials file that a COPY puts into the image: the key stays in a layer. Mount it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { kind: v.kind, name: v.name }),
             range: v.nameRange,
-            related: [{ range: toRange(copy.getRange()), message: 'the COPY that puts the file into the image' }],
+            related: [{ range: toRange(copy.getRange()), ...msg('docker.secretInBuild.the-copy-that-puts', 'the COPY that puts the file into the image') }],
           });
         }
       }
@@ -94,30 +96,41 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
   for (const v of model.globalArgs) {
     if (declaredInLineage.has(v.name)) continue;
     const j = judgeSecret({ name: v.name, value: v.value });
-    if (j.secret) report({ message: variableMessage(v, j, true), range: v.nameRange });
+    if (j.secret) report({ ...variableMessage(v, j, true), range: v.nameRange });
     else {
       const byName = judgeSecret({ name: v.name });
-      if (byName.secret) report({ message: variableMessage(v, byName, true, true), range: v.nameRange });
+      if (byName.secret) report({ ...variableMessage(v, byName, true, true), range: v.nameRange });
     }
   }
 }
 
-function variableMessage(v: VariableDefinition, j: SecretJudgement, global = false, byName = false): string {
-  if (v.kind === 'ENV') return `ENV ${v.name} puts a secret into the image (${because(j, v.value)}): ENV values are stored in the image and visible to every process; pass it at run time, or ${MOUNT_ADVICE}.`;
-  const arg = global ? 'Global ARG' : 'ARG';
-  if (byName || j.kind === 'named') {
-    const has = v.value === undefined ? 'has no default, but a' : 'is a build argument: a';
-    return `${arg} ${v.name} ${has} value passed with --build-arg is recorded in the image history and build provenance (${j.reason}); ${MOUNT_ADVICE} instead.`;
+function variableMessage(v: VariableDefinition, j: SecretJudgement, global = false, byName = false): Msg {
+  if (v.kind === 'ENV') {
+    return msg('docker.secretInBuild.env-secret', 'ENV {name} puts a secret into the image ({because}): ENV values are stored in the image and visible to every process; pass it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { name: v.name, because: because(j, v.value) });
   }
-  const why = because(j, v.value);
-  return `${global ? 'Global ARG' : 'ARG'} ${v.name} has a secret default (${why}): build arguments are recorded in the image history; ${MOUNT_ADVICE} instead.`;
+  const reason = j.reasonText ?? j.reason;
+  if (byName || j.kind === 'named') {
+    const args = { name: v.name, reason };
+    if (v.value === undefined) {
+      return global
+        ? msg('docker.secretInBuild.global-arg-no-default', 'Global ARG {name} has no default, but a value passed with --build-arg is recorded in the image history and build provenance ({reason}); use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args)
+        : msg('docker.secretInBuild.arg-no-default', 'ARG {name} has no default, but a value passed with --build-arg is recorded in the image history and build provenance ({reason}); use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args);
+    }
+    return global
+      ? msg('docker.secretInBuild.global-arg-build-argument', 'Global ARG {name} is a build argument: a value passed with --build-arg is recorded in the image history and build provenance ({reason}); use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args)
+      : msg('docker.secretInBuild.arg-build-argument', 'ARG {name} is a build argument: a value passed with --build-arg is recorded in the image history and build provenance ({reason}); use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args);
+  }
+  const args = { name: v.name, because: because(j, v.value) };
+  return global
+    ? msg('docker.secretInBuild.global-arg-secret-default', 'Global ARG {name} has a secret default ({because}): build arguments are recorded in the image history; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args)
+    : msg('docker.secretInBuild.arg-secret-default', 'ARG {name} has a secret default ({because}): build arguments are recorded in the image history; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args);
 }
 
 /** Names referenced by an ENV value as written (`$NAME`, `${NAME}`, `${NAME:-x}`). */
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** The secret-named ARG of the stage an ENV value copies, if any. */
-function copiedSecretArg(model: DockerfileModel, stage: Stage, env: VariableDefinition): { name: string; reason: string } | undefined {
+function copiedSecretArg(model: DockerfileModel, stage: Stage, env: VariableDefinition): { name: string; reason: Arg } | undefined {
   const raw = rawValue(model, env.instruction, env.name);
   if (!raw || !raw.includes('$')) return undefined;
   REFERENCE.lastIndex = 0;
@@ -125,7 +138,7 @@ function copiedSecretArg(model: DockerfileModel, stage: Stage, env: VariableDefi
     const name = m[1];
     // The name test first: it fails at once for `$PATH`-like names, and the ARG search is linear.
     const j = judgeSecret({ name });
-    if (j.secret && stage.variables.some((d) => d.kind === 'ARG' && d.name === name)) return { name, reason: j.reason };
+    if (j.secret && stage.variables.some((d) => d.kind === 'ARG' && d.name === name)) return { name, reason: j.reasonText ?? j.reason };
   }
   return undefined;
 }
@@ -191,7 +204,7 @@ function checkCopies(model: DockerfileModel, lineage: readonly Stage[], report: 
       const destVar = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(dest)?.[1];
       if (destVar && CREDENTIAL_FILE_VARIABLES.has(destVar)) {
         report({
-          message: `${kw} puts a credentials file where $${destVar} points: it stays in a layer of the image. Mount it at run time, or ${MOUNT_ADVICE}.`,
+          ...msg('docker.secretInBuild.puts-a-credentials-file', '{kw} puts a credentials file where ${destVar} points: it stays in a layer of the image. Mount it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { kw, destVar }),
           range: toRange(destArg.getRange()),
         });
         continue;
@@ -202,7 +215,9 @@ function checkCopies(model: DockerfileModel, lineage: readonly Stage[], report: 
         const j = judgeSecretFile(path, dest);
         if (!j.secret) continue;
         report({
-          message: `Do not ${kw.toLowerCase()} "${path}" into the image (${j.reason}): it stays in a layer. Use \`RUN --mount=type=secret\` or \`--mount=type=ssh\` and list it in .dockerignore.`,
+          ...(kw === 'ADD'
+            ? msg('docker.secretInBuild.do-not-add', 'Do not add "{path}" into the image ({reason}): it stays in a layer. Use `RUN --mount=type=secret` or `--mount=type=ssh` and list it in .dockerignore.', { path, reason: j.reasonText ?? j.reason })
+            : msg('docker.secretInBuild.do-not-copy', 'Do not copy "{path}" into the image ({reason}): it stays in a layer. Use `RUN --mount=type=secret` or `--mount=type=ssh` and list it in .dockerignore.', { path, reason: j.reasonText ?? j.reason })),
           range: toRange(src.getRange()),
         });
       }
@@ -243,7 +258,7 @@ function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCom
     const trigger = credentialCommand(program, words.map((w) => w.text));
     if (trigger !== undefined) {
       report({
-        message: `"${words.slice(0, trigger + 1).map((w) => w.text).join(' ')}" stores credentials in a layer: pass them with \`RUN --mount=type=secret\` instead.`,
+        ...msg('docker.secretInBuild.stores-credentials-in-a', '"{command}" stores credentials in a layer: pass them with `RUN --mount=type=secret` instead.', { command: words.slice(0, trigger + 1).map((w) => w.text).join(' ') }),
         range: model.lines.rangeOf(words[0].start, words[trigger].end),
       });
       return;
@@ -256,7 +271,7 @@ function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCom
     const t = w.text;
     const found = judgeWord(t, program, openpgp);
     if (found) {
-      report({ message: runMessage(found.what, found.judgement, found.value), range: wordRange(model, w) });
+      report({ ...runMessage(found.what, found.judgement, found.value), range: wordRange(model, w) });
       continue;
     }
     // `--password VALUE`, `-p VALUE` after a login subcommand, `curl -u user:password`.
@@ -277,7 +292,7 @@ function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCom
       judged = literalPassword(value);
     }
     if (judged?.secret) {
-      report({ message: runMessage(what, judged, value), range: wordRange(model, next) });
+      report({ ...runMessage(what, judged, value), range: wordRange(model, next) });
       i++;
     }
   }
@@ -307,12 +322,16 @@ function judgeWord(t: string, program: string, openpgp: boolean): { what: string
 /** The judgement of a value given where a command takes a password (`-p VALUE`, `-u user:VALUE`). */
 function literalPassword(value: string): SecretJudgement {
   const j = judgeSecret({ name: 'password', value });
-  return j.kind === 'named-literal' ? { ...j, reason: 'the option takes a password and its value is a literal' } : j;
+  if (j.kind !== 'named-literal') return j;
+  const reasonText = frag('docker.secretInBuild.option-takes-password', 'the option takes a password and its value is a literal');
+  return { ...j, reason: english(reasonText), reasonText };
 }
 
-function runMessage(what: string, j: SecretJudgement, value: string): string {
-  const subject = what === 'a word' ? 'A RUN command holds a credential' : `A RUN command passes ${what} as a literal`;
-  return `${subject} (${because(j, value)}): it is recorded in the image history and in the Dockerfile; ${MOUNT_ADVICE} instead.`;
+function runMessage(what: string, j: SecretJudgement, value: string): Msg {
+  const args = { what, because: because(j, value) };
+  return what === 'a word'
+    ? msg('docker.secretInBuild.run-holds-credential', 'A RUN command holds a credential ({because}): it is recorded in the image history and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args)
+    : msg('docker.secretInBuild.run-passes-literal', 'A RUN command passes {what} as a literal ({because}): it is recorded in the image history and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', args);
 }
 
 function wordRange(model: DockerfileModel, w: ShellWord): Range {
@@ -376,14 +395,14 @@ function checkHeredocs(model: DockerfileModel, report: Reporter): void {
 }
 
 function checkHeredocBody(model: DockerfileModel, kw: string, body: string, from: number, report: Reporter): void {
-  const where = kw === 'RUN' ? 'A heredoc of a RUN' : `A ${kw} heredoc`;
+  const where = kw === 'RUN' ? frag('docker.secretInBuild.run-heredoc', 'A heredoc of a RUN') : frag('docker.secretInBuild.heredoc', 'A {kw} heredoc', { kw });
   let reported = false;
   for (const e of lineEntries(body)) {
     const j = judgeSecret({ name: e.name, value: e.value });
     if (!j.secret) continue;
     reported = true;
     report({
-      message: `${where} writes a credential into the image (${because(j, e.value)}): it stays in a layer and in the Dockerfile; ${MOUNT_ADVICE} instead.`,
+      ...msg('docker.secretInBuild.writes-a-credential-into', '{where} writes a credential into the image ({because}): it stays in a layer and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { where, because: because(j, e.value) }),
       range: model.lines.rangeOf(from + e.start, from + e.end),
     });
   }
@@ -391,7 +410,7 @@ function checkHeredocBody(model: DockerfileModel, kw: string, body: string, from
   const m = findCredentialFormat(body);
   if (!m) return;
   report({
-    message: `${where} writes a credential into the image (${m.format.reason ?? `value matches the ${m.format.title} format`}): it stays in a layer and in the Dockerfile; ${MOUNT_ADVICE} instead.`,
+    ...msg('docker.secretInBuild.writes-a-credential-into-2', '{where} writes a credential into the image ({reason}): it stays in a layer and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { where, reason: formatReason(m.format) }),
     range: model.lines.rangeOf(from + m.start, from + m.end),
   });
 }

@@ -3,6 +3,7 @@ import { invocations } from '../commands';
 import { DockerfileModel, Stage, finalStage, stageLineage, wordRange, isRootUser } from '../model';
 import { insertLinesAfterStage, insertLinesBefore } from '../edits';
 import { Fix } from '../../model';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** Strips setuid/setgid bits from every file of the image's own filesystem. */
 export const STRIP_SETUID_LINE = 'RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} \\; || true';
@@ -29,7 +30,7 @@ export const setuid: Rule<DockerfileModel> = {
       if (!mode || !isSetuidMode(mode.text)) return;
       const fix = stripFix(model, stage);
       report({
-        message: `Do not set the setuid/setgid bit ("chmod ${mode.text}"): it lets any user run the file with its owner's privileges.`,
+        ...msg('docker.setuid.do-not-set-the', 'Do not set the setuid/setgid bit ("chmod {mode}"): it lets any user run the file with its owner\'s privileges.', { mode: mode.text }),
         range: wordRange(model, mode),
         fixes: fix ? [fix] : [],
       });
@@ -54,7 +55,7 @@ function stripFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   if (user?.unresolved) return undefined;
   const lines = user && !isRootUser(user.value) ? ['USER root', STRIP_SETUID_LINE, `USER ${user.value}`] : [STRIP_SETUID_LINE];
   const edit = next ? insertLinesBefore(model, next, lines) : insertLinesAfterStage(model, stage, lines);
-  return { title: 'Strip setuid/setgid bits in the final stage', kind: 'quickfix', safe: false, edits: [edit] };
+  return { ...fixTitle('docker.setuid.strip-setuid-setgid-bits', 'Strip setuid/setgid bits in the final stage'), kind: 'quickfix', safe: false, edits: [edit] };
 }
 
 /** `u+s`, `g+s`, `+s`, `4755`, `2755`, `6755`… */

@@ -5,6 +5,7 @@ import { DockerfileModel, Stage, finalStage, isRootUser, stageLineage } from '..
 import { STRIP_SETUID_LINE, isSetuidMode } from './setuid';
 import { shipsApplication } from './toolchainBase';
 import { multiStageFix } from '../fixes/multiStage';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** `find / … -perm /6000 … chmod a-s`: strips the bits from the whole filesystem. */
 function stripsSetuid(words: readonly string[]): boolean {
@@ -29,7 +30,7 @@ function stripFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   if (user?.unresolved) return undefined;
   const lines = user && !isRootUser(user.value) ? ['USER root', STRIP_SETUID_LINE, `USER ${user.value}`] : [STRIP_SETUID_LINE];
   const edit = next ? insertLinesBefore(model, next, lines) : insertLinesAfterStage(model, stage, lines);
-  return { title: 'Strip setuid/setgid bits after the last package install', kind: 'quickfix', safe: false, edits: [edit] };
+  return { ...fixTitle('docker.setuidStrip.strip-setuid-setgid-bits', 'Strip setuid/setgid bits after the last package install'), kind: 'quickfix', safe: false, edits: [edit] };
 }
 
 /** CIS-4.8: the final base ships setuid binaries and the image runs as a non-root user that could use them. */
@@ -65,7 +66,7 @@ export const setuidStrip: Rule<DockerfileModel> = {
     if (refactor && !refactor.snippet) return;
     const fix = stripFix(model, stage);
     report({
-      message: `${root.imageText} ships setuid/setgid binaries and the image runs as "${user.value}" without stripping them: strip the bits after the last package install (CIS 4.8).`,
+      ...msg('docker.setuidStrip.ships-setuid-setgid-binaries', '{imageText} ships setuid/setgid binaries and the image runs as "{user}" without stripping them: strip the bits after the last package install (CIS 4.8).', { imageText: root.imageText, user: user.value }),
       range: stage.imageRange,
       fixes: fix ? [fix] : [],
     });

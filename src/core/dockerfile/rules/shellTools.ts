@@ -3,14 +3,21 @@ import { packageInvocations } from '../commands';
 import { DockerfileModel, finalStage, stageLineage, wordRange } from '../model';
 import { PackageInvocation } from '../commands';
 import { shipsApplication } from './toolchainBase';
+import { Text, frag, msg } from '../../l10n/text';
 
 /** Shells and network tools an attacker uses after a foothold, by package name. */
-const TOOLS = new Map<string, string>([
-  ['curl', 'a download tool'], ['wget', 'a download tool'], ['bash', 'a shell'], ['zsh', 'a shell'],
-  ['netcat', 'a network tool'], ['netcat-openbsd', 'a network tool'], ['netcat-traditional', 'a network tool'],
-  ['nmap', 'a network scanner'], ['nmap-ncat', 'a network tool'], ['ncat', 'a network tool'], ['socat', 'a network tool'],
-  ['telnet', 'a network tool'], ['inetutils-telnet', 'a network tool'], ['busybox-extras', 'a set of network tools (telnet, nc…)'],
+const DOWNLOAD = frag('docker.shellTools.download-tool', 'a download tool');
+const SHELL = frag('docker.shellTools.shell', 'a shell');
+const NETWORK = frag('docker.shellTools.network-tool', 'a network tool');
+const TOOLS = new Map<string, Text>([
+  ['curl', DOWNLOAD], ['wget', DOWNLOAD], ['bash', SHELL], ['zsh', SHELL],
+  ['netcat', NETWORK], ['netcat-openbsd', NETWORK], ['netcat-traditional', NETWORK],
+  ['nmap', frag('docker.shellTools.network-scanner', 'a network scanner')], ['nmap-ncat', NETWORK], ['ncat', NETWORK], ['socat', NETWORK],
+  ['telnet', NETWORK], ['inetutils-telnet', NETWORK], ['busybox-extras', frag('docker.shellTools.network-tools', 'a set of network tools (telnet, nc…)')],
 ]);
+const ALPINE = frag('docker.shellTools.alpine', 'Alpine');
+const DISTROLESS = frag('docker.shellTools.distroless', 'distroless-style');
+const UBI_MINIMAL = frag('docker.shellTools.ubi-minimal', 'UBI minimal');
 
 /** Actions that take packages out again, per manager. */
 function isRemoveAction(program: string, action: string | undefined): boolean {
@@ -65,7 +72,7 @@ export const shellTools: Rule<DockerfileModel> = {
           const removed = invs.slice(index + 1).some((q) => isRemoveAction(q.program, q.action?.text) && q.operands.some((o) => packageName(o.text) === name || (virtual !== undefined && packageName(o.text) === virtual)));
           if (removed) continue;
           report({
-            message: `"${name}" is ${what} added to a minimal ${s.family === 'alpine' ? 'Alpine' : s.family === 'distroless' ? 'distroless-style' : 'UBI minimal'} image: remove it in the same stage after use, or use it only in a build stage.`,
+            ...msg('docker.shellTools.is-added-to-a', '"{name}" is {what} added to a minimal {family} image: remove it in the same stage after use, or use it only in a build stage.', { name, what, family: s.family === 'alpine' ? ALPINE : s.family === 'distroless' ? DISTROLESS : UBI_MINIMAL }),
             range: wordRange(model, operand),
           });
         }

@@ -2,6 +2,7 @@ import { Rule } from '../../model';
 import { DockerfileModel, isRootUser, wordRange } from '../model';
 import { basename, programWords } from '../shell';
 import { replaceSpan } from '../edits';
+import { fixTitle, msg } from '../../l10n/text';
 
 /** DS-0010 / DL3004: sudo in RUN. */
 export const sudo: Rule<DockerfileModel> = {
@@ -35,10 +36,10 @@ export const sudo: Rule<DockerfileModel> = {
         const blanksOnly = next && /^[ \t]+$/.test(model.text.slice(sudoWord.end, next.start));
         const fixable = run.form !== 'exec' && next && !next.text.startsWith('-') && runsAsRoot && sameLine && blanksOnly && all.length > 1;
         report({
-          message: 'Remove sudo from RUN: build steps already run as the current USER; use `USER root` around the steps that need root.',
+          ...msg('docker.sudo.remove-sudo-from-run', 'Remove sudo from RUN: build steps already run as the current USER; use `USER root` around the steps that need root.'),
           range: wordRange(model, sudoWord),
           fixes: fixable
-            ? [{ title: 'Remove sudo', kind: 'quickfix', safe: true, preferred: true, edits: [replaceSpan(model, sudoWord.start, next!.start, '')] }]
+            ? [{ ...fixTitle('docker.sudo.remove-sudo', 'Remove sudo'), kind: 'quickfix', safe: true, preferred: true, edits: [replaceSpan(model, sudoWord.start, next!.start, '')] }]
             : [],
         });
       }

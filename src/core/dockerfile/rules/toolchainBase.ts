@@ -3,6 +3,14 @@ import { Fix, Rule } from '../../model';
 import { baseAdvice } from '../baseCatalogue';
 import { multiStageFix } from '../fixes/multiStage';
 import { DockerfileModel, Stage, finalStage, instructionArgs, stageLineage } from '../model';
+import { Arg, fixTitle, frag, msg } from '../../l10n/text';
+
+/** "a, b, or c" in the locale of the message. */
+function orList(items: readonly string[]): Arg {
+  let out: Arg = items[items.length - 1] ?? '';
+  for (let i = items.length - 2; i >= 0; i--) out = frag('docker.toolchainBase.or', '{a}, or {b}', { a: items[i], b: out });
+  return out;
+}
 
 /** Files a library image copies for itself (its entrypoint), not an application. */
 const IMAGE_PLUMBING = /(^|\/)([\w.-]*entrypoint[\w.-]*|[\w.-]+\.sh)$/i;
@@ -49,7 +57,7 @@ function swapFix(model: DockerfileModel, stage: Stage, swapTag: string): Fix | u
   const editEnd = end;
   const replacement = newText.slice(editStart - start);
   return {
-    title: `Use ${newText}`,
+    ...fixTitle('docker.toolchainBase.use', 'Use {newText}', { newText }),
     kind: 'quickfix',
     // A slimmer variant may lack a package the build or the app needs.
     safe: false,
@@ -83,12 +91,16 @@ export const toolchainBase: Rule<DockerfileModel> = {
     else if (refactor) fixes.push(refactor);
     const swap = advice.swapTag ? swapFix(model, root, advice.swapTag) : undefined;
     if (swap) fixes.push(swap);
-    const via = root === stage ? '' : ` (the base of stage "${root.alias ?? root.index}")`;
-    const action = advice.weight === 'toolchain'
-      ? 'build in a stage of its own and ship the result on'
-      : 'use';
+    const args = { image: root.imageText, stage: root.alias ?? root.index, what: advice.whatText, smaller: orList(advice.smaller) };
+    const toolchain = advice.weight === 'toolchain';
     report({
-      message: `The final stage runs on ${root.imageText}${via}, ${advice.what}: ${action} ${advice.smaller.join(', or ')}.`,
+      ...(root === stage
+        ? toolchain
+          ? msg('docker.toolchainBase.runs-on-toolchain', 'The final stage runs on {image}, {what}: build in a stage of its own and ship the result on {smaller}.', args)
+          : msg('docker.toolchainBase.runs-on-full-os', 'The final stage runs on {image}, {what}: use {smaller}.', args)
+        : toolchain
+          ? msg('docker.toolchainBase.runs-on-toolchain-via', 'The final stage runs on {image} (the base of stage "{stage}"), {what}: build in a stage of its own and ship the result on {smaller}.', args)
+          : msg('docker.toolchainBase.runs-on-full-os-via', 'The final stage runs on {image} (the base of stage "{stage}"), {what}: use {smaller}.', args)),
       range: root.imageRange,
       fixes,
     });

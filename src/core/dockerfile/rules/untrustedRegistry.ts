@@ -2,6 +2,7 @@ import { Range, Rule } from '../../model';
 import { parseImageRef, registryAllowed, registryOf } from '../../imageRef';
 import { DockerfileModel, toRange } from '../model';
 import { processWord } from '../variables';
+import { msg } from '../../l10n/text';
 
 /** An image another instruction pulls: `COPY --from=IMAGE`, `RUN --mount=…,from=IMAGE`. */
 interface PulledImage {
@@ -74,7 +75,7 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
       if (stage.baseKind === 'image' && stage.ref) {
         const registry = registryOf(stage.ref);
         if (!registryAllowed(registry, allow)) {
-          report({ message: `Use a base image from a trusted registry: "${registry}" is not in trustedRegistries (${allow.join(', ')}).`, range: stage.imageRange });
+          report({ ...msg('docker.untrustedRegistry.use-a-base-image', 'Use a base image from a trusted registry: "{registry}" is not in trustedRegistries ({allowed}).', { registry, allowed: allow.join(', ') }), range: stage.imageRange });
         }
       }
     }
@@ -85,10 +86,7 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
       const registry = registryOf(ref);
       if (registryAllowed(registry, allow)) continue;
       report({
-        message:
-          pulled.what === 'copy'
-            ? `Copy only from images in trusted registries: "${registry}" is not in trustedRegistries.`
-            : `Mount only images from trusted registries: "${registry}" is not in trustedRegistries.`,
+        ...(pulled.what === 'copy' ? msg('docker.untrustedRegistry.copy-only-from-images', 'Copy only from images in trusted registries: "{registry}" is not in trustedRegistries.', { registry }) : msg('docker.untrustedRegistry.mount-only-images-from', 'Mount only images from trusted registries: "{registry}" is not in trustedRegistries.', { registry })),
         range: pulled.range,
       });
     }

@@ -3,6 +3,7 @@ import { Reporter, Rule } from '../../model';
 import { Invocation, PackageInvocation, invocations, packageInvocations } from '../commands';
 import { DockerfileModel, RunCommand, expandWord, instructionArgs, keywordRange, wordRange } from '../model';
 import { ShellCommand, ShellWord, basename, programWords } from '../shell';
+import { msg } from '../../l10n/text';
 
 const SIGNED_MANAGERS = new Set(['yum', 'dnf', 'microdnf', 'zypper']);
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'python', 'python3', 'perl', 'ruby', 'node']);
@@ -32,19 +33,19 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
       const w = inv.words;
       if (inv.program === 'curl') {
         const bad = w.find((x) => x.text === '-k' || x.text === '--insecure' || /^-[a-zA-Z]*k[a-zA-Z]*$/.test(x.text));
-        if (bad) report({ message: 'Do not disable TLS verification with `curl -k`: fix the CA bundle instead.', range: wordRange(model, bad) });
+        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-disable-tls', 'Do not disable TLS verification with `curl -k`: fix the CA bundle instead.'), range: wordRange(model, bad) });
       }
       if (inv.program === 'wget') {
         const bad = w.find((x) => x.text === '--no-check-certificate');
-        if (bad) report({ message: 'Do not disable TLS verification with `wget --no-check-certificate`.', range: wordRange(model, bad) });
+        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-disable-tls-2', 'Do not disable TLS verification with `wget --no-check-certificate`.'), range: wordRange(model, bad) });
       }
       if (inv.program === 'pip' || inv.program === 'pip3' || (inv.program.startsWith('python') && w[1]?.text === '-m' && w[2]?.text === 'pip')) {
         const bad = w.find((x) => x.text === '--trusted-host' || x.text.startsWith('--trusted-host='));
-        if (bad) report({ message: 'Do not use `pip --trusted-host`: it disables TLS verification for that host.', range: wordRange(model, bad) });
+        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-use-pip', 'Do not use `pip --trusted-host`: it disables TLS verification for that host.'), range: wordRange(model, bad) });
       }
       if (inv.program === 'rpm') {
         const bad = w.find((x) => x.text === '--nosignature' || x.text === '--nodigest');
-        if (bad) report({ message: `Do not install RPMs with \`${bad.text}\`: it skips package verification.`, range: wordRange(model, bad) });
+        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-install-rpms', 'Do not install RPMs with `{bad}`: it skips package verification.', { bad: bad.text }), range: wordRange(model, bad) });
       }
     }
     for (const p of packageInvocations(model)) {
@@ -53,7 +54,7 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
         (p.program === 'apk' && o.text === '--allow-untrusted' && !installsLocalBuild(p)) ||
         (SIGNED_MANAGERS.has(p.program) && (o.text === '--nogpgcheck' || o.text === '--no-gpg-checks')),
       );
-      if (bad) report({ message: `Do not turn off package signature checks with \`${bad.text}\`.`, range: wordRange(model, bad) });
+      if (bad) report({ ...msg('docker.unverifiedDownload.do-not-turn-off', 'Do not turn off package signature checks with `{bad}`.', { bad: bad.text }), range: wordRange(model, bad) });
     }
     for (const run of model.runs) if (run.invocations.some(isDownloader)) checkDownloads(model, run, report);
     checkRemoteAdd(model, report);
@@ -94,9 +95,7 @@ function checkDownloads(model: DockerfileModel, run: RunCommand, report: Reporte
     const url = plainHttpUrl(inv.words);
     if (consumer && SHELLS.has(consumer.program)) {
       report({
-        message: url
-          ? `Do not pipe a plain-HTTP download into ${consumer.program}: fetch it over HTTPS to a file, verify its checksum or signature, then run it.`
-          : `Do not pipe a download into ${consumer.program}: download it, verify its checksum or signature, then run it.`,
+        ...(url ? msg('docker.unverifiedDownload.do-not-pipe-a', 'Do not pipe a plain-HTTP download into {program}: fetch it over HTTPS to a file, verify its checksum or signature, then run it.', { program: consumer.program }) : msg('docker.unverifiedDownload.do-not-pipe-a-2', 'Do not pipe a download into {program}: download it, verify its checksum or signature, then run it.', { program: consumer.program })),
         range: model.lines.rangeOf(inv.words[0].start, consumer.word.end),
       });
       continue;
@@ -104,7 +103,7 @@ function checkDownloads(model: DockerfileModel, run: RunCommand, report: Reporte
     if (!url || k < lastCheck || discardsOutput(inv)) continue;
     if (consumer && !CONSUMERS.has(consumer.program)) continue;
     report({
-      message: 'Do not download over plain HTTP without verifying what arrives: use HTTPS, and check a checksum or signature (`sha256sum -c`, `gpg --verify`) in the same RUN.',
+      ...msg('docker.unverifiedDownload.do-not-download-over', 'Do not download over plain HTTP without verifying what arrives: use HTTPS, and check a checksum or signature (`sha256sum -c`, `gpg --verify`) in the same RUN.'),
       range: wordRange(model, url),
     });
   }
@@ -186,7 +185,7 @@ function checkRemoteAdd(model: DockerfileModel, report: Reporter): void {
       const url = remoteSource(model, ins, stage.table);
       if (!url) continue;
       report({
-        message: `Add \`--checksum=sha256:…\` to this ADD: nothing verifies what ${url.startsWith('http:') ? 'a plain-HTTP' : 'the'} download of "${url}" delivers.`,
+        ...(url.startsWith('http:') ? msg('docker.unverifiedDownload.add-checksum-http', 'Add `--checksum=sha256:…` to this ADD: nothing verifies what a plain-HTTP download of "{url}" delivers.', { url }) : msg('docker.unverifiedDownload.add-checksum', 'Add `--checksum=sha256:…` to this ADD: nothing verifies what the download of "{url}" delivers.', { url })),
         range: keywordRange(ins),
       });
     }

@@ -1,6 +1,7 @@
 import { Fix, Rule } from '../../model';
 import { PackageInvocation, packageInvocations } from '../commands';
 import { DockerfileModel, RunCommand } from '../model';
+import { fixTitle, msg } from '../../l10n/text';
 
 const INSTALL_ACTIONS = new Set(['install', 'upgrade', 'source-install', 'reinstall', 'groupinstall', 'localinstall', 'add', 'in', 'dist-upgrade', 'full-upgrade']);
 
@@ -30,7 +31,7 @@ export const updateAlone: Rule<DockerfileModel> = {
       byRun ??= groupByRun(all);
       const merge = mergeWithNextInstall(model, p, byRun);
       report({
-        message: `Run "${p.program} ${p.action?.text}" in the same RUN as the install that needs it, or remove it.`,
+        ...msg('docker.updateAlone.run-in-the-same', 'Run "{program} {action}" in the same RUN as the install that needs it, or remove it.', { program: p.program, action: String(p.action?.text) }),
         range: model.lines.rangeOf(p.words[0].start, p.action!.end),
         fixes: merge ? [merge] : [],
       });
@@ -76,7 +77,7 @@ function mergeWithNextInstall(model: DockerfileModel, p: PackageInvocation, byRu
   if (!/^\s*RUN\s+$/i.test(between)) return undefined;
   const indent = '    ';
   return {
-    title: `Merge with the next RUN (${p.program} update && install)`,
+    ...fixTitle('docker.updateAlone.merge-with-the-next', 'Merge with the next RUN ({program} update && install)', { program: p.program }),
     kind: 'quickfix',
     safe: true,
     preferred: true,

@@ -16,6 +16,7 @@ import { DerivedReport } from '../../engine';
 import { Finding, RelatedInfo, RuleMeta } from '../../model';
 import { KubeModel, KubeObject, getMap, pairRange } from '../model';
 import { KubeRule } from './common';
+import { msg } from '../../l10n/text';
 
 type Mode = 'enforce' | 'warn' | 'audit';
 type Level = 'baseline' | 'restricted';
@@ -94,7 +95,7 @@ function controls(findings: readonly Finding[]): string[] {
 }
 
 function relatedOf(findings: readonly Finding[]): RelatedInfo[] {
-  return findings.map((f) => ({ range: f.range, message: `${f.references.filter((x) => x.startsWith('PSS-')).join(', ')}: ${f.message}` }));
+  return findings.map((f) => ({ range: f.range, ...msg('k8s.admission.related', '{controls}: {message}', { controls: f.references.filter((x) => x.startsWith('PSS-')).join(', '), message: f.l10n ?? f.message }) }));
 }
 
 /** What a finding about a workload calls it. */
@@ -144,16 +145,17 @@ export function deriveAdmission(model: KubeModel, findings: readonly Finding[], 
         if (mayStand && !mayStand(requires)) continue;
         const { list, related } = (shared[level] ??= { list: controls(violating).join(', '), related: relatedOf(violating) });
         const pod = v.object.kind === 'Pod';
+        const args = { workload: workloadLabel(v.object), ns, level, list };
         const message = mode === 'enforce'
           ? pod
-            ? `The API server will reject ${workloadLabel(v.object)} (namespace ${ns} enforces ${level}): ${list}.`
-            : `The API server will reject the Pods of ${workloadLabel(v.object)} (namespace ${ns} enforces ${level}): it is created, but none of its Pods is admitted (${list}).`
+            ? msg('k8s.admission.reject-pod', 'The API server will reject {workload} (namespace {ns} enforces {level}): {list}.', args)
+            : msg('k8s.admission.reject-pods-of', 'The API server will reject the Pods of {workload} (namespace {ns} enforces {level}): it is created, but none of its Pods is admitted ({list}).', args)
           : mode === 'warn'
-            ? `kubectl will warn when ${workloadLabel(v.object)} is applied (namespace ${ns} warns on ${level}): ${list}.`
-            : `The audit log will record ${workloadLabel(v.object)} as violating ${level} (namespace ${ns} audits it): ${list}.`;
+            ? msg('k8s.admission.warn', 'kubectl will warn when {workload} is applied (namespace {ns} warns on {level}): {list}.', args)
+            : msg('k8s.admission.audit', 'The audit log will record {workload} as violating {level} (namespace {ns} audits it): {list}.', args);
         out.push({
           ruleId: mode === 'enforce' ? admissionRejected.id : admissionWarned.id,
-          message,
+          ...message,
           range,
           related,
           requires,

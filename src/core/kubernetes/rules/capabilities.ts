@@ -1,9 +1,10 @@
 /** Linux capability rules: drop ALL, no dangerous or non-baseline adds. */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { ContainerInfo, KubeModel, containerLabel, getPair, getSeq, keyRange, nodeRange } from '../model';
+import { ContainerInfo, KubeModel, containerLabel, containerText, getPair, getSeq, keyRange, nodeRange } from '../model';
 import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
 import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, missingRange, pss } from './common';
 import { isPrivileged } from './securityContext';
+import { Msg, TitleLike, fixTitle, msg } from '../../l10n/text';
 
 /** Capabilities the baseline profile lets a container add. */
 export const BASELINE_CAPABILITIES = new Set([
@@ -21,11 +22,11 @@ function addedCaps(c: ContainerInfo): Scalar[] {
   return add ? (add.items.filter((it) => isScalar(it)) as Scalar[]) : [];
 }
 
-function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, message: (name: string) => string, fixTitle: string, report: Parameters<KubeRule['check']>[1]): void {
+function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, message: (name: string) => Msg, title: TitleLike, report: Parameters<KubeRule['check']>[1]): void {
   const offending = addedCaps(c).filter((it) => reject(it.value));
   if (offending.length === 0) return;
-  const fixes = fixesOf(removeAddedCapsFix(model, c, reject, fixTitle));
-  for (const it of offending) report({ message: message(String(it.value)), range: nodeRange(model, it), fixes });
+  const fixes = fixesOf(removeAddedCapsFix(model, c, reject, title));
+  for (const it of offending) report({ ...message(String(it.value)), range: nodeRange(model, it), fixes });
 }
 
 export const dropAll: KubeRule = {
@@ -48,11 +49,11 @@ export const dropAll: KubeRule = {
       const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c, 'capabilities'));
       const nearMiss = items.find((it) => DROP_ALL.repairable!(it.value));
       if (nearMiss) {
-        report({ message: `Use upper-case "ALL" in capabilities.drop of ${containerLabel(c)}: Pod Security admission only accepts the exact string.`, range: nodeRange(model, nearMiss), fixes });
+        report({ ...msg('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', { container: containerText(c) }), range: nodeRange(model, nearMiss), fixes });
       } else if (dropPair) {
-        report({ message: `Add "ALL" to capabilities.drop of ${containerLabel(c)}.`, range: keyRange(model, dropPair), fixes });
+        report({ ...msg('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', { container: containerText(c) }), range: keyRange(model, dropPair), fixes });
       } else {
-        report({ message: `Drop all capabilities in ${containerLabel(c)}: set securityContext.capabilities.drop: ["ALL"].`, range: missingRange(model, c, ['securityContext', 'capabilities']), fixes });
+        report({ ...msg('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', { container: containerText(c) }), range: missingRange(model, c, ['securityContext', 'capabilities']), fixes });
       }
     });
   },
@@ -72,8 +73,8 @@ export const capsRestricted: KubeRule = {
     forEachContainer(model, ALL_LISTS, (c) => {
       if (c.pod.windows) return;
       reportAdds(model, c, (v) => v !== 'NET_BIND_SERVICE',
-        (name) => `${cap(containerLabel(c))} adds capability ${name}: the restricted profile allows only NET_BIND_SERVICE.`,
-        'Remove added capabilities other than NET_BIND_SERVICE', report);
+        (name) => msg('k8s.capabilities.adds-restricted', '{^container} adds capability {name}: the restricted profile allows only NET_BIND_SERVICE.', { container: containerText(c), name }),
+        fixTitle('k8s.capabilities.remove-restricted', 'Remove added capabilities other than NET_BIND_SERVICE'), report);
     });
   },
 };
@@ -91,8 +92,8 @@ export const capsAdded: KubeRule = {
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       reportAdds(model, c, (v) => typeof v !== 'string' || !BASELINE_CAPABILITIES.has(v),
-        (name) => `${cap(containerLabel(c))} adds capability ${name}, which the baseline profile forbids: remove it.`,
-        'Remove capabilities outside the baseline set', report);
+        (name) => msg('k8s.capabilities.adds-baseline', '{^container} adds capability {name}, which the baseline profile forbids: remove it.', { container: containerText(c), name }),
+        fixTitle('k8s.capabilities.remove-baseline', 'Remove capabilities outside the baseline set'), report);
     });
   },
 };
@@ -108,7 +109,7 @@ export const capSysAdmin: KubeRule = {
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       reportAdds(model, c, (v) => capabilityName(v) === 'SYS_ADMIN',
-        () => `${cap(containerLabel(c))} adds SYS_ADMIN: remove it.`, 'Remove SYS_ADMIN', report);
+        () => msg('k8s.capabilities.adds-sys-admin', '{^container} adds SYS_ADMIN: remove it.', { container: containerText(c) }), fixTitle('k8s.capabilities.remove-sys-admin', 'Remove SYS_ADMIN'), report);
     });
   },
 };

@@ -4,6 +4,7 @@ import { Fix, Range, RelatedInfo, Rule } from '../../model';
 import {
   ContainerInfo, ContainerListKind, KubeModel, KeyPair, PodSpecInfo, containerRange, getPair, keyRange, pairRange,
 } from '../model';
+import { msg } from '../../l10n/text';
 
 export type KubeRule = Rule<KubeModel>;
 
@@ -77,7 +78,7 @@ export function findingRange(model: KubeModel, pair: KeyPair): Range {
 
 /** Related information pointing at the pod-level value a container inherits. */
 export function inheritedFrom(model: KubeModel, pair: KeyPair): RelatedInfo[] {
-  return [{ range: pairRange(model, pair), message: 'inherited from the pod-level securityContext' }];
+  return [{ range: pairRange(model, pair), ...msg('k8s.common.inherited-from-the-pod', 'inherited from the pod-level securityContext') }];
 }
 
 /** Fixes of a finding, without the ones that could not be computed. */

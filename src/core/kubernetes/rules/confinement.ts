@@ -4,14 +4,17 @@
  * HostProcess containers.
  */
 import { YAMLMap, isScalar } from 'yaml';
-import { KeyPair, PodSpecInfo, boolOf, containerLabel, getMap, getPair, isNullNode, keyRange, pairRange } from '../model';
+import { KeyPair, PodSpecInfo, boolOf, containerText, getMap, getPair, isNullNode, keyRange, pairRange } from '../model';
 import { removePairFix, replaceValueFix } from '../fixes';
 import { KubeRule, cap, fixesOf, pss } from './common';
+import { Text, fixTitle, frag, msg } from '../../l10n/text';
 
 /** The pod's securityContext, then each container's (all three lists), with who it belongs to. */
-function forEachSecurityContext(pod: PodSpecInfo, fn: (sc: YAMLMap, owner: string) => void): void {
-  if (pod.securityContext) fn(pod.securityContext, 'the pod');
-  for (const c of pod.containers) if (c.securityContext) fn(c.securityContext, containerLabel(c));
+const THE_POD = frag('k8s.the-pod', 'the pod');
+
+function forEachSecurityContext(pod: PodSpecInfo, fn: (sc: YAMLMap, owner: Text) => void): void {
+  if (pod.securityContext) fn(pod.securityContext, THE_POD);
+  for (const c of pod.containers) if (c.securityContext) fn(c.securityContext, containerText(c));
 }
 
 /** A scalar pair's value as text ('' when empty or null); undefined when it is not a scalar. */
@@ -43,18 +46,18 @@ export const seLinuxCustom: KubeRule = {
         const typeText = type && scalarText(type);
         if (type && typeText !== undefined && !SELINUX_TYPES.has(typeText)) {
           report({
-            message: `${cap(owner)} sets the SELinux type "${typeText}": use container_t or remove the type.`,
+            ...msg('k8s.confinement.sets-the-selinux-type', '{^owner} sets the SELinux type "{typeText}": use container_t or remove the type.', { owner, typeText }),
             range: pairRange(model, type),
-            fixes: fixesOf(replaceValueFix(model, type, 'container_t', 'Set seLinuxOptions.type: container_t')),
+            fixes: fixesOf(replaceValueFix(model, type, 'container_t', fixTitle('k8s.confinement.set-selinuxoptions-type-container', 'Set seLinuxOptions.type: container_t'))),
           });
         }
         for (const key of ['user', 'role'] as const) {
           const pair = getPair(options, key);
           if (!pair || scalarText(pair) === '') continue;
           report({
-            message: `${cap(owner)} sets a custom SELinux ${key}: remove seLinuxOptions.${key}.`,
+            ...msg('k8s.confinement.sets-a-custom-selinux', '{^owner} sets a custom SELinux {key}: remove seLinuxOptions.{key}.', { owner, key }),
             range: pairRange(model, pair),
-            fixes: fixesOf(removePairFix(model, options, pair, `Remove seLinuxOptions.${key}`)),
+            fixes: fixesOf(removePairFix(model, options, pair, fixTitle('k8s.confinement.remove-selinuxoptions', 'Remove seLinuxOptions.{key}', { key }))),
           });
         }
       });
@@ -84,9 +87,9 @@ export const appArmorNotDefault: KubeRule = {
         const value = type && scalarText(type);
         if (value === 'RuntimeDefault' || value === 'Localhost') return;
         report({
-          message: type && value ? `${cap(owner)} uses the AppArmor profile type "${value}": use RuntimeDefault.` : `${cap(owner)} sets an AppArmor profile without a type: use RuntimeDefault.`,
+          ...(type && value ? msg('k8s.confinement.uses-the-apparmor-profile', '{^owner} uses the AppArmor profile type "{value}": use RuntimeDefault.', { owner, value }) : msg('k8s.confinement.sets-an-apparmor-profile', '{^owner} sets an AppArmor profile without a type: use RuntimeDefault.', { owner })),
           range: type ? pairRange(model, type) : keyRange(model, profile),
-          fixes: type ? fixesOf(replaceValueFix(model, type, 'RuntimeDefault', 'Set appArmorProfile.type: RuntimeDefault')) : undefined,
+          fixes: type ? fixesOf(replaceValueFix(model, type, 'RuntimeDefault', fixTitle('k8s.confinement.set-apparmorprofile-type-runtimedefault', 'Set appArmorProfile.type: RuntimeDefault'))) : undefined,
         });
       });
       const annotations = getMap(pod.metadata, 'annotations');
@@ -97,9 +100,9 @@ export const appArmorNotDefault: KubeRule = {
         if (value === undefined || value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
         const container = pair.key.value.slice(APPARMOR_ANNOTATION.length);
         report({
-          message: `The AppArmor annotation of container "${container}" is "${value}": use runtime/default.`,
+          ...msg('k8s.confinement.the-apparmor-annotation-of', 'The AppArmor annotation of container "{container}" is "{value}": use runtime/default.', { container, value }),
           range: pairRange(model, pair),
-          fixes: fixesOf(replaceValueFix(model, pair, 'runtime/default', 'Set the AppArmor annotation to runtime/default')),
+          fixes: fixesOf(replaceValueFix(model, pair, 'runtime/default', fixTitle('k8s.confinement.set-the-apparmor-annotation', 'Set the AppArmor annotation to runtime/default'))),
         });
       }
     }
@@ -123,9 +126,9 @@ export const windowsHostProcess: KubeRule = {
         const pair = getPair(options, 'hostProcess');
         if (!options || !pair || boolOf(pair.value) !== true) return;
         report({
-          message: `${cap(owner)} runs as a Windows HostProcess container: remove hostProcess: true.`,
+          ...msg('k8s.confinement.runs-as-a-windows', '{^owner} runs as a Windows HostProcess container: remove hostProcess: true.', { owner }),
           range: pairRange(model, pair),
-          fixes: fixesOf(removePairFix(model, options, pair, 'Remove hostProcess: true')),
+          fixes: fixesOf(removePairFix(model, options, pair, fixTitle('k8s.confinement.remove-hostprocess-true', 'Remove hostProcess: true'))),
         });
       });
     }

@@ -5,8 +5,9 @@
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { Fix } from '../../model';
 import { judgeSecret, maskSecret } from '../../secrets';
-import { ContainerInfo, KeyPair, KubeModel, columnAt, containerLabel, getPair, getSeq, getString, pairRange } from '../model';
+import { ContainerInfo, KeyPair, KubeModel, columnAt, containerLabel, containerText, getPair, getSeq, getString, pairRange } from '../model';
 import { ALL_LISTS, KubeRule, cap, forEachContainer } from './common';
+import { fixTitle, msg } from '../../l10n/text';
 
 export const envLiteralSecret: KubeRule = {
   id: 'k8s-env-literal-secret',
@@ -32,7 +33,7 @@ export const envLiteralSecret: KubeRule = {
         const j = judgeSecret({ name, value, syntax: { bareDollar: false } });
         if (!j.secret) continue;
         report({
-          message: `${cap(containerLabel(c))} sets ${name} to a literal credential (${j.reason}; value ${maskSecret(value)}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.`,
+          ...msg('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecret(value) }),
           range: pairRange(model, valuePair),
           fixes: secretKeyRefFix(model, c, item, valuePair, name),
         });
@@ -80,7 +81,7 @@ function secretKeyRefFix(model: KubeModel, c: ContainerInfo, item: YAMLMap, valu
     newText = `valueFrom:${eol}${pad}${unit}secretKeyRef:${eol}${pad}${unit}${unit}name: ${secret}${eol}${pad}${unit}${unit}key: ${key}`;
   }
   return [{
-    title: `Read ${name} from a Secret (valueFrom.secretKeyRef)`,
+    ...fixTitle('k8s.envSecrets.read-from-a-secret', 'Read {name} from a Secret (valueFrom.secretKeyRef)', { name }),
     kind: 'quickfix',
     safe: false,
     preferred: true,

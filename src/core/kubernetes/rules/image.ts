@@ -1,8 +1,9 @@
 /** Image tag rule (KSV-0013). */
 import { isScalar } from 'yaml';
 import { isLatest, parseImageRef } from '../../imageRef';
-import { containerLabel, pairRange } from '../model';
+import { containerLabel, containerText, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
+import { msg } from '../../l10n/text';
 
 export const imageLatest: KubeRule = {
   id: 'k8s-image-latest',
@@ -20,8 +21,13 @@ export const imageLatest: KubeRule = {
       const ref = parseImageRef(raw.trim());
       // Not a valid reference (e.g. an envsubst placeholder): nothing to say about its tag.
       if (!ref || !isLatest(ref)) return;
-      const how = ref.tag ? 'uses the latest tag' : 'has no tag (so it means latest)';
-      report({ message: `The image of ${containerLabel(c)} ${how}: pin a version tag or a digest.`, range: pairRange(model, pair) });
+      const args = { container: containerText(c) };
+      report({
+        ...(ref.tag
+          ? msg('k8s.image.latest-tag', 'The image of {container} uses the latest tag: pin a version tag or a digest.', args)
+          : msg('k8s.image.no-tag', 'The image of {container} has no tag (so it means latest): pin a version tag or a digest.', args)),
+        range: pairRange(model, pair),
+      });
     });
   },
 };

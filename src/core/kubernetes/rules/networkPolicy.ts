@@ -11,6 +11,7 @@ import { Fix } from '../../model';
 import { KubeModel, KubeObject, getMap, getPair, pairRange } from '../model';
 import { KubeRule } from './common';
 import { AnalysisRun } from '../../engine';
+import { fixTitle, msg } from '../../l10n/text';
 
 const fact = {
   workloads: (ns: string) => `workloads:${ns}`,
@@ -66,7 +67,7 @@ function addPolicyFix(model: KubeModel, ns: string): Fix {
   const lead = end === 0 || text.endsWith('\n') || text.endsWith('\r') ? '' : eol;
   const at = model.rangeOf(end, end);
   return {
-    title: `Add a default-deny NetworkPolicy for namespace ${ns} (blocks all traffic its policies do not allow)`,
+    ...fixTitle('k8s.networkPolicy.add-a-default-deny', 'Add a default-deny NetworkPolicy for namespace {ns} (blocks all traffic its policies do not allow)', { ns }),
     kind: 'quickfix',
     safe: false,
     edits: [{ range: at, newText: lead + lines.join(eol) + eol }],
@@ -87,7 +88,7 @@ export const namespaceDefaultDeny: KubeRule = {
       if (o.kind !== 'Namespace' || !o.name) continue;
       const name = getPair(getMap(o.node, 'metadata'), 'name');
       report({
-        message: `Namespace "${o.name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.`,
+        ...msg('k8s.networkPolicy.namespace-has-workloads-but', 'Namespace "{name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.', { name: o.name }),
         range: name ? pairRange(model, name) : pairRange(model, o.kindPair),
         fixes: [addPolicyFix(model, o.name)],
         requires: fact.workloads(o.name),
@@ -100,7 +101,7 @@ export const namespaceDefaultDeny: KubeRule = {
       if (!ns || seen.has(ns)) continue;
       seen.add(ns);
       report({
-        message: `Namespace "${ns}" has no NetworkPolicy that denies Ingress and Egress for all its pods (and no Namespace object among the files checked to report it on): add a default-deny policy.`,
+        ...msg('k8s.networkPolicy.namespace-has-no-networkpolicy', 'Namespace "{ns}" has no NetworkPolicy that denies Ingress and Egress for all its pods (and no Namespace object among the files checked to report it on): add a default-deny policy.', { ns }),
         range: pairRange(model, pod.object.kindPair),
         fixes: [addPolicyFix(model, ns)],
         waivedBy: fact.namespace(ns),

@@ -2,6 +2,7 @@
 import { KubeObject, getMap, getPair, pairRange } from '../model';
 import { namespaceLabelFix } from '../fixes';
 import { KubeRule, fixesOf } from './common';
+import { msg } from '../../l10n/text';
 
 function objectsOfKind(objects: readonly KubeObject[], kind: string): KubeObject[] {
   return objects.filter((o) => o.kind === kind);
@@ -23,7 +24,7 @@ export const namespacePssLabel: KubeRule = {
       if (getPair(labels, ENFORCE_LABEL)) continue;
       const namePair = getPair(getMap(obj.node, 'metadata'), 'name');
       report({
-        message: `Namespace "${obj.name ?? '?'}" has no ${ENFORCE_LABEL} label: add one (restricted or baseline).`,
+        ...msg('k8s.objects.namespace-has-no-enforce', 'Namespace "{name}" has no pod-security.kubernetes.io/enforce label: add one (restricted or baseline).', { name: obj.name ?? '?' }),
         range: namePair ? pairRange(model, namePair) : pairRange(model, obj.kindPair),
         fixes: fixesOf(namespaceLabelFix(model, obj.node, 'restricted')),
       });

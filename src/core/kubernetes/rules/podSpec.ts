@@ -1,12 +1,13 @@
 /** Pod-level rules: host namespaces, host paths and ports, volume types, sysctls, token automount. */
 import { YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerLabel, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
+import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerLabel, containerText, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
 import { noTokenFix, removePairFix, setFalseFix } from '../fixes';
 import { removePair, removeSeqItems } from '../yamlEdit';
 import { Fix } from '../../model';
 import { ALL_LISTS, KubeRule, cap, findingRange, fixesOf, forEachContainer, podRange, pss } from './common';
+import { Text, fixTitle, frag, msg } from '../../l10n/text';
 
-function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: string, ksv: string, cis: string, what: string): KubeRule {
+function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: string, ksv: string, cis: string, what: string, whatText: Text): KubeRule {
   return {
     id,
     title: `Pod shares the host's ${what}`,
@@ -22,11 +23,11 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
         if (!pair || boolOf(pair.value) !== true) continue;
         const hostPorts = key === 'hostNetwork' ? hostPortPairs(pod) : [];
         if (hostPorts.length === 0) {
-          report({ message: `The pod uses the host's ${what} namespace: remove ${key}: true.`, range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, `Set ${key}: false`)) });
+          report({ ...msg('k8s.podSpec.the-pod-uses-the', 'The pod uses the host\'s {what} namespace: remove {key}: true.', { what: whatText, key }), range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, fixTitle('k8s.podSpec.set-false', 'Set {key}: false', { key }))) });
           continue;
         }
         report({
-          message: `The pod uses the host's ${what} namespace, so its container ports (hostPort included) are ports of the node: remove ${key}: true and the hostPort fields.`,
+          ...msg('k8s.podSpec.the-pod-uses-the-2', 'The pod uses the host\'s {what} namespace, so its container ports (hostPort included) are ports of the node: remove {key}: true and the hostPort fields.', { what: whatText, key }),
           range: pairRange(model, pair),
           fixes: fixesOf(noHostNetworkFix(model, pair, hostPorts)),
         });
@@ -35,9 +36,9 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
   };
 }
 
-export const hostIPC = hostNamespaceRule('hostIPC', 'k8s-host-ipc', 'KSV-0008', 'CIS-5.2.4', 'IPC');
-export const hostNetwork = hostNamespaceRule('hostNetwork', 'k8s-host-network', 'KSV-0009', 'CIS-5.2.5', 'network');
-export const hostPID = hostNamespaceRule('hostPID', 'k8s-host-pid', 'KSV-0010', 'CIS-5.2.3', 'process ID');
+export const hostIPC = hostNamespaceRule('hostIPC', 'k8s-host-ipc', 'KSV-0008', 'CIS-5.2.4', 'IPC', frag('k8s.podSpec.ns-ipc', 'IPC'));
+export const hostNetwork = hostNamespaceRule('hostNetwork', 'k8s-host-network', 'KSV-0009', 'CIS-5.2.5', 'network', frag('k8s.podSpec.ns-network', 'network'));
+export const hostPID = hostNamespaceRule('hostPID', 'k8s-host-pid', 'KSV-0010', 'CIS-5.2.3', 'process ID', frag('k8s.podSpec.ns-pid', 'process ID'));
 
 /** A hostPort that binds a node port: set, not null and not 0. */
 function bindsHostPort(pair: KeyPair | undefined): pair is KeyPair {
@@ -66,7 +67,7 @@ function noHostNetworkFix(model: KubeModel, pair: KeyPair, hostPorts: Array<[YAM
     if (!removal) return undefined;
     edits.push(...removal);
   }
-  return { title: 'Set hostNetwork: false and remove hostPort', kind: 'quickfix', safe: false, preferred: true, edits };
+  return { ...fixTitle('k8s.podSpec.set-hostnetwork-false-and', 'Set hostNetwork: false and remove hostPort'), kind: 'quickfix', safe: false, preferred: true, edits };
 }
 
 function forEachVolume(pod: PodSpecInfo, fn: (volume: YAMLMap) => void): void {
@@ -87,7 +88,7 @@ export const hostPath: KubeRule = {
     for (const pod of model.pods) {
       forEachVolume(pod, (v) => {
         const pair = getPair(v, 'hostPath');
-        if (pair && !isNullNode(pair.value)) report({ message: `Volume "${getString(v, 'name') ?? '?'}" mounts a host path: use another volume type.`, range: keyRange(model, pair) });
+        if (pair && !isNullNode(pair.value)) report({ ...msg('k8s.podSpec.volume-mounts-a-host', 'Volume "{volume}" mounts a host path: use another volume type.', { volume: getString(v, 'name') ?? '?' }), range: keyRange(model, pair) });
       });
     }
   },
@@ -110,7 +111,7 @@ export const dockerSock: KubeRule = {
         const pathPair = isMap(hp) ? getPair(hp, 'path') : undefined;
         const path = pathPair && isScalar(pathPair.value) ? pathPair.value.value : undefined;
         if (pathPair && typeof path === 'string' && DOCKER_SOCKETS.has(path)) {
-          report({ message: 'The pod mounts the Docker socket, which gives root on the node: remove the volume.', range: pairRange(model, pathPair) });
+          report({ ...msg('k8s.podSpec.the-pod-mounts-the', 'The pod mounts the Docker socket, which gives root on the node: remove the volume.'), range: pairRange(model, pathPair) });
         }
       });
     }
@@ -138,7 +139,7 @@ export const volumeTypes: KubeRule = {
         for (const p of v.items) {
           const key = isScalar(p.key) ? p.key.value : undefined;
           if (typeof key !== 'string' || key === 'name' || RESTRICTED_VOLUMES.has(key) || isNullNode(p.value)) continue;
-          report({ message: `Volume "${getString(v, 'name') ?? '?'}" uses ${key}, which the restricted profile forbids: use a persistentVolumeClaim or another allowed type.`, range: keyRange(model, p as never) });
+          report({ ...msg('k8s.podSpec.volume-uses-which-the', 'Volume "{volume}" uses {key}, which the restricted profile forbids: use a persistentVolumeClaim or another allowed type.', { volume: getString(v, 'name') ?? '?', key }), range: keyRange(model, p as never) });
         }
       });
     }
@@ -162,7 +163,7 @@ export const hostPort: KubeRule = {
         if (!isMap(port)) continue;
         const pair = getPair(port, 'hostPort');
         if (!bindsHostPort(pair)) continue;
-        report({ message: `${cap(containerLabel(c))} binds a host port: remove hostPort and use a Service.`, range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, 'Remove hostPort')) });
+        report({ ...msg('k8s.podSpec.binds-a-host-port', '{^container} binds a host port: remove hostPort and use a Service.', { container: containerText(c) }), range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, fixTitle('k8s.podSpec.remove-hostport', 'Remove hostPort'))) });
       }
     });
   },
@@ -197,7 +198,7 @@ export const unsafeSysctl: KubeRule = {
         const name = namePair && isScalar(namePair.value) ? namePair.value.value : undefined;
         if (!namePair || typeof name !== 'string' || SAFE_SYSCTLS.has(name)) return;
         const edits = removeSeqItems(model, sysctls, [index], owner);
-        report({ message: `Sysctl ${name} is not in the safe set: remove it.`, range: pairRange(model, namePair), fixes: edits ? [{ title: `Remove sysctl ${name}`, kind: 'quickfix', safe: false, edits }] : undefined });
+        report({ ...msg('k8s.podSpec.sysctl-is-not-in', 'Sysctl {name} is not in the safe set: remove it.', { name }), range: pairRange(model, namePair), fixes: edits ? [{ ...fixTitle('k8s.podSpec.remove-sysctl', 'Remove sysctl {name}', { name }), kind: 'quickfix', safe: false, edits }] : undefined });
       });
     }
   },
@@ -237,7 +238,7 @@ export const serviceAccountToken: KubeRule = {
       if (pair && boolOf(pair.value) !== undefined) continue;
       const account = stringOf(pod.fields.serviceAccountName) ?? stringOf(pod.fields.serviceAccount) ?? 'default';
       report({
-        message: `Set automountServiceAccountToken: false (in the pod spec or on ServiceAccount "${account}") unless the pod calls the Kubernetes API.`,
+        ...msg('k8s.podSpec.set-automountserviceaccounttoken-false-in', 'Set automountServiceAccountToken: false (in the pod spec or on ServiceAccount "{account}") unless the pod calls the Kubernetes API.', { account }),
         range: pair ? findingRange(model, pair) : podRange(model, pod),
         fixes: fixesOf(noTokenFix(model, pod)),
         waivedBy: tokenOffFact(pod.object.namespace, account),

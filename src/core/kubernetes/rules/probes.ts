@@ -1,8 +1,9 @@
 /** Probe and lifecycle handler rules: no `host` for the kubelet to connect to (PSS baseline, policy 1.34+). */
 import { YAMLMap, isScalar } from 'yaml';
-import { containerLabel, getMap, getPair, pairRange } from '../model';
+import { containerLabel, containerText, getMap, getPair, pairRange } from '../model';
 import { removePairFix } from '../fixes';
 import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, pss } from './common';
+import { fixTitle, msg } from '../../l10n/text';
 
 const HOOKS = ['postStart', 'preStop'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket'] as const;
@@ -31,9 +32,9 @@ export const hostProbes: KubeRule = {
           const host = pair.value.value;
           if (host === null || host === undefined || host === '') continue;
           report({
-            message: `${cap(containerLabel(c))} has a ${handler} handler with host ${String(host)}: remove host so the kubelet connects to the pod itself.`,
+            ...msg('k8s.probes.has-a-handler-with', '{^container} has a {handler} handler with host {host}: remove host so the kubelet connects to the pod itself.', { container: containerText(c), handler, host: String(host) }),
             range: pairRange(model, pair),
-            fixes: fixesOf(removePairFix(model, map, pair, 'Remove host (connect to the pod itself)')),
+            fixes: fixesOf(removePairFix(model, map, pair, fixTitle('k8s.probes.remove-host-connect-to', 'Remove host (connect to the pod itself)'))),
           });
         }
       }

@@ -21,6 +21,7 @@ import { Scalar, YAMLMap, isMap, isScalar, isSeq } from 'yaml';
 import { KubeModel, KubeObject, getMap, getPair, getString, nodeRange, pairRange } from '../model';
 import { KubeRule } from './common';
 import { Range } from '../../model';
+import { Arg, Msg, Text, frag, msg } from '../../l10n/text';
 
 /** One string item of a PolicyRule list, with its node (for ranges). */
 interface Item { value: string; node: Scalar }
@@ -144,15 +145,15 @@ function grantedVerbs(rule: PolicyRule, wanted: readonly string[]): Item[] {
 }
 
 /** What a finding about a role names. */
-function roleLabel(role: RoleInfo): string {
+function roleLabel(role: RoleInfo): Text {
   const o = role.object;
   const name = o.name ?? '?';
-  return o.kind === 'Role' && o.namespace ? `Role "${name}" (namespace ${o.namespace})` : `${o.kind} "${name}"`;
+  return o.kind === 'Role' && o.namespace ? frag('k8s.rbac.role-in-namespace', 'Role "{name}" (namespace {namespace})', { name, namespace: o.namespace }) : frag('k8s.rbac.role', '{kind} "{name}"', { kind: o.kind ?? '?', name });
 }
 
 /** The sentence a finding adds when the role's rules also go into a built-in role. */
-function aggregateNote(role: RoleInfo): string {
-  return role.aggregatesTo ? ` Its rules are aggregated into the built-in "${role.aggregatesTo}" ClusterRole, so everyone bound to "${role.aggregatesTo}" gets them.` : '';
+function aggregateNote(role: RoleInfo): Arg {
+  return role.aggregatesTo ? frag('k8s.rbac.aggregated', ' Its rules are aggregated into the built-in "{role}" ClusterRole, so everyone bound to "{role}" gets them.', { role: role.aggregatesTo }) : '';
 }
 
 function ruleRange(model: KubeModel, rule: PolicyRule): Range {
@@ -176,7 +177,7 @@ interface GrantCheck {
   /** A rule limited to named objects does not grant the whole kind: skip it. */
   skipNamed?: boolean;
   coveredBy?: string[];
-  what(resources: string[], verbs: string[]): string;
+  what(resources: string[], verbs: string[]): Text;
 }
 
 /** A rule reporting every PolicyRule that grants one of the verbs on one of the resources. */
@@ -206,9 +207,9 @@ function grantRule(c: GrantCheck): KubeRule {
             names.push(res);
           }
           if (hit.length === 0) continue;
-          const only = rule.resourceNames.length > 0 ? ` (only ${rule.resourceNames.map((n) => `"${n}"`).join(', ')})` : '';
+          const only = rule.resourceNames.length > 0 ? frag('k8s.rbac.only', ' (only {names})', { names: rule.resourceNames.map((n) => `"${n}"`).join(', ') }) : '';
           report({
-            message: `${roleLabel(role)} ${c.what(names, verbs.map((v) => v.value))}${only}.${aggregateNote(role)}`,
+            ...msg('k8s.rbac.grant', '{role} {what}{only}.{aggregateNote}', { role: roleLabel(role), what: c.what(names, verbs.map((v) => v.value)), only, aggregateNote: aggregateNote(role) }),
             range: nodeRange(model, hit[0].node),
             about: ruleRange(model, rule),
           });
@@ -217,6 +218,8 @@ function grantRule(c: GrantCheck): KubeRule {
     },
   };
 }
+
+const ROLE = frag('k8s.rbac.role-word', 'role');
 
 const list = (xs: readonly string[]): string => [...new Set(xs)].join(', ');
 
@@ -229,7 +232,7 @@ export const rbacSecretsCluster = grantRule({
   remediation: 'Grant secrets access in a Role in the namespace that needs it, limited to the named secrets (resourceNames) and the verbs it uses.',
   scope: 'ClusterRole', resources: ['secrets'], verbs: READ_WRITE, skipNamed: true,
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource-cluster', 'k8s-rbac-wildcard-verb'],
-  what: (_r, v) => `grants ${list(v)} on secrets in every namespace`,
+  what: (_r, v) => frag('k8s.rbac.what.grants-on-secrets-in', 'grants {verbs} on secrets in every namespace', { verbs: list(v) }),
 });
 
 export const rbacSecretsNamespace = grantRule({
@@ -241,7 +244,7 @@ export const rbacSecretsNamespace = grantRule({
   remediation: 'Limit the rule to the named secrets the workload needs (resourceNames) and to the verbs it uses.',
   scope: 'Role', resources: ['secrets'], verbs: READ_WRITE, skipNamed: true,
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-verb'],
-  what: (_r, v) => `grants ${list(v)} on the secrets of its namespace`,
+  what: (_r, v) => frag('k8s.rbac.what.grants-on-the-secrets', 'grants {verbs} on the secrets of its namespace', { verbs: list(v) }),
 });
 
 export const rbacWildcardVerbResource: KubeRule = {
@@ -260,7 +263,9 @@ export const rbacWildcardVerbResource: KubeRule = {
         const verb = rule.verbs.find((v) => v.value === '*');
         if (!res || !verb) continue;
         report({
-          message: `${roleLabel(role)} grants every verb on every resource${role.cluster ? ' (cluster-admin)' : ' of its namespace'}.${aggregateNote(role)}`,
+          ...(role.cluster
+            ? msg('k8s.rbac.every-verb-every-resource-cluster', '{role} grants every verb on every resource (cluster-admin).{aggregateNote}', { role: roleLabel(role), aggregateNote: aggregateNote(role) })
+            : msg('k8s.rbac.every-verb-every-resource', '{role} grants every verb on every resource of its namespace.{aggregateNote}', { role: roleLabel(role), aggregateNote: aggregateNote(role) })),
           range: nodeRange(model, verb.node),
           about: ruleRange(model, rule),
         });
@@ -288,11 +293,31 @@ export const rbacWildcardVerb: KubeRule = {
         if (!verb) continue;
         const names = WILDCARD_VERB_RESOURCES.filter((r) => rule.resources.some((x) => x.value === r) && resourceItem(rule, r));
         if (names.length === 0) continue;
-        report({ message: `${roleLabel(role)} grants every verb ("*") on ${list(names)}.${aggregateNote(role)}`, range: nodeRange(model, verb.node), about: ruleRange(model, rule) });
+        report({ ...msg('k8s.rbac.grants-every-verb-on-2', '{role} grants every verb ("*") on {list}.{aggregateNote}', { role: roleLabel(role), list: list(names), aggregateNote: aggregateNote(role) }), range: nodeRange(model, verb.node), about: ruleRange(model, rule) });
       }
     }
   },
 };
+
+/** The message of a `resources: ["*"]` finding; `groups` when the rule names its API groups. */
+function wildcardResourceMsg(scope: 'Role' | 'ClusterRole', groups: readonly string[] | undefined, args: { role: Text; verbs: string; aggregateNote: Arg }): Msg {
+  if (!groups) {
+    return scope === 'Role'
+      ? msg('k8s.rbac.every-resource-namespace', '{role} grants {verbs} on every resource of its namespace ("*").{aggregateNote}', args)
+      : msg('k8s.rbac.every-resource', '{role} grants {verbs} on every resource ("*").{aggregateNote}', args);
+  }
+  const core = frag('k8s.rbac.core-group', 'the core group');
+  let names: Arg = '';
+  const seen = [...new Set(groups.map((g) => g || ''))];
+  seen.forEach((g, i) => {
+    const item: Arg = g || core;
+    names = i === 0 ? item : frag('k8s.rbac.list', '{a}, {b}', { a: names, b: item });
+  });
+  const withGroups = { ...args, groups: names };
+  return scope === 'Role'
+    ? msg('k8s.rbac.every-resource-namespace-groups', '{role} grants {verbs} on every resource of its namespace ("*") of {groups}.{aggregateNote}', withGroups)
+    : msg('k8s.rbac.every-resource-groups', '{role} grants {verbs} on every resource ("*") of {groups}.{aggregateNote}', withGroups);
+}
 
 /** A rule about `resources: ["*"]` in Roles or ClusterRoles (KSV-0112 / KSV-0046). */
 function wildcardResourceRule(id: string, scope: 'Role' | 'ClusterRole', ref: string, title: string, description: string): KubeRule {
@@ -310,7 +335,7 @@ function wildcardResourceRule(id: string, scope: 'Role' | 'ClusterRole', ref: st
           const granted = grantedVerbs(rule, verbs);
           if (!res || granted.length === 0) continue;
           report({
-            message: `${roleLabel(role)} grants ${list(granted.map((v) => v.value))} on every resource${scope === 'Role' ? ' of its namespace' : ''} ("*")${rule.apiGroups.includes('*') ? '' : ` of ${list(rule.apiGroups.map((g) => g || 'the core group'))}`}.${aggregateNote(role)}`,
+            ...wildcardResourceMsg(scope, rule.apiGroups.includes('*') ? undefined : rule.apiGroups, { role: roleLabel(role), verbs: list(granted.map((v) => v.value)), aggregateNote: aggregateNote(role) }),
             range: nodeRange(model, res.node),
             about: ruleRange(model, rule),
           });
@@ -334,7 +359,7 @@ export const rbacImpersonate = grantRule({
   remediation: 'Remove impersonate; where it is needed, limit it to the named identities (resourceNames) that hold no more than the subject should.',
   scope: 'both', resources: ['users', 'groups', 'serviceaccounts', 'userextras/*', 'uids'], verbs: ['impersonate'],
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-verb'],
-  what: (r) => `can impersonate ${list(r)}`,
+  what: (r) => frag('k8s.rbac.what.can-impersonate', 'can impersonate {resources}', { resources: list(r) }),
 });
 
 export const rbacEscalate = grantRule({
@@ -346,7 +371,7 @@ export const rbacEscalate = grantRule({
   remediation: 'Remove escalate, bind and impersonate on roles and bindings; where bind is needed, limit it to the named roles (resourceNames).',
   scope: 'both', resources: ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'], verbs: ['escalate', 'bind', 'impersonate'],
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-verb', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (r, v) => `grants ${list(v)} on ${list(r)}`,
+  what: (r, v) => frag('k8s.rbac.what.grants-on', 'grants {verbs} on {resources}', { verbs: list(v), resources: list(r) }),
 });
 
 export const rbacWrite = grantRule({
@@ -358,7 +383,7 @@ export const rbacWrite = grantRule({
   remediation: 'Remove write verbs on roles and bindings unless the subject is an operator that must manage them; then limit them to the named objects (resourceNames).',
   scope: 'both', resources: ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'], verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
   coveredBy: ['k8s-rbac-escalate', 'k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-verb', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (r, v) => `grants ${list(v)} on ${list(r)}`,
+  what: (r, v) => frag('k8s.rbac.what.grants-on', 'grants {verbs} on {resources}', { verbs: list(v), resources: list(r) }),
 });
 
 export const rbacNodeProxy = grantRule({
@@ -370,7 +395,7 @@ export const rbacNodeProxy = grantRule({
   remediation: 'Remove nodes/proxy; monitoring agents can read nodes/metrics or nodes/stats instead.',
   scope: 'both', resources: ['nodes/proxy'], verbs: ['get', 'create'],
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource-cluster', 'k8s-rbac-wildcard-resource'],
-  what: (_r, v) => `grants ${list(v)} on nodes/proxy (the kubelet API)`,
+  what: (_r, v) => frag('k8s.rbac.what.grants-on-nodes-proxy', 'grants {verbs} on nodes/proxy (the kubelet API)', { verbs: list(v) }),
 });
 
 export const rbacWorkloads = grantRule({
@@ -382,7 +407,7 @@ export const rbacWorkloads = grantRule({
   remediation: 'Grant workload write verbs only to deployment tooling, in the namespaces it deploys to, and enforce a Pod Security Standard there.',
   scope: 'both', resources: ['pods', 'deployments', 'jobs', 'cronjobs', 'statefulsets', 'daemonsets', 'replicasets', 'replicationcontrollers'], verbs: WRITE,
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-verb', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (r, v) => `grants ${list(v)} on ${list(r)}`,
+  what: (r, v) => frag('k8s.rbac.what.grants-on', 'grants {verbs} on {resources}', { verbs: list(v), resources: list(r) }),
 });
 
 export const rbacConfigMaps = grantRule({
@@ -394,7 +419,7 @@ export const rbacConfigMaps = grantRule({
   remediation: 'Limit configmap write verbs to the named configmaps (resourceNames) the subject owns.',
   scope: 'both', resources: ['configmaps'], verbs: WRITE, skipNamed: true,
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (_r, v) => `grants ${list(v)} on configmaps`,
+  what: (_r, v) => frag('k8s.rbac.what.grants-on-configmaps', 'grants {verbs} on configmaps', { verbs: list(v) }),
 });
 
 export const rbacExec = grantRule({
@@ -406,7 +431,7 @@ export const rbacExec = grantRule({
   remediation: 'Remove pods/exec from roles of workloads; give it to people through short-lived, audited access.',
   scope: 'both', resources: ['pods/exec'], verbs: ['create'],
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (_r, v) => `grants ${list(v)} on pods/exec (run commands in pods)`,
+  what: (_r, v) => frag('k8s.rbac.what.grants-on-pods-exec', 'grants {verbs} on pods/exec (run commands in pods)', { verbs: list(v) }),
 });
 
 export const rbacAttach = grantRule({
@@ -418,7 +443,7 @@ export const rbacAttach = grantRule({
   remediation: 'Remove pods/attach from roles of workloads.',
   scope: 'both', resources: ['pods/attach'], verbs: ['create'],
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (_r, v) => `grants ${list(v)} on pods/attach`,
+  what: (_r, v) => frag('k8s.rbac.what.grants-on-pods-attach', 'grants {verbs} on pods/attach', { verbs: list(v) }),
 });
 
 export const rbacNetworking = grantRule({
@@ -430,7 +455,7 @@ export const rbacNetworking = grantRule({
   remediation: 'Keep networking write verbs to the controllers that own those objects; others need get, list and watch at most.',
   scope: 'both', resources: ['services', 'endpoints', 'endpointslices', 'networkpolicies', 'ingresses'], verbs: WRITE,
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource', 'k8s-rbac-wildcard-resource-cluster'],
-  what: (r, v) => `grants ${list(v)} on ${list(r)}`,
+  what: (r, v) => frag('k8s.rbac.what.grants-on', 'grants {verbs} on {resources}', { verbs: list(v), resources: list(r) }),
 });
 
 export const rbacWebhooks = grantRule({
@@ -442,11 +467,11 @@ export const rbacWebhooks = grantRule({
   remediation: 'Keep webhook configuration write verbs to the operator that owns its webhook, limited to its named configurations (resourceNames).',
   scope: 'both', resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], verbs: WRITE,
   coveredBy: ['k8s-rbac-wildcard-verb-resource', 'k8s-rbac-wildcard-resource-cluster', 'k8s-rbac-wildcard-resource'],
-  what: (r, v) => `grants ${list(v)} on ${list(r)}`,
+  what: (r, v) => frag('k8s.rbac.what.grants-on', 'grants {verbs} on {resources}', { verbs: list(v), resources: list(r) }),
 });
 
 /** A rule about bindings to a well-known subject name. */
-function subjectRule(id: string, ref: string, severity: KubeRule['severity'], names: readonly string[], title: string, description: string, why: (name: string) => string, allowRole?: (b: BindingInfo) => boolean): KubeRule {
+function subjectRule(id: string, ref: string, severity: KubeRule['severity'], names: readonly string[], title: string, description: string, why: (name: string) => Text, allowRole?: (b: BindingInfo) => boolean): KubeRule {
   return {
     id, title, severity, appliesTo: 'kubernetes', references: [ref], description,
     remediation: 'Remove the subject from the binding, and bind the role to the identities that need it.',
@@ -457,7 +482,7 @@ function subjectRule(id: string, ref: string, severity: KubeRule['severity'], na
           if (!s.name || !names.includes(s.name)) continue;
           const namePair = getPair(s.node, 'name');
           report({
-            message: `${b.object.kind} "${b.object.name ?? '?'}" binds ${b.roleKind ?? 'role'} "${b.roleName ?? '?'}" to ${s.name}: ${why(s.name)}.`,
+            ...msg('k8s.rbac.binds-to', '{kind} "{name}" binds {roleKind} "{roleName}" to {subject}: {why}.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', roleKind: b.roleKind ?? ROLE, roleName: b.roleName ?? '?', subject: s.name, why: why(s.name) }),
             range: namePair ? pairRange(model, namePair) : nodeRange(model, s.node),
           });
         }
@@ -469,7 +494,7 @@ function subjectRule(id: string, ref: string, severity: KubeRule['severity'], na
 export const rbacAnonymousBinding = subjectRule('k8s-rbac-anonymous-binding', 'KSV-0122', 'critical', ['system:anonymous', 'system:unauthenticated'],
   'Binding grants a role to anonymous users',
   'system:anonymous and system:unauthenticated are every request without credentials: a role bound to them is open to anyone who can reach the API server.',
-  () => 'anyone who can reach the API server gets it, without credentials');
+  () => frag('k8s.rbac.why-anonymous', 'anyone who can reach the API server gets it, without credentials'));
 
 /** Default ClusterRoles Kubernetes itself binds to system:authenticated. */
 const DEFAULT_AUTHENTICATED_ROLES = new Set(['system:basic-user', 'system:discovery', 'system:public-info-viewer']);
@@ -477,13 +502,13 @@ const DEFAULT_AUTHENTICATED_ROLES = new Set(['system:basic-user', 'system:discov
 export const rbacAuthenticatedBinding = subjectRule('k8s-rbac-authenticated-binding', 'KSV-01011', 'high', ['system:authenticated'],
   'Binding grants a role to every authenticated identity',
   'system:authenticated is every identity the API server accepts: every service account of every namespace, and on some managed clusters (GKE) any Google account. Trivy reports this on GKE clusters only; where Kubernetes authenticates more than your own users, it is as open.',
-  () => 'every authenticated identity (every service account, and on GKE any Google account) gets it',
+  () => frag('k8s.rbac.why-authenticated', 'every authenticated identity (every service account, and on GKE any Google account) gets it'),
   (b) => b.roleKind === 'ClusterRole' && !!b.roleName && DEFAULT_AUTHENTICATED_ROLES.has(b.roleName));
 
 export const rbacMastersBinding = subjectRule('k8s-rbac-masters-binding', 'KSV-0123', 'critical', ['system:masters'],
   'Binding names the system:masters group',
   'system:masters is the superuser group: its members bypass RBAC entirely. A binding to it does nothing for its members and signals that credentials in that group are in use, which cannot be revoked by RBAC.',
-  () => 'members of system:masters bypass RBAC, so the binding grants nothing and suggests superuser credentials are handed out');
+  () => frag('k8s.rbac.why-masters', 'members of system:masters bypass RBAC, so the binding grants nothing and suggests superuser credentials are handed out'));
 
 export const rbacServiceAccountClusterAdmin: KubeRule = {
   id: 'k8s-rbac-sa-cluster-admin',
@@ -499,9 +524,11 @@ export const rbacServiceAccountClusterAdmin: KubeRule = {
       for (const s of b.subjects) {
         if (s.kind !== 'ServiceAccount') continue;
         const namePair = getPair(s.node, 'name');
-        const where = b.cluster ? 'in the whole cluster' : `in namespace ${b.object.namespace ?? 'of the binding'}`;
+        const where = b.cluster
+          ? frag('k8s.rbac.in-cluster', 'in the whole cluster')
+          : b.object.namespace ? frag('k8s.rbac.in-namespace', 'in namespace {namespace}', { namespace: b.object.namespace }) : frag('k8s.rbac.in-binding-namespace', 'in namespace of the binding');
         report({
-          message: `${b.object.kind} "${b.object.name ?? '?'}" makes ServiceAccount "${s.name ?? '?'}"${s.namespace ? ` (namespace ${s.namespace})` : ''} cluster-admin ${where}: every pod using it holds that power.`,
+          ...msg('k8s.rbac.sa-cluster-admin', '{kind} "{name}" makes ServiceAccount "{account}"{namespace} cluster-admin {where}: every pod using it holds that power.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', account: s.name ?? '?', namespace: s.namespace ? frag('k8s.rbac.sa-namespace', ' (namespace {namespace})', { namespace: s.namespace }) : '', where }),
           range: namePair ? pairRange(model, namePair) : nodeRange(model, s.node),
         });
       }

@@ -1,8 +1,9 @@
 /** Images from registries outside the `trustedRegistries` allow-list (KSV-0125), the Dockerfile rule's setting. */
 import { isScalar } from 'yaml';
 import { parseImageRef, registryAllowed, registryOf } from '../../imageRef';
-import { containerLabel, pairRange } from '../model';
+import { containerLabel, containerText, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
+import { msg } from '../../l10n/text';
 
 export const untrustedRegistry: KubeRule = {
   id: 'k8s-untrusted-registry',
@@ -23,7 +24,7 @@ export const untrustedRegistry: KubeRule = {
       if (!ref) return;
       const registry = registryOf(ref);
       if (registryAllowed(registry, allow)) return;
-      report({ message: `The image of ${containerLabel(c)} comes from "${registry}", which is not in trustedRegistries (${allow.join(', ')}).`, range: pairRange(model, pair) });
+      report({ ...msg('k8s.registry.the-image-of-comes', 'The image of {container} comes from "{registry}", which is not in trustedRegistries ({allowed}).', { container: containerText(c), registry, allowed: allow.join(', ') }), range: pairRange(model, pair) });
     });
   },
 };

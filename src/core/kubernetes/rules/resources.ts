@@ -5,9 +5,10 @@
  * rules are `partOf` it, so its id turns off or ignores all four.
  */
 import { Range } from '../../model';
-import { ContainerInfo, KubeModel, containerLabel, getMap, getPair } from '../model';
+import { ContainerInfo, KubeModel, containerLabel, containerText, getMap, getPair } from '../model';
 import { resourcesSnippetFix } from '../fixes';
 import { KubeRule, RUN_LISTS, fixesOf, forEachContainer, missingRange } from './common';
+import { msg } from '../../l10n/text';
 
 const RESOURCES_MISSING = 'k8s-resources-missing';
 
@@ -46,7 +47,7 @@ function resourceRule(id: string, ksv: string, section: 'requests' | 'limits', r
         if (getPair(section_, resource)) return;
         // Where none is set this finding folds into k8s-resources-missing's, at the same place.
         const range = noResourceSet(c) ? noResourcesRange(model, c) : missingRange(model, c, ['resources', section]);
-        report({ message: `Set ${field} for ${containerLabel(c)}.`, range, fixes: fixesOf(resourcesSnippetFix(model, c)) });
+        report({ ...msg('k8s.resources.set-for', 'Set {field} for {container}.', { field, container: containerText(c) }), range, fixes: fixesOf(resourcesSnippetFix(model, c)) });
       });
     },
   };
@@ -76,7 +77,7 @@ export const resourcesMissing: KubeRule = {
     forEachContainer(model, RUN_LISTS, (c) => {
       if (!noResourceSet(c)) return;
       report({
-        message: `No resource requests or limits for ${containerLabel(c)}.`,
+        ...msg('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', { container: containerText(c) }),
         range: noResourcesRange(model, c),
         fixes: fixesOf(resourcesSnippetFix(model, c)),
       });

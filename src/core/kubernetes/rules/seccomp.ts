@@ -1,8 +1,9 @@
 /** Seccomp rules: a RuntimeDefault/Localhost profile (restricted), never Unconfined (baseline). */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, containerLabel, containerRange, getPair, isNullNode, pairRange } from '../model';
+import { KeyPair, containerLabel, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
 import { GOOD_SECCOMP, hardenContainerFix, replaceValueFix, seccompFix } from '../fixes';
 import { KubeRule, cap, fixesOf, inheritedFrom, missingRange, pss } from './common';
+import { Text, fixTitle, frag, msg } from '../../l10n/text';
 
 function typePair(profilePair: KeyPair | undefined): KeyPair | undefined {
   return profilePair && isMap(profilePair.value) ? getPair(profilePair.value as YAMLMap, 'type') : undefined;
@@ -44,14 +45,14 @@ export const seccomp: KubeRule = {
         if (type && GOOD_SECCOMP.has(type)) continue;
         const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c, 'seccompProfile'));
         if (!src) {
-          report({ message: `Set seccompProfile.type: RuntimeDefault for ${containerLabel(c)} (in the pod's securityContext, so every container inherits it).`, range: missingRange(model, c, ['securityContext']), fixes });
+          report({ ...msg('k8s.seccomp.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for {container} (in the pod\'s securityContext, so every container inherits it).', { container: containerText(c) }), range: missingRange(model, c, ['securityContext']), fixes });
           continue;
         }
         const at = typePair(src.pair) ?? src.pair;
         if (src.from === 'container') {
-          report({ message: `${cap(containerLabel(c))} uses seccomp profile ${type ?? '(no type)'}: use RuntimeDefault or Localhost.`, range: pairRange(model, at), about: pairRange(model, at), fixes });
+          report({ ...msg('k8s.seccomp.uses-seccomp-profile-use', '{^container} uses seccomp profile {type}: use RuntimeDefault or Localhost.', { container: containerText(c), type: type ?? NO_TYPE }), range: pairRange(model, at), about: pairRange(model, at), fixes });
         } else {
-          report({ message: `${cap(containerLabel(c))} inherits seccomp profile ${type ?? '(no type)'} from the pod: use RuntimeDefault or Localhost.`, range: containerRange(model, c), about: pairRange(model, at), related: inheritedFrom(model, src.pair), fixes });
+          report({ ...msg('k8s.seccomp.inherits-seccomp-profile-from', '{^container} inherits seccomp profile {type} from the pod: use RuntimeDefault or Localhost.', { container: containerText(c), type: type ?? NO_TYPE }), range: containerRange(model, c), about: pairRange(model, at), related: inheritedFrom(model, src.pair), fixes });
         }
       }
     }
@@ -72,20 +73,22 @@ export const seccompUnconfined: KubeRule = {
       const podProfile = getPair(pod.securityContext, 'seccompProfile');
       const podBad = badProfileAt(podProfile);
       if (podBad) {
-        report({ message: `The pod ${describe(podProfile!)}: use RuntimeDefault.`, range: pairRange(model, podBad), fixes: fixesOf(podBad !== podProfile ? replaceValueFix(model, podBad, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault') : undefined) });
+        report({ ...msg('k8s.seccomp.the-pod-use-runtimedefault', 'The pod {value}: use RuntimeDefault.', { value: describe(podProfile!) }), range: pairRange(model, podBad), fixes: fixesOf(podBad !== podProfile ? replaceValueFix(model, podBad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-2', 'Set seccompProfile.type: RuntimeDefault')) : undefined) });
       }
       for (const c of pod.containers) {
         const profile = c.sc.seccompProfile;
         const bad = badProfileAt(profile);
         if (!bad) continue;
-        report({ message: `${cap(containerLabel(c))} ${describe(profile!)}: use RuntimeDefault.`, range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', 'Set seccompProfile.type: RuntimeDefault') : undefined, hardenContainerFix(model, c, 'seccompProfile')) });
+        report({ ...msg('k8s.seccomp.use-runtimedefault', '{^container} {value}: use RuntimeDefault.', { container: containerText(c), value: describe(profile!) }), range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-3', 'Set seccompProfile.type: RuntimeDefault')) : undefined, hardenContainerFix(model, c, 'seccompProfile')) });
       }
     }
   },
 };
 
-function describe(profilePair: KeyPair): string {
+const NO_TYPE = frag('k8s.seccomp.no-type', '(no type)');
+
+function describe(profilePair: KeyPair): Text {
   const type = typeOf(profilePair);
-  if (type === 'Unconfined') return 'disables seccomp (Unconfined)';
-  return type ? `sets the seccomp profile type "${type}", which is not RuntimeDefault or Localhost` : 'sets a seccomp profile without a type';
+  if (type === 'Unconfined') return frag('k8s.seccomp.unconfined', 'disables seccomp (Unconfined)');
+  return type ? frag('k8s.seccomp.other-type', 'sets the seccomp profile type "{type}", which is not RuntimeDefault or Localhost', { type }) : frag('k8s.seccomp.without-type', 'sets a seccomp profile without a type');
 }

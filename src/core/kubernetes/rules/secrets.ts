@@ -4,10 +4,11 @@
  */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { Range } from '../../model';
-import { SecretJudgement, findCredentialFormat, judgeSecret, maskSecret } from '../../secrets';
+import { SecretJudgement, findCredentialFormat, formatReason, judgeSecret, maskSecret } from '../../secrets';
 import { EmbeddedEntry, embeddedEntries } from '../../secrets/embedded';
 import { KeyPair, KubeModel, KubeObject, getPair, keyRange, pairRange } from '../model';
 import { KubeRule } from './common';
+import { Arg, frag, msg } from '../../l10n/text';
 
 /** Keys whose value is a config file, by extension. */
 const CONFIG_FILE = /\.(ya?ml|json|properties|ini|env|conf|cfg|toml|cnf|xml|rc)$|(^|[./])env$/i;
@@ -82,8 +83,9 @@ function entryRange(model: KubeModel, pair: KeyPair, map: ((offset: number) => n
 }
 
 /** `(reason; value "a…" (5 characters))`. */
-function because(j: SecretJudgement, value: string): string {
-  return value ? `${j.reason}; value ${maskSecret(value)}` : j.reason;
+function because(j: SecretJudgement, value: string): Arg {
+  const reason = j.reasonText ?? j.reason;
+  return value ? frag('k8s.secrets.because', '{reason}; value {masked}', { reason, masked: maskSecret(value) }) : reason;
 }
 
 /** Decodes a Secret's `data` value (base64); undefined when it is not valid base64 or not text. */
@@ -124,7 +126,7 @@ export const secretInManifest: KubeRule = {
           if (raw === undefined || raw.trim() === '') continue;
           const decoded = field === 'data' ? decodeBase64(raw) : raw;
           const value = decoded ?? raw;
-          const where = `Secret "${obj.name ?? '?'}" key "${key}"`;
+          const where = frag('k8s.secrets.secret-key', 'Secret "{name}" key "{key}"', { name: obj.name ?? '?', key });
           const format = findCredentialFormat(value);
           if (!format && isEmbeddedFile(key, value)) {
             const entries = embeddedEntries(value, key);
@@ -133,14 +135,14 @@ export const secretInManifest: KubeRule = {
               for (const e of entries) {
                 const j = judgeSecret({ name: e.name, value: e.value });
                 if (!j.secret) continue;
-                report({ message: `${where} sets "${e.name}" to a secret (${because(j, e.value)}): ${SEALED_ADVICE}.`, range: entryRange(model, p, map, e) });
+                report({ ...msg('k8s.secrets.sets-to-a-secret', '{where} sets "{name}" to a secret ({because}): use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values.', { where, name: e.name, because: because(j, e.value) }), range: entryRange(model, p, map, e) });
               }
               continue;
             }
           }
           const j = judgeSecret({ name: key, value, context: 'secret-store' });
           if (!j.secret) continue;
-          report({ message: `${where} holds a secret value in ${field} (${because(j, value)}): ${SEALED_ADVICE}.`, range: value.includes('\n') ? keyRange(model, p) : pairRange(model, p) });
+          report({ ...msg('k8s.secrets.holds-a-secret-value', '{where} holds a secret value in {field} ({because}): use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values.', { where, field, because: because(j, value) }), range: value.includes('\n') ? keyRange(model, p) : pairRange(model, p) });
         }
       }
     }
@@ -163,7 +165,7 @@ export const configMapSecrets: KubeRule = {
         const key = keyOf(p);
         const value = scalarText(p);
         if (value === undefined) continue;
-        const where = `ConfigMap "${obj.name ?? '?'}" key "${key}"`;
+        const where = frag('k8s.secrets.configmap-key', 'ConfigMap "{name}" key "{key}"', { name: obj.name ?? '?', key });
         // Reports the secret entries of the value read as a config file; says whether there were any.
         const reportEntries = (): boolean => {
           const map = valueOffsetMapper(model, p.value as Scalar);
@@ -172,21 +174,21 @@ export const configMapSecrets: KubeRule = {
             const j = judgeSecret({ name: e.name, value: e.value });
             if (!j.secret) continue;
             found = true;
-            report({ message: `${where} sets "${e.name}" to a secret (${because(j, e.value)}): store it in a Secret.`, range: entryRange(model, p, map, e) });
+            report({ ...msg('k8s.secrets.sets-to-a-secret-2', '{where} sets "{name}" to a secret ({because}): store it in a Secret.', { where, name: e.name, because: because(j, e.value) }), range: entryRange(model, p, map, e) });
           }
           return found;
         };
         if (isEmbeddedFile(key, value)) {
           const found = reportEntries();
           const format = found ? undefined : findCredentialFormat(value);
-          if (format) report({ message: `${where} holds a credential (${format.format.reason ?? `value matches the ${format.format.title} format`}): store it in a Secret.`, range: keyRange(model, p) });
+          if (format) report({ ...msg('k8s.secrets.holds-a-credential-store', '{where} holds a credential ({reason}): store it in a Secret.', { where, reason: formatReason(format.format) }), range: keyRange(model, p) });
           continue;
         }
         // A one-line `NAME=value` / `NAME:value` (an env-file line kept under any key) is judged
         // by the name it assigns; when that says nothing, the key's own name still decides.
         if (ONE_ASSIGNMENT.test(value) && reportEntries()) continue;
         const j = judgeSecret({ name: key, value });
-        if (j.secret) report({ message: `${where} looks like a secret (${because(j, value)}): store it in a Secret.`, range: pairRange(model, p) });
+        if (j.secret) report({ ...msg('k8s.secrets.looks-like-a-secret', '{where} looks like a secret ({because}): store it in a Secret.', { where, because: because(j, value) }), range: pairRange(model, p) });
       }
     }
   },

@@ -1,12 +1,13 @@
 /** Container securityContext rules: privilege escalation, privileged, root filesystem, root user, procMount. */
 import { isScalar, isSeq } from 'yaml';
-import { ContainerInfo, boolOf, containerLabel, containerRange, getPair, isNullNode, pairRange } from '../model';
+import { ContainerInfo, boolOf, containerLabel, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
 import {
   hardenContainerFix, noEscalationFix, readOnlyRootFix, removePairFix, replaceValueFix, runAsNonRootFix, setFalseFix,
 } from '../fixes';
 import {
   ALL_LISTS, KubeRule, RUN_LISTS, cap, fixesOf, forEachContainer, inheritedFrom, missingRange, pss, usesUserNamespace,
 } from './common';
+import { fixTitle, msg } from '../../l10n/text';
 
 export const allowPrivilegeEscalation: KubeRule = {
   id: 'k8s-allow-privilege-escalation',
@@ -26,9 +27,9 @@ export const allowPrivilegeEscalation: KubeRule = {
       if (pair && boolOf(pair.value) === false) return;
       const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c, 'allowPrivilegeEscalation'));
       if (pair) {
-        report({ message: `Set allowPrivilegeEscalation to false in ${containerLabel(c)}.`, range: pairRange(model, pair), fixes });
+        report({ ...msg('k8s.securityContext.set-allowprivilegeescalation-to-false', 'Set allowPrivilegeEscalation to false in {container}.', { container: containerText(c) }), range: pairRange(model, pair), fixes });
       } else {
-        report({ message: `Add allowPrivilegeEscalation: false to the securityContext of ${containerLabel(c)}: when it is missing, privilege escalation is allowed.`, range: missingRange(model, c, ['securityContext']), fixes });
+        report({ ...msg('k8s.securityContext.add-allowprivilegeescalation-false-to', 'Add allowPrivilegeEscalation: false to the securityContext of {container}: when it is missing, privilege escalation is allowed.', { container: containerText(c) }), range: missingRange(model, c, ['securityContext']), fixes });
       }
     });
   },
@@ -48,9 +49,9 @@ export const privileged: KubeRule = {
       const pair = c.sc.privileged;
       if (!pair || boolOf(pair.value) !== true) return;
       report({
-        message: `${cap(containerLabel(c))} runs privileged: set privileged to false.`,
+        ...msg('k8s.securityContext.runs-privileged-set-privileged', '{^container} runs privileged: set privileged to false.', { container: containerText(c) }),
         range: pairRange(model, pair),
-        fixes: fixesOf(setFalseFix(model, pair, 'Set privileged: false'), hardenContainerFix(model, c, 'privileged')),
+        fixes: fixesOf(setFalseFix(model, pair, fixTitle('k8s.securityContext.set-privileged-false', 'Set privileged: false')), hardenContainerFix(model, c, 'privileged')),
       });
     });
   },
@@ -70,7 +71,7 @@ export const readOnlyRootFilesystem: KubeRule = {
       if (pair && boolOf(pair.value) === true) return;
       const fixes = fixesOf(readOnlyRootFix(model, c), hardenContainerFix(model, c, 'readOnlyRootFilesystem'));
       report({
-        message: `Set readOnlyRootFilesystem: true in ${containerLabel(c)} (mount an emptyDir where it must write).`,
+        ...msg('k8s.securityContext.set-readonlyrootfilesystem-true-in', 'Set readOnlyRootFilesystem: true in {container} (mount an emptyDir where it must write).', { container: containerText(c) }),
         range: pair ? pairRange(model, pair) : missingRange(model, c, ['securityContext']),
         fixes,
       });
@@ -97,17 +98,17 @@ export const runAsNonRoot: KubeRule = {
         if (src && boolOf(src.pair.value) === true) continue;
         const fixes = fixesOf(runAsNonRootFix(model, c), hardenContainerFix(model, c, 'runAsNonRoot'));
         if (!src) {
-          report({ message: `Set runAsNonRoot: true for ${containerLabel(c)} (in its securityContext or the pod's).`, range: missingRange(model, c, ['securityContext']), fixes });
+          report({ ...msg('k8s.securityContext.set-runasnonroot-true-for', 'Set runAsNonRoot: true for {container} (in its securityContext or the pod\'s).', { container: containerText(c) }), range: missingRange(model, c, ['securityContext']), fixes });
         } else if (src.from === 'container') {
-          report({ message: `${cap(containerLabel(c))} sets runAsNonRoot to something other than true: set it to true.`, range: pairRange(model, src.pair), fixes });
+          report({ ...msg('k8s.securityContext.sets-runasnonroot-to-something', '{^container} sets runAsNonRoot to something other than true: set it to true.', { container: containerText(c) }), range: pairRange(model, src.pair), fixes });
         } else {
-          report({ message: `${cap(containerLabel(c))} inherits runAsNonRoot: false from the pod: set it to true.`, range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes });
+          report({ ...msg('k8s.securityContext.inherits-runasnonroot-false-from', '{^container} inherits runAsNonRoot: false from the pod: set it to true.', { container: containerText(c) }), range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes });
         }
       }
       // A pod-level false is a violation even when every container overrides it.
       const podPair = getPair(pod.securityContext, 'runAsNonRoot');
       if (podPair && everyContainerOverrides && boolOf(podPair.value) === false) {
-        report({ message: 'The pod sets runAsNonRoot: false: set it to true.', range: pairRange(model, podPair), fixes: fixesOf(replaceValueFix(model, podPair, 'true', 'Set runAsNonRoot: true')) });
+        report({ ...msg('k8s.securityContext.the-pod-sets-runasnonroot', 'The pod sets runAsNonRoot: false: set it to true.'), range: pairRange(model, podPair), fixes: fixesOf(replaceValueFix(model, podPair, 'true', fixTitle('k8s.securityContext.set-runasnonroot-true', 'Set runAsNonRoot: true'))) });
       }
     }
   },
@@ -127,12 +128,12 @@ export const runAsUid0: KubeRule = {
       if (usesUserNamespace(pod)) continue;
       const podPair = getPair(pod.securityContext, 'runAsUser');
       if (podPair && isZero(podPair.value) && pod.securityContext) {
-        report({ message: 'The pod runs as user id 0 (root): use a non-zero runAsUser.', range: pairRange(model, podPair), fixes: fixesOf(removePairFix(model, pod.securityContext, podPair, 'Remove runAsUser: 0')) });
+        report({ ...msg('k8s.securityContext.the-pod-runs-as', 'The pod runs as user id 0 (root): use a non-zero runAsUser.'), range: pairRange(model, podPair), fixes: fixesOf(removePairFix(model, pod.securityContext, podPair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))) });
       }
       for (const c of pod.containers) {
         const pair = c.sc.runAsUser;
         if (!pair || !isZero(pair.value) || !c.securityContext) continue;
-        report({ message: `${cap(containerLabel(c))} runs as user id 0 (root): use a non-zero runAsUser.`, range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, 'Remove runAsUser: 0')) });
+        report({ ...msg('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', { container: containerText(c) }), range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0-2', 'Remove runAsUser: 0'))) });
       }
     }
   },
@@ -151,17 +152,17 @@ export const rootGroup: KubeRule = {
       const sc = pod.securityContext;
       for (const key of ['runAsGroup', 'fsGroup'] as const) {
         const pair = getPair(sc, key);
-        if (pair && isZero(pair.value)) report({ message: `The pod sets ${key}: 0 (root group): use a non-zero group id.`, range: pairRange(model, pair) });
+        if (pair && isZero(pair.value)) report({ ...msg('k8s.securityContext.the-pod-sets-0', 'The pod sets {key}: 0 (root group): use a non-zero group id.', { key }), range: pairRange(model, pair) });
       }
       const groups = getPair(sc, 'supplementalGroups')?.value;
       if (isSeq(groups)) {
         for (const item of groups.items) {
-          if (isZero(item)) report({ message: 'supplementalGroups contains 0 (root group): remove it.', range: model.rangeOf(item.range![0], item.range![1]) });
+          if (isZero(item)) report({ ...msg('k8s.securityContext.supplementalgroups-contains-0-root', 'supplementalGroups contains 0 (root group): remove it.'), range: model.rangeOf(item.range![0], item.range![1]) });
         }
       }
       for (const c of pod.containers) {
         const pair = c.sc.runAsGroup;
-        if (pair && isZero(pair.value)) report({ message: `${cap(containerLabel(c))} sets runAsGroup: 0 (root group): use a non-zero group id.`, range: pairRange(model, pair) });
+        if (pair && isZero(pair.value)) report({ ...msg('k8s.securityContext.sets-runasgroup-0-root', '{^container} sets runAsGroup: 0 (root group): use a non-zero group id.', { container: containerText(c) }), range: pairRange(model, pair) });
       }
     }
   },
@@ -176,7 +177,7 @@ function badProcMount(c: ContainerInfo): boolean {
 function reportProcMount(model: Parameters<KubeRule['check']>[0], c: ContainerInfo, report: Parameters<KubeRule['check']>[1]): void {
   const pair = c.sc.procMount!;
   const value = isScalar(pair.value) ? String(pair.value.value) : 'a non-scalar value';
-  report({ message: `${cap(containerLabel(c))} sets procMount to ${value}: remove it or use Default.`, range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', 'Set procMount: Default')) });
+  report({ ...msg('k8s.securityContext.sets-procmount-to-remove', '{^container} sets procMount to {value}: remove it or use Default.', { container: containerText(c), value }), range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', fixTitle('k8s.securityContext.set-procmount-default', 'Set procMount: Default'))) });
 }
 
 export const procMount: KubeRule = {

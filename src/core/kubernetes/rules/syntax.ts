@@ -1,5 +1,6 @@
 /** YAML problems of a manifest file: documents that do not parse, keys written twice. */
 import { KubeRule } from './common';
+import { frag, msg } from '../../l10n/text';
 
 export const yamlSyntax: KubeRule = {
   id: 'k8s-yaml-syntax',
@@ -12,10 +13,12 @@ export const yamlSyntax: KubeRule = {
   remediation: 'Fix the YAML at the reported position (for a duplicate key, keep one of the two).',
   check(model, report) {
     for (const p of model.problems) {
+      const ours = p.code === 'DUPLICATE_KEY' ? /^Duplicate key "([^]*)"$/.exec(p.message) : null;
+      const problem = ours ? frag('k8s.syntax.duplicate-key', 'Duplicate key "{key}"', { key: ours[1] }) : p.message;
       const message = p.code === 'DUPLICATE_KEY'
-        ? `${p.message}: Kubernetes rejects the object; where it is accepted the last value wins (the value checked here).`
-        : `YAML error: ${p.message} (this document is not analysed).`;
-      report({ message, range: model.rangeOf(p.start, p.end) });
+        ? msg('k8s.syntax.duplicate', '{problem}: Kubernetes rejects the object; where it is accepted the last value wins (the value checked here).', { problem })
+        : msg('k8s.syntax.yaml-error', 'YAML error: {problem} (this document is not analysed).', { problem });
+      report({ ...message, range: model.rangeOf(p.start, p.end) });
     }
   },
 };

@@ -1,0 +1,106 @@
+/**
+ * Messages of the core as templates: an id, the English template and named arguments. A rule
+ * reports `...msg('id', 'English {name}', { name })`: the finding keeps the English `message`
+ * (rendered once, here) and `l10n` (id, template, arguments), so a client can render it in any
+ * locale (`render.ts`). Pure, no allocation beyond the strings when rendering.
+ *
+ * Template grammar: `{name}` is replaced by the argument `name`; `{^name}` by the argument with
+ * its first letter upper-cased (a fragment that opens an English sentence, "Container "app"
+ * runs…"; languages without case ignore it). A brace group that names no argument is kept as it
+ * is, so `{ contents: read }` or `${{ env.X }}` need no escaping.
+ */
+
+/** An argument: a value shown as it is, or a fragment rendered in the same locale. */
+export type Arg = string | number | Text;
+export type Args = Readonly<Record<string, Arg>>;
+
+/** A localisable text: its id in the catalogues, the English template, the arguments. */
+export interface Text {
+  readonly id: string;
+  readonly en: string;
+  readonly args?: Args;
+}
+
+/** What a rule spreads into a report or related information: the English message and its template. */
+export interface Msg { message: string; l10n: Text }
+/** What a fix spreads into itself: the English title and its template. */
+export interface Title { title: string; l10n: Text }
+
+/** Looks a template up by id in a locale's catalogue; undefined for English or a missing entry. */
+export type Catalogue = Readonly<Record<string, string>> | undefined;
+
+const OPEN = 123; // {
+const CLOSE = 125; // }
+const CARET = 94; // ^
+
+function isNameChar(c: number, first: boolean): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (!first && c >= 48 && c <= 57);
+}
+
+function argText(value: Arg, catalogue: Catalogue): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : renderText(value, catalogue);
+}
+
+/** Fills `template`'s placeholders from `args`, nested fragments rendered with `catalogue`. */
+export function fill(template: string, args: Args | undefined, catalogue: Catalogue): string {
+  if (!args) return template;
+  let out = '';
+  let from = 0;
+  let i = template.indexOf('{');
+  while (i >= 0) {
+    let j = i + 1;
+    const upper = template.charCodeAt(j) === CARET;
+    if (upper) j++;
+    const start = j;
+    while (j < template.length && isNameChar(template.charCodeAt(j), j === start)) j++;
+    if (j > start && template.charCodeAt(j) === CLOSE) {
+      const name = template.slice(start, j);
+      const value = args[name];
+      if (value !== undefined) {
+        let text = argText(value, catalogue);
+        if (upper && text.length > 0) text = text.charAt(0).toUpperCase() + text.slice(1);
+        out += template.slice(from, i) + text;
+        from = j + 1;
+      }
+      i = template.indexOf('{', j + 1);
+    } else {
+      i = template.charCodeAt(j) === OPEN ? j : template.indexOf('{', j);
+    }
+  }
+  return from === 0 ? template : out + template.slice(from);
+}
+
+/** A text in the locale of `catalogue` (English when it has no entry for the id). */
+export function renderText(text: Text, catalogue: Catalogue): string {
+  return fill(catalogue?.[text.id] ?? text.en, text.args, catalogue);
+}
+
+/** A fragment: an argument of another message, rendered with it in its locale. */
+export function frag(id: string, en: string, args?: Args): Text {
+  return args ? { id, en, args } : { id, en };
+}
+
+/** A finding's or related information's message: `{ message, l10n }` to spread into the report. */
+export function msg(id: string, en: string, args?: Args): Msg {
+  const l10n = frag(id, en, args);
+  return { message: fill(en, args, undefined), l10n };
+}
+
+/** A fix's title: `{ title, l10n }` to spread into the fix. */
+export function fixTitle(id: string, en: string, args?: Args): Title {
+  const l10n = frag(id, en, args);
+  return { title: fill(en, args, undefined), l10n };
+}
+
+/** A title given as a plain (English-only) string or as a template. */
+export type TitleLike = string | Title;
+
+/** `{ title, l10n? }` of a TitleLike, to spread into a fix. */
+export function titleOf(t: TitleLike): { title: string; l10n?: Text } {
+  return typeof t === 'string' ? { title: t } : t;
+}
+
+/** The English of a text. */
+export function english(text: Text): string {
+  return fill(text.en, text.args, undefined);
+}
