@@ -78,6 +78,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return 'result' in o && o.result.op === 'facts' ? o.result.facts : undefined;
     },
     idle: () => pool.busy === 0,
+    // `shipshape.exclude` of the folder (settings and .shipshape.yaml), as `shipshape check` leaves such files out.
+    excluded: async (folder) => {
+      const { config } = await configFor(pathToFileURL(folder).href);
+      return (file) => isExcluded(pathToFileURL(file).href, folder, config.exclude);
+    },
     changed: (files) => {
       // Open manifests read the index: analyse them again (not the one whose own analysis changed it).
       const only = files.length === 1 ? files[0] : undefined;
@@ -171,6 +176,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   function changed(): void {
     generation++;
+    // The exclusions may have changed: the index scans again (files it has are not read again).
+    index.start(folders);
     folderConfigs.invalidate();
     chartDirs.clear();
     if (pullMode && refreshSupported) void connection.languages.diagnostics.refresh();

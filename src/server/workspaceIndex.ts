@@ -8,6 +8,8 @@
  *   of at most MAX_FILE_BYTES each (node_modules and .git skipped, regular files only through
  *   node/files.ts), and computes each file's facts in the worker pool, one file at a time and only
  *   while the pool has nothing else to do, so a document being typed never waits behind it.
+ * - Files the user excludes (`shipshape.exclude`, per folder) are not indexed, as `shipshape
+ *   check` leaves them out of its run; a new scan (folders or configuration changed) applies them.
  * - Kept current: `didChangeWatchedFiles` events re-read a file (or forget it); an open document's
  *   facts come with its own analysis (`setOpen`) and win over the disk's until it is closed.
  * - When a file's facts change, the host is told which files changed (batched), and re-analyses
@@ -46,6 +48,8 @@ export interface IndexHost {
   idle(): boolean;
   /** The files (paths) whose facts changed since the last call; called at most every BATCH_MS. */
   changed(files: readonly string[]): void;
+  /** Which files of a folder the user excludes (`shipshape.exclude`), asked once per folder and scan. */
+  excluded?(folder: string): Promise<(file: string) => boolean>;
   log?(message: string): void;
 }
 
@@ -93,6 +97,8 @@ export class WorkspaceIndex {
   private disposed = false;
   private scanning: Promise<void> | undefined;
   private generation = 0;
+  /** Per folder, the files the user excludes (as of the last scan). */
+  private readonly excludes = new Map<string, (file: string) => boolean>();
   private readonly opts: Required<IndexOptions>;
   /** Bumped whenever the facts of any file change: an analysis records the stamp it was settled against. */
   stamp = 0;
@@ -141,7 +147,7 @@ export class WorkspaceIndex {
       const file = pathOf(c.uri);
       if (!file || !YAML_FILE.test(file) || CONFIG_FILE.test(file)) { onlyManifests = false; continue; }
       if (!this.started || !this.folderOf(file)) continue;
-      if (c.type === DELETED) this.forget(file);
+      if (c.type === DELETED || this.isExcluded(file)) this.forget(file);
       else this.enqueue(file);
     }
     this.pump();
@@ -162,7 +168,7 @@ export class WorkspaceIndex {
     const before = this.factsOf(file);
     this.open.delete(file);
     if (!sameFacts(before, this.factsOf(file))) this.touch(file);
-    if (this.started && this.folderOf(file) && YAML_FILE.test(file)) { this.enqueue(file); this.pump(); }
+    if (this.started && this.folderOf(file) && YAML_FILE.test(file) && !this.isExcluded(file)) { this.enqueue(file); this.pump(); }
   }
 
   /** The facts of every file but `file` (open documents' own texts first), as an analysis job takes them. */
@@ -201,6 +207,12 @@ export class WorkspaceIndex {
     return best;
   }
 
+  private isExcluded(file: string): boolean {
+    const folder = this.folderOf(file);
+    const excluded = folder ? this.excludes.get(folder) : undefined;
+    try { return !!excluded?.(file); } catch { return false; }
+  }
+
   private factsOf(file: string): readonly string[] | undefined {
     return this.open.get(file) ?? this.disk.get(file);
   }
@@ -235,7 +247,17 @@ export class WorkspaceIndex {
   /** Walks the folders breadth-first for YAML files (bounded), queueing them. */
   private async scan(generation: number): Promise<void> {
     let entries = 0;
+    this.excludes.clear();
+    for (const folder of this.folders) {
+      try {
+        const excluded = await this.host.excluded?.(folder);
+        if (excluded) this.excludes.set(folder, excluded);
+      } catch { /* no exclusions known */ }
+    }
+    // Files excluded now leave the index.
+    for (const file of [...this.disk.keys()]) if (this.isExcluded(file)) this.forget(file);
     const dirs = [...this.folders];
+    const seen = new Set<string>();
     while (dirs.length && entries < MAX_ENTRIES && generation === this.generation && !this.disposed) {
       const dir = dirs.shift()!;
       let list: import('node:fs').Dirent[];
@@ -246,11 +268,17 @@ export class WorkspaceIndex {
         // Links are not followed: a link to / would walk the machine.
         if (e.isDirectory()) { if (!SKIPPED_DIRS.has(e.name)) dirs.push(path.join(dir, e.name)); continue; }
         if (!e.isFile() || !YAML_FILE.test(e.name) || CONFIG_FILE.test(e.name)) continue;
-        this.enqueue(path.join(dir, e.name));
+        const file = path.join(dir, e.name);
+        if (this.isExcluded(file)) continue;
+        seen.add(file);
+        // Files already indexed are kept current by watched-file events.
+        if (!this.disk.has(file)) this.enqueue(file);
       }
       this.pump();
     }
     if (entries >= MAX_ENTRIES) this.host.log?.(`workspace index: stopped scanning after ${MAX_ENTRIES} directory entries`);
+    // A complete walk: indexed files it did not meet are gone.
+    else if (generation === this.generation && !this.disposed) for (const file of [...this.disk.keys()]) if (!seen.has(file)) this.forget(file);
   }
 
   /** Works through the queue, one file at a time, while the pool is idle. */

@@ -92,6 +92,18 @@ describe('language server: rules that span files (workspace index)', function ()
     await until(client, podUri, (p) => !codes(p).some((c) => c.startsWith('k8s-admission-')));
   });
 
+  it('files the folder\'s .shipshape.yaml excludes state nothing', async () => {
+    write('.shipshape.yaml', 'exclude:\n  - "vendor/**"\n');
+    write('vendor/namespace.yaml', NS('enforce: restricted'));
+    write('cluster/sa.yaml', SA);
+    const podUri = write('pod.yaml', POD);
+    client = new LspClient([SERVER_OUT, '--stdio']);
+    await client.initialize(pathToFileURL(dir).href);
+    await client.open(podUri, 'yaml', POD);
+    const settled = await until(client, podUri, (p) => codes(p).includes('k8s-privileged') && !codes(p).includes('k8s-sa-token-automount'));
+    assert.ok(!codes(settled).some((c) => c.startsWith('k8s-admission-')), 'the excluded Namespace predicts nothing');
+  });
+
   it('an open Namespace document\'s edits (not saved) change the other open document\'s diagnostics', async () => {
     const nsText = NS('audit: baseline');
     const nsUri = write('namespace.yaml', nsText);

@@ -18,7 +18,7 @@ interface Harness {
   setIdle(v: boolean): void;
 }
 
-function harness(files: Record<string, string>, options: { maxFiles?: number; maxFileBytes?: number } = {}): Harness {
+function harness(files: Record<string, string>, options: { maxFiles?: number; maxFileBytes?: number } = {}, excluded?: (file: string) => boolean): Harness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-index-'));
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -31,6 +31,7 @@ function harness(files: Record<string, string>, options: { maxFiles?: number; ma
     facts: async (text) => { computed.push(text); return textFacts(text); },
     idle: () => idle,
     changed: (f) => changes.push([...f].map((x) => path.relative(dir, x)).sort()),
+    ...(excluded ? { excluded: async () => (file: string) => excluded(path.relative(dir, file)) } : {}),
   }, { startDelayMs: 0, pollMs: 10, batchMs: 10, ...options });
   return { dir, index, computed, changes, setIdle: (v) => { idle = v; } };
 }
@@ -70,6 +71,26 @@ describe('workspace index (language server)', () => {
     await h.index.whenIdle();
     assert.ok(h.index.size <= 3, `at most 3 files (${h.index.size})`);
     assert.ok(!h.computed.some((t) => t.length > 2000), 'the large file is not read');
+  });
+
+  it('leaves out the files the user excludes, and forgets them when a new scan excludes them', async () => {
+    let pattern = /^vendor\//;
+    const h = harness({ 'ns.yaml': NS('x: y'), 'vendor/ns.yaml': NS('v: w'), 'sa.yaml': SA }, {}, (rel) => pattern.test(rel));
+    h.index.start([h.dir]);
+    await settle();
+    await h.index.whenIdle();
+    assert.deepStrictEqual(sources(h.index.factsFor(undefined)), ['ns.yaml', 'sa.yaml']);
+    h.index.onWatchedFiles([{ uri: pathToFileURL(path.join(h.dir, 'vendor/ns.yaml')).href, type: 2 }]);
+    await h.index.whenIdle();
+    assert.deepStrictEqual(sources(h.index.factsFor(undefined)), ['ns.yaml', 'sa.yaml'], 'a change of an excluded file is not read');
+    const read = h.computed.length;
+    pattern = /^sa\.yaml$/;
+    h.index.start([h.dir]);
+    await settle();
+    await h.index.whenIdle();
+    assert.deepStrictEqual(sources(h.index.factsFor(undefined)), ['ns.yaml', 'vendor/ns.yaml']);
+    assert.strictEqual(h.computed.length, read + 1, 'a new scan reads only the files it did not have');
+    h.index.dispose();
   });
 
   it('works only while the pool is idle', async () => {
