@@ -13,29 +13,41 @@ const common = {
   logLevel: 'warning',
 };
 
-// The analysers and their parsers are most of the extension's code. They live in bundles of
-// their own under dist/lib/, required where the code first needs them (core/index.ts loads an
-// analyser on the first analysis of its file kind), so activation neither compiles nor runs them.
+// The extension host runs no analysis: the language server (dist/server.js, a child process)
+// reads every Dockerfile and YAML. What the extension loads on first use comes from bundles of
+// their own under dist/lib/: the language client (started right after activation returns) and
+// the YAML library, for the files a user command writes (scan export, admission policies, CI
+// pipelines, ignore files). The analysers and the Dockerfile parser are never part of
+// dist/extension.js (test/unit/lsp-extension-bundle.test.ts); an import of them from extension
+// code is reported here and resolved to a lazy bundle, so a command that still needs one works
+// until it asks the server instead.
 const LAZY = {
   yaml: 'yaml.js',
+  'vscode-languageclient/node': 'languageclient.js',
   'dockerfile-ast': 'dockerfile-ast.js',
   dockerfile: 'core-dockerfile.js',
   kubernetes: 'core-kubernetes.js',
   compose: 'core-compose.js',
   github: 'core-github.js',
 };
-const CORE_ANALYSER = /^(?:\.\.\/core|\.)\/(dockerfile|kubernetes|compose|github)$/;
+const ANALYSER = /^(?:(?:\.\.\/)+core|\.)\/(dockerfile|kubernetes|compose|github)(?:\/index)?$/;
+const IN_ANALYSER = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose|github)[\\/]/;
 
-/** Resolves the lazily loaded modules to the bundle files beside `fromDir` (relative to dist/). */
+/** Resolves the lazily loaded modules to the bundle files beside `fromDir` (relative to dist/); reports analyser imports from extension code. */
 function lazyModules(fromDir) {
   const prefix = fromDir === 'lib' ? './' : './lib/';
   return {
     name: 'lazy-modules',
     setup(build) {
-      build.onResolve({ filter: /^(yaml|dockerfile-ast)$/ }, (args) => ({ path: prefix + LAZY[args.path], external: true }));
-      build.onResolve({ filter: CORE_ANALYSER }, (args) => {
-        const inside = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose|github)[\\/]/.test(args.importer);
-        return inside ? undefined : { path: prefix + LAZY[CORE_ANALYSER.exec(args.path)[1]], external: true };
+      build.onResolve({ filter: /^(yaml|dockerfile-ast|vscode-languageclient\/node)$/ }, (args) => {
+        const warn = fromDir !== 'lib' && args.path === 'dockerfile-ast' && !IN_ANALYSER.test(args.importer);
+        return { path: prefix + LAZY[args.path], external: true, ...(warn ? { warnings: [{ text: `the extension host must not parse Dockerfiles: ${args.importer} imports dockerfile-ast (ask the language server)` }] } : {}) };
+      });
+      build.onResolve({ filter: ANALYSER }, (args) => {
+        if (IN_ANALYSER.test(args.importer) && args.path.startsWith('.')) return undefined;
+        const kind = ANALYSER.exec(args.path)[1];
+        const warn = fromDir !== 'lib';
+        return { path: prefix + LAZY[kind], external: true, ...(warn ? { warnings: [{ text: `the ${kind} analyser runs in the language server: ${args.importer} imports it into the extension host (ask the server instead)` }] } : {}) };
       });
     },
   };
@@ -53,8 +65,9 @@ await Promise.all([
     banner: { js: 'globalThis.__shipshapeLoad = { start: performance.now(), startCpu: process.cpuUsage() };' },
     footer: { js: 'globalThis.__shipshapeLoad.end = performance.now(); globalThis.__shipshapeLoad.endCpu = process.cpuUsage();' },
   }),
-  ...['yaml', 'dockerfile-ast'].map((pkg) =>
-    esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}` })),
+  ...['yaml', 'dockerfile-ast', 'vscode-languageclient/node'].map((pkg) =>
+    esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}`, external: ['vscode'] })),
+  // Only for extension code that still imports an analyser (the build warns which); the host loads none of them otherwise.
   ...['dockerfile', 'kubernetes', 'compose', 'github'].map((kind) =>
     esbuild.build({ ...common, entryPoints: [`src/core/${kind}/index.ts`], outfile: `dist/lib/${LAZY[kind]}`, plugins: [lazyModules('lib')] })),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),

@@ -86,3 +86,16 @@ export function registryAllowed(registry: string, allowList: readonly string[]):
     return host === e || (e === 'docker.io' && (host === 'index.docker.io' || host === 'registry-1.docker.io'));
   });
 }
+
+/**
+ * One spelling per image, to match a reference written in a file with the reference a scan was
+ * run on: `alpine`, `alpine:latest`, `docker.io/library/alpine:latest` are the same image.
+ */
+export function imageKey(reference: string): string {
+  const ref = parseImageRef(reference.trim());
+  if (!ref) return reference.trim();
+  const registry = (ref.registry ?? 'docker.io').toLowerCase().replace(/^(index|registry-1)\.docker\.io$/, 'docker.io');
+  const repository = registry === 'docker.io' && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
+  const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
+  return `${registry}/${repository}${tag ? `:${tag}` : ''}${ref.digest ? `@${ref.digest.toLowerCase()}` : ''}`;
+}

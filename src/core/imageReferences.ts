@@ -5,7 +5,6 @@
 import { DEFAULT_CONFIG } from './config';
 import { mayBeOfKind, textLimitProblem } from './limits';
 import { FileKind, Range } from './model';
-import { parseImageRef } from './imageRef';
 
 /** Most references returned for one text: a CodeLens per line of a generated file helps no one. */
 export const MAX_IMAGE_REFERENCES = 1000;
@@ -15,6 +14,10 @@ export interface ImageReference {
   /** As a scanner should receive it: ARGs resolved for a Dockerfile, the plain value for a manifest. */
   reference: string;
   range: Range;
+  /** A Dockerfile `FROM` or a manifest container `image:`. */
+  kind: 'from' | 'image';
+  /** For a `FROM`: whether it starts the final stage (the image the Dockerfile builds on). */
+  finalStage?: boolean;
 }
 
 /**
@@ -41,9 +44,10 @@ function dockerfileReferences(text: string): ImageReference[] {
   const { dockerfileAnalyzer } = require('./dockerfile') as typeof import('./dockerfile');
   const model = dockerfileAnalyzer.parse(text, DEFAULT_CONFIG);
   if (!model) return [];
+  const last = model.stages[model.stages.length - 1];
   return model.stages
     .filter((s) => s.baseKind === 'image')
-    .map((s) => ({ reference: s.resolvedImage, range: s.imageRange }));
+    .map((s) => ({ reference: s.resolvedImage, range: s.imageRange, kind: 'from' as const, finalStage: s === last }));
 }
 
 function manifestReferences(text: string): ImageReference[] {
@@ -59,22 +63,12 @@ function manifestReferences(text: string): ImageReference[] {
       if (!isScalar(value) || typeof value.value !== 'string' || !value.range) continue;
       const reference = value.value.trim();
       if (!reference) continue;
-      out.push({ reference, range: model.rangeOf(value.range[0], value.range[1]) });
+      out.push({ reference, range: model.rangeOf(value.range[0], value.range[1]), kind: 'image' });
     }
   }
   return out;
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/**
- * One spelling per image, to match a reference written in a file with the reference a scan was
- * run on: `alpine`, `alpine:latest`, `docker.io/library/alpine:latest` are the same image.
- */
-export function imageKey(reference: string): string {
-  const ref = parseImageRef(reference.trim());
-  if (!ref) return reference.trim();
-  const registry = (ref.registry ?? 'docker.io').toLowerCase().replace(/^(index|registry-1)\.docker\.io$/, 'docker.io');
-  const repository = registry === 'docker.io' && !ref.repository.includes('/') ? `library/${ref.repository}` : ref.repository;
-  const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
-  return `${registry}/${repository}${tag ? `:${tag}` : ''}${ref.digest ? `@${ref.digest.toLowerCase()}` : ''}`;
-}
+/** One spelling per image (moved to imageRef.ts, which an editor may load without the parsers). */
+export { imageKey } from './imageRef';

@@ -1,179 +1,153 @@
 /**
- * Keeps Shipshape diagnostics in sync with open documents: on open, on change (debounced;
- * the latest edit wins, a result computed for an older version is dropped), cleared on close.
- * The analysis itself is the core's `analyze`; this class only decides when and for whom.
+ * Shipshape's diagnostics in VS Code come from the language server (pushed into the `shipshape`
+ * collection by the language client). This class keeps what the server says about each open
+ * document (DOCUMENT_STATE_NOTIFICATION) for the language status and the API, shows the rules'
+ * shipped documentation pages as the diagnostics' code links, and asks the server for a
+ * document's full state. No analysis happens here.
  */
 import * as vscode from 'vscode';
-import { analyze, FileKind, Finding } from '../core';
-import { brokenManifestFindings } from '../core/yamlProblems';
-import { ConfigProvider } from './settings';
-import { documentKind, isChartTemplate, isExcluded } from './documents';
-import { toDiagnostic } from './convert';
+import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
+import {
+  diagnosticsFingerprint, DOCUMENT_STATE_NOTIFICATION, DOCUMENT_STATE_REQUEST, DocumentState, DocumentStateParams, DocumentSummary,
+} from '../server/protocol';
+import type { ShipshapeClient } from './client';
+import { DIAGNOSTIC_SOURCE, ruleIdOf } from './convert';
+import { documentKind } from './documents';
 
-/** What the last analysis of a document found, for code actions, hovers and the status item. */
-export interface DocumentState {
-  version: number;
-  kind: FileKind;
-  findings: Finding[];
-  /** Why the document was not analysed, if it was not. */
-  skipped?: 'disabled' | 'excluded' | 'tooLarge' | 'binary' | 'notApplicable' | 'template' | 'limit';
-  /** The engine's reason when it did not analyse the text (size, binary, a Helm template…). */
-  reason?: string;
-}
+export type { DocumentState, DocumentSummary };
 
-const DEBOUNCE_MS = 200;
-
-
-/** The state of a text the engine skipped, from its skip kind (or, from older engines, its reason). */
-function skippedState(reason: string, skipKind: string | undefined): DocumentState['skipped'] {
-  switch (skipKind) {
-    case 'template': return 'template';
-    case 'limit': return 'limit';
-    case 'binary': return 'binary';
-    case 'size': return 'tooLarge';
-  }
-  return reason.startsWith('binary') ? 'binary' : 'tooLarge';
-}
+/** The editor's own wording of messages the server writes in English (the server localizes core messages itself). */
+const OWN_MESSAGES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^YAML error: (.*)\. Until it parses, Shipshape cannot check this manifest\.$/s, (m) => vscode.l10n.t('YAML error: {0}. Until it parses, Shipshape cannot check this manifest.', m[1])],
+  [/^Shipshape configuration: not read: (.*)$/s, (m) => vscode.l10n.t('Shipshape configuration: {0}', vscode.l10n.t('Not read: {0}', m[1]))],
+  [/^Shipshape configuration: (.*)$/s, (m) => vscode.l10n.t('Shipshape configuration: {0}', m[1])],
+];
 
 export class DiagnosticsManager implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('shipshape');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly states = new Map<string, DocumentState>();
-  /** Validation runs per document; a run that finishes after a newer one started is dropped. */
-  private readonly runs = new Map<string, number>();
-  /** Open documents last analysed as Kubernetes manifests (so a broken edit is told apart from YAML that never was one). */
-  private readonly manifests = new Set<string>();
+  private readonly summaries = new Map<string, DocumentSummary>();
+  /** Summaries whose diagnostics are still being converted by the client (applied when they are shown). */
+  private readonly pending = new Map<string, DocumentSummary>();
+  /** The fingerprint of the diagnostics last shown per document. */
+  private readonly shown = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  /** Fires after a document's diagnostics were updated or cleared. */
+  /** Fires after a document's state was updated or cleared. */
   readonly onDidUpdate = this.emitter.event;
   private readonly disposables: vscode.Disposable[];
+  /** When each document was opened (documents open at activation: the activation). */
+  private readonly openedAt = new Map<string, number>();
+  private readonly since = performance.now();
+  /**
+   * How long the first document's diagnostics took to show: from its opening (or the activation,
+   * for a document already open) to its first state. Set once, for the integration tests and the log.
+   */
+  firstDiagnostic: { uri: string; ms: number } | undefined;
 
   constructor(
-    private readonly config: ConfigProvider,
+    private readonly client: ShipshapeClient,
     private readonly docsUri: (ruleId: string) => vscode.Uri | undefined,
-    private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables = [
-      this.collection,
       this.emitter,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS); }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
-      config.onDidChange(() => this.revalidateAll()),
+      vscode.workspace.onDidOpenTextDocument((d) => { if (!this.openedAt.has(d.uri.toString())) this.openedAt.set(d.uri.toString(), performance.now()); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        this.openedAt.delete(key);
+        this.pending.delete(key);
+        if (this.summaries.delete(key)) this.emitter.fire(d.uri);
+      }),
     ];
-    this.revalidateAll();
   }
 
-  /** The last analysis of a document, when it is current. */
-  stateOf(doc: vscode.TextDocument): DocumentState | undefined {
-    const s = this.states.get(doc.uri.toString());
-    return s && s.version === doc.version ? s : undefined;
+  /** The language client's diagnostics hook: the docs links and the editor's own wording, then the state that goes with them. */
+  middleware(): Pick<Middleware, 'handleDiagnostics'> {
+    return {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        for (const d of diagnostics) {
+          if (d.source !== DIAGNOSTIC_SOURCE) continue;
+          const id = ruleIdOf(d);
+          const target = id ? this.docsUri(id) : undefined;
+          if (id) d.code = target ? { value: id, target } : id;
+          for (const [re, say] of OWN_MESSAGES) {
+            const m = re.exec(d.message);
+            if (m) { d.message = say(m); break; }
+          }
+        }
+        next(uri, diagnostics);
+        const key = uri.toString();
+        this.shown.set(key, diagnosticsFingerprint(diagnostics.map((d) => ({ code: ruleIdOf(d) ?? String(typeof d.code === 'object' ? d.code.value : d.code), line: d.range.start.line, character: d.range.start.character }))));
+        this.applyPending(key);
+      },
+    };
   }
 
-  /** Re-analyses every open document now (settings or `.shipshape.yaml` changed). */
-  revalidateAll(): void {
-    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  /** Subscribes to the server's document states (once the client runs). */
+  attach(client: LanguageClient): void {
+    this.disposables.push(client.onNotification(DOCUMENT_STATE_NOTIFICATION, (s: DocumentSummary) => {
+      if (!s || typeof s.uri !== 'string') return;
+      this.pending.set(s.uri, s);
+      this.applyPending(s.uri);
+    }));
   }
 
-  /** Analyses a document right away and resolves when its diagnostics are published. */
-  async validateNow(doc: vscode.TextDocument): Promise<void> {
-    this.cancelTimer(doc.uri);
-    await this.validate(doc);
-  }
-
-  private schedule(doc: vscode.TextDocument, delay: number): void {
-    if (!documentKind(doc)) return;
-    this.cancelTimer(doc.uri);
-    const key = doc.uri.toString();
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.validate(doc).catch((e) => this.log.error(`validation failed for ${doc.uri.toString(true)}: ${e}`));
-    }, delay));
-  }
-
-  private cancelTimer(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
-  }
-
-  private async validate(doc: vscode.TextDocument): Promise<void> {
-    const kind = documentKind(doc);
-    if (!kind || doc.isClosed) return;
-    const version = doc.version;
-    // Numbered before any early return, so a disabled run also supersedes one still reading its config.
-    const run = this.nextRun(doc.uri);
-    if (!this.config.isEnabled(doc.uri)) return this.publish(doc, { version, kind, findings: [], skipped: 'disabled' });
-    const config = await this.config.configFor(doc.uri);
-    const chartTemplate = kind === 'kubernetes' && await isChartTemplate(doc.uri);
-    // A newer edit, a close, or a newer run (setting change) while the config was read: that one wins.
-    if (doc.isClosed || doc.version !== version || this.runs.get(doc.uri.toString()) !== run) return;
-    if (isExcluded(doc, config.exclude)) return this.publish(doc, { version, kind, findings: [], skipped: 'excluded' });
-    const started = Date.now();
-    const result = analyze(doc.getText(), kind, config, chartTemplate ? { chartTemplate } : undefined);
-    const elapsed = Date.now() - started;
-    if (elapsed > 500) this.log.warn(`analysis of ${doc.uri.toString(true)} took ${elapsed} ms`);
-    for (const err of result.errors) this.log.error(`rule ${err.ruleId} failed on ${doc.uri.toString(true)}: ${err.message}`);
-    let skipped: DocumentState['skipped'];
-    let findings = result.findings;
-    const key = doc.uri.toString();
-    if (result.skipped) {
-      skipped = skippedState(result.skipped, (result as { skipKind?: string }).skipKind);
-      this.log.info(`${doc.uri.toString(true)} not analysed: ${result.skipped}`);
-    } else if (result.notApplicable) {
-      // A manifest an edit broke near the top (`kind:`, the first indentation) no longer reads
-      // as Kubernetes: say why its findings went rather than "not a Kubernetes manifest".
-      const broken = kind === 'kubernetes' && this.manifests.has(key) ? brokenManifestFindings(doc.getText(), config, (m) => vscode.l10n.t('YAML error: {0}. Until it parses, Shipshape cannot check this manifest.', m)) : [];
-      if (broken.length) findings = broken;
-      else { skipped = 'notApplicable'; this.manifests.delete(key); }
-    } else if (kind === 'kubernetes') {
-      this.manifests.add(key);
-    }
-    this.publish(doc, { version, kind, findings, skipped, reason: result.skipped });
-  }
-
-  private nextRun(uri: vscode.Uri): number {
-    const run = (this.runs.get(uri.toString()) ?? 0) + 1;
-    this.runs.set(uri.toString(), run);
-    return run;
-  }
-
-  private publish(doc: vscode.TextDocument, state: DocumentState): void {
-    if (doc.isClosed) return;
-    this.states.set(doc.uri.toString(), state);
-    this.collection.set(doc.uri, state.findings.map((f) => toDiagnostic(f, doc.uri, this.docsUri)));
+  private applyPending(key: string): void {
+    const s = this.pending.get(key);
+    if (!s || this.shown.get(key) !== s.fingerprint) return;
+    this.pending.delete(key);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (!doc || doc.isClosed) return;
+    this.summaries.set(key, s);
+    if (!this.firstDiagnostic) this.firstDiagnostic = { uri: key, ms: performance.now() - (this.openedAt.get(key) ?? this.since) };
     this.emitter.fire(doc.uri);
   }
 
+  /** What the server's last analysis of a document found, when it is of the current version and its diagnostics are shown. */
+  summaryOf(doc: vscode.TextDocument): DocumentSummary | undefined {
+    const s = this.summaries.get(doc.uri.toString());
+    return s && s.version === doc.version ? s : undefined;
+  }
+
   /**
-   * Publishes findings of a file read from disk (the workspace check). An open document's own
-   * analysis wins: nothing is published for it.
+   * The full state (findings with their fixes) of the document's current version, waiting for its
+   * analysis; undefined for a document Shipshape does not read.
    */
-  publishFromDisk(uri: vscode.Uri, findings: readonly Finding[]): boolean {
-    if (vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString())) return false;
-    this.collection.set(uri, findings.map((f) => toDiagnostic(f, uri, this.docsUri)));
-    return true;
+  async stateOf(doc: vscode.TextDocument, now = false): Promise<DocumentState | undefined> {
+    if (!documentKind(doc)) return undefined;
+    for (let attempt = 0; attempt < 20 && !doc.isClosed; attempt++) {
+      const version = doc.version;
+      const params: DocumentStateParams = { textDocument: { uri: doc.uri.toString(), version }, ...(now ? { now: true } : {}) };
+      const state = await this.client.request<DocumentState | null>(DOCUMENT_STATE_REQUEST, params);
+      if (state && state.version === doc.version) {
+        // Resolve once the diagnostics that go with it are shown (the client converts them after the answer may arrive).
+        await this.shownState(doc, state);
+        return state;
+      }
+      if (doc.version === version && !state) return undefined;
+    }
+    return undefined;
   }
 
-  /** Removes the diagnostics of a file that is not open (deleted, or excluded since). */
-  clearFromDisk(uri: vscode.Uri): void {
-    if (vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString())) return;
-    this.collection.delete(uri);
+  private async shownState(doc: vscode.TextDocument, state: DocumentState): Promise<void> {
+    const deadline = Date.now() + 5000;
+    const key = doc.uri.toString();
+    while (Date.now() < deadline && !doc.isClosed && doc.version === state.version) {
+      const s = this.summaries.get(key);
+      if (s && s.version === state.version && s.fingerprint === state.fingerprint) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
-  private clear(uri: vscode.Uri): void {
-    this.cancelTimer(uri);
-    this.states.delete(uri.toString());
-    this.runs.delete(uri.toString());
-    this.manifests.delete(uri.toString());
-    this.collection.delete(uri);
-    this.emitter.fire(uri);
+  /** Analyses a document now (no typing pause) and resolves when its diagnostics are shown. */
+  async validateNow(doc: vscode.TextDocument): Promise<void> {
+    await this.stateOf(doc, true);
+  }
+
+  /** Every open document analysed again ("Shipshape: Revalidate"). */
+  async revalidateAll(): Promise<void> {
+    const client = await this.client.ready;
+    await client?.sendNotification('workspace/didChangeConfiguration', { settings: null }).catch(() => undefined);
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -1,4 +1,4 @@
-/** A language status item for Dockerfile/YAML: what Shipshape did with the active document. */
+/** A language status item for Dockerfile/YAML: what the language server did with the active document (its document states). */
 import * as vscode from 'vscode';
 import { DiagnosticsManager } from './diagnostics';
 import { documentKind } from './documents';
@@ -24,7 +24,7 @@ export class ShipshapeLanguageStatus implements vscode.Disposable {
   private update(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const kind = doc ? documentKind(doc) : undefined;
-    const state = doc ? this.diagnostics.stateOf(doc) : undefined;
+    const state = doc ? this.diagnostics.summaryOf(doc) : undefined;
     this.item.severity = vscode.LanguageStatusSeverity.Information;
     this.item.detail = undefined;
     if (!doc || !kind) {
@@ -43,11 +43,14 @@ export class ShipshapeLanguageStatus implements vscode.Disposable {
       case 'tooLarge': this.item.text = vscode.l10n.t('Shipshape: file too large'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
       case 'binary': this.item.text = vscode.l10n.t('Shipshape: not a text file'); return;
       case 'notApplicable': this.item.text = vscode.l10n.t('Shipshape: not a Kubernetes manifest'); this.item.detail = vscode.l10n.t('no apiVersion and kind'); return;
-      case 'template': this.item.text = vscode.l10n.t('Helm template: not analysed'); this.item.detail = vscode.l10n.t('Shipshape checks what helm template renders from it'); return;
+      case 'template': this.item.text = vscode.l10n.t('Helm template: not analysed'); this.item.detail = state.hint ?? vscode.l10n.t('Shipshape checks what helm template renders from it'); return;
       case 'limit': this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = vscode.l10n.t('nested deeper than Shipshape reads safely'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
+      case 'timedOut':
+      case 'failed':
+        this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = state.reason; this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
     }
-    const n = state.findings.length;
-    const high = state.findings.filter((f) => f.severity === 'critical' || f.severity === 'high').length;
+    const n = state.problems;
+    const high = state.highProblems;
     this.item.text = n === 0 ? vscode.l10n.t('Shipshape: no problems') : n === 1 ? vscode.l10n.t('Shipshape: 1 problem') : vscode.l10n.t('Shipshape: {0} problems', n);
     if (high > 0) {
       this.item.severity = vscode.LanguageStatusSeverity.Warning;

@@ -4,8 +4,8 @@
  * Problems panel opens the diagnostic's `code.target` (the page's file) as text, so such a text
  * tab is swapped for the preview as soon as it appears.
  */
+import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { findRule } from '../core';
 
 export const SHOW_DOCS_COMMAND = 'shipshape.showRuleDocumentation';
 
@@ -22,10 +22,38 @@ export class RuleDocumentation implements vscode.Disposable {
     }));
   }
 
+  /** The rules with a page: the shipped docs/rules/*.md (read once, when first asked; the rules themselves live in the server). */
+  private pages: Set<string> | undefined;
+
   /** The page of a rule we ship, or undefined for ids that are not rules (e.g. a parser error). */
   uriOf(ruleId: string): vscode.Uri | undefined {
-    if (!RULE_ID.test(ruleId) || !findRule(ruleId)) return undefined;
+    if (!RULE_ID.test(ruleId) || !this.pageIds().has(ruleId)) return undefined;
     return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+  }
+
+  private pageIds(): Set<string> {
+    if (!this.pages) {
+      try {
+        const dir = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules').fsPath;
+        this.pages = new Set(fs.readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3)));
+      } catch {
+        this.pages = new Set();
+      }
+    }
+    return this.pages;
+  }
+
+  /** A rule's title, from its page's heading (`# id: Title`). */
+  private titleOf(ruleId: string): string | undefined {
+    const uri = this.uriOf(ruleId);
+    if (!uri) return undefined;
+    try {
+      const head = fs.readFileSync(uri.fsPath, 'utf8').slice(0, 400).split('\n')[0];
+      const m = /^#\s+[^:]+:\s*(.+)$/.exec(head);
+      return m ? m[1].trim() : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -40,7 +68,7 @@ export class RuleDocumentation implements vscode.Disposable {
     if (!id && unique.length === 1) id = unique[0];
     if (!id) {
       const picked = await vscode.window.showQuickPick(
-        unique.map((r) => ({ label: r, description: findRule(r)?.title })),
+        unique.map((r) => ({ label: r, description: this.titleOf(r) })),
         { placeHolder: vscode.l10n.t('Show the documentation of which rule?') },
       );
       id = picked?.label;

@@ -1,20 +1,23 @@
 /**
  * "Shipshape: Check Workspace": every Dockerfile and manifest of the workspace analysed from
- * disk, so the Problems panel lists files nobody opened (like CI would). Bounded: files.exclude
- * and shipshape.exclude are honoured, node_modules and .git skipped, at most MAX_FILES files of
- * at most MAX_FILE_BYTES each,
- * with progress and cancellation. `shipshape.analyzeWorkspace.onStartup` runs it at startup.
- * Open documents keep their live analysis; a file closed after the check is re-read from disk.
+ * disk, so the Problems panel lists files nobody opened (like CI would). The extension finds the
+ * files (files.exclude honoured, node_modules and .git skipped, at most MAX_FILES); the language
+ * server reads and analyses them (shipshape.exclude, at most CHECK_FILE_MAX_BYTES each) and
+ * publishes their diagnostics, in batches with progress and cancellation (CHECK_FILES_REQUEST).
+ * `shipshape.analyzeWorkspace.onStartup` runs it at startup. Open documents keep their live
+ * analysis; a file closed after the check shows its disk result again (the server re-reads it,
+ * and checks the files again when settings or a `.shipshape.yaml` change).
  */
 import * as vscode from 'vscode';
-import { analyze, detectFileKind } from '../core';
-import { DiagnosticsManager } from './diagnostics';
-import { ConfigProvider } from './settings';
-import { isChartTemplate, isExcludedUri } from './documents';
+import { detectFileKind } from '../core/fileKind';
+import { CHECK_FILE_MAX_BYTES, CHECK_FILES_REQUEST, CheckFilesParams, CheckFilesResult } from '../server/protocol';
+import type { ShipshapeClient } from './client';
 
 export const ANALYZE_WORKSPACE_COMMAND = 'shipshape.analyzeWorkspace';
 /** Files larger than this are not read (a generated manifest of megabytes helps nobody here). */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILE_BYTES = CHECK_FILE_MAX_BYTES;
+/** Files per request to the server: progress and cancellation between batches. */
+const BATCH = 20;
 /** Most files one check reads. */
 export const MAX_FILES = 5000;
 /** Folders never walked, as `shipshape check` skips them. */
@@ -42,8 +45,6 @@ export interface WorkspaceCheckOptions {
 }
 
 export class WorkspaceChecker implements vscode.Disposable {
-  /** Files whose diagnostics came from disk, so they can be refreshed or withdrawn. */
-  private readonly fromDisk = new Set<string>();
   /** Files the last check covered (found, not hidden by files.exclude), open ones included. */
   private checked = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -51,32 +52,21 @@ export class WorkspaceChecker implements vscode.Disposable {
   private hasRun = false;
 
   constructor(
-    private readonly diagnostics: DiagnosticsManager,
-    private readonly config: ConfigProvider,
+    private readonly client: ShipshapeClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      // After the live analysis of a closed document is cleared, show what is on disk again.
-      vscode.workspace.onDidCloseTextDocument((d) => { if (this.checked.has(d.uri.toString())) void this.refresh(d.uri); }),
-    );
-    // Settings or .shipshape.yaml changed: the files from disk are re-checked like the open ones.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    this.disposables.push(
-      config.onDidChange(() => {
-        if (!this.hasRun) return;
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => { timer = undefined; void this.run({ location: 'window', quiet: true }); }, 500);
-      }),
-      { dispose: () => { if (timer) clearTimeout(timer); } },
-    );
     // Files changed on disk (a pull, a generator) after a check: keep the Problems panel true.
     const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_GLOB);
     this.disposables.push(
       watcher,
-      watcher.onDidChange((uri) => { if (this.checked.has(uri.toString())) void this.refresh(uri); }),
-      watcher.onDidCreate((uri) => { if (this.hasRun && !SKIPPED_DIRS.test(uri.path)) { this.checked.add(uri.toString()); void this.refresh(uri); } }),
-      watcher.onDidDelete((uri) => { if (this.fromDisk.delete(uri.toString())) this.diagnostics.clearFromDisk(uri); }),
+      watcher.onDidChange((uri) => { if (this.checked.has(uri.toString())) void this.send({ uris: [uri.toString()] }); }),
+      watcher.onDidCreate((uri) => { if (this.hasRun && !SKIPPED_DIRS.test(uri.path)) { this.checked.add(uri.toString()); void this.send({ uris: [uri.toString()] }); } }),
+      watcher.onDidDelete((uri) => { if (this.checked.delete(uri.toString())) void this.send({ uris: [uri.toString()], forget: true }); }),
     );
+  }
+
+  private send(params: CheckFilesParams, token?: vscode.CancellationToken): Promise<CheckFilesResult | undefined> {
+    return this.client.request<CheckFilesResult>(CHECK_FILES_REQUEST, params, token);
   }
 
   /** Runs a check (or joins the one running). */
@@ -102,30 +92,27 @@ export class WorkspaceChecker implements vscode.Disposable {
       const found = await vscode.workspace.findFiles(WORKSPACE_GLOB, undefined, MAX_FILES * 4, token);
       const files = found.filter((uri) => !SKIPPED_DIRS.test(uri.path));
       result.truncated = files.length > MAX_FILES || found.length >= MAX_FILES * 4;
-      const list = files.slice(0, MAX_FILES).sort((a, b) => a.toString().localeCompare(b.toString()));
+      const list = files.slice(0, MAX_FILES).filter((uri) => detectFileKind(uri.path)).sort((a, b) => a.toString().localeCompare(b.toString()));
       const seen = new Set<string>();
       let done = 0;
-      let reported = 0;
-      for (const uri of list) {
+      for (let i = 0; i < list.length; i += BATCH) {
         if (token.isCancellationRequested) { result.cancelled = true; break; }
-        seen.add(uri.toString());
-        await this.checkFile(uri, result);
-        done++;
-        if (done % 20 === 0 || done === list.length) {
-          progress.report({ message: vscode.l10n.t('{0} of {1} files', done, list.length), increment: ((done - reported) / list.length) * 100 });
-          reported = done;
-          // Let the extension host serve the editor between batches.
-          await new Promise((r) => setImmediate(r));
-        }
+        const batch = list.slice(i, i + BATCH).map((u) => u.toString());
+        for (const key of batch) seen.add(key);
+        const answer = await this.send({ uris: batch }, token);
+        if (!answer) { if (token.isCancellationRequested) result.cancelled = true; else this.log.warn('workspace check: the language server did not answer'); break; }
+        for (const f of answer.files) count(result, f.status, f.problems);
+        if (answer.cancelled || token.isCancellationRequested) { result.cancelled = true; break; }
+        done += batch.length;
+        progress.report({ message: vscode.l10n.t('{0} of {1} files', done, list.length), increment: (batch.length / list.length) * 100 });
       }
       if (!result.cancelled) {
+        // Files that were checked before and are gone or not found any more.
+        const gone = [...this.checked].filter((key) => !seen.has(key));
         this.checked = seen;
-        // Files that were checked before and are gone or excluded now.
-        for (const key of [...this.fromDisk]) {
-          if (seen.has(key)) continue;
-          this.fromDisk.delete(key);
-          this.diagnostics.clearFromDisk(vscode.Uri.parse(key));
-        }
+        if (gone.length) await this.send({ uris: gone, forget: true });
+      } else {
+        for (const key of seen) this.checked.add(key);
       }
       this.log.info(`workspace check: ${result.analysed} files analysed, ${result.findings} findings in ${result.withFindings} files (${Date.now() - started} ms)${result.cancelled ? ', cancelled' : ''}${result.truncated ? `, first ${MAX_FILES} files only` : ''}; skipped ${JSON.stringify(result.skipped)}`);
     });
@@ -143,47 +130,22 @@ export class WorkspaceChecker implements vscode.Disposable {
     return result;
   }
 
-  /** Re-reads one file from disk after its editor closed or it was saved. */
-  private async refresh(uri: vscode.Uri): Promise<void> {
-    // Let a closing document leave workspace.textDocuments first.
-    await new Promise((r) => setTimeout(r, 0));
-    const scratch: WorkspaceCheckResult = { analysed: 0, findings: 0, withFindings: 0, cancelled: false, truncated: false, skipped: { excluded: 0, tooLarge: 0, unreadable: 0, notApplicable: 0, open: 0 } };
-    await this.checkFile(uri, scratch);
-  }
-
-  private async checkFile(uri: vscode.Uri, result: WorkspaceCheckResult): Promise<void> {
-    const key = uri.toString();
-    const kind = detectFileKind(uri.path);
-    if (!kind) return;
-    if (vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === key)) {
-      // The live analysis of the open document is already in the Problems panel.
-      result.skipped.open++;
-      return;
-    }
-    const drop = () => { if (this.fromDisk.delete(key)) this.diagnostics.clearFromDisk(uri); };
-    if (!this.config.isEnabled(uri)) { drop(); return; }
-    const config = await this.config.configFor(uri);
-    if (isExcludedUri(uri, config.exclude)) { result.skipped.excluded++; drop(); return; }
-    let bytes: Uint8Array;
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_FILE_BYTES) { result.skipped.tooLarge++; drop(); return; }
-      bytes = await vscode.workspace.fs.readFile(uri);
-    } catch {
-      result.skipped.unreadable++;
-      drop();
-      return;
-    }
-    const chartTemplate = kind === 'kubernetes' && await isChartTemplate(uri);
-    const analysis = analyze(new TextDecoder().decode(bytes), kind, config, chartTemplate ? { chartTemplate } : undefined);
-    if (analysis.notApplicable || analysis.skipped) { result.skipped.notApplicable++; drop(); return; }
-    result.analysed++;
-    result.findings += analysis.findings.length;
-    if (analysis.findings.length) result.withFindings++;
-    if (this.diagnostics.publishFromDisk(uri, analysis.findings)) this.fromDisk.add(key);
-  }
-
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function count(result: WorkspaceCheckResult, status: string, problems: number): void {
+  switch (status) {
+    case 'analysed':
+      result.analysed++;
+      result.findings += problems;
+      if (problems) result.withFindings++;
+      return;
+    case 'open': result.skipped.open++; return;
+    case 'excluded': result.skipped.excluded++; return;
+    case 'tooLarge': result.skipped.tooLarge++; return;
+    case 'unreadable': result.skipped.unreadable++; return;
+    case 'notApplicable': result.skipped.notApplicable++; return;
   }
 }

@@ -3,11 +3,11 @@ import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticT
 import { FileKind, Finding, Fix, Range, Severity, severityRank, TextEdit } from '../core/model';
 import { ruleDocsUrl } from '../core/report/docs';
 import { suppressionEdit } from '../core/suppressEdit';
-import { snippetToPlainText } from '../extension/snippetText';
-import { escapeMarkdown, messageMarkdown, orderForHover, shortReference } from '../extension/hoverText';
+import { snippetToPlainText } from './snippetText';
+import { escapeMarkdown, messageMarkdown, orderForHover, shortReference } from './hoverText';
+import { CodeActionData, DIAGNOSTIC_SOURCE, FindingsAtResult, FIX_ALL_KIND } from './protocol';
 
-export const DIAGNOSTIC_SOURCE = 'Shipshape';
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.shipshape`;
+export { DIAGNOSTIC_SOURCE, FIX_ALL_KIND };
 /** The most entries Shipshape adds to a quick-fix menu (as in the VS Code extension). */
 export const MAX_ACTIONS = 12;
 
@@ -79,7 +79,7 @@ export function hitsFor(findings: readonly Finding[], uri: string, diagnostics: 
  * entry per line ("for this line", and "for this file" per rule). Edits only: snippet fixes are
  * applied with their placeholders' defaults, since LSP text edits carry no snippets.
  */
-export function quickFixes(uri: string, text: string, kind: FileKind, hits: readonly Hit[]): CodeAction[] {
+export function quickFixes(uri: string, text: string, kind: FileKind, hits: readonly Hit[], limit = MAX_ACTIONS): CodeAction[] {
   if (!hits.length) return [];
   const byKey = new Map<string, { fix: Fix; hits: Hit[]; rank: number; order: number }>();
   for (const hit of hits) {
@@ -95,15 +95,21 @@ export function quickFixes(uri: string, text: string, kind: FileKind, hits: read
   const ranked = [...byKey.values()].sort((a, b) => b.hits.length - a.hits.length || b.rank - a.rank
     || Number(Boolean(b.fix.preferred)) - Number(Boolean(a.fix.preferred)) || a.order - b.order);
   const rules = new Set(hits.map((h) => h.finding.ruleId)).size;
-  const fixes: CodeAction[] = ranked.map((e) => ({
-    title: e.fix.title,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: e.hits.map((h) => h.diagnostic),
-    isPreferred: Boolean(e.fix.preferred) && e.hits.length === rules,
-    edit: edit(uri, e.fix.snippet ? e.fix.edits.map((x) => ({ range: x.range, newText: snippetToPlainText(x.newText) })) : e.fix.edits),
-  }));
+  const fixes: CodeAction[] = ranked.map((e) => {
+    const data: CodeActionData = { shipshape: 'fix', rules: e.hits.map((h) => h.finding.ruleId) };
+    if (e.fix.snippet && e.fix.edits.length === 1) data.snippet = { range: e.fix.edits[0].range, text: e.fix.edits[0].newText };
+    return {
+      title: e.fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: e.hits.map((h) => h.diagnostic),
+      isPreferred: Boolean(e.fix.preferred) && e.hits.length === rules,
+      edit: edit(uri, e.fix.snippet ? e.fix.edits.map((x) => ({ range: x.range, newText: snippetToPlainText(x.newText) })) : e.fix.edits),
+      data,
+    };
+  });
   const meta = ignoreActions(uri, text, kind, hits);
-  return [...fixes.slice(0, Math.max(1, MAX_ACTIONS - meta.length)), ...meta];
+  // limit 0: every fix (the client trims its own menu).
+  return [...(limit > 0 ? fixes.slice(0, Math.max(1, limit - meta.length)) : fixes), ...meta];
 }
 
 function ignoreActions(uri: string, text: string, kind: FileKind, hits: readonly Hit[]): CodeAction[] {
@@ -122,12 +128,14 @@ function ignoreActions(uri: string, text: string, kind: FileKind, hits: readonly
     const diagnostics = lineHits.map((h) => h.diagnostic);
     const title = ids.length === 1 ? `Ignore ${ids[0]} for this line`
       : several ? `Ignore the ${ids.length} findings on line ${line + 1}` : `Ignore the ${ids.length} findings on this line`;
-    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics, edit: edit(uri, [suppressionEdit(text, kind, ids.join(','), 'line', line)]) });
+    const lineData: CodeActionData = { shipshape: 'ignoreLine', rules: ids, line, several };
+    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics, edit: edit(uri, [suppressionEdit(text, kind, ids.join(','), 'line', line)]), data: lineData });
     for (const id of ids) {
       if (fileRules.has(id)) continue;
       fileRules.add(id);
       const ds = diagnostics.filter((d) => String(d.code) === id);
-      actions.push({ title: `Ignore ${id} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ds, edit: edit(uri, [suppressionEdit(text, kind, id, 'file', 0)]) });
+      const fileData: CodeActionData = { shipshape: 'ignoreFile', rules: [id], ...(ids.length > 1 ? { stacked: ids } : {}) };
+      actions.push({ title: `Ignore ${id} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ds, edit: edit(uri, [suppressionEdit(text, kind, id, 'file', 0)]), data: fileData });
     }
   }
   return actions;
@@ -135,24 +143,32 @@ function ignoreActions(uri: string, text: string, kind: FileKind, hits: readonly
 
 /** A whole-document fix (fix-all, the multi-stage refactor) as a code action. */
 export function documentAction(uri: string, title: string, kind: string, edits: readonly TextEdit[]): CodeAction {
-  return { title, kind, edit: edit(uri, edits) };
+  const data: CodeActionData = { shipshape: kind === FIX_ALL_KIND ? 'fixAll' : 'refactor' };
+  return { title, kind, edit: edit(uri, edits), data };
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
 
-/** The hover at a position: the findings there, most severe first, one line each, and the docs links. */
-export function hoverAt(findings: readonly Finding[], line: number, character: number): { contents: { kind: 'markdown'; value: string }; range: Range } | undefined {
+/** The findings a hover at a position shows (most severe first, each once) and the range they share. */
+export function findingsAt(findings: readonly Finding[], line: number, character: number): FindingsAtResult | undefined {
   const hits = orderForHover(findings.filter((f) => contains(f.range, line, character)));
   if (!hits.length) return undefined;
-  const lines = hits.map((f) => {
-    const refs = f.references.map(shortReference);
-    return `**${SEVERITY_LABEL[f.severity]}** ${messageMarkdown(f.message)} · [\`${f.ruleId}\`](${ruleDocsUrl(f.ruleId)})${refs.length ? ` · ${refs.map(escapeMarkdown).join(', ')}` : ''}`;
-  });
   let range = hits[0].range;
   for (const f of hits.slice(1)) {
     const start = f.range.start.line > range.start.line || (f.range.start.line === range.start.line && f.range.start.character > range.start.character) ? f.range.start : range.start;
     const end = f.range.end.line < range.end.line || (f.range.end.line === range.end.line && f.range.end.character < range.end.character) ? f.range.end : range.end;
     if (start.line < end.line || (start.line === end.line && start.character <= end.character)) range = { start, end };
   }
-  return { contents: { kind: 'markdown', value: lines.join('\n\n') }, range };
+  return { findings: hits.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, references: [...f.references] })), range };
+}
+
+/** The hover at a position: the findings there, most severe first, one line each, and the docs links. */
+export function hoverAt(findings: readonly Finding[], line: number, character: number): { contents: { kind: 'markdown'; value: string }; range: Range } | undefined {
+  const at = findingsAt(findings, line, character);
+  if (!at) return undefined;
+  const lines = at.findings.map((f) => {
+    const refs = f.references.map(shortReference);
+    return `**${SEVERITY_LABEL[f.severity]}** ${messageMarkdown(f.message)} · [\`${f.ruleId}\`](${ruleDocsUrl(f.ruleId)})${refs.length ? ` · ${refs.map(escapeMarkdown).join(', ')}` : ''}`;
+  });
+  return { contents: { kind: 'markdown', value: lines.join('\n\n') }, range: at.range };
 }

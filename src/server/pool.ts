@@ -10,6 +10,10 @@
  * time budget; a worker over it is terminated (and replaced on demand), the job answers `timedOut`.
  * A cancelled job still queued is dropped; a cancelled large job that is running terminates its
  * worker (its result would be thrown away and it may hold the worker for seconds).
+ *
+ * Start-up: until the first worker has loaded (a few hundred ms on a busy machine), a small job
+ * runs on the calling thread instead of waiting, so the first diagnostic after a cold start is
+ * not held up by the workers' own start.
  */
 import { Worker } from 'worker_threads';
 import type { WorkerJob, WorkerResult } from './worker';
@@ -37,7 +41,10 @@ interface Pending {
   done?: boolean;
 }
 
-interface Slot { worker?: Worker; task?: Pending }
+interface Slot { worker?: Worker; task?: Pending; ready?: boolean }
+
+/** Texts up to this many characters run on the calling thread while no worker has started yet. */
+export const INLINE_TEXT = 64 * 1024;
 
 export class AnalysisPool {
   private readonly slots: Slot[];
@@ -45,7 +52,8 @@ export class AnalysisPool {
   private nextId = 1;
   private disposed = false;
 
-  constructor(private readonly script: string, readonly size: number, private readonly log: (msg: string) => void = () => undefined) {
+  /** `inline` runs a job on this thread (the workers' own job runner), for small jobs while no worker is ready. */
+  constructor(private readonly script: string, readonly size: number, private readonly log: (msg: string) => void = () => undefined, private readonly inline?: (job: WorkerJob) => WorkerResult) {
     this.slots = Array.from({ length: Math.max(2, size) }, () => ({}));
   }
 
@@ -55,8 +63,19 @@ export class AnalysisPool {
       pending = { id: this.nextId++, job, large: job.text.length > LARGE_TEXT, budgetMs, resolve };
     });
     if (this.disposed) pending.resolve({ cancelled: true });
+    else if (this.inline && job.text.length <= INLINE_TEXT && !this.slots.some((s) => s.ready)) this.runInline(pending);
     else { this.queue.push(pending); this.dispatch(); }
     return { promise, cancel: () => this.cancel(pending) };
+  }
+
+  private runInline(p: Pending): void {
+    const run = this.inline!;
+    setImmediate(() => {
+      if (p.done) return;
+      let outcome: PoolOutcome;
+      try { outcome = { result: run(p.job) }; } catch (e) { outcome = { error: e instanceof Error ? e.message : String(e) }; }
+      this.finish(p, outcome);
+    });
   }
 
   /** Starts every worker now, so the spare one is ready when a large file holds the others (a start costs ~100 ms+). */
@@ -117,7 +136,8 @@ export class AnalysisPool {
   private spawn(slot: Slot): Worker {
     const worker = new Worker(this.script, { workerData: WORKER_MARK });
     worker.unref();
-    worker.on('message', (msg: { id: number; result?: WorkerResult; error?: string }) => {
+    worker.on('message', (msg: { id?: number; ready?: true; result?: WorkerResult; error?: string }) => {
+      if (msg.ready) { slot.ready = true; return; }
       const p = slot.task;
       if (!p || p.id !== msg.id) return;
       this.finish(p, msg.result ? { result: msg.result } : { error: msg.error ?? 'no result' });
@@ -125,6 +145,7 @@ export class AnalysisPool {
     const lost = (why: string) => {
       if (slot.worker !== worker) return;
       slot.worker = undefined;
+      slot.ready = false;
       const p = slot.task;
       if (p) { this.log(`analysis worker ${why}`); this.finish(p, { error: `analysis worker ${why}` }); }
     };
@@ -137,6 +158,7 @@ export class AnalysisPool {
   private kill(slot: Slot): void {
     const w = slot.worker;
     slot.worker = undefined;
+    slot.ready = false;
     if (w) void w.terminate();
   }
 

@@ -19,15 +19,21 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFileKind, FileKind, Finding, ShipshapeConfig } from '../core';
 import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
 import { AnalysisPool, PoolOutcome, WORKER_MARK } from './pool';
-import { runWorker, WorkerJob } from './worker';
+import { runJob, runWorker, WorkerJob } from './worker';
 import { FactSource, WorkspaceIndex } from './workspaceIndex';
 import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
-import { documentAction, FIX_ALL_KIND, hitsFor, hoverAt, quickFixes, toDiagnostic } from './convert';
+import { documentAction, findingsAt, FIX_ALL_KIND, hitsFor, hoverAt, MAX_ACTIONS, quickFixes, toDiagnostic } from './convert';
+import {
+  CHECK_FILE_MAX_BYTES, CHECK_FILES_REQUEST, CheckFilesParams, CheckFilesResult, CheckFileStatus, DID_CHANGE_SESSION_NOTIFICATION, DOCUMENT_STATE_NOTIFICATION,
+  DOCUMENT_STATE_REQUEST, DocumentState, DocumentStateParams, DocumentSummary, FINDINGS_AT_REQUEST, FindingsAtParams, IMAGE_REFERENCES_REQUEST,
+  diagnosticsFingerprint, InitializationOptions, SkipKind,
+} from './protocol';
+import { updateSession } from './session';
 import { withBaseImageAdvice } from './baseImageHover';
 import { registerBaseImageRequests } from './baseImageRequests';
+import { FileAccessError, readRegularFile } from '../node/files';
 
-/** Custom request of the server: `{ textDocument: { uri } }` → `Array<{ reference, range }>`. */
-export const IMAGE_REFERENCES_REQUEST = 'shipshape/imageReferences';
+export { IMAGE_REFERENCES_REQUEST };
 /** Typing pauses this long before a changed document is analysed again (the latest version wins). */
 export const DEBOUNCE_MS = 200;
 /** An analysis that runs longer is stopped (its worker is replaced) and the document reported as not analysed. */
@@ -55,6 +61,33 @@ interface DocState {
   chartTemplate: boolean;
   /** The workspace index's stamp when the findings were settled against it (part of the result id). */
   factsStamp?: number;
+  /** Why the document has no findings although it was looked at (protocol.ts SkipKind). */
+  skipped?: SkipKind;
+  reason?: string;
+  /** A hint to show with a skip that the user can lift (see DocumentSummary.hint). */
+  hint?: string;
+}
+
+/** A document's skip as the protocol names it, from the engine's skip kind. */
+function skipOf(skipKind: string | undefined, reason: string): SkipKind {
+  switch (skipKind) {
+    case 'template': return 'template';
+    case 'limit': return 'limit';
+    case 'binary': return 'binary';
+    case 'size': return 'tooLarge';
+  }
+  return reason.startsWith('binary') ? 'binary' : 'tooLarge';
+}
+
+function summaryOf(uri: string, s: DocState): DocumentSummary {
+  const summary: DocumentSummary = {
+    uri, version: s.version, kind: s.kind, problems: s.findings.length, highProblems: s.findings.filter((f) => f.severity === 'critical' || f.severity === 'high').length,
+    fingerprint: diagnosticsFingerprint(s.diagnostics.map((d) => ({ code: String(d.code), line: d.range.start.line, character: d.range.start.character }))),
+  };
+  if (s.skipped) summary.skipped = s.skipped;
+  if (s.reason) summary.reason = s.reason;
+  if (s.hint) summary.hint = s.hint;
+  return summary;
 }
 
 interface Waiter { version: number; resolve(state: DocState | undefined): void }
@@ -69,8 +102,10 @@ export interface ServerOptions {
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all), options: ServerOptions = {}): Connection {
   const documents = new TextDocuments(TextDocument);
   const log = (msg: string) => connection.console.log(msg);
+  /** SHIPSHAPE_LSP_TRACE=1: every schedule, drop and publish in the log (for debugging a client). */
+  const trace = process.env.SHIPSHAPE_LSP_TRACE === '1' ? log : () => undefined;
   const size = options.workers ?? Math.min(4, Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1));
-  const pool = new AnalysisPool(options.workerScript ?? __filename, size, log);
+  const pool = new AnalysisPool(options.workerScript ?? __filename, size, log, runJob);
   // The facts of the workspace's manifests, so an open manifest settles against the other files (workspaceIndex.ts).
   const index = new WorkspaceIndex({
     facts: async (text) => {
@@ -124,6 +159,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let folderEvents = false;
   /** Bumped when settings or a `.shipshape.yaml` change: every state of an older generation is stale. */
   let generation = 0;
+  /** initializationOptions.documentState: send DOCUMENT_STATE_NOTIFICATION after each analysis. */
+  let sendStates = false;
+  let quickFixLimit = MAX_ACTIONS;
 
   const states = new Map<string, DocState>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -136,7 +174,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
-    pullMode = Boolean(caps.textDocument?.diagnostic);
+    const init = (params.initializationOptions && typeof params.initializationOptions === 'object' ? params.initializationOptions : {}) as InitializationOptions;
+    pullMode = Boolean(caps.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
     configurationRequests = Boolean(caps.workspace?.configuration);
     refreshSupported = Boolean(caps.workspace?.diagnostics?.refreshSupport);
     folders = (params.workspaceFolders ?? []).map((f) => fsPathOf(f.uri)).filter((p): p is string => Boolean(p));
@@ -145,12 +184,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     dynamicWatch = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     dynamicConfig = Boolean(caps.workspace?.didChangeConfiguration?.dynamicRegistration);
     folderEvents = Boolean(caps.workspace?.workspaceFolders);
-    const init = params.initializationOptions as { settings?: ClientSettings; analysisBudgetMs?: unknown } | undefined;
-    if (init?.settings && typeof init.settings === 'object') pushedSettings = init.settings;
-    if (typeof init?.analysisBudgetMs === 'number' && init.analysisBudgetMs >= 10) budgetMs = Math.min(init.analysisBudgetMs, 10 * 60_000);
+    if (init.settings && typeof init.settings === 'object') pushedSettings = init.settings as ClientSettings;
+    if (typeof init.analysisBudgetMs === 'number' && init.analysisBudgetMs >= 10) budgetMs = Math.min(init.analysisBudgetMs, 10 * 60_000);
+    sendStates = init.documentState === true;
+    if (typeof init.quickFixLimit === 'number' && init.quickFixLimit >= 0) quickFixLimit = Math.floor(init.quickFixLimit);
+    updateSession(init);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: false },
         hoverProvider: true,
         ...(pullMode ? { diagnosticProvider: { identifier: 'shipshape', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
@@ -164,7 +205,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialized(() => {
     pool.warm();
     index.start(folders);
-    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.shipshape.yaml' }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/*.{yaml,yml}' }] });
+    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.shipshape.yaml' }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/*.{yaml,yml,tpl}' }, { globPattern: '**/Kustomization' }] });
     if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'shipshape' });
     if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
@@ -182,11 +223,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     chartDirs.clear();
     if (pullMode && refreshSupported) void connection.languages.diagnostics.refresh();
     for (const doc of documents.all()) schedule(doc, 0);
+    recheckDiskFiles();
   }
 
   connection.onDidChangeConfiguration((e) => {
+    // A client that answers workspace/configuration is asked per resource; what it pushes here
+    // (with every default filled in) would only shadow `.shipshape.yaml`.
     const s = (e.settings as { shipshape?: ClientSettings } | undefined)?.shipshape;
-    if (s && typeof s === 'object') pushedSettings = s;
+    if (s && typeof s === 'object' && !configurationRequests) pushedSettings = s;
     changed();
   });
   connection.onDidChangeWatchedFiles((e) => { if (!index.onWatchedFiles(e.changes)) changed(); });
@@ -274,27 +318,30 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     running.delete(uri);
     const { enabled, config, folder } = await configFor(uri);
     const current = () => documents.get(uri)?.version === version && runs.get(uri) === run;
-    if (!current()) return;
+    if (!current()) { trace(`drop ${uri}@${version} run ${run}: superseded while reading the configuration`); return; }
     const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
-    const publish = (findings: Finding[], lazyFixes = false) => {
-      const state: DocState = { version, generation: gen, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, uri)), lazyFixes, chartTemplate, factsStamp };
+    const publish = (findings: Finding[], lazyFixes = false, skip?: { skipped: SkipKind; reason?: string; hint?: string }) => {
+      const state: DocState = { version, generation: gen, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, uri)), lazyFixes, chartTemplate, factsStamp, ...skip };
       states.set(uri, state);
+      trace(`publish ${uri}@${version} run ${run}: ${state.diagnostics.length} diagnostics${skip ? ` (${skip.skipped})` : ''}`);
       if (!pullMode) void connection.sendDiagnostics({ uri, version, diagnostics: state.diagnostics });
+      if (sendStates) void connection.sendNotification(DOCUMENT_STATE_NOTIFICATION, summaryOf(uri, state));
       settle(uri, state, version);
     };
-    if (!enabled || isExcluded(uri, folder, config.exclude)) return publish([]);
+    if (!enabled) return publish([], false, { skipped: 'disabled' });
+    if (isExcluded(uri, folder, config.exclude)) return publish([], false, { skipped: 'excluded' });
     const text = doc.getText();
     const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri), ...againstIndex(uri, kind) }, budgetMs);
     running.set(uri, { run, cancel: task.cancel });
     const outcome = await task.promise;
     if (running.get(uri)?.run === run) running.delete(uri);
-    if (!current()) return;
+    if (!current()) { trace(`drop ${uri}@${version} run ${run}: superseded during the analysis`); return; }
     if ('timedOut' in outcome) {
       log(`${uri} not analysed: over the ${budgetMs} ms time budget`);
-      return publish([]);
+      return publish([], false, { skipped: 'timedOut', reason: `over the ${budgetMs} ms time budget` });
     }
-    if ('cancelled' in outcome) return;
-    if ('error' in outcome) { log(`analysis of ${uri} failed: ${outcome.error}`); return publish([]); }
+    if ('cancelled' in outcome) { trace(`drop ${uri}@${version} run ${run}: cancelled`); return; }
+    if ('error' in outcome) { log(`analysis of ${uri} failed: ${outcome.error}`); return publish([], false, { skipped: 'failed', reason: outcome.error }); }
     if (outcome.result.op !== 'analyze') return;
     const r = outcome.result.outcome;
     if (r.elapsedMs > EDITOR_TIME_BUDGET_MS) log(`analysis of ${uri} took ${Math.round(r.elapsedMs)} ms`);
@@ -302,6 +349,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (r.skipped) log(`${uri} not analysed: ${r.skipped}`);
     if (r.manifest) manifests.add(uri); else if (r.notApplicable) manifests.delete(uri);
     if (kind === 'kubernetes') { const file = fsPathOf(uri); if (file) index.setOpen(file, r.skipped ? undefined : r.facts); }
+    if (r.skipped) return publish(r.findings, r.lazyFixes, { skipped: skipOf(r.skipKind, r.skipped), reason: r.skipped });
+    if (r.notApplicable) return publish(r.findings, r.lazyFixes, { skipped: 'notApplicable' });
     publish(r.findings, r.lazyFixes);
   }
 
@@ -325,11 +374,27 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   }
 
+  /** Requests about a document the client is opening right now wait this long for its didOpen. */
+  const OPEN_GRACE_MS = 1000;
+  const opening = new Map<string, Array<() => void>>();
+  function openedSoon(uri: string, token: CancellationToken): Promise<TextDocument | undefined> {
+    const doc = documents.get(uri);
+    if (doc) return Promise.resolve(doc);
+    return new Promise((resolve) => {
+      const done = () => { clearTimeout(timer); sub.dispose(); const l = opening.get(uri)?.filter((f) => f !== done); if (l?.length) opening.set(uri, l); else opening.delete(uri); resolve(documents.get(uri)); };
+      const timer = setTimeout(done, OPEN_GRACE_MS);
+      const sub = token.onCancellationRequested(done);
+      opening.set(uri, [...(opening.get(uri) ?? []), done]);
+    });
+  }
+
   documents.onDidOpen((e) => {
+    for (const done of opening.get(e.document.uri) ?? []) setImmediate(done);
     openedAt.set(e.document.uri, e.document.version);
     schedule(e.document, 0);
   });
   documents.onDidChangeContent((e) => {
+    trace(`change ${e.document.uri}@${e.document.version}`);
     if (openedAt.get(e.document.uri) === e.document.version) return;
     schedule(e.document, DEBOUNCE_MS);
   });
@@ -346,7 +411,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     openedAt.delete(uri);
     { const file = fsPathOf(uri); if (file) index.closed(file); }
     settle(uri, undefined, Number.MAX_SAFE_INTEGER);
+    diskFiles.delete(uri);
     if (!pullMode) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // A file a workspace check covers shows its disk result again once closed.
+    if (checkedFiles.has(uri)) setTimeout(() => { if (!documents.get(uri)) void checkFile(uri); }, 0);
   });
 
   connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
@@ -397,7 +465,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           if (!('result' in out) || out.result.op !== 'fixes' || documents.get(uri)?.version !== version) return [];
           hits = hitsFor(out.result.findings, uri, params.context.diagnostics.length ? params.context.diagnostics : hits.map((h) => h.diagnostic), params.range);
         }
-        actions.push(...quickFixes(uri, doc.getText(), kind, hits));
+        actions.push(...quickFixes(uri, doc.getText(), kind, hits, quickFixLimit));
       }
     }
     if (kind === 'dockerfile' && wants(CodeActionKind.RefactorRewrite) && !(only && only.every((o) => o.startsWith(CodeActionKind.Source)))) {
@@ -413,13 +481,122 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   registerBaseImageRequests(connection, documents, kindOf);
   connection.onRequest(IMAGE_REFERENCES_REQUEST, async (params: { textDocument: { uri: string } }, token: CancellationToken) => {
     const uri = params?.textDocument?.uri;
-    const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+    const doc = typeof uri === 'string' ? await openedSoon(uri, token) : undefined;
     const kind = doc && kindOf(doc.uri, doc.languageId);
     if (!doc || !kind) return [];
     const out = await runDocumentJob({ op: 'imageReferences', text: doc.getText(), kind }, token);
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     return 'result' in out && out.result.op === 'imageReferences' ? out.result.references : [];
   });
+
+  /** Custom request: the full state of a document's current version (findings with their fixes). */
+  connection.onRequest(DOCUMENT_STATE_REQUEST, async (params: DocumentStateParams, token: CancellationToken): Promise<DocumentState | null> => {
+    const uri = params?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? await openedSoon(uri, token) : undefined;
+    if (!doc || !kindOf(doc.uri, doc.languageId)) return null;
+    const pending = timers.get(doc.uri);
+    if (params.now && pending) {
+      // The caller wants this version now: skip the typing pause.
+      clearTimeout(pending);
+      timers.delete(doc.uri);
+      void validate(doc.uri);
+    }
+    const state = await currentState(doc.uri, token);
+    const wanted = params.textDocument.version;
+    if (!state || token.isCancellationRequested || (typeof wanted === 'number' && state.version !== wanted)) return null;
+    return { ...summaryOf(doc.uri, state), findings: state.findings, ...(state.lazyFixes ? { lazyFixes: true } : {}) };
+  });
+
+  /** Custom request: the findings a hover at a position shows, for a client that renders hovers itself. */
+  connection.onRequest(FINDINGS_AT_REQUEST, async (params: FindingsAtParams, token: CancellationToken) => {
+    const uri = params?.textDocument?.uri;
+    if (typeof uri !== 'string' || !params.position) return null;
+    const state = await currentState(uri, token);
+    if (!state || token.isCancellationRequested) return null;
+    return findingsAt(state.findings, params.position.line, params.position.character) ?? null;
+  });
+
+  connection.onNotification(DID_CHANGE_SESSION_NOTIFICATION, (params: unknown) => {
+    if (!params || typeof params !== 'object') return;
+    updateSession(params as Record<string, unknown>);
+    // Trust or tool paths decide what can be analysed (a rendered chart): look again.
+    changed();
+  });
+
+  // Files that are not open, read from disk (CHECK_FILES_REQUEST): every file a check was asked
+  // about, and those whose diagnostics are shown now.
+  const checkedFiles = new Set<string>();
+  const diskFiles = new Set<string>();
+  let recheckTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function dropDisk(uri: string): void {
+    if (diskFiles.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  async function checkFile(uri: string, token?: CancellationToken): Promise<{ status: CheckFileStatus; problems: number }> {
+    if (documents.get(uri)) return { status: 'open', problems: 0 };
+    const file = fsPathOf(uri);
+    const kind = file ? kindOf(uri, '') : undefined;
+    if (!file || !kind) { dropDisk(uri); return { status: 'notApplicable', problems: 0 }; }
+    const { enabled, config, folder } = await configFor(uri);
+    if (!enabled) { dropDisk(uri); return { status: 'disabled', problems: 0 }; }
+    if (isExcluded(uri, folder, config.exclude)) { dropDisk(uri); return { status: 'excluded', problems: 0 }; }
+    let text: string;
+    try {
+      text = await readRegularFile(file, CHECK_FILE_MAX_BYTES);
+    } catch (e) {
+      dropDisk(uri);
+      return { status: e instanceof FileAccessError && e.code === 'TOO_LARGE' ? 'tooLarge' : 'unreadable', problems: 0 };
+    }
+    const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
+    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: false }, budgetMs);
+    const sub = token?.onCancellationRequested(() => task.cancel());
+    const outcome = await task.promise;
+    sub?.dispose();
+    if (documents.get(uri)) return { status: 'open', problems: 0 };
+    if (!('result' in outcome) || outcome.result.op !== 'analyze') {
+      if ('cancelled' in outcome) return { status: 'notChecked', problems: 0 };
+      dropDisk(uri);
+      return { status: 'unreadable', problems: 0 };
+    }
+    const r = outcome.result.outcome;
+    if (r.skipped || r.notApplicable) { dropDisk(uri); return { status: 'notApplicable', problems: 0 }; }
+    diskFiles.add(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: r.findings.map((f) => toDiagnostic(f, uri)) });
+    return { status: 'analysed', problems: r.findings.length };
+  }
+
+  connection.onRequest(CHECK_FILES_REQUEST, async (params: CheckFilesParams, token: CancellationToken): Promise<CheckFilesResult> => {
+    const uris = Array.isArray(params?.uris) ? params.uris.filter((u): u is string => typeof u === 'string') : [];
+    if (params.forget) {
+      for (const uri of uris) { checkedFiles.delete(uri); if (!documents.get(uri)) dropDisk(uri); else diskFiles.delete(uri); }
+      return { files: uris.map((uri) => ({ uri, status: 'notChecked', problems: 0 })) };
+    }
+    const files: CheckFilesResult['files'] = uris.map((uri) => ({ uri, status: 'notChecked', problems: 0 }));
+    // Two files at a time at most: the pool keeps a worker for what is being typed.
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(2, pool.size - 1)) }, async () => {
+      while (next < uris.length && !token.isCancellationRequested) {
+        const i = next++;
+        checkedFiles.add(uris[i]);
+        const r = await checkFile(uris[i], token);
+        files[i].status = r.status;
+        files[i].problems = r.problems;
+      }
+    });
+    await Promise.all(lanes);
+    return token.isCancellationRequested ? { files, cancelled: true } : { files };
+  });
+
+  /** Settings or a `.shipshape.yaml` changed: the files shown from disk are checked again (after a pause). */
+  function recheckDiskFiles(): void {
+    if (!checkedFiles.size) return;
+    if (recheckTimer) clearTimeout(recheckTimer);
+    recheckTimer = setTimeout(() => {
+      recheckTimer = undefined;
+      void (async () => { for (const uri of [...checkedFiles]) if (!documents.get(uri)) await checkFile(uri); })();
+    }, 500);
+  }
 
   connection.onHover(async (params, token) => {
     const state = await currentState(params.textDocument.uri, token);
@@ -430,6 +607,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onShutdown(() => {
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
+    if (recheckTimer) clearTimeout(recheckTimer);
     pool.dispose();
     index.dispose();
   });

@@ -98,7 +98,7 @@ export function runJob(job: WorkerJob): WorkerResult {
     case 'facts':
       return { op: 'facts', facts: textFacts(job.text) };
     case 'imageReferences':
-      return { op: 'imageReferences', references: findImageReferences(job.text, job.kind).map((r) => ({ reference: r.reference, range: r.range })) };
+      return { op: 'imageReferences', references: findImageReferences(job.text, job.kind).map((r) => ({ reference: r.reference, range: r.range, kind: r.kind, ...(r.kind === 'from' ? { finalStage: r.finalStage === true } : {}) })) };
     case 'multiStage': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { convertToMultiStage } = require('../core/dockerfile') as typeof import('../core/dockerfile');
@@ -126,4 +126,6 @@ export function runWorker(): void {
       port.postMessage({ id: msg.id, error: `result not transferable: ${e instanceof Error ? e.message : String(e)}` });
     }
   });
+  // The pool runs small jobs on its own thread until a worker says it is ready.
+  port.postMessage({ ready: true });
 }

@@ -5,7 +5,11 @@ import { codeOf, fixtureUri, revertIfDirty, shipshapeDiagnostics, sleep, waitFor
 const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d) === id);
 const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
 
-interface Api { activationTimeMs: number; activationCpuMs: number; activateOnlyMs: number; languageStatus: { text: string } }
+interface Api {
+  activationTimeMs: number; activationCpuMs: number; activateOnlyMs: number; languageStatus: { text: string };
+  diagnostics: { firstDiagnostic?: { uri: string; ms: number }; summaryOf(doc: vscode.TextDocument): unknown };
+  client: { restart(): Promise<void> };
+}
 
 async function api(): Promise<Api> {
   const ext = vscode.extensions.getExtension<Api>('shipshape.shipshape');
@@ -28,6 +32,30 @@ describe('diagnostics in a real editor', () => {
     const a = await api();
     console.log(`      activation took ${a.activationTimeMs.toFixed(2)} ms wall, ${a.activationCpuMs.toFixed(2)} ms CPU (activate() alone ${a.activateOnlyMs.toFixed(2)} ms)`);
     assert.ok(a.activationTimeMs >= 0 && a.activationTimeMs < 1000);
+  });
+
+  it('shows the first diagnostic within 1 s of a cold start (activation, then the language server)', async () => {
+    const a = await api();
+    const deadline = Date.now() + 10000;
+    while (!a.diagnostics.firstDiagnostic && Date.now() < deadline) await sleep(20);
+    const first = a.diagnostics.firstDiagnostic;
+    assert.ok(first, 'a first diagnostic was shown');
+    console.log(`      first diagnostic after ${first.ms.toFixed(0)} ms (${vscode.Uri.parse(first.uri).path.split('/').pop()})`);
+    assert.ok(first.ms <= 1000, `${first.ms.toFixed(0)} ms`);
+  });
+
+  it('a document opened as the language server restarts gets its diagnostics within 1 s', async () => {
+    const a = await api();
+    const started = Date.now();
+    const restarted = a.client.restart();
+    const doc = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: 'FROM alpine:3.19\nADD app.sh /app.sh\nCMD ["sh"]\n' });
+    await restarted;
+    await waitForDiagnostics(doc.uri, has('docker-add-instead-of-copy'), 'diagnostics from the restarted server');
+    const ms = Date.now() - started;
+    console.log(`      restart + open → first diagnostic: ${ms} ms`);
+    assert.ok(ms <= 1000, `${ms} ms`);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('flags the final stage running as root, at the final FROM, as an error linked to its docs', async () => {
@@ -182,6 +210,22 @@ describe('diagnostics in a real editor', () => {
       await restore();
     }
     await waitForDiagnostics(dockerfile, has('docker-root-user'));
+  });
+
+  it('never loads an analyser or a parser into the extension host: the language server reads the files', async () => {
+    await waitForDiagnostics(dockerfile, has('docker-root-user'));
+    await waitForDiagnostics(pod, has('k8s-privileged'));
+    await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', pod, new vscode.Position(13, 8));
+    await vscode.commands.executeCommand('vscode.executeCodeLensProvider', pod);
+    const loaded = Object.keys(require.cache);
+    const ext = vscode.extensions.getExtension('shipshape.shipshape')!;
+    const dist = vscode.Uri.joinPath(ext.extensionUri, 'dist').fsPath;
+    const ours = loaded.filter((k) => k.startsWith(dist));
+    assert.ok(ours.some((k) => /[\\/]extension\.js$/.test(k)), `the host's module cache lists the extension's bundle: ${ours.join(', ')}`);
+    assert.ok(ours.some((k) => /[\\/]lib[\\/]languageclient\.js$/.test(k)), 'the language client is loaded');
+    // yaml.js is for the commands that write YAML (none ran before this file's tests): opening files never loads it.
+    const analysers = ours.filter((k) => /[\\/]lib[\\/](core-[a-z]+|dockerfile-ast|yaml)\.js$|[\\/]server\.js$/.test(k));
+    assert.deepStrictEqual(analysers, [], 'no analyser, parser or server code in the extension host');
   });
 
   it('explains a finding on hover: its message, our rule id and the public IDs, with a link to the docs', async () => {

@@ -13,7 +13,7 @@ import { codeOf, fixtureUri, revertIfDirty, waitForDiagnostics } from './helpers
 
 interface Finding { ruleId: string; range: { start: { line: number; character: number } }; fixes?: Array<{ title: string; edits: Array<{ range: { start: { line: number; character: number } } }> }> }
 interface State { skipped?: string; findings: Finding[] }
-interface Api { diagnostics: { validateNow(doc: vscode.TextDocument): Promise<void>; stateOf(doc: vscode.TextDocument): State | undefined } }
+interface Api { diagnostics: { validateNow(doc: vscode.TextDocument): Promise<void>; stateOf(doc: vscode.TextDocument): Promise<State | undefined> } }
 
 async function api(): Promise<Api> {
   const ext = vscode.extensions.getExtension<Api>('shipshape.shipshape')!;
@@ -87,7 +87,7 @@ async function checkEveryFix(file: string, kind: 'yaml' | 'dockerfile'): Promise
   const original = doc.getText();
   assert.strictEqual(original.includes('\r\n'), file.startsWith('crlf'), `${file}: line endings as the fixture says`);
   const ds = await waitForDiagnostics(uri, (all) => all.length > 0);
-  const state = diagnostics.stateOf(doc)!;
+  const state = (await diagnostics.stateOf(doc))!;
   const countOf = (s: State, rule: string) => s.findings.filter((f) => f.ruleId === rule).length;
 
   // Every action on every diagnostic, each distinct one once.
@@ -115,7 +115,7 @@ async function checkEveryFix(file: string, kind: 'yaml' | 'dockerfile'): Promise
     const problem = problemsOf(text, original, kind);
     assert.strictEqual(problem, undefined, `${label}: ${problem}\n${text}`);
     await diagnostics.validateNow(doc);
-    const after = diagnostics.stateOf(doc);
+    const after = await diagnostics.stateOf(doc);
     assert.ok(after && !after.skipped, `${label}: the fixed file is still analysed (${after?.skipped})`);
     for (const rule of resolves.get(key) ?? []) {
       assert.ok(countOf(after, rule) < countOf(state, rule), `${label}: ${rule} ${countOf(state, rule)} → ${countOf(after, rule)}\n${text}`);

@@ -20,14 +20,14 @@ export function codeOf(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' && d.code ? String(d.code.value) : String(d.code);
 }
 
-interface StateApi { diagnostics: { stateOf(doc: vscode.TextDocument): unknown } }
+interface StateApi { diagnostics: { summaryOf(doc: vscode.TextDocument): unknown } }
 
 /** Whether Shipshape's last analysis of an open document is of its current version (no stale diagnostics). */
 function isCurrent(uri: vscode.Uri): boolean {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const ext = vscode.extensions.getExtension<StateApi>('shipshape.shipshape');
   if (!ext?.isActive) return false; // `exports` throws before activation
-  return !doc || ext.exports.diagnostics.stateOf(doc) !== undefined;
+  return !doc || ext.exports.diagnostics.summaryOf(doc) !== undefined;
 }
 
 /** Waits until the Shipshape diagnostics of the current version of a document satisfy a predicate. */
@@ -55,13 +55,21 @@ export async function withSetting(key: string, value: unknown): Promise<() => Pr
   return async () => { await vscode.workspace.getConfiguration('shipshape').update(key, before, vscode.ConfigurationTarget.Global); };
 }
 
-/** Reverts the given documents when a test left them modified, so the next test sees the files on disk. */
+/**
+ * Restores the given documents to their files' contents when a test left them modified, so the
+ * next test sees the files on disk: the text is replaced with what is on disk and saved (the
+ * revert command acts on the active editor, which on a busy host may not be the one just shown).
+ */
 export async function revertIfDirty(uris: vscode.Uri[]): Promise<void> {
   for (const uri of uris) {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty) {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+    if (!doc?.isDirty) continue;
+    const disk = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    if (doc.getText() !== disk) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), disk);
+      if (!(await vscode.workspace.applyEdit(edit)) || doc.getText() !== disk) throw new Error(`could not restore ${uri.path}`);
     }
+    if (!(await doc.save())) throw new Error(`could not save ${uri.path}`);
   }
 }

@@ -20,7 +20,7 @@ describe('multi-root workspace', () => {
     const web = vscode.Uri.joinPath(folder('web').uri, 'Dockerfile');
     const apiDoc = await vscode.workspace.openTextDocument(api);
     await vscode.window.showTextDocument(apiDoc);
-    const state = () => vscode.extensions.getExtension<{ diagnostics: { stateOf(d: vscode.TextDocument): unknown } }>('shipshape.shipshape')?.exports?.diagnostics.stateOf(apiDoc);
+    const state = () => vscode.extensions.getExtension<{ diagnostics: { summaryOf(d: vscode.TextDocument): unknown } }>('shipshape.shipshape')?.exports?.diagnostics.summaryOf(apiDoc);
     const webDoc = await vscode.workspace.openTextDocument(web);
     await vscode.window.showTextDocument(webDoc);
     const webDs = await waitForDiagnostics(web, (ds) => ds.some((d) => codeOf(d) === 'docker-root-user'));

@@ -476,7 +476,7 @@ describe('signing commands (fake cosign)', function () {
 
     async function assertNoShipshapeFindings(document: vscode.TextDocument): Promise<void> {
       await api.diagnostics.validateNow(document);
-      const state = api.diagnostics.stateOf(document);
+      const state = await api.diagnostics.stateOf(document);
       assert.ok(state, 'Shipshape analysed the policy');
       assert.strictEqual(state.kind, 'kubernetes');
       assert.strictEqual(state.skipped, undefined, 'the policy was analysed, not skipped');

@@ -3,9 +3,9 @@
  * which images get the Sign / Verify CodeLens, and the hover's order and Markdown.
  */
 import * as assert from 'assert';
-import { snippetToPlainText, supportsKeepWhitespace } from '../../src/extension/snippetText';
+import { snippetToPlainText, supportsKeepWhitespace } from '../../src/server/snippetText';
 import { imageName, matchesRegistryEntry, offersSigning } from '../../src/extension/signingScope';
-import { messageMarkdown, orderForHover, shortReference } from '../../src/extension/hoverText';
+import { messageMarkdown, orderForHover, shortReference } from '../../src/server/hoverText';
 import { Finding, range } from '../../src/core/model';
 import { MAX_YAML_PROBLEMS, yamlProblems } from '../../src/core/yamlProblems';
 

@@ -3,7 +3,6 @@
  * setting, and one mapping onto the editor's diagnostic severities.
  */
 import * as assert from 'assert';
-import Module = require('module');
 import { normalizeConfig, parseConfigText, parseRuleSetting, RULE_SETTING_WORDS } from '../../src/core/config';
 import { effectiveSeverity } from '../../src/core/engine';
 import { DEFAULT_CONFIG, ShipshapeConfig } from '../../src/core/config';
@@ -74,28 +73,12 @@ describe('Severity rubric (docs/SEVERITY.md) applied to the rules', () => {
 });
 
 describe('Editor mapping: critical/high → Error, medium → Warning, low → Information, info → Hint', () => {
-  const ModuleAny = Module as any;
-  const originalLoad = ModuleAny._load;
-  // A minimal in-memory `vscode`: the enum values are VS Code's.
-  const fake = {
-    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
-    Range: class { constructor(readonly sl: number, readonly sc: number, readonly el: number, readonly ec: number) {} },
-    Diagnostic: class { source?: string; code?: unknown; constructor(readonly range: unknown, readonly message: string, readonly severity: number) {} },
-    Uri: { parse: (s: string) => ({ toString: () => s }) },
-  };
-  before(() => {
-    ModuleAny._load = function (request: string, ...rest: unknown[]) {
-      if (request === 'vscode') return fake;
-      return originalLoad.call(this, request, ...rest);
-    };
-  });
-  after(() => { ModuleAny._load = originalLoad; });
-
+  // Every editor's diagnostics (VS Code's included) are the language server's.
   it('converts each severity to its diagnostic severity', () => {
-    const { toDiagnostic } = require('../../src/extension/convert');
+    const { toDiagnostic } = require('../../src/server/convert') as typeof import('../../src/server/convert');
     const finding = (severity: Finding['severity']): Finding => ({ ruleId: 'docker-root-user', severity, message: 'm', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, references: [] });
-    const shown = SEVERITIES.map((s) => toDiagnostic(finding(s), fake.Uri.parse('file:///Dockerfile'), () => undefined).severity);
-    const { Error, Warning, Information, Hint } = fake.DiagnosticSeverity;
-    assert.deepStrictEqual(shown, [Error, Error, Warning, Information, Hint]);
+    const shown = SEVERITIES.map((s) => toDiagnostic(finding(s), 'file:///Dockerfile').severity);
+    // LSP DiagnosticSeverity: Error 1, Warning 2, Information 3, Hint 4.
+    assert.deepStrictEqual(shown, [1, 1, 2, 3, 4]);
   });
 });

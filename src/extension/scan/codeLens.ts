@@ -17,13 +17,15 @@ export class ImageCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('shipshape.signing.registries')) this.emitter.fire(); }));
   }
 
-  provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): vscode.CodeLens[] {
+  async provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     const kind = documentKind(doc);
     if (!kind || token?.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     const signingRegistries = vscode.workspace.getConfiguration('shipshape', doc.uri).get<unknown[]>('signing.registries', []) ?? [];
-    // Parsed once per version, within the engine's limits, shared with the scan diagnostics.
-    for (const ref of imageReferencesOf(doc, token)) {
+    // From the language server, once per version, shared with the scan diagnostics.
+    const refs = await imageReferencesOf(doc, token);
+    if (token?.isCancellationRequested) return [];
+    for (const ref of refs) {
       const range = toRange(ref.range);
       lenses.push(new vscode.CodeLens(range, {
         title: vscode.l10n.t('Scan image'),

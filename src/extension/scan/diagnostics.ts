@@ -4,7 +4,7 @@
  * findImageReferences; this class only decides when and for which documents.
  */
 import * as vscode from 'vscode';
-import { imageKey } from '../../core/imageReferences';
+import { imageKey } from '../../core/imageRef';
 import { forgetImageReferences, imageReferencesOf } from './imageReferenceIndex';
 import type { ScanReport } from '../../core/scan/model';
 import { countBySeverity } from '../../core/scan/tree';
@@ -24,7 +24,7 @@ export class ScanDiagnostics implements vscode.Disposable {
     this.disposables = [
       this.collection,
       store.onDidChange(() => this.refreshAll()),
-      vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => void this.update(d)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document); }),
       vscode.workspace.onDidCloseTextDocument((d) => { this.cancel(d.uri); this.collection.delete(d.uri); forgetImageReferences(d.uri); }),
     ];
@@ -32,12 +32,12 @@ export class ScanDiagnostics implements vscode.Disposable {
   }
 
   refreshAll(): void {
-    for (const doc of vscode.workspace.textDocuments) this.update(doc);
+    for (const doc of vscode.workspace.textDocuments) void this.update(doc);
   }
 
   private schedule(doc: vscode.TextDocument): void {
     this.cancel(doc.uri);
-    this.timers.set(doc.uri.toString(), setTimeout(() => { this.timers.delete(doc.uri.toString()); this.update(doc); }, DEBOUNCE_MS));
+    this.timers.set(doc.uri.toString(), setTimeout(() => { this.timers.delete(doc.uri.toString()); void this.update(doc); }, DEBOUNCE_MS));
   }
 
   private cancel(uri: vscode.Uri): void {
@@ -46,8 +46,8 @@ export class ScanDiagnostics implements vscode.Disposable {
     this.timers.delete(uri.toString());
   }
 
-  /** Recomputes one document's scan diagnostics now. */
-  update(doc: vscode.TextDocument): void {
+  /** Recomputes one document's scan diagnostics now (the image references come from the language server). */
+  async update(doc: vscode.TextDocument): Promise<void> {
     const kind = documentKind(doc);
     if (!kind || doc.isClosed) return;
     const reports = this.store.reports;
@@ -60,8 +60,12 @@ export class ScanDiagnostics implements vscode.Disposable {
       const key = imageKey(r.image.reference);
       byImage.set(key, [...(byImage.get(key) ?? []), r]);
     }
+    const version = doc.version;
+    const refs = await imageReferencesOf(doc);
+    // A newer edit, a close or new results while the server answered: that update wins.
+    if (doc.isClosed || doc.version !== version || this.store.reports !== reports) return;
     const diagnostics: vscode.Diagnostic[] = [];
-    for (const ref of imageReferencesOf(doc)) {
+    for (const ref of refs) {
       for (const report of byImage.get(imageKey(ref.reference)) ?? []) {
         const counts = countBySeverity(report.vulns);
         const message = counts.critical + counts.high > 0
