@@ -2,6 +2,8 @@
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { FileKind, Finding, Fix, Range, Severity, severityRank, TextEdit } from '../core/model';
 import { ruleDocsUrl } from '../core/report/docs';
+import { RENDER_PROBLEM_IDS } from '../core/render';
+import { pathToFileURL } from 'url';
 import { suppressionEdit } from '../core/suppressEdit';
 import { snippetToPlainText } from './snippetText';
 import { escapeMarkdown, messageMarkdown, orderForHover, shortReference } from './hoverText';
@@ -29,9 +31,19 @@ export function toDiagnostic(f: Finding, uri: string): Diagnostic {
     codeDescription: { href: ruleDocsUrl(f.ruleId) },
     message: f.message,
   };
-  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
+  // A render's own problem (on Chart.yaml / the kustomization) is no rule: no page to link.
+  if (RENDER_PROBLEM_IDS.has(f.ruleId)) delete d.codeDescription;
+  // Related information in another file (the values file of a rendered chart, a Compose `extends.file`): an absolute path there.
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file ? relatedUri(r.file, uri) : uri, range: r.range }, message: r.message }));
   if (f.tags?.length) d.tags = f.tags.map((t) => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated));
   return d;
+}
+
+/** A related file as a URI: an absolute path as a file URI, a relative one beside the document's file. */
+function relatedUri(file: string, uri: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return file;
+  if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return pathToFileURL(file).href;
+  try { return new URL(file.split('\\').join('/'), uri).href; } catch { return uri; }
 }
 
 function sameRange(a: Range, b: Range): boolean {
