@@ -25,10 +25,15 @@ export class RuleDocumentation implements vscode.Disposable {
   /** The rules with a page: the shipped docs/rules/*.md (read once, when first asked; the rules themselves live in the server). */
   private pages: Set<string> | undefined;
 
-  /** The page of a rule we ship, or undefined for ids that are not rules (e.g. a parser error). */
+  /**
+   * The page of a rule we ship, or undefined for ids that are not rules (e.g. a parser error):
+   * docs/rules/zh-cn/<id>.md when VS Code's display language is Simplified Chinese and that page
+   * is shipped, else the English page.
+   */
   uriOf(ruleId: string): vscode.Uri | undefined {
     if (!RULE_ID.test(ruleId) || !this.pageIds().has(ruleId)) return undefined;
-    return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+    const zh = vscode.env.language.toLowerCase().startsWith('zh-cn') ? vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', 'zh-cn', `${ruleId}.md`) : undefined;
+    return zh && fs.existsSync(zh.fsPath) ? zh : vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${ruleId}.md`);
   }
 
   private pageIds(): Set<string> {
