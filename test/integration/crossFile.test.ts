@@ -15,6 +15,7 @@ describe('rules that span files (workspace index)', function () {
   const workload = fixtureUri('crossfile', 'workload.yaml');
 
   afterEach(() => revertIfDirty([namespace, workload]));
+  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   it('a workload in one file is rejected by the Namespace of another; editing the label to warn turns it into a warning', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workload));
