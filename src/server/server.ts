@@ -28,9 +28,10 @@ import {
   DOCUMENT_STATE_REQUEST, DocumentState, DocumentStateParams, DocumentSummary, FINDINGS_AT_REQUEST, FindingsAtParams, IMAGE_REFERENCES_REQUEST,
   diagnosticsFingerprint, InitializationOptions, SkipKind,
 } from './protocol';
-import { updateSession } from './session';
+import { updateSession, onDidChangeSession, session } from './session';
 import { withBaseImageAdvice } from './baseImageHover';
 import { registerBaseImageRequests } from './baseImageRequests';
+import { RenderService } from './render';
 import { FileAccessError, readRegularFile } from '../node/files';
 
 export { IMAGE_REFERENCES_REQUEST };
@@ -171,6 +172,32 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const manifests = new Set<string>();
   const openedAt = new Map<string, number>();
   const chartDirs = new Map<string, { at: number; value: boolean }>();
+  // Charts and overlays rendered with the user's helm / kubectl (render.ts): their findings are merged into each file's (publish, checkFile).
+  const render = new RenderService({
+    config: async (file) => {
+      const c = await configFor(pathToFileURL(file).href);
+      return { ...c, fileConfig: c.folder ? (await folderConfigs.get(c.folder))?.config : undefined };
+    },
+    analyze: (text, config) => {
+      const task = pool.submit({ op: 'analyze', text, kind: 'kubernetes', config, chartTemplate: false, wasManifest: false }, budgetMs);
+      return { cancel: task.cancel, promise: task.promise.then((o) => ('result' in o && o.result.op === 'analyze' && !o.result.outcome.skipped ? o.result.outcome.findings : undefined)) };
+    },
+    refresh: (files) => renderedChanged(files),
+    log,
+    folders: () => folders,
+    session: () => session,
+    onSessionChange: (listener) => onDidChangeSession((_, before) => listener(before)),
+  });
+  function renderedChanged(files: readonly string[]): void {
+    for (const file of files) {
+      const uri = pathToFileURL(file).href;
+      const doc = documents.get(uri);
+      if (doc && kindOf(uri, doc.languageId)) schedule(doc, 0);
+      // A file a workspace check shows: checked again (its disk findings merged with the render's), else the render's alone.
+      else if (!doc && checkedFiles.has(uri)) void checkFile(uri).then(() => { if (!diskFiles.has(uri) && !documents.get(uri)) void connection.sendDiagnostics({ uri, diagnostics: render.diagnosticsFor(uri) }); });
+      else void connection.sendDiagnostics({ uri, diagnostics: render.diagnosticsFor(uri) });
+    }
+  }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -233,7 +260,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (s && typeof s === 'object' && !configurationRequests) pushedSettings = s;
     changed();
   });
-  connection.onDidChangeWatchedFiles((e) => { if (!index.onWatchedFiles(e.changes)) changed(); });
+  connection.onDidChangeWatchedFiles((e) => {
+    // A chart's or overlay's file renders it again (render.ts); its helpers (.tpl) and a `Kustomization` concern only that.
+    render.filesChanged(e.changes.map((c) => c.uri));
+    const rest = e.changes.filter((c) => !/(\.tpl|(^|\/)Kustomization)$/.test(c.uri));
+    if (rest.length && !index.onWatchedFiles(rest)) changed();
+  });
+  documents.onDidSave((e) => { const file = fsPathOf(e.document.uri); if (file) void render.saved(file); });
 
   async function settingsFor(uri: string): Promise<ClientSettings | undefined> {
     if (!configurationRequests) return pushedSettings;
@@ -321,6 +354,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!current()) { trace(`drop ${uri}@${version} run ${run}: superseded while reading the configuration`); return; }
     const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
     const publish = (findings: Finding[], lazyFixes = false, skip?: { skipped: SkipKind; reason?: string; hint?: string }) => {
+      ({ findings, skip } = render.view(uri, findings, skip));
       const state: DocState = { version, generation: gen, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, uri)), lazyFixes, chartTemplate, factsStamp, ...skip };
       states.set(uri, state);
       trace(`publish ${uri}@${version} run ${run}: ${state.diagnostics.length} diagnostics${skip ? ` (${skip.skipped})` : ''}`);
@@ -465,7 +499,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           if (!('result' in out) || out.result.op !== 'fixes' || documents.get(uri)?.version !== version) return [];
           hits = hitsFor(out.result.findings, uri, params.context.diagnostics.length ? params.context.diagnostics : hits.map((h) => h.diagnostic), params.range);
         }
-        actions.push(...quickFixes(uri, doc.getText(), kind, hits, quickFixLimit));
+        actions.push(...render.codeActions(hits), ...quickFixes(uri, doc.getText(), kind, hits, quickFixLimit));
       }
     }
     if (kind === 'dockerfile' && wants(CodeActionKind.RefactorRewrite) && !(only && only.every((o) => o.startsWith(CodeActionKind.Source)))) {
@@ -530,7 +564,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let recheckTimer: ReturnType<typeof setTimeout> | undefined;
 
   function dropDisk(uri: string): void {
-    if (diskFiles.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (diskFiles.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: render.diagnosticsFor(uri) });
   }
 
   async function checkFile(uri: string, token?: CancellationToken): Promise<{ status: CheckFileStatus; problems: number }> {
@@ -562,7 +596,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = outcome.result.outcome;
     if (r.skipped || r.notApplicable) { dropDisk(uri); return { status: 'notApplicable', problems: 0 }; }
     diskFiles.add(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: r.findings.map((f) => toDiagnostic(f, uri)) });
+    void connection.sendDiagnostics({ uri, diagnostics: render.view(uri, r.findings).findings.map((f) => toDiagnostic(f, uri)) });
     return { status: 'analysed', problems: r.findings.length };
   }
 
@@ -608,6 +642,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
     if (recheckTimer) clearTimeout(recheckTimer);
+    render.dispose();
     pool.dispose();
     index.dispose();
   });
