@@ -43,6 +43,11 @@ function lazyModules(fromDir) {
         const warn = fromDir !== 'lib' && args.path === 'dockerfile-ast' && !IN_ANALYSER.test(args.importer);
         return { path: prefix + LAZY[args.path], external: true, ...(warn ? { warnings: [{ text: `the extension host must not parse Dockerfiles: ${args.importer} imports dockerfile-ast (ask the language server)` }] } : {}) };
       });
+      // A module inside an analyser's folder, imported from outside it: bundled (it works), and reported.
+      if (fromDir !== 'lib') build.onResolve({ filter: /^\.\.?\/(?:\.\.\/)*(?:core\/)?(dockerfile|kubernetes|compose|github)\/./ }, (args) => {
+        if (IN_ANALYSER.test(args.importer) || !/[\\/]src[\\/]/.test(args.importer)) return undefined;
+        return { warnings: [{ text: `${args.importer} brings ${args.path} into the extension host (the analysers belong to the language server)` }] };
+      });
       build.onResolve({ filter: ANALYSER }, (args) => {
         if (IN_ANALYSER.test(args.importer) && args.path.startsWith('.')) return undefined;
         const kind = ANALYSER.exec(args.path)[1];

@@ -1,0 +1,58 @@
+/**
+ * The extension host runs no analysis (#15): dist/extension.js contains no analyser, no rule and
+ * no parser; what it loads lazily is the language client and the YAML library (for commands that
+ * write YAML). The integration test in test/integration/diagnostics.test.ts checks what the host
+ * actually loads after opening files.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { allRules } from '../../src/core';
+import { ensureServerBuilt, ROOT } from './lsp-client';
+
+describe('the extension bundle (dist/extension.js) holds no analysis', function () {
+  this.timeout(60_000);
+  let bundle: string;
+  before(() => {
+    ensureServerBuilt();
+    bundle = fs.readFileSync(path.join(ROOT, 'dist', 'extension.js'), 'utf8');
+  });
+
+  it('names no rule: the rules live in the language server', () => {
+    const ids = allRules().map((r) => r.id);
+    assert.ok(ids.length > 100, `${ids.length} rules`);
+    const found = ids.filter((id) => bundle.includes(`"${id}"`) || bundle.includes(`'${id}'`) || bundle.includes(`\`${id}\``));
+    assert.deepStrictEqual(found, []);
+    // The server bundle, by contrast, has them (the check can see a rule id in a bundle).
+    const server = fs.readFileSync(path.join(ROOT, 'dist', 'server.js'), 'utf8');
+    assert.ok(server.includes('"docker-root-user"'), 'the server bundle names its rules');
+  });
+
+  it('contains neither the parsers nor the analysers\' messages', () => {
+    // String literals survive minification (identifiers do not): the parsers' error texts, the
+    // Kubernetes and Compose analysers' words.
+    const server = fs.readFileSync(path.join(ROOT, 'dist', 'server.js'), 'utf8');
+    for (const marker of ['Nested mappings are not allowed in compact mappings', 'Implicit keys need to be on a single line',
+      'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'runAsNonRoot', 'hostNetwork', 'cap_add', 'no-install-recommends']) {
+      assert.ok(server.includes(marker), `the server bundle has ${JSON.stringify(marker)} (a marker that can be found)`);
+      assert.ok(!bundle.includes(marker), `dist/extension.js contains ${JSON.stringify(marker)}`);
+    }
+  });
+
+  /**
+   * Known exceptions, each with the feature that still reads a file in the host (scripts/build.mjs
+   * warns about every such import). Remove an entry when its feature asks the language server.
+   */
+  const KNOWN: Record<string, string> = {
+    './lib/dockerfile-ast.js': 'Inspect Image maps layer history onto Dockerfile lines in the host (src/core/inspect/history.ts imports core/dockerfile/model.ts)',
+  };
+
+  it('loads only the language client and the YAML library lazily, never an analyser bundle or the server', () => {
+    const lazy = [...new Set([...bundle.matchAll(/require\("(\.\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
+    for (const [p, why] of Object.entries(KNOWN)) if (lazy.includes(p)) console.log(`      known exception: ${p}: ${why}`);
+    assert.deepStrictEqual(lazy.filter((p) => !['./lib/languageclient.js', './lib/yaml.js'].includes(p) && !KNOWN[p]), [], `lazy modules: ${lazy.join(', ')}`);
+    assert.ok(!lazy.some((p) => /core-(dockerfile|kubernetes|compose|github)\.js$/.test(p)), 'no analyser bundle');
+    assert.ok(lazy.includes('./lib/languageclient.js'), lazy.join(', '));
+    assert.ok(!/require\("[^"]*server\.js"\)/.test(bundle), 'the server runs in its own process');
+  });
+});
