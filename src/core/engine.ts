@@ -155,6 +155,11 @@ export class AnalysisRun {
     this.required.set(finding, fact);
   }
 
+  /** Whether a finding of the run waits on facts (held, required, resolved or kept once): only then can other texts' facts change what stands. */
+  get waiting(): boolean {
+    return this.held.size > 0 || this.required.size > 0 || this.heldAll.size > 0 || this.repeated.size > 0 || this.resolved.size > 0 || this.onceKeys.size > 0;
+  }
+
   /** The findings of one text without those waived by a fact of any text of the run, nor those whose required fact none states. */
   settle(findings: Finding[]): Finding[] {
     if (this.held.size === 0 && this.required.size === 0 && this.heldAll.size === 0 && this.repeated.size === 0 && this.resolved.size === 0) return findings;

@@ -124,7 +124,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const only = files.length === 1 ? files[0] : undefined;
       let any = false;
       for (const doc of documents.all()) {
-        if (kindOf(doc.uri, doc.languageId) !== 'kubernetes' || (only && fsPathOf(doc.uri) === only)) continue;
+        const file = fsPathOf(doc.uri);
+        if (kindOf(doc.uri, doc.languageId) !== 'kubernetes' || (only && file === only) || !index.readsOthers(file)) continue;
         states.delete(doc.uri);
         schedule(doc, 0);
         any = true;
@@ -382,7 +383,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const e of r.errors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (r.skipped) log(`${uri} not analysed: ${r.skipped}`);
     if (r.manifest) manifests.add(uri); else if (r.notApplicable) manifests.delete(uri);
-    if (kind === 'kubernetes') { const file = fsPathOf(uri); if (file) index.setOpen(file, r.skipped ? undefined : r.facts); }
+    if (kind === 'kubernetes') { const file = fsPathOf(uri); if (file) index.setOpen(file, r.skipped ? undefined : r.facts, r.readsOthers); }
     if (r.skipped) return publish(r.findings, r.lazyFixes, { skipped: skipOf(r.skipKind, r.skipped), reason: r.skipped });
     if (r.notApplicable) return publish(r.findings, r.lazyFixes, { skipped: 'notApplicable' });
     publish(r.findings, r.lazyFixes);

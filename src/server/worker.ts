@@ -35,6 +35,8 @@ export interface AnalyzeOutcome {
   elapsedMs: number;
   /** The facts the text states for other files (the workspace index keeps them). */
   facts?: readonly string[];
+  /** Analysed against other files' facts: whether any of its findings waits on facts (so other files can change them). */
+  readsOthers?: boolean;
 }
 
 export type WorkerResult =
@@ -74,7 +76,7 @@ export function runJob(job: WorkerJob): WorkerResult {
     case 'analyze': {
       const started = performance.now();
       // Settled against the other files' facts when the server has them (workspaceIndex.ts).
-      const r = job.others ? analyzeAgainst(job.text, job.kind, job.config, { chartTemplate: job.chartTemplate, source: job.source }, job.others) : analyze(job.text, job.kind, job.config, job.chartTemplate ? { chartTemplate: true } : undefined);
+      const r: ReturnType<typeof analyze> & { readsOthers?: boolean } = job.others ? analyzeAgainst(job.text, job.kind, job.config, { chartTemplate: job.chartTemplate, source: job.source }, job.others) : analyze(job.text, job.kind, job.config, job.chartTemplate ? { chartTemplate: true } : undefined);
       let findings = r.findings;
       let notApplicable = r.notApplicable;
       if (r.notApplicable && job.kind === 'kubernetes' && job.wasManifest) {
@@ -84,7 +86,7 @@ export function runJob(job: WorkerJob): WorkerResult {
       const manifest = job.kind === 'kubernetes' && !r.skipped && (!r.notApplicable || (job.wasManifest && !notApplicable));
       const eager = job.text.length <= EAGER_FIXES_MAX;
       findings = findings.map((f) => plainFinding(f, eager));
-      return { op: 'analyze', outcome: { lazyFixes: !eager, findings, skipped: r.skipped, skipKind: r.skipKind, notApplicable, manifest, errors: r.errors, elapsedMs: performance.now() - started, ...(r.facts?.length ? { facts: [...r.facts] } : {}) } };
+      return { op: 'analyze', outcome: { lazyFixes: !eager, findings, skipped: r.skipped, skipKind: r.skipKind, notApplicable, manifest, errors: r.errors, elapsedMs: performance.now() - started, ...(r.facts?.length ? { facts: [...r.facts] } : {}), ...(r.readsOthers !== undefined ? { readsOthers: r.readsOthers } : {}) } };
     }
     case 'fixAll': {
       const deadline = Date.now() + job.budgetMs;

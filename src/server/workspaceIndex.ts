@@ -13,7 +13,8 @@
  * - Kept current: `didChangeWatchedFiles` events re-read a file (or forget it); an open document's
  *   facts come with its own analysis (`setOpen`) and win over the disk's until it is closed.
  * - When a file's facts change, the host is told which files changed (batched), and re-analyses
- *   the open manifests that read the index.
+ *   the open manifests that read the index (`readsOthers`: their last analysis had findings that
+ *   wait on facts; a file without any, such as YAML that is no manifest, is left alone).
  *
  * `textFacts` and `analyzeAgainst` are the worker side (pure core calls).
  */
@@ -87,6 +88,8 @@ export class WorkspaceIndex {
   private readonly disk = new Map<string, readonly string[]>();
   /** Facts of open documents (their current text), which win over the disk's. */
   private readonly open = new Map<string, readonly string[]>();
+  /** Open documents whose last analysis had findings that other files' facts decide (see readsOthers). */
+  private readonly readers = new Map<string, boolean>();
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
   private readonly pending = new Set<string>();
@@ -154,8 +157,12 @@ export class WorkspaceIndex {
     return onlyManifests;
   }
 
-  /** The facts of an open document's current text (from its analysis); undefined when it states none or is no manifest. */
-  setOpen(file: string, facts: readonly string[] | undefined): void {
+  /**
+   * The facts of an open document's current text (from its analysis); undefined when it states
+   * none or is no manifest. `reads`: whether other files' facts decide any of its findings.
+   */
+  setOpen(file: string, facts: readonly string[] | undefined, reads?: boolean): void {
+    if (reads === undefined) this.readers.delete(file); else this.readers.set(file, reads);
     const before = this.factsOf(file);
     if (facts?.length) this.open.set(file, [...facts]);
     else this.open.set(file, []);
@@ -164,6 +171,7 @@ export class WorkspaceIndex {
 
   /** A document was closed: the disk's facts count again (read anew: the editor may not have saved). */
   closed(file: string): void {
+    this.readers.delete(file);
     if (!this.open.has(file)) return;
     const before = this.factsOf(file);
     this.open.delete(file);
@@ -181,6 +189,14 @@ export class WorkspaceIndex {
     }
     for (const [f, facts] of this.disk) if (!seen.has(f) && f !== file && facts.length) out.push({ source: this.sourceOf(f), facts });
     return out;
+  }
+
+  /**
+   * Whether other files' facts may change an open document's findings: its last analysis against
+   * the index had findings waiting on facts, or it was not analysed against the index yet.
+   */
+  readsOthers(file: string | undefined): boolean {
+    return file === undefined || this.readers.get(file) !== false;
   }
 
   /** How findings cite a file: relative to its workspace folder. */
@@ -342,12 +358,14 @@ export function textFacts(text: string): string[] {
  * Analyses a text settled against the facts of the other files of the workspace (worker side):
  * what `shipshape check` would say of it beside them. The text's own facts come back in `facts`.
  */
-export function analyzeAgainst(text: string, kind: FileKind, config: ShipshapeConfig, options: AnalyzeOptions, others: readonly FactSource[]): AnalysisResult {
+export function analyzeAgainst(text: string, kind: FileKind, config: ShipshapeConfig, options: AnalyzeOptions, others: readonly FactSource[]): AnalysisResult & { readsOthers: boolean } {
   // A run of one text (not "checked together"): a finding only a whole run can place (default-deny
   // on the first workload of a namespace without Namespace object) stays with `shipshape check`.
   const run = new AnalysisRun(true);
   for (const o of others) run.addFacts(o.facts, o.source);
   const result = analyze(text, kind, config, { ...options, run });
+  // Read before settling: whether any finding waits on facts, i.e. whether other files can change them.
+  const readsOthers = run.waiting;
   result.findings = run.settle(result.findings);
-  return result;
+  return { ...result, readsOthers };
 }

@@ -150,5 +150,20 @@ describe('workspace index (language server)', () => {
     assert.deepStrictEqual(alone.findings.filter((f) => f.ruleId === 'k8s-admission-rejected'), []);
     assert.strictEqual(alone.findings.filter((f) => f.ruleId === 'k8s-sa-token-automount').length, 1);
     assert.ok((r.facts ?? []).includes('workloads:shop'), 'the text\'s own facts come back');
+    assert.strictEqual(r.readsOthers, true, 'a Pod has findings other files decide');
+    assert.strictEqual(analyzeAgainst('just: data\n', 'kubernetes', DEFAULT_CONFIG, {}, others).readsOthers, false, 'YAML that is no manifest reads nothing');
+  });
+
+  it('knows which open documents read the other files', () => {
+    const h = harness({});
+    assert.strictEqual(h.index.readsOthers('/x/a.yaml'), true, 'not analysed against the index yet: it may');
+    h.index.setOpen('/x/a.yaml', [], false);
+    assert.strictEqual(h.index.readsOthers('/x/a.yaml'), false);
+    h.index.setOpen('/x/a.yaml', [], true);
+    assert.strictEqual(h.index.readsOthers('/x/a.yaml'), true);
+    h.index.setOpen('/x/a.yaml', [], false);
+    h.index.closed('/x/a.yaml');
+    assert.strictEqual(h.index.readsOthers('/x/a.yaml'), true, 'forgotten once closed');
+    h.index.dispose();
   });
 });
