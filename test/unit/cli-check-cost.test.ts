@@ -7,7 +7,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyze, Finding } from '../../src/core';
+import { analyze, AnalysisRun, Finding } from '../../src/core';
+import { admissionFact } from '../../src/core/kubernetes/rules/admission';
+import { mayHavePodSecurityLabel, POD_SECURITY_FACT } from '../../src/cli/commands/check';
 import { applyEdits } from '../../src/core/text';
 import { parseKubeModel } from '../../src/core/kubernetes/model';
 import { main } from '../../src/cli/main';
@@ -126,5 +128,65 @@ describe('Kubernetes model: container lists', () => {
     ]);
     assert.deepStrictEqual(model.runContainers.map(label), ['containers:app', 'containers:priv', 'initContainers:init', 'containers:web']);
     assert.deepStrictEqual(model.containers, model.pods.flatMap((p) => p.containers));
+  });
+});
+
+describe('shipshape check: admission predictions only where a label can be', () => {
+  const ns = (key: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    ${key}: restricted\n`;
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n';
+
+  async function check(files: Record<string, string>): Promise<Array<{ file: string; ruleId: string; line: number }>> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cost-'));
+    try {
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+      let stdout = '';
+      const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, env: {}, cwd: dir };
+      await main(['check', '.', '--format', 'json', '--fail-on', 'none'], io);
+      return (JSON.parse(stdout) as { findings: Array<{ file: string; ruleId: string; line: number }> }).findings;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const rejected = (fs: Array<{ file: string; ruleId: string; line: number }>) => fs.filter((f) => f.ruleId === 'k8s-admission-rejected').map((f) => `${f.file}:${f.line}`);
+
+  it('predicts from a Namespace in a later file, its label key spelled with escapes', async () => {
+    // "\x70od-security…" is pod-security.kubernetes.io/enforce to YAML, with no "pod-security" in the text.
+    assert.deepStrictEqual(rejected(await check({ 'a-pod.yaml': POD, 'z-ns.yaml': ns('"\\x70od-security.kubernetes.io/enforce"') })), ['a-pod.yaml:2']);
+    assert.deepStrictEqual(rejected(await check({ 'a-pod.yaml': POD, 'z-ns.yaml': ns('pod-security.kubernetes.io/enforce') })), ['a-pod.yaml:2']);
+  });
+
+  it('predicts nothing, and reports the rest as before, when no file has a label', async () => {
+    const found = await check({ 'a-pod.yaml': POD, 'z-ns.yaml': ns('team') });
+    assert.deepStrictEqual(rejected(found), []);
+    assert.ok(found.some((f) => f.file === 'a-pod.yaml' && f.ruleId === 'k8s-allow-privilege-escalation'));
+  });
+
+  it('the test for a label: its name, or a backslash that may escape it', () => {
+    assert.strictEqual(mayHavePodSecurityLabel('labels:\n  pod-security.kubernetes.io/warn: baseline\n'), true);
+    assert.strictEqual(mayHavePodSecurityLabel('labels: {"\\u0070od-security.kubernetes.io/warn": baseline}'), true);
+    assert.strictEqual(mayHavePodSecurityLabel('labels:\n  team: shop\n'), false);
+    assert.ok(admissionFact('enforce', 'shop', 'restricted').startsWith(POD_SECURITY_FACT));
+  });
+});
+
+describe('AnalysisRun.ruleOut', () => {
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n';
+  const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n';
+  const derivedOf = (findings: Finding[]) => findings.filter((f) => f.ruleId.startsWith('k8s-admission-')).length;
+
+  it('builds no finding that needs a ruled-out fact', () => {
+    const open = new AnalysisRun();
+    assert.ok(derivedOf(analyze(POD, 'kubernetes', undefined, { run: open }).findings) > 0, 'held until the run settles');
+    const ruled = new AnalysisRun();
+    ruled.ruleOut('pss:');
+    assert.strictEqual(derivedOf(analyze(POD, 'kubernetes', undefined, { run: ruled }).findings), 0);
+  });
+
+  it('keeps what a fact already stated in the run supports', () => {
+    const run = new AnalysisRun();
+    analyze(NS, 'kubernetes', undefined, { run });
+    run.ruleOut('pss:');
+    const findings = analyze(POD, 'kubernetes', undefined, { run }).findings;
+    assert.deepStrictEqual(run.settle(findings).filter((f) => f.ruleId === 'k8s-admission-rejected').map((f) => f.range.start.line), [1]);
   });
 });

@@ -111,7 +111,7 @@ export function insertIntoScalarFix(model: ComposeModel, s: ComposeService, node
   return fixOf(title, [{ range: model.rangeOf(at, at), newText: text }]);
 }
 
-export const READ_ONLY_TITLE = 'Set read_only: true (may break apps that write outside volumes: give them tmpfs: [/tmp] for scratch space)';
+export const READ_ONLY_TITLE = fixTitle('compose.fixes.read-only', 'Set read_only: true (may break apps that write outside volumes: give them tmpfs: [/tmp] for scratch space)');
 
 /** Fix: `read_only: true`. */
 export function readOnlyFix(model: ComposeModel, s: ComposeService): Fix | undefined {
@@ -120,17 +120,17 @@ export function readOnlyFix(model: ComposeModel, s: ComposeService): Fix | undef
 
 /** Fix: `cap_drop: [ALL]` (merged into an existing list). */
 export function capDropAllFix(model: ComposeModel, s: ComposeService): Fix | undefined {
-  return servicePatchFix(model, s, 'cap_drop', { cap_drop: CAP_DROP_ALL }, 'Drop all capabilities (cap_drop: [ALL]; may break images that need a default one)');
+  return servicePatchFix(model, s, 'cap_drop', { cap_drop: CAP_DROP_ALL }, fixTitle('compose.fixes.cap-drop-all', 'Drop all capabilities (cap_drop: [ALL]; may break images that need a default one)'));
 }
 
 /** Fix: `security_opt: [no-new-privileges:true]` (merged into an existing list). */
 export function noNewPrivilegesFix(model: ComposeModel, s: ComposeService): Fix | undefined {
-  return servicePatchFix(model, s, 'security_opt', { security_opt: NO_NEW_PRIVILEGES }, 'Add security_opt no-new-privileges:true (breaks setuid programs such as sudo)');
+  return servicePatchFix(model, s, 'security_opt', { security_opt: NO_NEW_PRIVILEGES }, fixTitle('compose.fixes.no-new-privileges', 'Add security_opt no-new-privileges:true (breaks setuid programs such as sudo)'));
 }
 
 /** Fix: `user: "10001:10001"`. */
 export function nonRootUserFix(model: ComposeModel, s: ComposeService): Fix | undefined {
-  return servicePatchFix(model, s, 'user', { user: NON_ROOT_USER }, 'Run as user 10001:10001 (may break images that need root or own their files)');
+  return servicePatchFix(model, s, 'user', { user: NON_ROOT_USER }, fixTitle('compose.runtime.run-as-user-10001', 'Run as user 10001:10001 (may break images that need root or own their files)'));
 }
 
 /** The fields "Harden this service" still has to set for a service (empty when hardened). */
@@ -158,7 +158,7 @@ export function hardenServiceFix(model: ComposeModel, s: ComposeService, covers:
   // Several findings of a service offer it: the patch is worked out once.
   const patch = (s.memo.harden ??= hardenPatch(s));
   if (patch[covers] === undefined || Object.keys(patch).length < 2) return undefined;
-  return servicePatchFix(model, s, 'harden', patch, 'Harden this service (may break apps that need root, capabilities or a writable filesystem)', false, false);
+  return servicePatchFix(model, s, 'harden', patch, fixTitle('compose.fixes.harden', 'Harden this service (may break apps that need root, capabilities or a writable filesystem)'), false, false);
 }
 
 /** `root`, `0`, `root:…`, `0:…`: the user Docker runs as root. */

@@ -114,7 +114,7 @@ export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undef
   if (!patch) return undefined;
   const alsoPrivileged = patch.privileged !== undefined;
   return containerSecurityFix(model, c, patch,
-    alsoPrivileged ? 'Set allowPrivilegeEscalation: false and privileged: false' : 'Set allowPrivilegeEscalation: false',
+    alsoPrivileged ? fixTitle('k8s.fixes.no-escalation-privileged', 'Set allowPrivilegeEscalation: false and privileged: false') : fixTitle('k8s.fixes.no-escalation', 'Set allowPrivilegeEscalation: false'),
     !alsoPrivileged);
 }
 

@@ -147,6 +147,16 @@ export function isPlaceholder(value: string, name?: string): boolean {
  * How a secret may appear in a message: its first characters and its length at most, never
  * more than a quarter of it (`"ghp_…" (40 characters)`, `5 characters` for a short one).
  */
+/** `maskSecret` as a fragment of a message, for other locales. */
+export function maskSecretText(value: string): Text {
+  const chars = Array.from(value);
+  const n = chars.length;
+  const show = Math.min(4, Math.floor(n / 4));
+  const length = n === 1 ? frag('secrets.mask.one-character', '1 character') : frag('secrets.mask.characters', '{n} characters', { n });
+  if (show === 0) return length;
+  return frag('secrets.mask.start', '"{start}…" ({length})', { start: chars.slice(0, show).join(''), length });
+}
+
 export function maskSecret(value: string): string {
   const chars = Array.from(value);
   const n = chars.length;

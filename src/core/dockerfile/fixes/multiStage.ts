@@ -372,7 +372,7 @@ function snippetFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
     .replace(escapeSnippet(imageMarker), `\${1:${escapeSnippet(plan.runtimeImage)}}`)
     .replace(escapeSnippet(marker), plan.artefacts ? plan.artefacts.join(' ') : `\${2:${escapeSnippet(workdir ?? '/app')}} \${3:${escapeSnippet(workdir ?? '/app')}}`);
   return {
-    ...fixTitle('docker.multiStage.convert-to-a-multi-2', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }),
+    ...fixTitle('docker.multiStage.convert-to-a-multi', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }),
     kind: 'refactor',
     safe: false,
     snippet: true,

@@ -1,6 +1,6 @@
 import { Heredoc, Instruction } from 'dockerfile-ast';
 import { Range, Rule } from '../../model';
-import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, formatReason, maskSecret } from '../../secrets';
+import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, formatReason, maskSecret, maskSecretText } from '../../secrets';
 import { lineEntries } from '../../secrets/lines';
 import { DockerfileModel, RunCommand, Stage, VariableDefinition, finalStage, plainArguments, simpleAssignments, stageLineage, toRange } from '../model';
 import { ShellCommand, ShellWord, basename, programWords } from '../shell';
@@ -39,7 +39,7 @@ export function isSecretName(name: string): boolean {
 /** What a finding says about the value: why it is a secret and, masked, what it starts with. */
 function because(j: SecretJudgement, value: string | undefined): Arg {
   const reason = j.reasonText ?? j.reason;
-  return value ? frag('docker.secretInBuild.because', '{reason}; value {masked}', { reason, masked: maskSecret(value) }) : reason;
+  return value ? frag('docker.secretInBuild.because', '{reason}; value {masked}', { reason, masked: maskSecretText(value) }) : reason;
 }
 
 /** Expanded values longer than this are searched for formats in their text as written. */

@@ -23,6 +23,18 @@ type Level = 'baseline' | 'restricted';
 const MODES: readonly Mode[] = ['enforce', 'warn', 'audit'];
 const LABEL = /^pod-security\.kubernetes\.io\/(enforce|warn|audit)$/;
 
+/** Whether a Pod Security label fact of a namespace of the file's pods can hold. */
+function anyLabelMayStand(model: KubeModel, mayStand: (fact: string) => boolean): boolean {
+  const seen = new Set<string>();
+  for (const pod of model.pods) {
+    const ns = pod.object.namespace;
+    if (ns === undefined || seen.has(ns)) continue;
+    seen.add(ns);
+    for (const mode of MODES) if (mayStand(admissionFact(mode, ns, 'baseline')) || mayStand(admissionFact(mode, ns, 'restricted'))) return true;
+  }
+  return false;
+}
+
 /** The fact a Namespace states for one of its Pod Security labels. */
 export function admissionFact(mode: Mode, namespace: string, level: Level): string {
   return `pss:${mode}:${namespace}:${level}`;
@@ -108,8 +120,9 @@ function workloadLabel(o: KubeObject): string {
  * one per mode and level it violates, each requiring its Namespace's label fact.
  */
 export function deriveAdmission(model: KubeModel, findings: readonly Finding[], rules: readonly RuleMeta[], mayStand?: (fact: string) => boolean): DerivedReport[] {
-  // Analysed alone, a file's workloads can only meet the labels of its own Namespaces.
-  if (mayStand && !model.objects.some((o) => o.kind === 'Namespace')) return [];
+  // Nothing to build when no label fact of a namespace of the file's workloads can hold (a file
+  // analysed alone has only its own Namespaces' labels; a run may know that no file has any).
+  if (mayStand && !anyLabelMayStand(model, mayStand)) return [];
   const levelOf = new Map<string, Level>();
   for (const r of rules) if (r.pss) levelOf.set(r.id, r.pss);
   const spans = workloadSpans(model);

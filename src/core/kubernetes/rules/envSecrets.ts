@@ -4,7 +4,7 @@
  */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { Fix } from '../../model';
-import { judgeSecret, maskSecret } from '../../secrets';
+import { judgeSecret, maskSecret, maskSecretText } from '../../secrets';
 import { ContainerInfo, KeyPair, KubeModel, columnAt, containerLabel, containerText, getPair, getSeq, getString, pairRange } from '../model';
 import { ALL_LISTS, KubeRule, cap, forEachContainer } from './common';
 import { fixTitle, msg } from '../../l10n/text';
@@ -33,7 +33,7 @@ export const envLiteralSecret: KubeRule = {
         const j = judgeSecret({ name, value, syntax: { bareDollar: false } });
         if (!j.secret) continue;
         report({
-          ...msg('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecret(value) }),
+          ...msg('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecretText(value) }),
           range: pairRange(model, valuePair),
           fixes: secretKeyRefFix(model, c, item, valuePair, name),
         });

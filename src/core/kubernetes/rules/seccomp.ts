@@ -79,7 +79,7 @@ export const seccompUnconfined: KubeRule = {
         const profile = c.sc.seccompProfile;
         const bad = badProfileAt(profile);
         if (!bad) continue;
-        report({ ...msg('k8s.seccomp.use-runtimedefault', '{^container} {value}: use RuntimeDefault.', { container: containerText(c), value: describe(profile!) }), range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-3', 'Set seccompProfile.type: RuntimeDefault')) : undefined, hardenContainerFix(model, c, 'seccompProfile')) });
+        report({ ...msg('k8s.seccomp.use-runtimedefault', '{^container} {value}: use RuntimeDefault.', { container: containerText(c), value: describe(profile!) }), range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-2', 'Set seccompProfile.type: RuntimeDefault')) : undefined, hardenContainerFix(model, c, 'seccompProfile')) });
       }
     }
   },

@@ -4,7 +4,7 @@
  */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { Range } from '../../model';
-import { SecretJudgement, findCredentialFormat, formatReason, judgeSecret, maskSecret } from '../../secrets';
+import { SecretJudgement, findCredentialFormat, formatReason, judgeSecret, maskSecret, maskSecretText } from '../../secrets';
 import { EmbeddedEntry, embeddedEntries } from '../../secrets/embedded';
 import { KeyPair, KubeModel, KubeObject, getPair, keyRange, pairRange } from '../model';
 import { KubeRule } from './common';
@@ -85,7 +85,7 @@ function entryRange(model: KubeModel, pair: KeyPair, map: ((offset: number) => n
 /** `(reason; value "a…" (5 characters))`. */
 function because(j: SecretJudgement, value: string): Arg {
   const reason = j.reasonText ?? j.reason;
-  return value ? frag('k8s.secrets.because', '{reason}; value {masked}', { reason, masked: maskSecret(value) }) : reason;
+  return value ? frag('k8s.secrets.because', '{reason}; value {masked}', { reason, masked: maskSecretText(value) }) : reason;
 }
 
 /** Decodes a Secret's `data` value (base64); undefined when it is not valid base64 or not text. */

@@ -133,7 +133,7 @@ export const runAsUid0: KubeRule = {
       for (const c of pod.containers) {
         const pair = c.sc.runAsUser;
         if (!pair || !isZero(pair.value) || !c.securityContext) continue;
-        report({ ...msg('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', { container: containerText(c) }), range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0-2', 'Remove runAsUser: 0'))) });
+        report({ ...msg('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', { container: containerText(c) }), range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))) });
       }
     }
   },
