@@ -143,6 +143,23 @@ export class AnalysisRun {
     return (fact) => this.facts.has(fact) || !this.ruledOut.some((p) => fact.startsWith(p));
   }
 
+  private readonly ruledOut: string[] = [];
+
+  /**
+   * Tells the run that none of its texts states a fact starting with `prefix` (the caller looked
+   * at every text first: no file has a Pod Security label). Derived findings that would need such
+   * a fact are then not built at all (Analyzer.derive's `mayStand`); facts already added still hold.
+   */
+  ruleOut(prefix: string): void {
+    this.ruledOut.push(prefix);
+  }
+
+  /** Which facts can hold once every text was analysed, when some were ruled out; undefined when any can. */
+  get mayStand(): ((fact: string) => boolean) | undefined {
+    if (this.ruledOut.length === 0) return undefined;
+    return (fact) => this.facts.has(fact) || !this.ruledOut.some((p) => fact.startsWith(p));
+  }
+
   /** Keeps the first finding reported under a key in the run; later ones are dropped when settled. */
   once(finding: Finding, key: string): void {
     if (this.onceKeys.has(key)) this.repeated.add(finding);

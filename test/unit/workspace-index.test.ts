@@ -154,6 +154,16 @@ describe('workspace index (language server)', () => {
     assert.strictEqual(analyzeAgainst('just: data\n', 'kubernetes', DEFAULT_CONFIG, {}, others).readsOthers, false, 'YAML that is no manifest reads nothing');
   });
 
+  it('a Namespace file is told about workloads and default-deny policies of other files', () => {
+    const ns = NS('pod-security.kubernetes.io/enforce: baseline');
+    const deny = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n';
+    const rule = (others: FactSource[]) => analyzeAgainst(ns, 'kubernetes', DEFAULT_CONFIG, {}, others).findings.filter((f) => f.ruleId === 'k8s-namespace-default-deny');
+    assert.deepStrictEqual(rule([]), [], 'no workloads known');
+    const workloads = { source: 'pod.yaml', facts: textFacts(POD) };
+    assert.deepStrictEqual(rule([workloads]).map((f) => f.range.start.line), [3], 'on the Namespace name');
+    assert.deepStrictEqual(rule([workloads, { source: 'deny.yaml', facts: textFacts(deny) }]), [], 'the policy of deny.yaml satisfies it');
+  });
+
   it('knows which open documents read the other files', () => {
     const h = harness({});
     assert.strictEqual(h.index.readsOthers('/x/a.yaml'), true, 'not analysed against the index yet: it may');

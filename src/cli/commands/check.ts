@@ -3,7 +3,7 @@ import { ChartTemplates } from '../helmChart';
 import { loadCliConfig } from '../config';
 import { findRenderRoots, isOwned, renderAndCheck, RenderCheckResult } from '../renderCheck';
 import * as path from 'path';
-import { collectFiles } from '../walk';
+import { collectFiles, FileToCheck } from '../walk';
 import { failsThreshold, FileFindings, formatJson, formatSarif, formatText, SkippedFile } from '../formats';
 import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
 import { forTerminal } from '../sanitize';
@@ -52,6 +52,30 @@ export async function readSource(io: CliIO, file: string): Promise<string | unde
     io.stderr(`shipshape: ${forTerminal(fileProblem(file, e))}\n`);
     return undefined;
   }
+}
+
+/** The facts a Namespace states for its Pod Security labels (`pss:<mode>:<namespace>:<level>`, rules/admission.ts). */
+export const POD_SECURITY_FACT = 'pss:';
+
+/**
+ * Whether a text may state a Pod Security label (`pod-security.kubernetes.io/enforce` …): it names
+ * `pod-security`, or has a backslash (a double-quoted key can spell the name with escapes).
+ */
+export function mayHavePodSecurityLabel(text: string): boolean {
+  return text.includes('pod-security') || text.includes('\\');
+}
+
+/** Whether a YAML file of the run may state a Pod Security label (an unreadable one is reported by the run itself). */
+async function anyPodSecurityLabel(io: CliIO, files: readonly FileToCheck[]): Promise<boolean> {
+  for (const f of files) {
+    if (f.kind !== 'kubernetes') continue;
+    try {
+      if (mayHavePodSecurityLabel(await readInputFile(io, f.path, MAX_SOURCE_BYTES))) return true;
+    } catch {
+      // Not read: the analysis loop says why.
+    }
+  }
+  return false;
 }
 
 /** composeRelatedTexts' own first test: only a text naming `extends` or `env_file` refers to other files. */
@@ -109,6 +133,9 @@ export const checkCommand: CliCommand = {
         skipped.push(...rendered.skipped);
       }
     }
+    // Admission is predicted only where a Namespace has a Pod Security label: when no file has
+    // one, the predictions (several per workload, each needing such a label) are not built.
+    if (!(await anyPodSecurityLabel(io, files))) run.ruleOut(POD_SECURITY_FACT);
     for (const f of files) {
       if (rendered && isOwned(rendered.owned, path.resolve(io.cwd, f.path))) continue;
       const text = await readSource(io, f.path);
