@@ -8,6 +8,8 @@ export interface FileFindings {
   findings: Finding[];
   /** The findings come from a rendered Helm chart or Kustomize overlay (cli/renderCheck.ts), mapped to this file. */
   rendered?: { tool: 'helm' | 'kustomize'; root: string };
+  /** Fixes of a rendered finding made in another file (the chart's values file): `valuesFixes` in JSON, applied by `shipshape fix`. */
+  valuesFixes?: ReadonlyMap<Finding, ReadonlyArray<{ file: string; fix: { title: string; safe: boolean } }>>;
 }
 
 /** A file that was not analysed, and why; `fails` when the skip fails a run (size, binary, nesting). */
@@ -71,7 +73,7 @@ export function formatJson(results: FileFindings[], skipped: readonly SkippedFil
   // Rule ids and reference lists are shared by every finding of a rule: serialised once each.
   const ruleJson = new Map<string, string>();
   const refsJson = new Map<readonly string[], string>();
-  for (const { file, findings, rendered } of results) {
+  for (const { file, findings, rendered, valuesFixes } of results) {
     const fileJson = JSON.stringify(file);
     const renderedJson = rendered ? `,"rendered":${JSON.stringify({ tool: rendered.tool, root: rendered.root })}` : '';
     for (const f of findings) {
@@ -80,7 +82,9 @@ export function formatJson(results: FileFindings[], skipped: readonly SkippedFil
       if (id === undefined) ruleJson.set(f.ruleId, (id = JSON.stringify(f.ruleId)));
       let refs = refsJson.get(f.references);
       if (refs === undefined) refsJson.set(f.references, (refs = JSON.stringify(f.references)));
-      lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}}`);
+      const vf = valuesFixes?.get(f);
+      const valuesJson = vf?.length ? `,"valuesFixes":${JSON.stringify(vf.map((x) => ({ file: x.file, title: x.fix.title, safe: x.fix.safe })))}` : '';
+      lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}${valuesJson}}`);
     }
   }
   const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: s.reason }));

@@ -6,8 +6,8 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { AnalysisRun, analyze, Finding, ShipshapeConfig, skipFails } from '../core';
-import { ChartSourceFile, dropSuppressed, mapHelmFindings, mapKustomizeFindings, MappedFinding, neutraliseDirectives } from '../core/render';
+import { AnalysisRun, analyze, Finding, ShipshapeConfig, skipFails, TextEdit } from '../core';
+import { ChartSourceFile, dropSuppressed, FileFix, mapHelmFindings, mapKustomizeFindings, MappedFinding, neutraliseDirectives } from '../core/render';
 import { chartRenderOptions, KUSTOMIZATION_NAMES, readChartFiles, readKustomization, renderHelm, renderKustomize, RenderEnv, RenderError } from '../node/render';
 import { FileFindings, SkippedFile } from './formats';
 import { CliIO } from './io';
@@ -80,6 +80,38 @@ export interface RenderCheckResult {
   skipped: SkippedFile[];
   /** Call after every text of the run was analysed: the mapped findings, grouped by file. */
   settle(): FileFindings[];
+  /** After settle: the values-file fixes of the rendered findings (files as displayed, relative to cwd). */
+  readonly valuesFixes: ReadonlyMap<Finding, readonly FileFix[]> | undefined;
+}
+
+/**
+ * The edits `shipshape fix` makes in values files: for each rendered finding its preferred fix
+ * (safe ones only unless `includeUnsafe`), the first one that claims a position in a file wins
+ * (another fix inserting at the same place waits for the next run, rendered anew).
+ */
+export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, includeUnsafe: boolean, wanted?: (f: Finding) => boolean): Map<string, Array<{ ruleId: string; title: string; edits: TextEdit[] }>> {
+  const out = new Map<string, Array<{ ruleId: string; title: string; edits: TextEdit[] }>>();
+  const claimed = new Map<string, Array<[number, number, number, number, string]>>();
+  const key = (e: TextEdit): [number, number, number, number, string] => [e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.newText];
+  const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  for (const [finding, list] of fixes) {
+    if (wanted && !wanted(finding)) continue;
+    const usable = list.filter((x) => (includeUnsafe || x.fix.safe) && x.fix.edits.length);
+    const ff = usable.find((x) => x.fix.preferred) ?? usable[0];
+    if (!ff) continue;
+    const taken = claimed.get(ff.file) ?? [];
+    const mine = ff.fix.edits.map(key);
+    // The same edit again (several findings, one fix) is applied once; one touching a claimed place waits.
+    if (mine.every((m) => taken.some((t) => t.join('\0') === m.join('\0')))) continue;
+    const clash = mine.some((m) => taken.some((t) => !before([t[2], t[3]], [m[0], m[1]]) && !before([m[2], m[3]], [t[0], t[1]])));
+    if (clash) continue;
+    taken.push(...mine);
+    claimed.set(ff.file, taken);
+    let entries = out.get(ff.file);
+    if (!entries) out.set(ff.file, (entries = []));
+    entries.push({ ruleId: finding.ruleId, title: ff.fix.title, edits: ff.fix.edits });
+  }
+  return out;
 }
 
 const posix = (p: string) => p.split(path.sep).join('/');
@@ -91,6 +123,7 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
   const skipped: SkippedFile[] = [];
   const pending: Pending[] = [];
   let failed = false;
+  let valuesFixes: Map<Finding, FileFix[]> | undefined;
   const missingSaid = new Set<string>();
   /** Reports a render failure; false when the tool is just not installed (the files are then read as they are). */
   const fail = (root: string, tool: string, e: unknown): boolean => {
@@ -168,20 +201,22 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
 
   return {
     owned, failed, skipped,
+    get valuesFixes() { return valuesFixes; },
     settle(): FileFindings[] {
       const out: FileFindings[] = [];
       for (const p of pending) {
         const byFile = new Map<string, Finding[]>();
         for (const m of p.map(o.run.settle(p.findings))) {
-          // `shipshape fix` does not edit templates yet: no fix is advertised (fixable: false).
+          // Template edits are not offered by the CLI (fixable: false); a fix of the values file is (`valuesFixes`, `shipshape fix`).
           delete m.finding.fixes;
+          if (m.fileFixes?.length) (valuesFixes ??= new Map()).set(m.finding, m.fileFixes);
           let list = byFile.get(m.file);
           if (!list) byFile.set(m.file, (list = []));
           list.push(m.finding);
         }
         for (const [file, findings] of byFile) {
           findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-          out.push({ file, findings, rendered: { tool: p.tool, root: display(p.root) } });
+          out.push({ file, findings, rendered: { tool: p.tool, root: display(p.root) }, ...(valuesFixes ? { valuesFixes } : {}) });
         }
       }
       return out;

@@ -106,6 +106,30 @@ describe('shipshape check: Helm charts rendered with helm template (fake helm, r
     assert.ok(JSON.parse(stdout).skipped.length > 0);
   });
 
+  it('JSON lists the values fixes of a rendered finding; `shipshape fix --rule … --write` makes it in values.yaml and the re-rendered check no longer reports it', async () => {
+    const dir = copyOtel('helm:\n  charts:\n    opentelemetry-collector:\n      values: [examples/deployment-only/values.yaml]\n');
+    const values = path.join(dir, 'opentelemetry-collector', 'values.yaml');
+    const check = await run(['check', '.', '--format', 'json', '--fail-on', 'none'], dir);
+    const ro = (JSON.parse(check.stdout).findings as Array<JsonFinding & { fixable: boolean; valuesFixes?: Array<{ file: string; title: string; safe: boolean }> }>).find((f) => f.ruleId === 'k8s-readonly-rootfs')!;
+    assert.strictEqual(ro.fixable, false, 'nothing to fix in the template');
+    assert.deepStrictEqual(ro.valuesFixes?.[0], { file: path.join('opentelemetry-collector', 'values.yaml'), title: 'Set readOnlyRootFilesystem: true (may break apps that write to disk) in values.yaml', safe: false });
+    // Not safe: a plain `fix` leaves it; --all makes it.
+    const dry = await run(['fix', '.', '--rule', 'k8s-readonly-rootfs'], dir);
+    assert.ok(!dry.stdout.includes('values.yaml'), dry.stdout);
+    const diff = await run(['fix', '.', '--rule', 'k8s-readonly-rootfs', '--all'], dir);
+    assert.match(diff.stdout, /^-securityContext: \{\}$/m);
+    assert.match(diff.stdout, /^\+securityContext: \{readOnlyRootFilesystem: true\}$/m);
+    assert.match(diff.stderr, /opentelemetry-collector\/values\.yaml: k8s-readonly-rootfs: Set readOnlyRootFilesystem: true/);
+    assert.strictEqual(fs.readFileSync(values, 'utf8').split('\n')[386], 'securityContext: {}', 'a dry run writes nothing');
+    const write = await run(['fix', '.', '--rule', 'k8s-readonly-rootfs', '--all', '--write', '--fail-on', 'none'], dir);
+    assert.strictEqual(write.code, 0, write.stderr);
+    assert.strictEqual(fs.readFileSync(values, 'utf8').split('\n')[386], 'securityContext: {readOnlyRootFilesystem: true}');
+    // Rendered again (the fake helm's recording for that values.yaml, test/fixtures/helm-values/SOURCE.md): gone, the rest still there.
+    const again = JSON.parse((await run(['check', '.', '--format', 'json', '--fail-on', 'none'], dir)).stdout).findings as JsonFinding[];
+    assert.ok(!again.some((f) => f.ruleId === 'k8s-readonly-rootfs'));
+    assert.ok(again.some((f) => f.ruleId === 'k8s-run-as-non-root' && f.file === POD_TPL && f.line === 30));
+  });
+
   it('rejects --helm-set without KEY=VALUE', async () => {
     const { code, stderr } = await run(['check', 'opentelemetry-collector', '--helm-set', 'novalue'], OTEL);
     assert.strictEqual(code, 2);

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { createTwoFilesPatch } from 'diff';
+import { escapedNote, fixDiff } from '../diffOutput';
 import { AnalysisRun, analyze, Finding, skipFails } from '../../core';
 import { ChartTemplates } from '../helmChart';
 import { forTerminal } from '../sanitize';
@@ -11,6 +11,8 @@ import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings } from '../formats';
 import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
 import { parseFailOn, readSource } from './check';
+import { findRenderRoots, renderAndCheck, valuesFixEdits } from '../renderCheck';
+import { applyEdits } from '../../core/text';
 
 const USAGE = `Usage: shipshape fix PATH... [options]
 
@@ -23,7 +25,8 @@ Options:
   --fail-on SEVERITY   exit 1 when a finding at or above it remains after fixing (default: high)
   --profile PROFILE    baseline|restricted|all
   --config FILE        configuration file (default: ./.shipshape.yaml when present)
-  --allow-skipped      files skipped for size, binary content or nesting do not make the exit code 2`;
+  --allow-skipped      files skipped for size, binary content or nesting do not make the exit code 2
+  --no-render          do not render Helm charts (whose findings are fixed in their values files)`;
 
 /** Writes a file without ever leaving it truncated: a temp file beside it, then a rename. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
@@ -63,6 +66,7 @@ export const fixCommand: CliCommand = {
       profile: { type: 'string' },
       config: { type: 'string' },
       'allow-skipped': { type: 'boolean', default: false },
+      'no-render': { type: 'boolean', default: false },
     }, USAGE);
     const { values, positionals } = parsed;
     const failOn = parseFailOn(values['fail-on']);
@@ -98,15 +102,46 @@ export const fixCommand: CliCommand = {
         try {
           await writeFileAtomic(path.resolve(io.cwd, f.path), after);
         } catch (e) {
-          io.stderr(`shipshape: cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+          io.stderr(`shipshape: cannot write ${forTerminal(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
           ioError = true;
           continue;
         }
       } else {
-        const name = f.path.split(path.sep).join('/');
-        io.stdout(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 }));
+        const diff = fixDiff(f.path, before, after);
+        io.stdout(diff.text);
+        if (diff.escaped) io.stderr(escapedNote(f.path));
       }
-      for (const a of applied) io.stderr(`${f.path}: ${a.ruleId}: ${a.title}\n`);
+      for (const a of applied) io.stderr(`${forTerminal(f.path)}: ${a.ruleId}: ${a.title}\n`);
+    }
+    // Charts: a rendered finding is fixed in the values file its value comes from (renderCheck.ts), never in the template.
+    if (!values['no-render']) {
+      const roots = await findRenderRoots(files, positionals, io.cwd);
+      if (roots.charts.length) {
+        const configDir = values.config ? path.dirname(path.resolve(io.cwd, values.config)) : io.cwd;
+        const rendered = await renderAndCheck({ charts: roots.charts, kustomizations: [] }, io, { config, configDir, helmValues: [], helmSet: {}, run: new AnalysisRun(), env: io.env, helmPath: io.env.SHIPSHAPE_HELM_PATH });
+        rendered.settle();
+        if (rendered.failed) ioError = true;
+        for (const [file, entries] of valuesFixEdits(rendered.valuesFixes ?? new Map(), values.all, filter)) {
+          const before = await readSource(io, file);
+          if (before === undefined) { ioError = true; continue; }
+          const after = applyEdits(before, entries.flatMap((e) => e.edits));
+          if (after === before) continue;
+          fixedFiles++;
+          fixedCount += entries.length;
+          if (values.write) {
+            try { await writeFileAtomic(path.resolve(io.cwd, file), after); } catch (e) {
+              io.stderr(`shipshape: cannot write ${forTerminal(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+              ioError = true;
+              continue;
+            }
+          } else {
+            const diff = fixDiff(file, before, after);
+            io.stdout(diff.text);
+            if (diff.escaped) io.stderr(escapedNote(file));
+          }
+          for (const a of entries) io.stderr(`${forTerminal(file)}: ${a.ruleId}: ${a.title}\n`);
+        }
+      }
     }
     io.stderr(fixedCount === 0
       ? 'shipshape: nothing to fix\n'
