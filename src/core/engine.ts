@@ -45,11 +45,6 @@ export interface AnalyzeOptions {
    * fixable and applies none), so an analyser may leave the others out of its findings.
    */
   fixes?: 'safe';
-  /**
-   * `safe`: the caller reads only fixes marked safe (`shipshape check` says whether a finding is
-   * fixable and applies none), so an analyser may leave the others out of its findings.
-   */
-  fixes?: 'safe';
   /** The name (a path) the text's facts are cited by in other texts' findings (a policy "in policies/kyverno.yaml"). */
   source?: string;
 }
@@ -124,23 +119,6 @@ export class AnalysisRun {
   /** `alone`: the run of one text analysed by itself (runAnalyzer without a run). */
   constructor(alone = false) {
     if (!alone) this.facts.add(AnalysisRun.CHECKED_TOGETHER);
-  }
-
-  private readonly ruledOut: string[] = [];
-
-  /**
-   * Tells the run that none of its texts states a fact starting with `prefix` (the caller looked
-   * at every text first: no file has a Pod Security label). Derived findings that would need such
-   * a fact are then not built at all (Analyzer.derive's `mayStand`); facts already added still hold.
-   */
-  ruleOut(prefix: string): void {
-    this.ruledOut.push(prefix);
-  }
-
-  /** Which facts can hold once every text was analysed, when some were ruled out; undefined when any can. */
-  get mayStand(): ((fact: string) => boolean) | undefined {
-    if (this.ruledOut.length === 0) return undefined;
-    return (fact) => this.facts.has(fact) || !this.ruledOut.some((p) => fact.startsWith(p));
   }
 
   private readonly ruledOut: string[] = [];
@@ -329,8 +307,6 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
       // Unreadable comments suppress nothing.
     }
   }
-  // Most texts have no directive: their findings skip the lookups (a large manifest has thousands).
-  const anySuppression = suppressions.lines.size > 0 || suppressions.file.size > 0;
   // Most texts have no directive: their findings skip the lookups (a large manifest has thousands).
   const anySuppression = suppressions.lines.size > 0 || suppressions.file.size > 0;
   let about: Map<Finding, Range> | undefined;

@@ -35,18 +35,6 @@ function anyLabelMayStand(model: KubeModel, mayStand: (fact: string) => boolean)
   return false;
 }
 
-/** Whether a Pod Security label fact of a namespace of the file's pods can hold. */
-function anyLabelMayStand(model: KubeModel, mayStand: (fact: string) => boolean): boolean {
-  const seen = new Set<string>();
-  for (const pod of model.pods) {
-    const ns = pod.object.namespace;
-    if (ns === undefined || seen.has(ns)) continue;
-    seen.add(ns);
-    for (const mode of MODES) if (mayStand(admissionFact(mode, ns, 'baseline')) || mayStand(admissionFact(mode, ns, 'restricted'))) return true;
-  }
-  return false;
-}
-
 /** The fact a Namespace states for one of its Pod Security labels. */
 export function admissionFact(mode: Mode, namespace: string, level: Level): string {
   return `pss:${mode}:${namespace}:${level}`;
