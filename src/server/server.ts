@@ -584,7 +584,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return { status: e instanceof FileAccessError && e.code === 'TOO_LARGE' ? 'tooLarge' : 'unreadable', problems: 0 };
     }
     const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
-    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: false }, budgetMs);
+    // Settled against the other files' facts, as the open documents and `shipshape check` are.
+    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: false, ...againstIndex(uri, kind) }, budgetMs);
     const sub = token?.onCancellationRequested(() => task.cancel());
     const outcome = await task.promise;
     sub?.dispose();

@@ -81,6 +81,14 @@ describe('language server: rules that span files (workspace index)', function ()
     assert.match(digest.message, /ClusterPolicy "verify-acme" in policies\/verify\.yaml verifies it/);
     assert.deepStrictEqual(digest.range, { start: { line: 6, character: 13 }, end: { line: 6, character: 31 } });
 
+    // A workspace check of a file that is not open settles against the index too.
+    const closedUri = write('apps/other.yaml', POD.replace('name: web', 'name: other'));
+    const checked = new Promise<Published>((resolve) => { const poll = setInterval(() => { const p = [...client!.published].reverse().find((x) => x.uri === closedUri); if (p) { clearInterval(poll); resolve(p); } }, 25); });
+    await client.connection.sendRequest('shipshape/checkFiles', { uris: [closedUri] });
+    const disk = await checked;
+    assert.ok(codes(disk).includes('k8s-admission-rejected'), `disk result: ${codes(disk).join(', ')}`);
+    assert.ok(!codes(disk).includes('k8s-sa-token-automount'));
+
     // The Namespace only warns now: the Pod's finding follows the file on disk.
     fs.writeFileSync(path.join(dir, 'cluster/namespace.yaml'), NS('warn: restricted'));
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: nsUri, type: 2 }] });
