@@ -53,3 +53,15 @@ export function baseImageAdvicesInText(text: string): BaseImageAdvice[] {
     return [];
   }
 }
+
+/** The range of the final stage's FROM instruction (what `docker build` produces), whatever its base. Never throws. */
+export function finalStageFromRange(text: string): Range | undefined {
+  if (textLimitProblem(text) || !/^\s*from\s/im.test(text)) return undefined;
+  try {
+    const d = dockerfile();
+    const stages = d.buildModel(text).stages;
+    return stages.length ? stages[stages.length - 1].fromRange : undefined;
+  } catch {
+    return undefined;
+  }
+}

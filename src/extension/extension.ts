@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   commands.register(new GeneratePipelineCommand(log));
   const signing = registerSigningSupport(context, { log });
   const scan = registerScanSupport(context, { log, signatures: signing.statuses });
-  context.subscriptions.push(registerInspectSupport(context, { log, tree: scan.tree }), registerCompareSupport({ log, scan, request: (method, params, token) => client.request(method, params, token) }));
+  context.subscriptions.push(registerInspectSupport(context, { log, tree: scan.tree, request: (method, params, token) => client.request(method, params, token) }), registerCompareSupport({ log, scan, request: (method, params, token) => client.request(method, params, token) }));
 
   context.subscriptions.push(
     log,

@@ -9,3 +9,6 @@ export interface BaseImageAdviceParams {
   /** When given: only the FROM at this position (0-based). */
   position?: { line: number; character: number };
 }
+
+/** Client → server: `{ textDocument: { uri } }` → `{ range }` of the final stage's FROM (scratch and stage bases included), or null. */
+export const FINAL_STAGE_REQUEST = 'shipshape/finalStageFrom';

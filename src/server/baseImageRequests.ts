@@ -5,11 +5,11 @@
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { baseImageAdviceInText, baseImageAdvicesInText, BaseImageAdvice } from '../core/baseImages';
-import type { FileKind } from '../core/model';
-import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdviceParams } from './baseImageProtocol';
+import { baseImageAdviceInText, baseImageAdvicesInText, BaseImageAdvice, finalStageFromRange } from '../core/baseImages';
+import type { FileKind, Range } from '../core/model';
+import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdviceParams, FINAL_STAGE_REQUEST } from './baseImageProtocol';
 
-export { BASE_IMAGE_ADVICE_REQUEST };
+export { BASE_IMAGE_ADVICE_REQUEST, FINAL_STAGE_REQUEST };
 
 /** The answer for one document: its advice, or [] for a document that is not an open Dockerfile. */
 export function baseImageAdviceFor(doc: TextDocument | undefined, kind: FileKind | undefined, params: BaseImageAdviceParams): BaseImageAdvice[] {
@@ -22,11 +22,23 @@ export function baseImageAdviceFor(doc: TextDocument | undefined, kind: FileKind
   return baseImageAdvicesInText(doc.getText());
 }
 
-/** Registers the request on a connection. */
+/** The final stage's FROM of an open Dockerfile (for the "Inspect image" CodeLens), or null. */
+export function finalStageFor(doc: TextDocument | undefined, kind: FileKind | undefined): { range: Range } | null {
+  if (!doc || kind !== 'dockerfile') return null;
+  const range = finalStageFromRange(doc.getText());
+  return range ? { range } : null;
+}
+
+/** Registers the requests on a connection. */
 export function registerBaseImageRequests(connection: Connection, documents: TextDocuments<TextDocument>, kindOf: (uri: string, languageId: string) => FileKind | undefined): void {
   connection.onRequest(BASE_IMAGE_ADVICE_REQUEST, (params: BaseImageAdviceParams) => {
     const uri = params?.textDocument?.uri;
     const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
     return baseImageAdviceFor(doc, doc ? kindOf(doc.uri, doc.languageId) : undefined, params ?? { textDocument: { uri: '' } });
+  });
+  connection.onRequest(FINAL_STAGE_REQUEST, (params: { textDocument?: { uri?: unknown } }) => {
+    const uri = params?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+    return finalStageFor(doc, doc ? kindOf(doc.uri, doc.languageId) : undefined);
   });
 }

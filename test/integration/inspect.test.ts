@@ -115,6 +115,18 @@ describe('Inspect Image in the editor', function () {
     assert.strictEqual(lenses[0].range.start.line, 0);
   });
 
+  it('offers "Inspect built image…" on a final FROM scratch (no reference inspected for that Dockerfile yet)', async () => {
+    const scratch = vscode.Uri.file(path.join(dir, 'scratch.Dockerfile'));
+    fs.writeFileSync(scratch.fsPath, 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(scratch));
+    const lenses = await waitFor('the Inspect built image CodeLens', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', scratch);
+      const ours = all?.filter((l) => l.command?.command === 'shipshape.inspectImage');
+      return ours?.length ? ours : undefined;
+    });
+    assert.deepStrictEqual(lenses.map((l) => [l.command?.title, l.range.start.line]), [['Inspect built image…', 2]]);
+  });
+
   it('refuses an invalid reference before anything runs; reports a missing image; cancels', async () => {
     const before = fs.readFileSync(toolLog, 'utf8');
     const bad = await vscode.commands.executeCommand<InspectOutcome>('shipshape.inspectImage', { reference: '--output=/tmp/x', dockerfile });

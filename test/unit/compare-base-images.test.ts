@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { compareHtml, CompareLabels, CompareRow } from '../../src/extension/compare/compareHtml';
-import { baseImageAdviceFor } from '../../src/server/baseImageRequests';
+import { baseImageAdviceFor, finalStageFor } from '../../src/server/baseImageRequests';
 
 const LABELS: CompareLabels = {
   title: 'Compare Base Images', image: 'Image', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
@@ -50,5 +50,13 @@ describe('language server: shipshape/baseImageAdvice', () => {
     assert.deepStrictEqual(baseImageAdviceFor(doc(text), 'dockerfile', { textDocument: { uri: 'x' }, position: { line: 1, character: 2 } }), []);
     assert.deepStrictEqual(baseImageAdviceFor(doc(text), 'kubernetes', { textDocument: { uri: 'x' } }), []);
     assert.deepStrictEqual(baseImageAdviceFor(undefined, undefined, { textDocument: { uri: 'x' } }), []);
+  });
+
+  it('shipshape/finalStageFrom: the final FROM whatever its base (scratch, a stage), across continuations; null otherwise', () => {
+    assert.deepStrictEqual(finalStageFor(doc('FROM golang:1.22 AS build\nRUN go build\nFROM scratch\nCOPY --from=build /app /app\n'), 'dockerfile'), { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 12 } } });
+    assert.deepStrictEqual(finalStageFor(doc('FROM node:20 AS base\nFROM \\\n  base\n'), 'dockerfile'), { range: { start: { line: 1, character: 0 }, end: { line: 2, character: 6 } } });
+    assert.strictEqual(finalStageFor(doc('# no instructions\n'), 'dockerfile'), null);
+    assert.strictEqual(finalStageFor(doc('FROM scratch\n'), 'kubernetes'), null);
+    assert.strictEqual(finalStageFor(undefined, undefined), null);
   });
 });

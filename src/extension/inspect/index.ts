@@ -17,7 +17,8 @@ import { plainValue } from '../notificationText';
 import { MANAGE_TRUST_COMMAND } from '../scan/runner';
 import { readTimeoutMs, readToolPaths } from '../scan/toolSettings';
 import { OPEN_DOCKERFILE_LINE_COMMAND, ScanTreeProvider, SCAN_VIEW_ID } from '../scan/tree';
-import { imageReferencesOf } from '../scan/imageReferenceIndex';
+import { FINAL_STAGE_REQUEST } from '../../server/baseImageProtocol';
+import type { Range } from '../../core/model';
 import { findExecutable } from '../../node/which';
 import { Inspection, InspectionStore } from './store';
 
@@ -278,7 +279,7 @@ export class InspectCodeLensProvider implements vscode.CodeLensProvider, vscode.
   private engine: Promise<boolean> | undefined;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly store: InspectionStore) {
+  constructor(private readonly store: InspectionStore, private readonly request: (method: string, params: unknown, token?: vscode.CancellationToken) => Promise<unknown>) {
     this.subs = [
       store.onDidChange(() => this.emitter.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('shipshape.scan')) { this.engine = undefined; this.emitter.fire(); } }),
@@ -300,9 +301,10 @@ export class InspectCodeLensProvider implements vscode.CodeLensProvider, vscode.
 
   async provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.isTrusted || documentKind(doc) !== 'dockerfile') return [];
-    const refs = await imageReferencesOf(doc, token);
-    const final = refs.find((r) => r.kind === 'from' && r.finalStage);
-    if (!final || token?.isCancellationRequested) return [];
+    // The final FROM whatever its base (scratch, a stage): the server knows where it is.
+    const answer = await this.request(FINAL_STAGE_REQUEST, { textDocument: { uri: doc.uri.toString() } }, token).catch(() => undefined) as { range?: Range } | null | undefined;
+    const final = answer?.range?.start && answer.range.end ? answer : undefined;
+    if (!final?.range || token?.isCancellationRequested) return [];
     const range = new vscode.Range(final.range.start.line, final.range.start.character, final.range.end.line, final.range.end.character);
     const last = this.store.lastReference(doc.uri);
     if (last && (await this.engineFound())) {
@@ -334,10 +336,10 @@ export interface InspectSupport extends vscode.Disposable {
 }
 
 /** Registers the command, the tree's image nodes, the diagnostics and the CodeLens. */
-export function registerInspectSupport(context: vscode.ExtensionContext, options: { log: vscode.LogOutputChannel; tree: ScanTreeProvider }): InspectSupport {
+export function registerInspectSupport(context: vscode.ExtensionContext, options: { log: vscode.LogOutputChannel; tree: ScanTreeProvider; request: (method: string, params: unknown, token?: vscode.CancellationToken) => Promise<unknown> }): InspectSupport {
   const store = new InspectionStore(context.workspaceState);
   const diagnostics = new InspectDiagnostics(store);
-  const codeLens = new InspectCodeLensProvider(store);
+  const codeLens = new InspectCodeLensProvider(store, options.request);
   const commands = new CommandManager();
   commands.register(new InspectImageCommand(store, options.log));
   commands.register({ id: INSPECT_COMMANDS.clear, execute: () => store.clear() });
