@@ -33,6 +33,31 @@ export function forTerminalLines(text: string): string {
   return text.replace(UNSAFE_KEEP_NEWLINES, '');
 }
 
+// What a terminal acts on in text shown as written: C0 controls except TAB, LF and the CR that
+// ends a line (CRLF), DEL, C1, and the bidirectional controls.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_TEXT = /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function codePoint(c: string): string {
+  return `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+}
+
+/**
+ * Text shown as it is written, such as a diff of a user's file: every character a terminal would
+ * act on is shown as `<U+XXXX>` instead (`<U+001B>` for ESC, `<U+202E>` for a right-to-left
+ * override, `<U+000D>` for a CR inside a line), so it can be seen and cannot move the cursor,
+ * recolour, retitle or reorder what follows. TAB, LF, CRLF line ends and all other text (UTF-8
+ * included) are kept as they are.
+ */
+export function visibleForTerminal(text: string): string {
+  return text.replace(UNSAFE_IN_TEXT, codePoint);
+}
+
+/** A name shown on one line (a file name in a diff header): like visibleForTerminal, with TAB, LF and every CR shown too. */
+export function visibleName(text: string): string {
+  return text.replace(UNSAFE_ONE_LINE, codePoint);
+}
+
 // JSON.stringify escapes C0 controls but not DEL, C1 or the bidi controls.
 const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
 

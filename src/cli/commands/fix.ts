@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { createTwoFilesPatch } from 'diff';
+import { escapedNote, fixDiff } from '../diffOutput';
 import { AnalysisRun, analyze, Finding, skipFails } from '../../core';
 import { ChartTemplates } from '../helmChart';
 import { forTerminal } from '../sanitize';
@@ -102,15 +102,16 @@ export const fixCommand: CliCommand = {
         try {
           await writeFileAtomic(path.resolve(io.cwd, f.path), after);
         } catch (e) {
-          io.stderr(`shipshape: cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+          io.stderr(`shipshape: cannot write ${forTerminal(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
           ioError = true;
           continue;
         }
       } else {
-        const name = f.path.split(path.sep).join('/');
-        io.stdout(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 }));
+        const diff = fixDiff(f.path, before, after);
+        io.stdout(diff.text);
+        if (diff.escaped) io.stderr(escapedNote(f.path));
       }
-      for (const a of applied) io.stderr(`${f.path}: ${a.ruleId}: ${a.title}\n`);
+      for (const a of applied) io.stderr(`${forTerminal(f.path)}: ${a.ruleId}: ${a.title}\n`);
     }
     // Charts: a rendered finding is fixed in the values file its value comes from (renderCheck.ts), never in the template.
     if (!values['no-render']) {
@@ -134,8 +135,9 @@ export const fixCommand: CliCommand = {
               continue;
             }
           } else {
-            const name = file.split(path.sep).join('/');
-            io.stdout(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 }));
+            const diff = fixDiff(file, before, after);
+            io.stdout(diff.text);
+            if (diff.escaped) io.stderr(escapedNote(file));
           }
           for (const a of entries) io.stderr(`${forTerminal(file)}: ${a.ruleId}: ${a.title}\n`);
         }
