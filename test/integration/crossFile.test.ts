@@ -34,4 +34,21 @@ describe('rules that span files (workspace index)', function () {
     assert.match(find('k8s-admission-warning')(after)!.message, /namespace crossfile warns on restricted/);
     assert.strictEqual(find('k8s-admission-warning')(after)!.severity, vscode.DiagnosticSeverity.Warning);
   });
+
+  it('follows the Namespace file when it changes on disk (a watched-file event, or the reloaded document if the editor still holds it)', async () => {
+    await revertIfDirty([namespace]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workload));
+    await waitForDiagnostics(workload, (all) => !!find('k8s-admission-rejected')(all), 'the prediction from the file on disk', 30_000);
+    const original = await vscode.workspace.fs.readFile(namespace);
+    try {
+      const text = new TextDecoder().decode(original).replace('pod-security.kubernetes.io/enforce', 'pod-security.kubernetes.io/audit');
+      await vscode.workspace.fs.writeFile(namespace, new TextEncoder().encode(text));
+      const after = await waitForDiagnostics(workload, (all) => !find('k8s-admission-rejected')(all) && !!find('k8s-admission-warning')(all), 'the audit prediction after the file changed on disk', 30_000);
+      assert.match(find('k8s-admission-warning')(after)!.message, /namespace crossfile audits it/);
+    } finally {
+      await vscode.workspace.fs.writeFile(namespace, original);
+    }
+    await waitForDiagnostics(workload, (all) => !!find('k8s-admission-rejected')(all), 'the prediction again once the file is restored', 30_000);
+  });
 });
