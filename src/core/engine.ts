@@ -202,8 +202,14 @@ export class AnalysisRun {
     });
   }
 
-  /** The facts as a finding's `settle` reads them; facts grouped by prefix (up to the first ':') once per settlement. */
+  private viewCache: { size: number; view: RunFacts } | undefined;
+
+  /**
+   * The facts as a finding's `settle` reads them, grouped by prefix (up to the first ':'); built
+   * again only when facts were added since (a run settles each of its texts in turn).
+   */
   private view(): RunFacts {
+    if (this.viewCache?.size === this.facts.size) return this.viewCache.view;
     const byHead = new Map<string, Array<{ fact: string; source?: string }>>();
     for (const fact of this.facts) {
       const head = fact.slice(0, fact.indexOf(':') + 1);
@@ -212,7 +218,7 @@ export class AnalysisRun {
       const source = this.sources.get(fact);
       list.push(source === undefined ? { fact } : { fact, source });
     }
-    return {
+    const view: RunFacts = {
       has: (fact) => this.facts.has(fact),
       withPrefix: (prefix) => {
         const head = prefix.slice(0, prefix.indexOf(':') + 1);
@@ -220,6 +226,8 @@ export class AnalysisRun {
         return head === prefix ? list : list.filter((x) => x.fact.startsWith(prefix));
       },
     };
+    this.viewCache = { size: this.facts.size, view };
+    return view;
   }
 }
 
