@@ -12,3 +12,6 @@ export interface BaseImageAdviceParams {
 
 /** Client → server: `{ textDocument: { uri } }` → `{ range }` of the final stage's FROM (scratch and stage bases included), or null. */
 export const FINAL_STAGE_REQUEST = 'shipshape/finalStageFrom';
+
+/** Client → server: `{ text }` (a Dockerfile) → `Array<{ keyword, line }>`: the final image's instructions, for mapping an image's layers. */
+export const BUILD_INSTRUCTIONS_REQUEST = 'shipshape/buildInstructions';

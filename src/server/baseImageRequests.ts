@@ -7,9 +7,12 @@ import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { baseImageAdviceInText, baseImageAdvicesInText, BaseImageAdvice, finalStageFromRange } from '../core/baseImages';
 import type { FileKind, Range } from '../core/model';
-import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdviceParams, FINAL_STAGE_REQUEST } from './baseImageProtocol';
+import { finalImageInstructions } from '../core/inspect/history';
+import type { BuildInstruction } from '../core/inspect/historyMatch';
+import { textLimitProblem } from '../core/limits';
+import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdviceParams, BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST } from './baseImageProtocol';
 
-export { BASE_IMAGE_ADVICE_REQUEST, FINAL_STAGE_REQUEST };
+export { BASE_IMAGE_ADVICE_REQUEST, BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST };
 
 /** The answer for one document: its advice, or [] for a document that is not an open Dockerfile. */
 export function baseImageAdviceFor(doc: TextDocument | undefined, kind: FileKind | undefined, params: BaseImageAdviceParams): BaseImageAdvice[] {
@@ -29,6 +32,16 @@ export function finalStageFor(doc: TextDocument | undefined, kind: FileKind | un
   return range ? { range } : null;
 }
 
+/** The final image's instructions of a Dockerfile text ([] for a text over the limits or that cannot be read). */
+export function buildInstructionsOf(text: unknown): BuildInstruction[] {
+  if (typeof text !== 'string' || textLimitProblem(text)) return [];
+  try {
+    return finalImageInstructions(text);
+  } catch {
+    return [];
+  }
+}
+
 /** Registers the requests on a connection. */
 export function registerBaseImageRequests(connection: Connection, documents: TextDocuments<TextDocument>, kindOf: (uri: string, languageId: string) => FileKind | undefined): void {
   connection.onRequest(BASE_IMAGE_ADVICE_REQUEST, (params: BaseImageAdviceParams) => {
@@ -36,6 +49,7 @@ export function registerBaseImageRequests(connection: Connection, documents: Tex
     const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
     return baseImageAdviceFor(doc, doc ? kindOf(doc.uri, doc.languageId) : undefined, params ?? { textDocument: { uri: '' } });
   });
+  connection.onRequest(BUILD_INSTRUCTIONS_REQUEST, (params: { text?: unknown }) => buildInstructionsOf(params?.text));
   connection.onRequest(FINAL_STAGE_REQUEST, (params: { textDocument?: { uri?: unknown } }) => {
     const uri = params?.textDocument?.uri;
     const doc = typeof uri === 'string' ? documents.get(uri) : undefined;

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { compareHtml, CompareLabels, CompareRow } from '../../src/extension/compare/compareHtml';
-import { baseImageAdviceFor, finalStageFor } from '../../src/server/baseImageRequests';
+import { baseImageAdviceFor, buildInstructionsOf, finalStageFor } from '../../src/server/baseImageRequests';
 
 const LABELS: CompareLabels = {
   title: 'Compare Base Images', image: 'Image', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
@@ -58,5 +58,11 @@ describe('language server: shipshape/baseImageAdvice', () => {
     assert.strictEqual(finalStageFor(doc('# no instructions\n'), 'dockerfile'), null);
     assert.strictEqual(finalStageFor(doc('FROM scratch\n'), 'kubernetes'), null);
     assert.strictEqual(finalStageFor(undefined, undefined), null);
+  });
+
+  it('shipshape/buildInstructions: the final image\'s instructions with their lines, [] for anything else', () => {
+    assert.deepStrictEqual(buildInstructionsOf('FROM golang:1.22 AS build\nRUN go build\nFROM alpine:3.19\nCOPY --from=build /app /app\nUSER 65532\n'), [{ keyword: 'COPY', line: 4 }, { keyword: 'USER', line: 5 }]);
+    assert.deepStrictEqual(buildInstructionsOf(42), []);
+    assert.deepStrictEqual(buildInstructionsOf('\u0000\u0001binary'), []);
   });
 });

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { formatBytes } from '../../core/inspect/analyzer';
 import { ImageReport } from '../../core/inspect/types';
+import { BuildInstruction, finalImageInstructions } from '../../core/inspect/history';
 import { severityRank } from '../../core/model';
 import { ArchiveError, inspectArchive, SaveError, withSavedImage } from '../../node/inspect';
 import { parseFailOn } from './check';
@@ -74,12 +75,12 @@ export const inspectCommand: CliCommand = {
     const archivePath = path.resolve(io.cwd, target);
     const isArchive = await isFile(archivePath);
 
-    let dockerfile: { file: string; text: string } | undefined;
+    let dockerfile: { file: string; instructions: BuildInstruction[] } | undefined;
     const dockerfileName = values.dockerfile ?? path.join(isArchive ? path.dirname(archivePath) : io.cwd, 'Dockerfile');
     if (values.dockerfile !== undefined || (await isFile(path.resolve(io.cwd, dockerfileName)))) {
       try {
         const shown = values.dockerfile ?? path.relative(io.cwd, dockerfileName) ?? 'Dockerfile';
-        dockerfile = { file: shown, text: await readInputFile(io, dockerfileName, MAX_SOURCE_BYTES) };
+        dockerfile = { file: shown, instructions: finalImageInstructions(await readInputFile(io, dockerfileName, MAX_SOURCE_BYTES)) };
       } catch (e) {
         io.stderr(`shipshape: ${forTerminal(fileProblem(dockerfileName, e))}\n`);
         return EXIT.usage;

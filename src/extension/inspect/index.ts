@@ -17,7 +17,8 @@ import { plainValue } from '../notificationText';
 import { MANAGE_TRUST_COMMAND } from '../scan/runner';
 import { readTimeoutMs, readToolPaths } from '../scan/toolSettings';
 import { OPEN_DOCKERFILE_LINE_COMMAND, ScanTreeProvider, SCAN_VIEW_ID } from '../scan/tree';
-import { FINAL_STAGE_REQUEST } from '../../server/baseImageProtocol';
+import { BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST } from '../../server/baseImageProtocol';
+import type { BuildInstruction } from '../../core/inspect/historyMatch';
 import type { Range } from '../../core/model';
 import { findExecutable } from '../../node/which';
 import { Inspection, InspectionStore } from './store';
@@ -87,9 +88,11 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
+type ServerRequest = (method: string, params: unknown, token?: vscode.CancellationToken) => Promise<unknown>;
+
 export class InspectImageCommand implements Command {
   readonly id = INSPECT_COMMANDS.inspect;
-  constructor(private readonly store: InspectionStore, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly store: InspectionStore, private readonly log: vscode.LogOutputChannel, private readonly request: ServerRequest) {}
 
   async execute(args?: InspectArguments): Promise<InspectOutcome | undefined> {
     if (!vscode.workspace.isTrusted) return refuse(vscode.l10n.t('Inspecting an image runs docker or podman and reads image archives, which Shipshape does not do in Restricted Mode. Trust this workspace to inspect images.'));
@@ -119,7 +122,10 @@ export class InspectImageCommand implements Command {
     }
     const text = dockerfile ? await dockerfileText(dockerfile) : undefined;
     const label = reference ?? path.basename(archive!.fsPath);
-    const mapping = dockerfile && text !== undefined ? { file: dockerfile.fsPath || dockerfile.toString(), text } : undefined;
+    // The language server reads the Dockerfile: the extension host parses none.
+    const answer = dockerfile && text !== undefined ? await this.request(BUILD_INSTRUCTIONS_REQUEST, { text }).catch(() => undefined) : undefined;
+    const instructions = Array.isArray(answer) ? answer.filter((i): i is BuildInstruction => typeof i?.keyword === 'string' && Number.isInteger(i?.line)) : undefined;
+    const mapping = dockerfile && instructions ? { file: dockerfile.fsPath || dockerfile.toString(), instructions } : undefined;
     const inspect = loadInspect();
     try {
       const report = await vscode.window.withProgress(
@@ -341,7 +347,7 @@ export function registerInspectSupport(context: vscode.ExtensionContext, options
   const diagnostics = new InspectDiagnostics(store);
   const codeLens = new InspectCodeLensProvider(store, options.request);
   const commands = new CommandManager();
-  commands.register(new InspectImageCommand(store, options.log));
+  commands.register(new InspectImageCommand(store, options.log, options.request));
   commands.register({ id: INSPECT_COMMANDS.clear, execute: () => store.clear() });
   commands.register({
     id: INSPECT_COMMANDS.openInstruction,

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { ImageAnalyzer } from '../../core/inspect/analyzer';
-import { HistoryEntry } from '../../core/inspect/history';
+import type { HistoryEntry } from '../../core/inspect/historyMatch';
 import { LayerEntry } from '../../core/inspect/types';
 
 /** Why an archive could not be read. `UNSUPPORTED`: a format we do not read (zstd layers). */

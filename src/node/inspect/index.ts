@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImageAnalyzer } from '../../core/inspect/analyzer';
-import { finalImageInstructions, matchHistory } from '../../core/inspect/history';
+import { BuildInstruction, matchHistory } from '../../core/inspect/historyMatch';
 import { ImageLayer, ImageReport, INSPECT_JSON_VERSION } from '../../core/inspect/types';
 import { severityRank } from '../../core/model';
 import { validateImageRef } from '../../core/imageRef';
@@ -19,8 +19,12 @@ export { ArchiveError } from './archive';
 export interface InspectOptions {
   /** How the image is named in the report (the reference or the archive as the user wrote it). */
   label: string;
-  /** The Dockerfile the image was built from, to map layers to instructions. */
-  dockerfile?: { file: string; text: string };
+  /**
+   * The Dockerfile the image was built from, to map layers to instructions: its final image's
+   * instructions (core/inspect/history.ts `finalImageInstructions`, or the language server's
+   * answer in the editor, whose host parses no Dockerfile).
+   */
+  dockerfile?: { file: string; instructions: readonly BuildInstruction[] };
 }
 
 /** Reads an archive into a report. Throws ArchiveError when it cannot be read. */
@@ -31,7 +35,7 @@ export async function inspectArchive(file: string, opts: InspectOptions): Promis
   const findings = analyzer.finish();
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.layer - b.layer || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  const lines = opts.dockerfile ? matchHistory(image.history, finalImageInstructions(opts.dockerfile.text)) : [];
+  const lines = opts.dockerfile ? matchHistory(image.history, opts.dockerfile.instructions) : [];
   // History entries that made a layer, in order: they pair with the layers when the counts agree.
   const layerHistory = image.history.map((h, i) => ({ h, i })).filter(({ h }) => !h.emptyLayer);
   const paired = layerHistory.length === image.layers.length;
