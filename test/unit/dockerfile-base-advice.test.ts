@@ -4,7 +4,7 @@
  * position, only for stages whose image ships, and the swap edit replaces the image argument.
  */
 import * as assert from 'assert';
-import { recommendBase } from '../../src/core/dockerfile/baseCatalogue';
+import { baseAdvice, recommendBase } from '../../src/core/dockerfile/baseCatalogue';
 import { baseAdviceMarkdown, baseImageAdviceAt, baseImageAdvices, baseSwapEdit } from '../../src/core/dockerfile/baseAdvice';
 import { buildModel } from '../../src/core/dockerfile/model';
 import { baseImageAdviceInText, baseImageHover } from '../../src/core/baseImages';
@@ -85,6 +85,16 @@ describe('base-image catalogue: candidates', () => {
     assert.deepStrictEqual(refs('rust:1.77-bookworm'), ['gcr.io/distroless/cc-debian12', 'debian:bookworm-slim']);
     assert.deepStrictEqual(refs('rust:1.77'), []);
     assert.strictEqual(recommendBase(parseImageRef('nginx:1.25')!), undefined);
+  });
+
+  it('the docker-toolchain-base message names nothing of another OS family either', () => {
+    const smaller = (image: string) => baseAdvice(parseImageRef(image)!)?.smaller;
+    assert.deepStrictEqual(smaller('golang:1.22-alpine3.19'), ['scratch for a static binary (CGO_ENABLED=0)', 'alpine:3.19 when it needs musl']);
+    assert.deepStrictEqual(smaller('rust:1-alpine3.19'), ['scratch for a static musl binary', 'alpine:3.19']);
+    assert.deepStrictEqual(smaller('eclipse-temurin:21-jdk'), ['eclipse-temurin:21-jre']);
+    assert.deepStrictEqual(smaller('eclipse-temurin:22-jdk'), ['the JRE image of an LTS release']);
+    assert.deepStrictEqual(smaller('ubuntu:22.04'), ['a chiselled Ubuntu image built for the application (same release)']);
+    assert.ok(smaller('golang:1.22')!.some((x) => x.includes('distroless/static-debian12')), 'a Debian-based Go image keeps distroless');
   });
 
   it('every candidate keeps the current OS family (or has none: scratch, static) and cites an https source', () => {

@@ -47,7 +47,10 @@ const ENTRIES: readonly Entry[] = [
     repos: ['golang'],
     weight: 'toolchain',
     what: frag('docker.base.a-go-toolchain-image-compiler', 'a Go toolchain image (compiler, git and a full OS)'),
-    advise: () => ({ smaller: ['scratch or gcr.io/distroless/static-debian12 for a static binary (CGO_ENABLED=0)', 'gcr.io/distroless/base-debian12 when it needs libc'] }),
+    // An Alpine (musl) build stays on Alpine or scratch: a glibc runtime is another OS family.
+    advise: (tag) => /alpine/.test(tag)
+      ? { smaller: ['scratch for a static binary (CGO_ENABLED=0)', `${alpineOfTag(tag) ?? 'alpine'} when it needs musl`] }
+      : { smaller: ['scratch or gcr.io/distroless/static-debian12 for a static binary (CGO_ENABLED=0)', 'gcr.io/distroless/base-debian12 when it needs libc'] },
     source: 'https://github.com/GoogleContainerTools/distroless#examples (Go); https://hub.docker.com/_/golang ("Start a Go instance in your app": multi-stage builds)',
   },
   {
@@ -83,8 +86,8 @@ const ENTRIES: readonly Entry[] = [
     advise: (tag) => {
       const swapTag = temurinJreTag(tag);
       const major = /^(\d+)/.exec(tag)?.[1];
-      const smaller = [swapTag ? `eclipse-temurin:${swapTag}` : 'an eclipse-temurin:<version>-jre tag'];
-      if (major === '17' || major === '21') smaller.push(`gcr.io/distroless/java${major}-debian12`);
+      // Temurin images are Ubuntu, Alpine or UBI: a Debian distroless image would be another OS family.
+      const smaller = [swapTag ? `eclipse-temurin:${swapTag}` : major && JAVA_LTS.has(major) ? 'an eclipse-temurin:<version>-jre tag' : 'the JRE image of an LTS release'];
       return { smaller, swapTag };
     },
     source: 'https://hub.docker.com/_/eclipse-temurin (JRE images); https://github.com/GoogleContainerTools/distroless/blob/main/java/README.md',
@@ -105,7 +108,9 @@ const ENTRIES: readonly Entry[] = [
     repos: ['rust'],
     weight: 'toolchain',
     what: frag('docker.base.a-rust-toolchain-image-compiler', 'a Rust toolchain image (compiler, cargo and a full OS)'),
-    advise: () => ({ smaller: ['gcr.io/distroless/cc-debian12', 'debian:bookworm-slim', 'scratch for a static musl binary'] }),
+    advise: (tag) => /alpine/.test(tag)
+      ? { smaller: ['scratch for a static musl binary', alpineOfTag(tag) ?? 'alpine of the same release'] }
+      : { smaller: ['gcr.io/distroless/cc-debian12', 'debian:bookworm-slim', 'scratch for a static musl binary'] },
     source: 'https://hub.docker.com/_/rust ("Start a Rust instance in your app": multi-stage builds); https://github.com/GoogleContainerTools/distroless#examples',
   },
   {
@@ -137,7 +142,7 @@ const ENTRIES: readonly Entry[] = [
     repos: ['ubuntu'],
     weight: 'full-os',
     what: frag('docker.base.a-full-ubuntu-image', 'a full Ubuntu image'),
-    advise: () => ({ smaller: ['a chiselled Ubuntu image (ubuntu/chiselled-*) built for the application', 'gcr.io/distroless/base-debian12'] }),
+    advise: () => ({ smaller: ['a chiselled Ubuntu image built for the application (same release)'] }),
     source: 'https://ubuntu.com/containers/chiselled',
   },
   {
