@@ -1,5 +1,6 @@
 // Bundles the extension (vscode external) and the CLI into dist/.
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 
 // Minified always: the shipped bundle is the tested bundle, and loading it is part of the
 // extension's activation cost. Source maps stay beside it for debugging (not packaged).
@@ -58,6 +59,29 @@ function lazyModules(fromDir) {
   };
 }
 
+/**
+ * `yaml` is a CommonJS package: bundled, each of our imports of it (`isScalar`, `isMap`, `Scalar`…)
+ * becomes a call of a getter on every use (esbuild's interop object). For the CLI, whose run is
+ * mostly a cold pass of the analysers over a large file, the package is required once and its
+ * members are bound to constants that the code calls directly.
+ */
+function directYaml() {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('yaml');
+  const names = Object.keys(require('yaml')).filter((n) => n !== 'default' && n !== '__esModule');
+  return {
+    name: 'direct-yaml',
+    setup(build) {
+      build.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'direct-yaml' }));
+      build.onLoad({ filter: /.*/, namespace: 'direct-yaml' }, () => ({
+        contents: `const y = require(${JSON.stringify(file)});\n${names.map((n) => `export const ${n} = y.${n};`).join('\n')}\nexport default y;\n`,
+        resolveDir: '.',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 await Promise.all([
   esbuild.build({
     ...common,
@@ -75,7 +99,7 @@ await Promise.all([
   // Only for extension code that still imports an analyser (the build warns which); the host loads none of them otherwise.
   ...['dockerfile', 'kubernetes', 'compose', 'github'].map((kind) =>
     esbuild.build({ ...common, entryPoints: [`src/core/${kind}/index.ts`], outfile: `dist/lib/${LAZY[kind]}`, plugins: [lazyModules('lib')] })),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [directYaml()] }),
   // The language server (`node dist/server.js --stdio`, `shipshape lsp --stdio`); also its analysis workers' entry.
   esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' }),
 ]);
