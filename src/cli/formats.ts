@@ -1,6 +1,9 @@
 /** Output formats of `shipshape check`: text for people, JSON for scripts, SARIF for code scanning. */
 import { Finding, RuleMeta, Severity, SEVERITIES, severityRank } from '../core';
 import { ruleDocsUrl } from '../core/report/docs';
+import { Locale, Text, findingMessage, frag, localize, relatedMessage } from '../core/l10n';
+import { ruleText } from '../core/l10n/rules';
+import { count, listOf, say } from './l10n';
 import { escapeJsonControls, forTerminal } from './sanitize';
 
 export interface FileFindings {
@@ -13,46 +16,49 @@ export interface FileFindings {
 }
 
 /** A file that was not analysed, and why; `fails` when the skip fails a run (size, binary, nesting). */
-export interface SkippedFile { file: string; reason: string; fails: boolean }
+export interface SkippedFile { file: string; reason: string; fails: boolean; /** `reason` as a template, for other locales. */ reasonL10n?: Text }
 
-const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+/** A skipped file's reason in a locale. */
+export function skipReason(s: SkippedFile, locale: Locale): string {
+  return localize(s.reasonL10n, s.reason, locale);
+}
 
 /** "; 2 skipped (not analysed):" and one line per skipped file, or "." when none was skipped. */
-function skippedText(skipped: readonly SkippedFile[]): string {
-  if (skipped.length === 0) return '.\n';
-  return `; ${skipped.length} skipped (not analysed):\n${skipped.map((s) => `  ${forTerminal(s.file)}: ${forTerminal(s.reason)}\n`).join('')}`;
+function skippedText(skipped: readonly SkippedFile[], locale: Locale): string {
+  if (skipped.length === 0) return say(locale, frag('cli.summary.end', '.')) + '\n';
+  return `${say(locale, frag('cli.summary.skipped', '; {n} skipped (not analysed):', { n: skipped.length }))}\n${skipped.map((s) => `  ${forTerminal(s.file)}: ${forTerminal(skipReason(s, locale))}\n`).join('')}`;
 }
 
 const COLOURS: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 const RESET = '\x1b[0m';
 
 /** Compact, grouped by file; coloured when `colour` is true. Skipped files are listed with their reason, never counted as clean. */
-export function formatText(results: FileFindings[], colour: boolean, skipped: readonly SkippedFile[] = []): string {
+export function formatText(results: FileFindings[], colour: boolean, skipped: readonly SkippedFile[] = [], locale: Locale = 'en'): string {
   const paint = (s: Severity, text: string) => (colour ? `${COLOURS[s]}${text}${RESET}` : text);
   const bold = (t: string) => (colour ? `\x1b[1m${t}${RESET}` : t);
   let out = '';
   const counts = new Map<Severity, number>();
   for (const { file, findings, rendered } of results) {
     if (findings.length === 0) continue;
-    out += `${bold(forTerminal(file))}${rendered ? ` (rendered by ${rendered.tool} from ${forTerminal(rendered.root)})` : ''}\n`;
+    out += `${bold(forTerminal(file))}${rendered ? say(locale, frag('cli.rendered', ' (rendered by {tool} from {root})', { tool: rendered.tool, root: forTerminal(rendered.root) })) : ''}\n`;
     for (const f of findings) {
       counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
       const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
       const refs = f.references.length ? ` [${f.references.join(', ')}]` : '';
       // Messages quote the file (image names, values): no terminal controls from it reach the screen.
-      out += `  ${pos.padEnd(8)} ${paint(f.severity, f.severity.padEnd(8))} ${f.ruleId.padEnd(34)} ${forTerminal(f.message)}${forTerminal(refs)}\n`;
+      out += `  ${pos.padEnd(8)} ${paint(f.severity, f.severity.padEnd(8))} ${f.ruleId.padEnd(34)} ${forTerminal(findingMessage(f, locale))}${forTerminal(refs)}\n`;
       // A location in another file (a chart's values.yaml): where the value is set.
-      for (const r of f.related ?? []) if (r.file) out += `  ${''.padEnd(8)} ${''.padEnd(8)} ${''.padEnd(34)} ↳ ${forTerminal(r.file)}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${forTerminal(r.message)}\n`;
+      for (const r of f.related ?? []) if (r.file) out += `  ${''.padEnd(8)} ${''.padEnd(8)} ${''.padEnd(34)} ↳ ${forTerminal(r.file)}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${forTerminal(relatedMessage(r, locale))}\n`;
     }
     out += '\n';
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (total === 0) {
-    if (results.length === 0 && skipped.length > 0) return `No file analysed${skippedText(skipped)}`;
-    return `No problems found in ${plural(results.length, 'file')}${skippedText(skipped)}`;
+    if (results.length === 0 && skipped.length > 0) return `${say(locale, frag('cli.summary.none-analysed', 'No file analysed'))}${skippedText(skipped, locale)}`;
+    return `${say(locale, frag('cli.summary.clean', 'No problems found in {files}', { files: count.files(results.length) }))}${skippedText(skipped, locale)}`;
   }
-  const parts = SEVERITIES.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
-  return `${out}${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(results.length, 'file')}${skippedText(skipped)}`;
+  const parts = SEVERITIES.filter((s) => counts.get(s)).map((s) => frag('cli.summary.severity-count', '{n} {severity}', { n: counts.get(s)!, severity: s }));
+  return `${out}${say(locale, frag('cli.summary.problems', '{problems} ({counts}) in {files}', { problems: count.problems(total), counts: listOf(parts), files: count.files(results.length) }))}${skippedText(skipped, locale)}`;
 }
 
 /** Whether `shipshape fix` (without --all) would apply a fix of the finding. */
@@ -68,7 +74,7 @@ function isFixable(f: Finding): boolean {
  * `{"version":1,"findings":[{"file","ruleId","severity","message","line","column","endLine","endColumn","references","fixable"}],"skipped":[{"file","reason"}]}`.
  * One finding per line: a large run's output is written without the cost of indenting every field.
  */
-export function formatJson(results: FileFindings[], skipped: readonly SkippedFile[] = []): string {
+export function formatJson(results: FileFindings[], skipped: readonly SkippedFile[] = [], locale: Locale = 'en'): string {
   const lines: string[] = [];
   // Rule ids and reference lists are shared by every finding of a rule: serialised once each.
   const ruleJson = new Map<string, string>();
@@ -84,10 +90,10 @@ export function formatJson(results: FileFindings[], skipped: readonly SkippedFil
       if (refs === undefined) refsJson.set(f.references, (refs = JSON.stringify(f.references)));
       const vf = valuesFixes?.get(f);
       const valuesJson = vf?.length ? `,"valuesFixes":${JSON.stringify(vf.map((x) => ({ file: x.file, title: x.fix.title, safe: x.fix.safe })))}` : '';
-      lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(f.message)},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}${valuesJson}}`);
+      lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(findingMessage(f, locale))},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}${valuesJson}}`);
     }
   }
-  const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: s.reason }));
+  const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: skipReason(s, locale) }));
   const list = (items: string[]): string => (items.length ? `[\n    ${items.join(',\n    ')}\n  ]` : '[]');
   return escapeJsonControls(`{\n  "version": 1,\n  "findings": ${list(lines)},\n  "skipped": ${list(skips)}\n}`) + '\n';
 }
@@ -101,7 +107,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
  * each skipped file is a tool execution notification of the invocation (error when the skip
  * fails the run, warning for a template).
  */
-export function formatSarif(results: FileFindings[], rules: RuleMeta[], version: string, skipped: readonly SkippedFile[] = []): string {
+export function formatSarif(results: FileFindings[], rules: RuleMeta[], version: string, skipped: readonly SkippedFile[] = [], locale: Locale = 'en'): string {
   const used = new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)));
   const sarifRules = rules.filter((r) => used.has(r.id));
   const index = new Map(sarifRules.map((r, i) => [r.id, i]));
@@ -115,12 +121,14 @@ export function formatSarif(results: FileFindings[], rules: RuleMeta[], version:
             name: 'Shipshape',
             version,
             informationUri: 'https://github.com/shipshape-dev/shipshape',
-            rules: sarifRules.map((r) => ({
+            rules: sarifRules.map((r) => {
+              const t = ruleText(r, locale);
+              return {
               id: r.id,
               name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.description },
-              help: { text: r.remediation, markdown: `**${r.title}**\n\n${r.description}\n\n**Fix:** ${r.remediation}` },
+              shortDescription: { text: t.title },
+              fullDescription: { text: t.description },
+              help: { text: t.remediation, markdown: `**${t.title}**\n\n${t.description}\n\n**${say(locale, frag('cli.sarif.fix', 'Fix:'))}** ${t.remediation}` },
               helpUri: ruleDocsUrl(r.id),
               defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
               properties: {
@@ -128,7 +136,8 @@ export function formatSarif(results: FileFindings[], rules: RuleMeta[], version:
                 precision: 'high',
                 'security-severity': SECURITY_SEVERITY[r.severity],
               },
-            })),
+              };
+            }),
           },
         },
         invocations: [
@@ -137,7 +146,7 @@ export function formatSarif(results: FileFindings[], rules: RuleMeta[], version:
             toolExecutionNotifications: skipped.map((s) => ({
               level: s.fails ? 'error' : 'warning',
               descriptor: { id: 'skipped-file' },
-              message: { text: `Not analysed: ${s.reason}` },
+              message: { text: say(locale, frag('cli.sarif.not-analysed', 'Not analysed: {reason}', { reason: skipReason(s, locale) })) },
               locations: [{ physicalLocation: { artifactLocation: { uri: s.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' } } }],
             })),
           },
@@ -148,7 +157,7 @@ export function formatSarif(results: FileFindings[], rules: RuleMeta[], version:
             ruleId: f.ruleId,
             ruleIndex: index.get(f.ruleId),
             level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
+            message: { text: findingMessage(f, locale) },
             locations: [
               {
                 physicalLocation: {

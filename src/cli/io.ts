@@ -19,6 +19,8 @@ export interface CliIO {
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The language of messages (`--lang`, else LC_ALL / LC_MESSAGES / LANG; set by `main`). English when unset. */
+  locale?: 'en' | 'zh-cn';
 }
 
 /** A subcommand of `shipshape`. Resolves to the process exit code. */

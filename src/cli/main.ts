@@ -4,18 +4,47 @@ import { COMMANDS } from './commands';
 import { forTerminalLines } from './sanitize';
 
 import { VERSION } from './version';
+import { Text, frag } from '../core/l10n/text';
+import { Locale, say, takeLocale } from './l10n';
 
-function help(io: CliIO): void {
-  io.stdout(`shipshape ${VERSION}: secure Dockerfiles and Kubernetes manifests\n\nUsage: shipshape <command> [options]\n\nCommands:\n`);
-  for (const c of COMMANDS) io.stdout(`  ${c.name.padEnd(8)} ${c.summary}\n`);
-  io.stdout(`\nRun 'shipshape <command> --help' for a command's options.\n`);
+/** The commands' one-line summaries as templates; a summary that no longer reads as written here stays as the command has it. */
+const SUMMARIES: Readonly<Record<string, Text>> = {
+  check: frag('cli.summary.check', 'report insecure settings in Dockerfiles and Kubernetes manifests'),
+  fix: frag('cli.summary.fix', 'apply safe fixes (prints a diff, or writes with --write)'),
+  scan: frag('cli.summary.scan', 'scan an image for vulnerabilities with Trivy, Grype, Docker Scout or Snyk'),
+  inspect: frag('cli.summary.inspect', 'look inside a built image (archive or local image): layers, setuid files, secrets, wasted bytes'),
+  sign: frag('cli.summary.sign', 'sign an image by digest with cosign'),
+  verify: frag('cli.summary.verify', "verify an image's cosign signature"),
+  policy: frag('cli.summary.policy', 'generate an admission policy that admits only signed images'),
+  ci: frag('cli.summary.ci', 'generate a CI pipeline: check, build, scan, push, sign by digest'),
+  lsp: frag('cli.summary.lsp', 'run the language server (--stdio) for editors other than VS Code'),
+};
+
+function summaryOf(c: CliCommand, locale: Locale): string {
+  const t = Object.prototype.hasOwnProperty.call(SUMMARIES, c.name) ? SUMMARIES[c.name] : undefined;
+  return t && t.en === c.summary ? say(locale, t) : c.summary;
+}
+
+function help(io: CliIO, locale: Locale): void {
+  io.stdout(`shipshape ${VERSION}: ${say(locale, frag('cli.help.tagline', 'secure Dockerfiles and Kubernetes manifests'))}\n\n${say(locale, frag('cli.help.usage', 'Usage: shipshape <command> [options]'))}\n\n${say(locale, frag('cli.help.commands', 'Commands:'))}\n`);
+  for (const c of COMMANDS) io.stdout(`  ${c.name.padEnd(8)} ${summaryOf(c, locale)}\n`);
+  io.stdout(`\n${say(locale, frag('cli.help.more', "Run 'shipshape <command> --help' for a command's options."))}\n`);
+  io.stdout(`${say(locale, frag('cli.help.lang', 'Messages are in the language of LC_ALL, LC_MESSAGES or LANG (en, zh-cn); --lang LOCALE chooses one.'))}\n`);
 }
 
 /** Runs the CLI with arguments (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
+  let taken: { argv: string[]; locale: Locale };
+  try {
+    taken = takeLocale(argv, io.env);
+  } catch (e) {
+    io.stderr(`shipshape: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  io = { ...io, locale: taken.locale };
+  const [name, ...rest] = taken.argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    help(io);
+    help(io, taken.locale);
     return name ? EXIT.ok : EXIT.usage;
   }
   if (name === '--version' || name === '-v') {
@@ -24,8 +53,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const command: CliCommand | undefined = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`shipshape: unknown command '${name}'\n`);
-    help(io);
+    io.stderr(`shipshape: ${say(taken.locale, frag('cli.unknown-command', "unknown command '{name}'", { name: forTerminalLines(name) }))}\n`);
+    help(io, taken.locale);
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -1,5 +1,6 @@
 /** Applying fixes in bulk: "fix all" in the editor and `shipshape fix` in CI share this. */
 import { ShipshapeConfig, DEFAULT_CONFIG } from './config';
+import type { Text } from './l10n/text';
 import { analyze } from './index';
 import { FileKind, Finding, Fix, TextEdit } from './model';
 import { applyEdits, LineIndex } from './text';
@@ -19,7 +20,7 @@ export interface FixAllOptions {
 export interface FixAllResult {
   text: string;
   /** Titles of the fixes applied, in order, with their rule. */
-  applied: Array<{ ruleId: string; title: string }>;
+  applied: Array<{ ruleId: string; title: string; /** The title as a template, for other locales. */ l10n?: Text }>;
 }
 
 /** The fix "fix all" would take for a finding: its preferred applicable fix, else its first. */
@@ -54,7 +55,7 @@ export function fixAll(text: string, kind: FileKind, config: ShipshapeConfig = D
       seen.add(key);
       taken.push(...spans);
       edits.push(...fix.edits);
-      applied.push({ ruleId: finding.ruleId, title: fix.title });
+      applied.push(fix.l10n ? { ruleId: finding.ruleId, title: fix.title, l10n: fix.l10n } : { ruleId: finding.ruleId, title: fix.title });
     }
     if (edits.length === 0) break;
     let next: string;

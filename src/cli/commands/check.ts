@@ -4,7 +4,9 @@ import { loadCliConfig } from '../config';
 import { findRenderRoots, isOwned, renderAndCheck, RenderCheckResult } from '../renderCheck';
 import * as path from 'path';
 import { collectFiles, FileToCheck } from '../walk';
-import { failsThreshold, FileFindings, formatJson, formatSarif, formatText, SkippedFile } from '../formats';
+import { failsThreshold, FileFindings, formatJson, formatSarif, formatText, SkippedFile, skipReason } from '../formats';
+import { frag } from '../../core/l10n/text';
+import { say } from '../l10n';
 import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
 import { forTerminal } from '../sanitize';
 import { VERSION } from '../version';
@@ -22,6 +24,7 @@ Options:
   --no-render                analyse Helm charts and kustomizations as plain files (no helm, no kubectl)
   --helm-values FILE         a values file for every chart rendered (repeatable; after .shipshape.yaml's)
   --helm-set KEY=VALUE       a value for every chart rendered (repeatable)
+  --lang LOCALE              language of messages: en|zh-cn (default: from LC_ALL, LC_MESSAGES, LANG)
 
 Helm charts (folders with Chart.yaml) are rendered with helm template and Kustomize overlays with
 kubectl kustomize (or kustomize build), found on PATH (or SHIPSHAPE_HELM_PATH,
@@ -108,6 +111,7 @@ export const checkCommand: CliCommand = {
     const failOn = parseFailOn(values['fail-on']);
     if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);
     const config = await loadCliConfig(io, values.config, values.profile);
+    const locale = io.locale ?? 'en';
 
     const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
     for (const e of errors) io.stderr(`shipshape: ${e}\n`);
@@ -148,9 +152,10 @@ export const checkCommand: CliCommand = {
       const result = analyze(text, f.kind, config, { run, chartTemplate, related, source: f.path, fixes: 'safe' });
       for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
       if (result.skipped) {
-        skipped.push({ file: f.path, reason: result.skipped, fails: skipFails(result.skipKind ?? 'size') });
+        const skip: SkippedFile = { file: f.path, reason: result.skipped, fails: skipFails(result.skipKind ?? 'size'), ...(result.skippedL10n ? { reasonL10n: result.skippedL10n } : {}) };
+        skipped.push(skip);
         // Text output lists skips itself; the machine formats keep stdout to the document.
-        if (format !== 'text') io.stderr(`shipshape: ${forTerminal(f.path)}: skipped (${forTerminal(result.skipped)})\n`);
+        if (format !== 'text') io.stderr(`shipshape: ${forTerminal(f.path)}: ${say(locale, frag('cli.skipped', 'skipped ({reason})', { reason: forTerminal(skipReason(skip, locale)) }))}\n`);
         continue;
       }
       results.push({ file: f.path, findings: result.findings });
@@ -158,9 +163,9 @@ export const checkCommand: CliCommand = {
     for (const r of results) r.findings = run.settle(r.findings);
     if (rendered) results.push(...rendered.settle());
 
-    if (format === 'json') io.stdout(formatJson(results, skipped));
-    else if (format === 'sarif') io.stdout(formatSarif(results, allRules(), VERSION, skipped));
-    else io.stdout(formatText(results, io.isTTY, skipped));
+    if (format === 'json') io.stdout(formatJson(results, skipped, locale));
+    else if (format === 'sarif') io.stdout(formatSarif(results, allRules(), VERSION, skipped, locale));
+    else io.stdout(formatText(results, io.isTTY, skipped, locale));
 
     if (ioError || rendered?.failed) return EXIT.usage;
     if (!values['allow-skipped'] && skipped.some((s) => s.fails)) return EXIT.usage;

@@ -3,6 +3,8 @@ import * as path from 'path';
 import { escapedNote, fixDiff } from '../diffOutput';
 import { AnalysisRun, analyze, Finding, skipFails } from '../../core';
 import { ChartTemplates } from '../helmChart';
+import { frag, localize } from '../../core/l10n';
+import { count, say } from '../l10n';
 import { forTerminal } from '../sanitize';
 import { fixAll } from '../../core/fix';
 import { normalizeRuleKey } from '../../core/suppress';
@@ -26,7 +28,8 @@ Options:
   --profile PROFILE    baseline|restricted|all
   --config FILE        configuration file (default: ./.shipshape.yaml when present)
   --allow-skipped      files skipped for size, binary content or nesting do not make the exit code 2
-  --no-render          do not render Helm charts (whose findings are fixed in their values files)`;
+  --no-render          do not render Helm charts (whose findings are fixed in their values files)
+  --lang LOCALE        language of messages: en|zh-cn (default: from LC_ALL, LC_MESSAGES, LANG)`;
 
 /** Writes a file without ever leaving it truncated: a temp file beside it, then a rename. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
@@ -73,6 +76,7 @@ export const fixCommand: CliCommand = {
     if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);
     const config = await loadCliConfig(io, values.config, values.profile);
     const filter = ruleFilter(values.rule);
+    const locale = io.locale ?? 'en';
 
     const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
     for (const e of errors) io.stderr(`shipshape: ${e}\n`);
@@ -89,7 +93,7 @@ export const fixCommand: CliCommand = {
       // Nothing is fixed in a file that is not analysed (a Helm template is fixed in its chart's values).
       const check = analyze(before, f.kind, config, { run, chartTemplate });
       if (check.skipped) {
-        io.stderr(`shipshape: ${forTerminal(f.path)}: skipped (${forTerminal(check.skipped)})\n`);
+        io.stderr(`shipshape: ${forTerminal(f.path)}: ${say(locale, frag('cli.skipped', 'skipped ({reason})', { reason: forTerminal(localize(check.skippedL10n, check.skipped, locale)) }))}\n`);
         if (skipFails(check.skipKind ?? 'size')) failingSkip = true;
         continue;
       }
@@ -111,7 +115,7 @@ export const fixCommand: CliCommand = {
         io.stdout(diff.text);
         if (diff.escaped) io.stderr(escapedNote(f.path));
       }
-      for (const a of applied) io.stderr(`${forTerminal(f.path)}: ${a.ruleId}: ${a.title}\n`);
+      for (const a of applied) io.stderr(`${forTerminal(f.path)}: ${a.ruleId}: ${localize(a.l10n, a.title, locale)}\n`);
     }
     // Charts: a rendered finding is fixed in the values file its value comes from (renderCheck.ts), never in the template.
     if (!values['no-render']) {
@@ -143,9 +147,10 @@ export const fixCommand: CliCommand = {
         }
       }
     }
-    io.stderr(fixedCount === 0
-      ? 'shipshape: nothing to fix\n'
-      : `shipshape: ${values.write ? 'applied' : 'would apply'} ${fixedCount} fix${fixedCount === 1 ? '' : 'es'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}\n`);
+    const summary = { fixes: count.fixes(fixedCount), files: count.files(fixedFiles) };
+    io.stderr(`shipshape: ${say(locale, fixedCount === 0
+      ? frag('cli.fix.nothing', 'nothing to fix')
+      : values.write ? frag('cli.fix.applied', 'applied {fixes} in {files}', summary) : frag('cli.fix.would-apply', 'would apply {fixes} in {files}', summary))}\n`);
     for (const r of remaining) r.findings = run.settle(r.findings);
     if (ioError || (failingSkip && !values['allow-skipped'])) return EXIT.usage;
     return failsThreshold(remaining, failOn) ? EXIT.findings : EXIT.ok;

@@ -8,7 +8,8 @@ import type { Finding, Fix, RelatedInfo } from '../model';
 import { Catalogue, Text, renderText } from './text';
 import zhCn from '../../../l10n/core.zh-cn.json';
 
-export { Arg, Args, Msg, Text, Title, TitleLike, english, fill, fixTitle, frag, msg, renderText, titleOf } from './text';
+export type { Arg, Args, Msg, Text, Title, TitleLike } from './text';
+export { english, fill, fixTitle, frag, msg, renderText, titleOf } from './text';
 
 /** Locales with a catalogue of their own; anything else reads English. */
 export type Locale = 'en' | 'zh-cn';
