@@ -2,6 +2,8 @@
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { FileKind, Finding, Fix, Range, Severity, severityRank, TextEdit } from '../core/model';
 import { ruleDocsUrl } from '../core/report/docs';
+import { Locale, findingMessage, fixTitleIn, normalizeLocale, relatedMessage } from '../core/l10n';
+import { session } from './session';
 import { RENDER_PROBLEM_IDS } from '../core/render';
 import { pathToFileURL } from 'url';
 import { suppressionEdit } from '../core/suppressEdit';
@@ -22,19 +24,25 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Hint,
 };
 
+/** The locale findings are shown in: the client's (`initializationOptions.locale`, else InitializeParams.locale). */
+function locale(): Locale {
+  return normalizeLocale(session.locale);
+}
+
 export function toDiagnostic(f: Finding, uri: string): Diagnostic {
+  const lc = locale();
   const d: Diagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity],
     source: DIAGNOSTIC_SOURCE,
     code: f.ruleId,
     codeDescription: { href: ruleDocsUrl(f.ruleId) },
-    message: f.message,
+    message: findingMessage(f, lc),
   };
   // A render's own problem (on Chart.yaml / the kustomization) is no rule: no page to link.
   if (RENDER_PROBLEM_IDS.has(f.ruleId)) delete d.codeDescription;
   // Related information in another file (the values file of a rendered chart, a Compose `extends.file`): an absolute path there.
-  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file ? relatedUri(r.file, uri) : uri, range: r.range }, message: r.message }));
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file ? relatedUri(r.file, uri) : uri, range: r.range }, message: relatedMessage(r, lc) }));
   if (f.tags?.length) d.tags = f.tags.map((t) => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated));
   return d;
 }
@@ -111,7 +119,7 @@ export function quickFixes(uri: string, text: string, kind: FileKind, hits: read
     const data: CodeActionData = { shipshape: 'fix', rules: e.hits.map((h) => h.finding.ruleId) };
     if (e.fix.snippet && e.fix.edits.length === 1) data.snippet = { range: e.fix.edits[0].range, text: e.fix.edits[0].newText };
     return {
-      title: e.fix.title,
+      title: fixTitleIn(e.fix, locale()),
       kind: CodeActionKind.QuickFix,
       diagnostics: e.hits.map((h) => h.diagnostic),
       isPreferred: Boolean(e.fix.preferred) && e.hits.length === rules,
@@ -171,7 +179,8 @@ export function findingsAt(findings: readonly Finding[], line: number, character
     const end = f.range.end.line < range.end.line || (f.range.end.line === range.end.line && f.range.end.character < range.end.character) ? f.range.end : range.end;
     if (start.line < end.line || (start.line === end.line && start.character <= end.character)) range = { start, end };
   }
-  return { findings: hits.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, references: [...f.references] })), range };
+  const lc = locale();
+  return { findings: hits.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: findingMessage(f, lc), references: [...f.references] })), range };
 }
 
 /** The hover at a position: the findings there, most severe first, one line each, and the docs links. */

@@ -29,6 +29,7 @@ import {
   diagnosticsFingerprint, InitializationOptions, SkipKind,
 } from './protocol';
 import { updateSession, onDidChangeSession, session } from './session';
+import { fixTitleIn, normalizeLocale } from '../core/l10n';
 import { withBaseImageAdvice } from './baseImageHover';
 import { registerBaseImageRequests } from './baseImageRequests';
 import { RenderService } from './render';
@@ -216,7 +217,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (typeof init.analysisBudgetMs === 'number' && init.analysisBudgetMs >= 10) budgetMs = Math.min(init.analysisBudgetMs, 10 * 60_000);
     sendStates = init.documentState === true;
     if (typeof init.quickFixLimit === 'number' && init.quickFixLimit >= 0) quickFixLimit = Math.floor(init.quickFixLimit);
-    updateSession(init);
+    // The client's display language: Shipshape's option first, else the LSP field (3.16+).
+    updateSession(init.locale === undefined && typeof params.locale === 'string' ? { ...init, locale: params.locale } : init);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -506,7 +508,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (kind === 'dockerfile' && wants(CodeActionKind.RefactorRewrite) && !(only && only.every((o) => o.startsWith(CodeActionKind.Source)))) {
       const out = await runDocumentJob({ op: 'multiStage', text: doc.getText(), config }, token);
       if ('result' in out && out.result.op === 'multiStage' && out.result.fix && documents.get(uri)?.version === version) {
-        actions.push(documentAction(uri, out.result.fix.title, CodeActionKind.RefactorRewrite, out.result.fix.edits));
+        actions.push(documentAction(uri, fixTitleIn(out.result.fix, normalizeLocale(session.locale)), CodeActionKind.RefactorRewrite, out.result.fix.edits));
       }
     }
     return actions;

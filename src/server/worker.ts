@@ -57,11 +57,13 @@ export const EAGER_FIXES_MAX = 256 * 1024;
  */
 function plainFinding(f: Finding, withEdits: boolean): Finding {
   const out: Finding = { ruleId: f.ruleId, severity: f.severity, message: f.message, range: f.range, references: [...f.references] };
-  if (f.related?.length) out.related = f.related.map((r) => ({ range: r.range, message: r.message }));
+  // The template of each message travels too: the protocol thread renders it in the client's locale.
+  if (f.l10n) out.l10n = f.l10n;
+  if (f.related?.length) out.related = f.related.map((r) => (r.l10n ? { range: r.range, message: r.message, l10n: r.l10n } : { range: r.range, message: r.message }));
   if (f.tags?.length) out.tags = [...f.tags];
   if (f.fixes?.length) {
     out.fixes = f.fixes.map((x) => ({
-      title: x.title, kind: x.kind, safe: x.safe,
+      title: x.title, ...(x.l10n ? { l10n: x.l10n } : {}), kind: x.kind, safe: x.safe,
       ...(x.preferred ? { preferred: true } : {}), ...(x.snippet ? { snippet: true } : {}),
       edits: withEdits ? x.edits.map((e) => ({ range: e.range, newText: e.newText })) : [],
     }));
@@ -80,7 +82,7 @@ export function runJob(job: WorkerJob): WorkerResult {
       let findings = r.findings;
       let notApplicable = r.notApplicable;
       if (r.notApplicable && job.kind === 'kubernetes' && job.wasManifest) {
-        const broken = brokenManifestFindings(job.text, job.config, (m) => `YAML error: ${m}. Until it parses, Shipshape cannot check this manifest.`);
+        const broken = brokenManifestFindings(job.text, job.config);
         if (broken.length) { findings = broken; notApplicable = undefined; }
       }
       const manifest = job.kind === 'kubernetes' && !r.skipped && (!r.notApplicable || (job.wasManifest && !notApplicable));
@@ -105,7 +107,7 @@ export function runJob(job: WorkerJob): WorkerResult {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { convertToMultiStage } = require('../core/dockerfile') as typeof import('../core/dockerfile');
       const fix = convertToMultiStage(job.text, job.config);
-      return { op: 'multiStage', fix: fix && { title: fix.title, kind: fix.kind, safe: fix.safe, edits: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } };
+      return { op: 'multiStage', fix: fix && { title: fix.title, ...(fix.l10n ? { l10n: fix.l10n } : {}), kind: fix.kind, safe: fix.safe, edits: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } };
     }
   }
 }
