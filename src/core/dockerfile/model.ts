@@ -9,7 +9,7 @@ import { ImageRef, isLatest, parseImageRef } from '../imageRef';
 import { Range } from '../model';
 import { SourceComment } from '../suppress';
 import { LineIndex, eolOf } from '../text';
-import { MappedText, ShellScript, ShellWord, splitShell, basename, contiguousText, piecewiseText, sliceMapped } from './shell';
+import { MappedText, ShellScript, ShellWord, splitShell, basename, contiguousText, jsonStringText, piecewiseText, sliceMapped } from './shell';
 import { expandVariables, processWord, ScopedVariables, VariableTable } from './variables';
 import { ImageFamily, imageFamily, isKnownNonRootImage } from './baseImage';
 import { Invocation, PackageInvocation, runInvocations, runPackageInvocations } from './commands';
@@ -50,8 +50,19 @@ export interface RunCommand {
   stage: Stage;
   /** shell: `RUN cmd`; exec: `RUN ["cmd", …]`; heredoc: `RUN <<EOF` whose body is the script. */
   form: 'shell' | 'exec' | 'heredoc';
-  /** The text the shell runs, continuations joined, mapped to document offsets. */
+  /**
+   * The text the shell runs, continuations joined, mapped to document offsets. Exec form: the
+   * script of a shell it runs (`["sh", "-c", "a | b"]`, see `execShell`), JSON escapes decoded and
+   * each character mapped to what writes it; otherwise the argv joined by blanks.
+   */
   script: MappedText;
+  /**
+   * Exec form that runs a shell on a script: the argv before the script (`["bash", "-o",
+   * "pipefail", "-c"]`). BuildKit runs the argv itself, so neither SHELL nor a default shell
+   * applies: this shell, with these options, runs `script`. Edits of `script` would have to be
+   * written as JSON, so the rules offer none there.
+   */
+  execShell?: readonly string[];
   shell: ShellScript;
   flags: Flag[];
   /** `--mount=type=secret` present. */
@@ -643,7 +654,7 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
     const span = { at: joinedText.length, length: v.length, exact, source: exact ? open + 1 : open };
     spans.push(span);
     joinedText += v;
-    parts.push({ text: v, offsetAt: (i) => src.offsetAt(exact ? span.source + i : span.source) });
+    parts.push((!exact && jsonStringText(src, open, close)) || { text: v, offsetAt: (i) => src.offsetAt(exact ? span.source + i : span.source) });
     literals.push([src.offsetAt(open), src.offsetAt(Math.min(close, src.text.length - 1)) + 1]);
     pos = close + 1;
   }
@@ -661,6 +672,38 @@ function parseExecForm(src: MappedText): { values: string[]; joined: MappedText;
 
 const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z0-9_.-]+)\1/g;
 const SHELL_PROGRAM = /^((\/usr)?\/bin\/)?(sh|bash|ash|dash|zsh)(\s+-[A-Za-z]+)*$/;
+const SHELL_NAME = /^(sh|bash|ash|dash|zsh)$/;
+/** bash's long options that take a value. */
+const LONG_WITH_VALUE = new Set(['--rcfile', '--init-file']);
+
+/**
+ * The index of the script in an exec-form argv that runs a shell with `-c` (`sh -c S`,
+ * `/bin/bash -euxo pipefail -c S`, `bash --norc -ec S`, `sh -o pipefail -c S`), or -1. As the
+ * shell reads its options: clusters of letters after `-` or `+`, each `o`/`O` taking the next
+ * argument, bash's `--long` options, `--` or `-` ending them; the first operand is the script
+ * when `-c` was given.
+ */
+export function execShellScriptIndex(argv: readonly string[]): number {
+  if (argv.length < 3 || !SHELL_NAME.test(basename(argv[0]))) return -1;
+  let dashC = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--' || a === '-') return dashC && i + 1 < argv.length ? i + 1 : -1;
+    if (a.startsWith('--')) {
+      if (LONG_WITH_VALUE.has(a)) i++;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(a)) {
+      for (let k = 1; k < a.length; k++) {
+        if (a[k] === 'c' && a[0] === '-') dashC = true;
+        else if (a[k] === 'o' || a[k] === 'O') i++;
+      }
+      continue;
+    }
+    return dashC ? i : -1;
+  }
+  return -1;
+}
 
 /** Shared by every RUN without flags or cache mounts (a model holds thousands of RUNs). */
 const NONE: never[] = Object.freeze([]) as never[];
@@ -682,6 +725,7 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
   }
   const heredocs: Heredoc[] = script.text.includes('<<') ? ins.getHeredocs() : [];
   let form: RunCommand['form'] = 'shell';
+  let execShell: string[] | undefined;
   if (heredocs.length) {
     const firstLine = script.text.split('\n')[0];
     const rest = firstLine.replace(HEREDOC_MARKER, '').trim();
@@ -698,9 +742,9 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
     if (exec) {
       form = 'exec';
       // `["sh", "-c", "script"]` runs the script through a shell: analyse the script itself.
-      const [program, flag] = exec.values;
-      const shellScript = program && SHELL_PROGRAM.test(basename(program)) && /^-[a-z]*c$/.test(flag ?? '') && exec.parts[2];
-      script = shellScript || exec.joined;
+      const at = execShellScriptIndex(exec.values);
+      if (at > 0) execShell = exec.values.slice(0, at);
+      script = at > 0 ? exec.parts[at] : exec.joined;
     }
   }
   const run: RunCommand = {
@@ -714,6 +758,7 @@ function buildRun(model: DockerfileModel, ins: Run, stage: Stage): RunCommand {
     cacheTargets,
     shellCommand: stage.shellCommand,
     user: stage.effectiveUser,
+    execShell,
     invocations: NONE,
     packageInvocations: NONE,
   };

@@ -12,6 +12,16 @@ export interface MappedText {
   offsetAt(i: number): number;
   /** Set when the text sits contiguously in the document from this offset (`offsetAt(i)` = `base + i`). */
   readonly base?: number;
+  /**
+   * Document offset just after `text[i]`, when a character can stand for more than one of the
+   * document (a JSON escape such as `\"`); absent: `offsetAt(i) + 1`.
+   */
+  endAt?(i: number): number;
+}
+
+/** Document offset just after `src.text[i]`. */
+export function endOffsetAt(src: MappedText, i: number): number {
+  return src.endAt ? src.endAt(i) : src.offsetAt(i) + 1;
 }
 
 /** Text whose characters sit contiguously in the document from `base`. */
@@ -46,6 +56,66 @@ class SlicedText implements MappedText {
   offsetAt(i: number): number {
     return this.src.offsetAt(i + this.from);
   }
+  get endAt(): ((i: number) => number) | undefined {
+    return this.src.endAt ? (i) => endOffsetAt(this.src, i + this.from) : undefined;
+  }
+}
+
+const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * A JSON string's value (exec-form `RUN ["sh", "-c", "…"]`), each character mapped to the
+ * escape or character that writes it: `\"`, `\\`, `\n`, `\u00e9` start where their backslash is
+ * and end after their last character, so a range over the value is exact in the document.
+ */
+class JsonStringText implements MappedText {
+  /** `at[i]`: index in `src.text` where the writing of `text[i]` starts; `at[text.length]`: the closing quote. */
+  constructor(readonly text: string, private readonly src: MappedText, private readonly at: readonly number[]) {}
+  offsetAt(i: number): number {
+    const n = this.text.length;
+    return this.src.offsetAt(this.at[i < 0 ? 0 : i > n ? n : i]);
+  }
+  endAt(i: number): number {
+    const n = this.text.length;
+    const k = i < 0 ? 0 : i >= n ? n - 1 : i;
+    return k < 0 ? this.src.offsetAt(this.at[0]) : endOffsetAt(this.src, this.at[k + 1] - 1);
+  }
+}
+
+/**
+ * The value of the JSON string literal `src.text[open..close]` (`open` and `close` at its
+ * quotes) with the exact mapping above; undefined when it is not a well-formed literal.
+ */
+export function jsonStringText(src: MappedText, open: number, close: number): MappedText | undefined {
+  const t = src.text;
+  if (t[open] !== '"' || t[close] !== '"') return undefined;
+  let out = '';
+  const at: number[] = [];
+  let j = open + 1;
+  while (j < close) {
+    at.push(j);
+    const c = t[j];
+    if (c !== '\\') {
+      out += c;
+      j++;
+      continue;
+    }
+    const e = t[j + 1];
+    if (e === 'u') {
+      const hex = t.slice(j + 2, j + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+      out += String.fromCharCode(parseInt(hex, 16));
+      j += 6;
+    } else {
+      const v = JSON_ESCAPES[e];
+      if (v === undefined) return undefined;
+      out += v;
+      j += 2;
+    }
+  }
+  if (j !== close) return undefined;
+  at.push(close);
+  return new JsonStringText(out, src, at);
 }
 
 /** Text whose characters sit contiguously in the document from `start`. */
@@ -195,8 +265,13 @@ class ShellSplitter {
     return this.base !== undefined ? this.base + i : this.src.offsetAt(i);
   }
 
+  /** Document offset just after script character `i`. */
+  endAt(i: number): number {
+    return this.base !== undefined ? this.base + i + 1 : endOffsetAt(this.src, i);
+  }
+
   docEnd(i: number): number {
-    return i > 0 ? this.offsetAt(i - 1) + 1 : this.n ? this.offsetAt(0) : 0;
+    return i > 0 ? this.endAt(i - 1) : this.n ? this.offsetAt(0) : 0;
   }
 
   endWord(): void {
@@ -495,7 +570,7 @@ class ShellSplitter {
         s.endCommand();
         if (c === '(') s.subshells++;
         else if (s.subshells) s.subshells--;
-        s.operators.push({ op: c, start: s.offsetAt(i), end: s.offsetAt(i) + 1 });
+        s.operators.push({ op: c, start: s.offsetAt(i), end: s.endAt(i) });
         s.pendingOp = c;
         i++;
         continue;
@@ -504,7 +579,7 @@ class ShellSplitter {
       if (op) {
         s.endCommand();
         if (op === ';;' && s.cases[s.cases.length - 1] === 'body') s.cases[s.cases.length - 1] = 'pattern';
-        s.operators.push({ op, start: s.offsetAt(i), end: s.offsetAt(i + op.length - 1) + 1 });
+        s.operators.push({ op, start: s.offsetAt(i), end: s.endAt(i + op.length - 1) });
         s.pendingOp = op;
         i += op.length;
         continue;
@@ -567,6 +642,13 @@ class IndexedText implements MappedText {
   offsetAt(i: number): number {
     const k = i < this.indices.length ? i : this.indices.length - 1;
     return k < 0 ? this.src.offsetAt(0) : this.src.offsetAt(this.indices[k]);
+  }
+  get endAt(): ((i: number) => number) | undefined {
+    if (!this.src.endAt) return undefined;
+    return (i) => {
+      const k = i < this.indices.length ? i : this.indices.length - 1;
+      return k < 0 ? this.src.offsetAt(0) : endOffsetAt(this.src, this.indices[k]);
+    };
   }
 }
 

@@ -18,10 +18,12 @@ export const pipefail: Rule<DockerfileModel> = {
   remediation: 'Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `/bin/sh` on Alpine) before the RUN, or start the RUN with `set -o pipefail &&`.',
   check(model, report) {
     for (const run of model.runs) {
-      // Exec form runs no shell; Windows images default to cmd, which has no pipefail.
-      if (run.form === 'exec' || (run.stage.family === 'windows' && !run.shellCommand)) continue;
+      // Exec form runs no shell unless its argv is one (`["sh", "-c", "a | b"]`, run.execShell);
+      // Windows images default to cmd, which has no pipefail.
+      if (run.form === 'exec' ? !run.execShell : run.stage.family === 'windows' && !run.shellCommand) continue;
       if (!run.shell.operators.some((o) => o.op === '|' || o.op === '|&')) continue;
-      const shellSetsIt = shellHasPipefail(run);
+      // An exec-form shell is the argv's own (`bash -o pipefail -c …`): SHELL does not apply to it.
+      const shellSetsIt = run.execShell ? optionsSetPipefail(run.execShell) : shellHasPipefail(run);
       const cmds = run.shell.commands;
       for (let k = 1; k < cmds.length; k++) {
         const last = cmds[k];
@@ -40,10 +42,11 @@ export const pipefail: Rule<DockerfileModel> = {
         const line = `SHELL ["${shellPath}", "-o", "pipefail", "-c"]`;
         // A SHELL line does not reach a script run with `sh -c '…'`: that one needs its own `set -o pipefail`.
         report({
-          ...(last.parent ? msg('docker.pipefail.start-this-sh-c', 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.') : msg('docker.pipefail.set-o-pipefail-before', 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.')),
+          ...(last.parent || run.execShell ? msg('docker.pipefail.start-this-sh-c', 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.') : msg('docker.pipefail.set-o-pipefail-before', 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.')),
           range: model.lines.rangeOf(pipe.start, pipe.end),
           // An ONBUILD RUN runs under the child build's SHELL: a SHELL line here does not reach it.
-          fixes: shellPath && !last.parent && !run.onbuild
+          // Nor one run by an exec-form argv (and its script is a JSON string: no edit of it is offered).
+          fixes: shellPath && !last.parent && !run.onbuild && !run.execShell
             ? [{ ...fixTitle('docker.pipefail.insert', 'Insert {line}', { line }), kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])] }]
             : [],
         });
