@@ -19,9 +19,9 @@ const common = {
 // their own under dist/lib/: the language client (started right after activation returns) and
 // the YAML library, for the files a user command writes (scan export, admission policies, CI
 // pipelines, ignore files). The analysers and the Dockerfile parser are never part of
-// dist/extension.js (test/unit/lsp-extension-bundle.test.ts); an import of them from extension
-// code is reported here and resolved to a lazy bundle, so a command that still needs one works
-// until it asks the server instead.
+// dist/extension.js (test/unit/lsp-extension-bundle.test.ts): an import of them from extension
+// code is reported here and left as a require of a dist/lib/ file that is not built (the bundle
+// test names it); the feature must ask the language server instead.
 const LAZY = {
   yaml: 'yaml.js',
   'vscode-languageclient/node': 'languageclient.js',
@@ -94,11 +94,8 @@ await Promise.all([
     banner: { js: 'globalThis.__shipshapeLoad = { start: performance.now(), startCpu: process.cpuUsage() };' },
     footer: { js: 'globalThis.__shipshapeLoad.end = performance.now(); globalThis.__shipshapeLoad.endCpu = process.cpuUsage();' },
   }),
-  ...['yaml', 'dockerfile-ast', 'vscode-languageclient/node'].map((pkg) =>
+  ...['yaml', 'vscode-languageclient/node'].map((pkg) =>
     esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}`, external: ['vscode'] })),
-  // Only for extension code that still imports an analyser (the build warns which); the host loads none of them otherwise.
-  ...['dockerfile', 'kubernetes', 'compose', 'github'].map((kind) =>
-    esbuild.build({ ...common, entryPoints: [`src/core/${kind}/index.ts`], outfile: `dist/lib/${LAZY[kind]}`, plugins: [lazyModules('lib')] })),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [directYaml()] }),
   // The language server (`node dist/server.js --stdio`, `shipshape lsp --stdio`); also its analysis workers' entry.
   esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' }),

@@ -9,10 +9,6 @@ export function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
-export function fromRange(r: vscode.Range): Range {
-  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
-}
-
 /** A rule id of a Shipshape diagnostic, or undefined for other sources. */
 export function ruleIdOf(d: vscode.Diagnostic): string | undefined {
   if (d.source !== DIAGNOSTIC_SOURCE) return undefined;
