@@ -134,7 +134,7 @@ export class InspectImageCommand implements Command {
           const abort = new AbortController();
           const subs = [token.onCancellationRequested(() => abort.abort()), args?.cancellation?.onCancellationRequested(() => abort.abort())];
           if (args?.cancellation?.isCancellationRequested) abort.abort();
-          // Reading an archive cannot be interrupted midway: a cancelled read's result is dropped.
+          // The read stops on the signal too; the cancellation answers at once either way.
           const cancelled = new Promise<never>((_, reject) => {
             if (abort.signal.aborted) reject(new CancelledError());
             abort.signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
@@ -147,9 +147,9 @@ export class InspectImageCommand implements Command {
             }, (file, engine) => {
               this.log.info(`Saved ${reference} with ${engine}; reading the archive`);
               progress.report({ message: vscode.l10n.t('reading the layers') });
-              return inspect.inspectArchive(file, { label, dockerfile: mapping });
+              return inspect.inspectArchive(file, { label, dockerfile: mapping, signal: abort.signal });
             }))
-            : inspect.inspectArchive(archive!.fsPath, { label, dockerfile: mapping });
+            : inspect.inspectArchive(archive!.fsPath, { label, dockerfile: mapping, signal: abort.signal });
           work.catch(() => undefined);
           return Promise.race([work, cancelled]).finally(() => subs.forEach((s) => s?.dispose()));
         },

@@ -16,9 +16,9 @@ import { ImageAnalyzer } from '../../core/inspect/analyzer';
 import type { HistoryEntry } from '../../core/inspect/historyMatch';
 import { LayerEntry } from '../../core/inspect/types';
 
-/** Why an archive could not be read. `UNSUPPORTED`: a format we do not read (zstd layers). */
+/** Why an archive could not be read. `UNSUPPORTED`: a format we do not read (zstd layers); `CANCELLED`: the caller's signal. */
 export class ArchiveError extends Error {
-  constructor(readonly code: 'UNSUPPORTED' | 'INVALID' | 'IO', message: string) {
+  constructor(readonly code: 'UNSUPPORTED' | 'INVALID' | 'IO' | 'CANCELLED', message: string) {
     super(message);
     this.name = 'ArchiveError';
   }
@@ -89,11 +89,22 @@ async function openTar(file: string): Promise<Readable> {
   return startsWith(head, GZIP) ? raw.pipe(createGunzip()) : raw;
 }
 
-/** Runs `onEntry` for each entry of the archive's outer tar; an entry the callback does not drain is skipped. */
-async function eachOuterEntry(file: string, onEntry: (name: string, entry: TarEntry) => Promise<void>): Promise<void> {
+function cancelled(file: string): ArchiveError {
+  return new ArchiveError('CANCELLED', `${file}: reading cancelled`);
+}
+
+/**
+ * Runs `onEntry` for each entry of the archive's outer tar; an entry the callback does not drain
+ * is skipped. An aborted `signal` stops the read (the file is closed) with a CANCELLED error.
+ */
+async function eachOuterEntry(file: string, onEntry: (name: string, entry: TarEntry) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw cancelled(file);
   const source = await openTar(file);
   const extract = tar.extract();
+  const onAbort = (): void => { source.destroy(cancelled(file)); };
+  signal?.addEventListener('abort', onAbort, { once: true });
   const piping = pipeline(source, extract).catch((e: Error) => {
+    if (signal?.aborted) throw cancelled(file);
     throw new ArchiveError('INVALID', `${file}: not a readable tar archive (${e.message})`);
   });
   const consuming = (async () => {
@@ -106,8 +117,10 @@ async function eachOuterEntry(file: string, onEntry: (name: string, entry: TarEn
     // Stop reading the file: nothing more is wanted from it.
     source.destroy();
     extract.destroy();
+    // A layer cut short by the cancellation fails in its own words: the cancellation is the cause.
+    if (signal?.aborted) throw cancelled(file);
     throw e instanceof ArchiveError ? e : new ArchiveError('INVALID', `${file}: not a readable tar archive (${(e as Error).message})`);
-  });
+  }).finally(() => signal?.removeEventListener('abort', onAbort));
 }
 
 /** The entry's bytes when it is a JSON document of at most `max` bytes; other entries are drained, never kept. */
@@ -166,7 +179,7 @@ function pickManifest(index: unknown): Json | undefined {
 }
 
 /** Reads the archive's structure (first pass). */
-export async function readArchiveStructure(file: string): Promise<ArchiveImage> {
+export async function readArchiveStructure(file: string, signal?: AbortSignal): Promise<ArchiveImage> {
   const docs = new Map<string, unknown>();
   let entries = 0;
   let jsonBytes = 0;
@@ -181,7 +194,7 @@ export async function readArchiveStructure(file: string): Promise<ArchiveImage> 
     if (jsonBytes > MAX_TOTAL_JSON_BYTES) throw new ArchiveError('INVALID', `${file}: more than ${MAX_TOTAL_JSON_BYTES / (1024 * 1024)} MiB of JSON documents, not an image archive Shipshape reads`);
     const doc = parseJson(bytes);
     if (doc !== undefined) docs.set(name, doc);
-  });
+  }, signal);
   if (entries === 0) throw new ArchiveError('INVALID', `${file}: an empty archive, not an image`);
 
   const manifest = docs.get('manifest.json');
@@ -310,7 +323,7 @@ async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, an
 }
 
 /** Reads every layer of `image` from `file` into `analyzer`, in the manifest's order. */
-export async function readArchiveLayers(file: string, image: ArchiveImage, analyzer: ImageAnalyzer, maxEntries = MAX_ENTRIES): Promise<void> {
+export async function readArchiveLayers(file: string, image: ArchiveImage, analyzer: ImageAnalyzer, maxEntries = MAX_ENTRIES, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const budget = { entries: maxEntries, max: maxEntries };
   while (next < image.layers.length) {
@@ -320,7 +333,7 @@ export async function readArchiveLayers(file: string, image: ArchiveImage, analy
         await readLayer(entry, next + 1, image.layers[next], analyzer, budget);
         next++;
       }
-    });
+    }, signal);
     if (next === before) throw new ArchiveError('INVALID', `${file}: layer ${next + 1} (${image.layers[next].entry}) is not in the archive`);
   }
 }
