@@ -1,7 +1,8 @@
 /**
  * Shipshape in a VS Code whose display language is Simplified Chinese (`--locale zh-cn`, run only
  * in the zhcn session): its own strings come from l10n/bundle.l10n.zh-cn.json and
- * package.nls.zh-cn.json. Rule messages are the engine's and stay English.
+ * package.nls.zh-cn.json. Rule messages come from the language server, which renders the core's
+ * templates in the client's locale (l10n/core.zh-cn.json; the client sends vscode.env.language).
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -47,5 +48,19 @@ describe('Shipshape in Simplified Chinese', () => {
     const hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(hover, /^\$\([a-z]+\) \*\*(严重|高|中|低|信息)\*\* /m, hover);
     assert.match(hover, /规则文档/, hover);
+  });
+
+  it('shows Dockerfile diagnostics and fix titles in Chinese, rule ids unchanged', async () => {
+    const dockerfile = fixtureUri('Dockerfile');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
+    const ds = await waitForDiagnostics(dockerfile, (all) => all.some((d) => codeOf(d) === 'docker-root-user'));
+    const root = ds.find((d) => codeOf(d) === 'docker-root-user')!;
+    assert.strictEqual(root.message, '最终阶段没有设置 USER，容器因此以 root 运行：请添加一个使用非特权用户的 USER。');
+    const latest = ds.find((d) => codeOf(d) === 'docker-latest-tag')!;
+    assert.strictEqual(latest.message, '请将基础镜像 "node:latest" 固定到具体的版本标签或摘要，而不是 ":latest"。');
+    for (const d of ds) assert.match(d.message, /[\u4e00-\u9fff]/, `${codeOf(d)}: ${d.message}`);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, latest.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((x) => x.title);
+    assert.ok(titles.includes('将基础镜像固定到某个标签'), titles.join(' | '));
   });
 });
