@@ -228,6 +228,18 @@ describe('diagnostics in a real editor', () => {
     // yaml.js is for the commands that write YAML (none ran before this file's tests): opening files never loads it.
     const analysers = ours.filter((k) => /[\\/]lib[\\/](core-[a-z]+|dockerfile-ast|yaml)\.js$|[\\/]server\.js$/.test(k));
     assert.deepStrictEqual(analysers, [], 'no analyser, parser or server code in the extension host');
+    // What the extension's bundle itself required, wherever from (the tests load parsers of their own).
+    const seen = new Set<string>();
+    const walk = (m: NodeModule | undefined): void => {
+      if (!m || seen.has(m.filename)) return;
+      seen.add(m.filename);
+      for (const c of m.children) walk(c);
+    };
+    walk(require.cache[ours.find((k) => /[\\/]dist[\\/]extension\.js$/.test(k))!]);
+    const required = [...seen];
+    assert.ok(required.some((k) => /languageclient\.js$/.test(k)), `the walk sees the lazy language client: ${required.join(', ')}`);
+    assert.deepStrictEqual(required.filter((k) => /dockerfile-ast|core-(dockerfile|kubernetes|compose|github)|[\\/]server\.js$|[\\/]node_modules[\\/]yaml[\\/]/.test(k)), [],
+      'the extension required no parser, analyser or server module');
   });
 
   it('explains a finding on hover: its message, our rule id and the public IDs, with a link to the docs', async () => {
