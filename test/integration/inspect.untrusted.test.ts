@@ -41,14 +41,30 @@ describe('Inspect Image and Compare Base Images in an untrusted workspace', func
 
   it('Compare Base Images and the switch refuse, run no scanner, edit nothing', async () => {
     const dockerfile = fixtureUri('Dockerfile');
-    const outcome = await vscode.commands.executeCommand<CompareOutcome>('shipshape.compareBaseImages', { uri: dockerfile, line: 0, character: 6, scanner: 'trivy' });
+    const outcome = await vscode.commands.executeCommand<CompareOutcome>('shipshape.compareBaseImages', { uri: dockerfile, line: 1, character: 6, scanner: 'trivy' });
     assert.ok(outcome && outcome.status === 'refused', JSON.stringify(outcome));
     assert.match(outcome.message, /Restricted Mode/);
     const swap = await vscode.commands.executeCommand<SwapOutcome>('shipshape.swapBaseImage', { uri: dockerfile, stage: 0, from: 'x', to: 'debian:12-slim' });
     assert.strictEqual(swap?.status, 'refused');
     assert.ok(!fs.existsSync(toolLog), 'no scanner was started');
     await vscode.workspace.openTextDocument(dockerfile);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, new vscode.Range(0, 6, 0, 6));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, new vscode.Range(1, 6, 1, 6));
     assert.ok(!actions.some((a) => a.command?.command === 'shipshape.compareBaseImages'), 'no Compare code action in Restricted Mode');
+  });
+
+  it('no Inspect image CodeLens; the FROM hover has no Compare link', async () => {
+    const dockerfile = fixtureUri('Dockerfile');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(dockerfile));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dockerfile);
+    assert.ok(!lenses.some((l) => l.command?.command === 'shipshape.inspectImage'), lenses.map((l) => l.command?.title).join(', '));
+    // The advice itself is offline and shows in Restricted Mode too (line 1 is `FROM node:latest`).
+    let text = '';
+    for (let i = 0; i < 200 && !text.includes('Smaller or hardened bases for `node:latest`'); i++) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dockerfile, new vscode.Position(1, 6));
+      text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(text.includes('- `node:slim`: '), text);
+    assert.ok(!text.includes('command:shipshape.compareBaseImages'), text);
   });
 });
