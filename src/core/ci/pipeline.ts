@@ -193,9 +193,31 @@ function githubLoginStep(r: Resolved): Record<string, unknown> {
   return { name: `Log in to ${r.registry}`, if: NOT_PR, uses: uses(PINS.login), with: { ...registry, username: '${{ secrets.REGISTRY_USERNAME }}', password: '${{ secrets.REGISTRY_PASSWORD }}' } };
 }
 
+/** The package-scoped ignore rules "Ignore vulnerability" writes; Trivy reads them only when named with --ignorefile. */
+export const TRIVY_IGNORE_YAML_FILE = '.trivyignore.yaml';
+
+/**
+ * Decides at run time which ignore file the Trivy step is given: the workspace's
+ * `.trivyignore.yaml` when it is a regular file (a link could make trivy-action print another
+ * file to the log), else none (Trivy then reads a plain `.trivyignore` itself). Trivy reads one
+ * ignore file, so with both present the plain ids would be dropped: say so in the log.
+ */
+const GITHUB_TRIVY_IGNORE_SCRIPT = [
+  `if [ -f ${TRIVY_IGNORE_YAML_FILE} ] && [ ! -L ${TRIVY_IGNORE_YAML_FILE} ]; then`,
+  `  echo "file=${TRIVY_IGNORE_YAML_FILE}" >> "$GITHUB_OUTPUT"`,
+  `  if [ -e .trivyignore ]; then echo "::warning file=.trivyignore::Trivy reads one ignore file: with ${TRIVY_IGNORE_YAML_FILE} given, the ids in .trivyignore are not applied. Move them into ${TRIVY_IGNORE_YAML_FILE}."; fi`,
+  'fi',
+];
+
+function githubTrivyIgnoreStep(): Record<string, unknown> {
+  return { name: `Trivy ignore file (${TRIVY_IGNORE_YAML_FILE} when present)`, id: 'trivyignore', run: script(GITHUB_TRIVY_IGNORE_SCRIPT) };
+}
+
 function githubScanStep(r: Resolved, ref: string): Record<string, unknown> {
   if (r.scanner === 'trivy') {
     const withs: Record<string, unknown> = { 'image-ref': ref, format: 'table', 'exit-code': '1', severity: r.severity.join(',') };
+    // Empty when the workspace has no .trivyignore.yaml: trivy-action then passes no ignore file.
+    withs.trivyignores = '${{ steps.trivyignore.outputs.file }}';
     if (r.ignoreUnfixed) withs['ignore-unfixed'] = true;
     return { name: `Scan the image (Trivy, blocks on ${r.severity.join(', ')})`, uses: uses(PINS.trivy), with: withs };
   }
@@ -274,6 +296,7 @@ function githubPipeline(r: Resolved): string {
           imageStep,
           { uses: uses(PINS.setupBuildx) },
           { name: 'Build', uses: uses(PINS.buildPush), with: { context: '.', load: true, push: false, tags: ref } },
+          ...(r.scanner === 'trivy' ? [githubTrivyIgnoreStep()] : []),
           githubScanStep(r, ref),
           githubLoginStep(r),
           { name: 'Push', id: 'push', if: NOT_PR, uses: uses(PINS.buildPush), with: { context: '.', push: true, tags: ref } },
@@ -317,16 +340,26 @@ function githubPipeline(r: Resolved): string {
   ].join('\n'));
 }
 
-function gitlabScanScript(r: Resolved): string {
+function gitlabScanScript(r: Resolved): string[] {
   const target = '"$IMAGE@$DIGEST"';
   if (r.scanner === 'trivy') {
     const flags = ['image', '--exit-code 1', `--severity ${r.severity.join(',')}`, ...(r.ignoreUnfixed ? ['--ignore-unfixed'] : []), '--no-progress'];
+    // Trivy runs in a container of the dind service, which cannot see the job's checkout: the
+    // workspace's ignore file (.trivyignore.yaml, else .trivyignore; regular files only) is copied
+    // into the created container before it starts. Trivy reads one ignore file.
     // -e NAME passes the variable from the job's environment: the password is never on a command line.
-    return `docker run --rm -e TRIVY_USERNAME -e TRIVY_PASSWORD ${GITLAB_IMAGES.trivy} ${flags.join(' ')} ${target}`;
+    return [
+      `if [ -f ${TRIVY_IGNORE_YAML_FILE} ] && [ ! -L ${TRIVY_IGNORE_YAML_FILE} ]; then IGNORE=${TRIVY_IGNORE_YAML_FILE}; elif [ -f .trivyignore ] && [ ! -L .trivyignore ]; then IGNORE=.trivyignore; else IGNORE=; fi`,
+      `if [ "$IGNORE" = ${TRIVY_IGNORE_YAML_FILE} ] && [ -e .trivyignore ]; then echo "warning: Trivy reads one ignore file: with ${TRIVY_IGNORE_YAML_FILE} given, the ids in .trivyignore are not applied. Move them into ${TRIVY_IGNORE_YAML_FILE}." >&2; fi`,
+      `docker create --name shipshape-trivy -e TRIVY_USERNAME -e TRIVY_PASSWORD ${GITLAB_IMAGES.trivy} ${flags.join(' ')} \${IGNORE:+--ignorefile=/$IGNORE} ${target}`,
+      'if [ -n "$IGNORE" ]; then docker cp "$IGNORE" "shipshape-trivy:/$IGNORE"; fi',
+      // Exits with Trivy's exit code.
+      'docker start --attach shipshape-trivy',
+    ];
   }
   const cutoff = grypeCutoff(r.severity[r.severity.length - 1]);
   const flags = [`--fail-on ${cutoff}`, ...(r.ignoreUnfixed ? ['--only-fixed'] : [])];
-  return `docker run --rm -e GRYPE_REGISTRY_AUTH_AUTHORITY -e GRYPE_REGISTRY_AUTH_USERNAME -e GRYPE_REGISTRY_AUTH_PASSWORD ${GITLAB_IMAGES.grype} "registry:$IMAGE@$DIGEST" ${flags.join(' ')}`;
+  return [`docker run --rm -e GRYPE_REGISTRY_AUTH_AUTHORITY -e GRYPE_REGISTRY_AUTH_USERNAME -e GRYPE_REGISTRY_AUTH_PASSWORD ${GITLAB_IMAGES.grype} "registry:$IMAGE@$DIGEST" ${flags.join(' ')}`];
 }
 
 /** The GitLab check built from Shipshape's source at a reviewed commit (nothing published is run). */
@@ -396,7 +429,7 @@ function gitlabPipeline(r: Resolved): string {
       variables: { ...dind.variables, ...scanAuth },
       needs: ['build'],
       rules: onDefaultBranch,
-      script: [gitlabScanScript(r)],
+      script: gitlabScanScript(r),
     },
     sign,
   };
