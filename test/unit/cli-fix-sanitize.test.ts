@@ -66,6 +66,14 @@ describe('shipshape fix: diffs go through the terminal sanitiser', () => {
     assert.strictEqual(stdout.split('\n').filter((l) => l.startsWith('---')).length, 1, 'a newline in the name starts no line of its own');
   });
 
+  it('a path that cannot be read is named without its control characters', async () => {
+    const dir = tempDir({});
+    const { code, stderr } = await run(['fix', 'no\x1b[2Jsuch\u202efile'], dir);
+    assert.strictEqual(code, 2);
+    assert.match(stderr, /shipshape: no\[2Jsuchfile: no such file or directory/);
+    assert.doesNotMatch(stderr, TERMINAL_ACTS_ON);
+  });
+
   it('visibleForTerminal / visibleName', () => {
     assert.strictEqual(visibleForTerminal('a\tb\r\nc\rd\x1b\u0085\u2066e\u00e9\n'), 'a\tb\r\nc<U+000D>d<U+001B><U+0085><U+2066>e\u00e9\n');
     assert.strictEqual(visibleName('a\tb\r\nc'), 'a<U+0009>b<U+000D><U+000A>c');

@@ -79,7 +79,7 @@ export const fixCommand: CliCommand = {
     const locale = io.locale ?? 'en';
 
     const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
-    for (const e of errors) io.stderr(`shipshape: ${e}\n`);
+    for (const e of errors) io.stderr(`shipshape: ${forTerminal(e)}\n`);
     let ioError = errors.length > 0;
     let fixedFiles = 0, fixedCount = 0;
     const remaining: FileFindings[] = [];
