@@ -30,7 +30,10 @@ const LAZY = {
   kubernetes: 'core-kubernetes.js',
   compose: 'core-compose.js',
   github: 'core-github.js',
+  inspect: 'inspect.js',
 };
+/** Image-archive inspection (tar-stream, the secret detector): loaded when the user inspects an image, never at activation. */
+const INSPECT = /^(?:\.\.\/)+node\/inspect(?:\/index)?$/;
 const ANALYSER = /^(?:(?:\.\.\/)+core|\.)\/(dockerfile|kubernetes|compose|github)(?:\/index)?$/;
 const IN_ANALYSER = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose|github)[\\/]/;
 
@@ -49,6 +52,7 @@ function lazyModules(fromDir) {
         if (IN_ANALYSER.test(args.importer) || !/[\\/]src[\\/]/.test(args.importer)) return undefined;
         return { warnings: [{ text: `${args.importer} brings ${args.path} into the extension host (the analysers belong to the language server)` }] };
       });
+      if (fromDir !== 'lib') build.onResolve({ filter: INSPECT }, (args) => (/[\\/]src[\\/]extension[\\/]/.test(args.importer) ? { path: prefix + LAZY.inspect, external: true } : undefined));
       build.onResolve({ filter: ANALYSER }, (args) => {
         if (IN_ANALYSER.test(args.importer) && args.path.startsWith('.')) return undefined;
         const kind = ANALYSER.exec(args.path)[1];
@@ -96,6 +100,7 @@ await Promise.all([
   }),
   ...['yaml', 'vscode-languageclient/node'].map((pkg) =>
     esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}`, external: ['vscode'] })),
+  esbuild.build({ ...common, entryPoints: { inspect: 'src/node/inspect/index.ts' }, outdir: 'dist/lib' }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [directYaml()] }),
   // The language server (`node dist/server.js --stdio`, `shipshape lsp --stdio`); also its analysis workers' entry.
   esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' }),

@@ -45,12 +45,20 @@ describe('the extension bundle (dist/extension.js) holds no analysis', function 
    */
   const KNOWN: Record<string, string> = {};
 
-  it('loads only the language client and the YAML library lazily, never an analyser bundle or the server', () => {
+  it('loads only the language client, the YAML library and image inspection lazily, never an analyser bundle or the server', () => {
     const lazy = [...new Set([...bundle.matchAll(/require\("(\.\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
     for (const [p, why] of Object.entries(KNOWN)) if (lazy.includes(p)) console.log(`      known exception: ${p}: ${why}`);
-    assert.deepStrictEqual(lazy.filter((p) => !['./lib/languageclient.js', './lib/yaml.js'].includes(p) && !KNOWN[p]), [], `lazy modules: ${lazy.join(', ')}`);
+    assert.deepStrictEqual(lazy.filter((p) => !['./lib/languageclient.js', './lib/yaml.js', './lib/inspect.js'].includes(p) && !KNOWN[p]), [], `lazy modules: ${lazy.join(', ')}`);
+    assert.ok(lazy.includes('./lib/inspect.js'), `Inspect Image loads the archive reader on first use: ${lazy.join(', ')}`);
     assert.ok(!lazy.some((p) => /core-(dockerfile|kubernetes|compose|github)\.js$/.test(p)), 'no analyser bundle');
     assert.ok(lazy.includes('./lib/languageclient.js'), lazy.join(', '));
     assert.ok(!/require\("[^"]*server\.js"\)/.test(bundle), 'the server runs in its own process');
+  });
+
+  it('keeps the image-archive reader (tar-stream) out of the bundle loaded at activation', () => {
+    const inspect = fs.readFileSync(path.join(ROOT, 'dist', 'lib', 'inspect.js'), 'utf8');
+    const marker = 'Invalid tar header'; // tar-stream's own error text
+    assert.ok(inspect.includes(marker), 'dist/lib/inspect.js has the archive reader (a marker that can be found)');
+    assert.ok(!bundle.includes(marker), `dist/extension.js contains ${JSON.stringify(marker)}`);
   });
 });
