@@ -23,10 +23,12 @@ export interface InitializationOptions {
   /** The editor's display language (`vscode.env.language`, e.g. `en`, `zh-cn`): messages in it where the server has them. */
   locale?: string;
   /**
-   * Whether the workspace is trusted (`vscode.workspace.isTrusted`). Absent: the editor has no
-   * notion of workspace trust, and the workspace is treated as trusted (as the CLI does). The
-   * server analyses in either case; what runs a program (rendering a Helm chart or a Kustomize
-   * overlay) runs only when trusted. Trust granted later arrives as DID_CHANGE_SESSION_NOTIFICATION.
+   * Whether the workspace is trusted (`vscode.workspace.isTrusted`). The server analyses in
+   * either case; what runs a program (rendering a Helm chart or a Kustomize overlay) runs only
+   * when the client said `true`. Absent (an editor with no notion of workspace trust): nothing is
+   * run, since any cloned repository could otherwise make the server start the user's helm or
+   * kubectl on its files; such an editor opts in with `trusted: true` in its initialization
+   * options (README, "Other editors"). Trust granted later arrives as DID_CHANGE_SESSION_NOTIFICATION.
    */
   trusted?: boolean;
   /** Machine-scoped paths of the tools the server may run (only the user's own settings; absent: PATH). */

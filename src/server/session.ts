@@ -10,12 +10,12 @@ import type { ToolPaths } from './protocol';
 export interface Session {
   /** `en` unless the client said otherwise (lower case, e.g. `zh-cn`). */
   locale: string;
-  /** False only when the client said the workspace is not trusted. */
+  /** True only when the client said the workspace is trusted (see protocol.ts `trusted`). */
   trusted: boolean;
   tools: ToolPaths;
 }
 
-export const session: Session = { locale: 'en', trusted: true, tools: {} };
+export const session: Session = { locale: 'en', trusted: false, tools: {} };
 
 type Listener = (s: Session, previous: Session) => void;
 const listeners = new Set<Listener>();

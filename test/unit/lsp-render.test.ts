@@ -82,13 +82,13 @@ describe('language server: Helm charts rendered in the editor (dist/server.js, f
     assert.ok(after.diagnostics.some((x) => x.code === 'k8s-run-as-non-root' && x.range.start.line === 29));
   });
 
-  it('untrusted (initializationOptions.trusted: false): helm never runs, the chart files stay quiet', async () => {
+  for (const [what, options] of [['untrusted (initializationOptions.trusted: false)', { trusted: false }], ['a client that says nothing of trust (an editor without workspace trust)', {}]] as const) it(`${what}: helm never runs, the chart files stay quiet`, async () => {
     const log = path.join(dir, 'helm-log.jsonl');
     process.env.FAKE_TOOL_LOG = log;
     process.env.SHIPSHAPE_PASS_ENV = 'FAKE_TOOL_LOG';
     try {
       client = new LspClient();
-      await client.initialize(pathToFileURL(dir).href, {}, undefined, { trusted: false });
+      await client.initialize(pathToFileURL(dir).href, {}, undefined, options);
       const chart = path.join(dir, 'opentelemetry-collector');
       const deployment = pathToFileURL(path.join(chart, 'templates', 'deployment.yaml')).href;
       await client.open(deployment, 'yaml', fs.readFileSync(path.join(chart, 'templates', 'deployment.yaml'), 'utf8'));
