@@ -184,12 +184,13 @@ export class AnalysisRun {
     return findings.filter((f) => {
       const resolve = this.resolved.get(f);
       if (resolve) {
-        let r: { message: string; related?: RelatedInfo[] } | undefined;
+        let r: { message: string; l10n?: Text; related?: RelatedInfo[] } | undefined;
         try { r = resolve(view!); } catch { r = undefined; }
         if (!r) return false;
         f.message = r.message;
-        // The message is new: a template of the one reported no longer renders it.
-        delete (f as { l10n?: unknown }).l10n;
+        // The message is new: its own template, else none (the reported one no longer renders it).
+        if (r.l10n) f.l10n = r.l10n;
+        else delete (f as { l10n?: unknown }).l10n;
         if (r.related?.length) f.related = r.related;
       }
       if (this.repeated.has(f)) return false;

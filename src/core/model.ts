@@ -143,7 +143,7 @@ export interface Report {
    * message (and related information) or undefined to drop it. For facts matched by pattern (an
    * image against the signature policies of the run), which `requires` cannot name.
    */
-  settle?: (facts: RunFacts) => { message: string; related?: RelatedInfo[] } | undefined;
+  settle?: (facts: RunFacts) => { message: string; l10n?: Text; related?: RelatedInfo[] } | undefined;
 }
 
 /** What a run's settlement shows a finding's `settle`: the facts of every text of the run. */

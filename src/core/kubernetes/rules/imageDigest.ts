@@ -25,8 +25,9 @@
 import { isMap, isScalar, isSeq, YAMLMap } from 'yaml';
 import { parseImageRef } from '../../imageRef';
 import { RunFacts } from '../../model';
-import { boolOf, containerLabel, getMap, getPair, getSeq, getString, KubeModel, KubeObject, nodeRange } from '../model';
+import { boolOf, containerText, getMap, getPair, getSeq, getString, KubeModel, KubeObject, nodeRange } from '../model';
 import { ALL_LISTS, forEachContainer, KubeRule } from './common';
+import { Text, frag, msg } from '../../l10n/text';
 
 const POLICY_FACT = 'image-policy:';
 const SIGSTORE_INCLUDE = 'sigstore-include:';
@@ -238,15 +239,15 @@ function covers(policy: PolicyFact, raw: string, kind: string, namespace: string
   });
 }
 
-function consequence(p: PolicyFact, workload: string, namespace: string | undefined): string {
-  if (p.t === 's') return `policy-controller (namespace ${namespace} opts in) will resolve the tag to a digest at admission, and reject ${workload} if it cannot`;
-  if (p.e === 'mutate') return 'Kyverno\'s admission webhook will rewrite the image to the digest it verifies (what runs is no longer what the manifest says)';
-  if (p.e === 'reject') return `Kyverno's admission webhook will reject ${workload} (mutateDigest is false, so the digest must be written)`;
-  return 'Kyverno (failure action Audit) admits it but records a policy report failure';
+function consequence(p: PolicyFact, workload: string, namespace: string | undefined): Text {
+  if (p.t === 's') return frag('k8s.imageDigest.sigstore', 'policy-controller (namespace {namespace} opts in) will resolve the tag to a digest at admission, and reject {workload} if it cannot', { namespace: String(namespace), workload });
+  if (p.e === 'mutate') return frag('k8s.imageDigest.kyverno-mutate', 'Kyverno\'s admission webhook will rewrite the image to the digest it verifies (what runs is no longer what the manifest says)');
+  if (p.e === 'reject') return frag('k8s.imageDigest.kyverno-reject', 'Kyverno\'s admission webhook will reject {workload} (mutateDigest is false, so the digest must be written)', { workload });
+  return frag('k8s.imageDigest.kyverno-audit', 'Kyverno (failure action Audit) admits it but records a policy report failure');
 }
 
-function policyLabel(p: PolicyFact): string {
-  return p.kind === 'Policy' && p.ns ? `Policy "${p.name}" (namespace ${p.ns})` : `${p.kind} "${p.name}"`;
+function policyLabel(p: PolicyFact): Text {
+  return p.kind === 'Policy' && p.ns ? frag('k8s.imageDigest.policy-in-namespace', 'Policy "{name}" (namespace {namespace})', { name: p.name, namespace: p.ns }) : frag('k8s.imageDigest.policy', '{kind} "{name}"', { kind: p.kind, name: p.name });
 }
 
 export const imageDigestRequired: KubeRule = {
@@ -271,17 +272,17 @@ export const imageDigestRequired: KubeRule = {
       if (!ref || ref.digest) return;
       const { kind, namespace, name } = c.pod.object;
       const workload = `${kind} "${name ?? '?'}"`;
-      const label = containerLabel(c);
+      const label = containerText(c);
       report({
-        message: `The image of ${label} is not pinned by digest.`,
+        ...msg('k8s.imageDigest.not-pinned', 'The image of {container} is not pinned by digest.', { container: label }),
         range: nodeRange(model, value as { range?: [number, number, number] }),
         settle(facts) {
           for (const { fact, source } of facts.withPrefix(POLICY_FACT)) {
             let policy: PolicyFact;
             try { policy = JSON.parse(fact.slice(POLICY_FACT.length)) as PolicyFact; } catch { continue; }
             if (!policy || !Array.isArray(policy.p) || !covers(policy, raw, kind, namespace, facts)) continue;
-            const where = own?.has(fact) ? 'in this file' : source ? `in ${source}` : 'in another file checked with it';
-            return { message: `The image of ${label} (${raw}) is not pinned by digest, and ${policyLabel(policy)} ${where} verifies it: ${consequence(policy, workload, namespace)}. Pin it with @sha256:….` };
+            const where = own?.has(fact) ? frag('k8s.imageDigest.in-this-file', 'in this file') : source ? frag('k8s.imageDigest.in-file', 'in {file}', { file: source }) : frag('k8s.imageDigest.in-another-file', 'in another file checked with it');
+            return msg('k8s.imageDigest.policy-verifies', 'The image of {container} ({image}) is not pinned by digest, and {policy} {where} verifies it: {consequence}. Pin it with @sha256:….', { container: label, image: raw, policy: policyLabel(policy), where, consequence: consequence(policy, workload, namespace) });
           }
           return undefined;
         },
