@@ -1,9 +1,9 @@
 /** Host rules: host namespaces, the Docker socket and sensitive host directories, host devices. */
 import { YAMLMap, isMap, isScalar, isSeq } from 'yaml';
 import { getPair, getString } from '../../kubernetes/model';
-import { ComposeService, interpolated, scalarText, serviceLabel, serviceText } from '../model';
+import { ComposeService, interpolated, scalarText, serviceText } from '../model';
 import { removeServicePairFix } from '../fixes';
-import { ComposeRule, cap, findingRange, forEachService, nodeRange } from './common';
+import { ComposeRule, findingRange, forEachService, nodeRange } from './common';
 import { Range } from '../../model';
 import { Text, fixTitle, frag, msg } from '../../l10n/text';
 

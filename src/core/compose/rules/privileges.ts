@@ -1,11 +1,11 @@
 /** Privilege rules: privileged, capabilities, no-new-privileges, seccomp and AppArmor turned off. */
 import { isScalar } from 'yaml';
 import { getPair, getSeq } from '../../kubernetes/model';
-import { ComposeService, composeBool, serviceLabel, serviceText, serviceMaps, serviceRange } from '../model';
+import { ComposeService, composeBool, serviceText, serviceMaps, serviceRange } from '../model';
 import {
   CAP_DROP_ALL, capDropAllFix, hardenServiceFix, isNoNewPrivileges, noNewPrivilegesFix, removeItemsFix, removeServicePairFix,
 } from '../fixes';
-import { ComposeRule, cap, findingRange, forEachService, nodeRange, stringItems } from './common';
+import { ComposeRule, findingRange, forEachService, nodeRange, stringItems } from './common';
 import { Fix } from '../../model';
 import { fixTitle, frag, msg } from '../../l10n/text';
 

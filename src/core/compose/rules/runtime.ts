@@ -2,9 +2,9 @@
 import { Scalar, YAMLMap, isMap, isScalar, isSeq } from 'yaml';
 import { getMap, getPair } from '../../kubernetes/model';
 import { isLatest, parseImageRef } from '../../imageRef';
-import { ComposeModel, ComposeService, composeBool, inheritedPair, interpolated, scalarText, serviceLabel, serviceText, serviceMaps, serviceRange } from '../model';
+import { ComposeModel, ComposeService, composeBool, inheritedPair, interpolated, scalarText, serviceText, serviceMaps, serviceRange } from '../model';
 import { hardenServiceFix, insertIntoScalarFix, isRootUser, nonRootUserFix, mapPatchFix, readOnlyFix, replaceScalarFix, servicePatchFix, NON_ROOT_USER } from '../fixes';
-import { ComposeRule, cap, findingRange, forEachService, nodeRange } from './common';
+import { ComposeRule, findingRange, forEachService, nodeRange } from './common';
 import { Fix } from '../../model';
 import { Arg, Text, fixTitle, frag, msg } from '../../l10n/text';
 

@@ -2,10 +2,10 @@
 import { Scalar, isMap, isScalar, isSeq } from 'yaml';
 import { getPair } from '../../kubernetes/model';
 import { judgeSecret } from '../../secrets';
-import { envFiles, serviceLabel, serviceText } from '../model';
+import { envFiles, serviceText } from '../model';
 import { embeddedEntries } from '../../secrets/embedded';
 import { LineIndex } from '../../text';
-import { ComposeRule, cap, nodeRange, pairRange } from './common';
+import { ComposeRule, nodeRange, pairRange } from './common';
 import { Range } from '../../model';
 import { KeyPair } from '../../kubernetes/model';
 import { msg } from '../../l10n/text';

@@ -1,12 +1,11 @@
 import { Heredoc, Instruction } from 'dockerfile-ast';
 import { Range, Rule } from '../../model';
-import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, formatReason, maskSecret, maskSecretText } from '../../secrets';
+import { CREDENTIAL_FILE_VARIABLES, SecretJudgement, findCredentialFormat, judgeSecret, judgeSecretFile, formatReason, maskSecretText } from '../../secrets';
 import { lineEntries } from '../../secrets/lines';
 import { DockerfileModel, RunCommand, Stage, VariableDefinition, finalStage, plainArguments, simpleAssignments, stageLineage, toRange } from '../model';
 import { ShellCommand, ShellWord, basename, programWords } from '../shell';
 import { Arg, Msg, english, frag, msg } from '../../l10n/text';
 
-const MOUNT_ADVICE = 'use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it';
 
 /** DS-0031 / DL3064 / CIS-4.10: secrets passed into or copied into the image. */
 export const secretInBuild: Rule<DockerfileModel> = {

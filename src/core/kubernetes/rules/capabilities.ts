@@ -1,8 +1,8 @@
 /** Linux capability rules: drop ALL, no dangerous or non-baseline adds. */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { ContainerInfo, KubeModel, containerLabel, containerText, getPair, getSeq, keyRange, nodeRange } from '../model';
+import { ContainerInfo, KubeModel, containerText, getPair, getSeq, keyRange, nodeRange } from '../model';
 import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
-import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, missingRange, pss } from './common';
+import { ALL_LISTS, KubeRule, fixesOf, forEachContainer, missingRange, pss } from './common';
 import { isPrivileged } from './securityContext';
 import { Msg, TitleLike, fixTitle, msg } from '../../l10n/text';
 

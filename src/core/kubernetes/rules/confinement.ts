@@ -6,7 +6,7 @@
 import { YAMLMap, isScalar } from 'yaml';
 import { KeyPair, PodSpecInfo, boolOf, containerText, getMap, getPair, isNullNode, keyRange, pairRange } from '../model';
 import { removePairFix, replaceValueFix } from '../fixes';
-import { KubeRule, cap, fixesOf, pss } from './common';
+import { KubeRule, fixesOf, pss } from './common';
 import { Text, fixTitle, frag, msg } from '../../l10n/text';
 
 /** The pod's securityContext, then each container's (all three lists), with who it belongs to. */

@@ -4,9 +4,9 @@
  */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { Fix } from '../../model';
-import { judgeSecret, maskSecret, maskSecretText } from '../../secrets';
-import { ContainerInfo, KeyPair, KubeModel, columnAt, containerLabel, containerText, getPair, getSeq, getString, pairRange } from '../model';
-import { ALL_LISTS, KubeRule, cap, forEachContainer } from './common';
+import { judgeSecret, maskSecretText } from '../../secrets';
+import { ContainerInfo, KeyPair, KubeModel, columnAt, containerText, getPair, getSeq, getString, pairRange } from '../model';
+import { ALL_LISTS, KubeRule, forEachContainer } from './common';
 import { fixTitle, msg } from '../../l10n/text';
 
 export const envLiteralSecret: KubeRule = {

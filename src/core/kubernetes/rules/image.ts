@@ -1,7 +1,7 @@
 /** Image tag rule (KSV-0013). */
 import { isScalar } from 'yaml';
 import { isLatest, parseImageRef } from '../../imageRef';
-import { containerLabel, containerText, pairRange } from '../model';
+import {containerText, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
 import { msg } from '../../l10n/text';
 

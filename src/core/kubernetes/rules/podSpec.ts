@@ -1,10 +1,10 @@
 /** Pod-level rules: host namespaces, host paths and ports, volume types, sysctls, token automount. */
 import { YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerLabel, containerText, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
+import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerText, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
 import { noTokenFix, removePairFix, setFalseFix } from '../fixes';
 import { removePair, removeSeqItems } from '../yamlEdit';
 import { Fix } from '../../model';
-import { ALL_LISTS, KubeRule, cap, findingRange, fixesOf, forEachContainer, podRange, pss } from './common';
+import { ALL_LISTS, KubeRule, findingRange, fixesOf, forEachContainer, podRange, pss } from './common';
 import { Text, fixTitle, frag, msg } from '../../l10n/text';
 
 function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: string, ksv: string, cis: string, what: string, whatText: Text): KubeRule {

@@ -1,8 +1,8 @@
 /** Probe and lifecycle handler rules: no `host` for the kubelet to connect to (PSS baseline, policy 1.34+). */
 import { YAMLMap, isScalar } from 'yaml';
-import { containerLabel, containerText, getMap, getPair, pairRange } from '../model';
+import {containerText, getMap, getPair, pairRange } from '../model';
 import { removePairFix } from '../fixes';
-import { ALL_LISTS, KubeRule, cap, fixesOf, forEachContainer, pss } from './common';
+import { ALL_LISTS, KubeRule, fixesOf, forEachContainer, pss } from './common';
 import { fixTitle, msg } from '../../l10n/text';
 
 const HOOKS = ['postStart', 'preStop'] as const;

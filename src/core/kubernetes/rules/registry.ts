@@ -1,7 +1,7 @@
 /** Images from registries outside the `trustedRegistries` allow-list (KSV-0125), the Dockerfile rule's setting. */
 import { isScalar } from 'yaml';
 import { parseImageRef, registryAllowed, registryOf } from '../../imageRef';
-import { containerLabel, containerText, pairRange } from '../model';
+import {containerText, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
 import { msg } from '../../l10n/text';
 

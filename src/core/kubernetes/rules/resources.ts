@@ -5,7 +5,7 @@
  * rules are `partOf` it, so its id turns off or ignores all four.
  */
 import { Range } from '../../model';
-import { ContainerInfo, KubeModel, containerLabel, containerText, getMap, getPair } from '../model';
+import { ContainerInfo, KubeModel, containerText, getMap, getPair } from '../model';
 import { resourcesSnippetFix } from '../fixes';
 import { KubeRule, RUN_LISTS, fixesOf, forEachContainer, missingRange } from './common';
 import { msg } from '../../l10n/text';

@@ -1,8 +1,8 @@
 /** Seccomp rules: a RuntimeDefault/Localhost profile (restricted), never Unconfined (baseline). */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, containerLabel, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
+import { KeyPair, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
 import { GOOD_SECCOMP, hardenContainerFix, replaceValueFix, seccompFix } from '../fixes';
-import { KubeRule, cap, fixesOf, inheritedFrom, missingRange, pss } from './common';
+import { KubeRule, fixesOf, inheritedFrom, missingRange, pss } from './common';
 import { Text, fixTitle, frag, msg } from '../../l10n/text';
 
 function typePair(profilePair: KeyPair | undefined): KeyPair | undefined {

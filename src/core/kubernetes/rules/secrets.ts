@@ -4,7 +4,7 @@
  */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { Range } from '../../model';
-import { SecretJudgement, findCredentialFormat, formatReason, judgeSecret, maskSecret, maskSecretText } from '../../secrets';
+import { SecretJudgement, findCredentialFormat, formatReason, judgeSecret, maskSecretText } from '../../secrets';
 import { EmbeddedEntry, embeddedEntries } from '../../secrets/embedded';
 import { KeyPair, KubeModel, KubeObject, getPair, keyRange, pairRange } from '../model';
 import { KubeRule } from './common';
@@ -105,7 +105,6 @@ function objectsOfKind(objects: readonly KubeObject[], kind: string): KubeObject
   return objects.filter((o) => o.kind === kind);
 }
 
-const SEALED_ADVICE = 'use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values';
 
 export const secretInManifest: KubeRule = {
   id: 'k8s-secret-in-manifest',

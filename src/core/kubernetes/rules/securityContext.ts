@@ -1,11 +1,11 @@
 /** Container securityContext rules: privilege escalation, privileged, root filesystem, root user, procMount. */
 import { isScalar, isSeq } from 'yaml';
-import { ContainerInfo, boolOf, containerLabel, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
+import { ContainerInfo, boolOf, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
 import {
   hardenContainerFix, noEscalationFix, readOnlyRootFix, removePairFix, replaceValueFix, runAsNonRootFix, setFalseFix,
 } from '../fixes';
 import {
-  ALL_LISTS, KubeRule, RUN_LISTS, cap, fixesOf, forEachContainer, inheritedFrom, missingRange, pss, usesUserNamespace,
+  ALL_LISTS, KubeRule, RUN_LISTS, fixesOf, forEachContainer, inheritedFrom, missingRange, pss, usesUserNamespace,
 } from './common';
 import { fixTitle, msg } from '../../l10n/text';
 
