@@ -304,9 +304,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     result.notApplicable = true;
     return result;
   }
-  // Not only `instanceof`: the editor bundles each analyser apart from the engine (dist/lib/), so
-  // a Skip built there is an instance of that bundle's copy of the class.
-  if (model instanceof Skip || isSkip(model)) return skipped(result, model as Skip);
+  if (model instanceof Skip) return skipped(result, model);
   let suppressions = collectSuppressions([]);
   // Reading comments costs a pass over the text; a file without the directive has none to read.
   if (text.includes('shipshape-ignore')) {
@@ -403,13 +401,6 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   }
   result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return result;
-}
-
-function isSkip(value: unknown): value is Skip {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { kind?: unknown; reason?: unknown };
-  const keys = Object.keys(value).length;
-  return typeof v.reason === 'string' && (v.kind === 'size' || v.kind === 'binary' || v.kind === 'limit' || v.kind === 'template') && (keys === 2 || (keys === 3 && 'l10n' in value));
 }
 
 function skipped(result: AnalysisResult, skip: Skip): AnalysisResult {

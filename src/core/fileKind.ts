@@ -24,3 +24,9 @@ export function detectFileKind(fileName: string, languageId?: string): FileKind 
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'kubernetes';
   return undefined;
 }
+
+/**
+ * The names `detectFileKind` reads as Dockerfiles, as one glob brace group (the editor's document
+ * selector and workspace check); `test/unit/file-kind-glob.test.ts` keeps the two in step.
+ */
+export const DOCKERFILE_NAME_GROUP = '{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.Containerfile,*.containerfile,Dockerfile.*,Dockerfile-*,Containerfile.*,Containerfile-*}';

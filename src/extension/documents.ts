@@ -1,9 +1,11 @@
 /** Which documents Shipshape looks at, and as what (by name and language only: the server reads them). */
 import * as vscode from 'vscode';
-import { detectFileKind } from '../core/fileKind';
+import { detectFileKind, DOCKERFILE_NAME_GROUP } from '../core/fileKind';
 import type { FileKind } from '../core/model';
 
-const DOCKERFILE_NAMES = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.Containerfile,*.containerfile,Dockerfile.*,Dockerfile-*,Containerfile.*,Containerfile-*}';
+const DOCKERFILE_NAMES = `**/${DOCKERFILE_NAME_GROUP}`;
+/** Dockerfiles, by language or by name: where the Dockerfile-only features (CodeLens, compare) apply. */
+export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = [{ language: 'dockerfile' }, { pattern: DOCKERFILE_NAMES }];
 const LANGUAGES = ['dockerfile', 'yaml', 'dockercompose'];
 
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [

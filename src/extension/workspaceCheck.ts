@@ -9,7 +9,7 @@
  * and checks the files again when settings or a `.shipshape.yaml` change).
  */
 import * as vscode from 'vscode';
-import { detectFileKind } from '../core/fileKind';
+import { detectFileKind, DOCKERFILE_NAME_GROUP } from '../core/fileKind';
 import { CHECK_FILE_MAX_BYTES, CHECK_FILES_REQUEST, CheckFilesParams, CheckFilesResult } from '../server/protocol';
 import type { ShipshapeClient } from './client';
 
@@ -22,7 +22,7 @@ const BATCH = 20;
 export const MAX_FILES = 5000;
 /** Folders never walked, as `shipshape check` skips them. */
 const SKIPPED_DIRS = /\/(node_modules|\.git)\//;
-export const WORKSPACE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.Containerfile,*.containerfile,Dockerfile.*,Containerfile.*,*.yaml,*.yml}';
+export const WORKSPACE_GLOB = `**/${DOCKERFILE_NAME_GROUP.slice(0, -1)},*.yaml,*.yml}`;
 
 /** What a check did, for the notification, the output channel and the tests. */
 export interface WorkspaceCheckResult {

@@ -9,6 +9,8 @@ import type { Document, Scalar } from 'yaml';
 import { parseImageRef, validateImageRef } from '../imageRef';
 import { kyvernoPolicy, policyControllerPolicy, PolicyAuthority } from '../signing/policy';
 import { ActionPin, GITLAB_IMAGES, PINS, SHIPSHAPE_ACTION, usesOf } from './pins';
+// The package-scoped rules "Ignore vulnerability" writes; Trivy reads them only when named with --ignorefile.
+import { TRIVY_IGNORE_YAML } from '../scan/ignoreFiles';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yamlLib = (): typeof import('yaml') => require('yaml');
@@ -193,9 +195,6 @@ function githubLoginStep(r: Resolved): Record<string, unknown> {
   return { name: `Log in to ${r.registry}`, if: NOT_PR, uses: uses(PINS.login), with: { ...registry, username: '${{ secrets.REGISTRY_USERNAME }}', password: '${{ secrets.REGISTRY_PASSWORD }}' } };
 }
 
-/** The package-scoped ignore rules "Ignore vulnerability" writes; Trivy reads them only when named with --ignorefile. */
-export const TRIVY_IGNORE_YAML_FILE = '.trivyignore.yaml';
-
 /**
  * Decides at run time which ignore file the Trivy step is given: the workspace's
  * `.trivyignore.yaml` when it is a regular file (a link could make trivy-action print another
@@ -203,14 +202,14 @@ export const TRIVY_IGNORE_YAML_FILE = '.trivyignore.yaml';
  * ignore file, so with both present the plain ids would be dropped: say so in the log.
  */
 const GITHUB_TRIVY_IGNORE_SCRIPT = [
-  `if [ -f ${TRIVY_IGNORE_YAML_FILE} ] && [ ! -L ${TRIVY_IGNORE_YAML_FILE} ]; then`,
-  `  echo "file=${TRIVY_IGNORE_YAML_FILE}" >> "$GITHUB_OUTPUT"`,
-  `  if [ -e .trivyignore ]; then echo "::warning file=.trivyignore::Trivy reads one ignore file: with ${TRIVY_IGNORE_YAML_FILE} given, the ids in .trivyignore are not applied. Move them into ${TRIVY_IGNORE_YAML_FILE}."; fi`,
+  `if [ -f ${TRIVY_IGNORE_YAML} ] && [ ! -L ${TRIVY_IGNORE_YAML} ]; then`,
+  `  echo "file=${TRIVY_IGNORE_YAML}" >> "$GITHUB_OUTPUT"`,
+  `  if [ -e .trivyignore ]; then echo "::warning file=.trivyignore::Trivy reads one ignore file: with ${TRIVY_IGNORE_YAML} given, the ids in .trivyignore are not applied. Move them into ${TRIVY_IGNORE_YAML}."; fi`,
   'fi',
 ];
 
 function githubTrivyIgnoreStep(): Record<string, unknown> {
-  return { name: `Trivy ignore file (${TRIVY_IGNORE_YAML_FILE} when present)`, id: 'trivyignore', run: script(GITHUB_TRIVY_IGNORE_SCRIPT) };
+  return { name: `Trivy ignore file (${TRIVY_IGNORE_YAML} when present)`, id: 'trivyignore', run: script(GITHUB_TRIVY_IGNORE_SCRIPT) };
 }
 
 function githubScanStep(r: Resolved, ref: string): Record<string, unknown> {
@@ -349,8 +348,8 @@ function gitlabScanScript(r: Resolved): string[] {
     // into the created container before it starts. Trivy reads one ignore file.
     // -e NAME passes the variable from the job's environment: the password is never on a command line.
     return [
-      `if [ -f ${TRIVY_IGNORE_YAML_FILE} ] && [ ! -L ${TRIVY_IGNORE_YAML_FILE} ]; then IGNORE=${TRIVY_IGNORE_YAML_FILE}; elif [ -f .trivyignore ] && [ ! -L .trivyignore ]; then IGNORE=.trivyignore; else IGNORE=; fi`,
-      `if [ "$IGNORE" = ${TRIVY_IGNORE_YAML_FILE} ] && [ -e .trivyignore ]; then echo "warning: Trivy reads one ignore file: with ${TRIVY_IGNORE_YAML_FILE} given, the ids in .trivyignore are not applied. Move them into ${TRIVY_IGNORE_YAML_FILE}." >&2; fi`,
+      `if [ -f ${TRIVY_IGNORE_YAML} ] && [ ! -L ${TRIVY_IGNORE_YAML} ]; then IGNORE=${TRIVY_IGNORE_YAML}; elif [ -f .trivyignore ] && [ ! -L .trivyignore ]; then IGNORE=.trivyignore; else IGNORE=; fi`,
+      `if [ "$IGNORE" = ${TRIVY_IGNORE_YAML} ] && [ -e .trivyignore ]; then echo "warning: Trivy reads one ignore file: with ${TRIVY_IGNORE_YAML} given, the ids in .trivyignore are not applied. Move them into ${TRIVY_IGNORE_YAML}." >&2; fi`,
       `docker create --name shipshape-trivy -e TRIVY_USERNAME -e TRIVY_PASSWORD ${GITLAB_IMAGES.trivy} ${flags.join(' ')} \${IGNORE:+--ignorefile=/$IGNORE} ${target}`,
       'if [ -n "$IGNORE" ]; then docker cp "$IGNORE" "shipshape-trivy:/$IGNORE"; fi',
       // Exits with Trivy's exit code.

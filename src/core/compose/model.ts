@@ -45,7 +45,8 @@ export interface ComposeService {
 }
 
 /** A YAML problem of the file, with the parser's message. */
-export interface ComposeProblem { start: number; end: number; message: string }
+/** A YAML problem: the parser's message, or for a key written twice (which yaml accepts here) that key. */
+export interface ComposeProblem { start: number; end: number; message: string; duplicateKey?: string }
 
 /** What every Compose rule reads. */
 export interface ComposeModel {
@@ -293,7 +294,7 @@ function findDuplicateKeys(doc: Document, problems: ComposeProblem[]): boolean {
           if (seen.has(k)) {
             found = true;
             const r = (p.key as Scalar).range ?? [0, 0, 0];
-            problems.push({ start: r[0], end: r[1], message: `Map keys must be unique: "${String(k)}" is written twice` });
+            problems.push({ start: r[0], end: r[1], message: `Map keys must be unique: "${String(k)}" is written twice`, duplicateKey: String(k) });
           } else seen.add(k);
         }
         if (p.value && typeof p.value === 'object' && !isScalar(p.value)) stack.push(p.value);

@@ -14,7 +14,7 @@ import { countBySeverity } from '../../core/scan/tree';
 import type { ScannerChoice } from '../../node/scanRunner';
 import { Command, CommandManager } from '../commands';
 import { toRange } from '../convert';
-import { documentKind } from '../documents';
+import { documentKind, DOCKERFILE_SELECTOR } from '../documents';
 import { plainValue } from '../notificationText';
 import { loadScanRunner } from '../scan/lazy';
 import { MANAGE_TRUST_COMMAND } from '../scan/runner';
@@ -276,7 +276,7 @@ export function registerCompareSupport(options: { log: vscode.LogOutputChannel; 
   commands.register(new SwapBaseImageCommand(options.log, options.request));
   const codeActions = new CompareCodeActionProvider(options.scan, options.request);
   setBaseImageHoverSource({ request: options.request, canCompare: () => vscode.workspace.isTrusted && options.scan.scannerFound() === true });
-  const registration = vscode.languages.registerCodeActionsProvider([{ language: 'dockerfile' }, { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}' }], codeActions, CompareCodeActionProvider.metadata);
+  const registration = vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, codeActions, CompareCodeActionProvider.metadata);
   return {
     compare,
     codeActions,

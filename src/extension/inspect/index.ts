@@ -12,7 +12,7 @@ import type { ImageReport } from '../../core/inspect/types';
 import { validateImageRef } from '../../core/imageRef';
 import type { Severity } from '../../core/model';
 import { Command, CommandManager } from '../commands';
-import { documentKind } from '../documents';
+import { documentKind, DOCKERFILE_SELECTOR } from '../documents';
 import { plainValue } from '../notificationText';
 import { MANAGE_TRUST_COMMAND } from '../scan/runner';
 import { readTimeoutMs, readToolPaths } from '../scan/toolSettings';
@@ -360,7 +360,7 @@ export function registerInspectSupport(context: vscode.ExtensionContext, options
   const disposables: vscode.Disposable[] = [
     commands, diagnostics, codeLens, store,
     options.tree.attachInspections(store),
-    vscode.languages.registerCodeLensProvider([{ language: 'dockerfile' }, { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}' }], codeLens),
+    vscode.languages.registerCodeLensProvider(DOCKERFILE_SELECTOR, codeLens),
   ];
   return { store, diagnostics, codeLens, dispose: () => disposables.forEach((d) => d.dispose()) };
 }

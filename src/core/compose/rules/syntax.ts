@@ -12,8 +12,7 @@ export const yamlSyntax: ComposeRule = {
   remediation: 'Fix the YAML at the reported position.',
   check(model, report) {
     for (const p of model.problems) {
-      const twice = /^Map keys must be unique: "([^]*)" is written twice$/.exec(p.message);
-      const problem = twice ? frag('compose.syntax.key-twice', 'Map keys must be unique: "{key}" is written twice', { key: twice[1] }) : p.message;
+      const problem = p.duplicateKey !== undefined ? frag('compose.syntax.key-twice', 'Map keys must be unique: "{key}" is written twice', { key: p.duplicateKey }) : p.message;
       report({ ...msg('compose.syntax.yaml-error', 'YAML error: {problem} (the services are not checked).', { problem }), range: model.rangeOf(p.start, p.end) });
     }
   },
