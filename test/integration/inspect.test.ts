@@ -218,6 +218,10 @@ describe('Compare Base Images in the editor', function () {
   it('switches the FROM to a candidate with one undoable edit, and refuses when the Dockerfile changed', async () => {
     const doc = await vscode.workspace.openTextDocument(dockerfile);
     await vscode.window.showTextDocument(doc);
+    // The command is public: an image the advice does not offer for this FROM is refused.
+    const other = await vscode.commands.executeCommand<SwapOutcome>('shipshape.swapBaseImage', { uri: dockerfile, stage: 0, from: 'debian:12', to: 'alpine:3.20' });
+    assert.strictEqual(other?.status, 'refused');
+    assert.strictEqual(doc.getText(), 'FROM debian:12\nCOPY app /app\nCMD ["/app"]\n');
     const swapped = await vscode.commands.executeCommand<SwapOutcome>('shipshape.swapBaseImage', { uri: dockerfile, stage: 0, from: 'debian:12', to: 'debian:12-slim' });
     assert.strictEqual(swapped?.status, 'swapped');
     assert.strictEqual(doc.getText(), 'FROM debian:12-slim\nCOPY app /app\nCMD ["/app"]\n');

@@ -235,9 +235,14 @@ export class SwapBaseImageCommand implements Command {
       void vscode.window.showWarningMessage(message);
       return { status: 'stale', message };
     }
+    // A public command: only a candidate the advice offers for this FROM, and one a tag swap can take.
+    if (!scannable(advice).some((c) => c.reference === args.to && !c.needsMultiStage)) {
+      const message = vscode.l10n.t('{0} is not a base image Shipshape suggests for this FROM, or it needs a multi-stage build first.', args.to);
+      return { status: 'refused', message };
+    }
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, toRange(advice.range), args.to, { label: vscode.l10n.t('Switch the base image'), needsConfirmation: false });
-    if (!(await vscode.workspace.applyEdit(edit))) return { status: 'refused', message: 'the edit was not applied' };
+    if (!(await vscode.workspace.applyEdit(edit))) return { status: 'refused', message: vscode.l10n.t('The base image was not switched: the edit was not applied.') };
     this.log.info(`Switched the base image of stage ${args.stage} in ${uri.toString(true)} from ${args.from} to ${args.to}`);
     await vscode.window.showTextDocument(doc, { preview: false, selection: new vscode.Range(advice.range.start.line, advice.range.start.character, advice.range.start.line, advice.range.start.character + args.to.length) });
     return { status: 'swapped', uri, to: args.to };

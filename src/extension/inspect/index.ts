@@ -161,7 +161,8 @@ export class InspectImageCommand implements Command {
       await vscode.commands.executeCommand(`${SCAN_VIEW_ID}.focus`).then(undefined, () => undefined);
       return { status: 'inspected', report, inspection };
     } catch (e) {
-      if (e instanceof CancelledError || (e as { code?: string }).code === 'CANCELLED' || /cancel/i.test(String((e as Error)?.message))) {
+      // The tool runner and the archive reader both say CANCELLED; any other error is reported.
+      if (e instanceof CancelledError || (e as { code?: string }).code === 'CANCELLED') {
         this.log.info(`Inspecting ${label} cancelled`);
         return { status: 'cancelled' };
       }

@@ -45,13 +45,17 @@ export async function imageReferencesOf(doc: vscode.TextDocument, token?: vscode
   const started = Date.now();
   const ask = source;
   // Not tied to the caller's token: the answer is shared by every caller of this version.
+  const entry: { version: number; refs: Promise<ImageReferenceInfo[]> } = { version: doc.version, refs: Promise.resolve([]) };
+  // A failed request (the server not running yet, restarting) is not remembered: the next caller asks again.
+  const forget = () => { if (cache.get(key) === entry) cache.delete(key); return [] as ImageReferenceInfo[]; };
   const refs = ask(IMAGE_REFERENCES_REQUEST, { textDocument: { uri: key } }).then((answer) => {
     const elapsed = Date.now() - started;
     if (elapsed > SLOW_MS) onSlow?.(doc.uri, elapsed);
-    return Array.isArray(answer) ? answer.filter(isReference).map((r) => ({ ...r, kind: r.kind === 'from' ? 'from' as const : 'image' as const })) : [];
-  }, () => [] as ImageReferenceInfo[]);
+    return Array.isArray(answer) ? answer.filter(isReference).map((r) => ({ ...r, kind: r.kind === 'from' ? 'from' as const : 'image' as const })) : forget();
+  }, forget);
+  entry.refs = refs;
   cache.delete(key);
-  cache.set(key, { version: doc.version, refs });
+  cache.set(key, entry);
   if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
   const out = await refs;
   return token?.isCancellationRequested ? [] : out;
