@@ -32,20 +32,24 @@ export class RuleDocumentation implements vscode.Disposable {
    */
   uriOf(ruleId: string): vscode.Uri | undefined {
     if (!RULE_ID.test(ruleId) || !this.pageIds().has(ruleId)) return undefined;
-    const zh = vscode.env.language.toLowerCase().startsWith('zh-cn') ? vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', 'zh-cn', `${ruleId}.md`) : undefined;
-    return zh && fs.existsSync(zh.fsPath) ? zh : vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+    const zh = vscode.env.language.toLowerCase().startsWith('zh-cn') && this.pageIds('zh-cn').has(ruleId);
+    return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', ...(zh ? ['zh-cn'] : []), `${ruleId}.md`);
   }
 
-  private pageIds(): Set<string> {
-    if (!this.pages) {
+  /** The Chinese pages shipped (read once: this runs for every diagnostic of every push). */
+  private zhPages: Set<string> | undefined;
+
+  private pageIds(locale?: 'zh-cn'): Set<string> {
+    const read = (...dir: string[]): Set<string> => {
       try {
-        const dir = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules').fsPath;
-        this.pages = new Set(fs.readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3)));
+        const path = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', ...dir).fsPath;
+        return new Set(fs.readdirSync(path).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3)));
       } catch {
-        this.pages = new Set();
+        return new Set();
       }
-    }
-    return this.pages;
+    };
+    if (locale) return (this.zhPages ??= read(locale));
+    return (this.pages ??= read());
   }
 
   /** A rule's title, from its page's heading (`# id: Title`). */
