@@ -2,48 +2,60 @@
  * Activation only wires features together; each feature lives in its own module and returns
  * disposables. Everything that reads a Dockerfile or YAML runs in the language server
  * (src/server, started by ShipshapeClient right after activation returns); the extension keeps
- * what is VS Code UI.
+ * what is VS Code UI. Activation loads only what the first diagnostic, hover and quick fix need
+ * (dist/extension.bundle.js); the other features are groups of their own, loaded after it
+ * returned or on first use (lazyGroups.ts).
  */
 import * as vscode from 'vscode';
 import { configurationMiddleware } from './settings';
 import { DiagnosticsManager } from './diagnostics';
 import { codeActionsMiddleware, IGNORE_IN_FILE_COMMAND, ignoreRuleInFile, INSERT_SNIPPET_COMMAND, insertSnippet } from './codeActions';
 import { RuleDocumentation, SHOW_DOCS_COMMAND } from './ruleDocs';
-import { ANALYZE_WORKSPACE_COMMAND, WorkspaceChecker } from './workspaceCheck';
-import { OPEN_SAMPLE_COMMAND, openSample, SHOW_FIXES_COMMAND, showFixes } from './walkthrough';
 import { hoverMiddleware } from './hover';
 import { ShipshapeLanguageStatus } from './languageStatus';
 import { CommandManager } from './commands';
 import { ClientFeatures, ShipshapeClient } from './client';
-import { setImageReferenceSource } from './scan/imageReferenceIndex';
-import { registerSigningSupport, SigningSupport } from './signing';
-import { registerScanSupport, ScanSupport } from './scan';
-import { registerInspectSupport } from './inspect';
-import { registerCompareSupport } from './compare';
-import { GeneratePipelineCommand } from './ciPipeline';
+import { LazyGroups } from './lazyGroups';
+import type { SigningSupport } from './signing';
+import type { ScanSupport } from './scan';
+import type { WorkspaceChecker } from './workspaceCheck';
 
 /** What the extension exposes to other extensions and to its integration tests. */
 export interface ShipshapeApi {
-  /** Own activation cost in milliseconds: evaluating the bundle plus the `activate` call. */
+  /**
+   * Own activation cost in milliseconds, wall clock: from the first line of dist/extension.js (a
+   * small loader) to the end of `activate`. It covers reading, compiling and evaluating the
+   * activation bundle (dist/extension.bundle.js) plus the `activate` call; not the host's work
+   * before it requires us (finding the manifest, loading our l10n bundle) nor the groups and the
+   * language client loaded after activation returned.
+   */
   activationTimeMs: number;
   /** Time spent in `activate` alone. */
   activateOnlyMs: number;
-  /** CPU time of loading the bundle plus `activate`, in milliseconds. */
+  /** Time spent requiring the activation bundle (read, compile, evaluate). */
+  loadMs: number;
+  /** CPU time (user + system, this process) over the same span as `activationTimeMs`, in milliseconds. */
   activationCpuMs: number;
   /** What the language server says about open documents: `summaryOf(doc)` now, `stateOf(doc)` (findings with fixes) when analysed, `validateNow(doc)`. */
   diagnostics: DiagnosticsManager;
   languageStatus: ShipshapeLanguageStatus;
   /** The language client (`client.ready` resolves when the server runs). */
   client: ShipshapeClient;
-  /** cosign commands; `signing.statuses` holds the last verification per image (✓ / ✗ in the tree). */
-  signing: SigningSupport;
-  /** Image scanning: results store, findings tree, scan diagnostics and CodeLens. */
-  scan: ScanSupport;
-  /** "Check Workspace": diagnostics for files that are not open. */
-  workspaceCheck: WorkspaceChecker;
+  /** The lazily loaded feature groups: which are loaded; whether a command id is one of theirs (loads its group). */
+  groups: Pick<LazyGroups, 'imagesLoaded' | 'toolsLoaded' | 'implements'>;
+  /** cosign commands; `signing.statuses` holds the last verification per image (✓ / ✗ in the tree). Loads the images group. */
+  readonly signing: SigningSupport;
+  /** Image scanning: results store, findings tree, scan diagnostics and CodeLens. Loads the images group. */
+  readonly scan: ScanSupport;
+  /** "Check Workspace": diagnostics for files that are not open. Loads the tools group. */
+  readonly workspaceCheck: WorkspaceChecker;
 }
 
+/** Set by the loader (dist/extension.js) around its require of the activation bundle. */
 interface LoadMarks { start: number; startCpu: NodeJS.CpuUsage; end?: number; endCpu?: NodeJS.CpuUsage }
+
+/** The commands activation implements itself; every other contributed command gets a thin handler that loads its group. */
+const OWN_COMMANDS = new Set([SHOW_DOCS_COMMAND, INSERT_SNIPPET_COMMAND, IGNORE_IN_FILE_COMMAND, 'shipshape.revalidate', 'shipshape.showOutput']);
 
 export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   const started = performance.now();
@@ -62,53 +74,51 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     workspace: configurationMiddleware(),
   };
   features.onStarted!.push((c) => diagnostics.attach(c));
-  setImageReferenceSource((method, params, token) => client.request(method, params, token));
   const languageStatus = new ShipshapeLanguageStatus(diagnostics);
   const commands = new CommandManager();
   commands.register({ id: SHOW_DOCS_COMMAND, execute: (ruleIds?: unknown, chosen?: unknown) => ruleDocs.show(ruleIds, chosen) });
   commands.register({ id: INSERT_SNIPPET_COMMAND, execute: (uri: vscode.Uri, range: vscode.Range, snippet: string) => insertSnippet(uri, range, snippet) });
   commands.register({ id: IGNORE_IN_FILE_COMMAND, execute: (uri?: unknown, ruleIds?: unknown, chosen?: unknown) => ignoreRuleInFile(client, uri, ruleIds, chosen) });
   commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
-  const workspaceCheck = new WorkspaceChecker(client, log);
-  commands.register({ id: ANALYZE_WORKSPACE_COMMAND, execute: (options?: { quiet?: boolean }) => workspaceCheck.run({ location: 'notification', quiet: options?.quiet === true }) });
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
-  commands.register({ id: OPEN_SAMPLE_COMMAND, execute: () => openSample() });
-  commands.register({ id: SHOW_FIXES_COMMAND, execute: () => showFixes(diagnostics) });
-  commands.register(new GeneratePipelineCommand(log));
-  const signing = registerSigningSupport(context, { log });
-  const scan = registerScanSupport(context, { log, signatures: signing.statuses });
-  context.subscriptions.push(registerInspectSupport(context, { log, tree: scan.tree, request: (method, params, token) => client.request(method, params, token) }), registerCompareSupport({ log, scan, request: (method, params, token) => client.request(method, params, token) }));
+  const groups = new LazyGroups({ context, log, client, diagnostics });
+  const contributed = (context.extension.packageJSON as { contributes?: { commands?: Array<{ command?: unknown }> } }).contributes?.commands ?? [];
+  groups.registerCommandHandlers(contributed.map((c) => c.command).filter((id): id is string => typeof id === 'string'), OWN_COMMANDS);
 
   context.subscriptions.push(
     log,
     ruleDocs,
     client,
-    { dispose: () => setImageReferenceSource(undefined) },
     diagnostics,
-    workspaceCheck,
+    groups,
     languageStatus,
     commands,
-    signing,
-    scan,
   );
-  // The server starts after activation returned: activation never waits for a process.
-  const startTimer = setTimeout(() => { void client.start(); }, 0);
+  // The server starts after activation returned: activation never waits for a process. The
+  // images group (views, CodeLens) follows while the server starts.
+  const startTimer = setTimeout(() => {
+    void client.start();
+    setImmediate(() => {
+      try { groups.images(); } catch (e) { log.error(`Shipshape could not load scanning and signing: ${e instanceof Error ? e.message : String(e)}`); }
+    });
+  }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
   stopClient = () => client.stop();
   const checkOnStartup = () => vscode.workspace.getConfiguration('shipshape').get<boolean>('analyzeWorkspace.onStartup', false) === true;
   if (checkOnStartup()) {
     // After activation returns: the check reads files, which activation must not wait for.
-    const timer = setTimeout(() => { void workspaceCheck.run({ location: 'window', quiet: true }); }, 1000);
+    const timer = setTimeout(() => { void groups.tools().workspaceCheck.run({ location: 'window', quiet: true }); }, 1000);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     // Turning the setting on is a request to see the whole workspace now, not at the next start.
-    if (e.affectsConfiguration('shipshape.analyzeWorkspace.onStartup') && checkOnStartup()) void workspaceCheck.run({ location: 'window', quiet: true });
+    if (e.affectsConfiguration('shipshape.analyzeWorkspace.onStartup') && checkOnStartup()) void groups.tools().workspaceCheck.run({ location: 'window', quiet: true });
   }));
   const ended = performance.now();
   const endedCpu = process.cpuUsage();
   const load = (globalThis as { __shipshapeLoad?: LoadMarks }).__shipshapeLoad;
   const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
+  // Loaded without the loader (e.g. straight from out/): the load is not measured.
   const loadMs = load?.end !== undefined ? load.end - load.start : 0;
   const activateOnlyMs = ended - started;
   const activationTimeMs = loadMs + activateOnlyMs;
@@ -116,7 +126,13 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   // CPU while the workbench and other processes run, which swings widely on a busy machine.
   const activationCpuMs = (load?.endCpu ? cpuMs(load.startCpu, load.endCpu) : 0) + cpuMs(startedCpu, endedCpu);
   log.info(`Shipshape activated in ${activationTimeMs.toFixed(1)} ms (loading the bundle ${loadMs.toFixed(1)} ms, activate ${activateOnlyMs.toFixed(1)} ms; CPU ${activationCpuMs.toFixed(1)} ms)`);
-  return { activationTimeMs, activationCpuMs, activateOnlyMs, diagnostics, languageStatus, client, signing, scan, workspaceCheck };
+  return {
+    activationTimeMs, activationCpuMs, activateOnlyMs, loadMs, diagnostics, languageStatus, client,
+    groups,
+    get signing() { return groups.images().signing; },
+    get scan() { return groups.images().scan; },
+    get workspaceCheck() { return groups.tools().workspaceCheck; },
+  };
 }
 
 let stopClient: (() => Promise<void>) | undefined;

@@ -275,17 +275,22 @@ export interface CompareSupport extends vscode.Disposable {
 }
 
 /** Registers the command, the swap and the code action. */
-export function registerCompareSupport(options: { log: vscode.LogOutputChannel; scan: Pick<ScanSupport, 'scannerFound'>; request: ServerRequest }): CompareSupport {
+/**
+ * `setHoverSource`: the hover's own setter when this module is bundled apart from the hover (the
+ * lazily loaded images group, dist/lib/images.js, has its own copy of compare/hover.ts).
+ */
+export function registerCompareSupport(options: { log: vscode.LogOutputChannel; scan: Pick<ScanSupport, 'scannerFound'>; request: ServerRequest; setHoverSource?: typeof setBaseImageHoverSource }): CompareSupport {
+  const setHoverSource = options.setHoverSource ?? setBaseImageHoverSource;
   const commands = new CommandManager();
   const compare = commands.register(new CompareBaseImagesCommand(options.log, options.request));
   commands.register(new SwapBaseImageCommand(options.log, options.request));
   const codeActions = new CompareCodeActionProvider(options.scan, options.request);
-  setBaseImageHoverSource({ request: options.request, canCompare: () => vscode.workspace.isTrusted && options.scan.scannerFound() === true });
+  setHoverSource({ request: options.request, canCompare: () => vscode.workspace.isTrusted && options.scan.scannerFound() === true });
   const registration = vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, codeActions, CompareCodeActionProvider.metadata);
   return {
     compare,
     codeActions,
-    dispose: () => { setBaseImageHoverSource(undefined); registration.dispose(); compare.dispose(); commands.dispose(); },
+    dispose: () => { setHoverSource(undefined); registration.dispose(); compare.dispose(); commands.dispose(); },
   };
 }
 
