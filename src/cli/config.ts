@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { CONFIG_FILE_NAME, parseConfigText, Profile, ShipshapeConfig } from '../core';
 import { MAX_CONFIG_BYTES } from '../core/limits';
-import { CliIO, FileAccessError, fileProblem, readInputFile, UsageError } from './io';
+import { CliIO, FileAccessError, fileProblemText, readInputFile, UsageError } from './io';
+import { frag, localize } from '../core/l10n';
+import { say } from './l10n';
 import { forTerminalLines } from './sanitize';
 
 /**
@@ -13,18 +15,22 @@ import { forTerminalLines } from './sanitize';
 export async function loadCliConfig(io: CliIO, configPath: string | undefined, profile: string | undefined): Promise<ShipshapeConfig> {
   const file = configPath ? path.resolve(io.cwd, configPath) : path.join(io.cwd, CONFIG_FILE_NAME);
   const shown = path.relative(io.cwd, file) || file;
+  const locale = io.locale ?? 'en';
   let text: string | undefined;
   try {
     text = await readInputFile(io, file, MAX_CONFIG_BYTES);
   } catch (e) {
-    if (configPath) throw new UsageError(`cannot read config ${fileProblem(configPath, e)}`);
+    if (configPath) throw new UsageError(frag('cli.config.cannot-read', 'cannot read config {problem}', { problem: fileProblemText(configPath, e) }));
     // A missing .shipshape.yaml means defaults; one we refuse to read is worth a word.
-    if (!(e instanceof FileAccessError && e.code === 'NOT_FOUND')) io.stderr(`shipshape: warning: not reading ${forTerminalLines(fileProblem(shown, e))}\n`);
+    if (!(e instanceof FileAccessError && e.code === 'NOT_FOUND')) io.stderr(`shipshape: ${forTerminalLines(say(locale, frag('cli.config.not-reading', 'warning: not reading {problem}', { problem: fileProblemText(shown, e) })))}\n`);
   }
-  const { config, problems } = text === undefined ? { config: parseConfigText('').config, problems: [] } : parseConfigText(text);
-  for (const p of problems) io.stderr(`shipshape: warning: ${shown}: ${forTerminalLines(p)}\n`);
+  const { config, problems, problemTexts } = text === undefined ? { config: parseConfigText('').config, problems: [], problemTexts: undefined } : parseConfigText(text);
+  problems.forEach((p, i) => {
+    const problem = forTerminalLines(localize(problemTexts?.[i], p, locale));
+    io.stderr(`shipshape: ${say(locale, frag('cli.config.warning', 'warning: {file}: {problem}', { file: shown, problem }))}\n`);
+  });
   if (profile !== undefined) {
-    if (!['baseline', 'restricted', 'all'].includes(profile)) throw new UsageError(`--profile must be baseline, restricted or all (got '${profile}')`);
+    if (!['baseline', 'restricted', 'all'].includes(profile)) throw new UsageError(frag('cli.profile.expects', "--profile must be baseline, restricted or all (got '{value}')", { value: profile }));
     config.profile = profile as Profile;
   }
   return config;

@@ -5,6 +5,8 @@
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { visibleForTerminal, visibleName } from './sanitize';
+import { frag } from '../core/l10n/text';
+import { Locale, say } from './l10n';
 
 export interface PrintedDiff {
   /** The diff to print. */
@@ -22,6 +24,6 @@ export function fixDiff(file: string, before: string, after: string): PrintedDif
 }
 
 /** The note for stderr when a diff shows characters escaped. */
-export function escapedNote(file: string): string {
-  return `shipshape: ${visibleName(file)}: control characters in the diff are shown as <U+XXXX>; the file holds them as they are\n`;
+export function escapedNote(file: string, locale: Locale = 'en'): string {
+  return `shipshape: ${say(locale, frag('cli.diff.escaped', '{file}: control characters in the diff are shown as <U+XXXX>; the file holds them as they are', { file: visibleName(file) }))}\n`;
 }

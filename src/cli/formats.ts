@@ -12,7 +12,7 @@ export interface FileFindings {
   /** The findings come from a rendered Helm chart or Kustomize overlay (cli/renderCheck.ts), mapped to this file. */
   rendered?: { tool: 'helm' | 'kustomize'; root: string };
   /** Fixes of a rendered finding made in another file (the chart's values file): `valuesFixes` in JSON, applied by `shipshape fix`. */
-  valuesFixes?: ReadonlyMap<Finding, ReadonlyArray<{ file: string; fix: { title: string; safe: boolean } }>>;
+  valuesFixes?: ReadonlyMap<Finding, ReadonlyArray<{ file: string; fix: { title: string; safe: boolean; l10n?: Text } }>>;
 }
 
 /** A file that was not analysed, and why; `fails` when the skip fails a run (size, binary, nesting). */
@@ -89,7 +89,7 @@ export function formatJson(results: FileFindings[], skipped: readonly SkippedFil
       let refs = refsJson.get(f.references);
       if (refs === undefined) refsJson.set(f.references, (refs = JSON.stringify(f.references)));
       const vf = valuesFixes?.get(f);
-      const valuesJson = vf?.length ? `,"valuesFixes":${JSON.stringify(vf.map((x) => ({ file: x.file, title: x.fix.title, safe: x.fix.safe })))}` : '';
+      const valuesJson = vf?.length ? `,"valuesFixes":${JSON.stringify(vf.map((x) => ({ file: x.file, title: localize(x.fix.l10n, x.fix.title, locale), safe: x.fix.safe })))}` : '';
       lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(findingMessage(f, locale))},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}${valuesJson}}`);
     }
   }

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { MAX_TEXT_LENGTH } from '../core/limits';
 import { FileAccessError, readRegularFile } from '../node/files';
+import { Arg, Text, english, frag } from '../core/l10n/text';
 
 export { FileAccessError } from '../node/files';
 
@@ -28,25 +29,45 @@ export interface CliCommand {
   name: string;
   /** One line for `shipshape --help`. */
   summary: string;
+  /** The usage text in English (`usageText` renders it in the user's locale). */
   usage: string;
+  /** The usage text as a template, for `--help` and usage errors in the user's locale. */
+  usageText?: Text;
   run(args: string[], io: CliIO): Promise<number>;
 }
 
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
-/** A usage or I/O error: printed without a stack, exit code 2. */
-export class UsageError extends Error {}
+/** A usage or I/O error: printed without a stack, exit code 2. Given as a template, it is printed in the user's locale. */
+export class UsageError extends Error {
+  readonly l10n?: Text;
+  constructor(message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
+    if (typeof message !== 'string') this.l10n = message;
+  }
+}
+
+/** An error message followed by the command's usage. */
+export function withUsage(error: Arg, usage: Arg): Text {
+  return frag('cli.error-with-usage', '{error}\n\n{usage}', { error, usage });
+}
+
+/** `--<option> must be one of <a, b, c> (got '<value>')`. */
+export function mustBeOneOf(option: string, allowed: readonly string[], value: string | undefined): Text {
+  return frag('cli.option.one-of', "{option} must be one of {allowed} (got '{value}')", { option, allowed: allowed.join(', '), value: String(value) });
+}
 
 /** Options of a subcommand, as `util.parseArgs` takes them. */
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a subcommand's arguments (strict, positionals allowed); bad ones are a usage error. */
-export function parseCommandLine<O extends OptionSpecs>(args: string[], options: O, usage: string) {
+export function parseCommandLine<O extends OptionSpecs>(args: string[], options: O, usage: string | Text) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+    // Node's own words for the option (not translated), then the usage in the user's locale.
+    throw new UsageError(withUsage((e as Error).message, usage));
   }
 }
 
@@ -61,9 +82,11 @@ export async function readInputFile(io: CliIO, file: string, maxBytes: number): 
 
 /** Why a file could not be read, for a message that names it as the user wrote it. */
 export function fileProblem(file: string, e: unknown): string {
-  if (e instanceof FileAccessError) {
-    if (e.code === 'NOT_FOUND') return `${file}: no such file`;
-    return `${file}${e.message.slice(e.file.length)}`;
-  }
-  return `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  return english(fileProblemText(file, e));
+}
+
+/** fileProblem as a template (the reasons the file reader gives, in the user's locale where it gave a template). */
+export function fileProblemText(file: string, e: unknown): Text {
+  if (e instanceof FileAccessError) return frag('files.problem', '{file}: {reason}', { file, reason: e.reasonL10n ?? e.message.slice(e.file.length + 2) });
+  return frag('files.problem', '{file}: {reason}', { file, reason: String((e as NodeJS.ErrnoException).code ?? (e as Error).message) });
 }

@@ -28,7 +28,7 @@ export function takeLocale(argv: string[], env: Readonly<Record<string, string |
     }
     if (a === '--lang') {
       const v = argv[i + 1];
-      if (v === undefined || v.startsWith('-')) throw new UsageError('--lang expects a locale (en, zh-cn)');
+      if (v === undefined || v.startsWith('-')) throw new UsageError(frag('cli.lang.expects', '--lang expects a locale (en, zh-cn)'));
       asked = v;
       i++;
     } else if (a.startsWith('--lang=')) {

@@ -5,6 +5,7 @@ import { forTerminalLines } from './sanitize';
 
 import { VERSION } from './version';
 import { Text, frag } from '../core/l10n/text';
+import { localeFromEnv } from '../core/l10n';
 import { Locale, say, takeLocale } from './l10n';
 
 /** The commands' one-line summaries as templates; a summary that no longer reads as written here stays as the command has it. */
@@ -25,6 +26,12 @@ function summaryOf(c: CliCommand, locale: Locale): string {
   return t && t.en === c.summary ? say(locale, t) : c.summary;
 }
 
+/** An error's message in the locale: a UsageError given as a template is rendered in it, anything else says what it says. */
+function errorText(e: unknown, locale: Locale): string {
+  if (e instanceof UsageError && e.l10n) return say(locale, e.l10n);
+  return e instanceof Error ? e.message : String(e);
+}
+
 function help(io: CliIO, locale: Locale): void {
   io.stdout(`shipshape ${VERSION}: ${say(locale, frag('cli.help.tagline', 'secure Dockerfiles and Kubernetes manifests'))}\n\n${say(locale, frag('cli.help.usage', 'Usage: shipshape <command> [options]'))}\n\n${say(locale, frag('cli.help.commands', 'Commands:'))}\n`);
   for (const c of COMMANDS) io.stdout(`  ${c.name.padEnd(8)} ${summaryOf(c, locale)}\n`);
@@ -38,7 +45,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     taken = takeLocale(argv, io.env);
   } catch (e) {
-    io.stderr(`shipshape: ${(e as Error).message}\n`);
+    io.stderr(`shipshape: ${errorText(e, localeFromEnv(io.env))}\n`);
     return EXIT.usage;
   }
   io = { ...io, locale: taken.locale };
@@ -58,14 +65,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.usage}\n`);
+    io.stdout(`${command.usageText ? say(taken.locale, command.usageText) : command.usage}\n`);
     return EXIT.ok;
   }
   try {
     return await command.run(rest, io);
   } catch (e) {
     // Messages may quote a report or a tool (a parse error shows the first bytes): no terminal controls.
-    const msg = forTerminalLines(e instanceof Error ? e.message : String(e));
+    const msg = forTerminalLines(errorText(e, taken.locale));
     io.stderr(`shipshape ${name}: ${msg}\n`);
     if (!(e instanceof UsageError) && io.env.SHIPSHAPE_DEBUG) io.stderr(`${(e as Error).stack}\n`);
     return EXIT.usage;

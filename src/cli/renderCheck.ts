@@ -12,6 +12,8 @@ import { chartRenderOptions, KUSTOMIZATION_NAMES, readChartFiles, readKustomizat
 import { FileFindings, SkippedFile } from './formats';
 import { CliIO } from './io';
 import { forTerminal, forTerminalLines } from './sanitize';
+import { Text, frag } from '../core/l10n';
+import { say } from './l10n';
 import { FileToCheck } from './walk';
 
 export interface RenderRoots { charts: string[]; kustomizations: string[] }
@@ -89,8 +91,8 @@ export interface RenderCheckResult {
  * (safe ones only unless `includeUnsafe`), the first one that claims a position in a file wins
  * (another fix inserting at the same place waits for the next run, rendered anew).
  */
-export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, includeUnsafe: boolean, wanted?: (f: Finding) => boolean): Map<string, Array<{ ruleId: string; title: string; edits: TextEdit[] }>> {
-  const out = new Map<string, Array<{ ruleId: string; title: string; edits: TextEdit[] }>>();
+export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, includeUnsafe: boolean, wanted?: (f: Finding) => boolean): Map<string, Array<{ ruleId: string; title: string; l10n?: Text; edits: TextEdit[] }>> {
+  const out = new Map<string, Array<{ ruleId: string; title: string; l10n?: Text; edits: TextEdit[] }>>();
   const claimed = new Map<string, Array<[number, number, number, number, string]>>();
   const key = (e: TextEdit): [number, number, number, number, string] => [e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.newText];
   const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
@@ -109,15 +111,21 @@ export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, 
     claimed.set(ff.file, taken);
     let entries = out.get(ff.file);
     if (!entries) out.set(ff.file, (entries = []));
-    entries.push({ ruleId: finding.ruleId, title: ff.fix.title, edits: ff.fix.edits });
+    entries.push({ ruleId: finding.ruleId, title: ff.fix.title, ...(ff.fix.l10n ? { l10n: ff.fix.l10n } : {}), edits: ff.fix.edits });
   }
   return out;
 }
 
 const posix = (p: string) => p.split(path.sep).join('/');
 
+/** "internal error in <rule>: <message>" (a rule that threw; the message is the exception's). */
+export function internalError(ruleId: string, message: string): Text {
+  return frag('cli.internal-error', 'internal error in {rule}: {message}', { rule: ruleId, message: forTerminalLines(message) });
+}
+
 export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderCheckOptions): Promise<RenderCheckResult> {
   const display = (abs: string) => path.relative(io.cwd, abs) || '.';
+  const locale = io.locale ?? 'en';
   const renderEnv: RenderEnv = { cwd: io.cwd, env: o.env, helmPath: o.helmPath, kustomizePath: o.kustomizePath };
   const owned = new Set<string>();
   const skipped: SkippedFile[] = [];
@@ -128,26 +136,32 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
   /** Reports a render failure; false when the tool is just not installed (the files are then read as they are). */
   const fail = (root: string, tool: string, e: unknown): boolean => {
     if (e instanceof RenderError && e.code === 'TOOL_MISSING') {
-      if (!missingSaid.has(tool)) io.stderr(`shipshape: ${forTerminalLines(e.message)}; ${tool === 'helm' ? 'chart templates are listed as skipped' : 'kustomization files are analysed as they are'}\n`);
+      if (!missingSaid.has(tool)) {
+        const words = tool === 'helm'
+          ? frag('cli.render.no-helm', 'helm was not found (searched the configured path and PATH): install helm to check charts, or use --no-render; chart templates are listed as skipped')
+          : frag('cli.render.no-kustomize', 'neither kubectl nor kustomize was found (searched the configured path and PATH): install one to check overlays, or use --no-render; kustomization files are analysed as they are');
+        io.stderr(`shipshape: ${say(locale, words)}\n`);
+      }
       missingSaid.add(tool);
       return false;
     }
     failed = true;
     const msg = e instanceof RenderError ? e.message : String((e as Error)?.message ?? e);
-    io.stderr(`shipshape: ${forTerminal(display(root))}: ${tool} could not render it:\n${forTerminalLines(msg).replace(/^/gm, '  ')}\n`);
+    io.stderr(`shipshape: ${forTerminal(display(root))}: ${say(locale, frag('cli.render.failed', '{tool} could not render it:', { tool }))}\n${forTerminalLines(msg).replace(/^/gm, '  ')}\n`);
     return true;
   };
   const analyse = (text: string, root: string, tool: 'helm' | 'kustomize', reportOn: string, map: Pending['map']): void => {
     if (!/^\s*[A-Za-z_"']/m.test(text.replace(/^#.*$/gm, '').replace(/^---\s*$/gm, ''))) {
-      const what = tool === 'helm' ? 'helm template rendered no manifests with these values' : 'kustomize built no resources';
-      skipped.push({ file: display(reportOn), reason: what, fails: false });
+      const what = tool === 'helm' ? frag('cli.render.helm-empty', 'helm template rendered no manifests with these values') : frag('cli.render.kustomize-empty', 'kustomize built no resources');
+      skipped.push({ file: display(reportOn), reason: what.en, reasonL10n: what, fails: false });
       return;
     }
     // Directives are honoured in the files the findings are mapped to (core/render/suppress.ts).
     const result = analyze(neutraliseDirectives(text), 'kubernetes', o.config, { run: o.run });
-    for (const err of result.errors) io.stderr(`shipshape: ${display(root)}: internal error in ${err.ruleId}: ${err.message}\n`);
+    for (const err of result.errors) io.stderr(`shipshape: ${forTerminal(display(root))}: ${say(locale, internalError(err.ruleId, err.message))}\n`);
     if (result.skipped) {
-      skipped.push({ file: display(reportOn), reason: `rendered output: ${result.skipped}`, fails: skipFails(result.skipKind ?? 'size') });
+      const reason = frag('cli.render.output-skipped', 'rendered output: {reason}', { reason: result.skippedL10n ?? result.skipped });
+      skipped.push({ file: display(reportOn), reason: `rendered output: ${result.skipped}`, reasonL10n: reason, fails: skipFails(result.skipKind ?? 'size') });
       return;
     }
     pending.push({ tool, root, findings: result.findings, map });

@@ -2,6 +2,8 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
 import { detectFileKind, FileKind } from '../core';
+import { frag } from '../core/l10n/text';
+import { Locale, say } from './l10n';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
@@ -12,7 +14,7 @@ export interface FileToCheck { path: string; kind: FileKind }
  * known), directories are walked for Dockerfile name patterns and YAML, skipping VCS folders,
  * node_modules and the `exclude` globs (matched against the path relative to `cwd`).
  */
-export async function collectFiles(inputs: string[], cwd: string, exclude: string[]): Promise<{ files: FileToCheck[]; errors: string[] }> {
+export async function collectFiles(inputs: string[], cwd: string, exclude: string[], locale: Locale = 'en'): Promise<{ files: FileToCheck[]; errors: string[] }> {
   const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   const files: FileToCheck[] = [];
   const errors: string[] = [];
@@ -23,7 +25,7 @@ export async function collectFiles(inputs: string[], cwd: string, exclude: strin
     try {
       entries = await fs.readdir(path.resolve(cwd, dir), { withFileTypes: true });
     } catch (e) {
-      errors.push(`${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      errors.push(say(locale, frag('files.problem', '{file}: {reason}', { file: dir, reason: String((e as NodeJS.ErrnoException).code ?? (e as Error).message) })));
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -45,14 +47,15 @@ export async function collectFiles(inputs: string[], cwd: string, exclude: strin
     try {
       stat = await fs.stat(path.resolve(cwd, input));
     } catch (e) {
-      errors.push(`${input}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? frag('cli.walk.not-found', 'no such file or directory') : (e as Error).message;
+      errors.push(say(locale, frag('files.problem', '{file}: {reason}', { file: input, reason })));
       continue;
     }
     if (stat.isDirectory()) await walk(input);
     else {
       const kind = detectFileKind(input);
       if (kind) files.push({ path: input, kind });
-      else errors.push(`${input}: not a Dockerfile or YAML file (expected Dockerfile, Containerfile, *.Dockerfile, *.Containerfile, Dockerfile.*, Dockerfile-*, Containerfile.*, Containerfile-*, *.yaml, *.yml)`);
+      else errors.push(say(locale, frag('cli.walk.not-checked', '{file}: not a Dockerfile or YAML file (expected Dockerfile, Containerfile, *.Dockerfile, *.Containerfile, Dockerfile.*, Dockerfile-*, Containerfile.*, Containerfile-*, *.yaml, *.yml)', { file: input })));
     }
   }
   return { files, errors };

@@ -1,4 +1,5 @@
 import { Range, Severity, SEVERITIES } from './model';
+import { english, frag, Text } from './l10n/text';
 
 /**
  * A per-rule setting. `off` disables, `on` enables a rule that is off by default; a severity
@@ -73,6 +74,8 @@ const PROFILES = new Set<string>(['baseline', 'restricted', 'all']);
 export interface ConfigResult {
   config: ShipshapeConfig;
   problems: string[];
+  /** The same problems as templates (same order), for other locales. */
+  problemTexts?: Text[];
   /** The same problems with where they are in the text (when read from a text), for a diagnostic on the file. */
   issues?: ConfigIssue[];
   /** The text could not be read as YAML at all (syntax error, alias bomb): defaults are used. */
@@ -80,7 +83,7 @@ export interface ConfigResult {
 }
 
 /** One problem of a `.shipshape.yaml`, with its range in the file (0-based) when known. */
-export interface ConfigIssue { message: string; range: Range }
+export interface ConfigIssue { message: string; range: Range; /** `message` as a template. */ l10n?: Text }
 
 /** Most alias expansions read from a `.shipshape.yaml` (a "billion laughs" file is refused). */
 const MAX_CONFIG_ALIASES = 50;
@@ -91,6 +94,8 @@ const MAX_CONFIG_ALIASES = 50;
  */
 export function normalizeConfig(raw: unknown, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
   const problems: string[] = [];
+  const problemTexts: Text[] = [];
+  const problem: Problem = (t) => { problems.push(english(t)); problemTexts.push(t); };
   const config: ShipshapeConfig = {
     rules: { ...base.rules },
     profile: base.profile,
@@ -99,8 +104,8 @@ export function normalizeConfig(raw: unknown, base: ShipshapeConfig = DEFAULT_CO
   };
   if (raw === undefined || raw === null) return { config, problems };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push('configuration must be a mapping');
-    return { config, problems };
+    problem(frag('config.not-mapping', 'configuration must be a mapping'));
+    return { config, problems, problemTexts };
   }
   const o = raw as Record<string, unknown>;
   if (o.rules !== undefined) {
@@ -112,55 +117,63 @@ export function normalizeConfig(raw: unknown, base: ShipshapeConfig = DEFAULT_CO
         } else {
           // The editor's words are the `shipshape.rules` setting's old vocabulary: say which severity they were.
           const editor = typeof v === 'string' ? EDITOR_SEVERITY[v.trim().toLowerCase()] : undefined;
-          problems.push(`rules.${k}: expected one of ${RULE_SETTING_WORDS.join(', ')}${editor ? ` (${String(v).trim()} is ${editor})` : ''}`);
+          const words = RULE_SETTING_WORDS.join(', ');
+          problem(editor
+            ? frag('config.rule-setting-editor', 'rules.{rule}: expected one of {words} ({value} is {severity})', { rule: k, words, value: String(v).trim(), severity: editor })
+            : frag('config.rule-setting', 'rules.{rule}: expected one of {words}', { rule: k, words }));
         }
       }
-    } else problems.push('rules: expected a mapping of rule id to setting');
+    } else problem(frag('config.rules-mapping', 'rules: expected a mapping of rule id to setting'));
   }
   if (o.profile !== undefined) {
     if (typeof o.profile === 'string' && PROFILES.has(o.profile)) config.profile = o.profile as Profile;
-    else problems.push('profile: expected baseline, restricted or all');
+    else problem(frag('config.profile', 'profile: expected baseline, restricted or all'));
   }
   for (const key of ['trustedRegistries', 'exclude'] as const) {
     const v = o[key];
     if (v === undefined) continue;
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) config[key] = [...v];
-    else problems.push(`${key}: expected a list of strings`);
+    else problem(frag('config.string-list', '{key}: expected a list of strings', { key }));
   }
   if (o.helm !== undefined) {
-    const helm = normalizeHelm(o.helm, problems);
+    const helm = normalizeHelm(o.helm, problem);
     if (helm) config.helm = helm;
   } else if (base.helm) config.helm = base.helm;
-  return { config, problems };
+  return problems.length ? { config, problems, problemTexts } : { config, problems };
 }
+
+/** Reports one problem of a configuration. */
+type Problem = (text: Text) => void;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates `helm:`; ill-typed entries are dropped with a problem each. */
-function normalizeHelm(raw: unknown, problems: string[]): HelmConfig | undefined {
+function normalizeHelm(raw: unknown, problem: Problem): HelmConfig | undefined {
   if (!isRecord(raw) || (raw.charts !== undefined && !isRecord(raw.charts))) {
-    problems.push('helm: expected {charts: {<chart dir>: {values, set, releaseName, namespace, kubeVersion}}}');
+    problem(frag('config.helm', 'helm: expected {charts: {<chart dir>: {values, set, releaseName, namespace, kubeVersion}}}'));
     return undefined;
   }
   const charts: Record<string, HelmChartConfig> = {};
   for (const [dir, v] of Object.entries((raw.charts ?? {}) as Record<string, unknown>)) {
-    if (!isRecord(v)) { problems.push(`helm.charts.${dir}: expected a mapping`); continue; }
+    if (!isRecord(v)) { problem(frag('config.helm.chart', 'helm.charts.{dir}: expected a mapping', { dir })); continue; }
     const c: HelmChartConfig = {};
     if (v.values !== undefined) {
       if (Array.isArray(v.values) && v.values.every((x) => typeof x === 'string')) c.values = [...v.values];
-      else problems.push(`helm.charts.${dir}.values: expected a list of file names`);
+      else problem(frag('config.helm.values', 'helm.charts.{dir}.values: expected a list of file names', { dir }));
     }
     if (v.set !== undefined) {
       if (isRecord(v.set) && Object.values(v.set).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) {
         c.set = Object.fromEntries(Object.entries(v.set).map(([k, x]) => [k, String(x)]));
-      } else problems.push(`helm.charts.${dir}.set: expected a mapping of key to value`);
+      } else problem(frag('config.helm.set', 'helm.charts.{dir}.set: expected a mapping of key to value', { dir }));
     }
     for (const key of ['releaseName', 'namespace', 'kubeVersion'] as const) {
       const x = v[key];
       if (x === undefined) continue;
       if (typeof x === 'string') c[key] = x;
       // `kubeVersion: 1.30` is the number 1.3 to YAML: refused rather than rendered for the wrong version.
-      else problems.push(`helm.charts.${dir}.${key}: expected a string${typeof x === 'number' ? ' (quote it: "' + String(x) + '")' : ''}`);
+      else problem(typeof x === 'number'
+        ? frag('config.helm.string-number', 'helm.charts.{dir}.{key}: expected a string (quote it: "{value}")', { dir, key, value: String(x) })
+        : frag('config.helm.string', 'helm.charts.{dir}.{key}: expected a string', { dir, key }));
     }
     charts[dir] = c;
   }
@@ -181,7 +194,12 @@ export const CONFIG_FILE_NAME = '.shipshape.yaml';
 export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CONFIG): ConfigResult {
   const unreadable = (issues: ConfigIssue[]): ConfigResult => ({
     config: normalizeConfig(undefined, base).config, problems: issues.map((i) => i.message), issues, unreadable: true,
+    ...(issues.every((i) => i.l10n) ? { problemTexts: issues.map((i) => i.l10n!) } : {}),
   });
+  const cannotRead = (e: unknown): ConfigIssue[] => {
+    const t = frag('config.cannot-read', 'cannot be read: {error}', { error: String((e as Error)?.message ?? e) });
+    return [{ message: english(t), l10n: t, range: start }];
+  };
   const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   // Everything that reads the untrusted text is inside the try: the parser, the alias expansion
   // (toJS throws past maxAliasCount) and the normalisation never escape as an exception.
@@ -211,7 +229,7 @@ export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CO
     try {
       raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
     } catch (e) {
-      return unreadable([{ message: `cannot be read: ${String((e as Error)?.message ?? e)}`, range: start }]);
+      return unreadable(cannotRead(e));
     }
     const result = normalizeConfig(raw, base);
     // Each problem names its top-level key first (`rules.X: …`, `profile: …`): point at that key.
@@ -224,9 +242,12 @@ export function parseConfigText(text: string, base: ShipshapeConfig = DEFAULT_CO
       }
       return start;
     };
-    result.issues = result.problems.map((message) => ({ message, range: keyRange(message.split(/[.:]/)[0]) }));
+    result.issues = result.problems.map((message, i) => {
+      const l10n = result.problemTexts?.[i];
+      return { message, range: keyRange(message.split(/[.:]/)[0]), ...(l10n ? { l10n } : {}) };
+    });
     return result;
   } catch (e) {
-    return unreadable([{ message: `cannot be read: ${String((e as Error)?.message ?? e)}`, range: start }]);
+    return unreadable(cannotRead(e));
   }
 }

@@ -16,13 +16,6 @@ import { documentKind } from './documents';
 
 export type { DocumentState, DocumentSummary };
 
-/** The editor's own wording of messages the server writes in English (the server localizes core messages itself). */
-const OWN_MESSAGES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/^YAML error: (.*)\. Until it parses, Shipshape cannot check this manifest\.$/s, (m) => vscode.l10n.t('YAML error: {0}. Until it parses, Shipshape cannot check this manifest.', m[1])],
-  [/^Shipshape configuration: not read: (.*)$/s, (m) => vscode.l10n.t('Shipshape configuration: {0}', vscode.l10n.t('Not read: {0}', m[1]))],
-  [/^Shipshape configuration: (.*)$/s, (m) => vscode.l10n.t('Shipshape configuration: {0}', m[1])],
-];
-
 export class DiagnosticsManager implements vscode.Disposable {
   private readonly summaries = new Map<string, DocumentSummary>();
   /** Summaries whose diagnostics are still being converted by the client (applied when they are shown). */
@@ -58,7 +51,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     ];
   }
 
-  /** The language client's diagnostics hook: the docs links and the editor's own wording, then the state that goes with them. */
+  /** The language client's diagnostics hook: the docs links (the server writes the messages in the editor's locale), then the state that goes with them. */
   middleware(): Pick<Middleware, 'handleDiagnostics'> {
     return {
       handleDiagnostics: (uri, diagnostics, next) => {
@@ -67,10 +60,6 @@ export class DiagnosticsManager implements vscode.Disposable {
           const id = ruleIdOf(d);
           const target = id ? this.docsUri(id) : undefined;
           if (id) d.code = target ? { value: id, target } : id;
-          for (const [re, say] of OWN_MESSAGES) {
-            const m = re.exec(d.message);
-            if (m) { d.message = say(m); break; }
-          }
         }
         next(uri, diagnostics);
         const key = uri.toString();

@@ -43,11 +43,14 @@ export class ShipshapeLanguageStatus implements vscode.Disposable {
       case 'tooLarge': this.item.text = vscode.l10n.t('Shipshape: file too large'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
       case 'binary': this.item.text = vscode.l10n.t('Shipshape: not a text file'); return;
       case 'notApplicable': this.item.text = vscode.l10n.t('Shipshape: not a Kubernetes manifest'); this.item.detail = vscode.l10n.t('no apiVersion and kind'); return;
+      // The hint (trust the workspace, install helm, rendering…) comes from the server in the editor's locale.
       case 'template': this.item.text = vscode.l10n.t('Helm template: not analysed'); this.item.detail = state.hint ?? vscode.l10n.t('Shipshape checks what helm template renders from it'); return;
       case 'limit': this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = vscode.l10n.t('nested deeper than Shipshape reads safely'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
+      // The server's reason (a time budget, an exception's text) goes to the Shipshape output; the status says it in the editor's language.
       case 'timedOut':
+        this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = vscode.l10n.t('took longer than the time budget (see the Shipshape output)'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
       case 'failed':
-        this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = state.reason; this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
+        this.item.text = vscode.l10n.t('Shipshape: not analysed'); this.item.detail = vscode.l10n.t('the analysis failed (see the Shipshape output)'); this.item.severity = vscode.LanguageStatusSeverity.Warning; return;
     }
     const n = state.problems;
     const high = state.highProblems;

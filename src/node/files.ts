@@ -8,14 +8,17 @@
 import { constants as C, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { english, frag, Text } from '../core/l10n/text';
 
 export type FileAccessErrorCode = 'NOT_FOUND' | 'NOT_REGULAR' | 'TOO_LARGE' | 'SYMLINK' | 'OUTSIDE' | 'HARDLINK' | 'IO';
 
-/** A file we refused to read or write, or could not. The message names the file and says why. */
+/** A file we refused to read or write, or could not. The message names the file and says why (`reasonL10n`: why, as a template). */
 export class FileAccessError extends Error {
-  constructor(readonly code: FileAccessErrorCode, readonly file: string, reason: string) {
-    super(`${file}: ${reason}`);
+  readonly reasonL10n?: Text;
+  constructor(readonly code: FileAccessErrorCode, readonly file: string, reason: string | Text) {
+    super(`${file}: ${typeof reason === 'string' ? reason : english(reason)}`);
     this.name = 'FileAccessError';
+    if (typeof reason !== 'string') this.reasonL10n = reason;
   }
 }
 
@@ -37,13 +40,13 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<s
     handle = await fs.open(file, OPEN_READ);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileAccessError('NOT_FOUND', file, 'no such file');
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileAccessError('NOT_FOUND', file, frag('files.not-found', 'no such file'));
     throw new FileAccessError('IO', file, code ?? (e as Error).message);
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new FileAccessError('NOT_REGULAR', file, `not a regular file (${kindOf(st)}); only regular files are read`);
-    if (st.size > maxBytes) throw new FileAccessError('TOO_LARGE', file, `${mib(st.size)} is more than the ${mib(maxBytes)} Shipshape reads`);
+    if (!st.isFile()) throw new FileAccessError('NOT_REGULAR', file, frag('files.not-regular-read', 'not a regular file ({kind}); only regular files are read', { kind: kindOf(st) }));
+    if (st.size > maxBytes) throw new FileAccessError('TOO_LARGE', file, frag('files.too-large', '{size} is more than the {max} Shipshape reads', { size: mib(st.size), max: mib(maxBytes) }));
     const chunks: Buffer[] = [];
     let total = 0;
     const buffer = Buffer.allocUnsafe(Math.min(Math.max(st.size + 1, 64 * 1024), maxBytes + 1, 16 * 1024 * 1024));
@@ -51,7 +54,7 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<s
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > maxBytes) throw new FileAccessError('TOO_LARGE', file, `grew past the ${mib(maxBytes)} Shipshape reads`);
+      if (total > maxBytes) throw new FileAccessError('TOO_LARGE', file, frag('files.grew', 'grew past the {max} Shipshape reads', { max: mib(maxBytes) }));
       chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
     }
     return Buffer.concat(chunks, total).toString('utf8');
@@ -63,12 +66,12 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<s
   }
 }
 
-function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isSocket()) return 'a socket';
-  return 'a special file';
+function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): Text {
+  if (st.isDirectory()) return frag('files.kind.directory', 'a directory');
+  if (st.isFIFO()) return frag('files.kind.fifo', 'a FIFO');
+  if (st.isCharacterDevice() || st.isBlockDevice()) return frag('files.kind.device', 'a device');
+  if (st.isSocket()) return frag('files.kind.socket', 'a socket');
+  return frag('files.kind.special', 'a special file');
 }
 
 /**
@@ -78,7 +81,7 @@ function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevi
  * Resolves undefined for the existing file's state when it does not exist yet.
  */
 async function checkedTarget(folder: string, name: string): Promise<{ target: string; existing?: { mode: number } }> {
-  if (!name || name !== path.basename(name) || name === '.' || name === '..') throw new FileAccessError('OUTSIDE', name, 'not a plain file name');
+  if (!name || name !== path.basename(name) || name === '.' || name === '..') throw new FileAccessError('OUTSIDE', name, frag('files.not-plain-name', 'not a plain file name'));
   let realFolder: string;
   try {
     realFolder = await fs.realpath(folder);
@@ -93,9 +96,9 @@ async function checkedTarget(folder: string, name: string): Promise<{ target: st
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { target };
     throw new FileAccessError('IO', target, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
-  if (st.isSymbolicLink()) throw new FileAccessError('SYMLINK', target, 'is a symbolic link; Shipshape does not write through links (it could point outside the workspace)');
-  if (!st.isFile()) throw new FileAccessError('NOT_REGULAR', target, `not a regular file (${kindOf(st)})`);
-  if (st.nlink > 1) throw new FileAccessError('HARDLINK', target, 'has other hard links; writing it would change a file elsewhere');
+  if (st.isSymbolicLink()) throw new FileAccessError('SYMLINK', target, frag('files.symlink-write', 'is a symbolic link; Shipshape does not write through links (it could point outside the workspace)'));
+  if (!st.isFile()) throw new FileAccessError('NOT_REGULAR', target, frag('files.not-regular', 'not a regular file ({kind})', { kind: kindOf(st) }));
+  if (st.nlink > 1) throw new FileAccessError('HARDLINK', target, frag('files.hardlink', 'has other hard links; writing it would change a file elsewhere'));
   return { target, existing: { mode: st.mode & 0o777 } };
 }
 
@@ -112,7 +115,7 @@ export async function readFileInFolder(folder: string, name: string, maxBytes: n
     handle = await fs.open(target, OPEN_READ | (C.O_NOFOLLOW ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new FileAccessError('SYMLINK', target, 'is a symbolic link');
+    if (code === 'ELOOP') throw new FileAccessError('SYMLINK', target, frag('files.symlink', 'is a symbolic link'));
     throw new FileAccessError('IO', target, code ?? (e as Error).message);
   }
   await handle.close();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'url';
 import { ConfigIssue, CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfigText, parseRuleSetting, Profile, RuleSetting, ShipshapeConfig } from '../core';
 import { MAX_CONFIG_BYTES } from '../core/limits';
 import { FileAccessError, readRegularFile } from '../node/files';
+import { english, frag, Locale, localize } from '../core/l10n';
 
 
 /** The client's `shipshape` section (the VS Code settings' shape; every field optional). */
@@ -58,6 +59,12 @@ export function mergeSettings(base: ShipshapeConfig, settings: ClientSettings | 
 
 export interface FolderConfig { config: ShipshapeConfig; problems: string[] }
 
+/** A `.shipshape.yaml` problem as the diagnostic on the file says it, in a locale. */
+export function configIssueMessage(issue: ConfigIssue, locale: Locale): string {
+  const text = frag('server.config.issue', 'Shipshape configuration: {problem}', { problem: issue.l10n ?? issue.message });
+  return localize(text, english(text), locale);
+}
+
 /** Each workspace folder's `.shipshape.yaml`, cached until the file is reported changed. */
 export class FolderConfigs {
   private readonly cache = new Map<string, Promise<FolderConfig | undefined>>();
@@ -98,7 +105,9 @@ export class FolderConfigs {
       else {
         const why = e instanceof Error ? e.message : String(e);
         this.log(`${file} not read: ${why}`);
-        this.onIssues(file, [{ message: `not read: ${why}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);
+        const reason = e instanceof FileAccessError && e.reasonL10n ? frag('files.problem', '{file}: {reason}', { file: e.file, reason: e.reasonL10n }) : why;
+        const l10n = frag('server.config.not-read', 'not read: {reason}', { reason });
+        this.onIssues(file, [{ message: english(l10n), l10n, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);
         // Not kept: the next analysis tries again.
         this.cache.delete(folder);
       }

@@ -24,6 +24,8 @@ import {
 } from '../node/render';
 import { fsPathOf } from './config';
 import { toDiagnostic } from './convert';
+import { fixTitleIn, frag, localize, msg, Msg, normalizeLocale, Text } from '../core/l10n';
+import { session } from './session';
 
 /** Saves closer together than this render once. */
 export const RENDER_DEBOUNCE_MS = 300;
@@ -32,10 +34,23 @@ export const EDITOR_RENDER_TIMEOUT_MS = 30_000;
 /** Rule ids of the diagnostics about a render itself (on Chart.yaml / the kustomization): no rule page. */
 export { RENDER_PROBLEM_IDS } from '../core/render';
 
-export const HINT_UNTRUSTED = 'Helm template: not analysed — trust the workspace to render its chart';
-export const HINT_NO_HELM = 'Helm template: not analysed — install helm or set shipshape.helm.path';
-export const HINT_FAILED = 'Helm template: the chart did not render (see Chart.yaml)';
-export const HINT_RENDERING = 'Helm template: rendering the chart…';
+/** The hints of a chart template's language status, as templates: the server sends them in the client's locale (`session.locale`). */
+const HINTS = {
+  untrusted: frag('server.helm.hint-untrusted', 'Helm template: not analysed — trust the workspace to render its chart'),
+  noHelm: frag('server.helm.hint-no-helm', 'Helm template: not analysed — install helm or set shipshape.helm.path'),
+  failed: frag('server.helm.hint-failed', 'Helm template: the chart did not render (see Chart.yaml)'),
+  rendering: frag('server.helm.hint-rendering', 'Helm template: rendering the chart…'),
+} as const;
+/** The hints in English (what a client without a locale gets). */
+export const HINT_UNTRUSTED = HINTS.untrusted.en;
+export const HINT_NO_HELM = HINTS.noHelm.en;
+export const HINT_FAILED = HINTS.failed.en;
+export const HINT_RENDERING = HINTS.rendering.en;
+
+/** A text in the client's locale. */
+function inLocale(text: Text): string {
+  return localize(text, text.en, normalizeLocale(session.locale));
+}
 
 /** What the server lends the renderer. */
 export interface RenderHost {
@@ -85,8 +100,8 @@ async function isFile(p: string): Promise<boolean> {
 const MAX_SCAN_DIRS = 5000;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor', 'dist', 'out']);
 
-function problem(ruleId: string, message: string, severity: Finding['severity']): Finding {
-  return { ruleId, severity, message, references: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+function problem(ruleId: string, words: Msg, severity: Finding['severity']): Finding {
+  return { ruleId, severity, ...words, references: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }
 
 export class RenderService {
@@ -296,19 +311,23 @@ export class RenderService {
         return;
       }
       // The tool's words, without terminal controls (colour codes would show as garbage in a diagnostic).
-      const msg = (e instanceof Error ? e.message : String(e)).replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trim();
-      this.host.log(`${r.dir}: ${r.tool} could not render it: ${msg}`);
+      const error = (e instanceof Error ? e.message : String(e)).replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trim();
+      this.host.log(`${r.dir}: ${r.tool} could not render it: ${error}`);
       const id = r.tool === 'helm' ? 'helm-render-failed' : 'kustomize-build-failed';
-      const what = r.tool === 'helm' ? 'helm template failed' : 'kustomize build failed';
-      this.finish(r, 'failed', new Map([[anchor, [problem(id, `${what}, so Shipshape cannot check what it renders: ${msg}`, 'medium')]]]), new Set(), new Map());
+      const words = r.tool === 'helm'
+        ? msg('server.render.helm-failed', 'helm template failed, so Shipshape cannot check what it renders: {error}', { error })
+        : msg('server.render.kustomize-failed', 'kustomize build failed, so Shipshape cannot check what it renders: {error}', { error });
+      this.finish(r, 'failed', new Map([[anchor, [problem(id, words, 'medium')]]]), new Set(), new Map());
       return;
     } finally {
       if (r.abort === abort) r.abort = undefined;
     }
     if (!/^\s*[A-Za-z_"']/m.test(rendered.replace(/^#.*$/gm, '').replace(/^---\s*$/gm, ''))) {
       const id = r.tool === 'helm' ? 'helm-render-empty' : 'kustomize-build-empty';
-      const msg = r.tool === 'helm' ? 'helm template rendered no manifests with these values: nothing to check' : 'kustomize built no resources: nothing to check';
-      this.finish(r, 'empty', new Map([[anchor, [problem(id, msg, 'low')]]]), owned, new Map());
+      const words = r.tool === 'helm'
+        ? msg('server.render.helm-empty', 'helm template rendered no manifests with these values: nothing to check')
+        : msg('server.render.kustomize-empty', 'kustomize built no resources: nothing to check');
+      this.finish(r, 'empty', new Map([[anchor, [problem(id, words, 'low')]]]), owned, new Map());
       return;
     }
     const task = this.host.analyze(neutraliseDirectives(rendered), config);
@@ -338,8 +357,12 @@ export class RenderService {
       for (const rel of m.finding.related ?? []) {
         if (!rel.file || rel.file === m.file) continue;
         const here = (m.fileFixes ?? []).filter((x) => x.file === rel.file).map((x) => x.fix);
-        const back = { file: m.file, range: m.finding.range, message: `rendered by ${path.basename(m.file)} line ${m.finding.range.start.line + 1}` };
-        const onValues: Finding = { ...m.finding, range: rel.range, message: `${m.finding.message} (rendered by ${path.basename(m.file)} line ${m.finding.range.start.line + 1})`, related: [back] };
+        const where = { file: path.basename(m.file), line: m.finding.range.start.line + 1 };
+        const back = { file: m.file, range: m.finding.range, ...msg('server.render.rendered-by', 'rendered by {file} line {line}', where) };
+        const onValues: Finding = {
+          ...m.finding, range: rel.range, related: [back],
+          ...msg('server.render.on-values', '{message} (rendered by {file} line {line})', { message: m.finding.l10n ?? m.finding.message, ...where }),
+        };
         if (here.length) onValues.fixes = here; else delete onValues.fixes;
         add(rel.file, onValues);
       }
@@ -375,20 +398,20 @@ export class RenderService {
         // a template in no chart: again without the "rendering" hint it was given meanwhile.
         if ((started && ks.some((k) => this.roots.get(k)?.status !== 'pending')) || (!ks.length && skip?.skipped === 'template')) this.host.refresh([file]);
       });
-      return { findings, skip: skip?.skipped === 'template' ? { ...skip, hint: trusted ? HINT_RENDERING : HINT_UNTRUSTED } : skip };
+      return { findings, skip: skip?.skipped === 'template' ? { ...skip, hint: inLocale(trusted ? HINTS.rendering : HINTS.untrusted) } : skip };
     }
     let out = findings;
     let replaced = false;
     let covered = false;
     const extra: Finding[] = [];
-    let hint: string | undefined;
+    let hint: Text | undefined;
     for (const k of keys) {
       const r = this.roots.get(k);
       if (!r) continue;
-      if (r.status === 'untrusted') hint ??= HINT_UNTRUSTED;
-      else if (r.status === 'noTool') hint ??= r.tool === 'helm' ? HINT_NO_HELM : undefined;
-      else if (r.status === 'failed') hint ??= r.tool === 'helm' ? HINT_FAILED : undefined;
-      else if (r.status === 'pending') hint ??= r.tool === 'helm' ? HINT_RENDERING : undefined;
+      if (r.status === 'untrusted') hint ??= HINTS.untrusted;
+      else if (r.status === 'noTool') hint ??= r.tool === 'helm' ? HINTS.noHelm : undefined;
+      else if (r.status === 'failed') hint ??= r.tool === 'helm' ? HINTS.failed : undefined;
+      else if (r.status === 'pending') hint ??= r.tool === 'helm' ? HINTS.rendering : undefined;
       const mine = r.byFile.get(file);
       if (mine) { extra.push(...mine); covered = true; }
       if (r.owned.has(file)) { covered = true; if (r.status === 'done' || r.status === 'empty') replaced = true; }
@@ -403,7 +426,7 @@ export class RenderService {
     let nextSkip = skip;
     if (covered && (replaced || extra.length) && (skip?.skipped === 'template' || skip?.skipped === 'notApplicable')) nextSkip = undefined;
     // A template with no chart above it (template syntax only): nothing to render, no hint.
-    else if (skip?.skipped === 'template' && keys.some((k) => k.startsWith('helm\0'))) nextSkip = { ...skip, hint: hint ?? (trusted ? HINT_RENDERING : HINT_UNTRUSTED) };
+    else if (skip?.skipped === 'template' && keys.some((k) => k.startsWith('helm\0'))) nextSkip = { ...skip, hint: inLocale(hint ?? (trusted ? HINTS.rendering : HINTS.untrusted)) };
     return { findings: out, skip: nextSkip };
   }
 
@@ -420,11 +443,12 @@ export class RenderService {
       let fixes: FileFix[] | undefined;
       for (const r of this.roots.values()) { fixes = r.fileFixes.get(h.finding); if (fixes) break; }
       for (const ff of fixes ?? []) {
-        const key = `${ff.file}\0${ff.fix.title}\0${JSON.stringify(ff.fix.edits)}`;
+        const title = fixTitleIn(ff.fix, normalizeLocale(session.locale));
+        const key = `${ff.file}\0${title}\0${JSON.stringify(ff.fix.edits)}`;
         if (seen.has(key)) continue;
         seen.add(key);
         out.push({
-          title: ff.fix.title,
+          title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [h.diagnostic],
           edit: { changes: { [pathToFileURL(ff.file).href]: ff.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },

@@ -21,7 +21,7 @@ import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
 import { AnalysisPool, PoolOutcome, WORKER_MARK } from './pool';
 import { runJob, runWorker, WorkerJob } from './worker';
 import { FactSource, WorkspaceIndex } from './workspaceIndex';
-import { ClientSettings, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
+import { ClientSettings, configIssueMessage, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
 import { documentAction, findingsAt, FIX_ALL_KIND, hitsFor, hoverAt, MAX_ACTIONS, quickFixes, toDiagnostic } from './convert';
 import {
   CHECK_FILE_MAX_BYTES, CHECK_FILES_REQUEST, CheckFilesParams, CheckFilesResult, CheckFileStatus, DID_CHANGE_SESSION_NOTIFICATION, DOCUMENT_STATE_NOTIFICATION,
@@ -148,7 +148,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const uri = pathToFileURL(file).href;
     if (!issues.length && !configsWithIssues.has(uri)) return;
     if (issues.length) configsWithIssues.add(uri); else configsWithIssues.delete(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: issues.map((i) => ({ range: i.range, severity: DiagnosticSeverity.Warning, source: 'Shipshape', message: `Shipshape configuration: ${i.message}` })) });
+    void connection.sendDiagnostics({ uri, diagnostics: issues.map((i) => ({ range: i.range, severity: DiagnosticSeverity.Warning, source: 'Shipshape', message: configIssueMessage(i, normalizeLocale(session.locale)) })) });
   });
   let folders: string[] = [];
   let pullMode = false;

@@ -245,7 +245,10 @@ describe('hostile input: .shipshape.yaml never escapes the config reader (item 1
     assert.ok(syntax.issues!.length > 0 && syntax.issues![0].range.start.line >= 1, JSON.stringify(syntax.issues));
     const bad = parseConfigText('exclude: [a]\nprofile: strict\n');
     assert.strictEqual(bad.unreadable, undefined);
-    assert.deepStrictEqual(bad.issues, [{ message: 'profile: expected baseline, restricted or all', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } } }]);
+    assert.deepStrictEqual(bad.issues, [{
+      message: 'profile: expected baseline, restricted or all', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } },
+      l10n: { id: 'config.profile', en: 'profile: expected baseline, restricted or all' },
+    }]);
   });
 
   it('deep nesting does not throw either', () => {

@@ -5,13 +5,14 @@ import { findRenderRoots, isOwned, renderAndCheck, RenderCheckResult } from '../
 import * as path from 'path';
 import { collectFiles, FileToCheck } from '../walk';
 import { failsThreshold, FileFindings, formatJson, formatSarif, formatText, SkippedFile, skipReason } from '../formats';
-import { frag } from '../../core/l10n/text';
+import { english, frag } from '../../core/l10n/text';
 import { say } from '../l10n';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblem, MAX_SOURCE_BYTES, parseCommandLine, readInputFile } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, MAX_SOURCE_BYTES, mustBeOneOf, parseCommandLine, readInputFile, withUsage } from '../io';
+import { internalError } from '../renderCheck';
 import { forTerminal } from '../sanitize';
 import { VERSION } from '../version';
 
-const USAGE = `Usage: shipshape check PATH... [options]
+const USAGE_TEXT = frag('cli.usage.check', `Usage: shipshape check PATH... [options]
 
 Analyses Dockerfiles and Kubernetes manifests (directories are walked).
 
@@ -34,13 +35,14 @@ the exit code 2.
 
 Files that are not analysed are listed as skipped (Helm templates too: render them with
 helm template and check the output); one skipped for size, binary content or nesting fails the
-run with exit code 2 unless --allow-skipped is given.`;
+run with exit code 2 unless --allow-skipped is given.`);
+const USAGE = english(USAGE_TEXT);
 
 /** Parses the shared options of `check` and `fix`. */
 export function parseFailOn(value: string | undefined): Severity | 'none' {
   const v = (value ?? 'high').toLowerCase();
   if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
-  throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'none'].join(', ')} (got '${value}')`);
+  throw new UsageError(mustBeOneOf('--fail-on', [...SEVERITIES, 'none'], value));
 }
 
 /**
@@ -52,7 +54,7 @@ export async function readSource(io: CliIO, file: string): Promise<string | unde
   try {
     return await readInputFile(io, file, MAX_SOURCE_BYTES);
   } catch (e) {
-    io.stderr(`shipshape: ${forTerminal(fileProblem(file, e))}\n`);
+    io.stderr(`shipshape: ${forTerminal(say(io.locale ?? 'en', fileProblemText(file, e)))}\n`);
     return undefined;
   }
 }
@@ -94,6 +96,7 @@ export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'report insecure settings in Dockerfiles and Kubernetes manifests',
   usage: USAGE,
+  usageText: USAGE_TEXT,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseCommandLine(args, {
       format: { type: 'string', default: 'text' },
@@ -104,16 +107,16 @@ export const checkCommand: CliCommand = {
       'no-render': { type: 'boolean', default: false },
       'helm-values': { type: 'string', multiple: true },
       'helm-set': { type: 'string', multiple: true },
-    }, USAGE);
+    }, USAGE_TEXT);
     const { values, positionals } = parsed;
     const format = values.format!;
-    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(frag('cli.format.text-json-sarif', "--format must be text, json or sarif (got '{value}')", { value: format }));
     const failOn = parseFailOn(values['fail-on']);
-    if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);
+    if (positionals.length === 0) throw new UsageError(withUsage(frag('cli.no-path', 'no PATH given'), USAGE_TEXT));
     const config = await loadCliConfig(io, values.config, values.profile);
     const locale = io.locale ?? 'en';
 
-    const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
+    const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude, locale);
     for (const e of errors) io.stderr(`shipshape: ${e}\n`);
     const results: FileFindings[] = [];
     const skipped: SkippedFile[] = [];
@@ -127,7 +130,7 @@ export const checkCommand: CliCommand = {
       const helmSet: Record<string, string> = {};
       for (const kv of values['helm-set'] ?? []) {
         const eq = kv.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--helm-set expects KEY=VALUE (got '${kv}')`);
+        if (eq <= 0) throw new UsageError(frag('cli.helm-set.expects', "--helm-set expects KEY=VALUE (got '{value}')", { value: kv }));
         helmSet[kv.slice(0, eq)] = kv.slice(eq + 1);
       }
       const roots = await findRenderRoots(files, positionals, io.cwd);
@@ -150,7 +153,7 @@ export const checkCommand: CliCommand = {
       const related = mayReferToFiles(text) ? await composeRelated().composeRelatedTexts(io, f.path, text) : undefined;
       // Only whether a finding is fixable is shown: unsafe fixes need not be built.
       const result = analyze(text, f.kind, config, { run, chartTemplate, related, source: f.path, fixes: 'safe' });
-      for (const err of result.errors) io.stderr(`shipshape: ${f.path}: internal error in ${err.ruleId}: ${err.message}\n`);
+      for (const err of result.errors) io.stderr(`shipshape: ${forTerminal(f.path)}: ${say(locale, internalError(err.ruleId, err.message))}\n`);
       if (result.skipped) {
         const skip: SkippedFile = { file: f.path, reason: result.skipped, fails: skipFails(result.skipKind ?? 'size'), ...(result.skippedL10n ? { reasonL10n: result.skippedL10n } : {}) };
         skipped.push(skip);

@@ -2,10 +2,12 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CiPolicy, CiProvider, CiScanner, CiSigning, generatePipeline, GeneratedFile, PipelineOptionsError } from '../../core/ci/pipeline';
 import { SigningInputError } from '../../core/signing';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblem, parseCommandLine, readInputFile } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, parseCommandLine, readInputFile, withUsage } from '../io';
+import { english, frag } from '../../core/l10n/text';
+import { say } from '../l10n';
 import { VERSION } from '../version';
 
-const USAGE = `Usage: shipshape ci init [options]
+const USAGE_TEXT = frag('cli.usage.ci', `Usage: shipshape ci init [options]
 
 Writes a container security pipeline: shipshape check (SARIF to code scanning), build, an image
 scan that blocks on the chosen severities, push, and cosign signing by the built digest.
@@ -23,14 +25,15 @@ Options:
   --fail-on SEVERITY              shipshape check threshold (default: high)
   --policy kyverno|policy-controller
                                   also write an admission policy admitting only the signed image
-                                  (${'deploy/shipshape-admission-policy.yaml'})
+                                  (deploy/shipshape-admission-policy.yaml)
   --repository OWNER/REPO         keyless policy: the repository whose pipeline signs (default: from a
                                   ghcr.io / registry.gitlab.com image)
   --public-key FILE               key policy: the public key (cosign.pub)
   --action-sha SHA                run the check from Shipshape's source at this commit (GitHub: its
                                   action; GitLab: a clone) instead of the npm package at this version
   --stdout                        print instead of writing
-  --force                         overwrite existing files`;
+  --force                         overwrite existing files`);
+const USAGE = english(USAGE_TEXT);
 
 /** Writes a file, creating its directory; refuses an existing one unless forced (exclusive create). */
 async function writeNew(io: CliIO, file: GeneratedFile, force: boolean): Promise<void> {
@@ -52,6 +55,7 @@ export const ciCommand: CliCommand = {
   name: 'ci',
   summary: 'generate a CI pipeline: check, build, scan, push, sign by digest',
   usage: USAGE,
+  usageText: USAGE_TEXT,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandLine(args, {
       provider: { type: 'string', default: 'github' },
@@ -67,15 +71,15 @@ export const ciCommand: CliCommand = {
       'action-sha': { type: 'string' },
       stdout: { type: 'boolean' },
       force: { type: 'boolean' },
-    }, USAGE);
-    if (positionals.length !== 1 || positionals[0] !== 'init') throw new UsageError(`the only subcommand is 'init'\n\n${USAGE}`);
+    }, USAGE_TEXT);
+    if (positionals.length !== 1 || positionals[0] !== 'init') throw new UsageError(withUsage(frag('cli.ci.only-init', "the only subcommand is 'init'"), USAGE_TEXT));
 
     let publicKeyPem: string | undefined;
     if (values['public-key'] !== undefined) {
       try {
         publicKeyPem = await readInputFile(io, values['public-key'], 64 * 1024);
       } catch (e) {
-        throw new UsageError(`cannot read the public key: ${fileProblem(values['public-key'], e)}`);
+        throw new UsageError(frag('cli.ci.cannot-read-key', 'cannot read the public key: {problem}', { problem: fileProblemText(values['public-key'], e) }));
       }
     }
     let files: GeneratedFile[];
@@ -107,17 +111,19 @@ export const ciCommand: CliCommand = {
       const present: string[] = [];
       for (const f of files) if (await exists(io, f.path)) present.push(f.path);
       if (present.length > 0) {
-        throw new UsageError(`${present.join(' and ')} already exist${present.length === 1 ? 's' : ''}: not overwritten (review with --stdout, or replace with --force)`);
+        throw new UsageError(present.length === 1
+          ? frag('cli.ci.exists', '{file} already exists: not overwritten (review with --stdout, or replace with --force)', { file: present[0] })
+          : frag('cli.ci.exist', '{files} already exist: not overwritten (review with --stdout, or replace with --force)', { files: present.join(', ') }));
       }
     }
     for (const f of files) {
       try {
         await writeNew(io, f, Boolean(values.force));
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${f.path} already exists: not overwritten (use --force to replace it)`);
-        throw new UsageError(`cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(frag('cli.ci.exists-force', '{file} already exists: not overwritten (use --force to replace it)', { file: f.path }));
+        throw new UsageError(frag('cli.cannot-write', 'cannot write {file}: {reason}', { file: f.path, reason: String((e as NodeJS.ErrnoException).code ?? (e as Error).message) }));
       }
-      io.stderr(`shipshape: wrote ${f.path}\n`);
+      io.stderr(`shipshape: ${say(io.locale ?? 'en', frag('cli.wrote', 'wrote {file}', { file: f.path }))}\n`);
     }
     return EXIT.ok;
   },

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { escapedNote, fixDiff } from '../diffOutput';
 import { AnalysisRun, analyze, Finding, skipFails } from '../../core';
 import { ChartTemplates } from '../helmChart';
-import { frag, localize } from '../../core/l10n';
+import { english, frag, localize } from '../../core/l10n';
 import { count, say } from '../l10n';
 import { forTerminal } from '../sanitize';
 import { fixAll } from '../../core/fix';
@@ -11,12 +11,12 @@ import { normalizeRuleKey } from '../../core/suppress';
 import { loadCliConfig } from '../config';
 import { collectFiles } from '../walk';
 import { failsThreshold, FileFindings } from '../formats';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine, withUsage } from '../io';
 import { parseFailOn, readSource } from './check';
 import { findRenderRoots, renderAndCheck, valuesFixEdits } from '../renderCheck';
 import { applyEdits } from '../../core/text';
 
-const USAGE = `Usage: shipshape fix PATH... [options]
+const USAGE_TEXT = frag('cli.usage.fix', `Usage: shipshape fix PATH... [options]
 
 Applies Shipshape's safe fixes. Prints a unified diff unless --write is given.
 
@@ -29,7 +29,8 @@ Options:
   --config FILE        configuration file (default: ./.shipshape.yaml when present)
   --allow-skipped      files skipped for size, binary content or nesting do not make the exit code 2
   --no-render          do not render Helm charts (whose findings are fixed in their values files)
-  --lang LOCALE        language of messages: en|zh-cn (default: from LC_ALL, LC_MESSAGES, LANG)`;
+  --lang LOCALE        language of messages: en|zh-cn (default: from LC_ALL, LC_MESSAGES, LANG)`);
+const USAGE = english(USAGE_TEXT);
 
 /** Writes a file without ever leaving it truncated: a temp file beside it, then a rename. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
@@ -50,6 +51,11 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   }
 }
 
+/** "cannot write FILE: CODE". */
+function cannotWrite(file: string, e: unknown) {
+  return frag('cli.cannot-write', 'cannot write {file}: {reason}', { file: forTerminal(file), reason: forTerminal(String((e as NodeJS.ErrnoException).code ?? (e as Error).message)) });
+}
+
 function ruleFilter(rules: string[] | undefined): ((f: Finding) => boolean) | undefined {
   if (!rules?.length) return undefined;
   const wanted = new Set(rules.flatMap((r) => r.split(',')).filter(Boolean).map(normalizeRuleKey));
@@ -60,6 +66,7 @@ export const fixCommand: CliCommand = {
   name: 'fix',
   summary: 'apply safe fixes (prints a diff, or writes with --write)',
   usage: USAGE,
+  usageText: USAGE_TEXT,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseCommandLine(args, {
       write: { type: 'boolean', default: false },
@@ -70,15 +77,15 @@ export const fixCommand: CliCommand = {
       config: { type: 'string' },
       'allow-skipped': { type: 'boolean', default: false },
       'no-render': { type: 'boolean', default: false },
-    }, USAGE);
+    }, USAGE_TEXT);
     const { values, positionals } = parsed;
     const failOn = parseFailOn(values['fail-on']);
-    if (positionals.length === 0) throw new UsageError(`no PATH given\n\n${USAGE}`);
+    if (positionals.length === 0) throw new UsageError(withUsage(frag('cli.no-path', 'no PATH given'), USAGE_TEXT));
     const config = await loadCliConfig(io, values.config, values.profile);
     const filter = ruleFilter(values.rule);
     const locale = io.locale ?? 'en';
 
-    const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude);
+    const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude, locale);
     for (const e of errors) io.stderr(`shipshape: ${forTerminal(e)}\n`);
     let ioError = errors.length > 0;
     let fixedFiles = 0, fixedCount = 0;
@@ -106,14 +113,14 @@ export const fixCommand: CliCommand = {
         try {
           await writeFileAtomic(path.resolve(io.cwd, f.path), after);
         } catch (e) {
-          io.stderr(`shipshape: cannot write ${forTerminal(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+          io.stderr(`shipshape: ${say(locale, cannotWrite(f.path, e))}\n`);
           ioError = true;
           continue;
         }
       } else {
         const diff = fixDiff(f.path, before, after);
         io.stdout(diff.text);
-        if (diff.escaped) io.stderr(escapedNote(f.path));
+        if (diff.escaped) io.stderr(escapedNote(f.path, locale));
       }
       for (const a of applied) io.stderr(`${forTerminal(f.path)}: ${a.ruleId}: ${localize(a.l10n, a.title, locale)}\n`);
     }
@@ -134,16 +141,16 @@ export const fixCommand: CliCommand = {
           fixedCount += entries.length;
           if (values.write) {
             try { await writeFileAtomic(path.resolve(io.cwd, file), after); } catch (e) {
-              io.stderr(`shipshape: cannot write ${forTerminal(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+              io.stderr(`shipshape: ${say(locale, cannotWrite(file, e))}\n`);
               ioError = true;
               continue;
             }
           } else {
             const diff = fixDiff(file, before, after);
             io.stdout(diff.text);
-            if (diff.escaped) io.stderr(escapedNote(file));
+            if (diff.escaped) io.stderr(escapedNote(file, locale));
           }
-          for (const a of entries) io.stderr(`${forTerminal(file)}: ${a.ruleId}: ${a.title}\n`);
+          for (const a of entries) io.stderr(`${forTerminal(file)}: ${a.ruleId}: ${localize(a.l10n, a.title, locale)}\n`);
         }
       }
     }

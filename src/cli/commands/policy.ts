@@ -1,11 +1,13 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { PolicyAuthority, SigningInputError, kyvernoPolicy, policyControllerPolicy } from '../../core/signing';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblem, parseCommandLine, readInputFile } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, parseCommandLine, readInputFile, withUsage } from '../io';
+import { english, frag } from '../../core/l10n/text';
+import { say } from '../l10n';
 
 const MAX_KEY_BYTES = 64 * 1024;
 
-const USAGE = `Usage: shipshape policy kyverno|policy-controller --image PATTERN (--key KEY.pub | --identity ID --issuer URL) [options]
+const USAGE_TEXT = frag('cli.usage.policy', `Usage: shipshape policy kyverno|policy-controller --image PATTERN (--key KEY.pub | --identity ID --issuer URL) [options]
 
 Prints an admission policy that lets only signed images run: a Kyverno ClusterPolicy
 (verifyImages) or a Sigstore policy-controller ClusterImagePolicy.
@@ -18,7 +20,8 @@ Options:
   --name NAME             metadata.name (default: derived from the first pattern)
   --audit                 report (Kyverno Audit, policy-controller warn) instead of blocking
   --ignore-tlog           signatures were made with --tlog-upload=false
-  --output FILE           write the YAML to FILE instead of stdout`;
+  --output FILE           write the YAML to FILE instead of stdout`);
+const USAGE = english(USAGE_TEXT);
 
 const KINDS = ['kyverno', 'policy-controller'] as const;
 
@@ -26,6 +29,7 @@ export const policyCommand: CliCommand = {
   name: 'policy',
   summary: 'generate an admission policy that admits only signed images',
   usage: USAGE,
+  usageText: USAGE_TEXT,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseCommandLine(args, {
       image: { type: 'string', multiple: true },
@@ -38,13 +42,13 @@ export const policyCommand: CliCommand = {
       audit: { type: 'boolean' },
       'ignore-tlog': { type: 'boolean' },
       output: { type: 'string' },
-    }, USAGE);
+    }, USAGE_TEXT);
     const { values, positionals } = parsed;
     const kind = positionals[0] as (typeof KINDS)[number] | undefined;
-    if (positionals.length !== 1 || !kind || !KINDS.includes(kind)) throw new UsageError(`choose kyverno or policy-controller\n\n${USAGE}`);
-    if (!values.image || values.image.length === 0) throw new UsageError(`give at least one --image pattern\n\n${USAGE}`);
+    if (positionals.length !== 1 || !kind || !KINDS.includes(kind)) throw new UsageError(withUsage(frag('cli.policy.kind', 'choose kyverno or policy-controller'), USAGE_TEXT));
+    if (!values.image || values.image.length === 0) throw new UsageError(withUsage(frag('cli.policy.image', 'give at least one --image pattern'), USAGE_TEXT));
     const keyless = [values.identity, values['identity-regexp'], values.issuer, values['issuer-regexp']].some((v) => v !== undefined);
-    if ((values.key !== undefined) === keyless) throw new UsageError(`give either --key or --identity/--issuer\n\n${USAGE}`);
+    if ((values.key !== undefined) === keyless) throw new UsageError(withUsage(frag('cli.policy.key-or-identity', 'give either --key or --identity/--issuer'), USAGE_TEXT));
 
     let authority: PolicyAuthority;
     if (values.key !== undefined) {
@@ -53,7 +57,7 @@ export const policyCommand: CliCommand = {
         // A public key is a few hundred bytes: a regular file of at most 64 KiB (never a FIFO or a device).
         pem = await readInputFile(io, values.key, MAX_KEY_BYTES);
       } catch (e) {
-        throw new UsageError(`cannot read ${fileProblem(values.key, e)}`);
+        throw new UsageError(frag('cli.cannot-read', 'cannot read {problem}', { problem: fileProblemText(values.key, e) }));
       }
       authority = { kind: 'key', publicKeyPem: pem };
     } else {
@@ -78,7 +82,7 @@ export const policyCommand: CliCommand = {
     }
     if (values.output) {
       await fs.writeFile(path.resolve(io.cwd, values.output), yamlText, 'utf8');
-      io.stderr(`shipshape: wrote ${values.output}\n`);
+      io.stderr(`shipshape: ${say(io.locale ?? 'en', frag('cli.wrote', 'wrote {file}', { file: values.output }))}\n`);
     } else {
       io.stdout(yamlText);
     }

@@ -1,10 +1,12 @@
 import { validateImageRef } from '../../core/imageRef';
 import { SigningInputError, SigningKey, isDigestPinned, parseAnnotation, validateKmsUri } from '../../core/signing';
 import { CosignError, CosignRunner } from '../../node/cosign';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine, withUsage } from '../io';
+import { english, frag } from '../../core/l10n/text';
+import { say } from '../l10n';
 import { forTerminal, forTerminalLines } from '../sanitize';
 
-const USAGE = `Usage: shipshape sign REF (--key KEY | --kms URI | --keyless) [options]
+const USAGE_TEXT = frag('cli.usage.sign', `Usage: shipshape sign REF (--key KEY | --kms URI | --keyless) [options]
 
 Signs an image with cosign, by digest. A tag is resolved to its digest with docker first.
 
@@ -17,7 +19,8 @@ Options:
   --allow-tag             sign the tag itself when it cannot be resolved to a digest
 
 The key password is read from COSIGN_PASSWORD, or asked for on a terminal.
-cosign is found through SHIPSHAPE_COSIGN_PATH or PATH; docker through SHIPSHAPE_DOCKER_PATH or PATH.`;
+cosign is found through SHIPSHAPE_COSIGN_PATH or PATH; docker through SHIPSHAPE_DOCKER_PATH or PATH.`);
+const USAGE = english(USAGE_TEXT);
 
 /** Reads a secret from the terminal without echoing it. Replaceable in tests. */
 export const terminalPrompt = {
@@ -47,7 +50,7 @@ export const terminalPrompt = {
           }
           if (ch === '\u0003' || ch === '\u0004') {
             finish();
-            reject(new UsageError('cancelled'));
+            reject(new UsageError(frag('cli.cancelled', 'cancelled')));
             return;
           }
           if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
@@ -63,8 +66,8 @@ export const terminalPrompt = {
 export async function readKeyPassword(io: CliIO): Promise<string> {
   const fromEnv = io.env.COSIGN_PASSWORD;
   if (fromEnv !== undefined) return fromEnv;
-  if (io.isTTY && terminalPrompt.isAvailable()) return terminalPrompt.readSecret('Enter password for private key: ', io);
-  throw new UsageError('the private key needs its password: set COSIGN_PASSWORD (it is passed to cosign in its environment, never on its command line), or run in a terminal to be asked');
+  if (io.isTTY && terminalPrompt.isAvailable()) return terminalPrompt.readSecret(`${say(io.locale ?? 'en', frag('cli.sign.password-prompt', 'Enter password for private key:'))} `, io);
+  throw new UsageError(frag('cli.sign.password-needed', 'the private key needs its password: set COSIGN_PASSWORD (it is passed to cosign in its environment, never on its command line), or run in a terminal to be asked'));
 }
 
 /** A runner configured from the CLI environment. */
@@ -80,7 +83,7 @@ export function cliCosignRunner(io: CliIO, onStderr?: (text: string) => void): C
 
 function signingKey(values: { key?: string; kms?: string; keyless?: boolean }): SigningKey {
   const chosen = [values.key !== undefined, values.kms !== undefined, values.keyless === true].filter(Boolean).length;
-  if (chosen !== 1) throw new UsageError(`choose exactly one of --key, --kms or --keyless\n\n${USAGE}`);
+  if (chosen !== 1) throw new UsageError(withUsage(frag('cli.sign.one-key', 'choose exactly one of --key, --kms or --keyless'), USAGE_TEXT));
   if (values.keyless) return { kind: 'keyless' };
   if (values.kms !== undefined) return { kind: 'kms', uri: values.kms };
   const key = values.key!;
@@ -93,6 +96,7 @@ export const signCommand: CliCommand = {
   name: 'sign',
   summary: 'sign an image by digest with cosign',
   usage: USAGE,
+  usageText: USAGE_TEXT,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseCommandLine(args, {
       key: { type: 'string' },
@@ -101,9 +105,10 @@ export const signCommand: CliCommand = {
       annotation: { type: 'string', multiple: true, short: 'a' },
       'no-tlog-upload': { type: 'boolean' },
       'allow-tag': { type: 'boolean' },
-    }, USAGE);
+    }, USAGE_TEXT);
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError(`give exactly one image reference\n\n${USAGE}`);
+    if (positionals.length !== 1) throw new UsageError(withUsage(frag('cli.one-reference', 'give exactly one image reference'), USAGE_TEXT));
+    const locale = io.locale ?? 'en';
     const reference = positionals[0];
     const refProblem = validateImageRef(reference);
     if (refProblem) throw new UsageError(refProblem);
@@ -126,13 +131,13 @@ export const signCommand: CliCommand = {
       const resolution = await runner.resolveDigest(reference).catch((e: unknown) => ({ ok: false as const, reason: (e as Error).message }));
       if (resolution.ok) {
         target = resolution.pinned;
-        io.stderr(`shipshape: ${reference} resolves to ${forTerminal(target)}; signing the digest\n`);
+        io.stderr(`shipshape: ${say(locale, frag('cli.sign.resolved', '{reference} resolves to {digest}; signing the digest', { reference: forTerminal(reference), digest: forTerminal(target) }))}\n`);
       } else if (values['allow-tag']) {
         allowTag = true;
-        io.stderr(`shipshape: warning: signing the tag ${reference}, not a digest (${forTerminalLines(resolution.reason)}); the tag may name a different image later\n`);
+        io.stderr(`shipshape: ${say(locale, frag('cli.sign.signing-tag', 'warning: signing the tag {reference}, not a digest ({reason}); the tag may name a different image later', { reference: forTerminal(reference), reason: forTerminalLines(resolution.reason) }))}\n`);
       } else {
-        io.stderr(`shipshape sign: ${reference} is a tag and could not be resolved to a digest: ${forTerminalLines(resolution.reason)}\n`);
-        io.stderr('Give the image as repo@sha256:…, push it first, or pass --allow-tag to sign the tag anyway.\n');
+        io.stderr(`shipshape sign: ${say(locale, frag('cli.sign.unresolved', '{reference} is a tag and could not be resolved to a digest: {reason}', { reference: forTerminal(reference), reason: forTerminalLines(resolution.reason) }))}\n`);
+        io.stderr(`${say(locale, frag('cli.sign.unresolved-advice', 'Give the image as repo@sha256:…, push it first, or pass --allow-tag to sign the tag anyway.'))}\n`);
         return EXIT.usage;
       }
     }
@@ -147,7 +152,11 @@ export const signCommand: CliCommand = {
         allowTag,
         password,
       });
-      io.stdout(`Signed ${forTerminal(result.reference)}${result.pushedTo ? `; signature pushed to ${forTerminal(result.pushedTo)}` : ''}${result.tlogIndex !== undefined ? ` (tlog index ${forTerminal(String(result.tlogIndex))})` : ''}\n`);
+      const signed = result.pushedTo
+        ? frag('cli.sign.signed-pushed', 'Signed {reference}; signature pushed to {target}', { reference: forTerminal(result.reference), target: forTerminal(result.pushedTo) })
+        : frag('cli.sign.signed', 'Signed {reference}', { reference: forTerminal(result.reference) });
+      const tlog = result.tlogIndex !== undefined ? say(locale, frag('cli.sign.tlog', ' (tlog index {index})', { index: forTerminal(String(result.tlogIndex)) })) : '';
+      io.stdout(`${say(locale, signed)}${tlog}\n`);
       return EXIT.ok;
     } catch (e) {
       if (e instanceof SigningInputError) throw new UsageError(e.message);

@@ -1,11 +1,12 @@
 import { validateImageRef } from '../../core/imageRef';
 import { SigningInputError, VerificationKey, describeVerifyResult, validateKmsUri } from '../../core/signing';
 import { CosignError } from '../../node/cosign';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine } from '../io';
+import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine, withUsage } from '../io';
+import { english, frag } from '../../core/l10n/text';
 import { escapeJsonControls, forTerminalLines } from '../sanitize';
 import { cliCosignRunner } from './sign';
 
-const USAGE = `Usage: shipshape verify REF (--key KEY.pub | keyless options) [options]
+const USAGE_TEXT = frag('cli.usage.verify', `Usage: shipshape verify REF (--key KEY.pub | keyless options) [options]
 
 Verifies an image's cosign signature. Exit code 0 when verified, 1 when not, 2 on errors.
 
@@ -18,7 +19,8 @@ Options:
   --insecure-ignore-tlog                  accept signatures not in the transparency log
   --format text|json                      output format (default: text)
 
-cosign is found through SHIPSHAPE_COSIGN_PATH or PATH.`;
+cosign is found through SHIPSHAPE_COSIGN_PATH or PATH.`);
+const USAGE = english(USAGE_TEXT);
 
 function verificationKey(values: Record<string, string | boolean | undefined>): VerificationKey {
   const key = values.key as string | undefined;
@@ -27,12 +29,12 @@ function verificationKey(values: Record<string, string | boolean | undefined>): 
   const issuer = values['certificate-oidc-issuer'] as string | undefined;
   const issuerRegexp = values['certificate-oidc-issuer-regexp'] as string | undefined;
   const keyless = [identity, identityRegexp, issuer, issuerRegexp].some((v) => v !== undefined);
-  if (key !== undefined && keyless) throw new UsageError(`use either --key or the --certificate-* options, not both\n\n${USAGE}`);
+  if (key !== undefined && keyless) throw new UsageError(withUsage(frag('cli.verify.key-or-keyless', 'use either --key or the --certificate-* options, not both'), USAGE_TEXT));
   if (key !== undefined) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(key) && !validateKmsUri(key)) return { kind: 'kms', uri: key };
     return { kind: 'file', path: key };
   }
-  if (!keyless) throw new UsageError(`give --key, or --certificate-identity and --certificate-oidc-issuer\n\n${USAGE}`);
+  if (!keyless) throw new UsageError(withUsage(frag('cli.verify.need-key', 'give --key, or --certificate-identity and --certificate-oidc-issuer'), USAGE_TEXT));
   return { kind: 'keyless', identity: { identity, identityRegexp, issuer, issuerRegexp } };
 }
 
@@ -40,6 +42,7 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: "verify an image's cosign signature",
   usage: USAGE,
+  usageText: USAGE_TEXT,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseCommandLine(args, {
       key: { type: 'string' },
@@ -49,11 +52,11 @@ export const verifyCommand: CliCommand = {
       'certificate-oidc-issuer-regexp': { type: 'string' },
       'insecure-ignore-tlog': { type: 'boolean' },
       format: { type: 'string', default: 'text' },
-    }, USAGE);
+    }, USAGE_TEXT);
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError(`give exactly one image reference\n\n${USAGE}`);
+    if (positionals.length !== 1) throw new UsageError(withUsage(frag('cli.one-reference', 'give exactly one image reference'), USAGE_TEXT));
     const format = values.format!;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got '${format}')`);
+    if (format !== 'text' && format !== 'json') throw new UsageError(frag('cli.format.text-json', "--format must be text or json (got '{value}')", { value: format }));
     const reference = positionals[0];
     const refProblem = validateImageRef(reference);
     if (refProblem) throw new UsageError(refProblem);

@@ -7,7 +7,8 @@
  * `endLayer`; `finish` returns the findings. Pure: the archive reader lives in src/node/inspect.
  */
 import type { Severity } from '../model';
-import { judgeSecret, judgeSecretFile } from '../secrets';
+import { formatTitle, judgeSecret, judgeSecretFile } from '../secrets';
+import { Arg, english, frag, Locale, localize, Text } from '../l10n';
 import { findCredentialFormat } from '../secrets/formats';
 import { lineEntries } from '../secrets/lines';
 import { ImageFinding, LayerEntry } from './types';
@@ -29,7 +30,7 @@ interface FileRecord {
   /** Content bytes this entry stores in its layer (0 for links and directories). */
   size: number;
   /** The credential this file holds, when its content was judged to hold one. */
-  secret?: string;
+  secret?: Text;
 }
 
 interface Node {
@@ -165,8 +166,8 @@ export class ImageAnalyzer {
   }
 
   /** Findings on the stacked filesystem. Call once, after the last layer. */
-  finish(): ImageFinding[] {
-    const findings: ImageFinding[] = [];
+  finish(locale: Locale = 'en'): ImageFinding[] {
+    const findings: Draft[] = [];
     const finals: FileRecord[] = [];
     const walk = (n: Node): void => {
       if (n.rec) finals.push(n.rec);
@@ -176,44 +177,51 @@ export class ImageAnalyzer {
     finals.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
     for (const u of this.unsafe) {
-      findings.push(finding('image-unsafe-path', 'medium', `Layer ${u.layer} has an entry named ${JSON.stringify(u.name)}, which points outside the image's root (read here as ${u.path}); a runtime that does not confine extraction would write outside its directory`, u.path, u.layer, [REF_LAYERS]));
+      findings.push(finding('image-unsafe-path', 'medium', frag('inspect.unsafe-path', "Layer {layer} has an entry named {name}, which points outside the image's root (read here as {path}); a runtime that does not confine extraction would write outside its directory", { layer: u.layer, name: JSON.stringify(u.name), path: u.path }), u.path, u.layer, [REF_LAYERS]));
     }
     for (const r of finals) {
       if (r.secret) {
-        findings.push(finding('image-secret-file', 'high', `${r.path} (layer ${r.layer}) is ${r.secret}: anyone who can pull the image can read it`, r.path, r.layer, [REF_SECRETS]));
+        findings.push(finding('image-secret-file', 'high', frag('inspect.secret-file', '{path} (layer {layer}) is {what}: anyone who can pull the image can read it', { path: r.path, layer: r.layer, what: r.secret }), r.path, r.layer, [REF_SECRETS]));
       }
     }
     for (const b of this.buried) {
-      findings.push(finding('image-secret-file', 'high', `${b.rec.path} is ${b.rec.secret}: ${b.how} in layer ${b.goneIn}, still readable in layer ${b.rec.layer} (every layer ships with the image)`, b.rec.path, b.rec.layer, [REF_SECRETS]));
+      const words = b.how === 'deleted'
+        ? frag('inspect.secret-deleted', '{path} is {what}: deleted in layer {gone}, still readable in layer {layer} (every layer ships with the image)', { path: b.rec.path, what: b.rec.secret!, gone: b.goneIn, layer: b.rec.layer })
+        : frag('inspect.secret-overwritten', '{path} is {what}: overwritten in layer {gone}, still readable in layer {layer} (every layer ships with the image)', { path: b.rec.path, what: b.rec.secret!, gone: b.goneIn, layer: b.rec.layer });
+      findings.push(finding('image-secret-file', 'high', words, b.rec.path, b.rec.layer, [REF_SECRETS]));
     }
     const isDistroless = this.looksDistroless(finals);
     for (const r of finals) {
       if ((r.type === 'file' || r.type === 'link') && (r.mode & 0o6000) !== 0) {
-        const bits = (r.mode & 0o4000 ? ['setuid'] : []).concat(r.mode & 0o2000 ? ['setgid'] : []).join(' and ');
-        findings.push(finding('image-setuid', 'low', `${r.path} is ${bits} (mode ${(r.mode & 0o7777).toString(8).padStart(4, '0')}): strip the bits unless the application needs them (find / -xdev -perm /6000 -type f -exec chmod a-s {} \\;)`, r.path, r.layer, [REF_CIS_48]));
+        const bits: Arg = r.mode & 0o4000 ? (r.mode & 0o2000 ? frag('inspect.setuid-and-setgid', 'setuid and setgid') : 'setuid') : 'setgid';
+        findings.push(finding('image-setuid', 'low', frag('inspect.setuid', '{path} is {bits} (mode {mode}): strip the bits unless the application needs them (find / -xdev -perm /6000 -type f -exec chmod a-s {} \\;)', { path: r.path, bits, mode: (r.mode & 0o7777).toString(8).padStart(4, '0') }), r.path, r.layer, [REF_CIS_48]));
       }
       if (r.type !== 'symlink' && (r.mode & 0o002) !== 0 && !TMP_DIRS.test(r.path) && !(r.type === 'directory' && (r.mode & 0o1000) !== 0)) {
-        findings.push(finding('image-world-writable', 'medium', `${r.path} is world-writable (mode ${(r.mode & 0o7777).toString(8).padStart(4, '0')}): any user in the container can change it`, r.path, r.layer, [REF_CIS_WW]));
+        findings.push(finding('image-world-writable', 'medium', frag('inspect.world-writable', '{path} is world-writable (mode {mode}): any user in the container can change it', { path: r.path, mode: (r.mode & 0o7777).toString(8).padStart(4, '0') }), r.path, r.layer, [REF_CIS_WW]));
       }
       const dir = r.path.slice(0, r.path.lastIndexOf('/')) || '/';
       if (r.type === 'directory' || !BIN_DIRS.has(dir)) continue;
       const name = baseName(r.path);
       if (SHELLS.has(name)) {
-        findings.push(finding('image-shell', 'low', `${r.path}: a shell in the final image lets an attacker who gets code execution run anything; a distroless or scratch runtime has none`, r.path, r.layer, [REF_DISTROLESS]));
+        findings.push(finding('image-shell', 'low', frag('inspect.shell', '{path}: a shell in the final image lets an attacker who gets code execution run anything; a distroless or scratch runtime has none', { path: r.path }), r.path, r.layer, [REF_DISTROLESS]));
       } else if (NETWORK_TOOLS.has(name)) {
-        findings.push(finding('image-network-tool', 'low', `${r.path}: ${name} in the final image helps an attacker download tools and move data; remove it if the application does not run it`, r.path, r.layer, [REF_DISTROLESS]));
+        findings.push(finding('image-network-tool', 'low', frag('inspect.network-tool', '{path}: {name} in the final image helps an attacker download tools and move data; remove it if the application does not run it', { path: r.path, name }), r.path, r.layer, [REF_DISTROLESS]));
       } else if (isDistroless && PACKAGE_MANAGERS.has(name)) {
-        findings.push(finding('image-package-manager', 'medium', `${r.path}: the package manager ${name} is left in a distroless-style image, so software can still be installed into a running container`, r.path, r.layer, [REF_DISTROLESS]));
+        findings.push(finding('image-package-manager', 'medium', frag('inspect.package-manager', '{path}: the package manager {name} is left in a distroless-style image, so software can still be installed into a running container', { path: r.path, name }), r.path, r.layer, [REF_DISTROLESS]));
       }
     }
     if (this.wastedBytes > 0) {
       const efficiency = this.totalBytes ? (this.totalBytes - this.wastedBytes) / this.totalBytes : 1;
       const top = this.wasted[0];
-      const list = this.wasted.map((w) => `${w.path} (${fmtBytes(w.bytes)}, layer ${w.layer})`).join(', ');
+      let list: Arg = '';
+      for (const w of this.wasted) {
+        const item = frag('inspect.wasted-item', '{path} ({size}, layer {layer})', { path: w.path, size: fmtBytes(w.bytes), layer: w.layer });
+        list = list === '' ? item : frag('inspect.list', '{a}, {b}', { a: list, b: item });
+      }
       const severity: Severity = efficiency < 0.9 || this.wastedBytes >= 20 * 1024 * 1024 ? 'low' : 'info';
-      findings.push(finding('image-wasted-bytes', severity, `${fmtBytes(this.wastedBytes)} of ${fmtBytes(this.totalBytes)} are files that a later layer overwrites or deletes (efficiency ${(efficiency * 100).toFixed(1)}%); largest: ${list}. Remove files in the RUN that creates them`, top.path, top.layer, [REF_DIVE]));
+      findings.push(finding('image-wasted-bytes', severity, frag('inspect.wasted-bytes', '{wasted} of {total} are files that a later layer overwrites or deletes (efficiency {efficiency}%); largest: {list}. Remove files in the RUN that creates them', { wasted: fmtBytes(this.wastedBytes), total: fmtBytes(this.totalBytes), efficiency: (efficiency * 100).toFixed(1), list }), top.path, top.layer, [REF_DIVE]));
     }
-    return capPerRule(findings);
+    return capPerRule(findings).map((d) => ({ ...d.finding, message: localize(d.text, d.finding.message, locale) }));
   }
 
   private looksDistroless(finals: readonly FileRecord[]): boolean {
@@ -288,27 +296,32 @@ export class ImageAnalyzer {
   }
 }
 
-function finding(ruleId: string, severity: Severity, message: string, path: string, layer: number, references: string[]): ImageFinding {
-  return { ruleId, severity, message, path, layer, references };
+/** A finding with its message as a template (rendered in the report's locale by `finish`). */
+interface Draft { finding: ImageFinding; text: Text }
+
+function finding(ruleId: string, severity: Severity, text: Text, path: string, layer: number, references: string[]): Draft {
+  return { finding: { ruleId, severity, message: english(text), path, layer, references }, text };
 }
 
-function capPerRule(findings: ImageFinding[]): ImageFinding[] {
+function capPerRule(findings: Draft[]): Draft[] {
   const counts = new Map<string, number>();
-  const out: ImageFinding[] = [];
-  const extra = new Map<string, ImageFinding[]>();
-  for (const f of findings) {
+  const out: Draft[] = [];
+  const extra = new Map<string, Draft[]>();
+  for (const d of findings) {
+    const f = d.finding;
     const n = (counts.get(f.ruleId) ?? 0) + 1;
     counts.set(f.ruleId, n);
-    if (n <= MAX_FINDINGS_PER_RULE) out.push(f);
+    if (n <= MAX_FINDINGS_PER_RULE) out.push(d);
     else {
       const list = extra.get(f.ruleId) ?? [];
-      list.push(f);
+      list.push(d);
       extra.set(f.ruleId, list);
     }
   }
   for (const [ruleId, list] of extra) {
-    const first = list[0];
-    out.push({ ...first, message: `…and ${list.length} more ${ruleId} findings like the above (first: ${first.path})` });
+    const first = list[0].finding;
+    const text = frag('inspect.more', '…and {n} more {rule} findings like the above (first: {path})', { n: list.length, rule: ruleId, path: first.path });
+    out.push({ finding: { ...first, message: english(text) }, text });
   }
   return out;
 }
@@ -325,17 +338,17 @@ export function isCredentialCandidate(path: string): boolean {
  * a file named as a credential file (`.npmrc`, `.env`, `.pypirc`, kubeconfig, `.docker/config.json`…),
  * a `key = value` entry the shared detector judges a secret, or a known credential format.
  */
-export function judgeCredentialContent(path: string, text: string): string | undefined {
-  if (PEM_PRIVATE.test(text)) return 'a private key';
+export function judgeCredentialContent(path: string, text: string): Text | undefined {
+  if (PEM_PRIVATE.test(text)) return frag('inspect.a-private-key', 'a private key');
   const byName = judgeSecretFile(path);
   if (!byName.secret) return undefined;
-  const what = byName.reason.replace(/^"[^"]*" is /, '');
+  const what = byName.what ?? byName.reason;
   for (const e of lineEntries(text)) {
     const value = e.value.replace(/[\s,}\]]+$/, '').replace(/^["']|["']$/g, '');
     const j = judgeSecret({ name: e.name, value });
-    if (j.secret) return `${what} with a credential (${e.name}: ${j.reason})`;
+    if (j.secret) return frag('inspect.with-credential-entry', '{what} with a credential ({name}: {reason})', { what, name: e.name, reason: j.reasonText ?? j.reason });
   }
   const m = findCredentialFormat(text);
-  if (m) return `${what} with a credential (${m.format.title})`;
+  if (m) return frag('inspect.with-credential-format', '{what} with a credential ({format})', { what, format: formatTitle(m.format) });
   return undefined;
 }

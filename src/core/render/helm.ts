@@ -8,8 +8,9 @@
 import { isMap, isScalar, LineCounter, Node, Pair, parseAllDocuments } from 'yaml';
 import { Finding, Fix, Range, RelatedInfo, TextEdit } from '../model';
 import { Action, Located, maskTemplate, MaskedTemplate, parseFragment, PathStep, pathAt, walk } from './template';
-import { FileFix, patchValueOf, renderedChanges, valuesEdits } from './valuesFix';
+import { FileFix, patchValueOf, renderedChanges, valuesEdits, valuesFixTitle } from './valuesFix';
 import type { MapPatch } from '../kubernetes/yamlEdit';
+import { msg } from '../l10n/text';
 
 /** A file of the chart, named as helm names it in `# Source:` (`web/templates/deployment.yaml`, `web/charts/db/values.yaml`). */
 export interface ChartSourceFile { path: string; text: string }
@@ -248,7 +249,9 @@ class HelmMapper {
     return {
       file: f.path,
       range: rangeIn(mt.lines, k[0], k[1]),
-      message: at.matched === path.length ? `the value is set here (.Values.${pathText(path)})` : `rendered from .Values.${pathText(path.slice(0, at.matched))}`,
+      ...(at.matched === path.length
+        ? msg('render.helm.value-set-here', 'the value is set here (.Values.{path})', { path: pathText(path) })
+        : msg('render.helm.rendered-from', 'rendered from .Values.{path}', { path: pathText(path.slice(0, at.matched)) })),
     };
   }
 
@@ -343,7 +346,7 @@ export function mapHelmFindings(input: HelmMapInput): MappedFinding[] {
     const where = doc ? pathAt(doc.contents as Node | null, offset) : undefined;
     let mapped: MappedFinding;
     if (!source || !mt || !where) {
-      mapped = { file: chartFile, finding: { ...f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, related: undefined, fixes: undefined, message: `${f.message} (in ${source ?? 'the rendered chart'}, not found in the chart's files)` } };
+      mapped = { file: chartFile, finding: { ...f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, related: undefined, fixes: undefined, ...notInChart(f, source) } };
     } else {
       const res = mapper.resolvePath(source, mt, where.path);
       const file = files.get(res?.name ?? source)!;
@@ -376,6 +379,14 @@ export function mapHelmFindings(input: HelmMapInput): MappedFinding[] {
     out.push(mapped);
   }
   return out;
+}
+
+/** A finding's message when its place in the chart's files is not found (the rendered source named, or the whole render). */
+function notInChart(f: Finding, source: string | undefined) {
+  const message = f.l10n ?? f.message;
+  return source !== undefined
+    ? msg('render.helm.not-in-chart', "{message} (in {source}, not found in the chart's files)", { message, source })
+    : msg('render.helm.not-in-chart-rendered', "{message} (in the rendered chart, not found in the chart's files)", { message });
 }
 
 /** A rendered document's offsets (yaml's Document.range). */
@@ -485,7 +496,7 @@ class ValuesFixer {
       edits.push(...e);
     }
     const name = file.path.split(/[\\/]/).pop();
-    return { file: file.path, fix: { title: `${fix.title} in ${name}`, kind: 'quickfix', safe, edits } };
+    return { file: file.path, fix: { ...valuesFixTitle(fix, name ?? file.path), kind: 'quickfix', safe, edits } };
   }
 }
 

@@ -10,6 +10,7 @@ import { isMap, isScalar, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { Finding, Range } from '../model';
 import { maskTemplate, pathAt, PathStep, walk } from './template';
 import { MappedFinding } from './helm';
+import { frag, msg } from '../l10n/text';
 
 export interface KustomizeFile { path: string; text: string }
 
@@ -118,7 +119,10 @@ export function mapKustomizeFindings(input: KustomizeMapInput): MappedFinding[] 
     const chosen = best as { file: ParsedFile; depth: number; range: Range } | undefined;
     const mapped: MappedFinding = chosen
       ? { file: chosen.file.file.path, finding: { ...f, range: chosen.range } }
-      : { file: input.kustomizationFile, finding: { ...f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `${f.message} (in ${kind ?? 'an object'} ${name ?? ''} built by kustomize, not found in its files)` } };
+      : { file: input.kustomizationFile, finding: { ...f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, ...msg('render.kustomize.not-in-files', '{message} (in {object} built by kustomize, not found in its files)', {
+        message: f.l10n ?? f.message,
+        object: kind !== undefined ? `${kind} ${name ?? ''}`.trimEnd() : name !== undefined ? frag('render.kustomize.an-object-named', 'an object {name}', { name }) : frag('render.kustomize.an-object', 'an object'),
+      }) } };
     // Positions in the built output mean nothing in the source file: related locations and fixes go.
     delete mapped.finding.related;
     delete mapped.finding.fixes;

@@ -13,9 +13,15 @@ import { eolOf } from '../text';
 import { EditContext, MapPatch, patchMap, PatchValue, replaceScalar } from '../kubernetes/yamlEdit';
 import { detectIndentUnit } from '../kubernetes/model';
 import { PathStep } from './template';
+import { fixTitle, Title } from '../l10n/text';
 
 /** A fix whose edits are in another file than the finding it fixes (a values file of the chart). */
 export interface FileFix { file: string; fix: Fix }
+
+/** The title of a rendered fix carried to a values file: the fix's own title (in the same locale) and the file's name. */
+export function valuesFixTitle(fix: Fix, fileName: string): Title {
+  return fixTitle('render.values-fix.title', '{fix} in {file}', { fix: fix.l10n ?? fix.title, file: fileName });
+}
 
 /** One rendered change: `key` of the mapping at `parent` is added, or its scalar value changed, to `after`. */
 export interface RenderedChange { parent: PathStep[]; key: string; after: Node; existed: boolean }

@@ -11,6 +11,8 @@ export interface FileJudgement {
   reason: string;
   /** `reason` as a template, for other locales (set for secrets). */
   reasonText?: Text;
+  /** What the file is ("a kubeconfig", "a private key file"), without its name: for a message that names the file itself. */
+  what?: Text;
   kind: string;
 }
 
@@ -69,34 +71,34 @@ export function judgeSecretFile(source: string, destination?: string): FileJudge
   const publicByDest = !!dest && (PUBLIC_NAME.test(destName) || KEYRING_DIR.test(dest));
   if (CREDENTIAL_FILES.has(lower)) {
     if (lower.startsWith('id_') && publicByDest) return notSecret('the destination says it is a public key');
-    return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get(lower)! }), 'credential-file');
+    return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get(lower)! }), 'credential-file', CREDENTIAL_FILES.get(lower)!);
   }
-  if (lower.startsWith('.env.') && !ENV_TEMPLATE.test(lower)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get('.env')! }), 'credential-file');
-  for (const [re, what] of CREDENTIAL_PATHS) if (re.test(src)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name: src, what }), 'credential-file');
+  if (lower.startsWith('.env.') && !ENV_TEMPLATE.test(lower)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get('.env')! }), 'credential-file', CREDENTIAL_FILES.get('.env')!);
+  for (const [re, what] of CREDENTIAL_PATHS) if (re.test(src)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name: src, what }), 'credential-file', what);
   if (/\.key$/i.test(lower)) {
     if (PUBLIC_NAME.test(lower.replace(/\.key$/i, ''))) return notSecret('the file name says it is a public key');
     if (publicByDest) return notSecret(`it is copied as a public key (${destName || dest})`);
-    return secret(frag('secrets.file.private-key-file', '"{name}" is a private key file', { name }), 'private-key-file');
+    return secret(frag('secrets.file.private-key-file', '"{name}" is a private key file', { name }), 'private-key-file', frag('secrets.file.what.private-key-file', 'a private key file'));
   }
   if (/\.pem$/i.test(lower)) {
-    if (PRIVATE_PEM_NAME.test(lower) && !PUBLIC_NAME.test(lower.replace(/\.pem$/i, '')) && !publicByDest) return secret(frag('secrets.file.named-private-key', '"{name}" is named as a private key', { name }), 'private-key-file');
+    if (PRIVATE_PEM_NAME.test(lower) && !PUBLIC_NAME.test(lower.replace(/\.pem$/i, '')) && !publicByDest) return secret(frag('secrets.file.named-private-key', '"{name}" is named as a private key', { name }), 'private-key-file', frag('secrets.file.what.named-private-key', 'a file named as a private key'));
     return notSecret('a .pem file not named as a private key (a certificate)');
   }
   if (KEYSTORE.test(lower)) {
     if (TRUST.test(lower)) return notSecret('a trust store holds certificates');
-    return secret(frag('secrets.file.keystore', '"{name}" is a keystore (private keys)', { name }), 'keystore');
+    return secret(frag('secrets.file.keystore', '"{name}" is a keystore (private keys)', { name }), 'keystore', frag('secrets.file.what.keystore', 'a keystore (private keys)'));
   }
   // The destination may say what the file is: `COPY deploy_key /root/.ssh/id_rsa`.
   if (dest && !destIsDir) {
     const destLower = destName.toLowerCase();
-    if (CREDENTIAL_FILES.has(destLower) && destLower !== '.env') return secret(frag('secrets.file.copied-to', 'it is copied to {dest}, {what}', { dest, what: CREDENTIAL_FILES.get(destLower)! }), 'credential-file');
-    for (const [re, what] of CREDENTIAL_PATHS) if (re.test(dest)) return secret(frag('secrets.file.copied-to', 'it is copied to {dest}, {what}', { dest, what }), 'credential-file');
+    if (CREDENTIAL_FILES.has(destLower) && destLower !== '.env') return secret(frag('secrets.file.copied-to', 'it is copied to {dest}, {what}', { dest, what: CREDENTIAL_FILES.get(destLower)! }), 'credential-file', CREDENTIAL_FILES.get(destLower)!);
+    for (const [re, what] of CREDENTIAL_PATHS) if (re.test(dest)) return secret(frag('secrets.file.copied-to', 'it is copied to {dest}, {what}', { dest, what }), 'credential-file', what);
   }
   return notSecret('not a known credential file');
 }
 
-function secret(reason: Text, kind: string): FileJudgement {
-  return { secret: true, reason: english(reason), reasonText: reason, kind };
+function secret(reason: Text, kind: string, what: Text): FileJudgement {
+  return { secret: true, reason: english(reason), reasonText: reason, what, kind };
 }
 
 function notSecret(reason: string): FileJudgement {

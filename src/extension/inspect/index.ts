@@ -147,9 +147,9 @@ export class InspectImageCommand implements Command {
             }, (file, engine) => {
               this.log.info(`Saved ${reference} with ${engine}; reading the archive`);
               progress.report({ message: vscode.l10n.t('reading the layers') });
-              return inspect.inspectArchive(file, { label, dockerfile: mapping, signal: abort.signal });
+              return inspect.inspectArchive(file, { label, dockerfile: mapping, signal: abort.signal, locale: vscode.env.language });
             }))
-            : inspect.inspectArchive(archive!.fsPath, { label, dockerfile: mapping, signal: abort.signal });
+            : inspect.inspectArchive(archive!.fsPath, { label, dockerfile: mapping, signal: abort.signal, locale: vscode.env.language });
           work.catch(() => undefined);
           return Promise.race([work, cancelled]).finally(() => subs.forEach((s) => s?.dispose()));
         },

@@ -10,6 +10,7 @@ import { BuildInstruction, matchHistory } from '../../core/inspect/historyMatch'
 import { ImageLayer, ImageReport, INSPECT_JSON_VERSION } from '../../core/inspect/types';
 import { severityRank } from '../../core/model';
 import { validateImageRef } from '../../core/imageRef';
+import { normalizeLocale } from '../../core/l10n';
 import { runTool, stderrExcerpt, ToolError } from '../process';
 import { findExecutable } from '../which';
 import { ArchiveError, readArchiveLayers, readArchiveStructure } from './archive';
@@ -27,6 +28,8 @@ export interface InspectOptions {
   dockerfile?: { file: string; instructions: readonly BuildInstruction[] };
   /** Stops reading (ArchiveError CANCELLED): a 2 GB archive is not read to its end for nothing. */
   signal?: AbortSignal;
+  /** The language of the findings' messages (`zh-cn`, VS Code's `vscode.env.language`, a LANG value); English when absent. */
+  locale?: string;
 }
 
 /** Reads an archive into a report. Throws ArchiveError when it cannot be read or `signal` aborts. */
@@ -34,7 +37,7 @@ export async function inspectArchive(file: string, opts: InspectOptions): Promis
   const image = await readArchiveStructure(file, opts.signal);
   const analyzer = new ImageAnalyzer();
   await readArchiveLayers(file, image, analyzer, undefined, opts.signal);
-  const findings = analyzer.finish();
+  const findings = analyzer.finish(normalizeLocale(opts.locale));
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.layer - b.layer || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const lines = opts.dockerfile ? matchHistory(image.history, opts.dockerfile.instructions) : [];
