@@ -259,9 +259,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidChangeConfiguration((e) => {
     // A client that answers workspace/configuration is asked per resource; what it pushes here
     // (with every default filled in) would only shadow `.shipshape.yaml`.
-    const s = (e.settings as { shipshape?: ClientSettings } | undefined)?.shipshape;
-    if (s && typeof s === 'object' && !configurationRequests) pushedSettings = s;
-    changed();
+    const settings = e.settings as { shipshape?: ClientSettings } | null | undefined;
+    const s = settings?.shipshape;
+    // No settings at all ("Shipshape: Revalidate", or a client that only says something changed): analyse again.
+    if (settings === null || typeof settings !== 'object') return changed();
+    if (!configurationRequests) {
+      if (!s || typeof s !== 'object') return changed();
+      const same = JSON.stringify(s) === JSON.stringify(pushedSettings);
+      pushedSettings = s;
+      if (!same) changed();
+      return;
+    }
+    // VS Code's client sends one as soon as the server registers for them, and on every change
+    // under `shipshape` (scan paths too): analyse again only when a setting the analysis read changed.
+    void settingsChanged().then((yes) => { if (yes) changed(); else trace('configuration notification: the settings the analyses read are unchanged'); });
   });
   connection.onDidChangeWatchedFiles((e) => {
     // A chart's or overlay's file renders it again (render.ts); its helpers (.tpl) and a `Kustomization` concern only that.
@@ -271,13 +282,51 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   documents.onDidSave((e) => { const file = fsPathOf(e.document.uri); if (file) void render.saved(file); });
 
+  /**
+   * The settings read per workspace folder ('' outside the folders), with a document of the folder
+   * to ask for them by: a configuration notification asks for these again and analyses nothing
+   * when none changed. Reads of one folder that disagree (the settings changed between them) are
+   * MIXED, which a notification always takes for a change.
+   */
+  const readSettings = new Map<string, { scopeUri: string; json: string }>();
+  const MIXED = '\u0000mixed';
+  const settingsKey = (s: unknown) => JSON.stringify(s ?? null);
+
   async function settingsFor(uri: string): Promise<ClientSettings | undefined> {
     if (!configurationRequests) return pushedSettings;
     try {
       const s = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'shipshape' }) as unknown;
+      const file = fsPathOf(uri);
+      const folder = (file && FolderConfigs.folderOf(file, folders)) ?? '';
+      const json = settingsKey(s);
+      const had = readSettings.get(folder);
+      readSettings.set(folder, { scopeUri: uri, json: had && had.json !== json ? MIXED : json });
       return s && typeof s === 'object' ? s as ClientSettings : pushedSettings;
     } catch {
       return pushedSettings;
+    }
+  }
+
+  /**
+   * Whether a setting the analyses read differs now from what they read (asked again of the
+   * client). A read the client answers before this question carries the settings of its moment
+   * (messages arrive in order), so one that crossed a change is MIXED by then.
+   */
+  async function settingsChanged(): Promise<boolean> {
+    if (readSettings.size > 64) return true;
+    const asked = [...readSettings.keys()];
+    if (!asked.length) return false;
+    try {
+      const now = await connection.workspace.getConfiguration(asked.map((folder) => ({ scopeUri: readSettings.get(folder)!.scopeUri, section: 'shipshape' }))) as unknown[];
+      let differs = false;
+      asked.forEach((folder, i) => {
+        const entry = readSettings.get(folder)!;
+        const json = settingsKey(now[i]);
+        if (json !== entry.json) { differs = true; readSettings.set(folder, { scopeUri: entry.scopeUri, json }); }
+      });
+      return differs;
+    } catch {
+      return true;
     }
   }
 
