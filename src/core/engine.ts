@@ -324,7 +324,20 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   let resolved: Array<[Finding, NonNullable<Report['settle']>]> | undefined;
   let covered = false;
   let combined = false;
+  // The text's own facts: what it states for the other texts of a run, and, analysed alone, all
+  // its findings can settle against.
+  let ownFacts: readonly string[] | undefined;
+  if (analyzer.facts) {
+    try {
+      ownFacts = analyzer.facts(model);
+    } catch (e) {
+      result.errors.push({ ruleId: '(facts)', message: String((e as Error)?.message ?? e) });
+    }
+  }
+  // A text analysed alone settles against its own facts: without any, nothing derived can stand.
+  const alone = options?.run ? undefined : new Set(ownFacts ?? []);
   for (const rule of analyzer.rules) {
+    if (rule.settlesOn !== undefined && alone && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!))) continue;
     const severity = effectiveSeverity(rule, config);
     if (!severity) continue;
     const keys = ruleKeys(rule);
@@ -353,16 +366,6 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   }
   if (covered) result.findings = foldCovered(result.findings, analyzer.rules, about);
   if (combined) result.findings = foldCombined(result.findings, analyzer.rules, about, config);
-  let ownFacts: readonly string[] | undefined;
-  if (analyzer.facts) {
-    try {
-      ownFacts = analyzer.facts(model);
-    } catch (e) {
-      result.errors.push({ ruleId: '(facts)', message: String((e as Error)?.message ?? e) });
-    }
-  }
-  // A text analysed alone settles against its own facts: without any, nothing derived can stand.
-  const alone = options?.run ? undefined : new Set(ownFacts ?? []);
   if (analyzer.derive && result.findings.length > 0 && (!alone || alone.size > 0)) {
     try {
       // A file can derive a few reports per workload, all of a few rules: each rule looked up once.

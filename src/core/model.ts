@@ -79,6 +79,12 @@ export interface RuleMeta {
   combines?: readonly string[];
   /** The rule that `combines` this one: its id also configures and suppresses this rule (after our id and references). */
   partOf?: string;
+  /**
+   * A prefix of the facts (see `Analyzer.facts`) this rule's findings settle against (`settle`):
+   * none stands unless a text of the run states such a fact, so a text analysed alone without one
+   * skips the rule.
+   */
+  settlesOn?: string;
 }
 
 /** Extra location attached to a finding, e.g. the pod-level field a container inherits. */

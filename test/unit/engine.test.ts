@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { Analyzer, effectiveSeverity, runAnalyzer, MAX_TEXT_LENGTH } from '../../src/core/engine';
+import { Analyzer, AnalysisRun, effectiveSeverity, runAnalyzer, MAX_TEXT_LENGTH } from '../../src/core/engine';
 import { DEFAULT_CONFIG, normalizeConfig, parseConfigText, ShipshapeConfig } from '../../src/core/config';
 import { Rule, range } from '../../src/core/model';
 import { SourceComment, normalizeRuleKey } from '../../src/core/suppress';
@@ -49,6 +49,41 @@ describe('engine', () => {
   it('skips binary and oversized text with a reason', () => {
     assert.match(runAnalyzer(toy, 'bad\u0000\u0001').skipped ?? '', /binary/);
     assert.match(runAnalyzer(toy, 'x'.repeat(MAX_TEXT_LENGTH + 1)).skipped ?? '', /larger/);
+  });
+
+  describe('a rule that settles on facts (settlesOn)', () => {
+    // Lines `policy` state the fact `policy:here`; the rule's findings stand only where a policy fact is in the run.
+    let checked = 0;
+    const settling: Rule<ToyModel> = {
+      ...toyRule, id: 'toy-settles', references: [], settlesOn: 'policy:',
+      check(model, report) {
+        checked++;
+        model.lines.forEach((l, i) => {
+          if (l === 'bad') report({ range: range(i, 0, i, 3), settle: (facts) => (facts.withPrefix('policy:').length ? { message: 'bad under a policy' } : undefined), message: 'bad line' });
+        });
+      },
+    };
+    const withFacts: Analyzer<ToyModel> = { ...toy, rules: [settling], facts: (m) => (m.lines.includes('policy') ? ['policy:here'] : []) };
+
+    it('is not run for a text analysed alone that states no such fact', () => {
+      checked = 0;
+      assert.deepStrictEqual(runAnalyzer(withFacts, 'bad\n').findings, []);
+      assert.strictEqual(checked, 0);
+    });
+    it('runs, and its findings stand, where the text itself states the fact', () => {
+      checked = 0;
+      const r = runAnalyzer(withFacts, 'policy\nbad\n');
+      assert.strictEqual(checked, 1);
+      assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.message, f.range.start.line]), [['toy-settles', 'bad under a policy', 1]]);
+    });
+    it('runs in a run of several texts, where another text may state the fact', () => {
+      checked = 0;
+      const run = new AnalysisRun();
+      const first = runAnalyzer(withFacts, 'bad\n', DEFAULT_CONFIG, { run });
+      assert.strictEqual(checked, 1);
+      runAnalyzer(withFacts, 'policy\n', DEFAULT_CONFIG, { run });
+      assert.deepStrictEqual(run.settle(first.findings).map((f) => f.message), ['bad under a policy']);
+    });
   });
 
   describe('suppression comments', () => {

@@ -78,7 +78,7 @@ export function servicePatchFix(model: ComposeModel, s: ComposeService, key: str
 }
 
 function fixOf(title: TitleLike, edits: TextEdit[] | undefined, safe = false): Fix | undefined {
-  return edits && edits.length > 0 ? { ...titleOf(title), kind: 'quickfix', safe, preferred: true, edits } : undefined;
+  return edits && edits.length > 0 ? { kind: 'quickfix', safe, preferred: true, edits, ...titleOf(title) } : undefined;
 }
 
 /** Fix: remove a pair of a service (`privileged: true`, `network_mode: host`). */

@@ -54,11 +54,11 @@ function pinFix(model: WorkflowModel, node: Scalar, value: string): Fix[] | unde
   const rest = model.lines.lineText(range.end.line).slice(range.end.character);
   const comment = /^\s*$/.test(rest) ? ` # ${pin.version}` : '';
   return [{
-    ...fixTitle('github.rules.pin-to', 'Pin to {action}@{sha}… ({version})', { action: pin.action, sha: pin.sha.slice(0, 7), version: pin.version }),
     kind: 'quickfix',
     // The pinned release may differ from what the tag points at today.
     safe: false,
     edits: [{ range, newText: `${pin.action}@${pin.sha}${comment}` }],
+    ...fixTitle('github.rules.pin-to', 'Pin to {action}@{sha}… ({version})', { action: pin.action, sha: pin.sha.slice(0, 7), version: pin.version }),
   }];
 }
 
@@ -76,7 +76,7 @@ export const unpinnedAction: WorkflowRule = {
       if (value === undefined) continue;
       const why = unpinnedReasonText(value.trim());
       if (!why) continue;
-      report({ ...msg('github.rules.is-not-pinned-to', '"{value}" is not pinned to a commit SHA: {why}.', { value, why }), range: nodeRange(model, node), fixes: pinFix(model, node, value.trim()) });
+      report({ range: nodeRange(model, node), fixes: pinFix(model, node, value.trim()), ...msg('github.rules.is-not-pinned-to', '"{value}" is not pinned to a commit SHA: {why}.', { value, why }) });
     }
   },
 };
@@ -95,9 +95,9 @@ export const permissionsWriteAll: WorkflowRule = {
       const v = pair?.value;
       if (!isScalar(v) || v.value !== 'write-all' || !v.range) continue;
       report({
-        ...msg('github.rules.permissions-write-all-grants', 'permissions: write-all grants the token every write scope: list the scopes the job needs instead.'),
         range: nodeRange(model, v),
-        fixes: [{ ...fixTitle('github.rules.replace-with-contents-read', 'Replace with { contents: read }'), kind: 'quickfix', safe: false, edits: [{ range: nodeRange(model, v), newText: '{ contents: read }' }] }],
+        fixes: [{ kind: 'quickfix', safe: false, edits: [{ range: nodeRange(model, v), newText: '{ contents: read }' }], ...fixTitle('github.rules.replace-with-contents-read', 'Replace with { contents: read }') }],
+        ...msg('github.rules.permissions-write-all-grants', 'permissions: write-all grants the token every write scope: list the scopes the job needs instead.'),
       });
     }
   },
@@ -116,15 +116,15 @@ export const permissionsMissing: WorkflowRule = {
     const jobsLine = nodeRange(model, model.jobsKey).start;
     const fixes: Fix[] | undefined = jobsLine.character === 0
       ? [{
-        ...fixTitle('github.rules.add-permissions-contents-read', 'Add permissions: { contents: read } to the workflow'),
         kind: 'quickfix',
         safe: false,
         edits: [{ range: { start: jobsLine, end: jobsLine }, newText: `permissions: { contents: read }${eolOf(model.text)}` }],
+        ...fixTitle('github.rules.add-permissions-contents-read', 'Add permissions: { contents: read } to the workflow'),
       }]
       : undefined;
     for (const job of model.jobs) {
       if (job.permissions) continue;
-      report({ ...msg('github.rules.job-has-no-permissions', 'Job "{job}" has no permissions and the workflow sets none: the token gets the repository\'s default scopes.', { job: job.id }), range: nodeRange(model, job.key), fixes });
+      report({ range: nodeRange(model, job.key), fixes, ...msg('github.rules.job-has-no-permissions', 'Job "{job}" has no permissions and the workflow sets none: the token gets the repository\'s default scopes.', { job: job.id }) });
     }
   },
 };
@@ -151,7 +151,7 @@ export const prTargetCheckout: WorkflowRule = {
       const src = scalarSource(model, ref);
       const m = PR_HEAD.exec(src.text);
       if (!m) continue;
-      report({ ...msg('github.rules.a-workflow-checks-out', 'A {trigger} workflow checks out the pull request\'s code ({ref}): it runs with the base repository\'s secrets.', { trigger: triggerOf(model), ref: m[0].replace(/\s+/g, '') }), range: nodeRange(model, ref) });
+      report({ range: nodeRange(model, ref), ...msg('github.rules.a-workflow-checks-out', 'A {trigger} workflow checks out the pull request\'s code ({ref}): it runs with the base repository\'s secrets.', { trigger: triggerOf(model), ref: m[0].replace(/\s+/g, '') }) });
     }
     // The same checkout done by hand in a script: `gh pr checkout`, `git fetch origin refs/pull/…`,
     // `git checkout ${{ github.event.pull_request.head.sha }}`.
@@ -160,7 +160,7 @@ export const prTargetCheckout: WorkflowRule = {
       if (program.length < 2) continue;
       const tool = basename(program[0].text);
       if (tool === 'gh' && program[1].text === 'pr' && program[2]?.text === 'checkout') {
-        report({ ...msg('github.rules.a-workflow-checks-out-2', 'A {trigger} workflow checks out the pull request\'s code (gh pr checkout): it runs with the base repository\'s secrets.', { trigger: triggerOf(model) }), range: model.lines.rangeOf(program[0].start, program[2].end) });
+        report({ range: model.lines.rangeOf(program[0].start, program[2].end), ...msg('github.rules.a-workflow-checks-out-2', 'A {trigger} workflow checks out the pull request\'s code (gh pr checkout): it runs with the base repository\'s secrets.', { trigger: triggerOf(model) }) });
         continue;
       }
       if (tool !== 'git' || !GIT_CHECKOUTS.has(program[1].text)) continue;
@@ -170,7 +170,7 @@ export const prTargetCheckout: WorkflowRule = {
       HEAD_IN_SCRIPT.lastIndex = 0;
       for (let m = HEAD_IN_SCRIPT.exec(text); m; m = HEAD_IN_SCRIPT.exec(text)) {
         if (m[0].startsWith('${{') && !PR_HEAD.test(m[0])) continue;
-        report({ ...msg('github.rules.a-workflow-fetches-the', 'A {trigger} workflow fetches the pull request\'s code (git {command}): it runs with the base repository\'s secrets.', { trigger: triggerOf(model), command: program[1].text }), range: model.lines.rangeOf(from + m.index, from + m.index + m[0].length) });
+        report({ range: model.lines.rangeOf(from + m.index, from + m.index + m[0].length), ...msg('github.rules.a-workflow-fetches-the', 'A {trigger} workflow fetches the pull request\'s code (git {command}): it runs with the base repository\'s secrets.', { trigger: triggerOf(model), command: program[1].text }) });
         break;
       }
     }
@@ -268,13 +268,13 @@ export const scriptInjection: WorkflowRule = {
           const range = mappedRange(model, src, m.index, m.index + m[0].length);
           const context = untrustedContext(m[1]);
           if (context) {
-            report({ ...msg('github.rules.is-written-by-whoever', '{context} is written by whoever triggers the workflow and is expanded into the script: pass it through env: and quote the variable.', { context }), range });
+            report({ range, ...msg('github.rules.is-written-by-whoever', '{context} is written by whoever triggers the workflow and is expanded into the script: pass it through env: and quote the variable.', { context }) });
             continue;
           }
           // `${{ env.TITLE }}` is substituted into the text just the same: only "$TITLE" is safe.
           const name = ENV_REF.exec(m[1])?.[1];
           const via = name ? untrustedEnv(model, job, step, name) : undefined;
-          if (via) report({ ...msg('github.rules.env-holds-and-env', 'env.{name} holds {via}, and ${{ env.{name} }} is expanded into the script: use "${name}" instead.', { name: name as string, via }), range });
+          if (via) report({ range, ...msg('github.rules.env-holds-and-env', 'env.{name} holds {via}, and ${{ env.{name} }} is expanded into the script: use "${name}" instead.', { name: name as string, via }) });
         }
       }
     }
@@ -333,7 +333,7 @@ export const dockerLoginPassword: WorkflowRule = {
     for (const { words } of commandsOf(model)) {
       const hit = passwordArgument(words);
       if (!hit) continue;
-      report({ ...msg('github.rules.puts-the-registry-password', '{option} puts the registry password on the command line: pipe it to --password-stdin.', { option: hit[0].text.startsWith('--') ? '--password' : '-p' }), range: model.lines.rangeOf(hit[0].start, hit[1].end) });
+      report({ range: model.lines.rangeOf(hit[0].start, hit[1].end), ...msg('github.rules.puts-the-registry-password', '{option} puts the registry password on the command line: pipe it to --password-stdin.', { option: hit[0].text.startsWith('--') ? '--password' : '-p' }) });
     }
   },
 };
@@ -376,7 +376,7 @@ export const signByTag: WorkflowRule = {
   check(model, report) {
     for (const { words } of commandsOf(model)) {
       for (const w of signedTags(words)) {
-        report({ ...msg('github.rules.cosign-signs-by-tag', 'cosign signs "{image}" by tag: sign the digest the build pushed (image@sha256:…).', { image: w.text }), range: model.lines.rangeOf(w.start, w.end) });
+        report({ range: model.lines.rangeOf(w.start, w.end), ...msg('github.rules.cosign-signs-by-tag', 'cosign signs "{image}" by tag: sign the digest the build pushed (image@sha256:…).', { image: w.text }) });
       }
     }
   },
@@ -392,7 +392,7 @@ export const workflowSyntax: WorkflowRule = {
   remediation: 'Fix the YAML at the reported position: indentation, an unclosed quote or bracket, a duplicate key, a tab used for indentation.',
   check(model, report) {
     for (const p of model.problems) {
-      report({ ...msg('github.rules.yaml-error', 'YAML error: {problem} (the workflow is not checked further).', { problem: p.message }), range: model.lines.rangeOf(p.start, p.end) });
+      report({ range: model.lines.rangeOf(p.start, p.end), ...msg('github.rules.yaml-error', 'YAML error: {problem} (the workflow is not checked further).', { problem: p.message }) });
     }
   },
 };

@@ -31,7 +31,7 @@ function memo(owner: { memo: { fixes?: Map<string, Fix | undefined> } }, key: st
 
 function fix(title: TitleLike, edits: TextEdit[] | undefined, safe: boolean, preferred = true): Fix | undefined {
   if (!edits || edits.length === 0) return undefined;
-  return { ...titleOf(title), kind: 'quickfix', safe, preferred, edits };
+  return { kind: 'quickfix', safe, preferred, edits, ...titleOf(title) };
 }
 
 /** Capability names without the optional `CAP_` prefix, upper-case. */
@@ -276,7 +276,7 @@ function computeResourcesSnippet(model: KubeModel, c: ContainerInfo): Fix | unde
   }
   const edits = patchMap(model, c.node, { resources: patch });
   if (!edits || edits.length !== 1) return undefined;
-  return { ...title, kind: 'quickfix', safe: false, snippet: true, edits };
+  return { kind: 'quickfix', safe: false, snippet: true, edits, ...title };
 }
 
 /** Fix: `pod-security.kubernetes.io/enforce: restricted` on a Namespace. */

@@ -4,7 +4,7 @@
  * effective securityContext, and the comments (for suppression directives).
  */
 import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
-import { Fix, Position, Range } from '../model';
+import { Fix, Position, Range, Report } from '../model';
 import { Args, Text, frag } from '../l10n/text';
 import { AnalyzeOptions, Skip } from '../engine';
 import { SourceComment } from '../suppress';
@@ -89,7 +89,7 @@ export interface ContainerInfo {
   probes: readonly YAMLMap[];
   lifecycle?: YAMLMap;
   /** Values several rules need, computed on first use. */
-  memo: { anchorRange?: Range; label?: string; labelText?: Text; securityContextKeyRange?: Range; resourcesRange?: Range; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
+  memo: { anchorRange?: Range; label?: string; labelText?: Text; securityContextKeyRange?: Range; resourcesRange?: Range; noResources?: Report; noResourcesAll?: boolean; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -628,7 +628,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         ports,
         probes: probes ?? NO_PROBES,
         lifecycle,
-        memo: { anchorRange: undefined, label: undefined, labelText: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, fixes: undefined, harden: undefined },
+        memo: { anchorRange: undefined, label: undefined, labelText: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, noResources: undefined, noResourcesAll: undefined, fixes: undefined, harden: undefined },
       });
     });
   }

@@ -29,19 +29,18 @@ export interface Title { title: string; l10n: Text }
 /** Looks a template up by id in a locale's catalogue; undefined for English or a missing entry. */
 export type Catalogue = Readonly<Record<string, string>> | undefined;
 
-const OPEN = 123; // {
 const CLOSE = 125; // }
 const CARET = 94; // ^
-
-function isNameChar(c: number, first: boolean): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (!first && c >= 48 && c <= 57);
-}
 
 function argText(value: Arg, catalogue: Catalogue): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : renderText(value, catalogue);
 }
 
-/** Fills `template`'s placeholders from `args`, nested fragments rendered with `catalogue`. */
+/**
+ * Fills `template`'s placeholders from `args`, nested fragments rendered with `catalogue`. An
+ * argument's name is matched where it stands in the template (messages have one to three), so
+ * no name is cut out of the template and looked up as a new string.
+ */
 export function fill(template: string, args: Args | undefined, catalogue: Catalogue): string {
   if (!args) return template;
   let out = '';
@@ -51,20 +50,19 @@ export function fill(template: string, args: Args | undefined, catalogue: Catalo
     let j = i + 1;
     const upper = template.charCodeAt(j) === CARET;
     if (upper) j++;
-    const start = j;
-    while (j < template.length && isNameChar(template.charCodeAt(j), j === start)) j++;
-    if (j > start && template.charCodeAt(j) === CLOSE) {
-      const name = template.slice(start, j);
-      const value = args[name];
-      if (value !== undefined) {
-        let text = argText(value, catalogue);
-        if (upper && text.length > 0) text = text.charAt(0).toUpperCase() + text.slice(1);
-        out += template.slice(from, i) + text;
-        from = j + 1;
-      }
-      i = template.indexOf('{', j + 1);
+    let name: string | undefined;
+    for (const key in args) {
+      if (template.charCodeAt(j + key.length) === CLOSE && template.startsWith(key, j)) { name = key; break; }
+    }
+    const value = name === undefined ? undefined : args[name];
+    if (value !== undefined) {
+      let text = argText(value, catalogue);
+      if (upper && text.length > 0) text = text.charAt(0).toUpperCase() + text.slice(1);
+      out += template.slice(from, i) + text;
+      from = j + name!.length + 1;
+      i = template.indexOf('{', from);
     } else {
-      i = template.charCodeAt(j) === OPEN ? j : template.indexOf('{', j);
+      i = template.indexOf('{', i + 1);
     }
   }
   return from === 0 ? template : out + template.slice(from);

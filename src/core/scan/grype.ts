@@ -1,5 +1,6 @@
 /** Grype: `grype REF -o json` and its `matches[]` document. */
 import { parseImageRef } from '../imageRef';
+import { frag } from '../l10n/text';
 import { assertImageRef, InvalidImageRefError, ScannerAdapter } from './adapter';
 import {
   Cvss, isObject, normalizeFixedIn, normalizeSeverity, normalizeStatus, ParseContext, parseJsonOutput, pushUnique,
@@ -19,7 +20,7 @@ export function grypeArgv(ref: string, options: ScanOptions = {}): string[] {
   assertImageRef(ref);
   const parsed = parseImageRef(ref);
   if (parsed && !parsed.registry && GRYPE_SCHEMES.has(parsed.repository.toLowerCase()) && parsed.tag !== undefined) {
-    throw new InvalidImageRefError(ref, `"${ref}" would be read by grype as a "${parsed.repository}:" source, not an image; write it with its registry (e.g. docker.io/library/${ref})`);
+    throw new InvalidImageRefError(ref, frag('scan.grype-source', '"{ref}" would be read by grype as a "{scheme}:" source, not an image; write it with its registry (e.g. docker.io/library/{ref})', { ref, scheme: parsed.repository }));
   }
   const args = [ref, '-o', 'json'];
   if (options.configFile) args.push('--config', options.configFile);

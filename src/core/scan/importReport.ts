@@ -5,6 +5,7 @@ import { isSarif, sarifReportsFrom } from './sarif';
 import { isSnykReport, snykReportsFrom } from './snyk';
 import { isTrivyReport, trivyReportFrom } from './trivy';
 import { fromShipshapeJson, isShipshapeJson } from './export';
+import { frag, Text } from '../l10n/text';
 
 export type ReportFormat = 'trivy' | 'grype' | 'snyk' | 'sarif' | 'shipshape';
 
@@ -27,7 +28,8 @@ export type ReportShape =
   | { kind: 'value'; type: 'string' | 'number' | 'boolean' | 'null' };
 
 /** The formats "Open Scan Report" reads, in the words of the messages. */
-export const EXPECTED_REPORTS = 'Trivy JSON, Grype JSON, Snyk JSON or SARIF 2.1.0 (which Docker Scout writes)';
+export const EXPECTED_REPORTS_TEXT = frag('scan.report.expected', 'Trivy JSON, Grype JSON, Snyk JSON or SARIF 2.1.0 (which Docker Scout writes)');
+export const EXPECTED_REPORTS = EXPECTED_REPORTS_TEXT.en;
 
 /** A file that is none of the report formats: `shape` says what it is instead. */
 export class NotAReportError extends ScanParseError {
@@ -36,13 +38,16 @@ export class NotAReportError extends ScanParseError {
     this.name = 'NotAReportError';
   }
 
-  private static describe(shape: ReportShape): string {
+  private static describe(shape: ReportShape): Text {
+    const expected = EXPECTED_REPORTS_TEXT;
     switch (shape.kind) {
-      case 'empty': return `the report file is empty; expected ${EXPECTED_REPORTS}`;
-      case 'not-json': return `the report file is not JSON (expected ${EXPECTED_REPORTS}); it starts with: ${shape.start}`;
-      case 'object': return `unrecognised report format (top level: ${shape.keys.join(', ') || 'empty'}); expected ${EXPECTED_REPORTS}`;
-      case 'array': return `unrecognised report format (top level: an array of ${shape.length}); expected ${EXPECTED_REPORTS}`;
-      default: return `unrecognised report format (top level: ${shape.type}); expected ${EXPECTED_REPORTS}`;
+      case 'empty': return frag('scan.report.empty', 'the report file is empty; expected {expected}', { expected });
+      case 'not-json': return frag('scan.report.not-json', 'the report file is not JSON (expected {expected}); it starts with: {start}', { expected, start: shape.start });
+      case 'object': return shape.keys.length
+        ? frag('scan.report.object', 'unrecognised report format (top level: {keys}); expected {expected}', { keys: shape.keys.join(', '), expected })
+        : frag('scan.report.empty-object', 'unrecognised report format (top level: empty); expected {expected}', { expected });
+      case 'array': return frag('scan.report.array', 'unrecognised report format (top level: an array of {length}); expected {expected}', { length: shape.length, expected });
+      default: return frag('scan.report.value', 'unrecognised report format (top level: {type}); expected {expected}', { type: shape.type, expected });
     }
   }
 }

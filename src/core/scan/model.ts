@@ -1,6 +1,7 @@
 /**
  * The one shape every scanner's output is normalised into. Pure data, no I/O.
  */
+import { english, Text } from '../l10n/text';
 
 /** Scanners Shipshape can drive. `scout` runs as the `docker scout` plugin. */
 export type ScannerId = 'trivy' | 'grype' | 'scout' | 'snyk';
@@ -206,9 +207,12 @@ export function normalizeStatus(raw: unknown): VulnStatus | undefined {
 
 /** Error raised by a parser for output it cannot read; the message names the tool. */
 export class ScanParseError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
     this.name = 'ScanParseError';
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

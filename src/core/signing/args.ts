@@ -4,11 +4,18 @@
  * Every value that reaches argv is checked first, so a reference or path can never be read by
  * cosign as an option (`--key=/etc/passwd`) and never carries whitespace or control characters.
  */
-import { parseImageRef, validateImageRef } from '../imageRef';
+import { parseImageRef, validateImageRefText } from '../imageRef';
+import { english, frag, Text } from '../l10n/text';
 
 /** An input refused before it reaches cosign's command line; the message is for people. */
 export class SigningInputError extends Error {
   override name = 'SigningInputError';
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
+    if (typeof message !== 'string') this.l10n = message;
+  }
 }
 
 /**
@@ -74,27 +81,37 @@ export interface GenerateKeyPairOptions {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function assertImageRef(reference: string): void {
-  const why = validateImageRef(reference);
+  const why = validateImageRefText(reference);
   if (why) throw new SigningInputError(why);
 }
 
 /** Why a KMS URI is refused, or undefined when cosign may receive it. */
 export function validateKmsUri(uri: string): string | undefined {
-  if (typeof uri !== 'string' || uri.length === 0) return 'the KMS URI is empty';
-  if (CONTROL.test(uri) || /\s/.test(uri)) return 'a KMS URI cannot contain whitespace or control characters';
+  const why = kmsUriProblem(uri);
+  return why && english(why);
+}
+
+function kmsUriProblem(uri: string): Text | undefined {
+  if (typeof uri !== 'string' || uri.length === 0) return frag('signing.kms.empty', 'the KMS URI is empty');
+  if (CONTROL.test(uri) || /\s/.test(uri)) return frag('signing.kms.whitespace', 'a KMS URI cannot contain whitespace or control characters');
   const scheme = KMS_SCHEMES.find((s) => uri.toLowerCase().startsWith(s));
-  if (!scheme) return `"${uri}" is not a KMS URI; expected one of ${KMS_SCHEMES.join(', ')}`;
-  if (uri.length === scheme.length) return `the KMS URI "${uri}" names no key`;
+  if (!scheme) return frag('signing.kms.not-kms', '"{uri}" is not a KMS URI; expected one of {schemes}', { uri, schemes: KMS_SCHEMES.join(', ') });
+  if (uri.length === scheme.length) return frag('signing.kms.no-key', 'the KMS URI "{uri}" names no key', { uri });
   return undefined;
 }
 
 /** Why a key file path is refused, or undefined when cosign may receive it. */
 export function validateKeyPath(path: string): string | undefined {
-  if (typeof path !== 'string' || path.length === 0) return 'the key path is empty';
-  if (path.startsWith('-')) return 'a key path cannot start with "-"';
-  if (CONTROL.test(path)) return 'a key path cannot contain control characters';
+  const why = keyPathProblem(path);
+  return why && english(why);
+}
+
+function keyPathProblem(path: string): Text | undefined {
+  if (typeof path !== 'string' || path.length === 0) return frag('signing.key.empty', 'the key path is empty');
+  if (path.startsWith('-')) return frag('signing.key.dash', 'a key path cannot start with "-"');
+  if (CONTROL.test(path)) return frag('signing.key.control', 'a key path cannot contain control characters');
   // A path with a scheme would be read by cosign as a KMS or URL key: only KMS schemes are allowed.
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return validateKmsUri(path);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return kmsUriProblem(path);
   return undefined;
 }
 
@@ -103,39 +120,44 @@ const ANNOTATION_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,251}[A-Za-z0-9])?$/;
 
 /** Why an annotation is refused, or undefined when it may be signed. */
 export function validateAnnotation(key: string, value: string): string | undefined {
-  if (!ANNOTATION_KEY.test(key)) return `"${key}" is not a valid annotation key (letters, digits, ".", "_", "-", "/")`;
-  if (typeof value !== 'string' || CONTROL.test(value)) return `the value of annotation "${key}" contains control characters`;
+  const why = annotationProblem(key, value);
+  return why && english(why);
+}
+
+function annotationProblem(key: string, value: string): Text | undefined {
+  if (!ANNOTATION_KEY.test(key)) return frag('signing.annotation.key', '"{key}" is not a valid annotation key (letters, digits, ".", "_", "-", "/")', { key });
+  if (typeof value !== 'string' || CONTROL.test(value)) return frag('signing.annotation.control', 'the value of annotation "{key}" contains control characters', { key });
   return undefined;
 }
 
 /** Parses `key=value` (as typed on a command line) into a pair, or throws a SigningInputError. */
 export function parseAnnotation(text: string): [string, string] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new SigningInputError(`annotation "${text}" must look like key=value`);
+  if (eq <= 0) throw new SigningInputError(frag('signing.annotation.form', 'annotation "{text}" must look like key=value', { text }));
   const key = text.slice(0, eq);
   const value = text.slice(eq + 1);
-  const why = validateAnnotation(key, value);
+  const why = annotationProblem(key, value);
   if (why) throw new SigningInputError(why);
   return [key, value];
 }
 
-function assertIdentityValue(label: string, value: string | undefined): void {
+function assertIdentityValue(label: Text, value: string | undefined): void {
   if (value === undefined) return;
-  if (value.length === 0) throw new SigningInputError(`the ${label} is empty`);
-  if (value.startsWith('-')) throw new SigningInputError(`the ${label} cannot start with "-"`);
-  if (CONTROL.test(value)) throw new SigningInputError(`the ${label} cannot contain control characters`);
+  if (value.length === 0) throw new SigningInputError(frag('signing.identity.empty', 'the {label} is empty', { label }));
+  if (value.startsWith('-')) throw new SigningInputError(frag('signing.identity.dash', 'the {label} cannot start with "-"', { label }));
+  if (CONTROL.test(value)) throw new SigningInputError(frag('signing.identity.control', 'the {label} cannot contain control characters', { label }));
 }
 
 /** Throws unless exactly one identity and one issuer form are given and each is sane. */
 export function validateCertificateIdentity(id: CertificateIdentity): void {
-  assertIdentityValue('certificate identity', id.identity);
-  assertIdentityValue('certificate identity regexp', id.identityRegexp);
-  assertIdentityValue('OIDC issuer', id.issuer);
-  assertIdentityValue('OIDC issuer regexp', id.issuerRegexp);
+  assertIdentityValue(frag('signing.label.identity', 'certificate identity'), id.identity);
+  assertIdentityValue(frag('signing.label.identity-regexp', 'certificate identity regexp'), id.identityRegexp);
+  assertIdentityValue(frag('signing.label.issuer', 'OIDC issuer'), id.issuer);
+  assertIdentityValue(frag('signing.label.issuer-regexp', 'OIDC issuer regexp'), id.issuerRegexp);
   const identities = [id.identity, id.identityRegexp].filter((v) => v !== undefined).length;
   const issuers = [id.issuer, id.issuerRegexp].filter((v) => v !== undefined).length;
-  if (identities !== 1) throw new SigningInputError('keyless verification needs exactly one of a certificate identity or an identity regexp');
-  if (issuers !== 1) throw new SigningInputError('keyless verification needs exactly one of an OIDC issuer or an issuer regexp');
+  if (identities !== 1) throw new SigningInputError(frag('signing.identity.one', 'keyless verification needs exactly one of a certificate identity or an identity regexp'));
+  if (issuers !== 1) throw new SigningInputError(frag('signing.issuer.one', 'keyless verification needs exactly one of an OIDC issuer or an issuer regexp'));
 }
 
 /** True when the reference names its image by digest (`repo@sha256:…`), so a signature covers exactly that image. */
@@ -145,11 +167,11 @@ export function isDigestPinned(reference: string): boolean {
 
 function keyArgs(key: { kind: 'file'; path: string } | { kind: 'kms'; uri: string }): string[] {
   if (key.kind === 'kms') {
-    const why = validateKmsUri(key.uri);
+    const why = kmsUriProblem(key.uri);
     if (why) throw new SigningInputError(why);
     return ['--key', key.uri];
   }
-  const why = validateKeyPath(key.path);
+  const why = keyPathProblem(key.path);
   if (why) throw new SigningInputError(why);
   return ['--key', key.path];
 }
@@ -158,14 +180,12 @@ function keyArgs(key: { kind: 'file'; path: string } | { kind: 'kms'; uri: strin
 export function signArgs(opts: SignOptions): string[] {
   assertImageRef(opts.reference);
   if (!opts.allowTag && !isDigestPinned(opts.reference)) {
-    throw new SigningInputError(
-      `"${opts.reference}" is a tag, not a digest: the tag may point to a different image by the time it is signed; resolve it to repo@sha256:… first`,
-    );
+    throw new SigningInputError(frag('signing.tag-not-digest', '"{reference}" is a tag, not a digest: the tag may point to a different image by the time it is signed; resolve it to repo@sha256:… first', { reference: opts.reference }));
   }
   const args = ['sign'];
   if (opts.key.kind !== 'keyless') args.push(...keyArgs(opts.key));
   for (const [k, v] of Object.entries(opts.annotations ?? {})) {
-    const why = validateAnnotation(k, v);
+    const why = annotationProblem(k, v);
     if (why) throw new SigningInputError(why);
     args.push('-a', `${k}=${v}`);
   }
@@ -198,14 +218,14 @@ export function verifyArgs(opts: VerifyOptions): string[] {
 export function generateKeyPairArgs(opts: GenerateKeyPairOptions = {}): string[] {
   const args = ['generate-key-pair'];
   if (opts.kms !== undefined) {
-    const why = validateKmsUri(opts.kms);
+    const why = kmsUriProblem(opts.kms);
     if (why) throw new SigningInputError(why);
     args.push('--kms', opts.kms);
   }
   if (opts.outputKeyPrefix !== undefined) {
     const p = opts.outputKeyPrefix;
     if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(p)) {
-      throw new SigningInputError(`"${p}" is not a valid key file prefix (letters, digits, ".", "_", "-"; no path)`);
+      throw new SigningInputError(frag('signing.key-prefix', '"{prefix}" is not a valid key file prefix (letters, digits, ".", "_", "-"; no path)', { prefix: p }));
     }
     args.push('--output-key-prefix', p);
   }

@@ -3,19 +3,20 @@
  * digest; signing `app:1.2` signs whatever `app:1.2` points to at that moment, which may not be
  * the image that was built and scanned.
  */
-import { ImageRef, parseImageRef, validateImageRef } from '../imageRef';
+import { ImageRef, parseImageRef, validateImageRef, validateImageRefText } from '../imageRef';
+import { frag } from '../l10n/text';
 import { SigningInputError } from './args';
 
 /** `docker image inspect REF` argv (prints a JSON array with RepoDigests). */
 export function dockerInspectArgs(reference: string): string[] {
-  const why = validateImageRef(reference);
+  const why = validateImageRefText(reference);
   if (why) throw new SigningInputError(why);
   return ['image', 'inspect', reference];
 }
 
 /** `docker buildx imagetools inspect --format '{{json .Manifest}}' REF` argv (asks the registry). */
 export function imagetoolsInspectArgs(reference: string): string[] {
-  const why = validateImageRef(reference);
+  const why = validateImageRefText(reference);
   if (why) throw new SigningInputError(why);
   return ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest}}', reference];
 }
@@ -105,7 +106,7 @@ export function parseImagetoolsDigest(manifestJson: string): string | undefined 
 /** `repo@digest` from a reference and a digest printed by imagetools; throws on a bad digest. */
 export function withDigest(reference: string, digest: string): string {
   const ref = parseImageRef(reference);
-  if (!ref) throw new SigningInputError(validateImageRef(reference) ?? 'invalid image reference');
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new SigningInputError(`"${digest}" is not a sha256 digest`);
+  if (!ref) throw new SigningInputError(validateImageRefText(reference) ?? frag('signing.invalid-reference', 'invalid image reference'));
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new SigningInputError(frag('signing.not-sha256', '"{digest}" is not a sha256 digest', { digest }));
   return `${repositoryAsWritten(ref)}@${digest}`;
 }

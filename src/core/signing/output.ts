@@ -4,6 +4,7 @@
  * carry the certificate's subject and issuer in `optional`; key signatures have `optional: null`
  * (or only the user's annotations). Very old cosign (< 1.0) capitalised the keys.
  */
+import { english, frag, Text } from '../l10n/text';
 
 /** One verified signature, as far as cosign reports it. */
 export interface SignatureInfo {
@@ -199,14 +200,25 @@ export function parseGenerateKeyPairOutput(stderr: string): KeyPairTranscript {
 
 /** A short human summary of a verify result: who signed what, or why not. */
 export function describeVerifyResult(result: VerifyResult): string {
-  if (!result.verified) return `✗ ${result.reason ?? `${result.reference} is not verified`}`;
-  const lines = [`✓ ${result.reference} is signed${result.digest ? ` (${result.digest})` : ''}`];
+  return english(describeVerifyResultText(result));
+}
+
+/** describeVerifyResult as a template (the reason cosign gives stays in its words). */
+export function describeVerifyResultText(result: VerifyResult): Text {
+  if (!result.verified) return frag('signing.verify.failed', '✗ {reason}', { reason: result.reason ?? frag('signing.verify.not-verified', '{reference} is not verified', { reference: result.reference }) });
+  let out: Text = result.digest
+    ? frag('signing.verify.signed-digest', '✓ {reference} is signed ({digest})', { reference: result.reference, digest: result.digest })
+    : frag('signing.verify.signed', '✓ {reference} is signed', { reference: result.reference });
   for (const s of result.signatures) {
-    const who = s.identity ? `by ${s.identity}${s.issuer ? ` (issuer ${s.issuer})` : ''}` : 'with the given key';
-    const extras: string[] = [];
-    if (s.tlogIndex !== undefined) extras.push(`tlog index ${s.tlogIndex}`);
-    if (s.annotations) extras.push(Object.entries(s.annotations).map(([k, v]) => `${k}=${v}`).join(', '));
-    lines.push(`  - signed ${who}${s.dockerReference ? ` for ${s.dockerReference}` : ''}${extras.length ? `; ${extras.join('; ')}` : ''}`);
+    const who = s.identity
+      ? (s.issuer ? frag('signing.verify.by-issuer', 'by {identity} (issuer {issuer})', { identity: s.identity, issuer: s.issuer }) : frag('signing.verify.by', 'by {identity}', { identity: s.identity }))
+      : frag('signing.verify.with-key', 'with the given key');
+    let line: Text = s.dockerReference
+      ? frag('signing.verify.signature-for', '  - signed {who} for {reference}', { who, reference: s.dockerReference })
+      : frag('signing.verify.signature', '  - signed {who}', { who });
+    if (s.tlogIndex !== undefined) line = frag('signing.verify.extra', '{line}; {extra}', { line, extra: frag('signing.verify.tlog', 'tlog index {index}', { index: s.tlogIndex }) });
+    if (s.annotations) line = frag('signing.verify.extra', '{line}; {extra}', { line, extra: Object.entries(s.annotations).map(([k, v]) => `${k}=${v}`).join(', ') });
+    out = frag('signing.verify.lines', '{a}\n{b}', { a: out, b: line });
   }
-  return lines.join('\n');
+  return out;
 }

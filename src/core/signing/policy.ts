@@ -9,6 +9,7 @@ import type { Scalar } from 'yaml';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yamlLib = (): typeof import('yaml') => require('yaml');
 import { SigningInputError } from './args';
+import { english, frag, Text } from '../l10n/text';
 
 /** The authority an admission controller checks signatures against. */
 export type PolicyAuthority =
@@ -43,12 +44,17 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Why an image pattern is refused, or undefined when it may go into a policy. */
 export function validateImagePattern(pattern: string): string | undefined {
-  if (typeof pattern !== 'string' || pattern.length === 0) return 'the image pattern is empty';
-  if (pattern.startsWith('-')) return 'an image pattern cannot start with "-"';
-  if (/\s/.test(pattern) || CONTROL.test(pattern)) return 'an image pattern cannot contain whitespace or control characters';
-  if (pattern.length > 512) return 'the image pattern is too long';
+  const why = imagePatternProblem(pattern);
+  return why && english(why);
+}
+
+function imagePatternProblem(pattern: string): Text | undefined {
+  if (typeof pattern !== 'string' || pattern.length === 0) return frag('signing.pattern.empty', 'the image pattern is empty');
+  if (pattern.startsWith('-')) return frag('signing.pattern.dash', 'an image pattern cannot start with "-"');
+  if (/\s/.test(pattern) || CONTROL.test(pattern)) return frag('signing.pattern.whitespace', 'an image pattern cannot contain whitespace or control characters');
+  if (pattern.length > 512) return frag('signing.pattern.long', 'the image pattern is too long');
   if (!/^[A-Za-z0-9*?][A-Za-z0-9._\-/:@*?]*$/.test(pattern)) {
-    return `"${pattern}" is not an image pattern (registry/repository with * or ? wildcards)`;
+    return frag('signing.pattern.invalid', '"{pattern}" is not an image pattern (registry/repository with * or ? wildcards)', { pattern });
   }
   return undefined;
 }
@@ -56,34 +62,34 @@ export function validateImagePattern(pattern: string): string | undefined {
 /** Extracts exactly one PEM public key block, normalised to `\n` line ends. */
 export function extractPublicKeyPem(text: string): string {
   const m = /-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n?-----END PUBLIC KEY-----/.exec(text);
-  if (!m) throw new SigningInputError('no PEM public key (-----BEGIN PUBLIC KEY-----) found; use the .pub file that cosign generate-key-pair wrote');
-  if (/ENCRYPTED|PRIVATE KEY/.test(text)) throw new SigningInputError('this is a private key: an admission policy needs the public key (cosign.pub)');
+  if (!m) throw new SigningInputError(frag('signing.policy.no-public-key', 'no PEM public key (-----BEGIN PUBLIC KEY-----) found; use the .pub file that cosign generate-key-pair wrote'));
+  if (/ENCRYPTED|PRIVATE KEY/.test(text)) throw new SigningInputError(frag('signing.policy.private-key', 'this is a private key: an admission policy needs the public key (cosign.pub)'));
   const body = m[1].split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return ['-----BEGIN PUBLIC KEY-----', ...body, '-----END PUBLIC KEY-----'].join('\n');
 }
 
-function assertText(label: string, value: string | undefined): void {
+function assertText(label: Text, value: string | undefined): void {
   if (value === undefined) return;
-  if (value.length === 0 || CONTROL.test(value)) throw new SigningInputError(`the ${label} must be a non-empty single line`);
+  if (value.length === 0 || CONTROL.test(value)) throw new SigningInputError(frag('signing.policy.single-line', 'the {label} must be a non-empty single line', { label }));
 }
 
 function validateOptions(opts: PolicyOptions): void {
-  if (!opts.images || opts.images.length === 0) throw new SigningInputError('at least one image pattern is needed');
+  if (!opts.images || opts.images.length === 0) throw new SigningInputError(frag('signing.policy.no-pattern', 'at least one image pattern is needed'));
   for (const p of opts.images) {
-    const why = validateImagePattern(p);
+    const why = imagePatternProblem(p);
     if (why) throw new SigningInputError(why);
   }
   if (opts.name !== undefined && !isDnsSubdomain(opts.name)) {
-    throw new SigningInputError(`"${opts.name}" is not a valid Kubernetes name (lower-case letters, digits, "-", ".")`);
+    throw new SigningInputError(frag('signing.policy.name', '"{name}" is not a valid Kubernetes name (lower-case letters, digits, "-", ".")', { name: opts.name }));
   }
   const a = opts.authority;
   if (a.kind === 'keyless') {
-    assertText('subject', a.subject);
-    assertText('subject regexp', a.subjectRegExp);
-    assertText('issuer', a.issuer);
-    assertText('issuer regexp', a.issuerRegExp);
-    if ((a.subject === undefined) === (a.subjectRegExp === undefined)) throw new SigningInputError('keyless policies need exactly one of a subject or a subject regexp');
-    if ((a.issuer === undefined) === (a.issuerRegExp === undefined)) throw new SigningInputError('keyless policies need exactly one of an issuer or an issuer regexp');
+    assertText(frag('signing.label.subject', 'subject'), a.subject);
+    assertText(frag('signing.label.subject-regexp', 'subject regexp'), a.subjectRegExp);
+    assertText(frag('signing.label.policy-issuer', 'issuer'), a.issuer);
+    assertText(frag('signing.label.policy-issuer-regexp', 'issuer regexp'), a.issuerRegExp);
+    if ((a.subject === undefined) === (a.subjectRegExp === undefined)) throw new SigningInputError(frag('signing.policy.one-subject', 'keyless policies need exactly one of a subject or a subject regexp'));
+    if ((a.issuer === undefined) === (a.issuerRegExp === undefined)) throw new SigningInputError(frag('signing.policy.one-issuer', 'keyless policies need exactly one of an issuer or an issuer regexp'));
   }
 }
 

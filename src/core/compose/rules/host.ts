@@ -32,12 +32,12 @@ function hostNamespaceRule(id: string, key: string, what: string, ref: string, s
         const v = scalarText(pair?.value);
         if (!pair || v === undefined || v.trim() !== 'host') return;
         report({
-          ...msg('compose.host.shares-the-host-s', '{^service} shares the host\'s {what} ({key}: host).', { service: serviceText(s), what: NAMESPACE_TEXT[what] ?? what, key }),
           range: findingRange(model, pair),
           fixes: (() => {
             const f = removeServicePairFix(model, s, s.node, pair, fixTitle('compose.host.remove-host-may-break', 'Remove {key}: host (may break the service)', { key }));
             return f ? [f] : undefined;
           })(),
+          ...msg('compose.host.shares-the-host-s', '{^service} shares the host\'s {what} ({key}: host).', { service: serviceText(s), what: NAMESPACE_TEXT[what] ?? what, key }),
         });
       });
     },
@@ -127,7 +127,7 @@ export const dockerSocket: ComposeRule = {
         if (!socket && !SOCKET_DIRS.has(p)) continue;
         const ro = m.readOnly ? frag('compose.host.socket-read-only', ' Read-only (:ro) does not make it safe: the API works the same.') : '';
         const what = socket ? frag('compose.host.engine-socket', 'the container engine\'s socket ({path})', { path: p }) : frag('compose.host.socket-dir', '{path}, which holds the Docker socket', { path: p });
-        report({ ...msg('compose.host.mounts-it-can-control', '{^service} mounts {what}: it can control Docker, and so the host.{ro}', { service: serviceText(s), what, ro }), range: nodeRange(model, m.node) });
+        report({ range: nodeRange(model, m.node), ...msg('compose.host.mounts-it-can-control', '{^service} mounts {what}: it can control Docker, and so the host.{ro}', { service: serviceText(s), what, ro }) });
       }
     });
   },
@@ -153,8 +153,8 @@ export const sensitiveMount: ComposeRule = {
         const what = p === '/' ? frag('compose.host.root-filesystem', 'the host\'s root filesystem') : frag('compose.host.directory', 'the host directory {path}', { path: p });
         const args = { service: serviceText(s), what };
         report({
-          ...(m.readOnly ? msg('compose.host.mounts-read-only', '{^service} mounts {what} (read-only).', args) : msg('compose.host.mounts-writable', '{^service} mounts {what}, writable.', args)),
           range: nodeRange(model, m.node),
+          ...(m.readOnly ? msg('compose.host.mounts-read-only', '{^service} mounts {what} (read-only).', args) : msg('compose.host.mounts-writable', '{^service} mounts {what}, writable.', args)),
         });
       }
     });
@@ -179,7 +179,7 @@ export const devices: ComposeRule = {
         if (t) names.push(t.split(':')[0]);
       }
       const range: Range = findingRange(model, pair);
-      report({ ...msg('compose.host.has-host-devices-give', '{^service} has host devices ({devices}): give it only those it needs.', { service: serviceText(s), devices: names.join(', ') || 'devices:' }), range });
+      report({ range, ...msg('compose.host.has-host-devices-give', '{^service} has host devices ({devices}): give it only those it needs.', { service: serviceText(s), devices: names.join(', ') || 'devices:' }) });
     });
   },
 };

@@ -27,9 +27,9 @@ export const privileged: ComposeRule = {
       const pair = getPair(s.node, 'privileged');
       if (!pair || composeBool(pair.value) !== true) return;
       report({
-        ...msg('compose.privileges.runs-privileged-it-can', '{^service} runs privileged: it can take over the host. Remove privileged: true and add only the capabilities it needs.', { service: serviceText(s) }),
         range: findingRange(model, pair),
         fixes: fixes(removeServicePairFix(model, s, s.node, pair, fixTitle('compose.privileges.remove-privileged-true-may', 'Remove privileged: true (may break services that manage devices or the kernel)')), hardenServiceFix(model, s, 'privileged')),
+        ...msg('compose.privileges.runs-privileged-it-can', '{^service} runs privileged: it can take over the host. Remove privileged: true and add only the capabilities it needs.', { service: serviceText(s) }),
       });
     });
   },
@@ -71,9 +71,9 @@ export const capAdd: ComposeRule = {
       const first = seq.items[added[0]] as { range?: [number, number, number] };
       const last = seq.items[added[added.length - 1]] as { range?: [number, number, number] };
       report({
-        ...msg('compose.privileges.adds-beyond-docker-s', '{^service} adds {capabilities}, beyond Docker\'s default capabilities: remove what it does not need.', { service: serviceText(s), capabilities: names.join(', ') }),
         range: added.length === 1 ? nodeRange(model, first) : model.rangeOf(first.range?.[0] ?? 0, last.range?.[1] ?? 0),
         fixes: fixes(removeItemsFix(model, s, s.node, 'cap_add', added, fixTitle('compose.privileges.remove-from-cap-add', 'Remove {capabilities} from cap_add (may break the service)', { capabilities: names.join(', ') }))),
+        ...msg('compose.privileges.adds-beyond-docker-s', '{^service} adds {capabilities}, beyond Docker\'s default capabilities: remove what it does not need.', { service: serviceText(s), capabilities: names.join(', ') }),
       });
     });
   },
@@ -96,9 +96,9 @@ export const capDropAll: ComposeRule = {
     forEachService(model, (s) => {
       if (s.partial || s.unresolvedBase || composeBool(getPair(s.node, 'privileged')?.value) === true || dropsAll(s)) return;
       report({
-        ...msg('compose.privileges.keeps-docker-s-default', '{^service} keeps Docker\'s default capabilities: add cap_drop: [ALL] and add back only what it needs.', { service: serviceText(s) }),
         range: serviceRange(model, s),
         fixes: fixes(capDropAllFix(model, s), hardenServiceFix(model, s, 'cap_drop')),
+        ...msg('compose.privileges.keeps-docker-s-default', '{^service} keeps Docker\'s default capabilities: add cap_drop: [ALL] and add back only what it needs.', { service: serviceText(s) }),
       });
     });
   },
@@ -123,9 +123,9 @@ export const noNewPrivileges: ComposeRule = {
         }
       }
       report({
-        ...(explicitFalse ? msg('compose.privileges.turns-no-new-privileges', '{^service} turns no-new-privileges off: setuid programs in it can gain privileges.', { service: serviceText(s) }) : msg('compose.privileges.does-not-set-security', '{^service} does not set security_opt no-new-privileges:true: setuid programs in it can gain privileges.', { service: serviceText(s) })),
         range: explicitFalse ? nodeRange(model, explicitFalse) : serviceRange(model, s),
         fixes: fixes(noNewPrivilegesFix(model, s), hardenServiceFix(model, s, 'security_opt')),
+        ...(explicitFalse ? msg('compose.privileges.turns-no-new-privileges', '{^service} turns no-new-privileges off: setuid programs in it can gain privileges.', { service: serviceText(s) }) : msg('compose.privileges.does-not-set-security', '{^service} does not set security_opt no-new-privileges:true: setuid programs in it can gain privileges.', { service: serviceText(s) })),
       });
     });
   },
@@ -147,9 +147,9 @@ function unconfinedRule(id: string, what: 'seccomp' | 'apparmor', title: string,
         for (const it of stringItems(getPair(s.node, 'security_opt')?.value)) {
           if (!pattern.test(it.value.trim())) continue;
           report({
-            ...msg('compose.privileges.runs-without-remove-it', '{^service} runs without {what} ({option}): remove it so Docker\'s default profile applies.', { service: serviceText(s), what: what === 'seccomp' ? frag('compose.privileges.seccomp-profile', 'a seccomp profile') : frag('compose.privileges.apparmor', 'AppArmor confinement'), option: it.value.trim() }),
             range: nodeRange(model, it.node),
             fixes: fixes(removeItemsFix(model, s, s.node, 'security_opt', [it.index], fixTitle('compose.privileges.remove-may-break-the', 'Remove {option} (may break the service)', { option: it.value.trim() }))),
+            ...msg('compose.privileges.runs-without-remove-it', '{^service} runs without {what} ({option}): remove it so Docker\'s default profile applies.', { service: serviceText(s), what: what === 'seccomp' ? frag('compose.privileges.seccomp-profile', 'a seccomp profile') : frag('compose.privileges.apparmor', 'AppArmor confinement'), option: it.value.trim() }),
           });
         }
       });

@@ -38,12 +38,12 @@ export const rootUser: ComposeRule = {
       const user = scalarText(pair?.value);
       if (!pair || user === undefined || !isRootUser(user)) return;
       report({
-        ...msg('compose.runtime.runs-as-root-user', '{^service} runs as root (user: {user}): run it as an unprivileged user.', { service: serviceText(s), user: user.trim() }),
         range: findingRange(model, pair),
         fixes: fixes(
           isScalar(pair.value) ? replaceScalarFix(model, s, pair.value, NON_ROOT_USER, fixTitle('compose.runtime.run-as-user-10001', 'Run as user 10001:10001 (may break images that need root or own their files)')) : undefined,
           hardenServiceFix(model, s, 'user'),
         ),
+        ...msg('compose.runtime.runs-as-root-user', '{^service} runs as root (user: {user}): run it as an unprivileged user.', { service: serviceText(s), user: user.trim() }),
       });
     });
   },
@@ -62,9 +62,9 @@ export const userUnset: ComposeRule = {
       if (s.partial || s.unresolvedBase || inheritedPair(s, 'user') || serviceMaps(s).some((m) => getPair(m, 'build'))) return;
       const image = scalarText(inheritedPair(s, 'image')?.value);
       report({
-        ...msg('compose.runtime.runs-as-the-user', '{^service} runs as the user of {image}, which Shipshape cannot see (root for most public images): set user: if it is root.', { service: serviceText(s), image: image ? frag('compose.runtime.the-image', 'the image {image}', { image: image.trim() }) : frag('compose.runtime.its-image', 'its image') }),
         range: serviceRange(model, s),
         fixes: fixes(nonRootUserFix(model, s)),
+        ...msg('compose.runtime.runs-as-the-user', '{^service} runs as the user of {image}, which Shipshape cannot see (root for most public images): set user: if it is root.', { service: serviceText(s), image: image ? frag('compose.runtime.the-image', 'the image {image}', { image: image.trim() }) : frag('compose.runtime.its-image', 'its image') }),
       });
     });
   },
@@ -86,9 +86,9 @@ export const readOnly: ComposeRule = {
       if (pair && scalarText(pair.value) !== undefined && interpolated(scalarText(pair.value)!)) return;
       const own = getPair(s.node, 'read_only');
       report({
-        ...msg('compose.runtime.has-a-writable-root', '{^service} has a writable root filesystem: set read_only: true (with tmpfs for scratch space).', { service: serviceText(s) }),
         range: own ? findingRange(model, own) : serviceRange(model, s),
         fixes: fixes(readOnlyFix(model, s), hardenServiceFix(model, s, 'read_only')),
+        ...msg('compose.runtime.has-a-writable-root', '{^service} has a writable root filesystem: set read_only: true (with tmpfs for scratch space).', { service: serviceText(s) }),
       });
     });
   },
@@ -124,11 +124,11 @@ export const resourceLimits: ComposeRule = {
       if (!has.pids) missing.push(PIDS);
       if (missing.length === 0) return;
       report({
+        range: serviceRange(model, s),
+        fixes: fixes(limitsSnippetFix(s, has, model)),
         ...(missing.length > 1
           ? msg('compose.runtime.no-limits', '{^service} has no {missing} limits.', { service: serviceText(s), missing: listOf(missing) })
           : msg('compose.runtime.no-limit', '{^service} has no {missing} limit.', { service: serviceText(s), missing: missing[0] })),
-        range: serviceRange(model, s),
-        fixes: fixes(limitsSnippetFix(s, has, model)),
       });
     });
   },
@@ -173,10 +173,10 @@ export const imageLatest: ComposeRule = {
       const ref = parseImageRef(raw.trim());
       if (!ref || !isLatest(ref)) return;
       report({
+        range: findingRange(model, pair),
         ...(ref.tag
           ? msg('compose.runtime.latest-tag', 'The image of {service} uses the latest tag: pin a version tag or a digest.', { service: serviceText(s) })
           : msg('compose.runtime.no-tag', 'The image of {service} has no tag (so it means latest): pin a version tag or a digest.', { service: serviceText(s) })),
-        range: findingRange(model, pair),
       });
     });
   },
@@ -255,9 +255,9 @@ export const exposedPort: ComposeRule = {
           fix = servicePatchPort(model, s, p.node);
         }
         report({
-          ...msg('compose.runtime.publishes-port-on-all', '{^service} publishes port {target} ({what}) on all host interfaces: bind it to 127.0.0.1 unless other machines must reach it.', { service: serviceText(s), target: p.target, what }),
           range: nodeRange(model, p.node),
           fixes: fixes(fix),
+          ...msg('compose.runtime.publishes-port-on-all', '{^service} publishes port {target} ({what}) on all host interfaces: bind it to 127.0.0.1 unless other machines must reach it.', { service: serviceText(s), target: p.target, what }),
         });
       }
     });

@@ -50,8 +50,8 @@ export const envSecret: ComposeRule = {
         const j = judgeSecret({ name: e.name, value: escaped ? e.value.replace(/\$\$/g, '$') : e.value, syntax: { bareDollar: !escaped } });
         if (!j.secret) continue;
         report({
-          ...msg('compose.secrets.sets-to-a-literal', '{^service} sets {name} to a literal credential ({reason}): read it from the environment (${{name}}) or a Compose secret.', { service: serviceText(s), name: e.name, reason: j.reasonText ?? j.reason }),
           range: e.range,
+          ...msg('compose.secrets.sets-to-a-literal', '{^service} sets {name} to a literal credential ({reason}): read it from the environment (${{name}}) or a Compose secret.', { service: serviceText(s), name: e.name, reason: j.reasonText ?? j.reason }),
         });
       }
       // An env_file the caller supplied (a local file): its literal credentials, reported at the entry that names it.
@@ -65,9 +65,9 @@ export const envSecret: ComposeRule = {
           if (!j.secret) continue;
           const at = lines.rangeOf(e.start, e.end);
           report({
-            ...msg('compose.secrets.reads-from-line-as', '{^service} reads {name} from {path} (line {line}) as a literal credential ({reason}): keep that file out of the repository, or use a Compose secret.', { service: serviceText(s), name: e.name, path: file.path, line: at.start.line + 1, reason: j.reasonText ?? j.reason }),
             range: nodeRange(model, file.node),
             related: [{ file: file.path, range: at, ...msg('compose.secrets.is-set-here', '{name} is set here', { name: e.name }) }],
+            ...msg('compose.secrets.reads-from-line-as', '{^service} reads {name} from {path} (line {line}) as a literal credential ({reason}): keep that file out of the repository, or use a Compose secret.', { service: serviceText(s), name: e.name, path: file.path, line: at.start.line + 1, reason: j.reasonText ?? j.reason }),
           });
         }
       }

@@ -13,7 +13,7 @@ export const yamlSyntax: ComposeRule = {
   check(model, report) {
     for (const p of model.problems) {
       const problem = p.duplicateKey !== undefined ? frag('compose.syntax.key-twice', 'Map keys must be unique: "{key}" is written twice', { key: p.duplicateKey }) : p.message;
-      report({ ...msg('compose.syntax.yaml-error', 'YAML error: {problem} (the services are not checked).', { problem }), range: model.rangeOf(p.start, p.end) });
+      report({ range: model.rangeOf(p.start, p.end), ...msg('compose.syntax.yaml-error', 'YAML error: {problem} (the services are not checked).', { problem }) });
     }
   },
 };

@@ -59,5 +59,5 @@ export function nonRootUserFix(model: DockerfileModel, stage: Stage): Fix | unde
     } else edit = insertRuntimeLines(model, stage, lines);
   } else edit = insertRuntimeLines(model, stage, lines);
   const user = lines[lines.length - 1].replace(/^USER /, '');
-  return { ...fixTitle('docker.addUser.run-as-an-unprivileged', 'Run as an unprivileged user (USER {user})', { user }), kind: 'quickfix', safe: false, preferred: true, edits: [edit] };
+  return { kind: 'quickfix', safe: false, preferred: true, edits: [edit], ...fixTitle('docker.addUser.run-as-an-unprivileged', 'Run as an unprivileged user (USER {user})', { user }) };
 }

@@ -336,7 +336,7 @@ function editsFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
   // The build stage's last steps go right after its last line, before the blank line and the runtime FROM.
   if (plan.buildTail) end.newText = (model.text.endsWith('\n') ? '' : model.eol) + plan.buildTail.join(model.eol) + model.eol + end.newText;
   const edits = [...l.edits, end];
-  return { ...fixTitle('docker.multiStage.convert-to-a-multi', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }), kind: 'refactor', safe: false, edits };
+  return { kind: 'refactor', safe: false, edits, ...fixTitle('docker.multiStage.convert-to-a-multi', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }) };
 }
 
 /** Escapes text for a VS Code snippet. */
@@ -372,10 +372,10 @@ function snippetFix(model: DockerfileModel, stage: Stage, plan: Plan): Fix {
     .replace(escapeSnippet(imageMarker), `\${1:${escapeSnippet(plan.runtimeImage)}}`)
     .replace(escapeSnippet(marker), plan.artefacts ? plan.artefacts.join(' ') : `\${2:${escapeSnippet(workdir ?? '/app')}} \${3:${escapeSnippet(workdir ?? '/app')}}`);
   return {
-    ...fixTitle('docker.multiStage.convert-to-a-multi', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }),
     kind: 'refactor',
     safe: false,
     snippet: true,
     edits: [{ range: model.lines.rangeOf(fromOffset, model.text.length), newText: snippet }],
+    ...fixTitle('docker.multiStage.convert-to-a-multi', 'Convert to a multi-stage build (runtime {runtimeImage})', { runtimeImage: plan.runtimeImage }),
   };
 }

@@ -71,12 +71,12 @@ function checkAdd(model: DockerfileModel, stage: Stage, ins: Instruction, report
   const copy = keyword === keyword.toLowerCase() ? 'copy' : 'COPY';
   const fix: Fix =
     kind === 'local'
-      ? { ...fixTitle('docker.addInsteadOfCopy.replace-add-with-copy', 'Replace ADD with COPY'), kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }] }
+      ? { kind: 'quickfix', safe: true, preferred: true, edits: [{ range: kw, newText: copy }], ...fixTitle('docker.addInsteadOfCopy.replace-add-with-copy', 'Replace ADD with COPY') }
       : // A pattern may match a tar archive, which ADD unpacks and COPY would not.
-        { ...fixTitle('docker.addInsteadOfCopy.replace-add-with-copy-2', 'Replace ADD with COPY (if no file it matches is a tar archive)'), kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }] };
+        { kind: 'quickfix', safe: false, edits: [{ range: kw, newText: copy }], ...fixTitle('docker.addInsteadOfCopy.replace-add-with-copy-2', 'Replace ADD with COPY (if no file it matches is a tar archive)') };
   report({
-    ...(kind === 'local' ? msg('docker.addInsteadOfCopy.use-copy-instead-of', 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.') : msg('docker.addInsteadOfCopy.use-copy-instead-of-2', 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.')),
     range: kw,
     fixes: [fix],
+    ...(kind === 'local' ? msg('docker.addInsteadOfCopy.use-copy-instead-of', 'Use COPY instead of ADD to copy local files: ADD also extracts archives and downloads URLs.') : msg('docker.addInsteadOfCopy.use-copy-instead-of-2', 'Use COPY instead of ADD to copy local files, unless a file this pattern matches is a tar archive to extract: ADD unpacks those.')),
   });
 }

@@ -24,9 +24,9 @@ export const apkNoCache: Rule<DockerfileModel> = {
       if (!stageShips(model, p.run.stage)) continue;
       const exec = p.run.form === 'exec';
       report({
-        ...msg('docker.apkNoCache.add-no-cache-to', 'Add `--no-cache` to `apk add` so the package index is not kept in the image.'),
         range: model.lines.rangeOf(p.words[0].start, p.action.end),
-        fixes: exec ? [] : [{ ...fixTitle('docker.apkNoCache.add-no-cache-to-2', 'Add --no-cache to apk add'), kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-cache')] }],
+        fixes: exec ? [] : [{ kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-cache')], ...fixTitle('docker.apkNoCache.add-no-cache-to-2', 'Add --no-cache to apk add') }],
+        ...msg('docker.apkNoCache.add-no-cache-to', 'Add `--no-cache` to `apk add` so the package index is not kept in the image.'),
       });
     }
   },

@@ -20,9 +20,9 @@ export const aptGetYes: Rule<DockerfileModel> = {
       if (quietLevel(p) >= 2 || p.words.some((w) => /^APT::Get::Assume-Yes=("|')?(true|yes|1)/i.test(w.text))) continue;
       const exec = p.run.form === 'exec';
       report({
-        ...msg('docker.aptGetYes.add-y-to-apt', 'Add `-y` to `apt-get install` so the build does not wait for a confirmation.'),
         range: model.lines.rangeOf(p.words[0].start, p.action.end),
-        fixes: exec ? [] : [{ ...fixTitle('docker.aptGetYes.add-y-to-apt-2', 'Add -y to apt-get install'), kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' -y')] }],
+        fixes: exec ? [] : [{ kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' -y')], ...fixTitle('docker.aptGetYes.add-y-to-apt-2', 'Add -y to apt-get install') }],
+        ...msg('docker.aptGetYes.add-y-to-apt', 'Add `-y` to `apt-get install` so the build does not wait for a confirmation.'),
       });
     }
   },

@@ -23,11 +23,11 @@ export const aptNoInstallRecommends: Rule<DockerfileModel> = {
       if (!stageShips(model, p.run.stage)) continue;
       const exec = p.run.form === 'exec';
       report({
-        ...msg('docker.aptNoInstallRecommends.add-no-install-recommends', 'Add `--no-install-recommends` to `apt-get install` to avoid installing packages you did not ask for.'),
         range: model.lines.rangeOf(p.words[0].start, p.action.end),
         fixes: exec
           ? []
-          : [{ ...fixTitle('docker.aptNoInstallRecommends.add-no-install-recommends-2', 'Add --no-install-recommends'), kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-install-recommends')] }],
+          : [{ kind: 'quickfix', safe: true, preferred: true, edits: [insertAt(model, p.action.end, ' --no-install-recommends')], ...fixTitle('docker.aptNoInstallRecommends.add-no-install-recommends-2', 'Add --no-install-recommends') }],
+        ...msg('docker.aptNoInstallRecommends.add-no-install-recommends', 'Add `--no-install-recommends` to `apt-get install` to avoid installing packages you did not ask for.'),
       });
     }
   },

@@ -46,9 +46,9 @@ export const debugTools: Rule<DockerfileModel> = {
           while (model.text[end] === ' ' || model.text[end] === '\t') end++;
         }
         report({
-          ...msg('docker.debugTools.do-not-install-in', 'Do not install "{name}" in the final image: install debugging tools in a builder stage or use an ephemeral debug container.', { name }),
           range: wordRange(model, operand),
-          fixes: removable ? [{ ...fixTitle('docker.debugTools.do-not-install', 'Do not install {name}', { name }), kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] }] : [],
+          fixes: removable ? [{ kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }], ...fixTitle('docker.debugTools.do-not-install', 'Do not install {name}', { name }) }] : [],
+          ...msg('docker.debugTools.do-not-install-in', 'Do not install "{name}" in the final image: install debugging tools in a builder stage or use an ephemeral debug container.', { name }),
         });
       }
     }

@@ -11,12 +11,12 @@ function removePortFix(model: DockerfileModel, ins: Instruction, arg: Instructio
     const r = ins.getRange();
     const start = model.lines.offsetAt({ line: r.start.line, character: 0 });
     const end = model.lines.offsetAt({ line: r.end.line + 1, character: 0 });
-    return { ...title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
+    return { kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }], ...title };
   }
   let start = arg.start;
   const end = arg.end;
   while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
-  return { ...title, kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }] };
+  return { kind: 'quickfix', safe: false, edits: [{ range: model.lines.rangeOf(start, end), newText: '' }], ...title };
 }
 
 /** DS-0004: EXPOSE 22. */
@@ -46,9 +46,9 @@ function checkExpose(model: DockerfileModel, stage: Stage, ins: Instruction, rep
   for (const arg of words) {
     if (!isSshPort(model, stage, arg, json)) continue;
     report({
-      ...msg('docker.exposeSsh.do-not-expose-the', 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.'),
       range: model.lines.rangeOf(arg.start, arg.end),
       fixes: [removePortFix(model, ins, arg, ssh === words.length)],
+      ...msg('docker.exposeSsh.do-not-expose-the', 'Do not expose the SSH port 22: remove it and use `docker exec` / `kubectl exec` for shell access.'),
     });
   }
 }

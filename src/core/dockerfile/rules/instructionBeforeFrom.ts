@@ -17,8 +17,8 @@ export const instructionBeforeFrom: Rule<DockerfileModel> = {
     for (const ins of model.preamble) {
       const keyword = ins.getKeyword();
       report({
-        ...(first ? msg('docker.instructionBeforeFrom.comes-before-the-first', '{keyword} comes before the first FROM, where only ARG may: the build fails with "no build stage in current context". Move it after a FROM.', { keyword }) : msg('docker.instructionBeforeFrom.has-no-from-before', '{keyword} has no FROM before it, and the file has none: the build fails with "no build stage in current context". Start the file with a FROM.', { keyword })),
         range: keywordRange(ins),
+        ...(first ? msg('docker.instructionBeforeFrom.comes-before-the-first', '{keyword} comes before the first FROM, where only ARG may: the build fails with "no build stage in current context". Move it after a FROM.', { keyword }) : msg('docker.instructionBeforeFrom.has-no-from-before', '{keyword} has no FROM before it, and the file has none: the build fails with "no build stage in current context". Start the file with a FROM.', { keyword })),
       });
     }
   },

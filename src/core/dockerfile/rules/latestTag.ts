@@ -25,11 +25,11 @@ export const latestTag: Rule<DockerfileModel> = {
         : frag('docker.latestTag.image-variables', '"{image}" (its variables cannot supply a tag or digest)', args);
       const tagged = stage.ref ? !!stage.ref.tag : /:latest$/.test(written);
       report({
+        range: stage.imageRange,
+        fixes: edit ? [{ kind: 'quickfix', safe: false, snippet: true, preferred: true, edits: [edit], ...fixTitle('docker.latestTag.pin-the-base-image-2', 'Pin the base image to a tag') }] : [],
         ...(tagged
           ? msg('docker.latestTag.pin-latest', 'Pin the base image {what} to a specific version tag or digest instead of ":latest".', { what })
           : msg('docker.latestTag.pin-implicit-latest', 'Pin the base image {what} to a specific version tag or digest instead of the implicit ":latest".', { what })),
-        range: stage.imageRange,
-        fixes: edit ? [{ ...fixTitle('docker.latestTag.pin-the-base-image-2', 'Pin the base image to a tag'), kind: 'quickfix', safe: false, snippet: true, preferred: true, edits: [edit] }] : [],
       });
     }
   },

@@ -146,9 +146,9 @@ export const noHealthcheck: Rule<DockerfileModel> = {
     if (!probe && NO_SHELL.has(stage.family)) return;
     const fix = healthcheckFix(model, stage, runtime, probe);
     report({
-      ...msg('docker.noHealthcheck.the-final-image-runs', 'The final image runs a service (it {why}) without a HEALTHCHECK: add one so the engine can tell when the service stops responding.', { why }),
       range: stage.fromRange,
       fixes: fix ? [fix] : [],
+      ...msg('docker.noHealthcheck.the-final-image-runs', 'The final image runs a service (it {why}) without a HEALTHCHECK: add one so the engine can tell when the service stops responding.', { why }),
     });
   },
 };
@@ -199,5 +199,5 @@ function healthcheckFix(model: DockerfileModel, stage: Stage, runtime: Runtime, 
     command = wget ? `CMD \${1:wget -q --spider http://localhost:${port}/ || exit 1}` : `CMD \${1:curl -fsS http://localhost:${port}/ || exit 1}`;
   }
   const edit = insertRuntimeLines(model, stage, [`HEALTHCHECK --interval=30s --timeout=5s --retries=3 ${command}`]);
-  return { ...fixTitle('docker.noHealthcheck.add-a-healthcheck-edit', 'Add a HEALTHCHECK (edit its command)'), kind: 'quickfix', safe: false, snippet: true, edits: [edit] };
+  return { kind: 'quickfix', safe: false, snippet: true, edits: [edit], ...fixTitle('docker.noHealthcheck.add-a-healthcheck-edit', 'Add a HEALTHCHECK (edit its command)') };
 }

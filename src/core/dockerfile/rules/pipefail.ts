@@ -42,13 +42,13 @@ export const pipefail: Rule<DockerfileModel> = {
         const line = `SHELL ["${shellPath}", "-o", "pipefail", "-c"]`;
         // A SHELL line does not reach a script run with `sh -c '…'`: that one needs its own `set -o pipefail`.
         report({
-          ...(last.parent || run.execShell ? msg('docker.pipefail.start-this-sh-c', 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.') : msg('docker.pipefail.set-o-pipefail-before', 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.')),
           range: model.lines.rangeOf(pipe.start, pipe.end),
           // An ONBUILD RUN runs under the child build's SHELL: a SHELL line here does not reach it.
           // Nor one run by an exec-form argv (and its script is a JSON string: no edit of it is offered).
           fixes: shellPath && !last.parent && !run.onbuild && !run.execShell
-            ? [{ ...fixTitle('docker.pipefail.insert', 'Insert {line}', { line }), kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])] }]
+            ? [{ kind: 'quickfix', safe: false, preferred: true, edits: [insertLinesBefore(model, run.instruction, [line])], ...fixTitle('docker.pipefail.insert', 'Insert {line}', { line }) }]
             : [],
+          ...(last.parent || run.execShell ? msg('docker.pipefail.start-this-sh-c', 'Start this `sh -c` script with `set -o pipefail`, otherwise a failing command before `|` does not fail the build.') : msg('docker.pipefail.set-o-pipefail-before', 'Set `-o pipefail` before this pipe, otherwise a failing command before `|` does not fail the build.')),
         });
         break;
       }

@@ -36,17 +36,17 @@ export const rootUser: Rule<DockerfileModel> = {
     if (refactor) fixes.push(refactorFirst ? { ...refactor, preferred: true } : refactor);
     if (user && user.instruction && !stage.userInheritedFrom) {
       report({
-        ...msg('docker.rootUser.the-final-stage-switches', 'The final stage switches to "{user}" as its last USER: switch to an unprivileged user instead.', { user: user.value }),
         range: instructionRange(user.instruction),
         fixes,
+        ...msg('docker.rootUser.the-final-stage-switches', 'The final stage switches to "{user}" as its last USER: switch to an unprivileged user instead.', { user: user.value }),
       });
       return;
     }
     report({
-      ...inheritedMessage(stage),
       range: stage.fromRange,
-      ...(user && stage.userInheritedFrom ? { related: [{ range: instructionRange(user.instruction), ...msg('docker.rootUser.user-inherited-from-stage', 'USER {user} inherited from stage "{alias}"', { user: user.value, alias: stage.userInheritedFrom.alias ?? stage.userInheritedFrom.index }) }] } : {}),
+      related: user && stage.userInheritedFrom ? [{ range: instructionRange(user.instruction), ...msg('docker.rootUser.user-inherited-from-stage', 'USER {user} inherited from stage "{alias}"', { user: user.value, alias: stage.userInheritedFrom.alias ?? stage.userInheritedFrom.index }) }] : undefined,
       fixes,
+      ...inheritedMessage(stage),
     });
   },
 };

@@ -36,7 +36,7 @@ export const runCd: Rule<DockerfileModel> = {
         if (/^(\/tmp|\/var\/tmp|\$\{?TMPDIR\}?)(\/|$)/.test(dir)) continue;
         removed ??= run.script.text.includes('rm') ? removedPaths(invs) : NO_REMOVALS;
         if (removedLater(removed, k, dir)) continue;
-        report({ ...msg('docker.runCd.use-workdir-instead-of', 'Use WORKDIR instead of `cd` in RUN to change directories.'), range: wordRange(model, inv.words[0]) });
+        report({ range: wordRange(model, inv.words[0]), ...msg('docker.runCd.use-workdir-instead-of', 'Use WORKDIR instead of `cd` in RUN to change directories.') });
       }
     }
   },

@@ -57,14 +57,14 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
       const long = v.kind === 'ENV' && v.value !== undefined && v.value.length > LONG_VALUE;
       const j = judgeSecret({ name: v.name, value: v.value, formatText: long ? rawValue(model, v.instruction, v.name) : undefined });
       if (j.secret) {
-        report({ ...variableMessage(v, j), range: v.nameRange });
+        report({ range: v.nameRange, ...variableMessage(v, j) });
         continue;
       }
       if (v.kind === 'ARG') {
         // Whatever the default, the value given with --build-arg is what the build records.
         const byName = judgeSecret({ name: v.name });
         if (byName.secret) {
-          report({ ...variableMessage(v, byName, false, true), range: v.nameRange });
+          report({ range: v.nameRange, ...variableMessage(v, byName, false, true) });
           continue;
         }
       }
@@ -72,8 +72,8 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
         const copied = copiedSecretArg(model, stage, v);
         if (copied) {
           report({
-            ...msg('docker.secretInBuild.env-copies-the-build', 'ENV {name} copies the build argument {arg} ({reason}) into the image\'s environment: the value passed with --build-arg stays in the image; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { name: v.name, arg: copied.name, reason: copied.reason }),
             range: v.nameRange,
+            ...msg('docker.secretInBuild.env-copies-the-build', 'ENV {name} copies the build argument {arg} ({reason}) into the image\'s environment: the value passed with --build-arg stays in the image; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { name: v.name, arg: copied.name, reason: copied.reason }),
           });
           continue;
         }
@@ -82,9 +82,9 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
         const copy = copyHolding(model, stage, v.value);
         if (copy) {
           report({
-            ...msg('docker.secretInBuild.points-at-a-credentials', '{kind} {name} points at a credentials file that a COPY puts into the image: the key stays in a layer. Mount it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { kind: v.kind, name: v.name }),
             range: v.nameRange,
             related: [{ range: toRange(copy.getRange()), ...msg('docker.secretInBuild.the-copy-that-puts', 'the COPY that puts the file into the image') }],
+            ...msg('docker.secretInBuild.points-at-a-credentials', '{kind} {name} points at a credentials file that a COPY puts into the image: the key stays in a layer. Mount it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { kind: v.kind, name: v.name }),
           });
         }
       }
@@ -95,10 +95,10 @@ function checkVariables(model: DockerfileModel, lineage: readonly Stage[], repor
   for (const v of model.globalArgs) {
     if (declaredInLineage.has(v.name)) continue;
     const j = judgeSecret({ name: v.name, value: v.value });
-    if (j.secret) report({ ...variableMessage(v, j, true), range: v.nameRange });
+    if (j.secret) report({ range: v.nameRange, ...variableMessage(v, j, true) });
     else {
       const byName = judgeSecret({ name: v.name });
-      if (byName.secret) report({ ...variableMessage(v, byName, true, true), range: v.nameRange });
+      if (byName.secret) report({ range: v.nameRange, ...variableMessage(v, byName, true, true) });
     }
   }
 }
@@ -203,8 +203,8 @@ function checkCopies(model: DockerfileModel, lineage: readonly Stage[], report: 
       const destVar = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(dest)?.[1];
       if (destVar && CREDENTIAL_FILE_VARIABLES.has(destVar)) {
         report({
-          ...msg('docker.secretInBuild.puts-a-credentials-file', '{kw} puts a credentials file where ${destVar} points: it stays in a layer of the image. Mount it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { kw, destVar }),
           range: toRange(destArg.getRange()),
+          ...msg('docker.secretInBuild.puts-a-credentials-file', '{kw} puts a credentials file where ${destVar} points: it stays in a layer of the image. Mount it at run time, or use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it.', { kw, destVar }),
         });
         continue;
       }
@@ -214,10 +214,10 @@ function checkCopies(model: DockerfileModel, lineage: readonly Stage[], report: 
         const j = judgeSecretFile(path, dest);
         if (!j.secret) continue;
         report({
+          range: toRange(src.getRange()),
           ...(kw === 'ADD'
             ? msg('docker.secretInBuild.do-not-add', 'Do not add "{path}" into the image ({reason}): it stays in a layer. Use `RUN --mount=type=secret` or `--mount=type=ssh` and list it in .dockerignore.', { path, reason: j.reasonText ?? j.reason })
             : msg('docker.secretInBuild.do-not-copy', 'Do not copy "{path}" into the image ({reason}): it stays in a layer. Use `RUN --mount=type=secret` or `--mount=type=ssh` and list it in .dockerignore.', { path, reason: j.reasonText ?? j.reason })),
-          range: toRange(src.getRange()),
         });
       }
     }
@@ -257,8 +257,8 @@ function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCom
     const trigger = credentialCommand(program, words.map((w) => w.text));
     if (trigger !== undefined) {
       report({
-        ...msg('docker.secretInBuild.stores-credentials-in-a', '"{command}" stores credentials in a layer: pass them with `RUN --mount=type=secret` instead.', { command: words.slice(0, trigger + 1).map((w) => w.text).join(' ') }),
         range: model.lines.rangeOf(words[0].start, words[trigger].end),
+        ...msg('docker.secretInBuild.stores-credentials-in-a', '"{command}" stores credentials in a layer: pass them with `RUN --mount=type=secret` instead.', { command: words.slice(0, trigger + 1).map((w) => w.text).join(' ') }),
       });
       return;
     }
@@ -270,7 +270,7 @@ function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCom
     const t = w.text;
     const found = judgeWord(t, program, openpgp);
     if (found) {
-      report({ ...runMessage(found.what, found.judgement, found.value), range: wordRange(model, w) });
+      report({ range: wordRange(model, w), ...runMessage(found.what, found.judgement, found.value) });
       continue;
     }
     // `--password VALUE`, `-p VALUE` after a login subcommand, `curl -u user:password`.
@@ -291,7 +291,7 @@ function checkCommand(model: DockerfileModel, run: RunCommand, command: ShellCom
       judged = literalPassword(value);
     }
     if (judged?.secret) {
-      report({ ...runMessage(what, judged, value), range: wordRange(model, next) });
+      report({ range: wordRange(model, next), ...runMessage(what, judged, value) });
       i++;
     }
   }
@@ -401,15 +401,15 @@ function checkHeredocBody(model: DockerfileModel, kw: string, body: string, from
     if (!j.secret) continue;
     reported = true;
     report({
-      ...msg('docker.secretInBuild.writes-a-credential-into', '{where} writes a credential into the image ({because}): it stays in a layer and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { where, because: because(j, e.value) }),
       range: model.lines.rangeOf(from + e.start, from + e.end),
+      ...msg('docker.secretInBuild.writes-a-credential-into', '{where} writes a credential into the image ({because}): it stays in a layer and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { where, because: because(j, e.value) }),
     });
   }
   if (reported) return;
   const m = findCredentialFormat(body);
   if (!m) return;
   report({
-    ...msg('docker.secretInBuild.writes-a-credential-into-2', '{where} writes a credential into the image ({reason}): it stays in a layer and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { where, reason: formatReason(m.format) }),
     range: model.lines.rangeOf(from + m.start, from + m.end),
+    ...msg('docker.secretInBuild.writes-a-credential-into-2', '{where} writes a credential into the image ({reason}): it stays in a layer and in the Dockerfile; use a BuildKit secret mount (`RUN --mount=type=secret,id=…`) in the step that needs it instead.', { where, reason: formatReason(m.format) }),
   });
 }

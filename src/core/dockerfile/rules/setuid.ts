@@ -30,9 +30,9 @@ export const setuid: Rule<DockerfileModel> = {
       if (!mode || !isSetuidMode(mode.text)) return;
       const fix = stripFix(model, stage);
       report({
-        ...msg('docker.setuid.do-not-set-the', 'Do not set the setuid/setgid bit ("chmod {mode}"): it lets any user run the file with its owner\'s privileges.', { mode: mode.text }),
         range: wordRange(model, mode),
         fixes: fix ? [fix] : [],
+        ...msg('docker.setuid.do-not-set-the', 'Do not set the setuid/setgid bit ("chmod {mode}"): it lets any user run the file with its owner\'s privileges.', { mode: mode.text }),
       });
     });
   },
@@ -55,7 +55,7 @@ function stripFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   if (user?.unresolved) return undefined;
   const lines = user && !isRootUser(user.value) ? ['USER root', STRIP_SETUID_LINE, `USER ${user.value}`] : [STRIP_SETUID_LINE];
   const edit = next ? insertLinesBefore(model, next, lines) : insertLinesAfterStage(model, stage, lines);
-  return { ...fixTitle('docker.setuid.strip-setuid-setgid-bits', 'Strip setuid/setgid bits in the final stage'), kind: 'quickfix', safe: false, edits: [edit] };
+  return { kind: 'quickfix', safe: false, edits: [edit], ...fixTitle('docker.setuid.strip-setuid-setgid-bits', 'Strip setuid/setgid bits in the final stage') };
 }
 
 /** `u+s`, `g+s`, `+s`, `4755`, `2755`, `6755`… */

@@ -30,7 +30,7 @@ function stripFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   if (user?.unresolved) return undefined;
   const lines = user && !isRootUser(user.value) ? ['USER root', STRIP_SETUID_LINE, `USER ${user.value}`] : [STRIP_SETUID_LINE];
   const edit = next ? insertLinesBefore(model, next, lines) : insertLinesAfterStage(model, stage, lines);
-  return { ...fixTitle('docker.setuidStrip.strip-setuid-setgid-bits', 'Strip setuid/setgid bits after the last package install'), kind: 'quickfix', safe: false, edits: [edit] };
+  return { kind: 'quickfix', safe: false, edits: [edit], ...fixTitle('docker.setuidStrip.strip-setuid-setgid-bits', 'Strip setuid/setgid bits after the last package install') };
 }
 
 /** CIS-4.8: the final base ships setuid binaries and the image runs as a non-root user that could use them. */
@@ -66,9 +66,9 @@ export const setuidStrip: Rule<DockerfileModel> = {
     if (refactor && !refactor.snippet) return;
     const fix = stripFix(model, stage);
     report({
-      ...msg('docker.setuidStrip.ships-setuid-setgid-binaries', '{imageText} ships setuid/setgid binaries and the image runs as "{user}" without stripping them: strip the bits after the last package install (CIS 4.8).', { imageText: root.imageText, user: user.value }),
       range: stage.imageRange,
       fixes: fix ? [fix] : [],
+      ...msg('docker.setuidStrip.ships-setuid-setgid-binaries', '{imageText} ships setuid/setgid binaries and the image runs as "{user}" without stripping them: strip the bits after the last package install (CIS 4.8).', { imageText: root.imageText, user: user.value }),
     });
   },
 };

@@ -72,8 +72,8 @@ export const shellTools: Rule<DockerfileModel> = {
           const removed = invs.slice(index + 1).some((q) => isRemoveAction(q.program, q.action?.text) && q.operands.some((o) => packageName(o.text) === name || (virtual !== undefined && packageName(o.text) === virtual)));
           if (removed) continue;
           report({
-            ...msg('docker.shellTools.is-added-to-a', '"{name}" is {what} added to a minimal {family} image: remove it in the same stage after use, or use it only in a build stage.', { name, what, family: s.family === 'alpine' ? ALPINE : s.family === 'distroless' ? DISTROLESS : UBI_MINIMAL }),
             range: wordRange(model, operand),
+            ...msg('docker.shellTools.is-added-to-a', '"{name}" is {what} added to a minimal {family} image: remove it in the same stage after use, or use it only in a build stage.', { name, what, family: s.family === 'alpine' ? ALPINE : s.family === 'distroless' ? DISTROLESS : UBI_MINIMAL }),
           });
         }
       });

@@ -36,11 +36,11 @@ export const sudo: Rule<DockerfileModel> = {
         const blanksOnly = next && /^[ \t]+$/.test(model.text.slice(sudoWord.end, next.start));
         const fixable = run.form !== 'exec' && next && !next.text.startsWith('-') && runsAsRoot && sameLine && blanksOnly && all.length > 1;
         report({
-          ...msg('docker.sudo.remove-sudo-from-run', 'Remove sudo from RUN: build steps already run as the current USER; use `USER root` around the steps that need root.'),
           range: wordRange(model, sudoWord),
           fixes: fixable
-            ? [{ ...fixTitle('docker.sudo.remove-sudo', 'Remove sudo'), kind: 'quickfix', safe: true, preferred: true, edits: [replaceSpan(model, sudoWord.start, next!.start, '')] }]
+            ? [{ kind: 'quickfix', safe: true, preferred: true, edits: [replaceSpan(model, sudoWord.start, next!.start, '')], ...fixTitle('docker.sudo.remove-sudo', 'Remove sudo') }]
             : [],
+          ...msg('docker.sudo.remove-sudo-from-run', 'Remove sudo from RUN: build steps already run as the current USER; use `USER root` around the steps that need root.'),
         });
       }
     }

@@ -57,11 +57,11 @@ function swapFix(model: DockerfileModel, stage: Stage, swapTag: string): Fix | u
   const editEnd = end;
   const replacement = newText.slice(editStart - start);
   return {
-    ...fixTitle('docker.toolchainBase.use', 'Use {newText}', { newText }),
     kind: 'quickfix',
     // A slimmer variant may lack a package the build or the app needs.
     safe: false,
     edits: [{ range: model.lines.rangeOf(editStart, editEnd), newText: replacement }],
+    ...fixTitle('docker.toolchainBase.use', 'Use {newText}', { newText }),
   };
 }
 
@@ -94,6 +94,8 @@ export const toolchainBase: Rule<DockerfileModel> = {
     const args = { image: root.imageText, stage: root.alias ?? root.index, what: advice.whatText, smaller: orList(advice.smaller) };
     const toolchain = advice.weight === 'toolchain';
     report({
+      range: root.imageRange,
+      fixes,
       ...(root === stage
         ? toolchain
           ? msg('docker.toolchainBase.runs-on-toolchain', 'The final stage runs on {image}, {what}: build in a stage of its own and ship the result on {smaller}.', args)
@@ -101,8 +103,6 @@ export const toolchainBase: Rule<DockerfileModel> = {
         : toolchain
           ? msg('docker.toolchainBase.runs-on-toolchain-via', 'The final stage runs on {image} (the base of stage "{stage}"), {what}: build in a stage of its own and ship the result on {smaller}.', args)
           : msg('docker.toolchainBase.runs-on-full-os-via', 'The final stage runs on {image} (the base of stage "{stage}"), {what}: use {smaller}.', args)),
-      range: root.imageRange,
-      fixes,
     });
   },
 };

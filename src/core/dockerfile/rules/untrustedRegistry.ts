@@ -75,7 +75,7 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
       if (stage.baseKind === 'image' && stage.ref) {
         const registry = registryOf(stage.ref);
         if (!registryAllowed(registry, allow)) {
-          report({ ...msg('docker.untrustedRegistry.use-a-base-image', 'Use a base image from a trusted registry: "{registry}" is not in trustedRegistries ({allowed}).', { registry, allowed: allow.join(', ') }), range: stage.imageRange });
+          report({ range: stage.imageRange, ...msg('docker.untrustedRegistry.use-a-base-image', 'Use a base image from a trusted registry: "{registry}" is not in trustedRegistries ({allowed}).', { registry, allowed: allow.join(', ') }) });
         }
       }
     }
@@ -86,8 +86,8 @@ export const untrustedRegistry: Rule<DockerfileModel> = {
       const registry = registryOf(ref);
       if (registryAllowed(registry, allow)) continue;
       report({
-        ...(pulled.what === 'copy' ? msg('docker.untrustedRegistry.copy-only-from-images', 'Copy only from images in trusted registries: "{registry}" is not in trustedRegistries.', { registry }) : msg('docker.untrustedRegistry.mount-only-images-from', 'Mount only images from trusted registries: "{registry}" is not in trustedRegistries.', { registry })),
         range: pulled.range,
+        ...(pulled.what === 'copy' ? msg('docker.untrustedRegistry.copy-only-from-images', 'Copy only from images in trusted registries: "{registry}" is not in trustedRegistries.', { registry }) : msg('docker.untrustedRegistry.mount-only-images-from', 'Mount only images from trusted registries: "{registry}" is not in trustedRegistries.', { registry })),
       });
     }
   },

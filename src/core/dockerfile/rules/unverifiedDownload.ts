@@ -33,19 +33,19 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
       const w = inv.words;
       if (inv.program === 'curl') {
         const bad = w.find((x) => x.text === '-k' || x.text === '--insecure' || /^-[a-zA-Z]*k[a-zA-Z]*$/.test(x.text));
-        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-disable-tls', 'Do not disable TLS verification with `curl -k`: fix the CA bundle instead.'), range: wordRange(model, bad) });
+        if (bad) report({ range: wordRange(model, bad), ...msg('docker.unverifiedDownload.do-not-disable-tls', 'Do not disable TLS verification with `curl -k`: fix the CA bundle instead.') });
       }
       if (inv.program === 'wget') {
         const bad = w.find((x) => x.text === '--no-check-certificate');
-        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-disable-tls-2', 'Do not disable TLS verification with `wget --no-check-certificate`.'), range: wordRange(model, bad) });
+        if (bad) report({ range: wordRange(model, bad), ...msg('docker.unverifiedDownload.do-not-disable-tls-2', 'Do not disable TLS verification with `wget --no-check-certificate`.') });
       }
       if (inv.program === 'pip' || inv.program === 'pip3' || (inv.program.startsWith('python') && w[1]?.text === '-m' && w[2]?.text === 'pip')) {
         const bad = w.find((x) => x.text === '--trusted-host' || x.text.startsWith('--trusted-host='));
-        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-use-pip', 'Do not use `pip --trusted-host`: it disables TLS verification for that host.'), range: wordRange(model, bad) });
+        if (bad) report({ range: wordRange(model, bad), ...msg('docker.unverifiedDownload.do-not-use-pip', 'Do not use `pip --trusted-host`: it disables TLS verification for that host.') });
       }
       if (inv.program === 'rpm') {
         const bad = w.find((x) => x.text === '--nosignature' || x.text === '--nodigest');
-        if (bad) report({ ...msg('docker.unverifiedDownload.do-not-install-rpms', 'Do not install RPMs with `{bad}`: it skips package verification.', { bad: bad.text }), range: wordRange(model, bad) });
+        if (bad) report({ range: wordRange(model, bad), ...msg('docker.unverifiedDownload.do-not-install-rpms', 'Do not install RPMs with `{bad}`: it skips package verification.', { bad: bad.text }) });
       }
     }
     for (const p of packageInvocations(model)) {
@@ -54,7 +54,7 @@ export const unverifiedDownload: Rule<DockerfileModel> = {
         (p.program === 'apk' && o.text === '--allow-untrusted' && !installsLocalBuild(p)) ||
         (SIGNED_MANAGERS.has(p.program) && (o.text === '--nogpgcheck' || o.text === '--no-gpg-checks')),
       );
-      if (bad) report({ ...msg('docker.unverifiedDownload.do-not-turn-off', 'Do not turn off package signature checks with `{bad}`.', { bad: bad.text }), range: wordRange(model, bad) });
+      if (bad) report({ range: wordRange(model, bad), ...msg('docker.unverifiedDownload.do-not-turn-off', 'Do not turn off package signature checks with `{bad}`.', { bad: bad.text }) });
     }
     for (const run of model.runs) if (run.invocations.some(isDownloader)) checkDownloads(model, run, report);
     checkRemoteAdd(model, report);
@@ -95,16 +95,16 @@ function checkDownloads(model: DockerfileModel, run: RunCommand, report: Reporte
     const url = plainHttpUrl(inv.words);
     if (consumer && SHELLS.has(consumer.program)) {
       report({
-        ...(url ? msg('docker.unverifiedDownload.do-not-pipe-a', 'Do not pipe a plain-HTTP download into {program}: fetch it over HTTPS to a file, verify its checksum or signature, then run it.', { program: consumer.program }) : msg('docker.unverifiedDownload.do-not-pipe-a-2', 'Do not pipe a download into {program}: download it, verify its checksum or signature, then run it.', { program: consumer.program })),
         range: model.lines.rangeOf(inv.words[0].start, consumer.word.end),
+        ...(url ? msg('docker.unverifiedDownload.do-not-pipe-a', 'Do not pipe a plain-HTTP download into {program}: fetch it over HTTPS to a file, verify its checksum or signature, then run it.', { program: consumer.program }) : msg('docker.unverifiedDownload.do-not-pipe-a-2', 'Do not pipe a download into {program}: download it, verify its checksum or signature, then run it.', { program: consumer.program })),
       });
       continue;
     }
     if (!url || k < lastCheck || discardsOutput(inv)) continue;
     if (consumer && !CONSUMERS.has(consumer.program)) continue;
     report({
-      ...msg('docker.unverifiedDownload.do-not-download-over', 'Do not download over plain HTTP without verifying what arrives: use HTTPS, and check a checksum or signature (`sha256sum -c`, `gpg --verify`) in the same RUN.'),
       range: wordRange(model, url),
+      ...msg('docker.unverifiedDownload.do-not-download-over', 'Do not download over plain HTTP without verifying what arrives: use HTTPS, and check a checksum or signature (`sha256sum -c`, `gpg --verify`) in the same RUN.'),
     });
   }
 }
@@ -185,8 +185,8 @@ function checkRemoteAdd(model: DockerfileModel, report: Reporter): void {
       const url = remoteSource(model, ins, stage.table);
       if (!url) continue;
       report({
-        ...(url.startsWith('http:') ? msg('docker.unverifiedDownload.add-checksum-http', 'Add `--checksum=sha256:…` to this ADD: nothing verifies what a plain-HTTP download of "{url}" delivers.', { url }) : msg('docker.unverifiedDownload.add-checksum', 'Add `--checksum=sha256:…` to this ADD: nothing verifies what the download of "{url}" delivers.', { url })),
         range: keywordRange(ins),
+        ...(url.startsWith('http:') ? msg('docker.unverifiedDownload.add-checksum-http', 'Add `--checksum=sha256:…` to this ADD: nothing verifies what a plain-HTTP download of "{url}" delivers.', { url }) : msg('docker.unverifiedDownload.add-checksum', 'Add `--checksum=sha256:…` to this ADD: nothing verifies what the download of "{url}" delivers.', { url })),
       });
     }
   }

@@ -31,9 +31,9 @@ export const updateAlone: Rule<DockerfileModel> = {
       byRun ??= groupByRun(all);
       const merge = mergeWithNextInstall(model, p, byRun);
       report({
-        ...msg('docker.updateAlone.run-in-the-same', 'Run "{program} {action}" in the same RUN as the install that needs it, or remove it.', { program: p.program, action: String(p.action?.text) }),
         range: model.lines.rangeOf(p.words[0].start, p.action!.end),
         fixes: merge ? [merge] : [],
+        ...msg('docker.updateAlone.run-in-the-same', 'Run "{program} {action}" in the same RUN as the install that needs it, or remove it.', { program: p.program, action: String(p.action?.text) }),
       });
     }
   },
@@ -77,11 +77,11 @@ function mergeWithNextInstall(model: DockerfileModel, p: PackageInvocation, byRu
   if (!/^\s*RUN\s+$/i.test(between)) return undefined;
   const indent = '    ';
   return {
-    ...fixTitle('docker.updateAlone.merge-with-the-next', 'Merge with the next RUN ({program} update && install)', { program: p.program }),
     kind: 'quickfix',
     safe: true,
     preferred: true,
     edits: [{ range: model.lines.rangeOf(end, nextStart), newText: ` && ${model.escapeChar}${model.eol}${indent}` }],
+    ...fixTitle('docker.updateAlone.merge-with-the-next', 'Merge with the next RUN ({program} update && install)', { program: p.program }),
   };
 }
 

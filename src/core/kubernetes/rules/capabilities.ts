@@ -26,7 +26,7 @@ function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => 
   const offending = addedCaps(c).filter((it) => reject(it.value));
   if (offending.length === 0) return;
   const fixes = fixesOf(removeAddedCapsFix(model, c, reject, title));
-  for (const it of offending) report({ ...message(String(it.value)), range: nodeRange(model, it), fixes });
+  for (const it of offending) report({ range: nodeRange(model, it), fixes, ...message(String(it.value)) });
 }
 
 export const dropAll: KubeRule = {
@@ -49,11 +49,11 @@ export const dropAll: KubeRule = {
       const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c, 'capabilities'));
       const nearMiss = items.find((it) => DROP_ALL.repairable!(it.value));
       if (nearMiss) {
-        report({ ...msg('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', { container: containerText(c) }), range: nodeRange(model, nearMiss), fixes });
+        report({ range: nodeRange(model, nearMiss), fixes, ...msg('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', { container: containerText(c) }) });
       } else if (dropPair) {
-        report({ ...msg('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', { container: containerText(c) }), range: keyRange(model, dropPair), fixes });
+        report({ range: keyRange(model, dropPair), fixes, ...msg('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', { container: containerText(c) }) });
       } else {
-        report({ ...msg('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', { container: containerText(c) }), range: missingRange(model, c, ['securityContext', 'capabilities']), fixes });
+        report({ range: missingRange(model, c, ['securityContext', 'capabilities']), fixes, ...msg('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', { container: containerText(c) }) });
       }
     });
   },

@@ -46,18 +46,18 @@ export const seLinuxCustom: KubeRule = {
         const typeText = type && scalarText(type);
         if (type && typeText !== undefined && !SELINUX_TYPES.has(typeText)) {
           report({
-            ...msg('k8s.confinement.sets-the-selinux-type', '{^owner} sets the SELinux type "{typeText}": use container_t or remove the type.', { owner, typeText }),
             range: pairRange(model, type),
             fixes: fixesOf(replaceValueFix(model, type, 'container_t', fixTitle('k8s.confinement.set-selinuxoptions-type-container', 'Set seLinuxOptions.type: container_t'))),
+            ...msg('k8s.confinement.sets-the-selinux-type', '{^owner} sets the SELinux type "{typeText}": use container_t or remove the type.', { owner, typeText }),
           });
         }
         for (const key of ['user', 'role'] as const) {
           const pair = getPair(options, key);
           if (!pair || scalarText(pair) === '') continue;
           report({
-            ...msg('k8s.confinement.sets-a-custom-selinux', '{^owner} sets a custom SELinux {key}: remove seLinuxOptions.{key}.', { owner, key }),
             range: pairRange(model, pair),
             fixes: fixesOf(removePairFix(model, options, pair, fixTitle('k8s.confinement.remove-selinuxoptions', 'Remove seLinuxOptions.{key}', { key }))),
+            ...msg('k8s.confinement.sets-a-custom-selinux', '{^owner} sets a custom SELinux {key}: remove seLinuxOptions.{key}.', { owner, key }),
           });
         }
       });
@@ -87,9 +87,9 @@ export const appArmorNotDefault: KubeRule = {
         const value = type && scalarText(type);
         if (value === 'RuntimeDefault' || value === 'Localhost') return;
         report({
-          ...(type && value ? msg('k8s.confinement.uses-the-apparmor-profile', '{^owner} uses the AppArmor profile type "{value}": use RuntimeDefault.', { owner, value }) : msg('k8s.confinement.sets-an-apparmor-profile', '{^owner} sets an AppArmor profile without a type: use RuntimeDefault.', { owner })),
           range: type ? pairRange(model, type) : keyRange(model, profile),
           fixes: type ? fixesOf(replaceValueFix(model, type, 'RuntimeDefault', fixTitle('k8s.confinement.set-apparmorprofile-type-runtimedefault', 'Set appArmorProfile.type: RuntimeDefault'))) : undefined,
+          ...(type && value ? msg('k8s.confinement.uses-the-apparmor-profile', '{^owner} uses the AppArmor profile type "{value}": use RuntimeDefault.', { owner, value }) : msg('k8s.confinement.sets-an-apparmor-profile', '{^owner} sets an AppArmor profile without a type: use RuntimeDefault.', { owner })),
         });
       });
       const annotations = getMap(pod.metadata, 'annotations');
@@ -100,9 +100,9 @@ export const appArmorNotDefault: KubeRule = {
         if (value === undefined || value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
         const container = pair.key.value.slice(APPARMOR_ANNOTATION.length);
         report({
-          ...msg('k8s.confinement.the-apparmor-annotation-of', 'The AppArmor annotation of container "{container}" is "{value}": use runtime/default.', { container, value }),
           range: pairRange(model, pair),
           fixes: fixesOf(replaceValueFix(model, pair, 'runtime/default', fixTitle('k8s.confinement.set-the-apparmor-annotation', 'Set the AppArmor annotation to runtime/default'))),
+          ...msg('k8s.confinement.the-apparmor-annotation-of', 'The AppArmor annotation of container "{container}" is "{value}": use runtime/default.', { container, value }),
         });
       }
     }
@@ -126,9 +126,9 @@ export const windowsHostProcess: KubeRule = {
         const pair = getPair(options, 'hostProcess');
         if (!options || !pair || boolOf(pair.value) !== true) return;
         report({
-          ...msg('k8s.confinement.runs-as-a-windows', '{^owner} runs as a Windows HostProcess container: remove hostProcess: true.', { owner }),
           range: pairRange(model, pair),
           fixes: fixesOf(removePairFix(model, options, pair, fixTitle('k8s.confinement.remove-hostprocess-true', 'Remove hostProcess: true'))),
+          ...msg('k8s.confinement.runs-as-a-windows', '{^owner} runs as a Windows HostProcess container: remove hostProcess: true.', { owner }),
         });
       });
     }

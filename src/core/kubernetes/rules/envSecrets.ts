@@ -33,9 +33,9 @@ export const envLiteralSecret: KubeRule = {
         const j = judgeSecret({ name, value, syntax: { bareDollar: false } });
         if (!j.secret) continue;
         report({
-          ...msg('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecretText(value) }),
           range: pairRange(model, valuePair),
           fixes: secretKeyRefFix(model, c, item, valuePair, name),
+          ...msg('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecretText(value) }),
         });
       }
     });
@@ -81,11 +81,11 @@ function secretKeyRefFix(model: KubeModel, c: ContainerInfo, item: YAMLMap, valu
     newText = `valueFrom:${eol}${pad}${unit}secretKeyRef:${eol}${pad}${unit}${unit}name: ${secret}${eol}${pad}${unit}${unit}key: ${key}`;
   }
   return [{
-    ...fixTitle('k8s.envSecrets.read-from-a-secret', 'Read {name} from a Secret (valueFrom.secretKeyRef)', { name }),
     kind: 'quickfix',
     safe: false,
     preferred: true,
     snippet: true,
     edits: [{ range: model.rangeOf(start, end), newText }],
+    ...fixTitle('k8s.envSecrets.read-from-a-secret', 'Read {name} from a Secret (valueFrom.secretKeyRef)', { name }),
   }];
 }

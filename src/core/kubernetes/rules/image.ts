@@ -23,10 +23,10 @@ export const imageLatest: KubeRule = {
       if (!ref || !isLatest(ref)) return;
       const args = { container: containerText(c) };
       report({
+        range: pairRange(model, pair),
         ...(ref.tag
           ? msg('k8s.image.latest-tag', 'The image of {container} uses the latest tag: pin a version tag or a digest.', args)
           : msg('k8s.image.no-tag', 'The image of {container} has no tag (so it means latest): pin a version tag or a digest.', args)),
-        range: pairRange(model, pair),
       });
     });
   },

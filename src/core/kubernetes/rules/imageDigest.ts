@@ -256,6 +256,7 @@ export const imageDigestRequired: KubeRule = {
   severity: 'medium',
   appliesTo: 'kubernetes',
   references: [],
+  settlesOn: POLICY_FACT,
   description: 'A signature policy verifies an image by its digest: a tag can be moved to other content after the signature was checked. Kyverno verifyImages rules (verifyDigest is on by default) and Sigstore policy-controller ClusterImagePolicies therefore rewrite a tag to a digest at admission, or reject the Pod, so what runs differs from what the manifest says, or does not run. Read over the files checked together: the policy may be in another file than the workload. Kyverno patterns are matched as Kyverno matches them (docker.io/ and :latest added to a short name, the repository as written), policy-controller globs against the normalised name (index.docker.io/library/…), and only in namespaces labelled policy.sigstore.dev/include: "true".',
   remediation: 'Pin the image by digest (image: registry/name:tag@sha256:…, the digest you signed and verified), e.g. from `docker buildx imagetools inspect` or `crane digest`; keep the tag for readers.',
   check(model, report) {
@@ -274,7 +275,6 @@ export const imageDigestRequired: KubeRule = {
       const workload = `${kind} "${name ?? '?'}"`;
       const label = containerText(c);
       report({
-        ...msg('k8s.imageDigest.not-pinned', 'The image of {container} is not pinned by digest.', { container: label }),
         range: nodeRange(model, value as { range?: [number, number, number] }),
         settle(facts) {
           for (const { fact, source } of facts.withPrefix(POLICY_FACT)) {
@@ -286,6 +286,7 @@ export const imageDigestRequired: KubeRule = {
           }
           return undefined;
         },
+        ...msg('k8s.imageDigest.not-pinned', 'The image of {container} is not pinned by digest.', { container: label }),
       });
     });
   },

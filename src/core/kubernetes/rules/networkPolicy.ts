@@ -67,10 +67,10 @@ function addPolicyFix(model: KubeModel, ns: string): Fix {
   const lead = end === 0 || text.endsWith('\n') || text.endsWith('\r') ? '' : eol;
   const at = model.rangeOf(end, end);
   return {
-    ...fixTitle('k8s.networkPolicy.add-a-default-deny', 'Add a default-deny NetworkPolicy for namespace {ns} (blocks all traffic its policies do not allow)', { ns }),
     kind: 'quickfix',
     safe: false,
     edits: [{ range: at, newText: lead + lines.join(eol) + eol }],
+    ...fixTitle('k8s.networkPolicy.add-a-default-deny', 'Add a default-deny NetworkPolicy for namespace {ns} (blocks all traffic its policies do not allow)', { ns }),
   };
 }
 
@@ -88,11 +88,11 @@ export const namespaceDefaultDeny: KubeRule = {
       if (o.kind !== 'Namespace' || !o.name) continue;
       const name = getPair(getMap(o.node, 'metadata'), 'name');
       report({
-        ...msg('k8s.networkPolicy.namespace-has-workloads-but', 'Namespace "{name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.', { name: o.name }),
         range: name ? pairRange(model, name) : pairRange(model, o.kindPair),
         fixes: [addPolicyFix(model, o.name)],
         requires: fact.workloads(o.name),
         waivedByAll: denyAll(o.name),
+        ...msg('k8s.networkPolicy.namespace-has-workloads-but', 'Namespace "{name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.', { name: o.name }),
       });
     }
     const seen = new Set<string>();
@@ -101,7 +101,6 @@ export const namespaceDefaultDeny: KubeRule = {
       if (!ns || seen.has(ns)) continue;
       seen.add(ns);
       report({
-        ...msg('k8s.networkPolicy.namespace-has-no-networkpolicy', 'Namespace "{ns}" has no NetworkPolicy that denies Ingress and Egress for all its pods (and no Namespace object among the files checked to report it on): add a default-deny policy.', { ns }),
         range: pairRange(model, pod.object.kindPair),
         fixes: [addPolicyFix(model, ns)],
         waivedBy: fact.namespace(ns),
@@ -110,6 +109,7 @@ export const namespaceDefaultDeny: KubeRule = {
         // a file checked alone (the editor) would say it of every workload file.
         requires: AnalysisRun.CHECKED_TOGETHER,
         once: `default-deny:${ns}`,
+        ...msg('k8s.networkPolicy.namespace-has-no-networkpolicy', 'Namespace "{ns}" has no NetworkPolicy that denies Ingress and Egress for all its pods (and no Namespace object among the files checked to report it on): add a default-deny policy.', { ns }),
       });
     }
   },

@@ -24,9 +24,9 @@ export const namespacePssLabel: KubeRule = {
       if (getPair(labels, ENFORCE_LABEL)) continue;
       const namePair = getPair(getMap(obj.node, 'metadata'), 'name');
       report({
-        ...msg('k8s.objects.namespace-has-no-enforce', 'Namespace "{name}" has no pod-security.kubernetes.io/enforce label: add one (restricted or baseline).', { name: obj.name ?? '?' }),
         range: namePair ? pairRange(model, namePair) : pairRange(model, obj.kindPair),
         fixes: fixesOf(namespaceLabelFix(model, obj.node, 'restricted')),
+        ...msg('k8s.objects.namespace-has-no-enforce', 'Namespace "{name}" has no pod-security.kubernetes.io/enforce label: add one (restricted or baseline).', { name: obj.name ?? '?' }),
       });
     }
   },

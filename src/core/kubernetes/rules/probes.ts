@@ -32,9 +32,9 @@ export const hostProbes: KubeRule = {
           const host = pair.value.value;
           if (host === null || host === undefined || host === '') continue;
           report({
-            ...msg('k8s.probes.has-a-handler-with', '{^container} has a {handler} handler with host {host}: remove host so the kubelet connects to the pod itself.', { container: containerText(c), handler, host: String(host) }),
             range: pairRange(model, pair),
             fixes: fixesOf(removePairFix(model, map, pair, fixTitle('k8s.probes.remove-host-connect-to', 'Remove host (connect to the pod itself)'))),
+            ...msg('k8s.probes.has-a-handler-with', '{^container} has a {handler} handler with host {host}: remove host so the kubelet connects to the pod itself.', { container: containerText(c), handler, host: String(host) }),
           });
         }
       }

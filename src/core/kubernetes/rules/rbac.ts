@@ -209,9 +209,9 @@ function grantRule(c: GrantCheck): KubeRule {
           if (hit.length === 0) continue;
           const only = rule.resourceNames.length > 0 ? frag('k8s.rbac.only', ' (only {names})', { names: rule.resourceNames.map((n) => `"${n}"`).join(', ') }) : '';
           report({
-            ...msg('k8s.rbac.grant', '{role} {what}{only}.{aggregateNote}', { role: roleLabel(role), what: c.what(names, verbs.map((v) => v.value)), only, aggregateNote: aggregateNote(role) }),
             range: nodeRange(model, hit[0].node),
             about: ruleRange(model, rule),
+            ...msg('k8s.rbac.grant', '{role} {what}{only}.{aggregateNote}', { role: roleLabel(role), what: c.what(names, verbs.map((v) => v.value)), only, aggregateNote: aggregateNote(role) }),
           });
         }
       }
@@ -263,11 +263,11 @@ export const rbacWildcardVerbResource: KubeRule = {
         const verb = rule.verbs.find((v) => v.value === '*');
         if (!res || !verb) continue;
         report({
+          range: nodeRange(model, verb.node),
+          about: ruleRange(model, rule),
           ...(role.cluster
             ? msg('k8s.rbac.every-verb-every-resource-cluster', '{role} grants every verb on every resource (cluster-admin).{aggregateNote}', { role: roleLabel(role), aggregateNote: aggregateNote(role) })
             : msg('k8s.rbac.every-verb-every-resource', '{role} grants every verb on every resource of its namespace.{aggregateNote}', { role: roleLabel(role), aggregateNote: aggregateNote(role) })),
-          range: nodeRange(model, verb.node),
-          about: ruleRange(model, rule),
         });
       }
     }
@@ -293,7 +293,7 @@ export const rbacWildcardVerb: KubeRule = {
         if (!verb) continue;
         const names = WILDCARD_VERB_RESOURCES.filter((r) => rule.resources.some((x) => x.value === r) && resourceItem(rule, r));
         if (names.length === 0) continue;
-        report({ ...msg('k8s.rbac.grants-every-verb-on-2', '{role} grants every verb ("*") on {list}.{aggregateNote}', { role: roleLabel(role), list: list(names), aggregateNote: aggregateNote(role) }), range: nodeRange(model, verb.node), about: ruleRange(model, rule) });
+        report({ range: nodeRange(model, verb.node), about: ruleRange(model, rule), ...msg('k8s.rbac.grants-every-verb-on-2', '{role} grants every verb ("*") on {list}.{aggregateNote}', { role: roleLabel(role), list: list(names), aggregateNote: aggregateNote(role) }) });
       }
     }
   },
@@ -335,9 +335,9 @@ function wildcardResourceRule(id: string, scope: 'Role' | 'ClusterRole', ref: st
           const granted = grantedVerbs(rule, verbs);
           if (!res || granted.length === 0) continue;
           report({
-            ...wildcardResourceMsg(scope, rule.apiGroups.includes('*') ? undefined : rule.apiGroups, { role: roleLabel(role), verbs: list(granted.map((v) => v.value)), aggregateNote: aggregateNote(role) }),
             range: nodeRange(model, res.node),
             about: ruleRange(model, rule),
+            ...wildcardResourceMsg(scope, rule.apiGroups.includes('*') ? undefined : rule.apiGroups, { role: roleLabel(role), verbs: list(granted.map((v) => v.value)), aggregateNote: aggregateNote(role) }),
           });
         }
       }
@@ -482,8 +482,8 @@ function subjectRule(id: string, ref: string, severity: KubeRule['severity'], na
           if (!s.name || !names.includes(s.name)) continue;
           const namePair = getPair(s.node, 'name');
           report({
-            ...msg('k8s.rbac.binds-to', '{kind} "{name}" binds {roleKind} "{roleName}" to {subject}: {why}.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', roleKind: b.roleKind ?? ROLE, roleName: b.roleName ?? '?', subject: s.name, why: why(s.name) }),
             range: namePair ? pairRange(model, namePair) : nodeRange(model, s.node),
+            ...msg('k8s.rbac.binds-to', '{kind} "{name}" binds {roleKind} "{roleName}" to {subject}: {why}.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', roleKind: b.roleKind ?? ROLE, roleName: b.roleName ?? '?', subject: s.name, why: why(s.name) }),
           });
         }
       }
@@ -528,8 +528,8 @@ export const rbacServiceAccountClusterAdmin: KubeRule = {
           ? frag('k8s.rbac.in-cluster', 'in the whole cluster')
           : b.object.namespace ? frag('k8s.rbac.in-namespace', 'in namespace {namespace}', { namespace: b.object.namespace }) : frag('k8s.rbac.in-binding-namespace', 'in namespace of the binding');
         report({
-          ...msg('k8s.rbac.sa-cluster-admin', '{kind} "{name}" makes ServiceAccount "{account}"{namespace} cluster-admin {where}: every pod using it holds that power.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', account: s.name ?? '?', namespace: s.namespace ? frag('k8s.rbac.sa-namespace', ' (namespace {namespace})', { namespace: s.namespace }) : '', where }),
           range: namePair ? pairRange(model, namePair) : nodeRange(model, s.node),
+          ...msg('k8s.rbac.sa-cluster-admin', '{kind} "{name}" makes ServiceAccount "{account}"{namespace} cluster-admin {where}: every pod using it holds that power.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', account: s.name ?? '?', namespace: s.namespace ? frag('k8s.rbac.sa-namespace', ' (namespace {namespace})', { namespace: s.namespace }) : '', where }),
         });
       }
     }

@@ -24,7 +24,7 @@ export const untrustedRegistry: KubeRule = {
       if (!ref) return;
       const registry = registryOf(ref);
       if (registryAllowed(registry, allow)) return;
-      report({ ...msg('k8s.registry.the-image-of-comes', 'The image of {container} comes from "{registry}", which is not in trustedRegistries ({allowed}).', { container: containerText(c), registry, allowed: allow.join(', ') }), range: pairRange(model, pair) });
+      report({ range: pairRange(model, pair), ...msg('k8s.registry.the-image-of-comes', 'The image of {container} comes from "{registry}", which is not in trustedRegistries ({allowed}).', { container: containerText(c), registry, allowed: allow.join(', ') }) });
     });
   },
 };

@@ -4,7 +4,7 @@
  * single rules' findings there (each keeps its own on/off, severity and suppression); the single
  * rules are `partOf` it, so its id turns off or ignores all four.
  */
-import { Range } from '../../model';
+import { Range, Report } from '../../model';
 import { ContainerInfo, KubeModel, containerText, getMap, getPair } from '../model';
 import { resourcesSnippetFix } from '../fixes';
 import { KubeRule, RUN_LISTS, fixesOf, forEachContainer, missingRange } from './common';
@@ -14,6 +14,11 @@ const RESOURCES_MISSING = 'k8s-resources-missing';
 
 /** Whether none of requests/limits × cpu/memory is set (no `resources`, `resources: {}`, empty sections). */
 function noResourceSet(c: ContainerInfo): boolean {
+  // Read by the five rules for every container: decided once.
+  return (c.memo.noResourcesAll ??= noneOfTheFour(c));
+}
+
+function noneOfTheFour(c: ContainerInfo): boolean {
   const requests = getMap(c.resources, 'requests');
   const limits = getMap(c.resources, 'limits');
   return !getPair(requests, 'cpu') && !getPair(requests, 'memory') && !getPair(limits, 'cpu') && !getPair(limits, 'memory');
@@ -26,6 +31,19 @@ function noResourcesRange(model: KubeModel, c: ContainerInfo): Range {
 }
 
 const RESOURCES_PATH = ['resources'] as const;
+
+/**
+ * The report about a container without any resource setting, built once per container: the
+ * combined rule reports it, and each single rule reports it too, to be folded into the combined
+ * finding (which takes only their ids, references and severity), so the four build nothing.
+ */
+function noResourcesReport(model: KubeModel, c: ContainerInfo): Report {
+  return (c.memo.noResources ??= {
+    range: noResourcesRange(model, c),
+    fixes: fixesOf(resourcesSnippetFix(model, c)),
+    ...msg('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', { container: containerText(c) }),
+  });
+}
 
 function resourceRule(id: string, ksv: string, section: 'requests' | 'limits', resource: 'cpu' | 'memory'): KubeRule {
   const field = `resources.${section}.${resource}`;
@@ -46,8 +64,8 @@ function resourceRule(id: string, ksv: string, section: 'requests' | 'limits', r
         const section_ = getMap(c.resources, section);
         if (getPair(section_, resource)) return;
         // Where none is set this finding folds into k8s-resources-missing's, at the same place.
-        const range = noResourceSet(c) ? noResourcesRange(model, c) : missingRange(model, c, ['resources', section]);
-        report({ ...msg('k8s.resources.set-for', 'Set {field} for {container}.', { field, container: containerText(c) }), range, fixes: fixesOf(resourcesSnippetFix(model, c)) });
+        if (noResourceSet(c)) report(noResourcesReport(model, c));
+        else report({ range: missingRange(model, c, ['resources', section]), fixes: fixesOf(resourcesSnippetFix(model, c)), ...msg('k8s.resources.set-for', 'Set {field} for {container}.', { field, container: containerText(c) }) });
       });
     },
   };
@@ -75,12 +93,7 @@ export const resourcesMissing: KubeRule = {
   remediation: 'Add resources.requests and resources.limits (cpu and memory) to the container, sized from what it uses (a LimitRange can provide defaults per namespace).',
   check(model, report) {
     forEachContainer(model, RUN_LISTS, (c) => {
-      if (!noResourceSet(c)) return;
-      report({
-        ...msg('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', { container: containerText(c) }),
-        range: noResourcesRange(model, c),
-        fixes: fixesOf(resourcesSnippetFix(model, c)),
-      });
+      if (noResourceSet(c)) report(noResourcesReport(model, c));
     });
   },
 };

@@ -18,7 +18,7 @@ export const yamlSyntax: KubeRule = {
       const message = p.code === 'DUPLICATE_KEY'
         ? msg('k8s.syntax.duplicate', '{problem}: Kubernetes rejects the object; where it is accepted the last value wins (the value checked here).', { problem })
         : msg('k8s.syntax.yaml-error', 'YAML error: {problem} (this document is not analysed).', { problem });
-      report({ ...message, range: model.rangeOf(p.start, p.end) });
+      report({ range: model.rangeOf(p.start, p.end), ...message });
     }
   },
 };
