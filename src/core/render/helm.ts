@@ -496,7 +496,7 @@ class ValuesFixer {
       edits.push(...e);
     }
     const name = file.path.split(/[\\/]/).pop();
-    return { file: file.path, fix: { ...valuesFixTitle(fix, name ?? file.path), kind: 'quickfix', safe, edits } };
+    return { file: file.path, fix: { kind: 'quickfix', safe, edits, ...valuesFixTitle(fix, name ?? file.path) } };
   }
 }
 
