@@ -48,6 +48,13 @@ export class UsageError extends Error {
   }
 }
 
+/** An error's words: its template when it carries one (`l10n`, as UsageError, SigningInputError, ScanError… do), else its message. */
+export function errorWords(e: unknown): string | Text {
+  const l10n = (e as { l10n?: unknown } | undefined)?.l10n;
+  if (l10n && typeof l10n === 'object' && typeof (l10n as Text).id === 'string' && typeof (l10n as Text).en === 'string') return l10n as Text;
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** An error message followed by the command's usage. */
 export function withUsage(error: Arg, usage: Arg): Text {
   return frag('cli.error-with-usage', '{error}\n\n{usage}', { error, usage });

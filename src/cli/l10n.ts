@@ -13,6 +13,11 @@ export function say(locale: Locale, text: Text): string {
   return locale === 'en' ? english(text) : localize(text, english(text), locale);
 }
 
+/** Words that may be a template (an error's `l10n`) or a plain message, in a locale. */
+export function sayWords(locale: Locale, words: string | Text): string {
+  return typeof words === 'string' ? words : say(locale, words);
+}
+
 /**
  * Takes `--lang LOCALE` / `--lang=LOCALE` out of a command line (anywhere: it is a global
  * option) and returns the locale it names, else the environment's; an unknown locale is English.

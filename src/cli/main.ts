@@ -1,5 +1,5 @@
 /** `shipshape` command line: the same engine the editor runs, for CI. */
-import { CliCommand, CliIO, EXIT, UsageError } from './io';
+import { CliCommand, CliIO, errorWords, EXIT, UsageError } from './io';
 import { COMMANDS } from './commands';
 import { forTerminalLines } from './sanitize';
 
@@ -28,8 +28,8 @@ function summaryOf(c: CliCommand, locale: Locale): string {
 
 /** An error's message in the locale: a UsageError given as a template is rendered in it, anything else says what it says. */
 function errorText(e: unknown, locale: Locale): string {
-  if (e instanceof UsageError && e.l10n) return say(locale, e.l10n);
-  return e instanceof Error ? e.message : String(e);
+  const words = errorWords(e);
+  return typeof words === 'string' ? words : say(locale, words);
 }
 
 function help(io: CliIO, locale: Locale): void {

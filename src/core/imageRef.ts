@@ -3,6 +3,7 @@
  * and Kubernetes rules, the scanners and cosign. Parsing is strict: a string that is not a valid
  * reference is rejected, which is also what keeps option-like strings (`--output=/x`) out of argv.
  */
+import { english, frag, Text } from './l10n/text';
 
 export interface ImageRef {
   /** The text as given. */
@@ -51,11 +52,17 @@ export function parseImageRef(raw: string): ImageRef | undefined {
 
 /** Why a reference is refused, or undefined when it may be passed to a tool. */
 export function validateImageRef(raw: string): string | undefined {
-  if (typeof raw !== 'string' || raw.length === 0) return 'the image reference is empty';
-  if (raw.startsWith('-')) return 'an image reference cannot start with "-"';
+  const why = validateImageRefText(raw);
+  return why && english(why);
+}
+
+/** validateImageRef as a template, for a message in the user's locale. */
+export function validateImageRefText(raw: string): Text | undefined {
+  if (typeof raw !== 'string' || raw.length === 0) return frag('imageRef.empty', 'the image reference is empty');
+  if (raw.startsWith('-')) return frag('imageRef.dash', 'an image reference cannot start with "-"');
   // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(raw)) return 'an image reference cannot contain whitespace or control characters';
-  if (!parseImageRef(raw)) return `"${raw}" is not a valid image reference`;
+  if (/[\s\u0000-\u001f\u007f]/.test(raw)) return frag('imageRef.whitespace', 'an image reference cannot contain whitespace or control characters');
+  if (!parseImageRef(raw)) return frag('imageRef.invalid', '"{reference}" is not a valid image reference', { reference: raw });
   return undefined;
 }
 

@@ -30,6 +30,7 @@ import {
   withDigest,
 } from '../core/signing';
 import { RunResult, ToolError, runTool } from './process';
+import { english, frag, Text } from '../core/l10n/text';
 import { ExecutablePathError, findExecutable } from './which';
 
 /** Where to read how to install cosign. */
@@ -40,13 +41,16 @@ export type CosignErrorCode = 'NOT_FOUND' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' |
 /** A cosign or docker run that did not succeed. The message and stderr are already redacted. */
 export class CosignError extends Error {
   override name = 'CosignError';
+  /** The message as a template, for the user's locale (absent when it quotes cosign or docker). */
+  readonly l10n?: Text;
   constructor(
-    message: string,
+    message: string | Text,
     readonly code: CosignErrorCode,
     readonly stderr?: string,
     readonly exitCode?: number | null,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : english(message));
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
@@ -159,7 +163,7 @@ export class CosignRunner {
     for (const name of [names.privateKey, names.publicKey]) {
       if (!name) continue;
       const file = path.join(directory, name);
-      if (await exists(file)) throw new CosignError(`${file} already exists; move it away or choose another folder`, 'EXISTS');
+      if (await exists(file)) throw new CosignError(frag('cosign.exists', '{file} already exists; move it away or choose another folder', { file }), 'EXISTS');
     }
     const result = await this.runCosign(args, password, undefined, directory);
     if (result.exitCode !== 0) throw this.failure('cosign generate-key-pair', result, password);
@@ -253,17 +257,20 @@ export class CosignRunner {
     const stderr = this.redactStderr(result, password).trim();
     const lines = stderr.split(/\r?\n/).filter((l) => /^Error:/i.test(l.trim()));
     const detail = (lines[0] ?? stderr.split(/\r?\n/).pop() ?? '').replace(/^Error:\s*/i, '').trim();
-    const message = `${what} failed (exit code ${result.exitCode ?? result.signal ?? 'unknown'})${detail ? `: ${detail}` : ''}`;
+    const code = String(result.exitCode ?? result.signal ?? 'unknown');
+    const message = detail
+      ? frag('cosign.failed-detail', '{what} failed (exit code {code}): {detail}', { what, code, detail })
+      : frag('cosign.failed', '{what} failed (exit code {code})', { what, code });
     return new CosignError(message, 'FAILED', stderr, result.exitCode);
   }
 }
 
 function notFound(name: 'cosign' | 'docker', configured: string | undefined, why?: string): CosignError {
-  const where = why ? `(${why})` : configured ? `at ${configured}` : 'on PATH';
-  const hint = name === 'cosign'
-    ? `Install it (${COSIGN_INSTALL_DOCS}) or set SHIPSHAPE_COSIGN_PATH / the shipshape.cosign.path setting to its location.`
-    : 'Install Docker, or give the image by digest (repo@sha256:…).';
-  return new CosignError(`${name} was not found ${where}. ${hint}`, 'NOT_FOUND');
+  const where = why ? frag('cosign.where.why', '({why})', { why }) : configured ? frag('cosign.where.at', 'at {path}', { path: configured }) : frag('cosign.where.path', 'on PATH');
+  const message = name === 'cosign'
+    ? frag('cosign.not-found', 'cosign was not found {where}. Install it ({docs}) or set SHIPSHAPE_COSIGN_PATH / the shipshape.cosign.path setting to its location.', { where, docs: COSIGN_INSTALL_DOCS })
+    : frag('cosign.docker-not-found', 'docker was not found {where}. Install Docker, or give the image by digest (repo@sha256:…).', { where });
+  return new CosignError(message, 'NOT_FOUND');
 }
 
 async function exists(file: string): Promise<boolean> {

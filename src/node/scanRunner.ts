@@ -14,6 +14,7 @@ import { ToolEnvProfile } from './env';
 import { isPlainFileInFolder, readFileInFolder } from './files';
 import { DEFAULT_MAX_OUTPUT_BYTES, RunResult, runTool, stderrExcerpt, ToolError } from './process';
 import { ExecutablePathError, findExecutable } from './which';
+import { english, frag, Text } from '../core/l10n/text';
 
 export type ScannerChoice = ScannerId | 'auto';
 
@@ -32,9 +33,12 @@ export type ScanErrorCode =
 
 /** Any failure of a scan or image listing, with a message fit to show as is. */
 export class ScanError extends Error {
-  constructor(readonly code: ScanErrorCode, message: string, readonly details: { scanner?: string; stderr?: string; installUrls?: Record<string, string> } = {}) {
-    super(message);
+  /** The message as a template, for the user's locale (absent when it is a tool's own words). */
+  readonly l10n?: Text;
+  constructor(readonly code: ScanErrorCode, message: string | Text, readonly details: { scanner?: string; stderr?: string; installUrls?: Record<string, string> } = {}) {
+    super(typeof message === 'string' ? message : english(message));
     this.name = 'ScanError';
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
@@ -66,12 +70,19 @@ export const INSTALL_URLS: Readonly<Record<ScannerId, string>> = {
 
 /** The message shown when none of `ids` is installed: what to install and where. */
 export function missingScannerMessage(ids: readonly ScannerId[] = SCANNER_IDS): string {
+  return english(missingScannerText(ids));
+}
+
+/** missingScannerMessage as a template. */
+export function missingScannerText(ids: readonly ScannerId[] = SCANNER_IDS): Text {
   if (ids.length === 1) {
-    return `${SCANNERS[ids[0]].displayName} was not found (searched the configured path and PATH). Get it at ${INSTALL_URLS[ids[0]]}`;
+    return frag('scan.missing-one', '{scanner} was not found (searched the configured path and PATH). Get it at {url}', { scanner: SCANNERS[ids[0]].displayName, url: INSTALL_URLS[ids[0]] });
   }
   const lines = ids.map((id) => `  ${SCANNERS[id].displayName}: ${INSTALL_URLS[id]}`);
-  return `No vulnerability scanner was found (searched the configured paths and PATH). Install one of:\n${lines.join('\n')}`;
+  return frag('scan.missing-any', 'No vulnerability scanner was found (searched the configured paths and PATH). Install one of:\n{list}', { list: lines.join('\n') });
 }
+
+const CANCELLED = frag('scan.cancelled', 'The scan was cancelled');
 
 const SCOUT_PROBE_TIMEOUT_MS = 15_000;
 
@@ -101,7 +112,7 @@ async function hasScoutPlugin(docker: string, opts: ScanRunOptions): Promise<boo
     const r = await runTool(docker, { args: ['scout', 'version'], baseEnv: baseEnv(opts.env), envProfile: 'docker', timeoutMs: SCOUT_PROBE_TIMEOUT_MS, signal: opts.signal, maxOutputBytes: 1024 * 1024 });
     return r.exitCode === 0;
   } catch (e) {
-    if (e instanceof ToolError && e.code === 'CANCELLED') throw new ScanError('CANCELLED', 'The scan was cancelled');
+    if (e instanceof ToolError && e.code === 'CANCELLED') throw new ScanError('CANCELLED', CANCELLED);
     return false;
   }
 }
@@ -115,32 +126,32 @@ export async function resolveScanner(choice: ScannerChoice, opts: ScanRunOptions
     if (!executable) continue;
     if (id === 'scout' && !(await hasScoutPlugin(executable, opts))) {
       if (choice === 'scout') {
-        throw new ScanError('TOOL_MISSING', `docker is installed but its Scout plugin is not (\`docker scout version\` failed). Get it at ${INSTALL_URLS.scout}`, { scanner: 'scout', installUrls: { scout: INSTALL_URLS.scout } });
+        throw new ScanError('TOOL_MISSING', frag('scan.no-scout', 'docker is installed but its Scout plugin is not (`docker scout version` failed). Get it at {url}', { url: INSTALL_URLS.scout }), { scanner: 'scout', installUrls: { scout: INSTALL_URLS.scout } });
       }
       continue;
     }
     return { adapter, executable };
   }
-  throw new ScanError('TOOL_MISSING', missingScannerMessage(ids), { installUrls: Object.fromEntries(ids.map((id) => [id, INSTALL_URLS[id]])) });
+  throw new ScanError('TOOL_MISSING', missingScannerText(ids), { installUrls: Object.fromEntries(ids.map((id) => [id, INSTALL_URLS[id]])) });
 }
 
 function fromToolError(e: ToolError, tool: string): ScanError {
   const stderr = e.stderr ? stderrExcerpt(e.stderr) : '';
   const tail = stderr ? `\n${stderr}` : '';
   switch (e.code) {
-    case 'NOT_FOUND': return new ScanError('TOOL_MISSING', `${tool} could not be started: ${e.message}`, { scanner: tool });
-    case 'TIMEOUT': return new ScanError('TIMEOUT', `${tool} timed out: ${e.message}${tail}`, { scanner: tool, stderr: e.stderr });
-    case 'CANCELLED': return new ScanError('CANCELLED', 'The scan was cancelled', { scanner: tool, stderr: e.stderr });
+    case 'NOT_FOUND': return new ScanError('TOOL_MISSING', frag('scan.not-started', '{tool} could not be started: {reason}', { tool, reason: e.message }), { scanner: tool });
+    case 'TIMEOUT': return new ScanError('TIMEOUT', frag('scan.timed-out', '{tool} timed out: {reason}', { tool, reason: `${e.message}${tail}` }), { scanner: tool, stderr: e.stderr });
+    case 'CANCELLED': return new ScanError('CANCELLED', CANCELLED, { scanner: tool, stderr: e.stderr });
     case 'OUTPUT_LIMIT': return new ScanError('OUTPUT_LIMIT', e.message, { scanner: tool, stderr: e.stderr });
     default: return new ScanError('SPAWN_FAILED', e.message, { scanner: tool, stderr: e.stderr });
   }
 }
 
 /** Why a run failed, in one message: exit code and the tool's own words (stderr, or stdout when that is where it wrote them). */
-function failedRunMessage(tool: string, r: RunResult): string {
-  const how = r.exitCode !== null ? `exited with code ${r.exitCode}` : `was killed by ${r.signal}`;
+function failedRunMessage(tool: string, r: RunResult): Text {
+  const how = r.exitCode !== null ? frag('scan.exited', 'exited with code {code}', { code: r.exitCode }) : frag('scan.killed', 'was killed by {signal}', { signal: String(r.signal) });
   const words = stderrExcerpt(r.stderr) || stderrExcerpt(r.stdout, 1000);
-  return `${tool} ${how}${words ? `:\n${words}` : ' and printed nothing on stderr'}`;
+  return words ? frag('scan.failed-words', '{tool} {how}:\n{words}', { tool, how, words }) : frag('scan.failed-silent', '{tool} {how} and printed nothing on stderr', { tool, how });
 }
 
 /**
@@ -151,7 +162,7 @@ export async function scanImage(ref: string, opts: ScanRunOptions = {}): Promise
   try {
     assertImageRef(ref);
   } catch (e) {
-    if (e instanceof InvalidImageRefError) throw new ScanError('INVALID_REFERENCE', e.message);
+    if (e instanceof InvalidImageRefError) throw new ScanError('INVALID_REFERENCE', e.l10n ?? e.message);
     throw e;
   }
   const { adapter, executable } = await resolveScanner(opts.scanner ?? 'auto', opts);
@@ -173,7 +184,7 @@ export async function scanImage(ref: string, opts: ScanRunOptions = {}): Promise
     });
   } catch (e) {
     if (e instanceof ToolError) throw fromToolError(e, tool);
-    if (e instanceof InvalidImageRefError) throw new ScanError('INVALID_REFERENCE', e.message, { scanner: adapter.id });
+    if (e instanceof InvalidImageRefError) throw new ScanError('INVALID_REFERENCE', e.l10n ?? e.message, { scanner: adapter.id });
     throw e;
   } finally {
     await configs.dispose();
@@ -187,9 +198,10 @@ export async function scanImage(ref: string, opts: ScanRunOptions = {}): Promise
   } catch (e) {
     if (e instanceof ScanParseError) {
       const stderr = stderrExcerpt(result.stderr, 500);
-      throw new ScanError('BAD_OUTPUT', `${e.message}${stderr ? `\n${tool} stderr: ${stderr}` : ''}`, { scanner: adapter.id, stderr: result.stderr });
+      const what = e.l10n ?? e.message;
+      throw new ScanError('BAD_OUTPUT', stderr ? frag('scan.bad-output-stderr', '{what}\n{tool} stderr: {stderr}', { what, tool, stderr }) : what, { scanner: adapter.id, stderr: result.stderr });
     }
-    throw new ScanError('BAD_OUTPUT', `could not read ${tool} output: ${e instanceof Error ? e.message : String(e)}`, { scanner: adapter.id });
+    throw new ScanError('BAD_OUTPUT', frag('scan.unreadable-output', 'could not read {tool} output: {reason}', { tool, reason: e instanceof Error ? e.message : String(e) }), { scanner: adapter.id });
   }
   const filter = filterFromOptions(opts);
   return reports.map((r) => filterReport(r, filter));
@@ -231,7 +243,7 @@ export async function listLocalImages(opts: ListImagesOptions = {}): Promise<Loc
       } else throw e;
     }
   }
-  throw firstError ?? new ScanError('TOOL_MISSING', 'Neither docker nor podman was found on PATH, so local images cannot be listed; type an image reference instead.');
+  throw firstError ?? new ScanError('TOOL_MISSING', frag('scan.no-engine', 'Neither docker nor podman was found on PATH, so local images cannot be listed; type an image reference instead.'));
 }
 
 /**

@@ -27,6 +27,7 @@ import { say } from '../../src/cli/l10n';
 import { formatScanText } from '../../src/cli/commands/scan';
 import { COMMANDS } from '../../src/cli/commands';
 import { FileAccessError, readRegularFile } from '../../src/node/files';
+import { describeVerifyResult, describeVerifyResultText } from '../../src/core/signing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CJK = /[\u4e00-\u9fff]/;
@@ -234,6 +235,41 @@ describe('zh-cn: what #14 found still in English', function () {
       assert.strictEqual(formatScanText([], false, 'zh-cn'), '没有报告。\n');
       assert.match(formatScanText([report], false), /\(no fix\)/);
       assert.strictEqual(formatScanText([], false), 'No reports.\n');
+    });
+  });
+
+  describe('errors the CLI passes on from the core and the tools', () => {
+    it('a bad image reference, a bad annotation, a bad policy name: Chinese with --lang zh-cn', async () => {
+      const bad = await cli(['--lang', 'zh-cn', 'sign', '--keyless', '--', '-bad']);
+      assert.strictEqual(bad.stderr, 'shipshape sign: 镜像引用不能以 "-" 开头\n');
+      const enBad = await cli(['sign', '--keyless', '--', '-bad']);
+      assert.strictEqual(enBad.stderr, 'shipshape sign: an image reference cannot start with "-"\n');
+      const annotation = await cli(['--lang', 'zh-cn', 'sign', 'alpine@sha256:' + '0'.repeat(64), '--keyless', '-a', 'novalue']);
+      assert.strictEqual(annotation.stderr, 'shipshape sign: 注解 "novalue" 必须形如 key=value\n');
+      const policy = await cli(['--lang', 'zh-cn', 'policy', 'kyverno', '--image', 'ghcr.io/acme/*', '--identity', 'me', '--issuer', 'https://x', '--name', 'Bad_Name']);
+      assert.strictEqual(policy.stderr, 'shipshape policy: "Bad_Name" 不是有效的 Kubernetes 名称（小写字母、数字、"-"、"."）\n');
+    });
+
+    it('no scanner installed, a file that is not a report: Chinese, the URLs and the file\'s start kept', async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-zh-noscan-'));
+      const none = await cli(['--lang', 'zh-cn', 'scan', 'alpine:3.20'], { PATH: empty });
+      assert.strictEqual(none.code, 2);
+      assert.ok(none.stderr.startsWith('shipshape scan: 未找到任何漏洞扫描器（已搜索配置的路径和 PATH）。请安装以下之一：\n  Trivy: https://trivy.dev'), none.stderr);
+      const enNone = await cli(['scan', 'alpine:3.20'], { PATH: empty });
+      assert.ok(enNone.stderr.startsWith('shipshape scan: No vulnerability scanner was found'), enNone.stderr);
+      fs.writeFileSync(path.join(empty, 'notes.txt'), 'hello world\n');
+      const notReport = await cli(['--lang', 'zh-cn', 'scan', '--report', 'notes.txt'], {}, empty);
+      assert.strictEqual(notReport.stderr, 'shipshape scan: notes.txt：报告文件不是 JSON（应为 Trivy JSON、Grype JSON、Snyk JSON 或 SARIF 2.1.0（Docker Scout 写出的格式））；它的开头是：hello world\n');
+      const enNotReport = await cli(['scan', '--report', 'notes.txt'], {}, empty);
+      assert.strictEqual(enNotReport.stderr, 'shipshape scan: notes.txt: the report file is not JSON (expected Trivy JSON, Grype JSON, Snyk JSON or SARIF 2.1.0 (which Docker Scout writes)); it starts with: hello world\n');
+      const noCosign = await cli(['--lang', 'zh-cn', 'verify', 'alpine@sha256:' + '0'.repeat(64), '--key', 'k.pub'], { PATH: empty });
+      assert.match(noCosign.stderr, /^shipshape verify: 在 PATH 中未找到 cosign。请安装它（https:\/\/[^）]+），或把 SHIPSHAPE_COSIGN_PATH \/ shipshape\.cosign\.path 设置为它的位置。\n$/);
+    });
+
+    it('a verify result in Chinese', () => {
+      const result = { verified: true, reference: 'ghcr.io/a/b:1', digest: 'sha256:abc', signatures: [{ identity: 'me@example.com', issuer: 'https://issuer', tlogIndex: 7 }, {}] } as unknown as Parameters<typeof describeVerifyResultText>[0];
+      assert.strictEqual(renderText(describeVerifyResultText(result), zh), '✓ ghcr.io/a/b:1 已签名（sha256:abc）\n  - 已签名，签名者为 me@example.com（签发者 https://issuer）；透明日志索引 7\n  - 已签名，使用给定的密钥');
+      assert.strictEqual(describeVerifyResult(result), '✓ ghcr.io/a/b:1 is signed (sha256:abc)\n  - signed by me@example.com (issuer https://issuer); tlog index 7\n  - signed with the given key');
     });
   });
 

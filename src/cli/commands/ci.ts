@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CiPolicy, CiProvider, CiScanner, CiSigning, generatePipeline, GeneratedFile, PipelineOptionsError } from '../../core/ci/pipeline';
 import { SigningInputError } from '../../core/signing';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, parseCommandLine, readInputFile, withUsage } from '../io';
+import { CliCommand, CliIO, EXIT, errorWords, UsageError, fileProblemText, parseCommandLine, readInputFile, withUsage } from '../io';
 import { english, frag } from '../../core/l10n/text';
 import { say } from '../l10n';
 import { VERSION } from '../version';
@@ -99,7 +99,7 @@ export const ciCommand: CliCommand = {
       }, VERSION);
       files = [generated.pipeline, ...(generated.policy ? [generated.policy] : [])];
     } catch (e) {
-      if (e instanceof PipelineOptionsError || e instanceof SigningInputError) throw new UsageError(e.message);
+      if (e instanceof PipelineOptionsError || e instanceof SigningInputError) throw new UsageError(errorWords(e));
       throw e;
     }
 

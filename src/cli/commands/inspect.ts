@@ -6,9 +6,9 @@ import { BuildInstruction, finalImageInstructions } from '../../core/inspect/his
 import { severityRank } from '../../core/model';
 import { ArchiveError, inspectArchive, SaveError, withSavedImage } from '../../node/inspect';
 import { parseFailOn } from './check';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, MAX_SOURCE_BYTES, parseCommandLine, readInputFile, withUsage } from '../io';
+import { CliCommand, CliIO, errorWords, EXIT, UsageError, fileProblemText, MAX_SOURCE_BYTES, parseCommandLine, readInputFile, withUsage } from '../io';
 import { english, frag } from '../../core/l10n/text';
-import { Locale, say } from '../l10n';
+import { Locale, say, sayWords } from '../l10n';
 import { escapeJsonControls, forTerminal } from '../sanitize';
 
 const USAGE_TEXT = frag('cli.usage.inspect', `Usage: shipshape inspect IMAGE|ARCHIVE [options]
@@ -108,7 +108,7 @@ export const inspectCommand: CliCommand = {
     } catch (e) {
       if (e instanceof ArchiveError || e instanceof SaveError) {
         const hint = e instanceof SaveError && e.code === 'INVALID_REF' ? say(locale, frag('cli.inspect.no-such-file', ' (and no file {file} exists)', { file: target })) : '';
-        io.stderr(`shipshape: ${forTerminal(e.message)}${forTerminal(hint)}\n`);
+        io.stderr(`shipshape: ${forTerminal(sayWords(locale, errorWords(e)))}${forTerminal(hint)}\n`);
         return EXIT.usage;
       }
       throw e;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { PolicyAuthority, SigningInputError, kyvernoPolicy, policyControllerPolicy } from '../../core/signing';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, parseCommandLine, readInputFile, withUsage } from '../io';
+import { CliCommand, CliIO, EXIT, errorWords, UsageError, fileProblemText, parseCommandLine, readInputFile, withUsage } from '../io';
 import { english, frag } from '../../core/l10n/text';
 import { say } from '../l10n';
 
@@ -77,7 +77,7 @@ export const policyCommand: CliCommand = {
         ? kyvernoPolicy({ ...common, failureAction: values.audit ? 'Audit' : 'Enforce' })
         : policyControllerPolicy({ ...common, mode: values.audit ? 'warn' : 'enforce' });
     } catch (e) {
-      if (e instanceof SigningInputError) throw new UsageError(e.message);
+      if (e instanceof SigningInputError) throw new UsageError(errorWords(e));
       throw e;
     }
     if (values.output) {

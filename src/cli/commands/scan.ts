@@ -1,13 +1,13 @@
 import { MAX_REPORT_BYTES } from '../../core/limits';
 import {
   atLeast, countBySeverity, filterReport, filterVulns, importReport, isVulnSeverity, ScannerId, ScanReport, SCANNER_IDS,
-  sortVulns, streamJson, summarizeCounts, toJsonDocument, toSarif, VulnFilter, VulnSeverity, VULN_SEVERITIES,
+  sortVulns, streamJson, toJsonDocument, toSarif, VulnFilter, VulnSeverity, VULN_SEVERITIES,
 } from '../../core/scan';
 import { MAX_TIMER_MS } from '../../node/process';
 import { ScanError, ScannerChoice, scanImage, ToolPaths } from '../../node/scanRunner';
-import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, mustBeOneOf, parseCommandLine, readInputFile, withUsage } from '../io';
-import { english, frag } from '../../core/l10n/text';
-import { Locale, say } from '../l10n';
+import { CliCommand, CliIO, errorWords, EXIT, UsageError, fileProblemText, mustBeOneOf, parseCommandLine, readInputFile, withUsage } from '../io';
+import { Arg, english, frag } from '../../core/l10n/text';
+import { listOf, Locale, say } from '../l10n';
 import { escapeJsonControls, forTerminal } from '../sanitize';
 import { VERSION } from '../version';
 
@@ -118,10 +118,15 @@ export function writeScanText(reports: readonly ScanReport[], colour: boolean, w
     }
     const n = r.vulns.length;
     const counted = n === 1 ? frag('cli.scan.vulnerability', '{n} vulnerability', { n }) : frag('cli.scan.vulnerabilities', '{n} vulnerabilities', { n });
-    emit(`${say(locale, n ? frag('cli.scan.counts', '{count} ({bySeverity})', { count: counted, bySeverity: summarizeCounts(countBySeverity(r.vulns)) }) : counted)}\n\n`);
+    emit(`${say(locale, n ? frag('cli.scan.counts', '{count} ({bySeverity})', { count: counted, bySeverity: severityCounts(countBySeverity(r.vulns)) }) : counted)}\n\n`);
   }
   if (!reports.length) emit(`${say(locale, frag('cli.scan.no-reports', 'No reports.'))}\n`);
   if (out) write(out);
+}
+
+/** `2 critical, 1 high` (the non-zero counts, most severe first) in the locale, as `check` says its counts. */
+function severityCounts(counts: Record<VulnSeverity, number>): Arg {
+  return listOf(VULN_SEVERITIES.filter((s) => counts[s] > 0).map((s) => frag('cli.summary.severity-count', '{n} {severity}', { n: counts[s], severity: s })));
 }
 
 /** JSON (ours) to stdout in pieces, with the controls a terminal would act on escaped. */
@@ -142,7 +147,7 @@ async function readReports(io: CliIO, files: string[], reference: string | undef
     try {
       for (const r of importReport(text, { reference }).reports) reports.push(r);
     } catch (e) {
-      throw new UsageError(frag('files.problem', '{file}: {reason}', { file, reason: (e as Error).message }));
+      throw new UsageError(frag('files.problem', '{file}: {reason}', { file, reason: errorWords(e) }));
     }
   }
   return reports;

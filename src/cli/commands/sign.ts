@@ -1,9 +1,9 @@
-import { validateImageRef } from '../../core/imageRef';
+import { validateImageRefText } from '../../core/imageRef';
 import { SigningInputError, SigningKey, isDigestPinned, parseAnnotation, validateKmsUri } from '../../core/signing';
 import { CosignError, CosignRunner } from '../../node/cosign';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine, withUsage } from '../io';
+import { CliCommand, CliIO, EXIT, errorWords, UsageError, parseCommandLine, withUsage } from '../io';
 import { english, frag } from '../../core/l10n/text';
-import { say } from '../l10n';
+import { say, sayWords } from '../l10n';
 import { forTerminal, forTerminalLines } from '../sanitize';
 
 const USAGE_TEXT = frag('cli.usage.sign', `Usage: shipshape sign REF (--key KEY | --kms URI | --keyless) [options]
@@ -110,7 +110,7 @@ export const signCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(withUsage(frag('cli.one-reference', 'give exactly one image reference'), USAGE_TEXT));
     const locale = io.locale ?? 'en';
     const reference = positionals[0];
-    const refProblem = validateImageRef(reference);
+    const refProblem = validateImageRefText(reference);
     if (refProblem) throw new UsageError(refProblem);
     const key = signingKey(values);
     const annotations: Record<string, string> = {};
@@ -120,7 +120,7 @@ export const signCommand: CliCommand = {
         annotations[k] = v;
       }
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(errorWords(e));
     }
 
     // cosign's stderr may quote a registry's or a key server's words: no escape sequence reaches the terminal.
@@ -159,9 +159,9 @@ export const signCommand: CliCommand = {
       io.stdout(`${say(locale, signed)}${tlog}\n`);
       return EXIT.ok;
     } catch (e) {
-      if (e instanceof SigningInputError) throw new UsageError(e.message);
+      if (e instanceof SigningInputError) throw new UsageError(errorWords(e));
       if (e instanceof CosignError) {
-        io.stderr(`shipshape sign: ${forTerminalLines(e.message)}\n`);
+        io.stderr(`shipshape sign: ${forTerminalLines(sayWords(locale, errorWords(e)))}\n`);
         return EXIT.usage;
       }
       throw e;

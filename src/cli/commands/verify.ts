@@ -1,8 +1,9 @@
-import { validateImageRef } from '../../core/imageRef';
-import { SigningInputError, VerificationKey, describeVerifyResult, validateKmsUri } from '../../core/signing';
+import { validateImageRefText } from '../../core/imageRef';
+import { SigningInputError, VerificationKey, describeVerifyResultText, validateKmsUri } from '../../core/signing';
 import { CosignError } from '../../node/cosign';
-import { CliCommand, CliIO, EXIT, UsageError, parseCommandLine, withUsage } from '../io';
+import { CliCommand, CliIO, EXIT, errorWords, UsageError, parseCommandLine, withUsage } from '../io';
 import { english, frag } from '../../core/l10n/text';
+import { say, sayWords } from '../l10n';
 import { escapeJsonControls, forTerminalLines } from '../sanitize';
 import { cliCosignRunner } from './sign';
 
@@ -58,7 +59,7 @@ export const verifyCommand: CliCommand = {
     const format = values.format!;
     if (format !== 'text' && format !== 'json') throw new UsageError(frag('cli.format.text-json', "--format must be text or json (got '{value}')", { value: format }));
     const reference = positionals[0];
-    const refProblem = validateImageRef(reference);
+    const refProblem = validateImageRefText(reference);
     if (refProblem) throw new UsageError(refProblem);
     const key = verificationKey(values);
 
@@ -66,17 +67,17 @@ export const verifyCommand: CliCommand = {
     try {
       result = await cliCosignRunner(io).verify({ reference, key, insecureIgnoreTlog: values['insecure-ignore-tlog'] });
     } catch (e) {
-      if (e instanceof SigningInputError) throw new UsageError(e.message);
+      if (e instanceof SigningInputError) throw new UsageError(errorWords(e));
       if (e instanceof CosignError) {
-        io.stderr(`shipshape verify: ${forTerminalLines(e.message)}\n`);
+        io.stderr(`shipshape verify: ${forTerminalLines(sayWords(io.locale ?? 'en', errorWords(e)))}\n`);
         return EXIT.usage;
       }
       throw e;
     }
     // Signer identities, annotations and reasons come from the signature and cosign: no terminal controls.
     if (format === 'json') io.stdout(`${escapeJsonControls(JSON.stringify(result, null, 2))}\n`);
-    else if (result.verified) io.stdout(`${forTerminalLines(describeVerifyResult(result))}\n`);
-    else io.stderr(`${forTerminalLines(describeVerifyResult(result))}\n`);
+    else if (result.verified) io.stdout(`${forTerminalLines(say(io.locale ?? 'en', describeVerifyResultText(result)))}\n`);
+    else io.stderr(`${forTerminalLines(say(io.locale ?? 'en', describeVerifyResultText(result)))}\n`);
     if (result.verified) return EXIT.ok;
     // Signatures missing or not matching is a verdict; anything else means we could not check.
     return result.failure === 'no-signatures' || result.failure === 'no-match' ? EXIT.findings : EXIT.usage;

@@ -1,5 +1,6 @@
 /** The contract each scanner module fulfils, and the reference check all argv builders share. */
-import { parseImageRef, validateImageRef } from '../imageRef';
+import { parseImageRef, validateImageRefText } from '../imageRef';
+import { english, frag, Text } from '../l10n/text';
 import { ParseContext, ScanOptions, ScanReport, ScannerId } from './model';
 
 export interface ScannerAdapter {
@@ -20,9 +21,13 @@ export interface ScannerAdapter {
 
 /** A reference refused before it could reach a command line. */
 export class InvalidImageRefError extends Error {
-  constructor(readonly reference: string, reason: string) {
-    super(`Refusing to scan: ${reason}`);
+  /** The message as a template, for the user's locale. */
+  readonly l10n: Text;
+  constructor(readonly reference: string, reason: string | Text) {
+    const l10n = frag('scan.refusing', 'Refusing to scan: {reason}', { reason });
+    super(english(l10n));
     this.name = 'InvalidImageRefError';
+    this.l10n = l10n;
   }
 }
 
@@ -36,21 +41,26 @@ const LOCAL_SOURCE_SCHEMES = new Set(['docker-archive', 'oci-archive', 'oci-dir'
 
 /** Why a valid reference would make some scanner read a local file or directory, or undefined. */
 export function localSourceProblem(ref: string): string | undefined {
+  const why = localSourceProblemText(ref);
+  return why && english(why);
+}
+
+function localSourceProblemText(ref: string): Text | undefined {
   const parsed = parseImageRef(ref);
   if (!parsed) return undefined;
   if (!parsed.registry && parsed.tag !== undefined && LOCAL_SOURCE_SCHEMES.has(parsed.repository.toLowerCase())) {
-    return `"${parsed.repository}:" names a local archive or directory for some scanners, not an image; Shipshape scans images from a registry or the local engine only`;
+    return frag('scan.local-source', '"{scheme}:" names a local archive or directory for some scanners, not an image; Shipshape scans images from a registry or the local engine only', { scheme: parsed.repository });
   }
   // Snyk reads a reference ending in .tar as an archive on disk.
   if (/\.tar$/i.test(ref) || /\.(tar|tgz|tar\.gz)$/i.test(parsed.repository)) {
-    return 'a reference ending in .tar names an image archive on disk for some scanners; Shipshape scans images from a registry or the local engine only';
+    return frag('scan.tar-reference', 'a reference ending in .tar names an image archive on disk for some scanners; Shipshape scans images from a registry or the local engine only');
   }
   return undefined;
 }
 
 /** Throws `InvalidImageRefError` unless `ref` is a plain image reference safe to put in argv, naming no local file. */
 export function assertImageRef(ref: string): string {
-  const why = validateImageRef(ref) ?? localSourceProblem(ref);
+  const why = validateImageRefText(ref) ?? localSourceProblemText(ref);
   if (why) throw new InvalidImageRefError(ref, why);
   return ref;
 }

@@ -151,7 +151,8 @@ export class ScanTreeProvider implements vscode.TreeDataProvider<ScanNode>, vsco
         item.iconPath = new vscode.ThemeIcon(INSPECT_SEVERITY_ICON[f.severity] ?? 'info');
         item.contextValue = 'shipshapeInspectFinding';
         const md = new vscode.MarkdownString();
-        md.appendMarkdown(`**${escapeMarkdown(f.ruleId)}** · ${escapeMarkdown(f.severity)}\n\n${escapeMarkdown(f.message)}\n\n${escapeMarkdown(f.path)}`);
+        const severity = f.severity === 'info' ? vscode.l10n.t('Info') : severityName(f.severity);
+        md.appendMarkdown(`**${escapeMarkdown(f.ruleId)}** · ${escapeMarkdown(severity)}\n\n${escapeMarkdown(f.message)}\n\n${escapeMarkdown(f.path)}`);
         if (f.references.length) md.appendMarkdown(`\n\n${escapeMarkdown(f.references.join(', '))}`);
         item.tooltip = md;
         const target = this.instructionTarget(node.inspection, f.layer);

@@ -9,7 +9,8 @@ import { ImageAnalyzer } from '../../core/inspect/analyzer';
 import { BuildInstruction, matchHistory } from '../../core/inspect/historyMatch';
 import { ImageLayer, ImageReport, INSPECT_JSON_VERSION } from '../../core/inspect/types';
 import { severityRank } from '../../core/model';
-import { validateImageRef } from '../../core/imageRef';
+import { validateImageRefText } from '../../core/imageRef';
+import { english, frag, Text } from '../../core/l10n/text';
 import { normalizeLocale } from '../../core/l10n';
 import { runTool, stderrExcerpt, ToolError } from '../process';
 import { findExecutable } from '../which';
@@ -70,9 +71,12 @@ export interface SaveOptions {
 
 /** Why a local image could not be saved. */
 export class SaveError extends Error {
-  constructor(readonly code: 'INVALID_REF' | 'TOOL_MISSING' | 'FAILED', message: string) {
-    super(message);
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(readonly code: 'INVALID_REF' | 'TOOL_MISSING' | 'FAILED', message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
     this.name = 'SaveError';
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
@@ -82,7 +86,7 @@ export class SaveError extends Error {
  * whatever happens. The reference is validated before anything runs, and passed as one argument.
  */
 export async function withSavedImage<T>(ref: string, opts: SaveOptions, use: (file: string, engine: ImageEngine) => Promise<T>): Promise<T> {
-  const bad = validateImageRef(ref);
+  const bad = validateImageRefText(ref);
   if (bad) throw new SaveError('INVALID_REF', bad);
   const env = opts.env ?? process.env;
   let engine: ImageEngine | undefined;
@@ -95,7 +99,7 @@ export async function withSavedImage<T>(ref: string, opts: SaveOptions, use: (fi
     }
     if (exe) { engine = candidate; break; }
   }
-  if (!engine || !exe) throw new SaveError('TOOL_MISSING', 'Neither docker nor podman was found on PATH, so a local image cannot be read; save it yourself (docker image save -o image.tar REF) and inspect the file');
+  if (!engine || !exe) throw new SaveError('TOOL_MISSING', frag('inspect.save.no-engine', 'Neither docker nor podman was found on PATH, so a local image cannot be read; save it yourself (docker image save -o image.tar REF) and inspect the file'));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-inspect-'));
   try {
     const file = path.join(dir, 'image.tar');
@@ -109,7 +113,7 @@ export async function withSavedImage<T>(ref: string, opts: SaveOptions, use: (fi
       if (e instanceof ToolError) throw new SaveError(e.code === 'NOT_FOUND' ? 'TOOL_MISSING' : 'FAILED', `${engine} image save: ${e.message}`);
       throw e;
     }
-    if (r.exitCode !== 0) throw new SaveError('FAILED', `${engine} image save ${ref} failed (exit ${r.exitCode ?? r.signal}): ${stderrExcerpt(r.stderr, 500)}`);
+    if (r.exitCode !== 0) throw new SaveError('FAILED', frag('inspect.save.failed', '{engine} image save {ref} failed (exit {code}): {stderr}', { engine, ref, code: String(r.exitCode ?? r.signal), stderr: stderrExcerpt(r.stderr, 500) }));
     return await use(file, engine);
   } finally {
     await rm(dir, { recursive: true, force: true });
