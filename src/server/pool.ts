@@ -78,10 +78,10 @@ export class AnalysisPool {
     });
   }
 
-  /** Starts every worker now, so the spare one is ready when a large file holds the others (a start costs ~100 ms+). */
-  warm(): void {
+  /** Starts every worker now (or the first `count`), so the spare one is ready when a large file holds the others (a start costs ~100 ms+). */
+  warm(count = this.slots.length): void {
     if (this.disposed) return;
-    for (const s of this.slots) if (!s.worker) this.spawn(s);
+    for (const s of this.slots.slice(0, count)) if (!s.worker) this.spawn(s);
   }
 
   /** Jobs queued or running (for tests and logs). */
