@@ -2,7 +2,7 @@
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { FileKind, Finding, Fix, Range, Severity, severityRank, TextEdit } from '../core/model';
 import { ruleDocsUrl } from '../core/report/docs';
-import { Locale, findingMessage, fixTitleIn, normalizeLocale, relatedMessage } from '../core/l10n';
+import { english, Locale, findingMessage, fixTitleIn, frag, localize, normalizeLocale, relatedMessage, Text } from '../core/l10n';
 import { session } from './session';
 import { RENDER_PROBLEM_IDS } from '../core/render';
 import { pathToFileURL } from 'url';
@@ -146,8 +146,9 @@ function ignoreActions(uri: string, text: string, kind: FileKind, hits: readonly
   for (const [line, lineHits] of [...byLine].sort((a, b) => a[0] - b[0])) {
     const ids = lineHits.map((h) => h.finding.ruleId);
     const diagnostics = lineHits.map((h) => h.diagnostic);
-    const title = ids.length === 1 ? `Ignore ${ids[0]} for this line`
-      : several ? `Ignore the ${ids.length} findings on line ${line + 1}` : `Ignore the ${ids.length} findings on this line`;
+    const title = inLocale(ids.length === 1 ? frag('server.ignore.line', 'Ignore {rule} for this line', { rule: ids[0] })
+      : several ? frag('server.ignore.findings-on-line', 'Ignore the {n} findings on line {line}', { n: ids.length, line: line + 1 })
+        : frag('server.ignore.findings-on-this-line', 'Ignore the {n} findings on this line', { n: ids.length }));
     const lineData: CodeActionData = { shipshape: 'ignoreLine', rules: ids, line, several };
     actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics, edit: edit(uri, [suppressionEdit(text, kind, ids.join(','), 'line', line)]), data: lineData });
     for (const id of ids) {
@@ -155,10 +156,15 @@ function ignoreActions(uri: string, text: string, kind: FileKind, hits: readonly
       fileRules.add(id);
       const ds = diagnostics.filter((d) => String(d.code) === id);
       const fileData: CodeActionData = { shipshape: 'ignoreFile', rules: [id], ...(ids.length > 1 ? { stacked: ids } : {}) };
-      actions.push({ title: `Ignore ${id} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ds, edit: edit(uri, [suppressionEdit(text, kind, id, 'file', 0)]), data: fileData });
+      actions.push({ title: inLocale(frag('server.ignore.file', 'Ignore {rule} for this file', { rule: id })), kind: CodeActionKind.QuickFix, diagnostics: ds, edit: edit(uri, [suppressionEdit(text, kind, id, 'file', 0)]), data: fileData });
     }
   }
   return actions;
+}
+
+/** The title of the fix-all source action, in the client's locale. */
+export function fixAllTitle(): string {
+  return inLocale(frag('server.fix-all', 'Fix all safe Shipshape problems'));
 }
 
 /** A whole-document fix (fix-all, the multi-stage refactor) as a code action. */
@@ -167,7 +173,15 @@ export function documentAction(uri: string, title: string, kind: string, edits: 
   return { title, kind, edit: edit(uri, edits), data };
 }
 
-const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+const SEVERITY_LABEL: Record<Severity, Text> = {
+  critical: frag('server.severity.critical', 'Critical'), high: frag('server.severity.high', 'High'), medium: frag('server.severity.medium', 'Medium'),
+  low: frag('server.severity.low', 'Low'), info: frag('server.severity.info', 'Info'),
+};
+
+/** A text of the server's own in the client's locale. */
+function inLocale(text: Text): string {
+  return localize(text, english(text), locale());
+}
 
 /** The findings a hover at a position shows (most severe first, each once) and the range they share. */
 export function findingsAt(findings: readonly Finding[], line: number, character: number): FindingsAtResult | undefined {
@@ -189,7 +203,7 @@ export function hoverAt(findings: readonly Finding[], line: number, character: n
   if (!at) return undefined;
   const lines = at.findings.map((f) => {
     const refs = f.references.map(shortReference);
-    return `**${SEVERITY_LABEL[f.severity]}** ${messageMarkdown(f.message)} · [\`${f.ruleId}\`](${ruleDocsUrl(f.ruleId)})${refs.length ? ` · ${refs.map(escapeMarkdown).join(', ')}` : ''}`;
+    return `**${inLocale(SEVERITY_LABEL[f.severity])}** ${messageMarkdown(f.message)} · [\`${f.ruleId}\`](${ruleDocsUrl(f.ruleId)})${refs.length ? ` · ${refs.map(escapeMarkdown).join(', ')}` : ''}`;
   });
   return { contents: { kind: 'markdown', value: lines.join('\n\n') }, range: at.range };
 }

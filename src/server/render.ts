@@ -24,7 +24,7 @@ import {
 } from '../node/render';
 import { fsPathOf } from './config';
 import { toDiagnostic } from './convert';
-import { fixTitleIn, frag, localize, msg, Msg, normalizeLocale, Text } from '../core/l10n';
+import { english, fixTitleIn, frag, localize, msg, Msg, normalizeLocale, Text } from '../core/l10n';
 import { session } from './session';
 
 /** Saves closer together than this render once. */
@@ -49,7 +49,7 @@ export const HINT_RENDERING = HINTS.rendering.en;
 
 /** A text in the client's locale. */
 function inLocale(text: Text): string {
-  return localize(text, text.en, normalizeLocale(session.locale));
+  return localize(text, english(text), normalizeLocale(session.locale));
 }
 
 /** What the server lends the renderer. */

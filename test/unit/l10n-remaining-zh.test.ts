@@ -19,7 +19,7 @@ import { ImageAnalyzer } from '../../src/core/inspect/analyzer';
 import { RenderService, HINT_UNTRUSTED } from '../../src/server/render';
 import { configIssueMessage } from '../../src/server/config';
 import { session as serverSession, updateSession as updateServerSession } from '../../src/server/session';
-import { hitsFor, toDiagnostic } from '../../src/server/convert';
+import { fixAllTitle, hitsFor, hoverAt, quickFixes, toDiagnostic } from '../../src/server/convert';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
 import { internalError } from '../../src/cli/renderCheck';
@@ -132,6 +132,28 @@ describe('zh-cn: what #14 found still in English', function () {
       const zhFix = zhTitles.find((t) => t.endsWith('（在 values.yaml 中）'));
       assert.ok(zhFix && CJK.test(zhFix.slice(0, -'（在 values.yaml 中）'.length)), zhTitles.join('\n'));
     });
+  });
+
+  it('the server\'s own titles and hover labels (for every LSP client) in the client\'s locale', () => {
+    const saved = serverSession.locale;
+    const text = 'FROM node:latest\nRUN apk add curl\n';
+    const uri = 'file:///w/Dockerfile';
+    const findings = analyze(text, 'dockerfile').findings;
+    const latest = findings.find((f) => f.ruleId === 'docker-latest-tag')!;
+    const hits = hitsFor(findings, uri, [toDiagnostic(latest, uri)], latest.range);
+    try {
+      updateServerSession({ locale: 'zh-cn' });
+      const zhTitles = quickFixes(uri, text, 'dockerfile', hits).map((a) => a.title);
+      assert.ok(zhTitles.includes('在此行忽略 docker-latest-tag'), zhTitles.join(' | '));
+      assert.ok(zhTitles.includes('在此文件中忽略 docker-latest-tag'), zhTitles.join(' | '));
+      assert.strictEqual(fixAllTitle(), '修复所有安全的 Shipshape 问题');
+      assert.match(hoverAt(findings, 0, 6)!.contents.value, /^\*\*(严重|高|中|低|信息)\*\* /);
+      updateServerSession({ locale: 'en' });
+      const enTitles = quickFixes(uri, text, 'dockerfile', hits).map((a) => a.title);
+      assert.ok(enTitles.includes('Ignore docker-latest-tag for this line'), enTitles.join(' | '));
+      assert.strictEqual(fixAllTitle(), 'Fix all safe Shipshape problems');
+      assert.match(hoverAt(findings, 0, 6)!.contents.value, /^\*\*(Critical|High|Medium|Low|Info)\*\* /);
+    } finally { updateServerSession({ locale: saved }); }
   });
 
   it('values-fix titles are templates: the rendered fix\'s title in the locale, then the file', () => {
