@@ -51,18 +51,31 @@ describe('diagnostics in a real editor', () => {
 
   it('a document opened as the language server restarts gets its diagnostics within 1 s', async () => {
     const a = await api();
-    const restarted = a.client.restart();
-    const doc = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: 'FROM alpine:3.19\nADD app.sh /app.sh\nCMD ["sh"]\n' });
-    const opened = Date.now();
-    await restarted;
-    await waitForDiagnostics(doc.uri, has('docker-add-instead-of-copy'), 'diagnostics from the restarted server');
-    // From the new server's start or the document's opening, whichever came last (the old
-    // server's shutdown and the workbench's time to create the document are not the server's).
-    const ms = Date.now() - Math.max(a.client.lastStart, opened);
-    console.log(`      server start → first diagnostic of a document opened meanwhile: ${ms} ms (open took ${opened - a.client.lastStart} ms after the start)`);
-    assert.ok(ms <= 1000, `${ms} ms`);
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // When the diagnostics were shown, taken from the event (not from a poll after the restart resolved).
+    let shownAt: number | undefined;
+    let uri: vscode.Uri | undefined;
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (shownAt === undefined && uri && e.uris.some((u) => u.toString() === uri!.toString()) && has('docker-add-instead-of-copy')(shipshapeDiagnostics(uri))) shownAt = Date.now();
+    });
+    try {
+      const restarted = a.client.restart().then(() => Date.now());
+      const doc = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: 'FROM alpine:3.19\nADD app.sh /app.sh\nCMD ["sh"]\n' });
+      uri = doc.uri;
+      const opened = Date.now();
+      const ready = await restarted;
+      await waitForDiagnostics(doc.uri, has('docker-add-instead-of-copy'), 'diagnostics from the restarted server');
+      shownAt ??= Date.now();
+      // From the new server's start or the document's opening, whichever came last (the old
+      // server's shutdown and the workbench's time to create the document are not the server's).
+      const from = Math.max(a.client.lastStart, opened);
+      const ms = shownAt - from;
+      console.log(`      server start → first diagnostic of a document opened meanwhile: ${ms} ms (the server was initialized after ${ready - a.client.lastStart} ms; the open came ${opened - a.client.lastStart} ms after the start)`);
+      assert.ok(ms <= 1000, `${ms} ms`);
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      sub.dispose();
+    }
   });
 
   it('flags the final stage running as root, at the final FROM, as an error linked to its docs', async () => {
