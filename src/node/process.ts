@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_TOOL_OUTPUT_BYTES } from '../core/limits';
 import { childEnvironment, ToolEnvProfile } from './env';
+import { english, frag, Text } from '../core/l10n/text';
 
 export interface RunOptions {
   args: string[];
@@ -41,9 +42,12 @@ export type ToolErrorCode = 'NOT_FOUND' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMI
 
 /** The tool could not be run to completion. A non-zero exit is not a ToolError: it is a RunResult. */
 export class ToolError extends Error {
-  constructor(readonly code: ToolErrorCode, message: string, readonly stderr?: string) {
-    super(message);
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(readonly code: ToolErrorCode, message: string | Text, readonly stderr?: string) {
+    super(typeof message === 'string' ? message : english(message));
     this.name = 'ToolError';
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
@@ -153,7 +157,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
   const maxOut = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return new Promise<RunResult>((resolve, reject) => {
     if (opts.signal?.aborted) {
-      reject(new ToolError('CANCELLED', `${executable} was cancelled before it started`));
+      reject(new ToolError('CANCELLED', frag('tool.cancelled-before', '{tool} was cancelled before it started', { tool: executable })));
       return;
     }
     let child;
@@ -169,7 +173,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
         stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (e) {
-      reject(new ToolError('SPAWN_FAILED', `could not start ${executable}: ${e instanceof Error ? e.message : String(e)}`));
+      reject(new ToolError('SPAWN_FAILED', frag('tool.not-started', 'could not start {tool}: {reason}', { tool: executable, reason: e instanceof Error ? e.message : String(e) })));
       return;
     }
     const stdoutChunks: Buffer[] = [];
@@ -232,11 +236,11 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
       };
       setTimeout(poll, GROUP_POLL_MS);
     };
-    const onAbort = (): void => stop(new ToolError('CANCELLED', `${executable} was cancelled`, stderr.text()));
+    const onAbort = (): void => stop(new ToolError('CANCELLED', frag('tool.cancelled', '{tool} was cancelled', { tool: executable }), stderr.text()));
 
     if (opts.timeoutMs !== undefined && Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0) {
       const ms = Math.min(Math.round(opts.timeoutMs), MAX_TIMER_MS);
-      timeoutTimer = setTimeout(() => stop(new ToolError('TIMEOUT', `${executable} did not finish within ${Math.round(ms / 1000 * 10) / 10} s`, stderr.text())), ms);
+      timeoutTimer = setTimeout(() => stop(new ToolError('TIMEOUT', frag('tool.timeout', '{tool} did not finish within {seconds} s', { tool: executable, seconds: Math.round(ms / 1000 * 10) / 10 }), stderr.text())), ms);
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -244,7 +248,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
       if (failure) return;
       stdoutBytes += b.length;
       if (stdoutBytes > maxOut) {
-        stop(new ToolError('OUTPUT_LIMIT', `${executable} printed more than ${maxOut} bytes (${Math.round(maxOut / (1024 * 1024))} MiB) of output, Shipshape's limit; stopped it`, stderr.text()));
+        stop(new ToolError('OUTPUT_LIMIT', frag('tool.output-limit', "{tool} printed more than {bytes} bytes ({mib} MiB) of output, Shipshape's limit; stopped it", { tool: executable, bytes: maxOut, mib: Math.round(maxOut / (1024 * 1024)) }), stderr.text()));
         return;
       }
       stdoutChunks.push(b);
@@ -265,7 +269,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
 
     child.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code === 'ENOENT' ? 'NOT_FOUND' : 'SPAWN_FAILED';
-      const what = code === 'NOT_FOUND' ? `${executable} was not found` : `could not start ${executable}: ${e.message}`;
+      const what = code === 'NOT_FOUND' ? frag('tool.not-found', '{tool} was not found', { tool: executable }) : frag('tool.not-started', 'could not start {tool}: {reason}', { tool: executable, reason: e.message });
       killGroup(child.pid, 'SIGKILL');
       finish(() => reject(new ToolError(code, what)));
     });
@@ -285,7 +289,7 @@ export function runTool(executable: string, opts: RunOptions): Promise<RunResult
         stdout = Buffer.concat(stdoutChunks, stdoutBytes).toString('utf8');
       } catch (e) {
         // ERR_STRING_TOO_LONG and friends: a limit raised above what a string can hold.
-        finish(() => reject(new ToolError('OUTPUT_LIMIT', `${executable} printed ${stdoutBytes} bytes, more than can be read: ${e instanceof Error ? e.message : String(e)}`, stderr.text())));
+        finish(() => reject(new ToolError('OUTPUT_LIMIT', frag('tool.unreadable-output', '{tool} printed {bytes} bytes, more than can be read: {reason}', { tool: executable, bytes: stdoutBytes, reason: e instanceof Error ? e.message : String(e) }), stderr.text())));
         return;
       }
       finish(() => {

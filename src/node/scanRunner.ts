@@ -101,7 +101,7 @@ async function locate(name: string, configured: string | undefined, env: NodeJS.
   try {
     return await findExecutable(name, configured, { ...process.env, ...env });
   } catch (e) {
-    if (e instanceof ExecutablePathError) throw new ScanError('BAD_TOOL_PATH', `${e.message} (set for ${name})`);
+    if (e instanceof ExecutablePathError) throw new ScanError('BAD_TOOL_PATH', frag('scan.bad-tool-path', '{problem} (set for {name})', { problem: e.l10n, name }));
     throw e;
   }
 }
@@ -139,11 +139,11 @@ function fromToolError(e: ToolError, tool: string): ScanError {
   const stderr = e.stderr ? stderrExcerpt(e.stderr) : '';
   const tail = stderr ? `\n${stderr}` : '';
   switch (e.code) {
-    case 'NOT_FOUND': return new ScanError('TOOL_MISSING', frag('scan.not-started', '{tool} could not be started: {reason}', { tool, reason: e.message }), { scanner: tool });
-    case 'TIMEOUT': return new ScanError('TIMEOUT', frag('scan.timed-out', '{tool} timed out: {reason}', { tool, reason: `${e.message}${tail}` }), { scanner: tool, stderr: e.stderr });
+    case 'NOT_FOUND': return new ScanError('TOOL_MISSING', frag('scan.not-started', '{tool} could not be started: {reason}', { tool, reason: e.l10n ?? e.message }), { scanner: tool });
+    case 'TIMEOUT': return new ScanError('TIMEOUT', frag('scan.timed-out', '{tool} timed out: {reason}{tail}', { tool, reason: e.l10n ?? e.message, tail }), { scanner: tool, stderr: e.stderr });
     case 'CANCELLED': return new ScanError('CANCELLED', CANCELLED, { scanner: tool, stderr: e.stderr });
-    case 'OUTPUT_LIMIT': return new ScanError('OUTPUT_LIMIT', e.message, { scanner: tool, stderr: e.stderr });
-    default: return new ScanError('SPAWN_FAILED', e.message, { scanner: tool, stderr: e.stderr });
+    case 'OUTPUT_LIMIT': return new ScanError('OUTPUT_LIMIT', e.l10n ?? e.message, { scanner: tool, stderr: e.stderr });
+    default: return new ScanError('SPAWN_FAILED', e.l10n ?? e.message, { scanner: tool, stderr: e.stderr });
   }
 }
 

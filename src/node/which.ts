@@ -1,12 +1,17 @@
 /** Finding a tool: a configured path as is, else a PATH search (no shell, no `which`). */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { english, frag, Text } from '../core/l10n/text';
 
 /** A configured tool path that cannot be used. */
 export class ExecutablePathError extends Error {
-  constructor(readonly configuredPath: string, reason: string) {
-    super(`The configured path ${configuredPath} ${reason}`);
+  /** The message as a template, for the user's locale. */
+  readonly l10n: Text;
+  constructor(readonly configuredPath: string, reason: string | Text) {
+    const l10n = frag('which.configured-path', 'The configured path {path} {reason}', { path: configuredPath, reason });
+    super(english(l10n));
     this.name = 'ExecutablePathError';
+    this.l10n = l10n;
   }
 }
 
@@ -38,15 +43,15 @@ function candidates(dir: string, name: string, env: NodeJS.ProcessEnv): string[]
 export async function findExecutable(name: string, configuredPath?: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   if (configuredPath !== undefined && configuredPath.trim() !== '') {
     const p = configuredPath.trim();
-    if (!path.isAbsolute(p)) throw new ExecutablePathError(p, 'must be an absolute path');
+    if (!path.isAbsolute(p)) throw new ExecutablePathError(p, frag('which.not-absolute', 'must be an absolute path'));
     let st;
     try {
       st = await fs.stat(p);
     } catch {
-      throw new ExecutablePathError(p, 'does not exist');
+      throw new ExecutablePathError(p, frag('which.missing', 'does not exist'));
     }
-    if (!st.isFile()) throw new ExecutablePathError(p, 'is not a file');
-    if (!(await isExecutableFile(p))) throw new ExecutablePathError(p, 'is not executable (chmod +x?)');
+    if (!st.isFile()) throw new ExecutablePathError(p, frag('which.not-file', 'is not a file'));
+    if (!(await isExecutableFile(p))) throw new ExecutablePathError(p, frag('which.not-executable', 'is not executable (chmod +x?)'));
     return p;
   }
   // A name with a separator is a path, not something to look up.

@@ -15,12 +15,16 @@ import * as tar from 'tar-stream';
 import { ImageAnalyzer } from '../../core/inspect/analyzer';
 import type { HistoryEntry } from '../../core/inspect/historyMatch';
 import { LayerEntry } from '../../core/inspect/types';
+import { english, frag, Text } from '../../core/l10n/text';
 
 /** Why an archive could not be read. `UNSUPPORTED`: a format we do not read (zstd layers); `CANCELLED`: the caller's signal. */
 export class ArchiveError extends Error {
-  constructor(readonly code: 'UNSUPPORTED' | 'INVALID' | 'IO' | 'CANCELLED', message: string) {
-    super(message);
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(readonly code: 'UNSUPPORTED' | 'INVALID' | 'IO' | 'CANCELLED', message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
     this.name = 'ArchiveError';
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
@@ -75,22 +79,22 @@ async function openTar(file: string): Promise<Readable> {
   try {
     handle = await fs.open(file, 'r');
   } catch (e) {
-    throw new ArchiveError('IO', `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ArchiveError('IO', frag('files.problem', '{file}: {reason}', { file, reason: String((e as NodeJS.ErrnoException).code ?? (e as Error).message) }));
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new ArchiveError('IO', `${file}: not a regular file`);
+    if (!st.isFile()) throw new ArchiveError('IO', frag('archive.not-regular', '{file}: not a regular file', { file }));
     await handle.read(head, 0, 4, 0);
   } finally {
     await handle.close();
   }
-  if (startsWith(head, ZSTD)) throw new ArchiveError('UNSUPPORTED', `${file} is zstd-compressed, which Shipshape cannot read yet; decompress it first (zstd -d) or save it uncompressed`);
+  if (startsWith(head, ZSTD)) throw new ArchiveError('UNSUPPORTED', frag('archive.zstd', '{file} is zstd-compressed, which Shipshape cannot read yet; decompress it first (zstd -d) or save it uncompressed', { file }));
   const raw = createReadStream(file);
   return startsWith(head, GZIP) ? raw.pipe(createGunzip()) : raw;
 }
 
 function cancelled(file: string): ArchiveError {
-  return new ArchiveError('CANCELLED', `${file}: reading cancelled`);
+  return new ArchiveError('CANCELLED', frag('archive.cancelled', '{file}: reading cancelled', { file }));
 }
 
 /**
@@ -105,7 +109,7 @@ async function eachOuterEntry(file: string, onEntry: (name: string, entry: TarEn
   signal?.addEventListener('abort', onAbort, { once: true });
   const piping = pipeline(source, extract).catch((e: Error) => {
     if (signal?.aborted) throw cancelled(file);
-    throw new ArchiveError('INVALID', `${file}: not a readable tar archive (${e.message})`);
+    throw new ArchiveError('INVALID', frag('archive.not-tar', '{file}: not a readable tar archive ({reason})', { file, reason: e.message }));
   });
   const consuming = (async () => {
     for await (const entry of extract) {
@@ -119,7 +123,7 @@ async function eachOuterEntry(file: string, onEntry: (name: string, entry: TarEn
     extract.destroy();
     // A layer cut short by the cancellation fails in its own words: the cancellation is the cause.
     if (signal?.aborted) throw cancelled(file);
-    throw e instanceof ArchiveError ? e : new ArchiveError('INVALID', `${file}: not a readable tar archive (${(e as Error).message})`);
+    throw e instanceof ArchiveError ? e : new ArchiveError('INVALID', frag('archive.not-tar', '{file}: not a readable tar archive ({reason})', { file, reason: (e as Error).message }));
   }).finally(() => signal?.removeEventListener('abort', onAbort));
 }
 
@@ -191,11 +195,11 @@ export async function readArchiveStructure(file: string, signal?: AbortSignal): 
     const bytes = await readSmall(entry, MAX_JSON_BYTES);
     if (!bytes) return;
     jsonBytes += bytes.length;
-    if (jsonBytes > MAX_TOTAL_JSON_BYTES) throw new ArchiveError('INVALID', `${file}: more than ${MAX_TOTAL_JSON_BYTES / (1024 * 1024)} MiB of JSON documents, not an image archive Shipshape reads`);
+    if (jsonBytes > MAX_TOTAL_JSON_BYTES) throw new ArchiveError('INVALID', frag('archive.json-limit', '{file}: more than {max} MiB of JSON documents, not an image archive Shipshape reads', { file, max: MAX_TOTAL_JSON_BYTES / (1024 * 1024) }));
     const doc = parseJson(bytes);
     if (doc !== undefined) docs.set(name, doc);
   }, signal);
-  if (entries === 0) throw new ArchiveError('INVALID', `${file}: an empty archive, not an image`);
+  if (entries === 0) throw new ArchiveError('INVALID', frag('archive.empty', '{file}: an empty archive, not an image', { file }));
 
   const manifest = docs.get('manifest.json');
   if (Array.isArray(manifest) && isObj(manifest[0])) {
@@ -204,7 +208,7 @@ export async function readArchiveStructure(file: string, signal?: AbortSignal): 
     const configName = str(m.Config);
     const config = configName ? docs.get(outerName(configName)) : undefined;
     const layerNames = Array.isArray(m.Layers) ? m.Layers.filter((l): l is string => typeof l === 'string').map(outerName) : [];
-    if (!layerNames.length) throw new ArchiveError('INVALID', `${file}: manifest.json lists no layers`);
+    if (!layerNames.length) throw new ArchiveError('INVALID', frag('archive.manifest-no-layers', '{file}: manifest.json lists no layers', { file }));
     const ids = diffIds(config);
     const layers = layerNames.map((entryName, i) => {
       const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(entryName);
@@ -215,14 +219,14 @@ export async function readArchiveStructure(file: string, signal?: AbortSignal): 
   }
 
   let node: unknown = docs.get('index.json');
-  if (!isObj(node)) throw new ArchiveError('INVALID', `${file}: neither a docker save archive (manifest.json) nor an OCI image layout (index.json)`);
+  if (!isObj(node)) throw new ArchiveError('INVALID', frag('archive.not-image', '{file}: neither a docker save archive (manifest.json) nor an OCI image layout (index.json)', { file }));
   // An index may name another index (multi-platform); follow a few levels at most.
   for (let depth = 0; depth < 4; depth++) {
     const desc = pickManifest(node);
     const digest = desc && str(desc.digest);
     const p = digest && blobPath(digest);
     const doc = p ? docs.get(p) : undefined;
-    if (!isObj(doc)) throw new ArchiveError('INVALID', `${file}: the OCI index names a manifest (${digest ?? 'none'}) the archive does not hold`);
+    if (!isObj(doc)) throw new ArchiveError('INVALID', frag('archive.missing-manifest', '{file}: the OCI index names a manifest ({digest}) the archive does not hold', { file, digest: digest ?? 'none' }));
     const type = str(doc.mediaType) ?? str(desc?.mediaType);
     if ((type && INDEX_TYPES.has(type)) || Array.isArray(doc.manifests)) {
       node = doc;
@@ -235,23 +239,23 @@ export async function readArchiveStructure(file: string, signal?: AbortSignal): 
     for (const l of Array.isArray(doc.layers) ? doc.layers.filter(isObj) : []) {
       const d = str(l.digest);
       const lp = d && blobPath(d);
-      if (!d || !lp) throw new ArchiveError('INVALID', `${file}: a layer of the manifest has no valid digest`);
+      if (!d || !lp) throw new ArchiveError('INVALID', frag('archive.layer-digest', '{file}: a layer of the manifest has no valid digest', { file }));
       const mediaType = str(l.mediaType);
       if (mediaType && /zstd/.test(mediaType)) {
-        throw new ArchiveError('UNSUPPORTED', `layer ${layers.length + 1} (${d}) is zstd-compressed (${mediaType}), which Shipshape cannot read yet; save the image with gzip layers (docker save from the classic image store, or skopeo copy --dest-compress-format gzip)`);
+        throw new ArchiveError('UNSUPPORTED', frag('archive.layer-zstd-media', 'layer {index} ({digest}) is zstd-compressed ({mediaType}), which Shipshape cannot read yet; save the image with gzip layers (docker save from the classic image store, or skopeo copy --dest-compress-format gzip)', { index: layers.length + 1, digest: d, mediaType: String(mediaType) }));
       }
       layers.push({ entry: lp, digest: d, size: 0, mediaType });
     }
-    if (!layers.length) throw new ArchiveError('INVALID', `${file}: the image manifest lists no layers`);
+    if (!layers.length) throw new ArchiveError('INVALID', frag('archive.image-no-layers', '{file}: the image manifest lists no layers', { file }));
     const annotations = isObj(desc?.annotations) ? desc!.annotations as Json : {};
     const name = str(annotations['io.containerd.image.name']) ?? str(annotations['org.opencontainers.image.ref.name']);
     return checkCount(file, { format: 'oci-layout', layers, history: historyOf(config), repoTags: name ? [name] : [] });
   }
-  throw new ArchiveError('INVALID', `${file}: the OCI index nests too deeply`);
+  throw new ArchiveError('INVALID', frag('archive.nested', '{file}: the OCI index nests too deeply', { file }));
 }
 
 function checkCount(file: string, image: ArchiveImage): ArchiveImage {
-  if (image.layers.length > MAX_LAYERS) throw new ArchiveError('INVALID', `${file}: ${image.layers.length} layers, more than the ${MAX_LAYERS} Shipshape reads`);
+  if (image.layers.length > MAX_LAYERS) throw new ArchiveError('INVALID', frag('archive.too-many-layers', '{file}: {n} layers, more than the {max} Shipshape reads', { file, n: image.layers.length, max: MAX_LAYERS }));
   return image;
 }
 
@@ -275,7 +279,7 @@ async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, an
     return;
   }
   if (startsWith(head, ZSTD)) {
-    throw new ArchiveError('UNSUPPORTED', `layer ${index} (${layer.digest}) is zstd-compressed, which Shipshape cannot read yet; save the image with gzip or uncompressed layers`);
+    throw new ArchiveError('UNSUPPORTED', frag('archive.layer-zstd', 'layer {index} ({digest}) is zstd-compressed, which Shipshape cannot read yet; save the image with gzip or uncompressed layers', { index, digest: layer.digest }));
   }
   async function* all(): AsyncGenerator<Buffer> {
     yield head;
@@ -289,12 +293,14 @@ async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, an
   const source = Readable.from(all());
   const inner = tar.extract();
   const piping = (startsWith(head, GZIP) ? pipeline(source, createGunzip(), inner) : pipeline(source, inner)).catch((e: Error) => {
-    throw new ArchiveError('INVALID', `layer ${index} (${layer.digest}) is not a readable tar${startsWith(head, GZIP) ? '.gz' : ''} (${e.message})`);
+    throw new ArchiveError('INVALID', startsWith(head, GZIP)
+      ? frag('archive.layer-not-tgz', 'layer {index} ({digest}) is not a readable tar.gz ({reason})', { index, digest: layer.digest, reason: e.message })
+      : frag('archive.layer-not-tar', 'layer {index} ({digest}) is not a readable tar ({reason})', { index, digest: layer.digest, reason: e.message }));
   });
   const consuming = (async () => {
     for await (const e of inner) {
       const h = e.header;
-      if (--budget.entries < 0) throw new ArchiveError('INVALID', `layer ${index}: the image has more than ${budget.max} files, the most Shipshape reads (its file list is kept in memory)`);
+      if (--budget.entries < 0) throw new ArchiveError('INVALID', frag('archive.too-many-files', 'layer {index}: the image has more than {max} files, the most Shipshape reads (its file list is kept in memory)', { index, max: budget.max }));
       const want = analyzer.add({
         name: h.name,
         type: TYPES[h.type ?? 'file'] ?? 'other',
@@ -317,7 +323,7 @@ async function readLayer(entry: TarEntry, index: number, layer: ArchiveLayer, an
   await Promise.all([consuming, piping]).catch((e: unknown) => {
     source.destroy();
     inner.destroy();
-    throw e instanceof ArchiveError ? e : new ArchiveError('INVALID', `layer ${index} (${layer.digest}) is not a readable tar (${(e as Error).message})`);
+    throw e instanceof ArchiveError ? e : new ArchiveError('INVALID', frag('archive.layer-not-tar', 'layer {index} ({digest}) is not a readable tar ({reason})', { index, digest: layer.digest, reason: (e as Error).message }));
   });
   layer.size = analyzer.endLayer();
 }
@@ -334,6 +340,6 @@ export async function readArchiveLayers(file: string, image: ArchiveImage, analy
         next++;
       }
     }, signal);
-    if (next === before) throw new ArchiveError('INVALID', `${file}: layer ${next + 1} (${image.layers[next].entry}) is not in the archive`);
+    if (next === before) throw new ArchiveError('INVALID', frag('archive.layer-missing', '{file}: layer {index} ({entry}) is not in the archive', { file, index: next + 1, entry: image.layers[next].entry }));
   }
 }

@@ -13,7 +13,7 @@ import { validateImageRefText } from '../../core/imageRef';
 import { english, frag, Text } from '../../core/l10n/text';
 import { normalizeLocale } from '../../core/l10n';
 import { runTool, stderrExcerpt, ToolError } from '../process';
-import { findExecutable } from '../which';
+import { ExecutablePathError, findExecutable } from '../which';
 import { ArchiveError, readArchiveLayers, readArchiveStructure } from './archive';
 
 export { ArchiveError } from './archive';
@@ -95,7 +95,7 @@ export async function withSavedImage<T>(ref: string, opts: SaveOptions, use: (fi
     try {
       exe = await findExecutable(candidate, opts.paths?.[candidate], env);
     } catch (e) {
-      throw new SaveError('TOOL_MISSING', (e as Error).message);
+      throw new SaveError('TOOL_MISSING', e instanceof ExecutablePathError ? e.l10n : (e as Error).message);
     }
     if (exe) { engine = candidate; break; }
   }
