@@ -16,6 +16,7 @@ import { ShipshapeLanguageStatus } from './languageStatus';
 import { CommandManager } from './commands';
 import { ClientFeatures, ShipshapeClient } from './client';
 import { LazyGroups } from './lazyGroups';
+import { setBaseImageHoverSource } from './compare/hover';
 import type { SigningSupport } from './signing';
 import type { ScanSupport } from './scan';
 import type { WorkspaceChecker } from './workspaceCheck';
@@ -82,12 +83,18 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
   const groups = new LazyGroups({ context, log, client, diagnostics });
+  // The base-image advice in the hover before the images group is loaded (it then sets its own, the same request).
+  setBaseImageHoverSource({
+    request: (method, params, token) => client.request(method, params, token),
+    canCompare: () => vscode.workspace.isTrusted && groups.imagesLoaded && groups.images().scan.scannerFound() === true,
+  });
   const contributed = (context.extension.packageJSON as { contributes?: { commands?: Array<{ command?: unknown }> } }).contributes?.commands ?? [];
   groups.registerCommandHandlers(contributed.map((c) => c.command).filter((id): id is string => typeof id === 'string'), OWN_COMMANDS);
 
   context.subscriptions.push(
     log,
     ruleDocs,
+    { dispose: () => setBaseImageHoverSource(undefined) },
     client,
     diagnostics,
     groups,
@@ -95,14 +102,24 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     commands,
   );
   // The server starts after activation returned: activation never waits for a process. The
-  // images group (views, CodeLens) follows while the server starts.
+  // images group (its views and CodeLens) loads once the first diagnostics are shown, or a second
+  // after the server runs: not while the server starts and analyses the first file, on the same
+  // CPUs (a command or an API access loads it at once).
+  let imagesTimer: ReturnType<typeof setTimeout> | undefined;
+  let deactivated = false;
+  const loadImages = () => {
+    firstUpdate.dispose();
+    if (imagesTimer) clearTimeout(imagesTimer);
+    imagesTimer = undefined;
+    if (deactivated || groups.imagesLoaded) return;
+    try { groups.images(); } catch (e) { log.error(`Shipshape could not load scanning and signing: ${e instanceof Error ? e.message : String(e)}`); }
+  };
+  const firstUpdate = diagnostics.onDidUpdate(() => { setImmediate(loadImages); });
   const startTimer = setTimeout(() => {
     void client.start();
-    setImmediate(() => {
-      try { groups.images(); } catch (e) { log.error(`Shipshape could not load scanning and signing: ${e instanceof Error ? e.message : String(e)}`); }
-    });
+    void client.ready.then(() => { if (!deactivated && !groups.imagesLoaded && !imagesTimer) imagesTimer = setTimeout(loadImages, 1000); });
   }, 0);
-  context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
+  context.subscriptions.push(firstUpdate, { dispose: () => { deactivated = true; clearTimeout(startTimer); if (imagesTimer) clearTimeout(imagesTimer); imagesTimer = undefined; } });
   stopClient = () => client.stop();
   const checkOnStartup = () => vscode.workspace.getConfiguration('shipshape').get<boolean>('analyzeWorkspace.onStartup', false) === true;
   if (checkOnStartup()) {

@@ -3,7 +3,8 @@
  * bundle of its own under dist/lib/ (scripts/build.mjs), required synchronously on first need:
  * - images (dist/lib/images.js): scanning, signing, inspection, base-image comparison. Its views
  *   (the findings tree, CodeLens, status bar, scan diagnostics) belong on screen, so it loads
- *   right after activation returned; a command or an API access before that loads it at once.
+ *   soon after activation (once the first diagnostics are shown, or a second after the language
+ *   server runs: extension.ts); a command or an API access before that loads it at once.
  * - tools (dist/lib/tools.js): Check Workspace, Generate CI Pipeline, the walkthrough buttons;
  *   loaded when one of them runs.
  * Activation registers a thin handler for every command package.json contributes that it does not
