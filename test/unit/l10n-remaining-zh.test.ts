@@ -288,6 +288,21 @@ describe('zh-cn: what #14 found still in English', function () {
       assert.match(noCosign.stderr, /^shipshape verify: 在 PATH 中未找到 cosign。请安装它（https:\/\/[^）]+），或把 SHIPSHAPE_COSIGN_PATH \/ shipshape\.cosign\.path 设置为它的位置。\n$/);
     });
 
+    it('ci options, a file that is not an image archive, a configured tool path that cannot be used', async () => {
+      const ci = await cli(['--lang', 'zh-cn', 'ci', 'init', '--provider', 'bitbucket', '--stdout']);
+      assert.strictEqual(ci.stderr, "shipshape ci: 未知的平台 'bitbucket'：请使用 github 或 gitlab\n");
+      const enCi = await cli(['ci', 'init', '--provider', 'bitbucket', '--stdout']);
+      assert.strictEqual(enCi.stderr, "shipshape ci: unknown provider 'bitbucket': use github or gitlab\n");
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-zh-archive-'));
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'hello\n');
+      const archive = await cli(['--lang', 'zh-cn', 'inspect', 'notes.txt'], {}, dir);
+      assert.match(archive.stderr, /^shipshape: \S*notes\.txt：不是可读的 tar 归档（.+）\n$/);
+      const tool = await cli(['--lang', 'zh-cn', 'scan', 'alpine', '--scanner', 'trivy'], { SHIPSHAPE_TRIVY_PATH: 'relative' });
+      assert.strictEqual(tool.stderr, 'shipshape scan: 配置的路径 relative 必须是绝对路径（为 trivy 设置）\n');
+      const enTool = await cli(['scan', 'alpine', '--scanner', 'trivy'], { SHIPSHAPE_TRIVY_PATH: 'relative' });
+      assert.strictEqual(enTool.stderr, 'shipshape scan: The configured path relative must be an absolute path (set for trivy)\n');
+    });
+
     it('a verify result in Chinese', () => {
       const result = { verified: true, reference: 'ghcr.io/a/b:1', digest: 'sha256:abc', signatures: [{ identity: 'me@example.com', issuer: 'https://issuer', tlogIndex: 7 }, {}] } as unknown as Parameters<typeof describeVerifyResultText>[0];
       assert.strictEqual(renderText(describeVerifyResultText(result), zh), '✓ ghcr.io/a/b:1 已签名（sha256:abc）\n  - 已签名，签名者为 me@example.com（签发者 https://issuer）；透明日志索引 7\n  - 已签名，使用给定的密钥');

@@ -6,7 +6,8 @@
  * gave is quoted by the library, never pasted into a string).
  */
 import type { Document, Scalar } from 'yaml';
-import { parseImageRef, validateImageRef } from '../imageRef';
+import { parseImageRef, validateImageRefText } from '../imageRef';
+import { english, frag, Text } from '../l10n/text';
 import { kyvernoPolicy, policyControllerPolicy, PolicyAuthority } from '../signing/policy';
 import { ActionPin, GITLAB_IMAGES, PINS, SHIPSHAPE_ACTION, usesOf } from './pins';
 // The package-scoped rules "Ignore vulnerability" writes; Trivy reads them only when named with --ignorefile.
@@ -67,7 +68,14 @@ export interface GeneratedPipeline {
 }
 
 /** A usage problem with the options (bad image reference, severity…), for the user. */
-export class PipelineOptionsError extends Error {}
+export class PipelineOptionsError extends Error {
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
+    if (typeof message !== 'string') this.l10n = message;
+  }
+}
 
 /** Where each provider's pipeline lives. */
 export const PIPELINE_PATHS: Record<CiProvider, string> = {
@@ -96,11 +104,16 @@ interface Resolved {
 
 /** Why an image given for a pipeline is refused, or undefined when it may be written. */
 export function validatePipelineImage(image: string): string | undefined {
-  const why = validateImageRef(image);
+  const why = pipelineImageProblem(image);
+  return why && english(why);
+}
+
+function pipelineImageProblem(image: string): Text | undefined {
+  const why = validateImageRefText(image);
   if (why) return why;
   const ref = parseImageRef(image)!;
-  if (ref.digest) return 'give the repository without a digest: the pipeline signs the digest its build produces';
-  if (ref.tag) return 'give the repository without a tag: the pipeline tags the image with the commit SHA';
+  if (ref.digest) return frag('ci.image.digest', 'give the repository without a digest: the pipeline signs the digest its build produces');
+  if (ref.tag) return frag('ci.image.tag', 'give the repository without a tag: the pipeline tags the image with the commit SHA');
   return undefined;
 }
 
@@ -112,29 +125,29 @@ export function parseScanSeverities(list: readonly string[] | undefined): ScanSe
     const s = item.trim().toUpperCase();
     if (!s) continue;
     if (!(SCAN_SEVERITIES as readonly string[]).includes(s)) {
-      throw new PipelineOptionsError(`unknown severity '${item.trim()}': use ${SCAN_SEVERITIES.join(', ')}`);
+      throw new PipelineOptionsError(frag('ci.unknown-severity', "unknown severity '{value}': use {allowed}", { value: item.trim(), allowed: SCAN_SEVERITIES.join(', ') }));
     }
     out.add(s as ScanSeverity);
   }
-  if (out.size === 0) throw new PipelineOptionsError('no severity given');
+  if (out.size === 0) throw new PipelineOptionsError(frag('ci.no-severity', 'no severity given'));
   return SCAN_SEVERITIES.filter((s) => out.has(s));
 }
 
 function resolve(opts: PipelineOptions, cliVersion: string): Resolved {
-  if (opts.provider !== 'github' && opts.provider !== 'gitlab') throw new PipelineOptionsError(`unknown provider '${String(opts.provider)}': use github or gitlab`);
+  if (opts.provider !== 'github' && opts.provider !== 'gitlab') throw new PipelineOptionsError(frag('ci.unknown-provider', "unknown provider '{value}': use github or gitlab", { value: String(opts.provider) }));
   const scanner = opts.scanner ?? 'trivy';
-  if (scanner !== 'trivy' && scanner !== 'grype') throw new PipelineOptionsError(`unknown scanner '${String(scanner)}': use trivy or grype`);
+  if (scanner !== 'trivy' && scanner !== 'grype') throw new PipelineOptionsError(frag('ci.unknown-scanner', "unknown scanner '{value}': use trivy or grype", { value: String(scanner) }));
   const sign = opts.sign ?? 'keyless';
-  if (sign !== 'keyless' && sign !== 'key') throw new PipelineOptionsError(`unknown signing '${String(sign)}': use keyless or key`);
+  if (sign !== 'keyless' && sign !== 'key') throw new PipelineOptionsError(frag('ci.unknown-signing', "unknown signing '{value}': use keyless or key", { value: String(sign) }));
   const failOn = (opts.failOn ?? 'high').toLowerCase();
-  if (!FAIL_ON.includes(failOn)) throw new PipelineOptionsError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
-  if (!/^\d+\.\d+\.\d+$/.test(cliVersion)) throw new PipelineOptionsError(`not a release version: ${cliVersion}`);
+  if (!FAIL_ON.includes(failOn)) throw new PipelineOptionsError(frag('ci.fail-on', '--fail-on must be one of {allowed}', { allowed: FAIL_ON.join(', ') }));
+  if (!/^\d+\.\d+\.\d+$/.test(cliVersion)) throw new PipelineOptionsError(frag('ci.not-release', 'not a release version: {version}', { version: cliVersion }));
   if (opts.actionSha !== undefined && !/^[0-9a-f]{40}$/.test(opts.actionSha)) {
-    throw new PipelineOptionsError(`--action-sha must be a full 40-character commit SHA of ${SHIPSHAPE_ACTION} (got '${opts.actionSha}')`);
+    throw new PipelineOptionsError(frag('ci.action-sha', "--action-sha must be a full 40-character commit SHA of {action} (got '{value}')", { action: SHIPSHAPE_ACTION, value: String(opts.actionSha) }));
   }
   let registry: string | undefined;
   if (opts.image !== undefined) {
-    const why = validatePipelineImage(opts.image);
+    const why = pipelineImageProblem(opts.image);
     if (why) throw new PipelineOptionsError(why);
     registry = parseImageRef(opts.image)!.registry ?? 'docker.io';
   }
@@ -457,19 +470,23 @@ function repositoryFromImage(provider: CiProvider, image: string | undefined): s
 }
 
 function admissionPolicy(r: Resolved, opts: PipelineOptions, kind: CiPolicy): string {
-  if (!r.image) throw new PipelineOptionsError('an admission policy needs the image (--image): it admits that repository only when signed');
+  if (!r.image) throw new PipelineOptionsError(frag('ci.policy.image', 'an admission policy needs the image (--image): it admits that repository only when signed'));
   let authority: PolicyAuthority;
   if (r.sign === 'key') {
-    if (!opts.publicKeyPem) throw new PipelineOptionsError('a key-signing policy needs the public key (--public-key cosign.pub)');
+    if (!opts.publicKeyPem) throw new PipelineOptionsError(frag('ci.policy.public-key', 'a key-signing policy needs the public key (--public-key cosign.pub)'));
     authority = { kind: 'key', publicKeyPem: opts.publicKeyPem };
   } else {
     const repo = opts.repository ?? repositoryFromImage(r.provider, r.image);
-    if (!repo) throw new PipelineOptionsError(`a keyless policy needs the ${r.provider === 'github' ? 'GitHub repository (--repository OWNER/REPO)' : 'GitLab project (--repository GROUP/PROJECT)'} whose pipeline signs`);
+    if (!repo) throw new PipelineOptionsError(r.provider === 'github'
+      ? frag('ci.policy.github-repository', 'a keyless policy needs the GitHub repository (--repository OWNER/REPO) whose pipeline signs')
+      : frag('ci.policy.gitlab-project', 'a keyless policy needs the GitLab project (--repository GROUP/PROJECT) whose pipeline signs'));
     if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(repo) || (r.provider === 'github' && repo.split('/').length !== 2)) {
-      throw new PipelineOptionsError(`'${repo}' is not a ${r.provider === 'github' ? 'GitHub OWNER/REPO' : 'GitLab GROUP/PROJECT'}`);
+      throw new PipelineOptionsError(r.provider === 'github'
+        ? frag('ci.policy.not-github-repo', "'{repo}' is not a GitHub OWNER/REPO", { repo })
+        : frag('ci.policy.not-gitlab-project', "'{repo}' is not a GitLab GROUP/PROJECT", { repo }));
     }
     const branch = opts.branch ?? 'main';
-    if (!/^[A-Za-z0-9_./-]+$/.test(branch)) throw new PipelineOptionsError(`'${branch}' is not a branch name`);
+    if (!/^[A-Za-z0-9_./-]+$/.test(branch)) throw new PipelineOptionsError(frag('ci.policy.branch', "'{branch}' is not a branch name", { branch }));
     authority = r.provider === 'github'
       ? {
         kind: 'keyless',
@@ -497,7 +514,7 @@ export function generatePipeline(opts: PipelineOptions, cliVersion: string): Gen
   const text = r.provider === 'github' ? githubPipeline(r) : gitlabPipeline(r);
   const out: GeneratedPipeline = { pipeline: { path: PIPELINE_PATHS[r.provider], text } };
   if (opts.policy !== undefined) {
-    if (opts.policy !== 'kyverno' && opts.policy !== 'policy-controller') throw new PipelineOptionsError(`unknown policy '${String(opts.policy)}': use kyverno or policy-controller`);
+    if (opts.policy !== 'kyverno' && opts.policy !== 'policy-controller') throw new PipelineOptionsError(frag('ci.unknown-policy', "unknown policy '{value}': use kyverno or policy-controller", { value: String(opts.policy) }));
     out.policy = { path: POLICY_PATH, text: admissionPolicy(r, opts, opts.policy) };
   }
   return out;
