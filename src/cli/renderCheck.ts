@@ -10,10 +10,10 @@ import { AnalysisRun, analyze, Finding, ShipshapeConfig, skipFails, TextEdit } f
 import { ChartSourceFile, dropSuppressed, FileFix, mapHelmFindings, mapKustomizeFindings, MappedFinding, neutraliseDirectives } from '../core/render';
 import { chartRenderOptions, KUSTOMIZATION_NAMES, readChartFiles, readKustomization, renderHelm, renderKustomize, RenderEnv, RenderError } from '../node/render';
 import { FileFindings, SkippedFile } from './formats';
-import { CliIO } from './io';
+import { CliIO, errorWords } from './io';
 import { forTerminal, forTerminalLines } from './sanitize';
 import { Text, frag } from '../core/l10n';
-import { say } from './l10n';
+import { say, sayWords } from './l10n';
 import { FileToCheck } from './walk';
 
 export interface RenderRoots { charts: string[]; kustomizations: string[] }
@@ -146,7 +146,7 @@ export async function renderAndCheck(roots: RenderRoots, io: CliIO, o: RenderChe
       return false;
     }
     failed = true;
-    const msg = e instanceof RenderError ? e.message : String((e as Error)?.message ?? e);
+    const msg = e instanceof RenderError ? sayWords(locale, errorWords(e)) : String((e as Error)?.message ?? e);
     io.stderr(`shipshape: ${forTerminal(display(root))}: ${say(locale, frag('cli.render.failed', '{tool} could not render it:', { tool }))}\n${forTerminalLines(msg).replace(/^/gm, '  ')}\n`);
     return true;
   };

@@ -15,6 +15,7 @@ import { ShipshapeConfig } from '../core/config';
 import { ChartSourceFile, KustomizeFile } from '../core/render';
 import { runTool, stderrExcerpt, ToolError } from './process';
 import { ExecutablePathError, findExecutable } from './which';
+import { english, frag, Text } from '../core/l10n/text';
 
 export type RenderTool = 'helm' | 'kustomize';
 
@@ -40,9 +41,12 @@ export interface RenderEnv {
 
 /** A render that failed, with a message fit to print (the tool's stderr, trimmed). */
 export class RenderError extends Error {
-  constructor(readonly code: 'TOOL_MISSING' | 'BAD_TOOL_PATH' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT', message: string) {
-    super(message);
+  /** The message as a template, for the user's locale (absent when it is the tool's own words). */
+  readonly l10n?: Text;
+  constructor(readonly code: 'TOOL_MISSING' | 'BAD_TOOL_PATH' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT', message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
     this.name = 'RenderError';
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
@@ -58,14 +62,14 @@ async function run(executable: string, args: string[], opts: RenderEnv, cwd: str
       timeoutMs: opts.timeoutMs ?? RENDER_TIMEOUT_MS, maxOutputBytes: MAX_RENDER_BYTES, signal: opts.signal,
     });
     if (r.exitCode !== 0) {
-      throw new RenderError('FAILED', stderrExcerpt(r.stderr) || `${path.basename(executable)} exited with code ${r.exitCode ?? r.signal}`);
+      throw new RenderError('FAILED', stderrExcerpt(r.stderr) || frag('render.tool-exited', '{tool} exited with code {code}', { tool: path.basename(executable), code: String(r.exitCode ?? r.signal) }));
     }
     return r.stdout;
   } catch (e) {
     if (e instanceof RenderError) throw e;
     if (e instanceof ToolError) {
       const code = e.code === 'NOT_FOUND' ? 'TOOL_MISSING' : e.code === 'SPAWN_FAILED' ? 'FAILED' : e.code;
-      throw new RenderError(code, e.message);
+      throw new RenderError(code, e.l10n ?? e.message);
     }
     throw new RenderError('FAILED', String(e));
   }
@@ -75,7 +79,7 @@ async function locate(name: string, configured: string | undefined, env: NodeJS.
   try {
     return await findExecutable(name, configured, { ...process.env, ...env });
   } catch (e) {
-    if (e instanceof ExecutablePathError) throw new RenderError('BAD_TOOL_PATH', e.message);
+    if (e instanceof ExecutablePathError) throw new RenderError('BAD_TOOL_PATH', e.l10n);
     throw e;
   }
 }

@@ -314,9 +314,11 @@ export class RenderService {
       const error = (e instanceof Error ? e.message : String(e)).replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trim();
       this.host.log(`${r.dir}: ${r.tool} could not render it: ${error}`);
       const id = r.tool === 'helm' ? 'helm-render-failed' : 'kustomize-build-failed';
+      // Our own words (a configured path that cannot be used, a timeout) in the client's locale; the tool's as they are.
+      const why = e instanceof RenderError && e.l10n ? e.l10n : error;
       const words = r.tool === 'helm'
-        ? msg('server.render.helm-failed', 'helm template failed, so Shipshape cannot check what it renders: {error}', { error })
-        : msg('server.render.kustomize-failed', 'kustomize build failed, so Shipshape cannot check what it renders: {error}', { error });
+        ? msg('server.render.helm-failed', 'helm template failed, so Shipshape cannot check what it renders: {error}', { error: why })
+        : msg('server.render.kustomize-failed', 'kustomize build failed, so Shipshape cannot check what it renders: {error}', { error: why });
       this.finish(r, 'failed', new Map([[anchor, [problem(id, words, 'medium')]]]), new Set(), new Map());
       return;
     } finally {
