@@ -4,6 +4,7 @@
  * to a path where no file exists yet (in a trusted workspace).
  */
 import * as vscode from 'vscode';
+import { errorText } from './errorText';
 import { CiProvider, CiScanner, CiSigning, generatePipeline, PIPELINE_PATHS, PipelineOptionsError, validatePipelineImage } from '../core/ci/pipeline';
 import { VERSION } from '../cli/version';
 import { Command } from './commands';
@@ -79,7 +80,7 @@ export class GeneratePipelineCommand implements Command {
     } catch (e) {
       if (!(e instanceof PipelineOptionsError)) throw e;
       this.log.warn(`Generate CI Pipeline: ${e.message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The pipeline was not generated: {0}', e.message));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The pipeline was not generated: {0}', errorText(e)));
       return { ok: false, refusal: 'invalid-input', message: e.message };
     }
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });

@@ -1,5 +1,6 @@
 /** The scan commands: one class per command, registered by registerScanSupport. */
 import * as vscode from 'vscode';
+import { errorText } from '../errorText';
 import { validateImageRef } from '../../core/imageRef';
 import type { LocalImage } from '../../core/scan/images';
 import { isVulnSeverity, SCANNER_IDS, ScanReport, VulnSeverity, VULN_SEVERITIES } from '../../core/scan/model';
@@ -114,7 +115,7 @@ export class ScanImageCommand implements Command {
         : [{ label: vscode.l10n.t('No local images ({0})', source), description: '', alwaysShow: true }];
     }, (e: Error) => {
       this.log.info(`Local images not listed: ${e.message}`);
-      local = [{ label: vscode.l10n.t('$(info) Local images unavailable'), detail: e.message.split('\n')[0], alwaysShow: true }];
+      local = [{ label: vscode.l10n.t('$(info) Local images unavailable'), detail: errorText(e).split('\n')[0], alwaysShow: true }];
     }).finally(() => { pick.busy = false; render(); });
     const chosen = await new Promise<ImagePick | undefined>((resolve) => {
       pick.onDidAccept(() => { resolve(pick.selectedItems[0]); pick.hide(); });

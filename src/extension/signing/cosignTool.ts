@@ -4,6 +4,7 @@
  * telling people what went wrong.
  */
 import * as vscode from 'vscode';
+import { errorText } from '../errorText';
 import { plainValue } from '../notificationText';
 import { CosignError, CosignRunner, COSIGN_INSTALL_DOCS } from '../../node/cosign';
 import { SigningInputError } from '../../core/signing';
@@ -144,7 +145,7 @@ export function reportFailure(log: vscode.LogOutputChannel, what: string, error:
   if (error instanceof SigningInputError) {
     // Our own validation, but it may quote a reference taken from a workspace file.
     log.warn(`${what}: ${error.message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', what, plainValue(error.message)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', what, plainValue(errorText(error))));
     return { ok: false, refusal: 'invalid-input', message: error.message };
   }
   const message = error instanceof Error ? error.message : String(error);
