@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+/* eslint-disable @typescript-eslint/no-require-imports */
 import type { InspectOutcome } from '../../src/extension/inspect';
 import type { ScanNode, ScanSupport } from '../../src/extension/scan';
 import { dockerArchive } from '../unit/inspect-support';
@@ -79,6 +80,16 @@ describe('Shipshape in Simplified Chinese: the server\'s and the inspector\'s wo
     const d = await until('the configuration diagnostic', () => vscode.languages.getDiagnostics(uri).find((x) => x.source === 'Shipshape'));
     assert.strictEqual(d.message, 'Shipshape 配置：profile：应为 baseline、restricted 或 all');
     assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.character], [0, 0, 7]);
+  });
+
+  it('an error of the core shown by the extension (a signing input) reads in Chinese', () => {
+    const { SigningInputError, parseAnnotation } = require('../../src/core/signing') as typeof import('../../src/core/signing');
+    const { errorText } = require('../../src/extension/errorText') as typeof import('../../src/extension/errorText');
+    let error: unknown;
+    try { parseAnnotation('novalue'); } catch (e) { error = e; }
+    assert.ok(error instanceof SigningInputError);
+    assert.strictEqual(errorText(error), '注解 "novalue" 必须形如 key=value');
+    assert.strictEqual(errorText(new Error('plain')), 'plain');
   });
 
   it('an inspected image\'s findings read in Chinese in the Image Findings tree', async () => {
