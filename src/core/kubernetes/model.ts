@@ -710,29 +710,33 @@ function positionAt(lineStarts: readonly number[], offset: number): Position {
  * model reads the last value, as Kubernetes does where it accepts the document.
  */
 function dropDuplicateKeys(doc: Document, problems: SyntaxProblem[]): boolean {
+  const root = doc.contents as { items?: unknown } | null;
+  return root !== null && typeof root === 'object' && root.items !== undefined && dropDuplicatesIn(root as YAMLMap | YAMLSeq, problems);
+}
+
+/**
+ * Walks a collection (the composer built it, so its depth is one the stack holds) and keeps the
+ * last pair of each key of every mapping. Collections have items; scalars and aliases do not.
+ */
+function dropDuplicatesIn(node: YAMLMap | YAMLSeq, problems: SyntaxProblem[]): boolean {
   let found = false;
-  const stack: unknown[] = [doc.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node instanceof YAMLMap) {
-      let items = node.items as Pair[];
-      if (items.length > 1 && hasDuplicateKey(items)) {
-        found = true;
-        items = node.items = keepLast(items, problems);
-      }
-      for (let i = 0; i < items.length; i++) {
-        // Collections have items; scalars and aliases do not.
-        const v = items[i].value as { items?: unknown } | null;
-        if (v !== null && typeof v === 'object' && v.items !== undefined) stack.push(v);
-        const k = items[i].key as { items?: unknown } | null;
-        if (k !== null && typeof k === 'object' && k.items !== undefined) stack.push(k);
-      }
-    } else if (node instanceof YAMLSeq) {
-      const items = node.items as unknown[];
-      for (let i = 0; i < items.length; i++) {
-        const it = items[i] as { items?: unknown } | null;
-        if (it !== null && typeof it === 'object' && it.items !== undefined) stack.push(it);
-      }
+  if (node instanceof YAMLMap) {
+    let items = node.items as Pair[];
+    if (items.length > 1 && hasDuplicateKey(items)) {
+      found = true;
+      items = node.items = keepLast(items, problems);
+    }
+    for (let i = 0; i < items.length; i++) {
+      const v = items[i].value as { items?: unknown } | null;
+      if (v !== null && typeof v === 'object' && v.items !== undefined && dropDuplicatesIn(v as YAMLMap | YAMLSeq, problems)) found = true;
+      const k = items[i].key as { items?: unknown } | null;
+      if (k !== null && typeof k === 'object' && k.items !== undefined && dropDuplicatesIn(k as YAMLMap | YAMLSeq, problems)) found = true;
+    }
+  } else {
+    const items = node.items as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as { items?: unknown } | null;
+      if (it !== null && typeof it === 'object' && it.items !== undefined && dropDuplicatesIn(it as YAMLMap | YAMLSeq, problems)) found = true;
     }
   }
   return found;
@@ -748,9 +752,10 @@ function keyValue(pair: Pair): unknown {
 /** Small mappings compare pairwise (no allocation); larger ones through a Set. */
 function hasDuplicateKey(items: readonly Pair[]): boolean {
   if (items.length <= 8) {
+    // Only a scalar key has a value: collections have items, aliases a source.
     for (let i = 1; i < items.length; i++) {
-      const v = keyValue(items[i]);
-      if (v === undefined || v === null) continue;
+      const v = (items[i].key as Scalar | null)?.value;
+      if (v === undefined || v === null || v === '<<') continue;
       for (let j = 0; j < i; j++) if ((items[j].key as Scalar | null)?.value === v) return true;
     }
     return false;
