@@ -17,6 +17,7 @@ import { CommandManager } from './commands';
 import { ClientFeatures, ShipshapeClient } from './client';
 import { LazyGroups } from './lazyGroups';
 import { setBaseImageHoverSource } from './compare/hover';
+import { DOCKERFILE_SELECTOR } from './documents';
 import type { SigningSupport } from './signing';
 import type { ScanSupport } from './scan';
 import type { WorkspaceChecker } from './workspaceCheck';
@@ -83,6 +84,11 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
   commands.register({ id: 'shipshape.revalidate', execute: () => diagnostics.revalidateAll() });
   commands.register({ id: 'shipshape.showOutput', execute: () => log.show() });
   const groups = new LazyGroups({ context, log, client, diagnostics });
+  // "Compare base images…" on a FROM once the images group found a scanner. Registered now: a
+  // provider registered while VS Code asks for code actions cancels that request.
+  const compareActions = vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, {
+    provideCodeActions: (doc, range, ctx, token) => (groups.imagesLoaded ? groups.images().compare.codeActions.provideCodeActions(doc, range, ctx, token) : []),
+  }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] });
   // The base-image advice in the hover before the images group is loaded (it then sets its own, the same request).
   setBaseImageHoverSource({
     request: (method, params, token) => client.request(method, params, token),
@@ -95,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): ShipshapeApi {
     log,
     ruleDocs,
     { dispose: () => setBaseImageHoverSource(undefined) },
+    compareActions,
     client,
     diagnostics,
     groups,

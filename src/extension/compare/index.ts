@@ -274,19 +274,21 @@ export interface CompareSupport extends vscode.Disposable {
   readonly codeActions: CompareCodeActionProvider;
 }
 
-/** Registers the command, the swap and the code action. */
 /**
- * `setHoverSource`: the hover's own setter when this module is bundled apart from the hover (the
- * lazily loaded images group, dist/lib/images.js, has its own copy of compare/hover.ts).
+ * Registers the command, the swap and the code action. `setHoverSource`: the hover's own setter
+ * when this module is bundled apart from the hover (the lazily loaded images group,
+ * dist/lib/images.js, has its own copy of compare/hover.ts). `registerCodeActions: false`: the
+ * caller registered a provider that asks `codeActions` (a provider registered while VS Code asks
+ * for code actions cancels that request).
  */
-export function registerCompareSupport(options: { log: vscode.LogOutputChannel; scan: Pick<ScanSupport, 'scannerFound'>; request: ServerRequest; setHoverSource?: typeof setBaseImageHoverSource }): CompareSupport {
+export function registerCompareSupport(options: { log: vscode.LogOutputChannel; scan: Pick<ScanSupport, 'scannerFound'>; request: ServerRequest; setHoverSource?: typeof setBaseImageHoverSource; registerCodeActions?: boolean }): CompareSupport {
   const setHoverSource = options.setHoverSource ?? setBaseImageHoverSource;
   const commands = new CommandManager();
   const compare = commands.register(new CompareBaseImagesCommand(options.log, options.request));
   commands.register(new SwapBaseImageCommand(options.log, options.request));
   const codeActions = new CompareCodeActionProvider(options.scan, options.request);
   setHoverSource({ request: options.request, canCompare: () => vscode.workspace.isTrusted && options.scan.scannerFound() === true });
-  const registration = vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, codeActions, CompareCodeActionProvider.metadata);
+  const registration = options.registerCodeActions === false ? { dispose() { /* the caller's */ } } : vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, codeActions, CompareCodeActionProvider.metadata);
   return {
     compare,
     codeActions,
