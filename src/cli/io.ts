@@ -73,9 +73,39 @@ export function parseCommandLine<O extends OptionSpecs>(args: string[], options:
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    // Node's own words for the option (not translated), then the usage in the user's locale.
-    throw new UsageError(withUsage((e as Error).message, usage));
+    // What is wrong with which option, in our words (Node's otherwise), then the usage in the user's locale.
+    throw new UsageError(withUsage(optionProblem(args, options) ?? (e as Error).message, usage));
   }
+}
+
+/** The first argument parseArgs refuses, found from the option specs: an unknown option, a value missing or one not taken. */
+function optionProblem(args: readonly string[], options: OptionSpecs): Text | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return undefined;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      const spec = Object.prototype.hasOwnProperty.call(options, name) ? options[name] : undefined;
+      const option = `--${name}`;
+      if (!spec) return frag('cli.args.unknown-option', "Unknown option '{option}' (an argument that starts with '-' goes at the end, after '--')", { option });
+      if (spec.type === 'boolean' && eq >= 0) return frag('cli.args.no-value', "option '{option}' takes no value", { option });
+      if (spec.type === 'string' && eq < 0) {
+        const next = args[i + 1];
+        if (next === undefined || next.startsWith('-')) return frag('cli.args.missing-value', "option '{option}' needs a value (one that starts with '-' is written {option}=-VALUE)", { option });
+        i++;
+      }
+    } else if (a.startsWith('-') && a.length > 1) {
+      const spec = Object.entries(options).find(([, o]) => o.short === a[1]);
+      if (!spec) return frag('cli.args.unknown-option', "Unknown option '{option}' (an argument that starts with '-' goes at the end, after '--')", { option: a });
+      if (spec[1].type === 'string' && a.length === 2) {
+        const next = args[i + 1];
+        if (next === undefined || next.startsWith('-')) return frag('cli.args.missing-value', "option '{option}' needs a value (one that starts with '-' is written {option}=-VALUE)", { option: `--${spec[0]}` });
+        i++;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

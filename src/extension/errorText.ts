@@ -22,7 +22,7 @@ function isSimplifiedChinese(language: string): boolean {
 
 function catalogue(): Readonly<Record<string, string>> | null {
   if (zhCatalogue !== undefined) return zhCatalogue;
-  const root = vscode.extensions.getExtension('shipshape.shipshape')?.extensionPath;
+  const root = vscode.extensions?.getExtension('shipshape.shipshape')?.extensionPath;
   try {
     zhCatalogue = root ? (JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'core.zh-cn.json'), 'utf8')) as Record<string, string>) : null;
   } catch {
@@ -35,6 +35,6 @@ function catalogue(): Readonly<Record<string, string>> | null {
 export function errorText(e: unknown): string {
   const t = (e as { l10n?: unknown } | undefined)?.l10n;
   if (!isText(t)) return e instanceof Error ? e.message : String(e);
-  const c = isSimplifiedChinese(vscode.env.language) ? catalogue() : null;
+  const c = isSimplifiedChinese(vscode.env?.language ?? 'en') ? catalogue() : null;
   return c ? renderText(t, c) : english(t);
 }

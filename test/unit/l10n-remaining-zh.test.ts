@@ -216,9 +216,12 @@ describe('zh-cn: what #14 found still in English', function () {
       assert.ok(noRef.stderr.startsWith('shipshape sign: 请只给出一个镜像引用\n\n用法：shipshape sign REF'), noRef.stderr.slice(0, 120));
       const noPath = await cli(['--lang', 'zh-cn', 'fix']);
       assert.ok(noPath.stderr.startsWith('shipshape fix: 没有给出 PATH\n\n用法：shipshape fix PATH...'), noPath.stderr.slice(0, 120));
-      // Node's own words for an unknown option stay; the usage that follows is Chinese.
+      // An unknown option, a missing value, a value not taken: our words, then the usage, in Chinese.
       const unknown = await cli(['--lang', 'zh-cn', 'verify', '--bogus']);
-      assert.match(unknown.stderr, /^shipshape verify: Unknown option '--bogus'/);
+      assert.match(unknown.stderr, /^shipshape verify: 未知选项 '--bogus'（以 '-' 开头的参数请放在命令末尾的 '--' 之后）\n\n/);
+      assert.match((await cli(['verify', '--bogus'])).stderr, /^shipshape verify: Unknown option '--bogus' \(an argument that starts with '-' goes at the end, after '--'\)\n\nUsage:/);
+      assert.match((await cli(['--lang', 'zh-cn', 'scan', '--timeout'])).stderr, /^shipshape scan: 选项 '--timeout' 需要一个值（以 '-' 开头的值请写成 --timeout=-VALUE）\n/);
+      assert.match((await cli(['--lang', 'zh-cn', 'fix', '--write=yes', 'x'])).stderr, /^shipshape fix: 选项 '--write' 不接受值\n/);
       assert.match(unknown.stderr, /\n\n用法：shipshape verify REF/);
       const scanTimeout = await cli(['--lang', 'zh-cn', 'scan', '--timeout=0', 'alpine']);
       assert.strictEqual(scanTimeout.stderr, "shipshape scan: --timeout 需要一个正的秒数（实际为 '0'）\n");
