@@ -18,7 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFileKind, FileKind, Finding, ShipshapeConfig } from '../core';
 import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
-import { AnalysisPool, PoolOutcome, WORKER_MARK } from './pool';
+import { AnalysisPool, INLINE_TEXT, PoolOutcome, WORKER_MARK } from './pool';
 import { runJob, runWorker, WorkerJob } from './worker';
 import { FactSource, WorkspaceIndex } from './workspaceIndex';
 import { ClientSettings, configIssueMessage, DEFAULT_CONFIG, FolderConfigs, fsPathOf, isEnabled, mergeSettings } from './config';
@@ -113,7 +113,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // The facts of the workspace's manifests, so an open manifest settles against the other files (workspaceIndex.ts).
   const index = new WorkspaceIndex({
     facts: async (text) => {
-      const o = await pool.submit({ op: 'facts', text }, budgetMs).promise;
+      const o = await submitJob({ op: 'facts', text }, budgetMs).promise;
       return 'result' in o && o.result.op === 'facts' ? o.result.facts : undefined;
     },
     idle: () => pool.busy === 0,
@@ -183,7 +183,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return { ...c, fileConfig: c.folder ? (await folderConfigs.get(c.folder))?.config : undefined };
     },
     analyze: (text, config) => {
-      const task = pool.submit({ op: 'analyze', text, kind: 'kubernetes', config, chartTemplate: false, wasManifest: false }, budgetMs);
+      const task = submitJob({ op: 'analyze', text, kind: 'kubernetes', config, chartTemplate: false, wasManifest: false }, budgetMs);
       return { cancel: task.cancel, promise: task.promise.then((o) => ('result' in o && o.result.op === 'analyze' && !o.result.outcome.skipped ? o.result.outcome.findings : undefined)) };
     },
     refresh: (files) => renderedChanged(files),
@@ -257,6 +257,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function warmSoon(): void {
     pool.warm(1);
     warmTimer = setTimeout(warmNow, WARM_DELAY_MS);
+  }
+  /** A job for the pool; one that will not run on this thread starts the other workers first (the spare one keeps small files quick). */
+  function submitJob(job: WorkerJob, budget: number): ReturnType<AnalysisPool['submit']> {
+    if (job.text.length > INLINE_TEXT) warmNow();
+    return pool.submit(job, budget);
   }
   function warmNow(): void {
     if (warmTimer === undefined) return;
@@ -438,7 +443,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!enabled) return publish([], false, { skipped: 'disabled' });
     if (isExcluded(uri, folder, config.exclude)) return publish([], false, { skipped: 'excluded' });
     const text = doc.getText();
-    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri), ...againstIndex(uri, kind) }, budgetMs);
+    const task = submitJob({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: manifests.has(uri), ...againstIndex(uri, kind) }, budgetMs);
     running.set(uri, { run, cancel: task.cancel });
     const outcome = await task.promise;
     if (running.get(uri)?.run === run) running.delete(uri);
@@ -538,7 +543,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   async function runDocumentJob(job: WorkerJob, token: CancellationToken): Promise<PoolOutcome> {
-    const task = pool.submit(job, budgetMs);
+    const task = submitJob(job, budgetMs);
     const sub = token.onCancellationRequested(() => task.cancel());
     try { return await task.promise; } finally { sub.dispose(); }
   }
@@ -657,7 +662,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     const chartTemplate = kind === 'kubernetes' && isChartTemplate(uri);
     // Settled against the other files' facts, as the open documents and `shipshape check` are.
-    const task = pool.submit({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: false, ...againstIndex(uri, kind) }, budgetMs);
+    const task = submitJob({ op: 'analyze', text, kind, config, chartTemplate, wasManifest: false, ...againstIndex(uri, kind) }, budgetMs);
     const sub = token?.onCancellationRequested(() => task.cancel());
     const outcome = await task.promise;
     sub?.dispose();
