@@ -257,6 +257,22 @@ function settingsByKey(rules: ShipshapeConfig['rules']): Map<string, string> {
   return byKey;
 }
 
+const SEVERITIES_BY_RULES = new WeakMap<readonly RuleMeta[], WeakMap<ShipshapeConfig['rules'], Map<string, ReadonlyArray<Severity | undefined>>>>();
+
+/**
+ * The effective severity of each rule of an analyser under a config (undefined: off), computed
+ * once per rule list, rules object and profile: a session analyses every file with the same ones.
+ */
+function severitiesOf(rules: readonly RuleMeta[], config: ShipshapeConfig): ReadonlyArray<Severity | undefined> {
+  let byRules = SEVERITIES_BY_RULES.get(rules);
+  if (!byRules) SEVERITIES_BY_RULES.set(rules, (byRules = new WeakMap()));
+  let byProfile = byRules.get(config.rules);
+  if (!byProfile) byRules.set(config.rules, (byProfile = new Map()));
+  let list = byProfile.get(config.profile);
+  if (!list) byProfile.set(config.profile, (list = rules.map((r) => effectiveSeverity(r, config))));
+  return list;
+}
+
 /**
  * The effective setting of a rule under a config: undefined when it is off, else its severity.
  * Our id wins over public references; among references, the first configured one wins.
@@ -336,10 +352,12 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   }
   // A text analysed alone settles against its own facts: without any, nothing derived can stand.
   const alone = options?.run ? undefined : new Set(ownFacts ?? []);
-  for (const rule of analyzer.rules) {
-    if (rule.settlesOn !== undefined && alone && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!))) continue;
-    const severity = effectiveSeverity(rule, config);
+  const severities = severitiesOf(analyzer.rules, config);
+  for (let ri = 0; ri < analyzer.rules.length; ri++) {
+    const rule = analyzer.rules[ri];
+    const severity = severities[ri];
     if (!severity) continue;
+    if (rule.settlesOn !== undefined && alone && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!))) continue;
     const keys = ruleKeys(rule);
     const report = (r: Report): void => {
       if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;
@@ -423,14 +441,35 @@ function rangeKey(r: Range): string {
  * rule's references (so every public id still names it); its own fixes address the node (the
  * folded finding's may not: a container's fix does not change the pod value it inherits).
  */
-function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined): Finding[] {
-  const coverOf = new Map<string, readonly string[]>();
-  const coverers = new Set<string>();
+/** Which rules cover and combine which, per rule list (an analyser's rules never change). */
+interface FoldTables {
+  coverOf: Map<string, readonly string[]>;
+  coverers: Set<string>;
+  combinerOf: Map<string, string>;
+  combiners: Set<string>;
+}
+const FOLD_TABLES = new WeakMap<readonly RuleMeta[], FoldTables>();
+
+function foldTables(rules: readonly RuleMeta[]): FoldTables {
+  let t = FOLD_TABLES.get(rules);
+  if (t) return t;
+  t = { coverOf: new Map(), coverers: new Set(), combinerOf: new Map(), combiners: new Set() };
   for (const r of rules) {
-    if (!r.coveredBy) continue;
-    coverOf.set(r.id, r.coveredBy);
-    for (const id of r.coveredBy) coverers.add(id);
+    if (r.coveredBy) {
+      t.coverOf.set(r.id, r.coveredBy);
+      for (const id of r.coveredBy) t.coverers.add(id);
+    }
+    if (r.combines) {
+      t.combiners.add(r.id);
+      for (const id of r.combines) t.combinerOf.set(id, r.id);
+    }
   }
+  FOLD_TABLES.set(rules, t);
+  return t;
+}
+
+function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined): Finding[] {
+  const { coverOf, coverers } = foldTables(rules);
   const keyOf = (f: Finding): string => rangeKey(about?.get(f) ?? f.range);
   const byKey = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -462,13 +501,7 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
  * there) is dropped.
  */
 function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
-  const combinerOf = new Map<string, string>();
-  const combiners = new Set<string>();
-  for (const r of rules) {
-    if (!r.combines) continue;
-    combiners.add(r.id);
-    for (const id of r.combines) combinerOf.set(id, r.id);
-  }
+  const { combinerOf, combiners } = foldTables(rules);
   const keyOf = (ruleId: string, f: Finding): string => `${ruleId} ${rangeKey(about?.get(f) ?? f.range)}`;
   const hosts = new Map<string, { host: Finding; parts: Finding[] }>();
   // A set, not a search of the rules per finding: a large manifest has tens of thousands of findings.
