@@ -46,6 +46,13 @@ const IN_ANALYSER = /[\\/]src[\\/]core[\\/](dockerfile|kubernetes|compose|github
  */
 const GROUPS = { images: 'src/extension/groups/images.ts', tools: 'src/extension/groups/tools.ts' };
 const GROUP = /^\.\/groups\/(images|tools)$/;
+/**
+ * What the images group requires only when a scan, an import or an image pick runs
+ * (src/extension/scan/lazy.ts): the scanner adapters with report import and SARIF, and the runner.
+ * Bundles of their own, so loading the group does not compile them.
+ */
+const SCAN_LAZY = { '../../core/scan': 'scan-core.js', '../../node/scanRunner': 'scan-runner.js' };
+const SCAN_LAZY_ENTRIES = { 'scan-core': 'src/core/scan/index.ts', 'scan-runner': 'src/node/scanRunner.ts' };
 
 /**
  * Resolves the lazily loaded modules to the bundle files beside `fromDir` (relative to dist/);
@@ -56,6 +63,7 @@ function lazyModules(fromDir, host = fromDir !== 'lib') {
   return {
     name: 'lazy-modules',
     setup(build) {
+      if (host) build.onResolve({ filter: /^\.\.\/\.\.\/(core\/scan|node\/scanRunner)$/ }, (args) => (/[\\/]src[\\/]extension[\\/]scan[\\/]lazy\.ts$/.test(args.importer) ? { path: prefix + SCAN_LAZY[args.path], external: true } : undefined));
       build.onResolve({ filter: /^(yaml|dockerfile-ast|vscode-languageclient\/node)$/ }, (args) => {
         const warn = host && args.path === 'dockerfile-ast' && !IN_ANALYSER.test(args.importer);
         return { path: prefix + LAZY[args.path], external: true, ...(warn ? { warnings: [{ text: `the extension host must not parse Dockerfiles: ${args.importer} imports dockerfile-ast (ask the language server)` }] } : {}) };
@@ -144,6 +152,7 @@ await Promise.all([
   // The feature groups loaded after activation or on first use.
   ...Object.entries(GROUPS).map(([name, entry]) =>
     esbuild.build({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/lib', external: ['vscode'], plugins: [lazyModules('lib', true), directExternals()] })),
+  esbuild.build({ ...common, entryPoints: SCAN_LAZY_ENTRIES, outdir: 'dist/lib', plugins: [lazyModules('lib', true), directExternals()] }),
   ...['yaml', 'vscode-languageclient/node'].map((pkg) =>
     esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}`, external: ['vscode'] })),
   esbuild.build({ ...common, entryPoints: { inspect: 'src/node/inspect/index.ts' }, outdir: 'dist/lib' }),

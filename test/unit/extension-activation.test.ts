@@ -167,6 +167,18 @@ describe('activation loads little (dist/extension.js and its lazily loaded group
     assert.deepStrictEqual(lazy, ['./lib/images.js', './lib/languageclient.js', './lib/tools.js']);
   });
 
+  it('the images group leaves the scanner adapters, the runner and YAML to bundles required on use', () => {
+    const images = read('lib/images.js');
+    assert.ok(images.length < 180_000, `dist/lib/images.js is ${images.length} bytes`);
+    const lazy = [...new Set([...images.matchAll(/require\("(\.\/[^"]+)"\)/g)].map((m) => m[1]))].sort();
+    assert.deepStrictEqual(lazy, ['./inspect.js', './scan-core.js', './scan-runner.js', './yaml.js']);
+    // The SARIF writer's schema and the runner's Docker image listing.
+    for (const [file, marker] of [['lib/scan-core.js', 'https://json.schemastore.org/sarif-2.1.0.json'], ['lib/scan-runner.js', '{{json .}}']]) {
+      assert.ok(read(file).includes(marker), `${file} has ${JSON.stringify(marker)} (a marker that can be found)`);
+      assert.ok(!images.includes(marker), `dist/lib/images.js contains ${JSON.stringify(marker)}`);
+    }
+  });
+
   it('activation requires only the loader and the activation bundle, and creates no view, CodeLens or watcher', () => {
     assert.deepStrictEqual(afterActivation.modules.map((k) => path.relative(DIST, k)).sort(), ['extension.bundle.js', 'extension.js']);
     for (const call of ['window.createTreeView', 'languages.registerCodeLensProvider', 'window.createStatusBarItem', 'workspace.createFileSystemWatcher']) {

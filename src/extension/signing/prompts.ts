@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { validateImageRef } from '../../core/imageRef';
 import { CertificateIdentity, validateKmsUri } from '../../core/signing';
-import { listLocalImages } from '../../node/scanRunner';
+import { loadScanRunner } from '../scan/lazy';
 import { machineToolPath } from './cosignTool';
 
 interface ImageItem extends vscode.QuickPickItem {
@@ -15,7 +15,7 @@ interface ImageItem extends vscode.QuickPickItem {
  */
 export async function pickImageReference(log: vscode.LogOutputChannel, title: string): Promise<string | undefined> {
   const typeItem: ImageItem = { label: `$(edit) ${vscode.l10n.t('Type an image reference…')}`, alwaysShow: true };
-  const items = listLocalImages({ toolPaths: { docker: machineToolPath('scan.dockerPath'), podman: machineToolPath('scan.podmanPath') } })
+  const items = loadScanRunner().listLocalImages({ toolPaths: { docker: machineToolPath('scan.dockerPath'), podman: machineToolPath('scan.podmanPath') } })
     .then((list) => {
       const images: ImageItem[] = list.images
         .filter((image) => image.repository) // an untagged image has nothing to sign it under
