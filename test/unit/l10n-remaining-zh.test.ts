@@ -344,6 +344,14 @@ describe('zh-cn: what #14 found still in English', function () {
     });
   });
 
+  it('the smaller bases a toolchain-base message names are Chinese phrases in a Chinese message', () => {
+    const go = analyze('FROM golang:1.22-alpine3.19\nCOPY . /app\nRUN go build -o /app/x\nCMD ["/app/x"]\n', 'dockerfile').findings.find((f) => f.ruleId === 'docker-toolchain-base')!;
+    assert.strictEqual(findingMessage(go, 'zh-cn'), '最终阶段基于 golang:1.22-alpine3.19（Go 工具链镜像（编译器、git 和完整的操作系统））：请在单独的阶段中构建，再把产物放到 scratch（用于静态二进制文件，CGO_ENABLED=0），或 alpine:3.19（需要 musl 时） 上发布。');
+    assert.strictEqual(go.message, 'The final stage runs on golang:1.22-alpine3.19, a Go toolchain image (compiler, git and a full OS): build in a stage of its own and ship the result on scratch for a static binary (CGO_ENABLED=0), or alpine:3.19 when it needs musl.');
+    const ubuntu = analyze('FROM ubuntu:24.04\nCOPY app /app\nCMD ["/app"]\n', 'dockerfile').findings.find((f) => f.ruleId === 'docker-toolchain-base')!;
+    assert.strictEqual(findingMessage(ubuntu, 'zh-cn'), '最终阶段基于 ubuntu:24.04（完整的 Ubuntu 镜像）：请改用 chiselled Ubuntu 镜像（为该应用构建，相同版本）。');
+  });
+
   describe('inspect findings (the Image Findings tree, `shipshape inspect`)', () => {
     function analyse(locale?: 'en' | 'zh-cn') {
       const a = new ImageAnalyzer();

@@ -6,7 +6,7 @@
  * (distroless, scratch, another repository) needs a multi-stage build and is named, not applied.
  */
 import { ImageRef } from '../imageRef';
-import { Text, english, frag } from '../l10n/text';
+import { Arg, Text, english, frag } from '../l10n/text';
 
 /** Why the image is big: a compiler toolchain, or a full operating system. */
 export type BaseWeight = 'toolchain' | 'full-os';
@@ -19,6 +19,8 @@ export interface BaseAdvice {
   whatText: Text;
   /** The smaller choices, most fitting first (references or short phrases). */
   smaller: string[];
+  /** `smaller` with its phrases as templates, for other locales. */
+  smallerText: Arg[];
   /** The same repository with only the tag changed, when the publisher has that variant. */
   swapTag?: string;
   /** Where the recommendation comes from. */
@@ -32,7 +34,7 @@ interface Entry {
   what: Text;
   /** Variants (tags) that are already small: not reported. */
   small?: RegExp;
-  advise(tag: string): { smaller: string[]; swapTag?: string };
+  advise(tag: string): { smaller: Arg[]; swapTag?: string };
   source: string;
 }
 
@@ -49,8 +51,8 @@ const ENTRIES: readonly Entry[] = [
     what: frag('docker.base.a-go-toolchain-image-compiler', 'a Go toolchain image (compiler, git and a full OS)'),
     // An Alpine (musl) build stays on Alpine or scratch: a glibc runtime is another OS family.
     advise: (tag) => /alpine/.test(tag)
-      ? { smaller: ['scratch for a static binary (CGO_ENABLED=0)', `${alpineOfTag(tag) ?? 'alpine'} when it needs musl`] }
-      : { smaller: ['scratch or gcr.io/distroless/static-debian12 for a static binary (CGO_ENABLED=0)', 'gcr.io/distroless/base-debian12 when it needs libc'] },
+      ? { smaller: [frag('docker.base.smaller.scratch-static', 'scratch for a static binary (CGO_ENABLED=0)'), frag('docker.base.smaller.needs-musl', '{image} when it needs musl', { image: alpineOfTag(tag) ?? 'alpine' })] }
+      : { smaller: [frag('docker.base.smaller.scratch-or-static', 'scratch or {image} for a static binary (CGO_ENABLED=0)', { image: 'gcr.io/distroless/static-debian12' }), frag('docker.base.smaller.needs-libc', '{image} when it needs libc', { image: 'gcr.io/distroless/base-debian12' })] },
     source: 'https://github.com/GoogleContainerTools/distroless#examples (Go); https://hub.docker.com/_/golang ("Start a Go instance in your app": multi-stage builds)',
   },
   {
@@ -61,7 +63,7 @@ const ENTRIES: readonly Entry[] = [
     advise: (tag) => {
       const swapTag = nodeSlimTag(tag);
       const major = /^(\d+)/.exec(tag)?.[1];
-      const smaller = swapTag ? [`node:${swapTag}`] : ['a node:<version>-slim tag'];
+      const smaller: Arg[] = swapTag ? [`node:${swapTag}`] : [frag('docker.base.smaller.slim-tag', 'a {repo}:<version>-slim tag', { repo: 'node' })];
       if (major && DISTROLESS_NODE.has(major)) smaller.push(`gcr.io/distroless/nodejs${major}-debian12`);
       return { smaller, swapTag };
     },
@@ -74,7 +76,7 @@ const ENTRIES: readonly Entry[] = [
     small: /(^|-)(slim|alpine)/,
     advise: (tag) => {
       const swapTag = pythonSlimTag(tag);
-      return { smaller: [swapTag ? `python:${swapTag}` : 'a python:<version>-slim tag'], swapTag };
+      return { smaller: [swapTag ? `python:${swapTag}` : frag('docker.base.smaller.slim-tag', 'a {repo}:<version>-slim tag', { repo: 'python' })], swapTag };
     },
     source: 'https://hub.docker.com/_/python ("Image Variants": python:<version>-slim)',
   },
@@ -87,7 +89,7 @@ const ENTRIES: readonly Entry[] = [
       const swapTag = temurinJreTag(tag);
       const major = /^(\d+)/.exec(tag)?.[1];
       // Temurin images are Ubuntu, Alpine or UBI: a Debian distroless image would be another OS family.
-      const smaller = [swapTag ? `eclipse-temurin:${swapTag}` : major && JAVA_LTS.has(major) ? 'an eclipse-temurin:<version>-jre tag' : 'the JRE image of an LTS release'];
+      const smaller: Arg[] = [swapTag ? `eclipse-temurin:${swapTag}` : major && JAVA_LTS.has(major) ? frag('docker.base.smaller.jre-tag', 'an eclipse-temurin:<version>-jre tag') : frag('docker.base.smaller.lts-jre', 'the JRE image of an LTS release')];
       return { smaller, swapTag };
     },
     source: 'https://hub.docker.com/_/eclipse-temurin (JRE images); https://github.com/GoogleContainerTools/distroless/blob/main/java/README.md',
@@ -99,8 +101,8 @@ const ENTRIES: readonly Entry[] = [
     small: /(^|-)jre(-|$)/,
     advise: (tag) => {
       const major = /^(?:\d+\.\d+\.\d+-[a-z]+-)?(\d+)/.exec(tag)?.[1];
-      const lts = major && JAVA_LTS.has(major) ? major : '<LTS version>';
-      return { smaller: [`eclipse-temurin:${lts}-jre`, 'gcr.io/distroless/java21-debian12 (Java 21)'] };
+      const smaller: Arg[] = [major && JAVA_LTS.has(major) ? `eclipse-temurin:${major}-jre` : frag('docker.base.smaller.temurin-lts-jre', 'eclipse-temurin:<LTS version>-jre'), 'gcr.io/distroless/java21-debian12 (Java 21)'];
+      return { smaller };
     },
     source: 'https://hub.docker.com/_/openjdk (deprecated, points to eclipse-temurin and others); https://hub.docker.com/_/maven ("multi-stage builds")',
   },
@@ -109,15 +111,15 @@ const ENTRIES: readonly Entry[] = [
     weight: 'toolchain',
     what: frag('docker.base.a-rust-toolchain-image-compiler', 'a Rust toolchain image (compiler, cargo and a full OS)'),
     advise: (tag) => /alpine/.test(tag)
-      ? { smaller: ['scratch for a static musl binary', alpineOfTag(tag) ?? 'alpine of the same release'] }
-      : { smaller: ['gcr.io/distroless/cc-debian12', 'debian:bookworm-slim', 'scratch for a static musl binary'] },
+      ? { smaller: [frag('docker.base.smaller.scratch-musl', 'scratch for a static musl binary'), alpineOfTag(tag) ?? frag('docker.base.smaller.alpine-same-release', 'alpine of the same release')] }
+      : { smaller: ['gcr.io/distroless/cc-debian12', 'debian:bookworm-slim', frag('docker.base.smaller.scratch-musl', 'scratch for a static musl binary')] },
     source: 'https://hub.docker.com/_/rust ("Start a Rust instance in your app": multi-stage builds); https://github.com/GoogleContainerTools/distroless#examples',
   },
   {
     repos: ['mcr.microsoft.com/dotnet/sdk', 'mcr.microsoft.com/dotnet/core/sdk'],
     weight: 'toolchain',
     what: frag('docker.base.the-net-sdk-image', 'the .NET SDK image'),
-    advise: (tag) => ({ smaller: [`mcr.microsoft.com/dotnet/aspnet:${tag || '<version>'} or mcr.microsoft.com/dotnet/runtime:${tag || '<version>'}`, 'the -chiseled variants of those'] }),
+    advise: (tag) => ({ smaller: [frag('docker.base.smaller.either', '{a} or {b}', { a: `mcr.microsoft.com/dotnet/aspnet:${tag || '<version>'}`, b: `mcr.microsoft.com/dotnet/runtime:${tag || '<version>'}` }), frag('docker.base.smaller.chiseled-variants', 'the -chiseled variants of those')] }),
     source: 'https://learn.microsoft.com/dotnet/core/docker/build-container (SDK to build, runtime image to run)',
   },
   {
@@ -142,14 +144,14 @@ const ENTRIES: readonly Entry[] = [
     repos: ['ubuntu'],
     weight: 'full-os',
     what: frag('docker.base.a-full-ubuntu-image', 'a full Ubuntu image'),
-    advise: () => ({ smaller: ['a chiselled Ubuntu image built for the application (same release)'] }),
+    advise: () => ({ smaller: [frag('docker.base.smaller.chiselled-ubuntu', 'a chiselled Ubuntu image built for the application (same release)')] }),
     source: 'https://ubuntu.com/containers/chiselled',
   },
   {
     repos: ['centos', 'fedora'],
     weight: 'full-os',
     what: frag('docker.base.a-full-rpm-based-os', 'a full RPM-based OS image'),
-    advise: () => ({ smaller: ['registry.access.redhat.com/ubi9/ubi-minimal or ubi9/ubi-micro', 'registry.fedoraproject.org/fedora-minimal'] }),
+    advise: () => ({ smaller: [frag('docker.base.smaller.either', '{a} or {b}', { a: 'registry.access.redhat.com/ubi9/ubi-minimal', b: 'ubi9/ubi-micro' }), 'registry.fedoraproject.org/fedora-minimal'] }),
     source: 'https://catalog.redhat.com/software/base-images (UBI minimal and micro)',
   },
   {
@@ -157,7 +159,7 @@ const ENTRIES: readonly Entry[] = [
     weight: 'full-os',
     what: frag('docker.base.a-full-rpm-based-os', 'a full RPM-based OS image'),
     small: /(minimal|slim|micro)/,
-    advise: () => ({ smaller: ['the -minimal (AlmaLinux) or -slim (Oracle Linux) tag of the same version'] }),
+    advise: () => ({ smaller: [frag('docker.base.smaller.minimal-or-slim', 'the -minimal (AlmaLinux) or -slim (Oracle Linux) tag of the same version')] }),
     source: 'https://hub.docker.com/_/almalinux (minimal and micro images); https://hub.docker.com/_/oraclelinux (slim images)',
   },
 ];
@@ -181,7 +183,8 @@ export function baseAdvice(ref: ImageRef): BaseAdvice | undefined {
   if (entry.small?.test(tag)) return undefined;
   const { smaller, swapTag } = entry.advise(tag);
   // A digest pins the image: changing the tag alone would not change what is pulled.
-  return { weight: entry.weight, what: english(entry.what), whatText: entry.what, smaller, swapTag: ref.digest ? undefined : swapTag, source: entry.source };
+  const words = smaller.map((a) => (typeof a === 'object' ? english(a) : String(a)));
+  return { weight: entry.weight, what: english(entry.what), whatText: entry.what, smaller: words, smallerText: smaller, swapTag: ref.digest ? undefined : swapTag, source: entry.source };
 }
 
 /** Every source the catalogue cites (for docs and tests). */

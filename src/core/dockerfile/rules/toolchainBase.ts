@@ -6,7 +6,7 @@ import { DockerfileModel, Stage, finalStage, instructionArgs, stageLineage } fro
 import { Arg, fixTitle, frag, msg } from '../../l10n/text';
 
 /** "a, b, or c" in the locale of the message. */
-function orList(items: readonly string[]): Arg {
+function orList(items: readonly Arg[]): Arg {
   let out: Arg = items[items.length - 1] ?? '';
   for (let i = items.length - 2; i >= 0; i--) out = frag('docker.toolchainBase.or', '{a}, or {b}', { a: items[i], b: out });
   return out;
@@ -91,7 +91,7 @@ export const toolchainBase: Rule<DockerfileModel> = {
     else if (refactor) fixes.push(refactor);
     const swap = advice.swapTag ? swapFix(model, root, advice.swapTag) : undefined;
     if (swap) fixes.push(swap);
-    const args = { image: root.imageText, stage: root.alias ?? root.index, what: advice.whatText, smaller: orList(advice.smaller) };
+    const args = { image: root.imageText, stage: root.alias ?? root.index, what: advice.whatText, smaller: orList(advice.smallerText) };
     const toolchain = advice.weight === 'toolchain';
     report({
       range: root.imageRange,
