@@ -132,6 +132,13 @@ export class AnalysisRun {
     this.ruledOut.push(prefix);
   }
 
+  /** Whether a text of the run may state a fact starting with `prefix` (one was added, or the prefix was not ruled out). */
+  mayState(prefix: string): boolean {
+    if (!this.ruledOut.some((p) => prefix.startsWith(p))) return true;
+    for (const fact of this.facts) if (fact.startsWith(prefix)) return true;
+    return false;
+  }
+
   /** Which facts can hold once every text was analysed, when some were ruled out; undefined when any can. */
   get mayStand(): ((fact: string) => boolean) | undefined {
     if (this.ruledOut.length === 0) return undefined;
@@ -357,7 +364,8 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     const rule = analyzer.rules[ri];
     const severity = severities[ri];
     if (!severity) continue;
-    if (rule.settlesOn !== undefined && alone && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!))) continue;
+    // A rule whose findings settle on facts no text of the run states builds nothing.
+    if (rule.settlesOn !== undefined && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!)) && (alone || !options!.run!.mayState(rule.settlesOn))) continue;
     const keys = ruleKeys(rule);
     const report = (r: Report): void => {
       if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;

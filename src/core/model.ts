@@ -82,7 +82,7 @@ export interface RuleMeta {
   /**
    * A prefix of the facts (see `Analyzer.facts`) this rule's findings settle against (`settle`):
    * none stands unless a text of the run states such a fact, so a text analysed alone without one
-   * skips the rule.
+   * skips the rule, and so does every text of a run that ruled the prefix out (AnalysisRun.ruleOut).
    */
   settlesOn?: string;
 }

@@ -84,6 +84,19 @@ describe('engine', () => {
       runAnalyzer(withFacts, 'policy\n', DEFAULT_CONFIG, { run });
       assert.deepStrictEqual(run.settle(first.findings).map((f) => f.message), ['bad under a policy']);
     });
+    it('is not run in a run that ruled the prefix out, unless a text already stated such a fact', () => {
+      checked = 0;
+      const run = new AnalysisRun();
+      run.ruleOut('policy:');
+      assert.deepStrictEqual(runAnalyzer(withFacts, 'bad\n', DEFAULT_CONFIG, { run }).findings, []);
+      assert.strictEqual(checked, 0);
+      assert.strictEqual(run.mayState('policy:'), false);
+      runAnalyzer(withFacts, 'policy\n', DEFAULT_CONFIG, { run });
+      assert.strictEqual(run.mayState('policy:'), true);
+      const later = runAnalyzer(withFacts, 'bad\n', DEFAULT_CONFIG, { run });
+      assert.strictEqual(checked, 2);
+      assert.deepStrictEqual(run.settle(later.findings).map((f) => f.message), ['bad under a policy']);
+    });
   });
 
   describe('suppression comments', () => {

@@ -1,7 +1,10 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { analyze, AnalysisRun, Finding } from '../../src/core';
 import { main } from '../../src/cli/main';
+import { IMAGE_POLICY_FACT, mayHaveImagePolicy } from '../../src/core/kubernetes/imagePolicyText';
 import { CliIO } from '../../src/cli/io';
 import { Range } from '../../src/core/model';
 import { imageDigestRequired, kyvernoWildcard, sigstoreGlob } from '../../src/core/kubernetes/rules/imageDigest';
@@ -154,5 +157,36 @@ describe('shipshape check: digests required by signature policies in other files
     assert.match(found[0].message, /ClusterPolicy "verify-acme" in policies\/kyverno-verify\.yaml verifies it: Kyverno's admission webhook will rewrite the image/);
     assert.match(found[1].message, /ClusterPolicy "nginx-by-digest" in policies\/kyverno-strict\.yaml verifies it: Kyverno's admission webhook will reject Deployment "api"/);
     assert.match(found[2].message, /ClusterImagePolicy "signed-redis" in policies\/sigstore\.yaml verifies it: policy-controller \(namespace shop opts in\)/);
+  });
+
+  async function checkFolder(files: Record<string, string>): Promise<Array<{ file: string; ruleId: string; line: number; column: number }>> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-digest-'));
+    try {
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+      let stdout = '';
+      const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, env: {}, cwd: dir };
+      await main(['check', '.', '--format', 'json', '--fail-on', 'none'], io);
+      return (JSON.parse(stdout).findings as Array<{ file: string; ruleId: string; line: number; column: number }>).filter((f) => f.ruleId === RULE);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('still reports when the policy in another file spells verifyImages with escapes (the pre-scan reads a backslash as a maybe)', async () => {
+    const escaped = kyverno('["ghcr.io/acme/*"]').replace('verifyImages:', '"verify\\x49mages":');
+    assert.ok(!escaped.includes('verifyImages') && escaped.includes('\\x49'));
+    assert.deepStrictEqual((await checkFolder({ 'a-pod.yaml': pod('ghcr.io/acme/api:1.4'), 'z-policy.yaml': escaped })).map((f) => [f.file, f.line, f.column]), [['a-pod.yaml', 7, 14]]);
+  });
+
+  it('reports nothing, and builds nothing, when no file of the run holds a policy', async () => {
+    assert.deepStrictEqual(await checkFolder({ 'a-pod.yaml': pod('ghcr.io/acme/api:1.4'), 'b-ns.yaml': optIn('shop') }), []);
+  });
+
+  it('the pre-scan: a policy\'s words, or a backslash that may escape them', () => {
+    assert.strictEqual(mayHaveImagePolicy(kyverno('["*"]')), true);
+    assert.strictEqual(mayHaveImagePolicy(sigstore('**')), true);
+    assert.strictEqual(mayHaveImagePolicy('kind: "Cluster\\x49magePolicy"'), true);
+    assert.strictEqual(mayHaveImagePolicy(pod('nginx:1.25') + optIn('shop')), false);
+    assert.strictEqual(IMAGE_POLICY_FACT, 'image-policy:');
   });
 });

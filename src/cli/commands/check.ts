@@ -11,6 +11,7 @@ import { CliCommand, CliIO, EXIT, UsageError, fileProblemText, MAX_SOURCE_BYTES,
 import { internalError } from '../renderCheck';
 import { forTerminal } from '../sanitize';
 import { VERSION } from '../version';
+import { IMAGE_POLICY_FACT, mayHaveImagePolicy } from '../../core/kubernetes/imagePolicyText';
 
 const USAGE_TEXT = frag('cli.usage.check', `Usage: shipshape check PATH... [options]
 
@@ -70,17 +71,21 @@ export function mayHavePodSecurityLabel(text: string): boolean {
   return text.includes('pod-security') || text.includes('\\');
 }
 
-/** Whether a YAML file of the run may state a Pod Security label (an unreadable one is reported by the run itself). */
-async function anyPodSecurityLabel(io: CliIO, files: readonly FileToCheck[]): Promise<boolean> {
+/** Whether a YAML file of the run may state a Pod Security label or a signature policy (an unreadable one is reported by the run itself). */
+async function factsTheRunMayState(io: CliIO, files: readonly FileToCheck[]): Promise<{ podSecurity: boolean; imagePolicy: boolean }> {
+  const may = { podSecurity: false, imagePolicy: false };
   for (const f of files) {
     if (f.kind !== 'kubernetes') continue;
     try {
-      if (mayHavePodSecurityLabel(await readInputFile(io, f.path, MAX_SOURCE_BYTES))) return true;
+      const text = await readInputFile(io, f.path, MAX_SOURCE_BYTES);
+      may.podSecurity ||= mayHavePodSecurityLabel(text);
+      may.imagePolicy ||= mayHaveImagePolicy(text);
+      if (may.podSecurity && may.imagePolicy) break;
     } catch {
       // Not read: the analysis loop says why.
     }
   }
-  return false;
+  return may;
 }
 
 /** composeRelatedTexts' own first test: only a text naming `extends` or `env_file` refers to other files. */
@@ -142,7 +147,10 @@ export const checkCommand: CliCommand = {
     }
     // Admission is predicted only where a Namespace has a Pod Security label: when no file has
     // one, the predictions (several per workload, each needing such a label) are not built.
-    if (!(await anyPodSecurityLabel(io, files))) run.ruleOut(POD_SECURITY_FACT);
+    // Likewise the images a signature policy would verify, when no file holds such a policy.
+    const may = await factsTheRunMayState(io, files);
+    if (!may.podSecurity) run.ruleOut(POD_SECURITY_FACT);
+    if (!may.imagePolicy) run.ruleOut(IMAGE_POLICY_FACT);
     for (const f of files) {
       if (rendered && isOwned(rendered.owned, path.resolve(io.cwd, f.path))) continue;
       const text = await readSource(io, f.path);

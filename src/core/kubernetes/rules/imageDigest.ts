@@ -28,8 +28,9 @@ import { RunFacts } from '../../model';
 import { boolOf, containerText, getMap, getPair, getSeq, getString, KubeModel, KubeObject, nodeRange } from '../model';
 import { ALL_LISTS, forEachContainer, KubeRule } from './common';
 import { Text, frag, msg } from '../../l10n/text';
+import { IMAGE_POLICY_FACT } from '../imagePolicyText';
 
-const POLICY_FACT = 'image-policy:';
+const POLICY_FACT = IMAGE_POLICY_FACT;
 const SIGSTORE_INCLUDE = 'sigstore-include:';
 
 /** What admission does with a matching image that has no digest. */
