@@ -11,18 +11,37 @@ import { finalImageInstructions } from '../core/inspect/history';
 import type { BuildInstruction } from '../core/inspect/historyMatch';
 import { textLimitProblem } from '../core/limits';
 import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdviceParams, BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST } from './baseImageProtocol';
+import { english, Locale, localize, normalizeLocale, Text } from '../core/l10n';
+import { session } from './session';
 
 export { BASE_IMAGE_ADVICE_REQUEST, BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST };
 
-/** The answer for one document: its advice, or [] for a document that is not an open Dockerfile. */
+/** The answer for one document: its advice, or [] for a document that is not an open Dockerfile (the catalogue's phrases in the client's locale). */
 export function baseImageAdviceFor(doc: TextDocument | undefined, kind: FileKind | undefined, params: BaseImageAdviceParams): BaseImageAdvice[] {
   if (!doc || kind !== 'dockerfile') return [];
+  const locale = normalizeLocale(session.locale);
   const p = params.position;
   if (p && Number.isInteger(p.line) && Number.isInteger(p.character)) {
     const one = baseImageAdviceInText(doc.getText(), p.line, p.character);
-    return one ? [one] : [];
+    return one ? [inLocale(one, locale)] : [];
   }
-  return baseImageAdvicesInText(doc.getText());
+  return baseImageAdvicesInText(doc.getText()).map((a) => inLocale(a, locale));
+}
+
+/** An advice with the catalogue's phrases (what the image is, why each candidate fits, the notes) in a locale. */
+export function inLocale(advice: BaseImageAdvice, locale: Locale): BaseImageAdvice {
+  if (locale === 'en') return advice;
+  const say = (t: Text | string | number): string => (typeof t === 'object' ? localize(t, english(t), locale) : String(t));
+  const r = advice.recommendation;
+  return {
+    ...advice,
+    recommendation: {
+      ...r,
+      what: say(r.whatText),
+      notes: r.notesText.map(say),
+      candidates: r.candidates.map((c) => ({ ...c, note: say(c.noteText) })),
+    },
+  };
 }
 
 /** The final stage's FROM of an open Dockerfile (for the "Inspect image" CodeLens), or null. */

@@ -28,6 +28,8 @@ import { formatScanText } from '../../src/cli/commands/scan';
 import { COMMANDS } from '../../src/cli/commands';
 import { FileAccessError, readRegularFile } from '../../src/node/files';
 import { describeVerifyResult, describeVerifyResultText } from '../../src/core/signing';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { baseImageAdviceFor } from '../../src/server/baseImageRequests';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CJK = /[\u4e00-\u9fff]/;
@@ -350,6 +352,22 @@ describe('zh-cn: what #14 found still in English', function () {
     assert.strictEqual(go.message, 'The final stage runs on golang:1.22-alpine3.19, a Go toolchain image (compiler, git and a full OS): build in a stage of its own and ship the result on scratch for a static binary (CGO_ENABLED=0), or alpine:3.19 when it needs musl.');
     const ubuntu = analyze('FROM ubuntu:24.04\nCOPY app /app\nCMD ["/app"]\n', 'dockerfile').findings.find((f) => f.ruleId === 'docker-toolchain-base')!;
     assert.strictEqual(findingMessage(ubuntu, 'zh-cn'), '最终阶段基于 ubuntu:24.04（完整的 Ubuntu 镜像）：请改用 chiselled Ubuntu 镜像（为该应用构建，相同版本）。');
+  });
+
+  it('the base-image advice (FROM hover, Compare Base Images): the catalogue\'s phrases in the client\'s locale', () => {
+    const saved = serverSession.locale;
+    const doc = TextDocument.create('file:///w/Dockerfile', 'dockerfile', 1, 'FROM node:20\nCOPY . /app\nCMD ["node", "/app"]\n');
+    try {
+      updateServerSession({ locale: 'zh-cn' });
+      const [zhAdvice] = baseImageAdviceFor(doc, 'dockerfile', { textDocument: { uri: doc.uri } });
+      assert.strictEqual(zhAdvice.recommendation.what, 'Node.js 20，完整的 Debian 镜像');
+      assert.deepStrictEqual(zhAdvice.recommendation.notes, ['Node.js 20 是 LTS 版本。']);
+      assert.deepStrictEqual(zhAdvice.recommendation.candidates.map((c) => c.note), ['相同的 Node.js 20，不含编译器和构建工具', 'Debian 12 上的 Node.js 20，不含 shell 和包管理器']);
+      updateServerSession({ locale: 'en' });
+      const [enAdvice] = baseImageAdviceFor(doc, 'dockerfile', { textDocument: { uri: doc.uri } });
+      assert.strictEqual(enAdvice.recommendation.what, 'Node.js 20, the full Debian image');
+      assert.deepStrictEqual(enAdvice.recommendation.candidates.map((c) => c.note), ['the same Node.js 20 without compilers and build tools', 'Node.js 20 on Debian 12 without a shell or package manager']);
+    } finally { updateServerSession({ locale: saved }); }
   });
 
   describe('inspect findings (the Image Findings tree, `shipshape inspect`)', () => {

@@ -242,6 +242,8 @@ export interface BaseCandidate {
   family: OsFamily;
   /** Why it fits, one short phrase ("the same Node.js 20 without compilers and build tools"). */
   note: string;
+  /** `note` as a template, for other locales. */
+  noteText: Text;
   /** Only the tag of the same repository changes. */
   sameRepository: boolean;
   /** A runtime without the toolchain or package manager: the build moves to a stage of its own first. */
@@ -254,12 +256,21 @@ export interface BaseCandidate {
 export interface BaseRecommendation {
   /** What the current image is, for a heading ("Node.js 20, the full Debian image"). */
   what: string;
+  /** `what` as a template (or a name, which every locale writes the same), for other locales. */
+  whatText: Arg;
   family: OsFamily;
   /** Already a small variant (slim, alpine, JRE, minimal, distroless, scratch). */
   small: boolean;
   candidates: BaseCandidate[];
   /** Facts worth stating beside the candidates (LTS or not, why nothing is offered). */
   notes: string[];
+  /** `notes` as templates, for other locales. */
+  notesText: Text[];
+}
+
+/** A recommendation with its texts in English and as templates. */
+function rec(what: Arg, family: OsFamily, small: boolean, candidates: BaseCandidate[], notes: Text[]): BaseRecommendation {
+  return { what: typeof what === 'object' ? english(what) : String(what), whatText: what, family, small, candidates, notes: notes.map(english), notesText: notes };
 }
 
 const SRC = {
@@ -291,8 +302,8 @@ const NODE_CODENAMES: Record<string, string> = { argon: '4', boron: '6', carbon:
 const UBUNTU_SUITES: Record<string, string> = { xenial: '16.04', bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04', mantic: '23.10', lunar: '23.04', oracular: '24.10', plucky: '25.04', questing: '25.10' };
 const SUITE = '(bookworm|bullseye|buster|trixie)';
 
-function candidate(reference: string, family: OsFamily, note: string, source: string, opts: { sameRepository?: boolean; needsMultiStage?: boolean } = {}): BaseCandidate {
-  return { reference, family, note, source, sameRepository: opts.sameRepository ?? false, needsMultiStage: opts.needsMultiStage ?? false };
+function candidate(reference: string, family: OsFamily, note: Text, source: string, opts: { sameRepository?: boolean; needsMultiStage?: boolean } = {}): BaseCandidate {
+  return { reference, family, note: english(note), noteText: note, source, sameRepository: opts.sameRepository ?? false, needsMultiStage: opts.needsMultiStage ?? false };
 }
 
 /** The Debian release a suite or number names (`bookworm` → `12`), or undefined. */
@@ -302,7 +313,7 @@ function debianRelease(suite: string | undefined): string | undefined {
 }
 
 /** Distroless `static` / `base` / `cc` for a Debian release, when distroless publishes that release. */
-function distrolessDebian(flavour: 'static' | 'base' | 'cc', release: string | undefined, note: string): BaseCandidate | undefined {
+function distrolessDebian(flavour: 'static' | 'base' | 'cc', release: string | undefined, note: Text): BaseCandidate | undefined {
   if (!release || !DISTROLESS_DEBIAN.has(release)) return undefined;
   return candidate(`gcr.io/distroless/${flavour}-debian${release}`, flavour === 'static' ? 'none' : 'debian', note, flavour === 'cc' ? SRC.distrolessCc : SRC.distrolessBase, { needsMultiStage: true });
 }
@@ -326,19 +337,19 @@ function recommendNode(tag: string): BaseRecommendation {
   const named = major ? `Node.js ${major}` : `Node.js ${version}`;
   const family: OsFamily = /alpine/.test(variant) ? 'alpine' : 'debian';
   const small = /(^|-)(slim|alpine)/.test(variant) || version === 'slim' || version === 'alpine';
-  const notes: string[] = [];
-  if (major) notes.push(lts ? `${named} is an LTS release.` : `${named} is not an LTS release: only images of the same release are offered.`);
-  else if (version === 'lts') notes.push('`lts` follows the newest LTS release.');
+  const notes: Text[] = [];
+  if (major) notes.push(lts ? frag('docker.base.note.lts', '{name} is an LTS release.', { name: named }) : frag('docker.base.note.node-not-lts', '{name} is not an LTS release: only images of the same release are offered.', { name: named }));
+  else if (version === 'lts') notes.push(frag('docker.base.note.node-lts-tag', '`lts` follows the newest LTS release.'));
   const candidates: BaseCandidate[] = [];
   if (!small) {
     const swap = nodeSlimTag(tag);
-    if (swap) candidates.push(candidate(`node:${swap}`, 'debian', `the same ${named} without compilers and build tools`, SRC.node, { sameRepository: true }));
+    if (swap) candidates.push(candidate(`node:${swap}`, 'debian', frag('docker.base.cand.same-without-compilers', 'the same {name} without compilers and build tools', { name: named }), SRC.node, { sameRepository: true }));
   }
   const suite = /^(bookworm)(?:-slim)?$/.exec(variant)?.[1];
   if (family === 'debian' && major && lts && DISTROLESS_NODE_MAJORS.has(major) && (variant === '' || variant === 'slim' || suite)) {
-    candidates.push(candidate(`gcr.io/distroless/nodejs${major}-debian12`, 'debian', `${named} on Debian 12 without a shell or package manager`, SRC.distrolessNode, { needsMultiStage: true }));
-  } else if (family === 'alpine') notes.push('Distroless Node.js images are Debian-based: not offered for an Alpine image.');
-  return { what: `${named}${small ? '' : ', the full Debian image'}`, family, small, candidates, notes };
+    candidates.push(candidate(`gcr.io/distroless/nodejs${major}-debian12`, 'debian', frag('docker.base.cand.node-distroless', '{name} on Debian 12 without a shell or package manager', { name: named }), SRC.distrolessNode, { needsMultiStage: true }));
+  } else if (family === 'alpine') notes.push(frag('docker.base.note.node-alpine', 'Distroless Node.js images are Debian-based: not offered for an Alpine image.'));
+  return rec(small ? named : frag('docker.base.what.full-debian', '{name}, the full Debian image', { name: named }), family, small, candidates, notes);
 }
 
 function recommendPython(tag: string): BaseRecommendation {
@@ -351,32 +362,32 @@ function recommendPython(tag: string): BaseRecommendation {
   const candidates: BaseCandidate[] = [];
   if (!small) {
     const swap = pythonSlimTag(tag);
-    if (swap) candidates.push(candidate(`python:${swap}`, 'debian', `the same ${named} without compilers and build tools`, SRC.python, { sameRepository: true }));
+    if (swap) candidates.push(candidate(`python:${swap}`, 'debian', frag('docker.base.cand.same-without-compilers', 'the same {name} without compilers and build tools', { name: named }), SRC.python, { sameRepository: true }));
   }
   // Distroless python3-debian12 is Debian 12's own Python, 3.11: only for that version.
   if (family === 'debian' && /^3\.11(\.|$)/.test(version) && /^(|slim|bookworm|slim-bookworm)$/.test(variant)) {
-    candidates.push(candidate('gcr.io/distroless/python3-debian12', 'debian', 'Debian 12\'s Python 3.11 without a shell or pip', SRC.distrolessPython, { needsMultiStage: true }));
+    candidates.push(candidate('gcr.io/distroless/python3-debian12', 'debian', frag('docker.base.cand.python-distroless', "Debian 12's Python 3.11 without a shell or pip"), SRC.distrolessPython, { needsMultiStage: true }));
   }
-  return { what: `${named}${small ? '' : ', the full Debian image'}`, family, small, candidates, notes: [] };
+  return rec(small ? named : frag('docker.base.what.full-debian', '{name}, the full Debian image', { name: named }), family, small, candidates, []);
 }
 
 function recommendGo(tag: string): BaseRecommendation {
   const family: OsFamily = /alpine/.test(tag) ? 'alpine' : 'debian';
   const release = debianRelease(new RegExp(`-${SUITE}$`).exec(tag)?.[1]);
-  const candidates: BaseCandidate[] = [candidate('scratch', 'none', 'nothing but the files you copy, for a static binary (CGO_ENABLED=0)', SRC.scratch, { needsMultiStage: true })];
-  const notes: string[] = [];
+  const candidates: BaseCandidate[] = [candidate('scratch', 'none', frag('docker.base.cand.scratch-static', 'nothing but the files you copy, for a static binary (CGO_ENABLED=0)'), SRC.scratch, { needsMultiStage: true })];
+  const notes: Text[] = [];
   if (family === 'alpine') {
     const alpine = alpineOfTag(tag);
-    if (alpine) candidates.push(candidate(alpine, 'alpine', 'the same Alpine release without the Go toolchain', SRC.alpine, { needsMultiStage: true }));
+    if (alpine) candidates.push(candidate(alpine, 'alpine', frag('docker.base.cand.alpine-no-go', 'the same Alpine release without the Go toolchain'), SRC.alpine, { needsMultiStage: true }));
   } else {
     // A static binary runs on any release; a cgo binary needs the glibc it was built against.
     candidates.push(...present([
-      distrolessDebian('static', release ?? '12', 'CA certificates, tzdata and a nonroot user for a static binary'),
-      distrolessDebian('base', release, 'glibc for a cgo binary, built on the same Debian release'),
+      distrolessDebian('static', release ?? '12', frag('docker.base.cand.distroless-static', 'CA certificates, tzdata and a nonroot user for a static binary')),
+      distrolessDebian('base', release, frag('docker.base.cand.distroless-base-cgo', 'glibc for a cgo binary, built on the same Debian release')),
     ]));
-    if (!release) notes.push('Name the Debian suite (for example `-bookworm`) to be offered a glibc runtime of the same release.');
+    if (!release) notes.push(frag('docker.base.note.name-suite-glibc', 'Name the Debian suite (for example `-bookworm`) to be offered a glibc runtime of the same release.'));
   }
-  return { what: 'a Go toolchain image', family, small: false, candidates, notes };
+  return rec(frag('docker.base.what.go', 'a Go toolchain image'), family, false, candidates, notes);
 }
 
 function temurinFamily(tag: string): OsFamily | undefined {
@@ -392,15 +403,15 @@ function recommendTemurin(tag: string): BaseRecommendation | undefined {
   if (!family) return undefined;
   const small = /(^|-)jre(-|$)/.test(tag);
   const named = major ? `Java ${major}` : 'Java';
-  const notes: string[] = [];
+  const notes: Text[] = [];
   const candidates: BaseCandidate[] = [];
-  if (major && !JAVA_LTS.has(major)) notes.push(`${named} is not an LTS release: JRE images are recommended for LTS releases only.`);
-  else if (major) notes.push(`${named} is an LTS release.`);
+  if (major && !JAVA_LTS.has(major)) notes.push(frag('docker.base.note.java-not-lts', '{name} is not an LTS release: JRE images are recommended for LTS releases only.', { name: named }));
+  else if (major) notes.push(frag('docker.base.note.lts', '{name} is an LTS release.', { name: named }));
   if (!small && major && JAVA_LTS.has(major)) {
     const swap = temurinRuntimeTag(tag);
-    if (swap) candidates.push(candidate(`eclipse-temurin:${swap}`, family, `the same ${named} runtime without the compiler and JDK tools`, SRC.temurin, { sameRepository: true }));
+    if (swap) candidates.push(candidate(`eclipse-temurin:${swap}`, family, frag('docker.base.cand.temurin-jre', 'the same {name} runtime without the compiler and JDK tools', { name: named }), SRC.temurin, { sameRepository: true }));
   }
-  return { what: `${named}, ${small ? 'a JRE image' : 'a JDK image'}`, family, small, candidates, notes };
+  return rec(small ? frag('docker.base.what.jre', '{name}, a JRE image', { name: named }) : frag('docker.base.what.jdk', '{name}, a JDK image', { name: named }), family, small, candidates, notes);
 }
 
 /** `21-jdk` → `21-jre`, `21` → `21-jre`, `21-jammy` → `21-jre-jammy`, `21-alpine` → `21-jre-alpine`. */
@@ -421,29 +432,29 @@ function recommendBuildTool(repo: string, tag: string): BaseRecommendation | und
   const named = `Java ${major}`;
   const lts = JAVA_LTS.has(major);
   const candidates = lts
-    ? [candidate(`eclipse-temurin:${major}-jre${os ? `-${os}` : ''}`, family, `the ${named} runtime the ${repo} image is built on, without ${repo} and the JDK`, SRC.temurin, { needsMultiStage: true })]
+    ? [candidate(`eclipse-temurin:${major}-jre${os ? `-${os}` : ''}`, family, frag('docker.base.cand.build-tool-jre', 'the {name} runtime the {tool} image is built on, without {tool} and the JDK', { name: named, tool: repo }), SRC.temurin, { needsMultiStage: true })]
     : [];
-  const notes = [lts ? `${named} is an LTS release.` : `${named} is not an LTS release: JRE images are recommended for LTS releases only.`];
-  return { what: `a ${repo === 'maven' ? 'Maven' : 'Gradle'} build image (${named})`, family, small: false, candidates, notes };
+  const notes = [lts ? frag('docker.base.note.lts', '{name} is an LTS release.', { name: named }) : frag('docker.base.note.java-not-lts', '{name} is not an LTS release: JRE images are recommended for LTS releases only.', { name: named })];
+  return rec(frag('docker.base.what.build-image', 'a {tool} build image ({name})', { tool: repo === 'maven' ? 'Maven' : 'Gradle', name: named }), family, false, candidates, notes);
 }
 
 function recommendRust(tag: string): BaseRecommendation {
   const family: OsFamily = /alpine/.test(tag) ? 'alpine' : 'debian';
   const suite = new RegExp(`-${SUITE}$`).exec(tag)?.[1];
   const candidates: BaseCandidate[] = [];
-  const notes: string[] = [];
+  const notes: Text[] = [];
   if (family === 'alpine') {
-    candidates.push(candidate('scratch', 'none', 'nothing but the files you copy, for a static musl binary', SRC.scratch, { needsMultiStage: true }));
+    candidates.push(candidate('scratch', 'none', frag('docker.base.cand.scratch-musl', 'nothing but the files you copy, for a static musl binary'), SRC.scratch, { needsMultiStage: true }));
     const alpine = alpineOfTag(tag);
-    if (alpine) candidates.push(candidate(alpine, 'alpine', 'the same Alpine release without the Rust toolchain', SRC.alpine, { needsMultiStage: true }));
+    if (alpine) candidates.push(candidate(alpine, 'alpine', frag('docker.base.cand.alpine-no-rust', 'the same Alpine release without the Rust toolchain'), SRC.alpine, { needsMultiStage: true }));
   } else if (suite) {
     const release = debianRelease(suite);
     candidates.push(...present([
-      distrolessDebian('cc', release, 'glibc and libgcc on the same Debian release, without a shell'),
-      candidate(`debian:${suite}-slim`, 'debian', 'the same Debian release without the Rust toolchain', SRC.debian, { needsMultiStage: true }),
+      distrolessDebian('cc', release, frag('docker.base.cand.distroless-cc', 'glibc and libgcc on the same Debian release, without a shell')),
+      candidate(`debian:${suite}-slim`, 'debian', frag('docker.base.cand.debian-no-rust', 'the same Debian release without the Rust toolchain'), SRC.debian, { needsMultiStage: true }),
     ]));
-  } else notes.push('Name the Debian suite (for example `-bookworm`) to be offered a runtime of the same release: a binary needs the glibc it was built against.');
-  return { what: 'a Rust toolchain image', family, small: false, candidates, notes };
+  } else notes.push(frag('docker.base.note.name-suite-runtime', 'Name the Debian suite (for example `-bookworm`) to be offered a runtime of the same release: a binary needs the glibc it was built against.'));
+  return rec(frag('docker.base.what.rust', 'a Rust toolchain image'), family, false, candidates, notes);
 }
 
 function recommendDotnet(tag: string): BaseRecommendation | undefined {
@@ -457,30 +468,27 @@ function recommendDotnet(tag: string): BaseRecommendation | undefined {
   const suffix = variant ? `-${variant}` : '';
   const named = `.NET ${version}`;
   const candidates = [
-    candidate(`mcr.microsoft.com/dotnet/aspnet:${version}${suffix}`, family, `the ${named} ASP.NET Core runtime without the SDK`, SRC.dotnet, { needsMultiStage: true }),
-    candidate(`mcr.microsoft.com/dotnet/runtime:${version}${suffix}`, family, `the ${named} runtime without the SDK, for console apps`, SRC.dotnet, { needsMultiStage: true }),
+    candidate(`mcr.microsoft.com/dotnet/aspnet:${version}${suffix}`, family, frag('docker.base.cand.dotnet-aspnet', 'the {name} ASP.NET Core runtime without the SDK', { name: named }), SRC.dotnet, { needsMultiStage: true }),
+    candidate(`mcr.microsoft.com/dotnet/runtime:${version}${suffix}`, family, frag('docker.base.cand.dotnet-runtime', 'the {name} runtime without the SDK, for console apps', { name: named }), SRC.dotnet, { needsMultiStage: true }),
   ];
-  if (family === 'ubuntu') candidates.push(candidate(`mcr.microsoft.com/dotnet/aspnet:${version}-${variant}-chiseled`, 'ubuntu', `the ${named} runtime on chiselled Ubuntu: no shell, no package manager, non-root`, SRC.dotnet, { needsMultiStage: true }));
+  if (family === 'ubuntu') candidates.push(candidate(`mcr.microsoft.com/dotnet/aspnet:${version}-${variant}-chiseled`, 'ubuntu', frag('docker.base.cand.dotnet-chiseled', 'the {name} runtime on chiselled Ubuntu: no shell, no package manager, non-root', { name: named }), SRC.dotnet, { needsMultiStage: true }));
   const lts = Number(m[1]) % 2 === 0;
-  return { what: `the ${named} SDK image`, family, small: false, candidates, notes: [`${named} is ${lts ? 'an LTS' : 'an STS (not LTS)'} release.`] };
+  return rec(frag('docker.base.what.dotnet-sdk', 'the {name} SDK image', { name: named }), family, false, candidates, [lts ? frag('docker.base.note.lts', '{name} is an LTS release.', { name: named }) : frag('docker.base.note.sts', '{name} is an STS (not LTS) release.', { name: named })]);
 }
 
 function recommendCompilerImage(repo: string, tag: string): BaseRecommendation | undefined {
   const ubuntu = /^(jammy|noble|focal)(-|$)/.exec(tag)?.[1];
   if (repo === 'buildpack-deps' && ubuntu) {
-    return { what: 'a compiler image (buildpack-deps)', family: 'ubuntu', small: false, notes: [], candidates: [candidate(`ubuntu:${ubuntu}`, 'ubuntu', 'the same Ubuntu release without compilers and headers', 'https://hub.docker.com/_/ubuntu', { needsMultiStage: true })] };
+    return rec(frag('docker.base.what.compiler', 'a compiler image ({repo})', { repo: 'buildpack-deps' }), 'ubuntu', false, [candidate(`ubuntu:${ubuntu}`, 'ubuntu', frag('docker.base.cand.ubuntu-no-compilers', 'the same Ubuntu release without compilers and headers'), 'https://hub.docker.com/_/ubuntu', { needsMultiStage: true })], []);
   }
   const suite = (repo === 'buildpack-deps' ? new RegExp(`^${SUITE}(-|$)`) : new RegExp(`-${SUITE}$`)).exec(tag)?.[1];
   if (!suite) {
-    return { what: `a compiler image (${repo})`, family: 'debian', small: false, candidates: [], notes: ['Name the Debian suite (for example `-bookworm`) to be offered a runtime of the same release: a binary needs the glibc it was built against.'] };
+    return rec(frag('docker.base.what.compiler', 'a compiler image ({repo})', { repo }), 'debian', false, [], [frag('docker.base.note.name-suite-runtime', 'Name the Debian suite (for example `-bookworm`) to be offered a runtime of the same release: a binary needs the glibc it was built against.')]);
   }
-  return {
-    what: `a compiler image (${repo})`, family: 'debian', small: false, notes: [],
-    candidates: present([
-      candidate(`debian:${suite}-slim`, 'debian', 'the same Debian release without compilers and headers', SRC.debian, { needsMultiStage: true }),
-      distrolessDebian('cc', debianRelease(suite), 'glibc and libgcc on the same Debian release, without a shell'),
-    ]),
-  };
+  return rec(frag('docker.base.what.compiler', 'a compiler image ({repo})', { repo }), 'debian', false, present([
+    candidate(`debian:${suite}-slim`, 'debian', frag('docker.base.cand.debian-no-compilers', 'the same Debian release without compilers and headers'), SRC.debian, { needsMultiStage: true }),
+    distrolessDebian('cc', debianRelease(suite), frag('docker.base.cand.distroless-cc', 'glibc and libgcc on the same Debian release, without a shell')),
+  ]), []);
 }
 
 function recommendDebian(tag: string): BaseRecommendation {
@@ -490,48 +498,47 @@ function recommendDebian(tag: string): BaseRecommendation {
   const candidates: BaseCandidate[] = [];
   if (!small) {
     const swap = debianSlimTag(tag);
-    if (swap) candidates.push(candidate(`debian:${swap}`, 'debian', `the same ${named} without documentation, man pages and locales`, SRC.debian, { sameRepository: true }));
+    if (swap) candidates.push(candidate(`debian:${swap}`, 'debian', frag('docker.base.cand.debian-slim', 'the same {name} without documentation, man pages and locales', { name: named }), SRC.debian, { sameRepository: true }));
   }
-  const distroless = distrolessDebian('base', release, `glibc, CA certificates and a nonroot user on ${named}, without a shell or apt`);
+  const distroless = distrolessDebian('base', release, frag('docker.base.cand.distroless-base', 'glibc, CA certificates and a nonroot user on {name}, without a shell or apt', { name: named }));
   if (distroless) candidates.push(distroless);
-  const notes = /^(sid|unstable|testing|experimental|rc-buggy)/.test(tag) ? [`\`${tag}\` is not a stable release: nothing is offered for it.`] : [];
-  return { what: small ? `${named}, the slim image` : `${named}, the full image`, family: 'debian', small, candidates: notes.length ? [] : candidates, notes };
+  const notes = /^(sid|unstable|testing|experimental|rc-buggy)/.test(tag) ? [frag('docker.base.note.unstable', '`{tag}` is not a stable release: nothing is offered for it.', { tag })] : [];
+  return rec(small ? frag('docker.base.what.slim', '{name}, the slim image', { name: named }) : frag('docker.base.what.full', '{name}, the full image', { name: named }), 'debian', small, notes.length ? [] : candidates, notes);
 }
 
 function recommendUbuntu(tag: string): BaseRecommendation {
   const version = /^\d+\.\d+$/.test(tag) ? tag : UBUNTU_SUITES[tag.replace(/-\d{8}.*$/, '')];
-  const notes: string[] = [];
+  const notes: Text[] = [];
   if (version) {
     const [yy, mm] = version.split('.').map(Number);
     const lts = mm === 4 && yy % 2 === 0;
-    notes.push(lts ? `Ubuntu ${version} is an LTS release.` : `Ubuntu ${version} is not an LTS release (about nine months of support).`);
+    notes.push(lts ? frag('docker.base.note.lts', '{name} is an LTS release.', { name: `Ubuntu ${version}` }) : frag('docker.base.note.ubuntu-interim', '{name} is not an LTS release (about nine months of support).', { name: `Ubuntu ${version}` }));
   }
-  notes.push('No smaller general-purpose Ubuntu base is published: chiselled Ubuntu images are built per application.');
-  return { what: version ? `Ubuntu ${version}` : 'Ubuntu', family: 'ubuntu', small: false, candidates: [], notes };
+  notes.push(frag('docker.base.note.ubuntu-chiselled', 'No smaller general-purpose Ubuntu base is published: chiselled Ubuntu images are built per application.'));
+  return rec(version ? `Ubuntu ${version}` : 'Ubuntu', 'ubuntu', false, [], notes);
 }
 
 function recommendRhel(repo: string, tag: string): BaseRecommendation | undefined {
   if (repo === 'fedora') {
-    if (!/^\d+$/.test(tag)) return { what: 'Fedora', family: 'fedora', small: false, candidates: [], notes: ['Name the Fedora release (for example `fedora:40`) to be offered its minimal image.'] };
-    return { what: `Fedora ${tag}`, family: 'fedora', small: false, notes: [], candidates: [candidate(`registry.fedoraproject.org/fedora-minimal:${tag}`, 'fedora', `the same Fedora ${tag} with microdnf instead of dnf`, SRC.fedora)] };
+    if (!/^\d+$/.test(tag)) return rec('Fedora', 'fedora', false, [], [frag('docker.base.note.name-fedora', 'Name the Fedora release (for example `fedora:40`) to be offered its minimal image.')]);
+    return rec(`Fedora ${tag}`, 'fedora', false, [candidate(`registry.fedoraproject.org/fedora-minimal:${tag}`, 'fedora', frag('docker.base.cand.microdnf', 'the same {name} with microdnf instead of dnf', { name: `Fedora ${tag}` }), SRC.fedora)], []);
   }
   // centos:7, centos:8, quay.io/centos/centos:stream9 → the UBI of the same RHEL major.
   const major = /^(?:stream)?(\d+)/.exec(tag)?.[1];
-  if (!major || !['7', '8', '9', '10'].includes(major)) return { what: 'CentOS', family: 'rhel', small: false, candidates: [], notes: [] };
-  return {
-    what: `CentOS ${major}`, family: 'rhel', small: false, notes: major === '7' || major === '8' ? [`CentOS ${major} no longer receives updates.`] : [],
-    candidates: [candidate(`registry.access.redhat.com/ubi${major}/ubi-minimal`, 'rhel', `Red Hat's freely redistributable RHEL ${major} base with microdnf instead of yum/dnf`, SRC.ubi)],
-  };
+  if (!major || !['7', '8', '9', '10'].includes(major)) return rec('CentOS', 'rhel', false, [], []);
+  return rec(`CentOS ${major}`, 'rhel', false,
+    [candidate(`registry.access.redhat.com/ubi${major}/ubi-minimal`, 'rhel', frag('docker.base.cand.ubi-for-centos', "Red Hat's freely redistributable RHEL {major} base with microdnf instead of yum/dnf", { major }), SRC.ubi)],
+    major === '7' || major === '8' ? [frag('docker.base.note.centos-eol', '{name} no longer receives updates.', { name: `CentOS ${major}` })] : []);
 }
 
 function recommendUbi(major: string, flavour: string, tag: string | undefined): BaseRecommendation {
   const t = tag ? `:${tag}` : '';
   const small = flavour !== 'ubi';
   const candidates = small ? [] : [
-    candidate(`registry.access.redhat.com/ubi${major}/ubi-minimal${t}`, 'rhel', `the same RHEL ${major} with microdnf instead of dnf`, SRC.ubi, { sameRepository: false }),
-    candidate(`registry.access.redhat.com/ubi${major}/ubi-micro${t}`, 'rhel', `the same RHEL ${major} without a package manager`, SRC.ubi, { needsMultiStage: true }),
+    candidate(`registry.access.redhat.com/ubi${major}/ubi-minimal${t}`, 'rhel', frag('docker.base.cand.microdnf', 'the same {name} with microdnf instead of dnf', { name: `RHEL ${major}` }), SRC.ubi, { sameRepository: false }),
+    candidate(`registry.access.redhat.com/ubi${major}/ubi-micro${t}`, 'rhel', frag('docker.base.cand.no-package-manager', 'the same {name} without a package manager', { name: `RHEL ${major}` }), SRC.ubi, { needsMultiStage: true }),
   ];
-  return { what: `UBI ${major}${small ? ` (${flavour})` : ''}`, family: 'rhel', small, candidates, notes: [] };
+  return rec(`UBI ${major}${small ? ` (${flavour})` : ''}`, 'rhel', small, candidates, []);
 }
 
 /**
@@ -541,7 +548,7 @@ function recommendUbi(major: string, flavour: string, tag: string | undefined): 
 export function recommendBase(ref: ImageRef): BaseRecommendation | undefined {
   const key = catalogueKey(ref);
   const tag = (ref.tag ?? 'latest').toLowerCase();
-  if (key.includes('distroless') || key.startsWith('cgr.dev/')) return { what: 'a distroless image', family: 'none', small: true, candidates: [], notes: [] };
+  if (key.includes('distroless') || key.startsWith('cgr.dev/')) return rec(frag('docker.base.what.distroless', 'a distroless image'), 'none', true, [], []);
   const ubi = /^registry\.access\.redhat\.com\/ubi(\d+)\/(ubi|ubi-minimal|ubi-micro)$/.exec(key);
   if (ubi) return recommendUbi(ubi[1], ubi[2], ref.tag);
   switch (key) {
@@ -561,12 +568,10 @@ export function recommendBase(ref: ImageRef): BaseRecommendation | undefined {
       const major = /^(\d+)(\.\d+)?$/.exec(tag)?.[0];
       const variant = key === 'almalinux' ? 'minimal' : 'slim';
       const name = key === 'almalinux' ? 'AlmaLinux' : 'Oracle Linux';
-      return {
-        what: `${name}${major ? ` ${major}` : ''}`, family: 'rhel', small, notes: [],
-        candidates: !small && major ? [candidate(`${key}:${major}-${variant}`, 'rhel', `the same ${name} ${major} with microdnf instead of dnf`, key === 'almalinux' ? SRC.almalinux : SRC.oraclelinux, { sameRepository: true })] : [],
-      };
+      return rec(`${name}${major ? ` ${major}` : ''}`, 'rhel', small,
+        !small && major ? [candidate(`${key}:${major}-${variant}`, 'rhel', frag('docker.base.cand.microdnf', 'the same {name} with microdnf instead of dnf', { name: `${name} ${major}` }), key === 'almalinux' ? SRC.almalinux : SRC.oraclelinux, { sameRepository: true })] : [], []);
     }
-    case 'alpine': case 'busybox': return { what: key === 'alpine' ? 'Alpine Linux' : 'BusyBox', family: 'alpine', small: true, candidates: [], notes: [] };
+    case 'alpine': case 'busybox': return rec(key === 'alpine' ? 'Alpine Linux' : 'BusyBox', 'alpine', true, [], []);
     default: return undefined;
   }
 }

@@ -20,7 +20,7 @@ export function setBaseImageHoverSource(s: Source | undefined): void {
 
 const COMPARE_COMMAND = 'shipshape.compareBaseImages';
 
-/** The advice as Markdown, in the editor's language (the catalogue's own phrases stay as written). */
+/** The advice as Markdown, in the editor's language (the server sends the catalogue's phrases in it). */
 export function baseImageAdviceMarkdown(advice: BaseImageAdvice, uri: vscode.Uri, canCompare: boolean): vscode.MarkdownString {
   const r = advice.recommendation;
   const md = new vscode.MarkdownString(undefined, true);
