@@ -6,6 +6,7 @@
 import type { BaseImageAdvice } from './dockerfile/baseAdvice';
 import { textLimitProblem } from './limits';
 import { Range } from './model';
+import type { Locale } from './l10n';
 
 export type { BaseImageAdvice } from './dockerfile/baseAdvice';
 export type { BaseCandidate, BaseRecommendation, OsFamily } from './dockerfile/baseCatalogue';
@@ -38,9 +39,14 @@ export function baseImageAdviceInText(text: string, line: number, character: num
 }
 
 /** The base-image hover at a position: Markdown and the FROM instruction's range, or undefined. Never throws. */
-export function baseImageHover(text: string, line: number, character: number): { markdown: string; range: Range } | undefined {
+export function baseImageHover(text: string, line: number, character: number, locale: Locale = 'en'): { markdown: string; range: Range } | undefined {
   const advice = baseImageAdviceInText(text, line, character);
-  return advice ? { markdown: dockerfile().baseAdviceMarkdown(advice), range: advice.fromRange } : undefined;
+  return advice ? { markdown: dockerfile().baseAdviceMarkdown(advice, locale), range: advice.fromRange } : undefined;
+}
+
+/** An advice with the catalogue's phrases in a locale (the same object for English). */
+export function localizeBaseAdvice(advice: BaseImageAdvice, locale: Locale): BaseImageAdvice {
+  return locale === 'en' ? advice : dockerfile().localizeBaseAdvice(advice, locale);
 }
 
 /** The advice for every shipped FROM of a Dockerfile text. Never throws. */

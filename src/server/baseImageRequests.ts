@@ -5,13 +5,13 @@
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { baseImageAdviceInText, baseImageAdvicesInText, BaseImageAdvice, finalStageFromRange } from '../core/baseImages';
+import { baseImageAdviceInText, baseImageAdvicesInText, BaseImageAdvice, finalStageFromRange, localizeBaseAdvice } from '../core/baseImages';
 import type { FileKind, Range } from '../core/model';
 import { finalImageInstructions } from '../core/inspect/history';
 import type { BuildInstruction } from '../core/inspect/historyMatch';
 import { textLimitProblem } from '../core/limits';
 import { BASE_IMAGE_ADVICE_REQUEST, BaseImageAdviceParams, BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST } from './baseImageProtocol';
-import { english, Locale, localize, normalizeLocale, Text } from '../core/l10n';
+import { normalizeLocale } from '../core/l10n';
 import { session } from './session';
 
 export { BASE_IMAGE_ADVICE_REQUEST, BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST };
@@ -23,26 +23,11 @@ export function baseImageAdviceFor(doc: TextDocument | undefined, kind: FileKind
   const p = params.position;
   if (p && Number.isInteger(p.line) && Number.isInteger(p.character)) {
     const one = baseImageAdviceInText(doc.getText(), p.line, p.character);
-    return one ? [inLocale(one, locale)] : [];
+    return one ? [localizeBaseAdvice(one, locale)] : [];
   }
-  return baseImageAdvicesInText(doc.getText()).map((a) => inLocale(a, locale));
+  return baseImageAdvicesInText(doc.getText()).map((a) => localizeBaseAdvice(a, locale));
 }
 
-/** An advice with the catalogue's phrases (what the image is, why each candidate fits, the notes) in a locale. */
-export function inLocale(advice: BaseImageAdvice, locale: Locale): BaseImageAdvice {
-  if (locale === 'en') return advice;
-  const say = (t: Text | string | number): string => (typeof t === 'object' ? localize(t, english(t), locale) : String(t));
-  const r = advice.recommendation;
-  return {
-    ...advice,
-    recommendation: {
-      ...r,
-      what: say(r.whatText),
-      notes: r.notesText.map(say),
-      candidates: r.candidates.map((c) => ({ ...c, note: say(c.noteText) })),
-    },
-  };
-}
 
 /** The final stage's FROM of an open Dockerfile (for the "Inspect image" CodeLens), or null. */
 export function finalStageFor(doc: TextDocument | undefined, kind: FileKind | undefined): { range: Range } | null {

@@ -30,6 +30,7 @@ import { FileAccessError, readRegularFile } from '../../src/node/files';
 import { describeVerifyResult, describeVerifyResultText } from '../../src/core/signing';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { baseImageAdviceFor } from '../../src/server/baseImageRequests';
+import { withBaseImageAdvice } from '../../src/server/baseImageHover';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CJK = /[\u4e00-\u9fff]/;
@@ -363,7 +364,12 @@ describe('zh-cn: what #14 found still in English', function () {
       assert.strictEqual(zhAdvice.recommendation.what, 'Node.js 20，完整的 Debian 镜像');
       assert.deepStrictEqual(zhAdvice.recommendation.notes, ['Node.js 20 是 LTS 版本。']);
       assert.deepStrictEqual(zhAdvice.recommendation.candidates.map((c) => c.note), ['相同的 Node.js 20，不含编译器和构建工具', 'Debian 12 上的 Node.js 20，不含 shell 和包管理器']);
+      // The server's own hover (for editors other than VS Code) in Chinese too.
+      const zhHover = withBaseImageAdvice(undefined, 'dockerfile', doc.getText(), 0, 6)!.contents.value;
+      assert.ok(zhHover.startsWith('**`node:20` 的更小或加固的基础镜像**（Node\\.js 20，完整的 Debian 镜像；相同的生态、版本和操作系统家族）\n\n- `node:20-slim`: 相同的 Node\\.js 20，不含编译器和构建工具 · [来源](https://hub.docker.com/_/node)'), zhHover);
       updateServerSession({ locale: 'en' });
+      const enHover = withBaseImageAdvice(undefined, 'dockerfile', doc.getText(), 0, 6)!.contents.value;
+      assert.ok(enHover.startsWith('**Smaller or hardened bases for `node:20`** (Node\\.js 20, the full Debian image; same ecosystem, version and OS family)\n\n- `node:20-slim`: the same Node\\.js 20 without compilers and build tools · [source](https://hub.docker.com/_/node)'), enHover);
       const [enAdvice] = baseImageAdviceFor(doc, 'dockerfile', { textDocument: { uri: doc.uri } });
       assert.strictEqual(enAdvice.recommendation.what, 'Node.js 20, the full Debian image');
       assert.deepStrictEqual(enAdvice.recommendation.candidates.map((c) => c.note), ['the same Node.js 20 without compilers and build tools', 'Node.js 20 on Debian 12 without a shell or package manager']);

@@ -4,6 +4,7 @@
  * offline: the catalogue (baseCatalogue.ts) knows names, never asks a registry.
  */
 import { Range, TextEdit } from '../model';
+import { english, frag, Locale, localize, Text } from '../l10n';
 import { BaseCandidate, BaseRecommendation, recommendBase } from './baseCatalogue';
 import { DockerfileModel, finalStage, Stage, stageLineage } from './model';
 
@@ -87,29 +88,45 @@ function noteMarkdown(note: string): string {
   return note.split(/(`[^`\n]+`)/).map((p, i) => (i % 2 === 1 ? p : escapeMarkdown(p))).join('');
 }
 
-function candidateLine(c: BaseCandidate): string {
-  const multi = c.needsMultiStage ? ' · needs a multi-stage build' : '';
-  return `- \`${c.reference}\`: ${escapeMarkdown(c.note)}${escapeMarkdown(multi)} · [source](${c.source})`;
+function candidateLine(c: BaseCandidate, say: (t: Text) => string): string {
+  const multi = c.needsMultiStage ? ` · ${say(frag('docker.baseAdvice.multi-stage', 'needs a multi-stage build'))}` : '';
+  return `- \`${c.reference}\`: ${escapeMarkdown(c.note)}${escapeMarkdown(multi)} · [${escapeMarkdown(say(frag('docker.baseAdvice.source', 'source')))}](${c.source})`;
+}
+
+/** An advice with the catalogue's phrases (what the image is, why each candidate fits, the notes) in a locale. */
+export function localizeBaseAdvice(advice: BaseImageAdvice, locale: Locale): BaseImageAdvice {
+  if (locale === 'en') return advice;
+  const say = (t: Text | string | number): string => (typeof t === 'object' ? localize(t, english(t), locale) : String(t));
+  const r = advice.recommendation;
+  return {
+    ...advice,
+    recommendation: { ...r, what: say(r.whatText), notes: r.notesText.map(say), candidates: r.candidates.map((c) => ({ ...c, note: say(c.noteText) })) },
+  };
 }
 
 /**
  * The hover text for a FROM's advice, as Markdown: a heading, the candidates with where each
- * recommendation comes from, and the notes (LTS or not, why nothing is offered, ARG and digest).
+ * recommendation comes from, and the notes (LTS or not, why nothing is offered, ARG and digest),
+ * in a locale.
  */
-export function baseAdviceMarkdown(advice: BaseImageAdvice): string {
-  const r = advice.recommendation;
+export function baseAdviceMarkdown(advice: BaseImageAdvice, locale: Locale = 'en'): string {
+  const say = (t: Text): string => localize(t, english(t), locale);
+  const a = localizeBaseAdvice(advice, locale);
+  const r = a.recommendation;
+  const image = a.image;
+  const what = escapeMarkdown(r.what);
   const parts: string[] = [];
   if (r.candidates.length) {
-    parts.push(`**Smaller or hardened bases for \`${advice.image}\`** (${escapeMarkdown(r.what)}; same ecosystem, version and OS family)`);
-    parts.push(r.candidates.map(candidateLine).join('\n'));
+    parts.push(say(frag('docker.baseAdvice.heading', '**Smaller or hardened bases for `{image}`** ({what}; same ecosystem, version and OS family)', { image, what })));
+    parts.push(r.candidates.map((c) => candidateLine(c, say)).join('\n'));
   } else if (r.small) {
-    parts.push(`**\`${advice.image}\`** is already a small base (${escapeMarkdown(r.what)}): the catalogue has nothing smaller of the same version and OS family.`);
+    parts.push(say(frag('docker.baseAdvice.already-small', '**`{image}`** is already a small base ({what}): the catalogue has nothing smaller of the same version and OS family.', { image, what })));
   } else {
-    parts.push(`**\`${advice.image}\`** (${escapeMarkdown(r.what)}): the catalogue has no smaller base of the same version and OS family.`);
+    parts.push(say(frag('docker.baseAdvice.none-smaller', '**`{image}`** ({what}): the catalogue has no smaller base of the same version and OS family.', { image, what })));
   }
   const notes = [...r.notes];
-  if (r.candidates.length && advice.viaArg) notes.push(`The image comes from an ARG (\`${advice.written}\`): change the ARG's default to switch.`);
-  if (r.candidates.length && advice.digest) notes.push('The image is pinned by digest: pin the candidate by its digest too.');
+  if (r.candidates.length && a.viaArg) notes.push(say(frag('docker.baseAdvice.via-arg', "The image comes from an ARG (`{written}`): change the ARG's default to switch.", { written: a.written })));
+  if (r.candidates.length && a.digest) notes.push(say(frag('docker.baseAdvice.digest', 'The image is pinned by digest: pin the candidate by its digest too.')));
   if (notes.length) parts.push(notes.map(noteMarkdown).join(' '));
   return parts.join('\n\n');
 }

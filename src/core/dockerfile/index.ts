@@ -15,4 +15,4 @@ export { buildModel } from './model';
 export { DOCKERFILE_RULES } from './rules';
 export { convertToMultiStage, multiStageFix, toolchainOf } from './fixes/multiStage';
 export { nonRootUserFix, nonRootUserLines } from './fixes/addUser';
-export { baseAdviceMarkdown, baseImageAdviceAt, baseImageAdvices, baseSwapEdit } from './baseAdvice';
+export { baseAdviceMarkdown, baseImageAdviceAt, baseImageAdvices, baseSwapEdit, localizeBaseAdvice } from './baseAdvice';
