@@ -82,6 +82,21 @@ describe('Shipshape in Simplified Chinese: the server\'s and the inspector\'s wo
     assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.character], [0, 0, 7]);
   });
 
+  it('the base-image advice in the FROM hover reads in Chinese (the catalogue\'s phrases too)', async () => {
+    const dockerfile = fixtureUri('Dockerfile');
+    const doc = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(doc);
+    await waitForDiagnostics(dockerfile, (ds) => ds.some((x) => codeOf(x) === 'docker-latest-tag'));
+    const line = doc.getText().split('\n').findIndex((l) => /^FROM\s/i.test(l));
+    let hover = '';
+    for (const deadline = Date.now() + 10_000; !/完整的 Debian 镜像/.test(hover) && Date.now() < deadline; await sleep(200)) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dockerfile, new vscode.Position(line, 6));
+      hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    }
+    assert.match(hover, /Node\\?\.js \S+，完整的 Debian 镜像/, hover);
+    assert.match(hover, /相同的 Node\\?\.js \S+，不含编译器和构建工具/, hover);
+  });
+
   it('an error of the core shown by the extension (a signing input) reads in Chinese', () => {
     const { SigningInputError, parseAnnotation } = require('../../src/core/signing') as typeof import('../../src/core/signing');
     const { errorText } = require('../../src/extension/errorText') as typeof import('../../src/extension/errorText');
