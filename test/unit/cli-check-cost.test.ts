@@ -13,6 +13,7 @@ import { mayHavePodSecurityLabel, POD_SECURITY_FACT } from '../../src/cli/comman
 import { applyEdits } from '../../src/core/text';
 import { parseKubeModel } from '../../src/core/kubernetes/model';
 import { main } from '../../src/cli/main';
+import { checkFolderJson } from './cli-helpers';
 import { CliIO } from '../../src/cli/io';
 
 const MANIFEST = `apiVersion: v1
@@ -135,18 +136,7 @@ describe('shipshape check: admission predictions only where a label can be', () 
   const ns = (key: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    ${key}: restricted\n`;
   const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n';
 
-  async function check(files: Record<string, string>): Promise<Array<{ file: string; ruleId: string; line: number }>> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cost-'));
-    try {
-      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-      let stdout = '';
-      const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, env: {}, cwd: dir };
-      await main(['check', '.', '--format', 'json', '--fail-on', 'none'], io);
-      return (JSON.parse(stdout) as { findings: Array<{ file: string; ruleId: string; line: number }> }).findings;
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const check = checkFolderJson;
   const rejected = (fs: Array<{ file: string; ruleId: string; line: number }>) => fs.filter((f) => f.ruleId === 'k8s-admission-rejected').map((f) => `${f.file}:${f.line}`);
 
   it('predicts from a Namespace in a later file, its label key spelled with escapes', async () => {

@@ -1,9 +1,8 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { analyze, AnalysisRun, Finding } from '../../src/core';
 import { main } from '../../src/cli/main';
+import { checkFolderJson } from './cli-helpers';
 import { IMAGE_POLICY_FACT, mayHaveImagePolicy } from '../../src/core/kubernetes/imagePolicyText';
 import { CliIO } from '../../src/cli/io';
 import { Range } from '../../src/core/model';
@@ -159,18 +158,7 @@ describe('shipshape check: digests required by signature policies in other files
     assert.match(found[2].message, /ClusterImagePolicy "signed-redis" in policies\/sigstore\.yaml verifies it: policy-controller \(namespace shop opts in\)/);
   });
 
-  async function checkFolder(files: Record<string, string>): Promise<Array<{ file: string; ruleId: string; line: number; column: number }>> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-digest-'));
-    try {
-      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-      let stdout = '';
-      const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, env: {}, cwd: dir };
-      await main(['check', '.', '--format', 'json', '--fail-on', 'none'], io);
-      return (JSON.parse(stdout).findings as Array<{ file: string; ruleId: string; line: number; column: number }>).filter((f) => f.ruleId === RULE);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const checkFolder = async (files: Record<string, string>) => (await checkFolderJson(files)).filter((f) => f.ruleId === RULE);
 
   it('still reports when the policy in another file spells verifyImages with escapes (the pre-scan reads a backslash as a maybe)', async () => {
     const escaped = kyverno('["ghcr.io/acme/*"]').replace('verifyImages:', '"verify\\x49mages":');

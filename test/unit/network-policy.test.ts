@@ -1,11 +1,7 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { analyze, AnalysisRun } from '../../src/core';
 import { applyEdits } from '../../src/core/text';
-import { main } from '../../src/cli/main';
-import { CliIO } from '../../src/cli/io';
+import { checkFolderJson } from './cli-helpers';
 import { Range } from '../../src/core/model';
 import { yaml } from './kubernetes-helpers';
 
@@ -58,14 +54,7 @@ describe('k8s-namespace-default-deny', () => {
 });
 
 describe('shipshape check: default-deny across the files of a folder', () => {
-  async function check(files: Record<string, string>): Promise<Array<{ file: string; ruleId: string; line: number }>> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-netpol-'));
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-    let stdout = '';
-    const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, env: {}, cwd: dir };
-    await main(['check', '.', '--format', 'json', '--fail-on', 'none'], io);
-    return JSON.parse(stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'k8s-namespace-default-deny');
-  }
+  const check = async (files: Record<string, string>) => (await checkFolderJson(files)).filter((f) => f.ruleId === 'k8s-namespace-default-deny');
   it('reports on the Namespace file when the workloads are elsewhere, and not once a policy file covers it', async () => {
     assert.deepStrictEqual((await check({ 'namespace.yaml': NS, 'api.yaml': deploy('api') })).map((f) => [f.file, f.line]), [['namespace.yaml', 4]]);
     assert.deepStrictEqual(await check({ 'namespace.yaml': NS, 'api.yaml': deploy('api'), 'netpol.yaml': policy('[Ingress, Egress]') }), []);
