@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { ensureServerBuilt, LspClient } from './lsp-client';
+import { ensureServerBuilt, LspClient, stopClient } from './lsp-client';
 
 const CJK = /[\u4e00-\u9fff]/;
 const DOCKERFILE = 'FROM alpine:3.20\nRUN apk add curl\n';
@@ -21,7 +21,7 @@ describe('language server in the client\'s locale', function () {
   before(() => ensureServerBuilt());
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-lsp-l10n-')); });
   afterEach(async () => {
-    if (client && client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     client = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });

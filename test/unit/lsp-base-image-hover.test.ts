@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { ensureServerBuilt, LspClient } from './lsp-client';
+import { ensureServerBuilt, LspClient, stopClient } from './lsp-client';
 
 describe('language server: base-image advice in the FROM hover', function () {
   this.timeout(60_000);
@@ -22,7 +22,7 @@ describe('language server: base-image advice in the FROM hover', function () {
     await client.initialize(pathToFileURL(dir).href);
   });
   after(async () => {
-    if (client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -97,6 +98,20 @@ export class LspClient {
     if (code === 'timeout') { this.child.kill('SIGKILL'); throw new Error('the server did not exit within 5 s of exit'); }
     return code;
   }
+}
+
+/** Ends a test's server: shutdown and exit, or SIGKILL when it does not answer (nothing when it is gone). */
+export async function stopClient(client: LspClient | undefined): Promise<void> {
+  if (!client || client.child.exitCode !== null) return;
+  try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); }
+}
+
+/** Writes `text` to `name` under `dir` (its folders made) and returns the file's URI. */
+export function writeFileUri(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return pathToFileURL(file).href;
 }
 
 /** Applies LSP text edits (non-overlapping) to a text. */

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { ensureServerBuilt, LspClient } from './lsp-client';
+import { ensureServerBuilt, LspClient, stopClient, writeFileUri } from './lsp-client';
 
 const DOCKERFILE = 'FROM node:latest\nRUN apt-get update && apt-get install -y curl\nUSER root\n';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,16 +25,12 @@ describe('language server: configuration notifications', function () {
   before(() => ensureServerBuilt());
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-lsp-config-')); asked = 0; });
   afterEach(async () => {
-    if (client && client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     client = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function fileUri(name: string, text: string): string {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return pathToFileURL(file).href;
-  }
+  const fileUri = (name: string, text: string): string => writeFileUri(dir, name, text);
 
   /** A client that answers workspace/configuration from `client.settings`, counting the requests. */
   async function pullClient(settings: Record<string, unknown>): Promise<LspClient> {

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { LspClient, Published, ROOT } from './lsp-client';
+import { LspClient, Published, ROOT, stopClient, writeFileUri } from './lsp-client';
 
 /** The compiled server (tsc's out/, its own workers' entry too): no bundle needed. */
 const SERVER_OUT = path.join(ROOT, 'out', 'src', 'server', 'server.js');
@@ -34,17 +34,12 @@ describe('language server: rules that span files (workspace index)', function ()
 
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-lsp-index-')); });
   afterEach(async () => {
-    if (client && client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     client = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function write(name: string, text: string): string {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return pathToFileURL(file).href;
-  }
+  const write = (name: string, text: string): string => writeFileUri(dir, name, text);
 
   /** The first diagnostics of `uri` published (now or later) that satisfy `ok`. */
   function until(c: LspClient, uri: string, ok: (p: Published) => boolean, ms = 20_000): Promise<Published> {

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { applyLspEdits, ensureServerBuilt, LspClient } from './lsp-client';
+import { applyLspEdits, ensureServerBuilt, LspClient, stopClient } from './lsp-client';
 import {
   CHECK_FILES_REQUEST, CheckFilesResult, CodeActionData, diagnosticsFingerprint, DID_CHANGE_SESSION_NOTIFICATION, DOCUMENT_STATE_NOTIFICATION,
   DOCUMENT_STATE_REQUEST, DocumentState, DocumentSummary, FINDINGS_AT_REQUEST, FindingsAtResult, IMAGE_REFERENCES_REQUEST, ImageReferenceInfo,
@@ -32,7 +32,7 @@ describe('language server protocol: what the VS Code client uses', function () {
   before(() => ensureServerBuilt());
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-lsp-editor-')); states = []; });
   afterEach(async () => {
-    if (client && client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     client = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });

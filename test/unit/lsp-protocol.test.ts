@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { spawnSync } from 'child_process';
-import { applyLspEdits, ensureServerBuilt, LspClient, ROOT } from './lsp-client';
+import { applyLspEdits, ensureServerBuilt, LspClient, ROOT, stopClient, writeFileUri } from './lsp-client';
 import { findRule, Severity } from '../../src/core';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { makeLockfile } from '../../bench/lsp';
@@ -38,17 +38,12 @@ describe('language server protocol (dist/server.js --stdio)', function () {
   before(() => ensureServerBuilt());
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-lsp-')); });
   afterEach(async () => {
-    if (client && client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     client = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function fileUri(name: string, text: string): string {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return pathToFileURL(file).href;
-  }
+  const fileUri = (name: string, text: string): string => writeFileUri(dir, name, text);
 
   it('initializes with its capabilities, pushes diagnostics with code, docs link, severity; shutdown and exit end the process with 0', async () => {
     client = new LspClient();

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { applyLspEdits, ensureServerBuilt, LspClient, Published, ROOT } from './lsp-client';
+import { applyLspEdits, ensureServerBuilt, LspClient, Published, ROOT, stopClient } from './lsp-client';
 
 const FAKE_BIN = path.join(ROOT, 'test', 'fixtures', 'bin');
 const OTEL = path.join(ROOT, 'test', 'fixtures', 'helm', 'otel');
@@ -43,7 +43,7 @@ describe('language server: Helm charts rendered in the editor (dist/server.js, f
   });
   afterEach(async () => {
     process.env.PATH = saved.PATH;
-    if (client && client.child.exitCode === null) { try { await client.shutdown(); } catch { client.child.kill('SIGKILL'); } }
+    await stopClient(client);
     client = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });
