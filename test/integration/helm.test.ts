@@ -5,22 +5,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { codeOf, waitForDiagnostics, withSetting, workspaceRoot } from './helpers';
+import { codeOf, until, waitForDiagnostics, withSetting, workspaceRoot } from './helpers';
 import { FAKE_BIN } from './scanHelpers';
 
 const SUBCHART = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'helm', 'testcharts', 'subchart');
 
 interface Api { diagnostics: { summaryOf(doc: vscode.TextDocument): { hint?: string; skipped?: string } | undefined } }
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Helm charts rendered in the editor (fake helm through shipshape.helm.path)', function () {
   this.timeout(90_000);

@@ -47,6 +47,17 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
+/** The first truthy value of `probe`, polled every 100 ms, or an error naming `what` after `ms`. */
+export async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
 /** Updates a `shipshape.*` setting globally and returns a function that restores it. */
 export async function withSetting(key: string, value: unknown): Promise<() => Promise<void>> {
   const config = vscode.workspace.getConfiguration('shipshape');

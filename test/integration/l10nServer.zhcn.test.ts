@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { InspectOutcome } from '../../src/extension/inspect';
 import type { ScanNode, ScanSupport } from '../../src/extension/scan';
 import { dockerArchive } from '../unit/inspect-support';
-import { codeOf, fixtureUri, sleep, waitForDiagnostics, workspaceRoot } from './helpers';
+import { codeOf, fixtureUri, sleep, until, waitForDiagnostics, workspaceRoot } from './helpers';
 
 const SUBCHART = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'helm', 'testcharts', 'subchart');
 
@@ -24,16 +24,6 @@ interface Api {
 async function api(): Promise<Api> {
   const ext = vscode.extensions.getExtension<Api>('shipshape.shipshape')!;
   return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 describe('Shipshape in Simplified Chinese: the server\'s and the inspector\'s words', function () {
