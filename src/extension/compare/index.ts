@@ -17,7 +17,7 @@ import { toRange } from '../convert';
 import { documentKind, DOCKERFILE_SELECTOR } from '../documents';
 import { plainValue } from '../notificationText';
 import { loadScanRunner } from '../scan/lazy';
-import { MANAGE_TRUST_COMMAND } from '../scan/runner';
+import { refuseInRestrictedMode } from '../scan/runner';
 import { readScannerChoice, readTimeoutMs, readToolPaths } from '../scan/toolSettings';
 import type { ScanSupport } from '../scan';
 import { COUNTED_SEVERITIES, CompareLabels, compareHtml, CompareRow } from './compareHtml';
@@ -84,12 +84,6 @@ export function scannable(advice: BaseImageAdvice): BaseImageAdvice['recommendat
   return advice.recommendation.candidates.filter((c) => c.reference !== 'scratch');
 }
 
-/** Says why nothing runs in Restricted Mode and offers to manage trust; does not wait for the answer. */
-function refuse(message: string): { status: 'refused'; message: string } {
-  const manage = vscode.l10n.t('Manage Workspace Trust');
-  void vscode.window.showWarningMessage(message, manage).then((choice) => { if (choice === manage) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND); });
-  return { status: 'refused', message };
-}
 
 export class CompareBaseImagesCommand implements Command {
   readonly id = COMPARE_COMMANDS.compare;
@@ -99,7 +93,7 @@ export class CompareBaseImagesCommand implements Command {
   constructor(private readonly log: vscode.LogOutputChannel, private readonly request: ServerRequest) {}
 
   async execute(args?: CompareArguments): Promise<CompareOutcome | undefined> {
-    if (!vscode.workspace.isTrusted) return refuse(vscode.l10n.t('Comparing base images runs your vulnerability scanner, which Shipshape does not do in Restricted Mode. Trust this workspace to compare base images.'));
+    if (!vscode.workspace.isTrusted) return refuseInRestrictedMode(vscode.l10n.t('Comparing base images runs your vulnerability scanner, which Shipshape does not do in Restricted Mode. Trust this workspace to compare base images.'));
     const uri = asUri(args?.uri) ?? vscode.window.activeTextEditor?.document.uri;
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
     if (!doc || documentKind(doc) !== 'dockerfile') return this.none(vscode.l10n.t('Open a Dockerfile to compare its base images.'));
@@ -225,7 +219,7 @@ export class SwapBaseImageCommand implements Command {
   async execute(args?: SwapArguments): Promise<SwapOutcome | undefined> {
     const uri = asUri(args?.uri);
     if (!args || !uri || typeof args.stage !== 'number' || typeof args.to !== 'string' || typeof args.from !== 'string') return undefined;
-    if (!vscode.workspace.isTrusted) return refuse(vscode.l10n.t('Shipshape does not edit files in Restricted Mode. Trust this workspace to switch the base image.'));
+    if (!vscode.workspace.isTrusted) return refuseInRestrictedMode(vscode.l10n.t('Shipshape does not edit files in Restricted Mode. Trust this workspace to switch the base image.'));
     const bad = validateImageRef(args.to);
     if (bad) return { status: 'refused', message: bad };
     const doc = await vscode.workspace.openTextDocument(uri);

@@ -14,7 +14,7 @@ import type { Severity } from '../../core/model';
 import { Command, CommandManager } from '../commands';
 import { documentKind, DOCKERFILE_SELECTOR } from '../documents';
 import { plainValue } from '../notificationText';
-import { MANAGE_TRUST_COMMAND } from '../scan/runner';
+import { refuseInRestrictedMode } from '../scan/runner';
 import { readTimeoutMs, readToolPaths } from '../scan/toolSettings';
 import { OPEN_DOCKERFILE_LINE_COMMAND, ScanTreeProvider, SCAN_VIEW_ID } from '../scan/tree';
 import { BUILD_INSTRUCTIONS_REQUEST, FINAL_STAGE_REQUEST } from '../../server/baseImageProtocol';
@@ -95,7 +95,7 @@ export class InspectImageCommand implements Command {
   constructor(private readonly store: InspectionStore, private readonly log: vscode.LogOutputChannel, private readonly request: ServerRequest) {}
 
   async execute(args?: InspectArguments): Promise<InspectOutcome | undefined> {
-    if (!vscode.workspace.isTrusted) return refuse(vscode.l10n.t('Inspecting an image runs docker or podman and reads image archives, which Shipshape does not do in Restricted Mode. Trust this workspace to inspect images.'));
+    if (!vscode.workspace.isTrusted) return refuseInRestrictedMode(vscode.l10n.t('Inspecting an image runs docker or podman and reads image archives, which Shipshape does not do in Restricted Mode. Trust this workspace to inspect images.'));
     let reference = typeof args?.reference === 'string' ? args.reference.trim() : undefined;
     let archive = asUri(args?.archive);
     let dockerfile = asUri(args?.dockerfile);
@@ -216,12 +216,6 @@ export class InspectImageCommand implements Command {
   }
 }
 
-/** Says why nothing runs in Restricted Mode and offers to manage trust; does not wait for the answer. */
-function refuse(message: string): { status: 'refused'; message: string } {
-  const manage = vscode.l10n.t('Manage Workspace Trust');
-  void vscode.window.showWarningMessage(message, manage).then((choice) => { if (choice === manage) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND); });
-  return { status: 'refused', message };
-}
 
 class CancelledError extends Error {
   constructor() { super('cancelled'); this.name = 'CancelledError'; }

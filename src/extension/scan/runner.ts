@@ -30,14 +30,18 @@ export type ScanOutcome =
 /** Opens the workspace trust editor (what "Manage Workspace Trust" does). */
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 
-/** Explains that scanning needs trust and offers to manage it; does not wait for the answer. */
-export function refuseUntrusted(what: string): { status: 'refused'; message: string } {
-  const message = vscode.l10n.t('{0} runs an external program, which Shipshape does not do in Restricted Mode. Trust this workspace to scan images; imported reports (Open Scan Report…) still work.', what);
+/** Shows why something is not done in Restricted Mode and offers to manage trust; does not wait for the answer. */
+export function refuseInRestrictedMode(message: string): { status: 'refused'; message: string } {
   const manage = vscode.l10n.t('Manage Workspace Trust');
   void vscode.window.showWarningMessage(message, manage).then((choice) => {
     if (choice === manage) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
   });
   return { status: 'refused', message };
+}
+
+/** Explains that scanning needs trust and offers to manage it; does not wait for the answer. */
+export function refuseUntrusted(what: string): { status: 'refused'; message: string } {
+  return refuseInRestrictedMode(vscode.l10n.t('{0} runs an external program, which Shipshape does not do in Restricted Mode. Trust this workspace to scan images; imported reports (Open Scan Report…) still work.', what));
 }
 
 function isScannerId(s: string | undefined): s is ScannerId {
