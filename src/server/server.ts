@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFileKind, FileKind, Finding, ShipshapeConfig } from '../core';
+import type { SkipKind as EngineSkipKind } from '../core/engine';
 import { EDITOR_TIME_BUDGET_MS } from '../core/limits';
 import { AnalysisPool, INLINE_TEXT, PoolOutcome, WORKER_MARK } from './pool';
 import { runJob, runWorker, WorkerJob } from './worker';
@@ -72,15 +73,9 @@ interface DocState {
   hint?: string;
 }
 
-/** A document's skip as the protocol names it, from the engine's skip kind. */
-function skipOf(skipKind: string | undefined, reason: string): SkipKind {
-  switch (skipKind) {
-    case 'template': return 'template';
-    case 'limit': return 'limit';
-    case 'binary': return 'binary';
-    case 'size': return 'tooLarge';
-  }
-  return reason.startsWith('binary') ? 'binary' : 'tooLarge';
+/** A document's skip as the protocol names it, from the engine's skip kind (the engine sets one with every skip). */
+function skipOf(skipKind: EngineSkipKind | undefined): SkipKind {
+  return skipKind === undefined || skipKind === 'size' ? 'tooLarge' : skipKind;
 }
 
 function summaryOf(uri: string, s: DocState): DocumentSummary {
@@ -461,7 +456,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (r.skipped) log(`${uri} not analysed: ${r.skipped}`);
     if (r.manifest) manifests.add(uri); else if (r.notApplicable) manifests.delete(uri);
     if (kind === 'kubernetes') { const file = fsPathOf(uri); if (file) index.setOpen(file, r.skipped ? undefined : r.facts, r.readsOthers); }
-    if (r.skipped) return publish(r.findings, r.lazyFixes, { skipped: skipOf(r.skipKind, r.skipped), reason: r.skipped });
+    if (r.skipped) return publish(r.findings, r.lazyFixes, { skipped: skipOf(r.skipKind), reason: r.skipped });
     if (r.notApplicable) return publish(r.findings, r.lazyFixes, { skipped: 'notApplicable' });
     publish(r.findings, r.lazyFixes);
   }

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'worker_threads';
 import { analyze, FileKind, Finding, ShipshapeConfig } from '../core';
+import type { SkipKind as EngineSkipKind } from '../core/engine';
 import { fixAll, minimalEdit } from '../core/fix';
 import { Fix, TextEdit } from '../core/model';
 import { brokenManifestFindings } from '../core/yamlProblems';
@@ -25,7 +26,7 @@ export type WorkerJob =
 export interface AnalyzeOutcome {
   findings: Finding[];
   skipped?: string;
-  skipKind?: string;
+  skipKind?: EngineSkipKind;
   notApplicable?: boolean;
   /** The text read as a Kubernetes manifest (so a later broken edit shows the YAML errors). */
   manifest: boolean;

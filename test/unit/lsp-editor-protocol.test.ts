@@ -88,13 +88,17 @@ describe('language server protocol: what the VS Code client uses', function () {
     assert.strictEqual((await stateFor(uri, 2)).fingerprint, diagnosticsFingerprint([]));
   });
 
-  it('document states say why a document has no findings: not a manifest, excluded, disabled', async () => {
+  it('document states say why a document has no findings: not a manifest, binary, excluded, disabled', async () => {
     client = await editorClient();
     let settings: Record<string, unknown> = {};
     client.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
     const values = fileUri('values.yaml', 'replicas: 3\n');
     await client.open(values, 'yaml', 'replicas: 3\n');
     assert.strictEqual((await stateFor(values, 1)).skipped, 'notApplicable');
+    const binaryText = 'FROM ubuntu\u0000\nUSER root\n';
+    const binary = fileUri('bin/Dockerfile', binaryText);
+    await client.open(binary, 'dockerfile', binaryText);
+    assert.deepStrictEqual([(await stateFor(binary, 1)).skipped, (await client.waitForDiagnostics(binary, 1)).diagnostics], ['binary', []]);
     settings = { exclude: ['*.Dockerfile'] };
     const excluded = fileUri('a.Dockerfile', DOCKERFILE);
     await client.open(excluded, 'dockerfile', DOCKERFILE);
