@@ -6,7 +6,7 @@ import { forTerminalLines } from './sanitize';
 import { VERSION } from './version';
 import { Text, frag } from '../core/l10n/text';
 import { localeFromEnv } from '../core/l10n';
-import { Locale, say, takeLocale } from './l10n';
+import { Locale, say, sayWords, takeLocale } from './l10n';
 
 /** The commands' one-line summaries as templates; a summary that no longer reads as written here stays as the command has it. */
 const SUMMARIES: Readonly<Record<string, Text>> = {
@@ -28,8 +28,7 @@ function summaryOf(c: CliCommand, locale: Locale): string {
 
 /** An error's message in the locale: a UsageError given as a template is rendered in it, anything else says what it says. */
 function errorText(e: unknown, locale: Locale): string {
-  const words = errorWords(e);
-  return typeof words === 'string' ? words : say(locale, words);
+  return sayWords(locale, errorWords(e));
 }
 
 function help(io: CliIO, locale: Locale): void {

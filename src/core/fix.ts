@@ -3,7 +3,7 @@ import { ShipshapeConfig, DEFAULT_CONFIG } from './config';
 import type { Text } from './l10n/text';
 import { analyze } from './index';
 import { FileKind, Finding, Fix, TextEdit } from './model';
-import { applyEdits, LineIndex } from './text';
+import { applyEdits, LineIndex, minimalReplacement } from './text';
 
 export interface FixAllOptions {
   /** Include fixes that are not marked safe (refactors such as multi-stage conversion). */
@@ -70,14 +70,9 @@ export function fixAll(text: string, kind: FileKind, config: ShipshapeConfig = D
   return { text: current, applied };
 }
 
-/** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
+/** One minimal edit turning `before` into `after` (common prefix and suffix kept, never splitting a CRLF or a surrogate pair). */
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let endB = before.length, endA = after.length;
-  while (endB > start && endA > start && before.charCodeAt(endB - 1) === after.charCodeAt(endA - 1)) { endB--; endA--; }
-  const index = new LineIndex(before);
-  return { range: index.rangeOf(start, endB), newText: after.slice(start, endA) };
+  const r = minimalReplacement(before, after);
+  return { range: new LineIndex(before).rangeOf(r.start, r.end), newText: r.text };
 }

@@ -73,3 +73,20 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   }
   return out + text.slice(last);
 }
+
+/**
+ * The one replacement that turns `before` into `after`: the differing middle between their common
+ * prefix and suffix, as offsets into `before`. An editor edit made of it leaves the rest of the
+ * document (and its undo history) alone.
+ */
+export function minimalReplacement(before: string, after: string): { start: number; end: number; text: string } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  // Never split a CRLF or a surrogate pair.
+  while (start > 0 && (before[start - 1] === '\r' || /[\uD800-\uDBFF]/.test(before[start - 1]))) start--;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  while (tail > 0 && (before[before.length - tail] === '\n' && before[before.length - tail - 1] === '\r' || /[\uDC00-\uDFFF]/.test(before[before.length - tail]))) tail--;
+  return { start, end: before.length - tail, text: after.slice(start, after.length - tail) };
+}

@@ -122,7 +122,8 @@ export const checkCommand: CliCommand = {
     const locale = io.locale ?? 'en';
 
     const { files, errors } = await collectFiles(positionals, io.cwd, config.exclude, locale);
-    for (const e of errors) io.stderr(`shipshape: ${e}\n`);
+    // A walked directory's name is the repository's: no terminal controls from it.
+    for (const e of errors) io.stderr(`shipshape: ${forTerminal(e)}\n`);
     const results: FileFindings[] = [];
     const skipped: SkippedFile[] = [];
     // The files of one run are checked together: a ServiceAccount in one satisfies pods in another.
