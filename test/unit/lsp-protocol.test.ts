@@ -271,6 +271,24 @@ describe('language server protocol (dist/server.js --stdio)', function () {
     assert.deepStrictEqual(ids((await client.waitForDiagnostics(outside, 1)).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user'], 'a file in no folder gets the defaults');
   });
 
+  it('a workspace folder added by didChangeWorkspaceFolders reads its .shipshape.yaml; removed, its files get the defaults again', async () => {
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.mkdirSync(path.join(dir, 'b'));
+    fs.writeFileSync(path.join(dir, 'b', '.shipshape.yaml'), 'rules:\n  docker-root-user: off\n');
+    client = new LspClient();
+    await client.initialize(null, { workspace: { workspaceFolders: true } }, [pathToFileURL(path.join(dir, 'a')).href]);
+    const b = fileUri('b/Dockerfile', DOCKERFILE);
+    await client.open(b, 'dockerfile', DOCKERFILE);
+    assert.deepStrictEqual(ids((await client.waitForDiagnostics(b, 1)).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user'], 'not in a folder yet: the defaults');
+    const folder = { uri: pathToFileURL(path.join(dir, 'b')).href, name: 'b' };
+    let next = client.waitForDiagnostics(b);
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+    assert.deepStrictEqual(ids((await next).diagnostics), ['docker-apt-no-install-recommends']);
+    next = client.waitForDiagnostics(b);
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+    assert.deepStrictEqual(ids((await next).diagnostics), ['docker-apt-no-install-recommends', 'docker-root-user']);
+  });
+
   it('the multi-stage refactor as a refactor.rewrite action with plain edits; shipshape/imageReferences', async () => {
     client = new LspClient();
     await client.initialize(pathToFileURL(dir).href);
