@@ -12,6 +12,7 @@ import { internalError } from '../renderCheck';
 import { forTerminal } from '../sanitize';
 import { VERSION } from '../version';
 import { IMAGE_POLICY_FACT, mayHaveImagePolicy } from '../../core/kubernetes/imagePolicyText';
+import { POD_SECURITY_FACT, mayHavePodSecurityLabel } from '../../core/kubernetes/podSecurityText';
 
 const USAGE_TEXT = frag('cli.usage.check', `Usage: shipshape check PATH... [options]
 
@@ -60,16 +61,7 @@ export async function readSource(io: CliIO, file: string): Promise<string | unde
   }
 }
 
-/** The facts a Namespace states for its Pod Security labels (`pss:<mode>:<namespace>:<level>`, rules/admission.ts). */
-export const POD_SECURITY_FACT = 'pss:';
-
-/**
- * Whether a text may state a Pod Security label (`pod-security.kubernetes.io/enforce` …): it names
- * `pod-security`, or has a backslash (a double-quoted key can spell the name with escapes).
- */
-export function mayHavePodSecurityLabel(text: string): boolean {
-  return text.includes('pod-security') || text.includes('\\');
-}
+export { POD_SECURITY_FACT, mayHavePodSecurityLabel } from '../../core/kubernetes/podSecurityText';
 
 /** Whether a YAML file of the run may state a Pod Security label or a signature policy (an unreadable one is reported by the run itself). */
 async function factsTheRunMayState(io: CliIO, files: readonly FileToCheck[]): Promise<{ podSecurity: boolean; imagePolicy: boolean }> {

@@ -22,25 +22,35 @@ function base(path: string): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
+/** What a credential file is (the ones named by several file names or paths). */
+const SSH_KEY = frag('secrets.file.an-ssh-private-key', 'an SSH private key');
+const ENV_FILE = frag('secrets.file.an-environment-file', 'an environment file');
+const NETRC = frag('secrets.file.netrc-credentials', 'netrc credentials');
+const CREDENTIALS = frag('secrets.file.a-credentials-file', 'a credentials file');
+const KUBECONFIG = frag('secrets.file.a-kubeconfig', 'a kubeconfig');
+const PASSWORD_FILE = frag('secrets.file.a-password-file', 'a password file');
+const DOCKER_CREDENTIALS = frag('secrets.file.docker-registry-credentials', 'Docker registry credentials');
+const AWS = frag('secrets.file.aws-credentials', 'AWS credentials');
+
 /** File names (exact, case-insensitive) of credential files. */
 const CREDENTIAL_FILES = new Map<string, Text>([
-  ['id_rsa', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_dsa', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_ecdsa', frag('secrets.file.an-ssh-private-key', 'an SSH private key')],
-  ['id_ed25519', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_ecdsa_sk', frag('secrets.file.an-ssh-private-key', 'an SSH private key')], ['id_ed25519_sk', frag('secrets.file.an-ssh-private-key', 'an SSH private key')],
-  ['.env', frag('secrets.file.an-environment-file', 'an environment file')], ['.npmrc', frag('secrets.file.npm-credentials', 'npm credentials')], ['.pypirc', frag('secrets.file.pypi-credentials', 'PyPI credentials')],
-  ['.netrc', frag('secrets.file.netrc-credentials', 'netrc credentials')], ['_netrc', frag('secrets.file.netrc-credentials', 'netrc credentials')], ['.git-credentials', frag('secrets.file.git-credentials', 'Git credentials')],
-  ['.dockercfg', frag('secrets.file.docker-registry-credentials', 'Docker registry credentials')], ['credentials', frag('secrets.file.a-credentials-file', 'a credentials file')],
-  ['credentials.json', frag('secrets.file.a-credentials-file', 'a credentials file')], ['kubeconfig', frag('secrets.file.a-kubeconfig', 'a kubeconfig')], ['.kubeconfig', frag('secrets.file.a-kubeconfig', 'a kubeconfig')],
-  ['.ssh', frag('secrets.file.an-ssh-directory', 'an SSH directory')], ['.gnupg', frag('secrets.file.a-gnupg-home-with-private-keys', 'a GnuPG home with private keys')], ['.aws', frag('secrets.file.aws-credentials', 'AWS credentials')],
-  ['htpasswd', frag('secrets.file.a-password-file', 'a password file')], ['.htpasswd', frag('secrets.file.a-password-file', 'a password file')], ['.pgpass', frag('secrets.file.postgresql-passwords', 'PostgreSQL passwords')],
+  ['id_rsa', SSH_KEY], ['id_dsa', SSH_KEY], ['id_ecdsa', SSH_KEY],
+  ['id_ed25519', SSH_KEY], ['id_ecdsa_sk', SSH_KEY], ['id_ed25519_sk', SSH_KEY],
+  ['.env', ENV_FILE], ['.npmrc', frag('secrets.file.npm-credentials', 'npm credentials')], ['.pypirc', frag('secrets.file.pypi-credentials', 'PyPI credentials')],
+  ['.netrc', NETRC], ['_netrc', NETRC], ['.git-credentials', frag('secrets.file.git-credentials', 'Git credentials')],
+  ['.dockercfg', DOCKER_CREDENTIALS], ['credentials', CREDENTIALS],
+  ['credentials.json', CREDENTIALS], ['kubeconfig', KUBECONFIG], ['.kubeconfig', KUBECONFIG],
+  ['.ssh', frag('secrets.file.an-ssh-directory', 'an SSH directory')], ['.gnupg', frag('secrets.file.a-gnupg-home-with-private-keys', 'a GnuPG home with private keys')], ['.aws', AWS],
+  ['htpasswd', PASSWORD_FILE], ['.htpasswd', PASSWORD_FILE], ['.pgpass', frag('secrets.file.postgresql-passwords', 'PostgreSQL passwords')],
   ['.my.cnf', frag('secrets.file.mysql-credentials', 'MySQL credentials')], ['.vault-token', frag('secrets.file.a-vault-token', 'a Vault token')], ['.boto', frag('secrets.file.cloud-credentials', 'cloud credentials')],
 ]);
 
 /** Paths (suffixes) of credential files. */
 const CREDENTIAL_PATHS: ReadonlyArray<[RegExp, Text]> = [
-  [/(^|\/)\.docker\/config\.json$/i, frag('secrets.file.docker-registry-credentials', 'Docker registry credentials')],
-  [/(^|\/)\.kube\/config$/i, frag('secrets.file.a-kubeconfig', 'a kubeconfig')],
-  [/(^|\/)\.aws\/(credentials|config)$/i, frag('secrets.file.aws-credentials', 'AWS credentials')],
-  [/(^|\/)\.ssh\/id_[a-z0-9_]+$/i, frag('secrets.file.an-ssh-private-key', 'an SSH private key')],
+  [/(^|\/)\.docker\/config\.json$/i, DOCKER_CREDENTIALS],
+  [/(^|\/)\.kube\/config$/i, KUBECONFIG],
+  [/(^|\/)\.aws\/(credentials|config)$/i, AWS],
+  [/(^|\/)\.ssh\/id_[a-z0-9_]+$/i, SSH_KEY],
   [/(^|\/)gcloud\/(application_default_credentials|credentials\.db|legacy_credentials)/i, frag('secrets.file.google-cloud-credentials', 'Google Cloud credentials')],
   [/(^|\/)\.config\/gh\/hosts\.yml$/i, frag('secrets.file.github-cli-credentials', 'GitHub CLI credentials')],
 ];
@@ -73,7 +83,7 @@ export function judgeSecretFile(source: string, destination?: string): FileJudge
     if (lower.startsWith('id_') && publicByDest) return notSecret('the destination says it is a public key');
     return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get(lower)! }), 'credential-file', CREDENTIAL_FILES.get(lower)!);
   }
-  if (lower.startsWith('.env.') && !ENV_TEMPLATE.test(lower)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: CREDENTIAL_FILES.get('.env')! }), 'credential-file', CREDENTIAL_FILES.get('.env')!);
+  if (lower.startsWith('.env.') && !ENV_TEMPLATE.test(lower)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name, what: ENV_FILE }), 'credential-file', ENV_FILE);
   for (const [re, what] of CREDENTIAL_PATHS) if (re.test(src)) return secret(frag('secrets.file.is', '"{name}" is {what}', { name: src, what }), 'credential-file', what);
   if (/\.key$/i.test(lower)) {
     if (PUBLIC_NAME.test(lower.replace(/\.key$/i, ''))) return notSecret('the file name says it is a public key');

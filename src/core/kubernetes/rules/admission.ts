@@ -17,6 +17,7 @@ import { Finding, RelatedInfo, RuleMeta } from '../../model';
 import { KubeModel, KubeObject, getMap, pairRange } from '../model';
 import { KubeRule } from './common';
 import { msg } from '../../l10n/text';
+import { POD_SECURITY_FACT } from '../podSecurityText';
 
 type Mode = 'enforce' | 'warn' | 'audit';
 type Level = 'baseline' | 'restricted';
@@ -37,7 +38,7 @@ function anyLabelMayStand(model: KubeModel, mayStand: (fact: string) => boolean)
 
 /** The fact a Namespace states for one of its Pod Security labels. */
 export function admissionFact(mode: Mode, namespace: string, level: Level): string {
-  return `pss:${mode}:${namespace}:${level}`;
+  return `${POD_SECURITY_FACT}${mode}:${namespace}:${level}`;
 }
 
 /** Facts of the Namespaces of a file: which profile each enforces, warns on and audits. */
