@@ -17,8 +17,8 @@ import { toRange } from '../convert';
 import { documentKind, DOCKERFILE_SELECTOR } from '../documents';
 import { plainValue } from '../notificationText';
 import { loadScanRunner } from '../scan/lazy';
-import { refuseInRestrictedMode } from '../scan/runner';
-import { readScannerChoice, readTimeoutMs, readToolPaths } from '../scan/toolSettings';
+import { editorScanOptions, refuseInRestrictedMode } from '../scan/runner';
+import { readScannerChoice } from '../scan/toolSettings';
 import type { ScanSupport } from '../scan';
 import { COUNTED_SEVERITIES, CompareLabels, compareHtml, CompareRow } from './compareHtml';
 import { setBaseImageHoverSource } from './hover';
@@ -121,12 +121,7 @@ export class CompareBaseImagesCommand implements Command {
             if (bad) { row.error = bad; continue; }
             try {
               const reports = await loadScanRunner().scanImage(row.reference, {
-                scanner,
-                toolPaths: readToolPaths(),
-                timeoutMs: readTimeoutMs(),
-                cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
-                signal: abort.signal,
-                onCommand: (exe, argv) => this.log.info(`Running ${[exe, ...argv].map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`),
+                ...editorScanOptions(this.log, scanner, abort.signal),
                 onStderr: (chunk) => { for (const line of chunk.split(/\r?\n/).filter((l) => l.trim())) this.log.info(`[stderr] ${line.trimEnd()}`); },
               });
               const vulns = reports.flatMap((r) => r.vulns);

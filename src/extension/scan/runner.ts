@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { ScannerId, SCANNER_IDS, ScanReport } from '../../core/scan/model';
-import type { ScanErrorCode, ScannerChoice } from '../../node/scanRunner';
+import type { ScanErrorCode, ScannerChoice, ScanRunOptions } from '../../node/scanRunner';
+import { displayCommand } from '../signing/inputs';
 import { loadScanRunner, loadScanners } from './lazy';
 import { readScannerChoice, readTimeoutMs, readToolPaths, saveToolPath, toolOfScanner } from './toolSettings';
 import { ScanResultsStore } from './store';
@@ -44,6 +45,22 @@ export function refuseUntrusted(what: string): { status: 'refused'; message: str
   return refuseInRestrictedMode(vscode.l10n.t('{0} runs an external program, which Shipshape does not do in Restricted Mode. Trust this workspace to scan images; imported reports (Open Scan Report…) still work.', what));
 }
 
+/**
+ * What every scan the editor runs passes the runner: the user's tool paths and timeout, the first
+ * local workspace folder as the working directory, the command line logged.
+ */
+export function editorScanOptions(log: vscode.LogOutputChannel, scanner: ScannerChoice, signal: AbortSignal): ScanRunOptions {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return {
+    scanner,
+    toolPaths: readToolPaths(),
+    timeoutMs: readTimeoutMs(),
+    cwd: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
+    signal,
+    onCommand: (exe, args) => log.info(`Running ${displayCommand(exe, args)}`),
+  };
+}
+
 function isScannerId(s: string | undefined): s is ScannerId {
   return !!s && (SCANNER_IDS as readonly string[]).includes(s);
 }
@@ -68,12 +85,7 @@ export class ImageScanRunner {
           const subscriptions = [token.onCancellationRequested(cancel), request.cancellation?.onCancellationRequested(cancel)];
           if (request.cancellation?.isCancellationRequested) cancel();
           return loadScanRunner().scanImage(reference, {
-            scanner,
-            toolPaths: readToolPaths(),
-            timeoutMs: readTimeoutMs(),
-            cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
-            signal: abort.signal,
-            onCommand: (exe, args) => this.log.info(`Running ${[exe, ...args].map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`),
+            ...editorScanOptions(this.log, scanner, abort.signal),
             onStderr: (chunk) => {
               const lines = chunk.split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean);
               for (const line of lines) this.log.info(`[stderr] ${line}`);
