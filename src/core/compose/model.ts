@@ -256,18 +256,45 @@ export function parseComposeModel(text: string, named: boolean, related?: Relate
     }
     indentUnit = detectIndentUnit(root, text);
   }
-  let comments: SourceComment[] | undefined;
-  return {
-    text, eol: eolOf(text), indentUnit: indentUnit ?? 2, lineCounter, root, services, problems, related,
-    get comments(): SourceComment[] {
-      return (comments ??= tokens ? collectComments(tokens, text, lineCounter) : collectComments(reparseTokens(text), text, lineCounter));
-    },
-    rangeOf(start: number, end: number): Range {
-      const s = lineCounter.linePos(start);
-      const e = lineCounter.linePos(end);
-      return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
-    },
-  };
+  return new ComposeFile({ text, eol: eolOf(text), indentUnit: indentUnit ?? 2, lineCounter, root, services, problems, related }, tokens);
+}
+
+/**
+ * A parsed Compose file: a class rather than an object literal with a getter, which V8 allocates
+ * in the old generation, where it keeps the whole parse alive until a full collection (see
+ * kubernetes/model.ts ManifestModel).
+ */
+class ComposeFile implements ComposeModel {
+  readonly text: string;
+  readonly eol: '\n' | '\r\n';
+  readonly indentUnit: number;
+  readonly lineCounter: LineCounter;
+  readonly root: YAMLMap | undefined;
+  readonly services: ComposeService[];
+  readonly problems: ComposeProblem[];
+  readonly related: RelatedTexts | undefined;
+  private commentList: SourceComment[] | undefined;
+
+  constructor(f: Omit<ComposeModel, 'comments' | 'rangeOf'>, private readonly tokens: CST.Token[] | undefined) {
+    this.text = f.text;
+    this.eol = f.eol;
+    this.indentUnit = f.indentUnit;
+    this.lineCounter = f.lineCounter;
+    this.root = f.root;
+    this.services = f.services;
+    this.problems = f.problems;
+    this.related = f.related;
+  }
+
+  get comments(): SourceComment[] {
+    return (this.commentList ??= collectComments(this.tokens ?? reparseTokens(this.text), this.text, this.lineCounter));
+  }
+
+  rangeOf(start: number, end: number): Range {
+    const s = this.lineCounter.linePos(start);
+    const e = this.lineCounter.linePos(end);
+    return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
+  }
 }
 
 function reparseTokens(text: string): CST.Token[] {

@@ -879,8 +879,7 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
       if (list[i].listKind !== 'ephemeralContainers') runContainers.push(list[i]);
     }
   }
-  let comments: SourceComment[] | undefined;
-  return {
+  return new ManifestModel({
     text,
     aliased,
     duplicateKeys,
@@ -893,13 +892,57 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
     pods,
     containers,
     runContainers,
-    memo: {},
-    // Read only when the text has a suppression directive (the engine checks): computed on demand.
-    get comments(): SourceComment[] {
-      return (comments ??= collectComments(tokens ?? cstTokens(text), text, lineCounter));
-    },
-    rangeOf(start: number, end: number): Range {
-      return { start: positionAt(lineCounter.lineStarts, start), end: positionAt(lineCounter.lineStarts, end) };
-    },
-  };
+  }, tokens);
+}
+
+/** What a parse finds; the model adds its comments and ranges. */
+type ManifestFields = Omit<KubeModel, 'comments' | 'rangeOf' | 'memo'>;
+
+/**
+ * A parsed manifest file. A class, not an object literal with a getter: V8 (Node 20) allocates
+ * an object literal that has an accessor directly in the old generation. That one old object then
+ * kept the file's whole tree alive through every young-generation collection until a full one,
+ * which made each scavenge cost three times what it costs the bare parse.
+ * test/unit/core-literal-accessors.test.ts keeps accessors out of the object literals of
+ * src/core and src/server.
+ */
+class ManifestModel implements KubeModel {
+  readonly text: string;
+  readonly aliased: boolean;
+  readonly duplicateKeys: boolean;
+  readonly problems: SyntaxProblem[];
+  readonly onlySafeFixes: boolean;
+  readonly eol: '\n' | '\r\n';
+  readonly indentUnit: number;
+  readonly lineCounter: LineCounter;
+  readonly objects: KubeObject[];
+  readonly pods: PodSpecInfo[];
+  readonly containers: ContainerInfo[];
+  readonly runContainers: ContainerInfo[];
+  readonly memo: KubeModel['memo'] = {};
+  private commentList: SourceComment[] | undefined;
+
+  constructor(f: ManifestFields, private readonly tokens: CST.Token[] | undefined) {
+    this.text = f.text;
+    this.aliased = f.aliased;
+    this.duplicateKeys = f.duplicateKeys;
+    this.problems = f.problems;
+    this.onlySafeFixes = f.onlySafeFixes;
+    this.eol = f.eol;
+    this.indentUnit = f.indentUnit;
+    this.lineCounter = f.lineCounter;
+    this.objects = f.objects;
+    this.pods = f.pods;
+    this.containers = f.containers;
+    this.runContainers = f.runContainers;
+  }
+
+  /** Read only when the text has a suppression directive (the engine checks): computed on demand. */
+  get comments(): SourceComment[] {
+    return (this.commentList ??= collectComments(this.tokens ?? cstTokens(this.text), this.text, this.lineCounter));
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: positionAt(this.lineCounter.lineStarts, start), end: positionAt(this.lineCounter.lineStarts, end) };
+  }
 }
