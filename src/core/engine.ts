@@ -1,5 +1,5 @@
 import { ShipshapeConfig, DEFAULT_CONFIG, settingSeverity } from './config';
-import { FileKind, Finding, Range, RelatedInfo, Rule, RuleMeta, RunFacts, Severity, Report, severityRank } from './model';
+import { FileKind, Finding, Range, RelatedInfo, Rule, RuleMeta, RuleRun, RunFacts, Severity, Report, severityRank } from './model';
 import { Text, english } from './l10n/text';
 import { SourceComment, collectSuppressions, isSuppressed, normalizeRuleKey } from './suppress';
 import { textLimitReason, mayBeOfKind, MAX_TEXT_LENGTH, textLimitProblem } from './limits';
@@ -188,8 +188,11 @@ export class AnalysisRun {
   settle(findings: Finding[]): Finding[] {
     if (this.held.size === 0 && this.required.size === 0 && this.heldAll.size === 0 && this.repeated.size === 0 && this.resolved.size === 0) return findings;
     const view = this.resolved.size ? this.view() : undefined;
+    // Most findings wait on nothing: each table is read only when it holds something.
+    const { resolved, repeated, held, heldAll, required } = this;
+    const anyResolved = resolved.size > 0, anyRepeated = repeated.size > 0, anyHeld = held.size > 0, anyHeldAll = heldAll.size > 0, anyRequired = required.size > 0;
     return findings.filter((f) => {
-      const resolve = this.resolved.get(f);
+      const resolve = anyResolved ? resolved.get(f) : undefined;
       if (resolve) {
         let r: { message: string; l10n?: Text; related?: RelatedInfo[] } | undefined;
         try { r = resolve(view!); } catch { r = undefined; }
@@ -200,12 +203,12 @@ export class AnalysisRun {
         else delete (f as { l10n?: unknown }).l10n;
         if (r.related?.length) f.related = r.related;
       }
-      if (this.repeated.has(f)) return false;
-      const fact = this.held.get(f);
+      if (anyRepeated && repeated.has(f)) return false;
+      const fact = anyHeld ? held.get(f) : undefined;
       if (fact !== undefined && this.facts.has(fact)) return false;
-      const all = this.heldAll.get(f);
+      const all = anyHeldAll ? heldAll.get(f) : undefined;
       if (all && all.every((x) => this.facts.has(x))) return false;
-      const needs = this.required.get(f);
+      const needs = anyRequired ? required.get(f) : undefined;
       return needs === undefined || this.facts.has(needs);
     });
   }
@@ -360,32 +363,40 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   // A text analysed alone settles against its own facts: without any, nothing derived can stand.
   const alone = options?.run ? undefined : new Set(ownFacts ?? []);
   const severities = severitiesOf(analyzer.rules, config);
+  // Whether a fact a report requires can be stated where this text is analysed.
+  const runMayStand = options?.run?.mayStand;
+  const ruleRun: RuleRun = { mayStand: (fact) => (alone ? alone.has(fact) : runMayStand === undefined || runMayStand(fact)) };
+  // One reporter for every rule (no closure per rule and analysis); it reads the rule being run.
+  let rule: Rule<M> = analyzer.rules[0];
+  let severity: Severity = 'info';
+  let keys: readonly string[] = [];
+  const report = (r: Report): void => {
+    if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;
+    const finding: Finding = { ruleId: rule.id, severity, message: r.message, range: r.range, references: rule.references };
+    if (r.l10n) finding.l10n = r.l10n;
+    if (r.related?.length) finding.related = r.related;
+    if (r.fixes?.length) finding.fixes = r.fixes;
+    if (r.tags?.length) finding.tags = r.tags;
+    if (r.about) (about ??= new Map()).set(finding, r.about);
+    if (r.waivedBy) (waived ??= []).push([finding, r.waivedBy]);
+    if (r.waivedByAll?.length) (waivedAll ??= []).push([finding, r.waivedByAll]);
+    if (r.requires) (required ??= []).push([finding, r.requires]);
+    if (r.once) (once ??= []).push([finding, r.once]);
+    if (r.settle) (resolved ??= []).push([finding, r.settle]);
+    if (rule.coveredBy) covered = true;
+    if (rule.combines) combined = true;
+    result.findings.push(finding);
+  };
   for (let ri = 0; ri < analyzer.rules.length; ri++) {
-    const rule = analyzer.rules[ri];
-    const severity = severities[ri];
-    if (!severity) continue;
+    const ruleSeverity = severities[ri];
+    if (!ruleSeverity) continue;
+    rule = analyzer.rules[ri];
     // A rule whose findings settle on facts no text of the run states builds nothing.
     if (rule.settlesOn !== undefined && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!)) && (alone || !options!.run!.mayState(rule.settlesOn))) continue;
-    const keys = ruleKeys(rule);
-    const report = (r: Report): void => {
-      if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;
-      const finding: Finding = { ruleId: rule.id, severity, message: r.message, range: r.range, references: rule.references };
-      if (r.l10n) finding.l10n = r.l10n;
-      if (r.related?.length) finding.related = r.related;
-      if (r.fixes?.length) finding.fixes = r.fixes;
-      if (r.tags?.length) finding.tags = r.tags;
-      if (r.about) (about ??= new Map()).set(finding, r.about);
-      if (r.waivedBy) (waived ??= []).push([finding, r.waivedBy]);
-      if (r.waivedByAll?.length) (waivedAll ??= []).push([finding, r.waivedByAll]);
-      if (r.requires) (required ??= []).push([finding, r.requires]);
-      if (r.once) (once ??= []).push([finding, r.once]);
-      if (r.settle) (resolved ??= []).push([finding, r.settle]);
-      if (rule.coveredBy) covered = true;
-      if (rule.combines) combined = true;
-      result.findings.push(finding);
-    };
+    severity = ruleSeverity;
+    keys = ruleKeys(rule);
     try {
-      rule.check(model, report);
+      rule.check(model, report, ruleRun);
     } catch (e) {
       result.errors.push({ ruleId: rule.id, message: String((e as Error)?.message ?? e) });
     }
@@ -510,16 +521,26 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
  */
 function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
   const { combinerOf, combiners } = foldTables(rules);
-  const keyOf = (ruleId: string, f: Finding): string => `${ruleId} ${rangeKey(about?.get(f) ?? f.range)}`;
-  const hosts = new Map<string, { host: Finding; parts: Finding[] }>();
-  // A set, not a search of the rules per finding: a large manifest has tens of thousands of findings.
+  const nodeOf = (f: Finding): Range => about?.get(f) ?? f.range;
+  const keyOf = (ruleId: string, r: Range): string => `${ruleId} ${rangeKey(r)}`;
+  interface Host { ruleId: string; host: Finding; parts: Finding[] }
+  // Combining findings by rule and place (the last one at a place wins); a set, not a search of
+  // the rules per finding: a large manifest has tens of thousands of findings.
+  const hosts = new Map<string, Host>();
   for (const f of findings) {
-    if (combiners.has(f.ruleId)) hosts.set(keyOf(f.ruleId, f), { host: f, parts: [] });
+    if (combiners.has(f.ruleId)) hosts.set(keyOf(f.ruleId, nodeOf(f)), { ruleId: f.ruleId, host: f, parts: [] });
   }
+  // A part usually reports the very range object of its combining finding (built once per node):
+  // found by that object, without building its key.
+  const byRange = new Map<Range, Host>();
+  for (const h of hosts.values()) byRange.set(nodeOf(h.host), h);
   const dropped = new Set<Finding>();
   for (const f of findings) {
     const combiner = combinerOf.get(f.ruleId);
-    const entry = combiner === undefined ? undefined : hosts.get(keyOf(combiner, f));
+    if (combiner === undefined) continue;
+    const r = nodeOf(f);
+    const same = byRange.get(r);
+    const entry = same !== undefined && same.ruleId === combiner ? same : hosts.get(keyOf(combiner, r));
     if (!entry) continue;
     entry.parts.push(f);
     dropped.add(f);

@@ -114,7 +114,16 @@ export interface Finding {
 
 /** A rule: metadata plus a check over a parsed model of type `M`. */
 export interface Rule<M> extends RuleMeta {
-  check(model: M, report: Reporter): void;
+  check(model: M, report: Reporter, run?: RuleRun): void;
+}
+
+/**
+ * What a rule may ask of the analysis it runs in, before it builds a report that `requires` a
+ * fact: whether that fact can be stated at all (a text analysed alone states only its own facts;
+ * a run may have ruled some out). A report that could not stand need not be built.
+ */
+export interface RuleRun {
+  mayStand(fact: string): boolean;
 }
 
 /** What a rule reports; the engine fills in severity/references from the metadata and config. */

@@ -17,8 +17,8 @@ import { Rule } from '../model';
 function withoutFixesWhenShared(rule: Rule<KubeModel>): Rule<KubeModel> {
   return {
     ...rule,
-    check(model, report) {
-      rule.check(model, model.aliased || model.duplicateKeys ? (r) => report({ ...r, fixes: undefined }) : report);
+    check(model, report, run) {
+      rule.check(model, model.aliased || model.duplicateKeys ? (r) => report({ ...r, fixes: undefined }) : report, run);
     },
   };
 }

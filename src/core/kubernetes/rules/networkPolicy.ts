@@ -82,10 +82,11 @@ export const namespaceDefaultDeny: KubeRule = {
   references: ['CIS-5.3.2'],
   description: 'Without a NetworkPolicy that selects every pod of the namespace (podSelector: {}) for Ingress and Egress, its pods accept connections from anywhere in the cluster and reach anything: one compromised pod can talk to every database and to the cloud metadata endpoint. Read over the files checked together (a Namespace in one file, workloads and policies in others); a file checked alone is judged on what it holds.',
   remediation: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then policies that allow the traffic each workload needs (DNS included).',
-  check(model, report) {
+  check(model, report, run) {
     const denyAll = (ns: string): string[] => [fact.deny(ns, 'ingress'), fact.deny(ns, 'egress')];
     for (const o of model.objects) {
       if (o.kind !== 'Namespace' || !o.name) continue;
+      if (run && !run.mayStand(fact.workloads(o.name))) continue;
       const name = getPair(getMap(o.node, 'metadata'), 'name');
       report({
         range: name ? pairRange(model, name) : pairRange(model, o.kindPair),
@@ -95,6 +96,9 @@ export const namespaceDefaultDeny: KubeRule = {
         ...msg('k8s.networkPolicy.namespace-has-workloads-but', 'Namespace "{name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.', { name: o.name }),
       });
     }
+    // Only a run of several files can place these (a file checked alone, as in the editor, would
+    // say it of every workload file): built only where they can stand.
+    if (run && !run.mayStand(AnalysisRun.CHECKED_TOGETHER)) return;
     const seen = new Set<string>();
     for (const pod of model.pods) {
       const ns = pod.object.namespace;
