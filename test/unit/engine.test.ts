@@ -99,6 +99,67 @@ describe('engine', () => {
     });
   });
 
+  describe('what a rule may ask of its run (RuleRun.mayStand)', () => {
+    // Lines `fact X` state the fact `X`; the rule records what mayStand answered for `a` and `b`.
+    let asked: Array<[string, boolean]> = [];
+    const asking: Rule<ToyModel> = {
+      ...toyRule, id: 'toy-asks', references: [],
+      check(_model, _report, run) {
+        asked = ['a', 'b'].map((f) => [f, run!.mayStand(f)]);
+      },
+    };
+    const withFacts: Analyzer<ToyModel> = { ...toy, rules: [asking], facts: (m) => m.lines.filter((l) => l.startsWith('fact ')).map((l) => l.slice(5)) };
+
+    it('a text analysed alone: only the facts it states itself can stand', () => {
+      runAnalyzer(withFacts, 'fact a\n');
+      assert.deepStrictEqual(asked, [['a', true], ['b', false]]);
+      runAnalyzer(withFacts, 'ok\n');
+      assert.deepStrictEqual(asked, [['a', false], ['b', false]]);
+    });
+    it('in a run, any fact can stand unless the run ruled its prefix out', () => {
+      const run = new AnalysisRun();
+      runAnalyzer(withFacts, 'ok\n', DEFAULT_CONFIG, { run });
+      assert.deepStrictEqual(asked, [['a', true], ['b', true]]);
+      run.ruleOut('b');
+      runAnalyzer(withFacts, 'ok\n', DEFAULT_CONFIG, { run });
+      assert.deepStrictEqual(asked, [['a', true], ['b', false]]);
+    });
+  });
+
+  describe('a rule that combines others (combines)', () => {
+    // `whole` combines `part-a` and `part-b` on the same node: line `none` is reported by all three.
+    // `part-a` reports the very range object of the combining finding, `part-b` an equal copy.
+    const shared = new Map<number, ReturnType<typeof range>>();
+    const at = (i: number) => { let r = shared.get(i); if (!r) shared.set(i, (r = range(i, 0, i, 4))); return r; };
+    const onNone = (id: string, rangeOf: (i: number) => ReturnType<typeof range>, refs: string[]): Rule<ToyModel> => ({
+      ...toyRule, id, references: refs, severity: id === 'part-b' ? 'critical' : 'low',
+      check(model, report) { model.lines.forEach((l, i) => { if (l === 'none') report({ message: `${id} here`, range: rangeOf(i) }); }); },
+    });
+    const whole: Rule<ToyModel> = { ...onNone('whole', at, ['W-1', 'W-2']), combines: ['part-a', 'part-b'] };
+    const combining: Analyzer<ToyModel> = {
+      ...toy,
+      rules: [whole, onNone('part-a', at, ['W-1']), onNone('part-b', (i) => range(i, 0, i, 4), ['W-2'])],
+    };
+
+    it('folds parts into the combining finding, by the shared range object or by an equal range', () => {
+      shared.clear();
+      const r = runAnalyzer(combining, 'ok\nnone\n');
+      assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.severity, f.references, f.range.start.line]), [['whole', 'critical', ['W-1', 'W-2'], 1]]);
+    });
+    it('keeps only the parts that still report: a part turned off leaves the other, with its references', () => {
+      shared.clear();
+      const r = runAnalyzer(combining, 'none\n', config({ rules: { 'part-b': 'off' } }));
+      assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.severity, f.references]), [['whole', 'low', ['W-1']]]);
+      shared.clear();
+      const alone = runAnalyzer(combining, 'none\n', config({ rules: { 'part-a': 'off' } }));
+      assert.deepStrictEqual(alone.findings.map((f) => [f.ruleId, f.severity, f.references]), [['whole', 'critical', ['W-2']]]);
+    });
+    it('drops the combining finding where no part reports', () => {
+      shared.clear();
+      assert.deepStrictEqual(runAnalyzer(combining, 'none\n', config({ rules: { 'part-a': 'off', 'part-b': 'off' } })).findings, []);
+    });
+  });
+
   describe('suppression comments', () => {
     it('suppresses the next line by our id', () => {
       assert.deepStrictEqual(ids('# shipshape-ignore toy-bad\nbad', config({ profile: 'baseline' })), []);

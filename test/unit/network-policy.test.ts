@@ -4,6 +4,8 @@ import { applyEdits } from '../../src/core/text';
 import { checkFolderJson } from './cli-helpers';
 import { Range } from '../../src/core/model';
 import { yaml } from './kubernetes-helpers';
+import { parseKubeModel } from '../../src/core/kubernetes/model';
+import { namespaceDefaultDeny } from '../../src/core/kubernetes/rules/networkPolicy';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
 const NS = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop');
@@ -42,6 +44,19 @@ describe('k8s-namespace-default-deny', () => {
   it('says nothing about a Namespace without workloads, or about workloads of a file checked alone', () => {
     assert.deepStrictEqual(denyFindings(NS), []);
     assert.deepStrictEqual(denyFindings(deploy('api')), []);
+  });
+  it('builds no report that could not stand where it is analysed', () => {
+    const reported = (text: string, stands: (fact: string) => boolean): string[] => {
+      const model = parseKubeModel(text)!;
+      const out: string[] = [];
+      namespaceDefaultDeny.check(model, (rep) => out.push(rep.requires ?? ''), { mayStand: stands });
+      return out;
+    };
+    const text = NS + '---\n' + deploy('api');
+    assert.deepStrictEqual(reported(text, () => true), ['workloads:shop', AnalysisRun.CHECKED_TOGETHER]);
+    // Alone (the editor): the per-workload report needs a run of several files.
+    assert.deepStrictEqual(reported(text, (f) => f === 'workloads:shop'), ['workloads:shop']);
+    assert.deepStrictEqual(reported(text, () => false), []);
   });
   it('in a run, reports a namespace without Namespace object once, on the first workload', () => {
     const run = new AnalysisRun();
