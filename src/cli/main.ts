@@ -78,7 +78,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process with its standard streams (dist/cli.js, the loader, calls it). */
+export function runCli(): void {
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -88,3 +89,5 @@ if (require.main === module) {
   };
   main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
 }
+
+if (require.main === module) runCli();
