@@ -450,16 +450,6 @@ function skipped(result: AnalysisResult, skip: Skip): AnalysisResult {
   return result;
 }
 
-function rangeKey(r: Range): string {
-  return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
-}
-
-/**
- * One problem, one finding: a finding of a rule with `coveredBy` is folded into a finding of one
- * of those rules about the same node. The survivor keeps the higher severity and gains the folded
- * rule's references (so every public id still names it); its own fixes address the node (the
- * folded finding's may not: a container's fix does not change the pod value it inherits).
- */
 /** Which rules cover and combine which, per rule list (an analyser's rules never change). */
 interface FoldTables {
   coverOf: Map<string, readonly string[]>;
@@ -487,23 +477,23 @@ function foldTables(rules: readonly RuleMeta[]): FoldTables {
   return t;
 }
 
+/**
+ * One problem, one finding: a finding of a rule with `coveredBy` is folded into a finding of one
+ * of those rules about the same node. The survivor keeps the higher severity and gains the folded
+ * rule's references (so every public id still names it); its own fixes address the node (the
+ * folded finding's may not: a container's fix does not change the pod value it inherits).
+ */
 function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined): Finding[] {
   const { coverOf, coverers } = foldTables(rules);
-  const keyOf = (f: Finding): string => rangeKey(about?.get(f) ?? f.range);
-  const byKey = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (!coverers.has(f.ruleId)) continue;
-    const k = keyOf(f);
-    const list = byKey.get(k);
-    if (list) list.push(f);
-    else byKey.set(k, [f]);
-  }
-  if (byKey.size === 0) return findings;
+  const nodeOf = (f: Finding): Range => about?.get(f) ?? f.range;
+  const byLine = findingsByLine(findings, (f) => coverers.has(f.ruleId), nodeOf);
+  if (byLine.size === 0) return findings;
   const dropped = new Set<Finding>();
   for (const f of findings) {
     const cover = coverOf.get(f.ruleId);
     if (!cover) continue;
-    const host = byKey.get(keyOf(f))?.find((g) => g !== f && !dropped.has(g) && cover.includes(g.ruleId));
+    const node = nodeOf(f);
+    const host = byLine.get(node.start.line)?.find((g) => g !== f && !dropped.has(g) && cover.includes(g.ruleId) && sameRange(nodeOf(g), node));
     if (!host) continue;
     if (severityRank(f.severity) > severityRank(host.severity)) host.severity = f.severity;
     const refs = f.references.filter((r) => !host.references.includes(r));
@@ -511,6 +501,27 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
     dropped.add(f);
   }
   return dropped.size ? findings.filter((f) => !dropped.has(f)) : findings;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a === b || (a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character);
+}
+
+/**
+ * The findings that pass `keep`, by the start line of the node they are about, in order: the
+ * folds compare a finding with the few on its line instead of building a key of every range
+ * (a large manifest has tens of thousands of findings).
+ */
+function findingsByLine(findings: readonly Finding[], keep: (f: Finding) => boolean, nodeOf: (f: Finding) => Range): Map<number, Finding[]> {
+  const byLine = new Map<number, Finding[]>();
+  for (const f of findings) {
+    if (!keep(f)) continue;
+    const line = nodeOf(f).start.line;
+    const list = byLine.get(line);
+    if (list) list.push(f);
+    else byLine.set(line, [f]);
+  }
+  return byLine;
 }
 
 /**
@@ -522,27 +533,30 @@ function foldCovered(findings: Finding[], rules: readonly RuleMeta[], about: Map
 function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
   const { combinerOf, combiners } = foldTables(rules);
   const nodeOf = (f: Finding): Range => about?.get(f) ?? f.range;
-  const keyOf = (ruleId: string, r: Range): string => `${ruleId} ${rangeKey(r)}`;
-  interface Host { ruleId: string; host: Finding; parts: Finding[] }
-  // Combining findings by rule and place (the last one at a place wins); a set, not a search of
-  // the rules per finding: a large manifest has tens of thousands of findings.
-  const hosts = new Map<string, Host>();
+  interface Host { host: Finding; parts: Finding[] }
+  // Combining findings by rule and place (the last one at a place wins), found through their line.
+  const hosts = new Map<Finding, Host>();
+  const byLine = new Map<number, Finding[]>();
   for (const f of findings) {
-    if (combiners.has(f.ruleId)) hosts.set(keyOf(f.ruleId, nodeOf(f)), { ruleId: f.ruleId, host: f, parts: [] });
+    if (!combiners.has(f.ruleId)) continue;
+    const node = nodeOf(f);
+    const list = byLine.get(node.start.line);
+    const earlier = list?.findIndex((g) => g.ruleId === f.ruleId && sameRange(nodeOf(g), node)) ?? -1;
+    if (earlier >= 0) {
+      hosts.delete(list![earlier]);
+      list![earlier] = f;
+    } else if (list) list.push(f);
+    else byLine.set(node.start.line, [f]);
+    hosts.set(f, { host: f, parts: [] });
   }
-  // A part usually reports the very range object of its combining finding (built once per node):
-  // found by that object, without building its key.
-  const byRange = new Map<Range, Host>();
-  for (const h of hosts.values()) byRange.set(nodeOf(h.host), h);
   const dropped = new Set<Finding>();
   for (const f of findings) {
     const combiner = combinerOf.get(f.ruleId);
     if (combiner === undefined) continue;
-    const r = nodeOf(f);
-    const same = byRange.get(r);
-    const entry = same !== undefined && same.ruleId === combiner ? same : hosts.get(keyOf(combiner, r));
-    if (!entry) continue;
-    entry.parts.push(f);
+    const node = nodeOf(f);
+    const host = byLine.get(node.start.line)?.find((g) => g.ruleId === combiner && sameRange(nodeOf(g), node));
+    if (!host) continue;
+    hosts.get(host)!.parts.push(f);
     dropped.add(f);
   }
   const byKey = settingsByKey(config.rules);
