@@ -532,35 +532,36 @@ function findingsByLine(findings: readonly Finding[], keep: (f: Finding) => bool
  */
 function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
   const { combinerOf, combiners } = foldTables(rules);
-  const nodeOf = (f: Finding): Range => about?.get(f) ?? f.range;
-  interface Host { host: Finding; parts: Finding[] }
-  // Combining findings by rule and place (the last one at a place wins), found through their line.
-  const hosts = new Map<Finding, Host>();
-  const byLine = new Map<number, Finding[]>();
+  interface Host { ruleId: string; node: Range; host: Finding; parts: Finding[] }
+  // Combining findings by rule and place (the last one at a place wins), by their node's line.
+  const byLine = new Map<number, Host[]>();
   for (const f of findings) {
     if (!combiners.has(f.ruleId)) continue;
-    const node = nodeOf(f);
-    const list = byLine.get(node.start.line);
-    const earlier = list?.findIndex((g) => g.ruleId === f.ruleId && sameRange(nodeOf(g), node)) ?? -1;
-    if (earlier >= 0) {
-      hosts.delete(list![earlier]);
-      list![earlier] = f;
-    } else if (list) list.push(f);
-    else byLine.set(node.start.line, [f]);
-    hosts.set(f, { host: f, parts: [] });
+    const entry: Host = { ruleId: f.ruleId, node: about?.get(f) ?? f.range, host: f, parts: [] };
+    const list = byLine.get(entry.node.start.line);
+    if (!list) {
+      byLine.set(entry.node.start.line, [entry]);
+      continue;
+    }
+    const earlier = list.findIndex((h) => h.ruleId === entry.ruleId && sameRange(h.node, entry.node));
+    if (earlier >= 0) list[earlier] = entry;
+    else list.push(entry);
   }
   const dropped = new Set<Finding>();
   for (const f of findings) {
     const combiner = combinerOf.get(f.ruleId);
     if (combiner === undefined) continue;
-    const node = nodeOf(f);
-    const host = byLine.get(node.start.line)?.find((g) => g.ruleId === combiner && sameRange(nodeOf(g), node));
-    if (!host) continue;
-    hosts.get(host)!.parts.push(f);
+    const node = about?.get(f) ?? f.range;
+    const entry = byLine.get(node.start.line)?.find((h) => h.ruleId === combiner && sameRange(h.node, node));
+    if (!entry) continue;
+    entry.parts.push(f);
     dropped.add(f);
   }
+  const hosts = [...byLine.values()].flat();
   const byKey = settingsByKey(config.rules);
-  for (const { host, parts } of hosts.values()) {
+  // Whether the config sets a combining rule's own severity: looked up once per rule.
+  const ownSeverity = new Map<string, boolean>();
+  for (const { host, parts } of hosts) {
     if (parts.length === 0) {
       dropped.add(host);
       continue;
@@ -568,7 +569,9 @@ function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Ma
     const references: string[] = [];
     for (const p of parts) for (const ref of p.references) if (!references.includes(ref)) references.push(ref);
     host.references = references;
-    if (!settingSeverity(byKey.get(normalizeRuleKey(host.ruleId)) as never)) {
+    let own = ownSeverity.get(host.ruleId);
+    if (own === undefined) ownSeverity.set(host.ruleId, (own = !!settingSeverity(byKey.get(normalizeRuleKey(host.ruleId)) as never)));
+    if (!own) {
       host.severity = parts.reduce((s, p) => (severityRank(p.severity) > severityRank(s) ? p.severity : s), parts[0].severity);
     }
   }
