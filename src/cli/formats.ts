@@ -69,6 +69,15 @@ function isFixable(f: Finding): boolean {
   return false;
 }
 
+/** A finding as `--format json` writes it. */
+interface JsonFinding {
+  file: string; ruleId: string; severity: Severity; message: string;
+  line: number; column: number; endLine: number; endColumn: number;
+  references: readonly string[]; fixable: boolean;
+  rendered?: { tool: string; root: string };
+  valuesFixes?: Array<{ file: string; title: string; safe: boolean }>;
+}
+
 /**
  * The documented `--format json` shape (version 1; 1-based lines and columns):
  * `{"version":1,"findings":[{"file","ruleId","severity","message","line","column","endLine","endColumn","references","fixable"}],"skipped":[{"file","reason"}]}`.
@@ -76,21 +85,21 @@ function isFixable(f: Finding): boolean {
  */
 export function formatJson(results: FileFindings[], skipped: readonly SkippedFile[] = [], locale: Locale = 'en'): string {
   const lines: string[] = [];
-  // Rule ids and reference lists are shared by every finding of a rule: serialised once each.
-  const ruleJson = new Map<string, string>();
-  const refsJson = new Map<readonly string[], string>();
   for (const { file, findings, rendered, valuesFixes } of results) {
-    const fileJson = JSON.stringify(file);
-    const renderedJson = rendered ? `,"rendered":${JSON.stringify({ tool: rendered.tool, root: rendered.root })}` : '';
+    const renderedAt = rendered ? { tool: rendered.tool, root: rendered.root } : undefined;
     for (const f of findings) {
       const r = f.range;
-      let id = ruleJson.get(f.ruleId);
-      if (id === undefined) ruleJson.set(f.ruleId, (id = JSON.stringify(f.ruleId)));
-      let refs = refsJson.get(f.references);
-      if (refs === undefined) refsJson.set(f.references, (refs = JSON.stringify(f.references)));
+      // A plain object of one shape, serialised by JSON.stringify: cheaper than a template of its
+      // fields (each finding is a line of its own).
+      const line: JsonFinding = {
+        file, ruleId: f.ruleId, severity: f.severity, message: findingMessage(f, locale),
+        line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1,
+        references: f.references, fixable: isFixable(f),
+      };
+      if (renderedAt) line.rendered = renderedAt;
       const vf = valuesFixes?.get(f);
-      const valuesJson = vf?.length ? `,"valuesFixes":${JSON.stringify(vf.map((x) => ({ file: x.file, title: localize(x.fix.l10n, x.fix.title, locale), safe: x.fix.safe })))}` : '';
-      lines.push(`{"file":${fileJson},"ruleId":${id},"severity":"${f.severity}","message":${JSON.stringify(findingMessage(f, locale))},"line":${r.start.line + 1},"column":${r.start.character + 1},"endLine":${r.end.line + 1},"endColumn":${r.end.character + 1},"references":${refs},"fixable":${isFixable(f)}${renderedJson}${valuesJson}}`);
+      if (vf?.length) line.valuesFixes = vf.map((x) => ({ file: x.file, title: localize(x.fix.l10n, x.fix.title, locale), safe: x.fix.safe }));
+      lines.push(JSON.stringify(line));
     }
   }
   const skips = skipped.map((s) => JSON.stringify({ file: s.file, reason: skipReason(s, locale) }));
