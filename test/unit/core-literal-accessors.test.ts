@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { SRC, flaggedLiterals, sourceFiles } from './source-literals';
 
 /**
  * No object literal in the analysis code has a getter or a setter. V8 (Node 20) allocates such a
@@ -11,36 +12,13 @@ import * as ts from 'typescript';
  * one, and each scavenge of a manifest analysis cost three times what it costs the bare parse.
  * A class with the accessor on its prototype is allocated like any other object.
  */
-const SRC = path.join(__dirname, '..', '..', '..', 'src');
-
 function literalAccessors(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const out: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isObjectLiteralExpression(node)) {
-      for (const p of node.properties) {
-        if (ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) {
-          out.push(`${path.relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(p.getStart(sf)).line + 1}`);
-        }
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return out;
-}
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
-  });
+  return flaggedLiterals(file, (node) => node.properties.find((p) => ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)));
 }
 
 describe('core: no accessors in object literals', () => {
   it('finds no getter or setter in an object literal of src/core or src/server', () => {
-    const found = [...sources(path.join(SRC, 'core')), ...sources(path.join(SRC, 'server'))].flatMap(literalAccessors);
+    const found = [...sourceFiles(path.join(SRC, 'core')), ...sourceFiles(path.join(SRC, 'server'))].flatMap(literalAccessors);
     assert.deepStrictEqual(found, []);
   });
 

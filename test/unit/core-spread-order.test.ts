@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { SRC, flaggedLiterals, sourceFiles } from './source-literals';
 
 /**
  * Reports and fixes spread their message or title (`...msg(…)`, `...fixTitle(…)`) after their other
@@ -10,7 +11,6 @@ import * as ts from 'typescript';
  * and the engine's reads of them were uncached (a fifth of the manifest analysis). Spread last,
  * the literals of a call site share one shape.
  */
-const SRC = path.join(__dirname, '..', '..', '..', 'src');
 const MESSAGE_HELPERS = /^(msg|fixTitle|titleOf)$|(Message|Msg|Title)$/;
 
 function helperName(e: ts.Expression): string | undefined {
@@ -21,32 +21,15 @@ function helperName(e: ts.Expression): string | undefined {
 }
 
 function leadingSpreads(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const out: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isObjectLiteralExpression(node) && node.properties.length > 1) {
-      const first = node.properties[0];
-      if (ts.isSpreadAssignment(first) && helperName(first.expression)) {
-        out.push(`${path.relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(first.getStart(sf)).line + 1}`);
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return out;
-}
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
+  return flaggedLiterals(file, (node) => {
+    const first = node.properties[0];
+    return node.properties.length > 1 && ts.isSpreadAssignment(first) && helperName(first.expression) ? first : undefined;
   });
 }
 
 describe('core: message and title spreads come last in object literals', () => {
   it('finds no literal in src/core or src/server that begins with a message or title spread', () => {
-    const found = [...sources(path.join(SRC, 'core')), ...sources(path.join(SRC, 'server'))].flatMap(leadingSpreads);
+    const found = [...sourceFiles(path.join(SRC, 'core')), ...sourceFiles(path.join(SRC, 'server'))].flatMap(leadingSpreads);
     assert.deepStrictEqual(found, []);
   });
 
