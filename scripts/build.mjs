@@ -97,6 +97,9 @@ load.end = performance.now();
 load.endCpu = process.cpuUsage();
 `;
 
+/** The CommonJS wrapper of the bundle, the same text when the cache is made and when it is used. */
+const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+const WRAP_TAIL = '\n});';
 /**
  * dist/cli.js, the `shipshape` command: runs the CLI bundle (dist/cli.bundle.js) with the V8 code
  * cache this build made of it (dist/cli.bundle.cache, see writeCliCodeCache), so a run does not
@@ -105,9 +108,6 @@ load.endCpu = process.cpuUsage();
  * the file; V8 itself checks no more than the source's length) and only a Node whose V8 accepts
  * it; otherwise the bundle is compiled as usual. SHIPSHAPE_DEBUG says which it was.
  */
-/** The CommonJS wrapper of the bundle, the same text when the cache is made and when it is used. */
-const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
-const WRAP_TAIL = '\n});';
 const CLI_LOADER = `#!/usr/bin/env node
 "use strict";
 // The shipshape command: runs cli.bundle.js with the code cache made of it at build time (scripts/build.mjs).
@@ -130,19 +130,20 @@ bundle.exports.runCli();
 
 /**
  * The code cache of the CLI bundle: the bundle is compiled and run here on the bundled examples
- * (every analyser, the JSON and text output), then V8's cache of everything it compiled is written,
- * headed by the bundle's SHA-256.
+ * (every analyser; JSON, text and SARIF output), then V8's cache of everything it compiled is
+ * written, headed by the bundle's SHA-256.
  */
 async function writeCliCodeCache() {
   const require = createRequire(import.meta.url);
   const vm = require('node:vm');
   const Module = require('node:module');
   const crypto = require('node:crypto');
-  const file = require('node:path').resolve('dist/cli.bundle.js');
+  const path = require('node:path');
+  const file = path.resolve('dist/cli.bundle.js');
   const source = readFileSync(file);
   const script = new vm.Script(WRAP_HEAD + source.toString('utf8') + WRAP_TAIL, { filename: file });
   const bundle = { exports: {} };
-  script.runInThisContext()(bundle.exports, Module.createRequire(file), bundle, file, require('node:path').dirname(file));
+  script.runInThisContext()(bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file));
   const io = { stdout: () => true, stderr: () => true, isTTY: false, env: {}, cwd: process.cwd() };
   for (const format of ['json', 'text', 'sarif']) await bundle.exports.main(['check', 'examples', '--format', format, '--fail-on', 'none', '--no-render'], io);
   writeFileSync('dist/cli.bundle.cache', Buffer.concat([crypto.createHash('sha256').update(source).digest(), script.createCachedData()]));

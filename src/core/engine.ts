@@ -363,9 +363,10 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   // A text analysed alone settles against its own facts: without any, nothing derived can stand.
   const alone = options?.run ? undefined : new Set(ownFacts ?? []);
   const severities = severitiesOf(analyzer.rules, config);
-  // Whether a fact a report requires can be stated where this text is analysed.
-  const runMayStand = options?.run?.mayStand;
-  const ruleRun: RuleRun = { mayStand: (fact) => (alone ? alone.has(fact) : runMayStand === undefined || runMayStand(fact)) };
+  // Which facts can be stated where this text is analysed (undefined: any), for the rules' reports
+  // and the derived ones alike.
+  const mayStand = alone ? (f: string) => alone.has(f) : options?.run?.mayStand;
+  const ruleRun: RuleRun = { mayStand: (fact) => mayStand === undefined || mayStand(fact) };
   // One reporter for every rule (no closure per rule and analysis); it reads the rule being run.
   let rule: Rule<M> = analyzer.rules[0];
   let severity: Severity = 'info';
@@ -407,7 +408,6 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     try {
       // A file can derive a few reports per workload, all of a few rules: each rule looked up once.
       const derivedRules = new Map<string, { rule: Rule<M>; severity: Severity } | undefined>();
-      const mayStand = alone ? (f: string) => alone.has(f) : options?.run?.mayStand;
       for (const d of analyzer.derive(model, result.findings, analyzer.rules, mayStand)) {
         let entry = derivedRules.get(d.ruleId);
         if (!derivedRules.has(d.ruleId)) {

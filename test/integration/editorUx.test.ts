@@ -6,7 +6,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { codeOf, fixtureUri, shipshapeDiagnostics, sleep, waitForDiagnostics, withSetting } from './helpers';
+import { codeOf, fixtureUri, shipshapeDiagnostics, sleep, until, waitForDiagnostics, withSetting } from './helpers';
 
 interface CheckResult { analysed: number; findings: number; cancelled: boolean; skipped: { excluded: number; tooLarge: number } }
 
@@ -14,16 +14,6 @@ function extension(): vscode.Extension<unknown> {
   const ext = vscode.extensions.getExtension('shipshape.shipshape');
   assert.ok(ext, 'the extension is installed');
   return ext;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 describe('the walkthrough', () => {
@@ -86,7 +76,7 @@ describe('Check Workspace', () => {
       assert.ok(result.analysed >= 5, `${result.analysed} files analysed`);
       assert.ok(result.skipped.excluded >= 1, 'the shipshape.exclude file was skipped');
       assert.ok(result.skipped.tooLarge >= 1, 'the large file was skipped');
-      const ds = await waitFor('diagnostics of the unopened Dockerfile', () => shipshapeDiagnostics(dockerfile).length > 0 && shipshapeDiagnostics(dockerfile));
+      const ds = await until('diagnostics of the unopened Dockerfile', () => shipshapeDiagnostics(dockerfile).length > 0 && shipshapeDiagnostics(dockerfile));
       assert.ok(ds.some((d) => codeOf(d) === 'docker-add-instead-of-copy' && d.range.start.line === 1), ds.map(codeOf).join(','));
       assert.ok(shipshapeDiagnostics(pod).some((d) => codeOf(d) === 'k8s-privileged' && d.range.start.line === 10));
       assert.deepStrictEqual(shipshapeDiagnostics(excluded), [], 'shipshape.exclude');
@@ -102,7 +92,7 @@ describe('Check Workspace', () => {
 
   it('shows the live analysis of an opened file, not its disk result', async () => {
     await vscode.commands.executeCommand('shipshape.analyzeWorkspace', { quiet: true });
-    await waitFor('disk diagnostics', () => shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-add-instead-of-copy'));
+    await until('disk diagnostics', () => shipshapeDiagnostics(dockerfile).some((d) => codeOf(d) === 'docker-add-instead-of-copy'));
     const doc = await vscode.workspace.openTextDocument(dockerfile);
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((b) => b.replace(new vscode.Range(1, 0, 1, 3), 'COPY'));
@@ -179,7 +169,7 @@ describe('a manifest that stops parsing', () => {
     assert.match(syntax.message, /YAML/);
     assert.ok(syntax.range.start.line >= 7 && syntax.range.start.line <= 9, `at the broken lines, not line ${syntax.range.start.line}`);
     const api = extension().exports as { languageStatus: { text: string } };
-    await waitFor('the language status', () => !/analysing/.test(api.languageStatus.text));
+    await until('the language status', () => !/analysing/.test(api.languageStatus.text));
     assert.doesNotMatch(api.languageStatus.text, /not a Kubernetes manifest/);
     assert.match(api.languageStatus.text, /problem/);
   });
@@ -196,7 +186,7 @@ describe('a manifest that stops parsing', () => {
     assert.match(ds[0].message, /^YAML error: Nested mappings are not allowed in compact mappings\./);
     assert.strictEqual(ds[0].severity, vscode.DiagnosticSeverity.Error);
     const api = extension().exports as { languageStatus: { text: string } };
-    await waitFor('the language status', () => /problem/.test(api.languageStatus.text));
+    await until('the language status', () => /problem/.test(api.languageStatus.text));
     // Undoing the edit brings the findings back.
     await vscode.commands.executeCommand('undo');
     await waitForDiagnostics(pod, (all) => all.some((d) => codeOf(d) === 'k8s-readonly-rootfs') && !all.some((d) => codeOf(d) === 'k8s-yaml-syntax'));

@@ -48,7 +48,7 @@ export async function sleep(ms: number): Promise<void> {
 }
 
 /** The first truthy value of `probe`, polled every 100 ms, or an error naming `what` after `ms`. */
-export async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | null | false, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = probe();

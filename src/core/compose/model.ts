@@ -259,31 +259,20 @@ export function parseComposeModel(text: string, named: boolean, related?: Relate
   return new ComposeFile({ text, eol: eolOf(text), indentUnit: indentUnit ?? 2, lineCounter, root, services, problems, related }, tokens);
 }
 
+/** What a parse finds; the model adds its comments and ranges. */
+type ComposeFields = Omit<ComposeModel, 'comments' | 'rangeOf'>;
+
 /**
  * A parsed Compose file: a class rather than an object literal with a getter, which V8 allocates
  * in the old generation, where it keeps the whole parse alive until a full collection (see
- * kubernetes/model.ts ManifestModel).
+ * kubernetes/model.ts ManifestModel). The fields are the parse's (declared by the interface below).
  */
+interface ComposeFile extends ComposeFields {}
 class ComposeFile implements ComposeModel {
-  readonly text: string;
-  readonly eol: '\n' | '\r\n';
-  readonly indentUnit: number;
-  readonly lineCounter: LineCounter;
-  readonly root: YAMLMap | undefined;
-  readonly services: ComposeService[];
-  readonly problems: ComposeProblem[];
-  readonly related: RelatedTexts | undefined;
   private commentList: SourceComment[] | undefined;
 
-  constructor(f: Omit<ComposeModel, 'comments' | 'rangeOf'>, private readonly tokens: CST.Token[] | undefined) {
-    this.text = f.text;
-    this.eol = f.eol;
-    this.indentUnit = f.indentUnit;
-    this.lineCounter = f.lineCounter;
-    this.root = f.root;
-    this.services = f.services;
-    this.problems = f.problems;
-    this.related = f.related;
+  constructor(fields: ComposeFields, private readonly tokens: CST.Token[] | undefined) {
+    Object.assign(this, fields);
   }
 
   get comments(): SourceComment[] {

@@ -904,37 +904,15 @@ type ManifestFields = Omit<KubeModel, 'comments' | 'rangeOf' | 'memo'>;
  * kept the file's whole tree alive through every young-generation collection until a full one,
  * which made each scavenge cost three times what it costs the bare parse.
  * test/unit/core-literal-accessors.test.ts keeps accessors out of the object literals of
- * src/core and src/server.
+ * src/core and src/server. The fields are the parse's (declared by the interface below).
  */
+interface ManifestModel extends ManifestFields {}
 class ManifestModel implements KubeModel {
-  readonly text: string;
-  readonly aliased: boolean;
-  readonly duplicateKeys: boolean;
-  readonly problems: SyntaxProblem[];
-  readonly onlySafeFixes: boolean;
-  readonly eol: '\n' | '\r\n';
-  readonly indentUnit: number;
-  readonly lineCounter: LineCounter;
-  readonly objects: KubeObject[];
-  readonly pods: PodSpecInfo[];
-  readonly containers: ContainerInfo[];
-  readonly runContainers: ContainerInfo[];
   readonly memo: KubeModel['memo'] = {};
   private commentList: SourceComment[] | undefined;
 
-  constructor(f: ManifestFields, private readonly tokens: CST.Token[] | undefined) {
-    this.text = f.text;
-    this.aliased = f.aliased;
-    this.duplicateKeys = f.duplicateKeys;
-    this.problems = f.problems;
-    this.onlySafeFixes = f.onlySafeFixes;
-    this.eol = f.eol;
-    this.indentUnit = f.indentUnit;
-    this.lineCounter = f.lineCounter;
-    this.objects = f.objects;
-    this.pods = f.pods;
-    this.containers = f.containers;
-    this.runContainers = f.runContainers;
+  constructor(fields: ManifestFields, private readonly tokens: CST.Token[] | undefined) {
+    Object.assign(this, fields);
   }
 
   /** Read only when the text has a suppression directive (the engine checks): computed on demand. */
