@@ -4,7 +4,8 @@
  * directives). Parsed with `yaml` (node ranges), as the Compose specification reads the file:
  * one YAML document, a top-level `services` mapping of service name → mapping.
  */
-import { Composer, CST, Document, LineCounter, Parser, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { CST, LineCounter, Parser, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { ComposedDocument, composeDocuments } from '../yamlCompose';
 import { Fix, Range } from '../model';
 import { Text, frag } from '../l10n/text';
 import { Skip } from '../engine';
@@ -157,17 +158,9 @@ function sharesNodes(node: unknown, depth = 0): boolean {
 }
 
 /** One parsed YAML document of a text (the first), with the line starts and the CST tokens if asked. */
-function parseOne(text: string, lineCounter: LineCounter, tokens: CST.Token[] | undefined): Document | undefined {
-  const parser = new Parser(lineCounter.addNewLine);
+function parseOne(text: string, lineCounter: LineCounter, tokens: CST.Token[] | undefined): ComposedDocument | undefined {
   // yaml's own duplicate-key check compares each key with all earlier ones: findDuplicateKeys is linear.
-  const composer = new Composer({ uniqueKeys: false });
-  let doc: Document | undefined;
-  for (const token of parser.parse(text)) {
-    tokens?.push(token);
-    for (const d of composer.next(token)) doc ??= d as unknown as Document;
-  }
-  for (const d of composer.end()) doc ??= d as unknown as Document;
-  return doc;
+  return composeDocuments(text, lineCounter.addNewLine, tokens && ((token) => tokens.push(token)))[0];
 }
 
 /** Whether a top-level mapping has the shape of a Compose file (not a Kubernetes object, not another tool's YAML). */
@@ -203,7 +196,7 @@ export function parseComposeModel(text: string, named: boolean, related?: Relate
   if (nestsTooDeep(text)) return named ? new Skip('limit', frag('engine.skip.nesting', 'brackets nest deeper than {depth} levels', { depth: MAX_FLOW_DEPTH })) : undefined;
   const lineCounter = new LineCounter();
   const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
-  let doc: Document | undefined;
+  let doc: ComposedDocument | undefined;
   try {
     doc = parseOne(text, lineCounter, tokens);
   } catch {
@@ -297,7 +290,7 @@ function reparseTokens(text: string): CST.Token[] {
 }
 
 /** Records every key a mapping holds twice (one pass over the document, a Set per large mapping). */
-function findDuplicateKeys(doc: Document, problems: ComposeProblem[]): boolean {
+function findDuplicateKeys(doc: ComposedDocument, problems: ComposeProblem[]): boolean {
   let found = false;
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {

@@ -3,7 +3,8 @@
  * the Kubernetes objects of each YAML document, every pod spec with its containers and their
  * effective securityContext, and the comments (for suppression directives).
  */
-import { Composer, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
+import { LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
+import { ComposedDocument, composeDocuments } from '../yamlCompose';
 import { Fix, Position, Range, Report } from '../model';
 import { Args, Text, frag } from '../l10n/text';
 import { AnalyzeOptions, Skip } from '../engine';
@@ -192,7 +193,7 @@ export function getPair(map: YAMLMap | undefined | null, key: string): KeyPair |
  * descends into a replacement (an alias bomb stays linear); an alias inside its own anchor is left
  * alone. Returns whether anything was replaced or merged.
  */
-export function resolveAliases(doc: Document): boolean {
+export function resolveAliases(doc: { contents: unknown }): boolean {
   const anchors = new Map<string, unknown>();
   let replaced = false;
   const resolve = (node: unknown): unknown => {
@@ -709,7 +710,7 @@ function positionAt(lineStarts: readonly number[], offset: number): Position {
  * with all earlier ones). Each duplicate is recorded and the earlier pairs are dropped, so the
  * model reads the last value, as Kubernetes does where it accepts the document.
  */
-function dropDuplicateKeys(doc: Document, problems: SyntaxProblem[]): boolean {
+function dropDuplicateKeys(doc: ComposedDocument, problems: SyntaxProblem[]): boolean {
   const root = doc.contents as { items?: unknown } | null;
   return root !== null && typeof root === 'object' && root.items !== undefined && dropDuplicatesIn(root as YAMLMap | YAMLSeq, problems);
 }
@@ -813,16 +814,10 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
   // Comments are read only for suppression directives; keeping the CST costs garbage-collection
   // time on every file, so it is kept only when a directive (or a template action) may be present.
   const tokens: CST.Token[] | undefined = mayTemplate || text.includes('shipshape-ignore') ? [] : undefined;
-  const docs: Document[] = [];
+  let docs: ComposedDocument[];
   try {
-    const parser = new Parser(lineCounter.addNewLine);
     // Duplicate keys are found by dropDuplicateKeys, in linear time.
-    const composer = new Composer({ uniqueKeys: false });
-    for (const token of parser.parse(text)) {
-      tokens?.push(token);
-      for (const doc of composer.next(token)) docs.push(doc as unknown as Document);
-    }
-    for (const doc of composer.end()) docs.push(doc as unknown as Document);
+    docs = composeDocuments(text, lineCounter.addNewLine, tokens && ((token) => tokens.push(token)));
   } catch {
     // Pathological input can exhaust the composer's recursion: nothing after it would be read.
     return new Skip('limit', frag('engine.skip.yaml-depth', 'the YAML nests deeper than the parser can follow'));
