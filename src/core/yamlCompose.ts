@@ -18,7 +18,7 @@
  * directives); test/unit/yaml-compose.test.ts compares both composers on every YAML file of the
  * repository's tests and on generated documents.
  */
-import { Composer, CST, Document, Pair, Parser, Scalar, SchemaOptions, YAMLMap, YAMLSeq, isScalar } from 'yaml';
+import { Composer, CST, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isScalar } from 'yaml';
 
 /** A composed document: what the analysers read of a `yaml` Document. */
 export interface ComposedDocument {
@@ -326,15 +326,14 @@ function flowCollection(fc: CST.FlowCollection, depth: number): YAMLMap | YAMLSe
   return coll;
 }
 
-/** A document and the `...` that may end it, or undefined when it is for the Composer. */
-function composeDocument(doc: CST.Document, docEnd: CST.DocumentEnd | undefined): ComposedDocument | undefined {
+/** A document, or undefined when it is for the Composer. */
+function composeDocument(doc: CST.Document): ComposedDocument | undefined {
   try {
     const props = propsOf(doc.start, 'doc-start', false, true, doc.offset);
     const value = doc.value;
     if (props.found && value && (value.type === 'block-map' || value.type === 'block-seq') && !props.hasNewline) unsupported();
     const contents = value ? node(value, 0) : emptyScalar(props.end, doc.start, props);
     endOf(doc.end, contents.range![2], false);
-    if (docEnd) endOf(docEnd.end, docEnd.offset + docEnd.source.length, true);
     return { contents, errors: [] };
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
@@ -342,62 +341,93 @@ function composeDocument(doc: CST.Document, docEnd: CST.DocumentEnd | undefined)
   }
 }
 
+/** Whether the Composer would take a `...` after a document without an error. */
+function cleanDocEnd(token: CST.DocumentEnd): boolean {
+  try {
+    endOf(token.end, token.offset + token.source.length, true);
+    return true;
+  } catch (e) {
+    if (e === UNSUPPORTED) return false;
+    throw e;
+  }
+}
+
+/** What a text parses into. */
+export interface ComposedText {
+  docs: ComposedDocument[];
+  lineCounter: LineCounter;
+  /** The CST's top-level tokens, when asked for. */
+  tokens?: CST.Token[];
+}
+
+/** Parser and Composer, as `parseAllDocuments` runs them. */
+function viaComposer(text: string, keepTokens: boolean): ComposedText {
+  const lineCounter = new LineCounter();
+  const tokens: CST.Token[] | undefined = keepTokens ? [] : undefined;
+  const docs: ComposedDocument[] = [];
+  const composer = new Composer(OPTIONS);
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    tokens?.push(token);
+    for (const d of composer.next(token)) docs.push(d as unknown as ComposedDocument);
+  }
+  for (const d of composer.end()) docs.push(d as unknown as ComposedDocument);
+  return { docs, lineCounter, tokens };
+}
+
 /**
  * Parses a text into its documents, as `parseAllDocuments` with `uniqueKeys: false` and a line
- * counter would (same nodes, same ranges, same errors; no comments on the nodes), feeding each CST token to `onToken` when given. Throws what the
- * Composer throws (pathological nesting can exhaust its recursion).
+ * counter would (same nodes, same ranges, same errors; no comments on the nodes). Each document
+ * is composed as soon as the parser gives it, so its CST dies young. A document this module does
+ * not compose goes to a Composer of its own (documents do not depend on each other without
+ * directives). A directive, a stray token or a `...` the Composer would complain about affects
+ * the documents around it: then the whole text is parsed again by yaml's Parser and Composer.
+ * Throws what the Composer throws (pathological nesting can exhaust its recursion).
  */
-export function composeDocuments(text: string, addNewLine: (offset: number) => void, onToken?: (token: CST.Token) => void): ComposedDocument[] {
+export function composeDocuments(text: string, keepTokens = false): ComposedText {
+  const lineCounter = new LineCounter();
+  const tokens: CST.Token[] | undefined = keepTokens ? [] : undefined;
   const docs: ComposedDocument[] = [];
-  // After a directive or a stray token, one Composer reads the rest: those affect later documents.
+  // The Composer of the last document when it is not composed here (it holds the document until its `...`).
   let composer: Composer | undefined;
-  let pending: CST.Document | undefined;
-  let pendingEnd: CST.DocumentEnd | undefined;
-  const viaComposer = (c: Composer, tokens: Array<CST.Token | undefined>): void => {
-    for (const token of tokens) if (token) for (const d of c.next(token)) docs.push(d as unknown as ComposedDocument);
+  let open = false;
+  let ended = false;
+  const close = (): void => {
+    if (composer) for (const d of composer.end()) docs.push(d as unknown as ComposedDocument);
+    composer = undefined;
   };
-  const finish = (): void => {
-    if (!pending) return;
-    const composed = composeDocument(pending, pendingEnd);
-    if (composed) {
-      docs.push(composed);
-    } else {
-      const c = new Composer(OPTIONS);
-      viaComposer(c, [pending, pendingEnd]);
-      for (const d of c.end()) docs.push(d as unknown as ComposedDocument);
-    }
-    pending = pendingEnd = undefined;
-  };
-  for (const token of new Parser(addNewLine).parse(text)) {
-    onToken?.(token);
-    if (composer) {
-      viaComposer(composer, [token]);
-      continue;
-    }
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    tokens?.push(token);
     switch (token.type) {
-      case 'document':
-        finish();
-        pending = token;
-        continue;
-      case 'doc-end':
-        if (pending && !pendingEnd) {
-          pendingEnd = token;
-          continue;
+      case 'document': {
+        close();
+        const composed = composeDocument(token);
+        if (composed) {
+          docs.push(composed);
+        } else {
+          composer = new Composer(OPTIONS);
+          for (const d of composer.next(token)) docs.push(d as unknown as ComposedDocument);
         }
-        break;
+        open = true;
+        ended = false;
+        continue;
+      }
+      case 'doc-end':
+        if (!open || ended) return viaComposer(text, keepTokens);
+        if (composer) for (const d of composer.next(token)) docs.push(d as unknown as ComposedDocument);
+        else if (!cleanDocEnd(token)) return viaComposer(text, keepTokens);
+        ended = true;
+        continue;
       case 'comment':
       case 'newline':
       case 'space':
       case 'byte-order-mark':
         // Comments before a document become its `commentBefore` in the Composer: not kept here.
         continue;
+      default:
+        // A directive or an error token: the Composer reads the whole text.
+        return viaComposer(text, keepTokens);
     }
-    // A directive, an error or a stray `...`: the Composer decides from here, the pending document included.
-    composer = new Composer(OPTIONS);
-    viaComposer(composer, [pending, pendingEnd, token]);
-    pending = pendingEnd = undefined;
   }
-  if (composer) for (const d of composer.end()) docs.push(d as unknown as ComposedDocument);
-  else finish();
-  return docs;
+  close();
+  return { docs, lineCounter, tokens };
 }

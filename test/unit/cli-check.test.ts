@@ -45,6 +45,27 @@ describe('shipshape check', () => {
     assert.strictEqual(typeof f.fixable, 'boolean');
   });
 
+  it('reads each manifest once: the pre-scan keeps the text it read for the analysis', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: nginx:1.25}\n';
+    const dir = tempDir({ 'a.yaml': pod, 'b.yaml': pod.replace('name: p', 'name: q') });
+    const opened: string[] = [];
+    const open = fs.promises.open;
+    fs.promises.open = (async (file: fs.PathLike, ...rest: unknown[]) => {
+      opened.push(path.basename(String(file)));
+      return (open as (...a: unknown[]) => Promise<fs.promises.FileHandle>)(file, ...rest);
+    }) as typeof fs.promises.open;
+    let out: { code: number; stdout: string };
+    try {
+      out = await run(['check', '.', '--format', 'json', '--fail-on', 'none'], dir);
+    } finally {
+      fs.promises.open = open;
+    }
+    assert.strictEqual(out.code, 0);
+    assert.deepStrictEqual(opened.filter((f) => f === 'a.yaml' || f === 'b.yaml').sort(), ['a.yaml', 'b.yaml']);
+    const files = new Set((JSON.parse(out.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file));
+    assert.deepStrictEqual([...files].sort(), ['a.yaml', 'b.yaml']);
+  });
+
   it('exits 0 when nothing reaches --fail-on and 1 when something does', async () => {
     const dir = tempDir({ Dockerfile: CLEAN_DOCKERFILE, 'bad/Dockerfile': ROOT_DOCKERFILE });
     assert.strictEqual((await run(['check', 'Dockerfile'], dir)).code, 0);

@@ -63,13 +63,25 @@ export async function readSource(io: CliIO, file: string): Promise<string | unde
 
 export { POD_SECURITY_FACT, mayHavePodSecurityLabel } from '../../core/kubernetes/podSecurityText';
 
-/** Whether a YAML file of the run may state a Pod Security label or a signature policy (an unreadable one is reported by the run itself). */
-async function factsTheRunMayState(io: CliIO, files: readonly FileToCheck[]): Promise<{ podSecurity: boolean; imagePolicy: boolean }> {
-  const may = { podSecurity: false, imagePolicy: false };
+/** The texts the pre-scan keeps for the analysis, at most this many characters in all (beyond, files are read again). */
+const PRESCAN_KEEP_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Whether a YAML file of the run may state a Pod Security label or a signature policy (an
+ * unreadable one is reported by the run itself). The texts it reads are kept, up to
+ * PRESCAN_KEEP_CHARS, so the analysis reads the same bytes without reading them again.
+ */
+async function factsTheRunMayState(io: CliIO, files: readonly FileToCheck[]): Promise<{ podSecurity: boolean; imagePolicy: boolean; texts: Map<string, string> }> {
+  const may = { podSecurity: false, imagePolicy: false, texts: new Map<string, string>() };
+  let kept = 0;
   for (const f of files) {
     if (f.kind !== 'kubernetes') continue;
     try {
       const text = await readInputFile(io, f.path, MAX_SOURCE_BYTES);
+      if (kept + text.length <= PRESCAN_KEEP_CHARS) {
+        may.texts.set(f.path, text);
+        kept += text.length;
+      }
       may.podSecurity ||= mayHavePodSecurityLabel(text);
       may.imagePolicy ||= mayHaveImagePolicy(text);
       if (may.podSecurity && may.imagePolicy) break;
@@ -146,7 +158,8 @@ export const checkCommand: CliCommand = {
     if (!may.imagePolicy) run.ruleOut(IMAGE_POLICY_FACT);
     for (const f of files) {
       if (rendered && isOwned(rendered.owned, path.resolve(io.cwd, f.path))) continue;
-      const text = await readSource(io, f.path);
+      const text = may.texts.get(f.path) ?? (await readSource(io, f.path));
+      may.texts.delete(f.path);
       if (text === undefined) { ioError = true; continue; }
       const chartTemplate = f.kind === 'kubernetes' && (await charts.contains(f.path));
       // A Compose service's `extends.file` is read so what it inherits counts. The Compose reader is

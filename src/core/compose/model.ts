@@ -157,10 +157,11 @@ function sharesNodes(node: unknown, depth = 0): boolean {
   return false;
 }
 
-/** One parsed YAML document of a text (the first), with the line starts and the CST tokens if asked. */
-function parseOne(text: string, lineCounter: LineCounter, tokens: CST.Token[] | undefined): ComposedDocument | undefined {
+/** The first YAML document of a text, with the line starts and the CST tokens if asked. */
+function parseOne(text: string, keepTokens: boolean): { doc: ComposedDocument | undefined; lineCounter: LineCounter; tokens?: CST.Token[] } {
   // yaml's own duplicate-key check compares each key with all earlier ones: findDuplicateKeys is linear.
-  return composeDocuments(text, lineCounter.addNewLine, tokens && ((token) => tokens.push(token)))[0];
+  const parsed = composeDocuments(text, keepTokens);
+  return { doc: parsed.docs[0], lineCounter: parsed.lineCounter, tokens: parsed.tokens };
 }
 
 /** Whether a top-level mapping has the shape of a Compose file (not a Kubernetes object, not another tool's YAML). */
@@ -194,14 +195,13 @@ function servicesOf(root: unknown): YAMLMap | undefined {
 export function parseComposeModel(text: string, named: boolean, related?: RelatedTexts): ComposeModel | undefined | Skip {
   // Thousands of nested brackets make the composer recurse deep enough to abort the process.
   if (nestsTooDeep(text)) return named ? new Skip('limit', frag('engine.skip.nesting', 'brackets nest deeper than {depth} levels', { depth: MAX_FLOW_DEPTH })) : undefined;
-  const lineCounter = new LineCounter();
-  const tokens: CST.Token[] | undefined = text.includes('shipshape-ignore') ? [] : undefined;
-  let doc: ComposedDocument | undefined;
+  let parsed: ReturnType<typeof parseOne>;
   try {
-    doc = parseOne(text, lineCounter, tokens);
+    parsed = parseOne(text, text.includes('shipshape-ignore'));
   } catch {
     return undefined;
   }
+  const { doc, lineCounter, tokens } = parsed;
   const problems: ComposeProblem[] = [];
   let root: YAMLMap | undefined;
   if (doc) {
@@ -339,7 +339,7 @@ function resolveExtends(services: ComposeService[], map: YAMLMap, related: Relat
     const text = related?.get(file);
     if (text !== undefined) {
       try {
-        const doc = parseOne(text, new LineCounter(), undefined);
+        const { doc } = parseOne(text, false);
         if (doc && doc.errors.length === 0) {
           resolveAliases(doc);
           result = servicesOf(doc.contents);

@@ -4,7 +4,7 @@
  * effective securityContext, and the comments (for suppression directives).
  */
 import { LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, CST } from 'yaml';
-import { ComposedDocument, composeDocuments } from '../yamlCompose';
+import { ComposedDocument, ComposedText, composeDocuments } from '../yamlCompose';
 import { Fix, Position, Range, Report } from '../model';
 import { Args, Text, frag } from '../l10n/text';
 import { AnalyzeOptions, Skip } from '../engine';
@@ -809,19 +809,18 @@ export function parseKubeModel(text: string, options?: AnalyzeOptions): KubeMode
 export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): KubeModel | Skip | undefined {
   if (options?.chartTemplate) return new Skip('template', frag('k8s.skip.chart-template', "Helm template (in a chart's templates/ directory): render it with helm template and check the output"));
   if (nestsTooDeep(text)) return new Skip('limit', frag('engine.skip.nesting', 'brackets nest deeper than {depth} levels', { depth: MAX_FLOW_DEPTH }));
-  const lineCounter = new LineCounter();
   const mayTemplate = text.includes('{{');
   // Comments are read only for suppression directives; keeping the CST costs garbage-collection
   // time on every file, so it is kept only when a directive (or a template action) may be present.
-  const tokens: CST.Token[] | undefined = mayTemplate || text.includes('shipshape-ignore') ? [] : undefined;
-  let docs: ComposedDocument[];
+  let parsed: ComposedText;
   try {
     // Duplicate keys are found by dropDuplicateKeys, in linear time.
-    docs = composeDocuments(text, lineCounter.addNewLine, tokens && ((token) => tokens.push(token)));
+    parsed = composeDocuments(text, mayTemplate || text.includes('shipshape-ignore'));
   } catch {
     // Pathological input can exhaust the composer's recursion: nothing after it would be read.
     return new Skip('limit', frag('engine.skip.yaml-depth', 'the YAML nests deeper than the parser can follow'));
   }
+  const { docs, lineCounter, tokens } = parsed;
   if (mayTemplate) {
     const at = templateActionOffset(tokens!, text);
     if (at !== undefined) {
