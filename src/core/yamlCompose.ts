@@ -8,15 +8,15 @@
  * module builds those documents itself, with `yaml`'s own node classes (`YAMLMap`, `YAMLSeq`,
  * `Pair`, `Scalar`), `yaml`'s own scalar tags (the core schema's tests and resolvers) and the
  * Composer's ranges, so a rule or a fix cannot tell the difference. Whatever it does not handle —
- * an anchor, an alias, a tag, a block scalar, a multi-line or escaped scalar, a comment inside a
- * flow collection, a tab in indentation, anything the Composer would report as an error, a
- * directive — sends that document to `yaml`'s Composer, which then decides exactly as before.
- * Its documents therefore never carry errors.
+ * an anchor, an alias, a tag, a block scalar, a multi-line or escaped scalar, a comment between
+ * the items of a flow collection, a tab in indentation, anything the Composer would report as an
+ * error — sends that document to `yaml`'s Composer, which then decides exactly as before (a
+ * directive, the whole text). The documents composed here therefore never carry errors.
  *
  * What it leaves out: comments and blank lines are not attached to the nodes (`commentBefore`,
  * `comment`, `spaceBefore` stay unset). The analysers read comments from the CST (suppression
  * directives); test/unit/yaml-compose.test.ts compares both composers on every YAML file of the
- * repository's tests and on generated documents.
+ * repository's examples and test fixtures and on generated documents, valid and broken.
  */
 import { Composer, CST, Document, LineCounter, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isScalar } from 'yaml';
 
