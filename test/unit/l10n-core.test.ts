@@ -118,6 +118,20 @@ describe('core message templates', () => {
     assert.strictEqual(renderText(m.l10n, { 't.outer': '{who}以 root 运行' }), 'the pod以 root 运行');
   });
 
+  it('renders a nested fragment\'s English once for all the messages that name it, and every locale still from the catalogue', () => {
+    let reads = 0;
+    const label = frag('t.container', 'container "{name}"', { name: 'app' });
+    const counted = new Proxy(label, { get: (t, k) => { if (k === 'en') reads++; return t[k as keyof typeof t]; } });
+    const a = msg('t.a', '{^c} runs privileged', { c: counted });
+    const b = msg('t.b', 'Set readOnlyRootFilesystem in {c}', { c: counted });
+    assert.strictEqual(a.message, 'Container "app" runs privileged');
+    assert.strictEqual(b.message, 'Set readOnlyRootFilesystem in container "app"');
+    assert.strictEqual(reads, 1);
+    const zh = { 't.a': '{c}以特权模式运行', 't.container': '容器 "{name}"' };
+    assert.strictEqual(renderText(a.l10n, zh), '容器 "app"以特权模式运行');
+    assert.strictEqual(renderText(a.l10n, { 't.a': '{c}以特权模式运行' }), 'container "app"以特权模式运行');
+  });
+
   it('reads locales as users and tools spell them', () => {
     for (const v of ['zh-cn', 'zh-CN', 'zh_CN.UTF-8', 'zh_CN.utf8@pinyin', 'zh', 'zh-Hans', 'zh-Hans-CN', 'zh-SG']) assert.strictEqual(normalizeLocale(v), 'zh-cn', v);
     for (const v of ['en', 'en_US.UTF-8', 'C', 'POSIX', 'fr_FR', 'zh-TW', 'zh_HK.UTF-8', '', undefined]) assert.strictEqual(normalizeLocale(v), 'en', String(v));

@@ -32,8 +32,19 @@ export type Catalogue = Readonly<Record<string, string>> | undefined;
 const CLOSE = 125; // }
 const CARET = 94; // ^
 
+/**
+ * The English of nested fragments, rendered once each: a fragment such as a container's label is
+ * an argument of every finding about that container. Texts are never changed once made.
+ */
+const ENGLISH = new WeakMap<Text, string>();
+
 function argText(value: Arg, catalogue: Catalogue): string {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : renderText(value, catalogue);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (catalogue !== undefined) return renderText(value, catalogue);
+  let en = ENGLISH.get(value);
+  if (en === undefined) ENGLISH.set(value, (en = renderText(value, undefined)));
+  return en;
 }
 
 /**
