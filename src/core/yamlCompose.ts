@@ -360,6 +360,11 @@ export interface ComposedText {
   tokens?: CST.Token[];
 }
 
+/** Adds what a Composer yields (its `Document`s) to a list of composed documents. */
+function take(docs: ComposedDocument[], yielded: Iterable<unknown>): void {
+  for (const d of yielded) docs.push(d as ComposedDocument);
+}
+
 /** Parser and Composer, as `parseAllDocuments` runs them. */
 function viaComposer(text: string, keepTokens: boolean): ComposedText {
   const lineCounter = new LineCounter();
@@ -368,9 +373,9 @@ function viaComposer(text: string, keepTokens: boolean): ComposedText {
   const composer = new Composer(OPTIONS);
   for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
     tokens?.push(token);
-    for (const d of composer.next(token)) docs.push(d as unknown as ComposedDocument);
+    take(docs, composer.next(token));
   }
-  for (const d of composer.end()) docs.push(d as unknown as ComposedDocument);
+  take(docs, composer.end());
   return { docs, lineCounter, tokens };
 }
 
@@ -392,7 +397,7 @@ export function composeDocuments(text: string, keepTokens = false): ComposedText
   let open = false;
   let ended = false;
   const close = (): void => {
-    if (composer) for (const d of composer.end()) docs.push(d as unknown as ComposedDocument);
+    if (composer) take(docs, composer.end());
     composer = undefined;
   };
   for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
@@ -405,7 +410,7 @@ export function composeDocuments(text: string, keepTokens = false): ComposedText
           docs.push(composed);
         } else {
           composer = new Composer(OPTIONS);
-          for (const d of composer.next(token)) docs.push(d as unknown as ComposedDocument);
+          take(docs, composer.next(token));
         }
         open = true;
         ended = false;
@@ -413,7 +418,7 @@ export function composeDocuments(text: string, keepTokens = false): ComposedText
       }
       case 'doc-end':
         if (!open || ended) return viaComposer(text, keepTokens);
-        if (composer) for (const d of composer.next(token)) docs.push(d as unknown as ComposedDocument);
+        if (composer) take(docs, composer.next(token));
         else if (!cleanDocEnd(token)) return viaComposer(text, keepTokens);
         ended = true;
         continue;

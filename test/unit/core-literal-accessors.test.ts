@@ -45,8 +45,14 @@ describe('core: a parsed model is not promoted with its whole parse', () => {
     const compose = parseComposeModel('services:\n  web:\n    image: nginx # shipshape-ignore x\n', true) as import('../../src/core/compose/model').ComposeModel;
     for (const m of [kube, compose]) {
       assert.strictEqual(Object.getOwnPropertyDescriptor(m, 'comments'), undefined);
-      assert.strictEqual(typeof Object.getOwnPropertyDescriptor(Object.getPrototypeOf(m), 'comments')?.get, 'function');
+      // The getter is the shared ParsedYamlText's, on the prototype chain.
+      let proto = Object.getPrototypeOf(m) as object | null;
+      while (proto && !Object.getOwnPropertyDescriptor(proto, 'comments')) proto = Object.getPrototypeOf(proto) as object | null;
+      assert.strictEqual(typeof (proto && Object.getOwnPropertyDescriptor(proto, 'comments'))?.get, 'function');
     }
+    // Both give ranges from offsets the same way (0-based lines and characters): the keys `name` and `image`.
+    assert.deepStrictEqual(kube.rangeOf(37, 41), { start: { line: 3, character: 2 }, end: { line: 3, character: 6 } });
+    assert.deepStrictEqual(compose.rangeOf(21, 26), { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } });
     assert.deepStrictEqual(kube.comments.map((c) => c.text), [' shipshape-ignore k8s-x']);
     assert.deepStrictEqual(compose.comments.map((c) => c.text), [' shipshape-ignore x']);
   });

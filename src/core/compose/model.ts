@@ -4,7 +4,7 @@
  * directives). Parsed with `yaml` (node ranges), as the Compose specification reads the file:
  * one YAML document, a top-level `services` mapping of service name → mapping.
  */
-import { CST, LineCounter, Parser, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { CST, LineCounter, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { ComposedDocument, composeDocuments } from '../yamlCompose';
 import { Fix, Range } from '../model';
 import { Text, frag } from '../l10n/text';
@@ -13,7 +13,7 @@ import { SourceComment } from '../suppress';
 import type { MapPatch } from '../kubernetes/yamlEdit';
 import { eolOf } from '../text';
 export { mayBeCompose } from './detect';
-import { KeyPair, MAX_FLOW_DEPTH, collectComments, detectIndentUnit, getMap, getPair, getString, nestsTooDeep, resolveAliases } from '../kubernetes/model';
+import { KeyPair, MAX_FLOW_DEPTH, ParsedYamlText, detectIndentUnit, getMap, getPair, getString, nestsTooDeep, resolveAliases } from '../kubernetes/model';
 
 export type { KeyPair } from '../kubernetes/model';
 
@@ -255,38 +255,12 @@ export function parseComposeModel(text: string, named: boolean, related?: Relate
 /** What a parse finds; the model adds its comments and ranges. */
 type ComposeFields = Omit<ComposeModel, 'comments' | 'rangeOf'>;
 
-/**
- * A parsed Compose file: a class rather than an object literal with a getter, which V8 allocates
- * in the old generation, where it keeps the whole parse alive until a full collection (see
- * kubernetes/model.ts ManifestModel). The fields are the parse's (declared by the interface below).
- */
+/** A parsed Compose file (its comments and ranges: ParsedYamlText). */
 interface ComposeFile extends ComposeFields {}
-class ComposeFile implements ComposeModel {
-  private commentList: SourceComment[] | undefined;
-
-  constructor(fields: ComposeFields, private readonly tokens: CST.Token[] | undefined) {
-    Object.assign(this, fields);
+class ComposeFile extends ParsedYamlText implements ComposeModel {
+  constructor(fields: ComposeFields, tokens: CST.Token[] | undefined) {
+    super(fields, tokens);
   }
-
-  get comments(): SourceComment[] {
-    return (this.commentList ??= collectComments(this.tokens ?? reparseTokens(this.text), this.text, this.lineCounter));
-  }
-
-  rangeOf(start: number, end: number): Range {
-    const s = this.lineCounter.linePos(start);
-    const e = this.lineCounter.linePos(end);
-    return { start: { line: s.line - 1, character: s.col - 1 }, end: { line: e.line - 1, character: e.col - 1 } };
-  }
-}
-
-function reparseTokens(text: string): CST.Token[] {
-  const out: CST.Token[] = [];
-  try {
-    for (const t of new Parser().parse(text)) out.push(t);
-  } catch {
-    // Keep what was parsed.
-  }
-  return out;
 }
 
 /** Records every key a mapping holds twice (one pass over the document, a Set per large mapping). */

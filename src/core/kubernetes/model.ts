@@ -893,28 +893,39 @@ export function parseKubeModelOrSkip(text: string, options?: AnalyzeOptions): Ku
 type ManifestFields = Omit<KubeModel, 'comments' | 'rangeOf' | 'memo'>;
 
 /**
- * A parsed manifest file. A class, not an object literal with a getter: V8 (Node 20) allocates
- * an object literal that has an accessor directly in the old generation. That one old object then
- * kept the file's whole tree alive through every young-generation collection until a full one,
- * which made each scavenge cost three times what it costs the bare parse.
+ * What both YAML models (manifests and Compose files) add to their parse: the comments, read on
+ * demand (only a text with a suppression directive needs them) from the CST tokens the parse kept
+ * or from a new parse, and ranges from offsets. A class, not an object literal with a getter: V8
+ * (Node 20) allocates an object literal that has an accessor directly in the old generation. That
+ * one old object then kept the file's whole tree alive through every young-generation collection
+ * until a full one, which made each scavenge cost three times what it costs the bare parse.
  * test/unit/core-literal-accessors.test.ts keeps accessors out of the object literals of
- * src/core and src/server. The fields are the parse's (declared by the interface below).
+ * src/core and src/server. A subclass declares the parse's fields by an interface merged with it.
  */
-interface ManifestModel extends ManifestFields {}
-class ManifestModel implements KubeModel {
-  readonly memo: KubeModel['memo'] = {};
+export abstract class ParsedYamlText {
+  declare text: string;
+  declare lineCounter: LineCounter;
   private commentList: SourceComment[] | undefined;
 
-  constructor(fields: ManifestFields, private readonly tokens: CST.Token[] | undefined) {
+  constructor(fields: { text: string; lineCounter: LineCounter }, private readonly tokens: CST.Token[] | undefined) {
     Object.assign(this, fields);
   }
 
-  /** Read only when the text has a suppression directive (the engine checks): computed on demand. */
   get comments(): SourceComment[] {
     return (this.commentList ??= collectComments(this.tokens ?? cstTokens(this.text), this.text, this.lineCounter));
   }
 
   rangeOf(start: number, end: number): Range {
     return { start: positionAt(this.lineCounter.lineStarts, start), end: positionAt(this.lineCounter.lineStarts, end) };
+  }
+}
+
+/** A parsed manifest file. */
+interface ManifestModel extends ManifestFields {}
+class ManifestModel extends ParsedYamlText implements KubeModel {
+  readonly memo: KubeModel['memo'] = {};
+
+  constructor(fields: ManifestFields, tokens: CST.Token[] | undefined) {
+    super(fields, tokens);
   }
 }
