@@ -91,10 +91,12 @@ function lazyModules(fromDir, host = fromDir !== 'lib') {
  */
 const LOADER = `"use strict";
 // Loads the Shipshape extension (dist/extension.bundle.js) and marks how long that took.
-const load = globalThis.__shipshapeLoad = { start: performance.now(), startCpu: process.cpuUsage() };
+// CPU time of this thread where Node has it (>= 23.9): other threads' work is not activation's.
+const cpu = process.threadCpuUsage ? () => process.threadCpuUsage() : () => process.cpuUsage();
+const load = globalThis.__shipshapeLoad = { start: performance.now(), startCpu: cpu() };
 module.exports = require("./extension.bundle.js");
 load.end = performance.now();
-load.endCpu = process.cpuUsage();
+load.endCpu = cpu();
 `;
 
 /** The CommonJS wrapper of the bundle, the same text when the cache is made and when it is used. */

@@ -6,7 +6,7 @@ const has = (id: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => codeOf(d
 const lacks = (id: string) => (ds: vscode.Diagnostic[]) => ds.length > 0 && !ds.some((d) => codeOf(d) === id);
 
 interface Api {
-  activationTimeMs: number; activationCpuMs: number; activateOnlyMs: number; loadMs: number; languageStatus: { text: string };
+  activationTimeMs: number; activationCpuMs: number; activationCpuScope: string; activateOnlyMs: number; loadMs: number; languageStatus: { text: string };
   diagnostics: { firstDiagnostic?: { uri: string; ms: number }; summaryOf(doc: vscode.TextDocument): unknown };
   client: { restart(): Promise<void>; lastStart: number };
 }
@@ -30,12 +30,16 @@ describe('diagnostics in a real editor', () => {
 
   it('activates on a Dockerfile cheaply: loading the bundle plus activate() within the budget', async () => {
     const a = await api();
-    console.log(`      activation took ${a.activationTimeMs.toFixed(2)} ms wall, ${a.activationCpuMs.toFixed(2)} ms CPU (requiring the bundle ${a.loadMs.toFixed(2)} ms, activate() ${a.activateOnlyMs.toFixed(2)} ms)`);
+    console.log(`      activation took ${a.activationTimeMs.toFixed(2)} ms wall, ${a.activationCpuMs.toFixed(2)} ms CPU of the ${a.activationCpuScope} (requiring the bundle ${a.loadMs.toFixed(2)} ms, activate() ${a.activateOnlyMs.toFixed(2)} ms)`);
     assert.ok(a.loadMs > 0, 'the loader measured requiring the bundle');
     // The budget is 25 ms (#15): about 5 ms now, 40 ms CPU when everything loaded at activation.
-    // CPU time is what activation costs the host. Wall time also counts waiting for one of the
-    // machine's CPUs while the workbench starts, so its bound is generous.
-    assert.ok(a.activationCpuMs <= 20, `${a.activationCpuMs.toFixed(1)} ms CPU`);
+    // CPU time is what activation costs the host: that of its main thread, where activation runs
+    // (code-server's Node has process.threadCpuUsage). The whole process's CPU time also counted
+    // the host's other threads, busy with other extensions at the same moment (21.4 ms once on a
+    // fresh CI machine). Wall time also counts waiting for one of the machine's CPUs while the
+    // workbench starts, so its bound is generous.
+    assert.strictEqual(a.activationCpuScope, 'thread', 'code-server\'s extension host tells its main thread\'s CPU time');
+    assert.ok(a.activationCpuMs <= 25, `${a.activationCpuMs.toFixed(1)} ms CPU`);
     assert.ok(a.activationTimeMs <= 50, `${a.activationTimeMs.toFixed(1)} ms wall`);
   });
 

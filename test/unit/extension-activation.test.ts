@@ -136,6 +136,25 @@ describe('activation loads little (dist/extension.js and its lazily loaded group
     assert.ok(api.loadMs > 0, `the load was measured: ${api.loadMs}`);
     assert.ok(Math.abs(api.activationTimeMs - (api.loadMs + api.activateOnlyMs)) < 1e-6);
     assert.ok(api.activationCpuMs > 0);
+    const threadCpu = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function';
+    assert.strictEqual((api as unknown as { activationCpuScope: string }).activationCpuScope, threadCpu ? 'thread' : 'process');
+  });
+
+  it('the loader counts the CPU time of its thread where Node tells it, else of the process', () => {
+    const loader = read('extension.js');
+    const run = (proc: Record<string, unknown>) => {
+      const g: { __shipshapeLoad?: { startCpu: unknown; endCpu: unknown } } = {};
+      // The loader's text as Node's CommonJS wrapper runs it, with a stand-in process and require.
+      new Function('globalThis', 'process', 'performance', 'module', 'require', loader)(g, proc, { now: () => 1 }, {}, () => ({}));
+      return g.__shipshapeLoad!;
+    };
+    let n = 0;
+    const tick = () => ({ user: ++n * 1000, system: 0 });
+    const refuse = () => { throw new Error('the process-wide figure was read'); };
+    const thread = run({ threadCpuUsage: tick, cpuUsage: refuse });
+    assert.deepStrictEqual([thread.startCpu, thread.endCpu], [{ user: 1000, system: 0 }, { user: 2000, system: 0 }]);
+    const whole = run({ cpuUsage: tick });
+    assert.deepStrictEqual([whole.startCpu, whole.endCpu], [{ user: 3000, system: 0 }, { user: 4000, system: 0 }]);
   });
 
   it('keeps the activation bundle small and without the feature groups', () => {
