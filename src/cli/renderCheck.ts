@@ -86,14 +86,20 @@ export interface RenderCheckResult {
   readonly valuesFixes: ReadonlyMap<Finding, readonly FileFix[]> | undefined;
 }
 
+/** One fix `shipshape fix` makes in a values file, and the rendered findings it fixes. */
+export interface ValuesFixEntry { ruleId: string; title: string; l10n?: Text; edits: TextEdit[]; findings: Finding[] }
+
 /**
  * The edits `shipshape fix` makes in values files: for each rendered finding its preferred fix
  * (safe ones only unless `includeUnsafe`), the first one that claims a position in a file wins
- * (another fix inserting at the same place waits for the next run, rendered anew).
+ * (another fix inserting at the same place waits for the next run, rendered anew). A finding
+ * whose fix is the same edits as one already taken is fixed by that entry (`findings`).
  */
-export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, includeUnsafe: boolean, wanted?: (f: Finding) => boolean): Map<string, Array<{ ruleId: string; title: string; l10n?: Text; edits: TextEdit[] }>> {
-  const out = new Map<string, Array<{ ruleId: string; title: string; l10n?: Text; edits: TextEdit[] }>>();
+export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, includeUnsafe: boolean, wanted?: (f: Finding) => boolean): Map<string, ValuesFixEntry[]> {
+  const out = new Map<string, ValuesFixEntry[]>();
   const claimed = new Map<string, Array<[number, number, number, number, string]>>();
+  /** The entry that took an edit, by file and the edit's key. */
+  const owner = new Map<string, ValuesFixEntry>();
   const key = (e: TextEdit): [number, number, number, number, string] => [e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.newText];
   const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   for (const [finding, list] of fixes) {
@@ -104,14 +110,19 @@ export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, 
     const taken = claimed.get(ff.file) ?? [];
     const mine = ff.fix.edits.map(key);
     // The same edit again (several findings, one fix) is applied once; one touching a claimed place waits.
-    if (mine.every((m) => taken.some((t) => t.join('\0') === m.join('\0')))) continue;
+    if (mine.every((m) => taken.some((t) => t.join('\0') === m.join('\0')))) {
+      owner.get(`${ff.file}\0${mine[0].join('\0')}`)?.findings.push(finding);
+      continue;
+    }
     const clash = mine.some((m) => taken.some((t) => !before([t[2], t[3]], [m[0], m[1]]) && !before([m[2], m[3]], [t[0], t[1]])));
     if (clash) continue;
     taken.push(...mine);
     claimed.set(ff.file, taken);
     let entries = out.get(ff.file);
     if (!entries) out.set(ff.file, (entries = []));
-    entries.push({ ruleId: finding.ruleId, title: ff.fix.title, ...(ff.fix.l10n ? { l10n: ff.fix.l10n } : {}), edits: ff.fix.edits });
+    const entry: ValuesFixEntry = { ruleId: finding.ruleId, title: ff.fix.title, ...(ff.fix.l10n ? { l10n: ff.fix.l10n } : {}), edits: ff.fix.edits, findings: [finding] };
+    for (const m of mine) owner.set(`${ff.file}\0${m.join('\0')}`, entry);
+    entries.push(entry);
   }
   return out;
 }

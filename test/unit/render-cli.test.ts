@@ -8,6 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
+import { valuesFixEdits } from '../../src/cli/renderCheck';
+import { Finding } from '../../src/core';
+import { FileFix } from '../../src/core/render/valuesFix';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FAKE_BIN = path.join(ROOT, 'test', 'fixtures', 'bin');
@@ -130,6 +133,30 @@ describe('shipshape check: Helm charts rendered with helm template (fake helm, r
     assert.ok(again.some((f) => f.ruleId === 'k8s-run-as-non-root' && f.file === POD_TPL && f.line === 30));
   });
 
+  it('`shipshape fix --fail-on` weighs the rendered findings that remain: less those the diff fixes, or rendered again after --write', async () => {
+    const chart = 'helm:\n  charts:\n    opentelemetry-collector:\n      values: [examples/deployment-only/values.yaml]\n';
+    // Every medium finding of the chart but k8s-readonly-rootfs remains after fixing only that rule.
+    const all = copyOtel(chart);
+    const dry = await run(['fix', '.', '--rule', 'k8s-readonly-rootfs', '--all', '--fail-on', 'medium'], all);
+    assert.strictEqual(dry.code, 1, 'medium findings of the rendered chart remain');
+    assert.strictEqual((await run(['fix', '.', '--rule', 'k8s-readonly-rootfs', '--all', '--fail-on', 'high'], all)).code, 0, 'none at high');
+    // With k8s-readonly-rootfs the only medium rule that fires, fixing it clears the threshold.
+    const alone = copyOtel(`${chart}rules:\n  k8s-allow-privilege-escalation: off\n  k8s-caps-drop-all: off\n  k8s-run-as-non-root: off\n  k8s-seccomp: off\n`);
+    const values = path.join(alone, 'opentelemetry-collector', 'values.yaml');
+    const safeOnly = await run(['fix', '.', '--fail-on', 'medium'], alone);
+    assert.strictEqual(safeOnly.code, 1, 'its fix is not safe: without --all it is not made, so the finding remains');
+    const diff = await run(['fix', '.', '--all', '--fail-on', 'medium'], alone);
+    assert.match(diff.stdout, /^\+securityContext: \{readOnlyRootFilesystem: true\}$/m);
+    assert.strictEqual(diff.code, 0, `the diff fixes the only medium finding: ${diff.stderr}`);
+    assert.strictEqual(diff.calls.length, 1, 'a dry run renders once');
+    const write = await run(['fix', '.', '--all', '--write', '--fail-on', 'low'], alone);
+    assert.strictEqual(fs.readFileSync(values, 'utf8').split('\n')[386], 'securityContext: {readOnlyRootFilesystem: true}');
+    assert.strictEqual(write.calls.length, 2, 'after --write the chart is rendered again from the written values');
+    assert.deepStrictEqual(write.calls[1].argv, write.calls[0].argv);
+    assert.strictEqual(write.code, 1, 'low findings of the new render remain (k8s-cpu-request, k8s-memory-request)');
+    assert.strictEqual((await run(['fix', '.', '--all', '--write', '--fail-on', 'medium'], alone)).code, 0, 'nothing medium in the new render');
+  });
+
   it('rejects --helm-set without KEY=VALUE', async () => {
     const { code, stderr } = await run(['check', 'opentelemetry-collector', '--helm-set', 'novalue'], OTEL);
     assert.strictEqual(code, 2);
@@ -153,5 +180,27 @@ describe('.shipshape.yaml helm: the schema and the parser agree', () => {
     const parsed = parseConfigText('helm:\n  charts:\n    charts/web: {values: [values-prod.yaml], set: {image.tag: "1.2.3", replicas: 2}, releaseName: web, namespace: shop, kubeVersion: "1.30"}\n');
     assert.deepStrictEqual(parsed.problems, []);
     assert.deepStrictEqual(parsed.config.helm, { charts: { 'charts/web': { values: ['values-prod.yaml'], set: { 'image.tag': '1.2.3', replicas: '2' }, releaseName: 'web', namespace: 'shop', kubeVersion: '1.30' } } });
+  });
+});
+
+describe('valuesFixEdits: which rendered findings each values edit fixes', () => {
+  const edit = (line: number, newText: string) => ({ range: { start: { line, character: 0 }, end: { line, character: 4 } }, newText });
+  const finding = (ruleId: string): Finding => ({ ruleId, severity: 'medium', message: ruleId, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, references: [] });
+  const fileFix = (title: string, edits: ReturnType<typeof edit>[], safe = true): FileFix => ({ file: 'values.yaml', fix: { kind: 'quickfix', title, safe, preferred: true, edits } });
+
+  it('a finding whose fix repeats taken edits is fixed by the entry that took them; a clashing or unsafe one by none', () => {
+    const a = finding('a'), b = finding('b'), c = finding('c'), d = finding('d');
+    const fixes = new Map<Finding, FileFix[]>([
+      [a, [fileFix('A', [edit(3, 'x')])]],
+      [b, [fileFix('B', [edit(3, 'x')])]], // the same edit as a's
+      [c, [fileFix('C', [edit(3, 'y')])]], // the same place, other text: waits for the next run
+      [d, [fileFix('D', [edit(9, 'z')], false)]], // not safe
+    ]);
+    const out = valuesFixEdits(fixes, false);
+    assert.deepStrictEqual([...out.keys()], ['values.yaml']);
+    const entries = out.get('values.yaml')!;
+    assert.deepStrictEqual(entries.map((e) => [e.title, e.findings.map((f) => f.ruleId)]), [['A', ['a', 'b']]]);
+    const withUnsafe = valuesFixEdits(fixes, true).get('values.yaml')!;
+    assert.deepStrictEqual(withUnsafe.map((e) => [e.title, e.findings.map((f) => f.ruleId)]), [['A', ['a', 'b']], ['D', ['d']]]);
   });
 });

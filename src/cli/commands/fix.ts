@@ -93,6 +93,8 @@ export const fixCommand: CliCommand = {
     const run = new AnalysisRun();
     const charts = new ChartTemplates(io.cwd);
     let failingSkip = false;
+    /** The findings of rendered charts that remain after fixing (their values files). */
+    let renderedRemaining: FileFindings[] = [];
     for (const f of files) {
       const before = await readSource(io, f.path);
       if (before === undefined) { ioError = true; continue; }
@@ -129,9 +131,13 @@ export const fixCommand: CliCommand = {
       const roots = await findRenderRoots(files, positionals, io.cwd);
       if (roots.charts.length) {
         const configDir = values.config ? path.dirname(path.resolve(io.cwd, values.config)) : io.cwd;
-        const rendered = await renderAndCheck({ charts: roots.charts, kustomizations: [] }, io, { config, configDir, helmValues: [], helmSet: {}, run: new AnalysisRun(), env: io.env, helmPath: io.env.SHIPSHAPE_HELM_PATH });
-        rendered.settle();
+        const render = () => renderAndCheck({ charts: roots.charts, kustomizations: [] }, io, { config, configDir, helmValues: [], helmSet: {}, run: new AnalysisRun(), env: io.env, helmPath: io.env.SHIPSHAPE_HELM_PATH });
+        const rendered = await render();
+        const renderedFindings = rendered.settle();
         if (rendered.failed) ioError = true;
+        /** Rendered findings whose values fix is in the diff or was written. */
+        const fixedRendered = new Set<Finding>();
+        let wroteValues = false;
         for (const [file, entries] of valuesFixEdits(rendered.valuesFixes ?? new Map(), values.all, filter)) {
           const before = await readSource(io, file);
           if (before === undefined) { ioError = true; continue; }
@@ -145,12 +151,23 @@ export const fixCommand: CliCommand = {
               ioError = true;
               continue;
             }
+            wroteValues = true;
           } else {
             const diff = fixDiff(file, before, after);
             io.stdout(diff.text);
             if (diff.escaped) io.stderr(escapedNote(file, locale));
           }
           for (const a of entries) io.stderr(`${forTerminal(file)}: ${a.ruleId}: ${localize(a.l10n, a.title, locale)}\n`);
+          for (const a of entries) for (const f of a.findings) fixedRendered.add(f);
+        }
+        // What --fail-on weighs: after --write, the charts rendered again from the written values;
+        // in a dry run, the rendered findings less those the diff fixes.
+        if (wroteValues) {
+          const again = await render();
+          renderedRemaining = again.settle();
+          if (again.failed) ioError = true;
+        } else {
+          renderedRemaining = renderedFindings.map((r) => ({ ...r, findings: r.findings.filter((f) => !fixedRendered.has(f)) }));
         }
       }
     }
@@ -160,6 +177,6 @@ export const fixCommand: CliCommand = {
       : values.write ? frag('cli.fix.applied', 'applied {fixes} in {files}', summary) : frag('cli.fix.would-apply', 'would apply {fixes} in {files}', summary))}\n`);
     for (const r of remaining) r.findings = run.settle(r.findings);
     if (ioError || (failingSkip && !values['allow-skipped'])) return EXIT.usage;
-    return failsThreshold(remaining, failOn) ? EXIT.findings : EXIT.ok;
+    return failsThreshold(remaining, failOn) || failsThreshold(renderedRemaining, failOn) ? EXIT.findings : EXIT.ok;
   },
 };
