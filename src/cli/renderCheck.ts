@@ -15,6 +15,7 @@ import { forTerminal, forTerminalLines } from './sanitize';
 import { Text, frag } from '../core/l10n';
 import { say, sayWords } from './l10n';
 import { FileToCheck } from './walk';
+import { CHART_FILE, renderingChart } from '../node/charts';
 
 export interface RenderRoots { charts: string[]; kustomizations: string[] }
 
@@ -34,20 +35,15 @@ export async function findRenderRoots(files: readonly FileToCheck[], positionals
   for (const f of files) {
     const abs = path.resolve(cwd, f.path);
     const base = path.basename(abs);
-    if (base === 'Chart.yaml') charts.add(path.dirname(abs));
+    if (base === CHART_FILE) charts.add((await renderingChart(path.dirname(abs))) ?? path.dirname(abs));
     else if (KUSTOMIZATION_NAMES.includes(base)) kustomizations.add(path.dirname(abs));
     dirs.add(path.dirname(abs));
   }
   for (const d of dirs) if (await isFile(path.join(d, 'Kustomization'))) kustomizations.add(d);
-  // A template named on the command line renders its chart.
+  // A template named on the command line renders its chart (a subchart's, its parent).
   for (const p of positionals) {
-    let dir = path.dirname(path.resolve(cwd, p));
-    for (let i = 0; i < 12; i++) {
-      if (await isFile(path.join(dir, 'Chart.yaml'))) { charts.add(dir); break; }
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
+    const chart = await renderingChart(path.dirname(path.resolve(cwd, p)));
+    if (chart) charts.add(chart);
   }
   const isSubchart = (c: string) => [...charts].some((o) => o !== c && c.startsWith(o + path.sep) && path.relative(o, c).split(path.sep).includes('charts'));
   // Kustomize has no business inside a chart (a chart's own kustomization is the user's post-renderer input, not ours).

@@ -26,6 +26,7 @@ import { fsPathOf } from './config';
 import { toDiagnostic } from './convert';
 import { english, fixTitleIn, frag, localize, msg, Msg, normalizeLocale, Text } from '../core/l10n';
 import { session } from './session';
+import { renderingChart } from '../node/charts';
 
 /** Saves closer together than this render once. */
 export const RENDER_DEBOUNCE_MS = 300;
@@ -127,24 +128,9 @@ export class RenderService {
 
   private key(tool: Tool, dir: string): string { return `${tool}\0${dir}`; }
 
-  /** The chart a file belongs to: the nearest folder with Chart.yaml above it, climbing out of subcharts (`<chart>/charts/<sub>`). */
-  async chartOf(file: string): Promise<string | undefined> {
-    const bounds = this.host.folders();
-    let dir = path.dirname(file);
-    let chart: string | undefined;
-    for (let i = 0; i < 16; i++) {
-      if (await isFile(path.join(dir, 'Chart.yaml'))) { chart = dir; break; }
-      const up = path.dirname(dir);
-      if (up === dir || (bounds.length && bounds.includes(dir))) break;
-      dir = up;
-    }
-    if (!chart) return undefined;
-    for (let i = 0; i < 8; i++) {
-      const parent = path.dirname(chart);
-      if (path.basename(parent) !== 'charts' || !(await isFile(path.join(path.dirname(parent), 'Chart.yaml')))) break;
-      chart = path.dirname(parent);
-    }
-    return chart;
+  /** The chart a file belongs to: the nearest folder with Chart.yaml above it (within the workspace folders), climbing out of subcharts (node/charts.ts). */
+  chartOf(file: string): Promise<string | undefined> {
+    return renderingChart(path.dirname(file), this.host.folders());
   }
 
   private async scanKustomizations(): Promise<string[]> {

@@ -35,6 +35,7 @@ import { withBaseImageAdvice } from './baseImageHover';
 import { registerBaseImageRequests } from './baseImageRequests';
 import { RenderService } from './render';
 import { FileAccessError, readRegularFile } from '../node/files';
+import { isChartDirSync, isChartTemplateSync } from '../node/charts';
 
 export { IMAGE_REFERENCES_REQUEST };
 /** Typing pauses this long before a changed document is analysed again (the latest version wins). */
@@ -372,20 +373,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** A YAML file in the `templates/` directory of a Helm chart (a Chart.yaml beside that directory). */
+  /** A file under the `templates/` directory of a Helm chart, at any depth (node/charts.ts). Chart directories are looked up at most once a minute. */
   function isChartTemplate(uri: string): boolean {
     const file = fsPathOf(uri);
     if (!file) return false;
-    const parts = file.split(path.sep);
-    const i = parts.lastIndexOf('templates');
-    if (i <= 0 || i === parts.length - 1) return false;
-    const chart = [...parts.slice(0, i), 'Chart.yaml'].join(path.sep);
-    const known = chartDirs.get(chart);
-    if (known && Date.now() - known.at < 60_000) return known.value;
-    let value = false;
-    try { value = fs.statSync(chart).isFile(); } catch { value = false; }
-    chartDirs.set(chart, { at: Date.now(), value });
-    return value;
+    return isChartTemplateSync(file, (dir) => {
+      const known = chartDirs.get(dir);
+      if (known && Date.now() - known.at < 60_000) return known.value;
+      const value = isChartDirSync(dir);
+      chartDirs.set(dir, { at: Date.now(), value });
+      return value;
+    });
   }
 
   function schedule(doc: TextDocument, delay: number): void {

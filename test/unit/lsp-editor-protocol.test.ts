@@ -109,6 +109,20 @@ describe('language server protocol: what the VS Code client uses', function () {
     assert.strictEqual((await stateFor(off, 1)).skipped, 'disabled');
   });
 
+  it('a file anywhere under a chart\'s templates/ is a Helm template (templates/a/templates/x.yaml too), as the CLI decides; a templates/ outside a chart is not', async () => {
+    const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.25\n      securityContext:\n        privileged: true\n';
+    fileUri('chart/Chart.yaml', 'apiVersion: v2\nname: chart\nversion: 0.1.0\n');
+    client = await editorClient();
+    const nested = fileUri('chart/templates/email/templates/pod.yaml', POD);
+    await client.open(nested, 'yaml', POD);
+    assert.deepStrictEqual([(await stateFor(nested, 1)).skipped, (await client.waitForDiagnostics(nested, 1)).diagnostics], ['template', []]);
+    const outside = fileUri('other/templates/pod.yaml', POD);
+    await client.open(outside, 'yaml', POD);
+    const s = await stateFor(outside, 1);
+    assert.strictEqual(s.skipped, undefined);
+    assert.ok((await client.waitForDiagnostics(outside, 1)).diagnostics.some((d) => d.code === 'k8s-privileged'));
+  });
+
   it('settings pushed by didChangeConfiguration do not shadow workspace/configuration (a default would override .shipshape.yaml)', async () => {
     fileUri('.shipshape.yaml', 'rules:\n  docker-root-user: off\n');
     client = await editorClient();
