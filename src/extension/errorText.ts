@@ -8,16 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { english, renderText, Text } from '../core/l10n/text';
+import { normalizeLocale } from '../core/l10n/locale';
 
 let zhCatalogue: Readonly<Record<string, string>> | null | undefined;
 
 function isText(v: unknown): v is Text {
   return typeof v === 'object' && v !== null && typeof (v as Text).id === 'string' && typeof (v as Text).en === 'string';
-}
-
-function isSimplifiedChinese(language: string): boolean {
-  const tag = language.toLowerCase();
-  return tag === 'zh-cn' || tag === 'zh' || tag === 'zh-sg' || tag.startsWith('zh-hans');
 }
 
 function catalogue(): Readonly<Record<string, string>> | null {
@@ -35,6 +31,6 @@ function catalogue(): Readonly<Record<string, string>> | null {
 export function errorText(e: unknown): string {
   const t = (e as { l10n?: unknown } | undefined)?.l10n;
   if (!isText(t)) return e instanceof Error ? e.message : String(e);
-  const c = isSimplifiedChinese(vscode.env?.language ?? 'en') ? catalogue() : null;
+  const c = normalizeLocale(vscode.env?.language) === 'zh-cn' ? catalogue() : null;
   return c ? renderText(t, c) : english(t);
 }

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { normalizeLocale } from '../core/l10n/locale';
 
 export const SHOW_DOCS_COMMAND = 'shipshape.showRuleDocumentation';
 
@@ -32,7 +33,7 @@ export class RuleDocumentation implements vscode.Disposable {
    */
   uriOf(ruleId: string): vscode.Uri | undefined {
     if (!RULE_ID.test(ruleId) || !this.pageIds().has(ruleId)) return undefined;
-    const zh = vscode.env.language.toLowerCase().startsWith('zh-cn') && this.pageIds('zh-cn').has(ruleId);
+    const zh = normalizeLocale(vscode.env.language) === 'zh-cn' && this.pageIds('zh-cn').has(ruleId);
     return vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', ...(zh ? ['zh-cn'] : []), `${ruleId}.md`);
   }
 

@@ -11,27 +11,15 @@ import zhCn from '../../../l10n/core.zh-cn.json';
 export type { Arg, Args, Msg, Text, Title, TitleLike } from './text';
 export { english, fill, fixTitle, frag, msg, renderText, titleOf } from './text';
 
-/** Locales with a catalogue of their own; anything else reads English. */
-export type Locale = 'en' | 'zh-cn';
-export const LOCALES: readonly Locale[] = ['en', 'zh-cn'];
+export { LOCALES, normalizeLocale } from './locale';
+export type { Locale } from './locale';
+import { Locale, normalizeLocale } from './locale';
 
 const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en: undefined, 'zh-cn': zhCn as Record<string, string> };
 
 /** The catalogue (template id → translated template) of a locale; undefined for English. */
 export function catalogueOf(locale: Locale): Catalogue {
   return CATALOGUES[locale];
-}
-
-/**
- * A locale as users and tools spell it (`zh-cn`, `zh-CN`, `zh_CN.UTF-8`, `zh-Hans`, `zh`, VS
- * Code's `zh-cn`) mapped to one we have; English for anything else (`C`, `POSIX`, `en_US`, `fr`,
- * `zh-TW`: no Traditional Chinese catalogue, and Simplified is not what its readers asked for).
- */
-export function normalizeLocale(value: string | undefined | null): Locale {
-  if (!value) return 'en';
-  const tag = value.trim().split(/[.@]/)[0].replace(/_/g, '-').toLowerCase();
-  if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag === 'zh-hans' || tag.startsWith('zh-hans-')) return 'zh-cn';
-  return 'en';
 }
 
 /**
