@@ -5,8 +5,8 @@
  */
 import { Pair, Scalar, YAMLMap, isScalar } from 'yaml';
 import { Fix, TextEdit } from '../model';
-import { Text, TitleLike, fixTitle, titleOf } from '../l10n/text';
-import { MapPatch, SeqEnsure, canPatchMap, patchMap, removePair, removeSeqItems, replaceScalar } from '../kubernetes/yamlEdit';
+import { TitleLike, fixTitle, titleOf } from '../l10n/text';
+import { MapPatch, SeqEnsure, canPatchMap, patchMap, LazyPatchFix, removePair, removeSeqItems, replaceScalar } from '../kubernetes/yamlEdit';
 import { ComposeModel, ComposeService, composeBool, inheritedPair, scalarText, serviceMaps } from './model';
 import { getPair, getSeq } from '../kubernetes/model';
 
@@ -31,34 +31,6 @@ export const NO_NEW_PRIVILEGES: SeqEnsure = {
 /** The user "Run as a non-root user" sets: a high uid/gid that no image's own account uses. */
 export const NON_ROOT_USER = '"10001:10001"';
 
-/** A fix whose edits are computed on first read (most findings' fixes are never applied). */
-class LazyPatchFix implements Fix {
-  private computed: TextEdit[] | undefined;
-  readonly title: string;
-  readonly l10n?: Text;
-  constructor(
-    title: TitleLike,
-    readonly safe: boolean,
-    readonly preferred: boolean,
-    private readonly model: ComposeModel,
-    private readonly map: YAMLMap,
-    private readonly patch: MapPatch,
-  ) {
-    if (typeof title === 'string') this.title = title;
-    else {
-      this.title = title.title;
-      this.l10n = title.l10n;
-    }
-  }
-  readonly kind = 'quickfix' as const;
-  get edits(): TextEdit[] {
-    return (this.computed ??= patchMap(this.model, this.map, this.patch) ?? []);
-  }
-  toJSON(): object {
-    return { title: this.title, ...(this.l10n ? { l10n: this.l10n } : {}), kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
-  }
-}
-
 function cached(s: ComposeService, key: string, compute: () => Fix | undefined): Fix | undefined {
   const byKey = (s.memo.fixes ??= new Map());
   if (byKey.has(key)) return byKey.get(key);
@@ -69,7 +41,7 @@ function cached(s: ComposeService, key: string, compute: () => Fix | undefined):
 
 /** A fix merging a patch into any mapping (undefined when the edit cannot be made). */
 export function mapPatchFix(model: ComposeModel, map: YAMLMap, patch: MapPatch, title: TitleLike, safe = false, preferred = true): Fix | undefined {
-  return canPatchMap(model, map, patch) ? new LazyPatchFix(title, safe, preferred, model, map, patch) : undefined;
+  return canPatchMap(model, map, patch) ? new LazyPatchFix(title, 'quickfix', safe, preferred, model, map, patch) : undefined;
 }
 
 /** A fix merging a patch into a service's mapping (undefined when the edit cannot be made). */

@@ -4,11 +4,11 @@
  */
 import { isMap, isScalar, Pair, YAMLMap } from 'yaml';
 import { Fix, TextEdit } from '../model';
-import { Text, TitleLike, fixTitle, titleOf } from '../l10n/text';
+import { TitleLike, fixTitle, titleOf } from '../l10n/text';
 import {
   ContainerInfo, KubeModel, PodSpecInfo, boolOf, getBool, getMap, getPair, getSeq, getString,
 } from './model';
-import { MapPatch, SeqEnsure, canPatchMap, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
+import { MapPatch, SeqEnsure, canPatchMap, patchMap, LazyPatchFix, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
 
 /** Seccomp profile types the restricted profile accepts. */
 export const GOOD_SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
@@ -68,34 +68,6 @@ export function patchFix(model: KubeModel, map: YAMLMap, patch: MapPatch, title:
   if (!safe && model.onlySafeFixes) return undefined;
   if (!canPatchMap(model, map, patch)) return undefined;
   return new LazyPatchFix(title, kind, safe, preferred, model, map, patch);
-}
-
-/** A Fix whose edits are computed on first read (a class: no closure per fix). */
-class LazyPatchFix implements Fix {
-  private computed: TextEdit[] | undefined;
-  readonly title: string;
-  readonly l10n?: Text;
-  constructor(
-    title: TitleLike,
-    readonly kind: Fix['kind'],
-    readonly safe: boolean,
-    readonly preferred: boolean,
-    private readonly model: KubeModel,
-    private readonly map: YAMLMap,
-    private readonly patch: MapPatch,
-  ) {
-    if (typeof title === 'string') this.title = title;
-    else {
-      this.title = title.title;
-      this.l10n = title.l10n;
-    }
-  }
-  get edits(): TextEdit[] {
-    return (this.computed ??= patchMap(this.model, this.map, this.patch) ?? []);
-  }
-  toJSON(): object {
-    return { title: this.title, ...(this.l10n ? { l10n: this.l10n } : {}), kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
-  }
 }
 
 /** Fix merging keys into a container's securityContext (creating it when missing). */

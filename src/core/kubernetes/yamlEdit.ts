@@ -8,7 +8,8 @@
  * undefined and the caller offers no fix.
  */
 import { Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq } from 'yaml';
-import { Range, TextEdit } from '../model';
+import { Fix, Range, TextEdit } from '../model';
+import { Text, TitleLike } from '../l10n/text';
 
 /** What an edit needs to know about the text being edited. */
 export interface EditContext {
@@ -429,4 +430,36 @@ export function endOfMapping(ctx: EditContext, map: YAMLMap): { offset: number; 
     offset: lineEnd(ctx.text, pairEnd(ctx, map.items[map.items.length - 1])),
     indent: column(ctx.text, keyStart(map.items[0])),
   };
+}
+
+/**
+ * A fix merging `patch` into `map`, its edits computed when first read: most findings' fixes are
+ * never applied, and a large manifest has thousands of findings (a class: no closure per fix).
+ * The caller decides first that the patch can be made (`canPatchMap`).
+ */
+export class LazyPatchFix implements Fix {
+  private computed: TextEdit[] | undefined;
+  readonly title: string;
+  readonly l10n?: Text;
+  constructor(
+    title: TitleLike,
+    readonly kind: Fix['kind'],
+    readonly safe: boolean,
+    readonly preferred: boolean,
+    private readonly ctx: EditContext,
+    private readonly map: YAMLMap,
+    private readonly patch: MapPatch,
+  ) {
+    if (typeof title === 'string') this.title = title;
+    else {
+      this.title = title.title;
+      this.l10n = title.l10n;
+    }
+  }
+  get edits(): TextEdit[] {
+    return (this.computed ??= patchMap(this.ctx, this.map, this.patch) ?? []);
+  }
+  toJSON(): object {
+    return { title: this.title, ...(this.l10n ? { l10n: this.l10n } : {}), kind: this.kind, safe: this.safe, preferred: this.preferred, edits: this.edits };
+  }
 }
