@@ -243,12 +243,13 @@ export class InspectDiagnostics implements vscode.Disposable {
     for (const inspection of this.store.inspections) {
       if (!inspection.dockerfile) continue;
       const lines = new Map(inspection.report.layers.map((l) => [l.index, l.instruction?.line]));
-      let text: string | undefined;
+      // The Dockerfile's lines, read and split once per inspection (an image can have thousands of findings).
+      let lineTexts: string[] | undefined;
       for (const f of inspection.report.findings) {
         const line = lines.get(f.layer);
         if (!line) continue;
-        text ??= await dockerfileText(inspection.dockerfile) ?? '';
-        const lineText = text.split(/\r\n|\r|\n/)[line - 1] ?? '';
+        lineTexts ??= (await dockerfileText(inspection.dockerfile) ?? '').split(/\r\n|\r|\n/);
+        const lineText = lineTexts[line - 1] ?? '';
         const start = lineText.length - lineText.trimStart().length;
         const range = new vscode.Range(line - 1, start, line - 1, Math.max(start, lineText.trimEnd().length));
         const d = new vscode.Diagnostic(range, vscode.l10n.t('{0} (image {1}, layer {2})', f.message, inspection.report.image, f.layer), SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Information);
