@@ -2,7 +2,7 @@ import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { MAX_TEXT_LENGTH } from '../core/limits';
 import { FileAccessError, readRegularFile } from '../node/files';
-import { Arg, Text, english, frag } from '../core/l10n/text';
+import { Arg, LocalizedError, Text, english, frag } from '../core/l10n/text';
 
 export { FileAccessError } from '../node/files';
 
@@ -40,12 +40,7 @@ export interface CliCommand {
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 /** A usage or I/O error: printed without a stack, exit code 2. Given as a template, it is printed in the user's locale. */
-export class UsageError extends Error {
-  readonly l10n?: Text;
-  constructor(message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
-    if (typeof message !== 'string') this.l10n = message;
-  }
+export class UsageError extends LocalizedError {
 }
 
 /** An error's words: its template when it carries one (`l10n`, as UsageError, SigningInputError, ScanError… do), else its message. */

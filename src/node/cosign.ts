@@ -30,7 +30,7 @@ import {
   withDigest,
 } from '../core/signing';
 import { RunResult, ToolError, runTool } from './process';
-import { english, frag, Text } from '../core/l10n/text';
+import { frag, LocalizedError, Text } from '../core/l10n/text';
 import { ExecutablePathError, findExecutable } from './which';
 
 /** Where to read how to install cosign. */
@@ -39,18 +39,15 @@ export const COSIGN_INSTALL_DOCS = 'https://docs.sigstore.dev/cosign/system_conf
 export type CosignErrorCode = 'NOT_FOUND' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT' | 'SPAWN_FAILED' | 'EXISTS';
 
 /** A cosign or docker run that did not succeed. The message and stderr are already redacted. */
-export class CosignError extends Error {
+export class CosignError extends LocalizedError {
   override name = 'CosignError';
-  /** The message as a template, for the user's locale (absent when it quotes cosign or docker). */
-  readonly l10n?: Text;
   constructor(
     message: string | Text,
     readonly code: CosignErrorCode,
     readonly stderr?: string,
     readonly exitCode?: number | null,
   ) {
-    super(typeof message === 'string' ? message : english(message));
-    if (typeof message !== 'string') this.l10n = message;
+    super(message);
   }
 }
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_TOOL_OUTPUT_BYTES } from '../core/limits';
 import { childEnvironment, ToolEnvProfile } from './env';
-import { english, frag, Text } from '../core/l10n/text';
+import { frag, LocalizedError, Text } from '../core/l10n/text';
 
 export interface RunOptions {
   args: string[];
@@ -41,13 +41,10 @@ export interface RunResult {
 export type ToolErrorCode = 'NOT_FOUND' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT' | 'SPAWN_FAILED';
 
 /** The tool could not be run to completion. A non-zero exit is not a ToolError: it is a RunResult. */
-export class ToolError extends Error {
-  /** The message as a template, for the user's locale. */
-  readonly l10n?: Text;
+export class ToolError extends LocalizedError {
   constructor(readonly code: ToolErrorCode, message: string | Text, readonly stderr?: string) {
-    super(typeof message === 'string' ? message : english(message));
+    super(message);
     this.name = 'ToolError';
-    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

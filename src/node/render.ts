@@ -15,7 +15,7 @@ import { ShipshapeConfig } from '../core/config';
 import { ChartSourceFile, KustomizeFile } from '../core/render';
 import { runTool, stderrExcerpt, ToolError } from './process';
 import { ExecutablePathError, findExecutable } from './which';
-import { english, frag, Text } from '../core/l10n/text';
+import { frag, LocalizedError, Text } from '../core/l10n/text';
 
 export type RenderTool = 'helm' | 'kustomize';
 
@@ -40,13 +40,10 @@ export interface RenderEnv {
 }
 
 /** A render that failed, with a message fit to print (the tool's stderr, trimmed). */
-export class RenderError extends Error {
-  /** The message as a template, for the user's locale (absent when it is the tool's own words). */
-  readonly l10n?: Text;
+export class RenderError extends LocalizedError {
   constructor(readonly code: 'TOOL_MISSING' | 'BAD_TOOL_PATH' | 'FAILED' | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT', message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
+    super(message);
     this.name = 'RenderError';
-    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

@@ -14,7 +14,7 @@ import { ToolEnvProfile } from './env';
 import { isPlainFileInFolder, readFileInFolder } from './files';
 import { DEFAULT_MAX_OUTPUT_BYTES, RunResult, runTool, stderrExcerpt, ToolError } from './process';
 import { ExecutablePathError, findExecutable } from './which';
-import { english, frag, Text } from '../core/l10n/text';
+import { english, frag, LocalizedError, Text } from '../core/l10n/text';
 
 export type ScannerChoice = ScannerId | 'auto';
 
@@ -32,13 +32,10 @@ export type ScanErrorCode =
   | 'TIMEOUT' | 'CANCELLED' | 'OUTPUT_LIMIT' | 'SPAWN_FAILED';
 
 /** Any failure of a scan or image listing, with a message fit to show as is. */
-export class ScanError extends Error {
-  /** The message as a template, for the user's locale (absent when it is a tool's own words). */
-  readonly l10n?: Text;
+export class ScanError extends LocalizedError {
   constructor(readonly code: ScanErrorCode, message: string | Text, readonly details: { scanner?: string; stderr?: string; installUrls?: Record<string, string> } = {}) {
-    super(typeof message === 'string' ? message : english(message));
+    super(message);
     this.name = 'ScanError';
-    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

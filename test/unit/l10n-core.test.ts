@@ -8,7 +8,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { fill, frag, msg, renderText } from '../../src/core/l10n/text';
+import { fill, frag, LocalizedError, msg, renderText } from '../../src/core/l10n/text';
+import { ToolError } from '../../src/node/process';
+import { UsageError } from '../../src/cli/io';
+import { SigningInputError } from '../../src/core/signing/args';
 import { catalogueOf, findingMessage, localeFromEnv, localizeFinding, normalizeLocale } from '../../src/core/l10n';
 import { analyze } from '../../src/core';
 import { FileKind, Finding } from '../../src/core/model';
@@ -185,5 +188,24 @@ describe('findings in Chinese', () => {
     assert.strictEqual(findingMessage(f, 'zh-cn'), 'plain');
     assert.ok(catalogueOf('zh-cn'));
     assert.strictEqual(catalogueOf('en'), undefined);
+  });
+});
+
+describe('LocalizedError: an error whose message may be a template', () => {
+  it('keeps the English as its message and the template as l10n; a plain string has no template; subclasses keep their names and codes', () => {
+    const t = frag('cli.no-path', 'no PATH given in {dir}', { dir: '/w' });
+    const e = new LocalizedError(t);
+    assert.strictEqual(e.message, 'no PATH given in /w');
+    assert.strictEqual(e.l10n, t);
+    assert.strictEqual(e.name, 'Error');
+    const plain = new LocalizedError('cosign said: no');
+    assert.strictEqual(plain.message, 'cosign said: no');
+    assert.strictEqual(plain.l10n, undefined);
+    const tool = new ToolError('TIMEOUT', t, 'stderr text');
+    assert.ok(tool instanceof LocalizedError && tool instanceof Error);
+    assert.deepStrictEqual([tool.name, tool.code, tool.message, tool.l10n, tool.stderr], ['ToolError', 'TIMEOUT', 'no PATH given in /w', t, 'stderr text']);
+    const usage = new UsageError(t);
+    assert.deepStrictEqual([usage.name, usage.message, usage.l10n], ['Error', 'no PATH given in /w', t]);
+    assert.strictEqual(new SigningInputError('x').name, 'SigningInputError');
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { Document, Scalar } from 'yaml';
 import { parseImageRef, validateImageRefText } from '../imageRef';
-import { english, frag, Text } from '../l10n/text';
+import { english, frag, LocalizedError, Text } from '../l10n/text';
 import { kyvernoPolicy, policyControllerPolicy, PolicyAuthority } from '../signing/policy';
 import { ActionPin, GITLAB_IMAGES, PINS, SHIPSHAPE_ACTION, usesOf } from './pins';
 // The package-scoped rules "Ignore vulnerability" writes; Trivy reads them only when named with --ignorefile.
@@ -68,13 +68,7 @@ export interface GeneratedPipeline {
 }
 
 /** A usage problem with the options (bad image reference, severity…), for the user. */
-export class PipelineOptionsError extends Error {
-  /** The message as a template, for the user's locale. */
-  readonly l10n?: Text;
-  constructor(message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
-    if (typeof message !== 'string') this.l10n = message;
-  }
+export class PipelineOptionsError extends LocalizedError {
 }
 
 /** Where each provider's pipeline lives. */

@@ -113,3 +113,17 @@ export function titleOf(t: TitleLike): { title: string; l10n?: Text } {
 export function english(text: Text): string {
   return fill(text.en, text.args, undefined);
 }
+
+/**
+ * An error whose message may be given as a template: `message` is its English and `l10n` the
+ * template, so a caller shows it in the user's locale (absent when the message is a tool's own
+ * words, given as a string).
+ */
+export class LocalizedError extends Error {
+  /** The message as a template, for the user's locale. */
+  readonly l10n?: Text;
+  constructor(message: string | Text) {
+    super(typeof message === 'string' ? message : english(message));
+    if (typeof message !== 'string') this.l10n = message;
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * The one shape every scanner's output is normalised into. Pure data, no I/O.
  */
-import { english, Text } from '../l10n/text';
+import { LocalizedError, Text } from '../l10n/text';
 
 /** Scanners Shipshape can drive. `scout` runs as the `docker scout` plugin. */
 export type ScannerId = 'trivy' | 'grype' | 'scout' | 'snyk';
@@ -206,13 +206,10 @@ export function normalizeStatus(raw: unknown): VulnStatus | undefined {
 }
 
 /** Error raised by a parser for output it cannot read; the message names the tool. */
-export class ScanParseError extends Error {
-  /** The message as a template, for the user's locale. */
-  readonly l10n?: Text;
+export class ScanParseError extends LocalizedError {
   constructor(message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
+    super(message);
     this.name = 'ScanParseError';
-    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

@@ -5,17 +5,11 @@
  * cosign as an option (`--key=/etc/passwd`) and never carries whitespace or control characters.
  */
 import { parseImageRef, validateImageRefText } from '../imageRef';
-import { english, frag, Text } from '../l10n/text';
+import { english, frag, LocalizedError, Text } from '../l10n/text';
 
 /** An input refused before it reaches cosign's command line; the message is for people. */
-export class SigningInputError extends Error {
+export class SigningInputError extends LocalizedError {
   override name = 'SigningInputError';
-  /** The message as a template, for the user's locale. */
-  readonly l10n?: Text;
-  constructor(message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
-    if (typeof message !== 'string') this.l10n = message;
-  }
 }
 
 /**

@@ -15,16 +15,13 @@ import * as tar from 'tar-stream';
 import { ImageAnalyzer } from '../../core/inspect/analyzer';
 import type { HistoryEntry } from '../../core/inspect/historyMatch';
 import { LayerEntry } from '../../core/inspect/types';
-import { english, frag, Text } from '../../core/l10n/text';
+import { frag, LocalizedError, Text } from '../../core/l10n/text';
 
 /** Why an archive could not be read. `UNSUPPORTED`: a format we do not read (zstd layers); `CANCELLED`: the caller's signal. */
-export class ArchiveError extends Error {
-  /** The message as a template, for the user's locale. */
-  readonly l10n?: Text;
+export class ArchiveError extends LocalizedError {
   constructor(readonly code: 'UNSUPPORTED' | 'INVALID' | 'IO' | 'CANCELLED', message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
+    super(message);
     this.name = 'ArchiveError';
-    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

@@ -10,7 +10,7 @@ import { BuildInstruction, matchHistory } from '../../core/inspect/historyMatch'
 import { ImageLayer, ImageReport, INSPECT_JSON_VERSION } from '../../core/inspect/types';
 import { severityRank } from '../../core/model';
 import { validateImageRefText } from '../../core/imageRef';
-import { english, frag, Text } from '../../core/l10n/text';
+import { frag, LocalizedError, Text } from '../../core/l10n/text';
 import { normalizeLocale } from '../../core/l10n';
 import { runTool, stderrExcerpt, ToolError } from '../process';
 import { ExecutablePathError, findExecutable } from '../which';
@@ -70,13 +70,10 @@ export interface SaveOptions {
 }
 
 /** Why a local image could not be saved. */
-export class SaveError extends Error {
-  /** The message as a template, for the user's locale. */
-  readonly l10n?: Text;
+export class SaveError extends LocalizedError {
   constructor(readonly code: 'INVALID_REF' | 'TOOL_MISSING' | 'FAILED', message: string | Text) {
-    super(typeof message === 'string' ? message : english(message));
+    super(message);
     this.name = 'SaveError';
-    if (typeof message !== 'string') this.l10n = message;
   }
 }
 
