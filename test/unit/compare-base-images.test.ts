@@ -9,7 +9,7 @@ import { baseImageAdviceFor, buildInstructionsOf, finalStageFor } from '../../sr
 
 const LABELS: CompareLabels = {
   title: 'Compare Base Images', image: 'Image', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
-  other: 'Other', current: 'current base', use: 'Use this base', source: 'source', failed: 'not scanned', multiStage: 'needs a multi-stage build', scanner: 'Scanner',
+  other: 'Other', current: 'current base', use: 'Use this base', source: 'source', failed: 'not scanned', multiStage: 'needs a multi-stage build', scanner: 'Scanner', lang: 'en',
 };
 const counts = { critical: 1, high: 2, medium: 3, low: 4 };
 
@@ -27,6 +27,9 @@ describe('Compare Base Images page', () => {
     assert.match(html, /<td colspan="5" class="muted">not scanned: no scanner<\/td><td><span class="muted">needs a multi-stage build<\/span><\/td>/);
     assert.match(html, /<a href="https:\/\/hub\.docker\.com\/_\/debian">source<\/a>/);
     assert.match(html, /content="default-src 'none'; style-src 'nonce-abc\+\/='; script-src 'nonce-abc\+\/=';"/);
+    assert.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
+    assert.match(compareHtml(rows, { ...LABELS, lang: 'zh-CN' }, 'trivy', 'n'), /^<!DOCTYPE html>\n<html lang="zh-CN">/);
+    assert.match(compareHtml(rows, { ...LABELS, lang: '"><script>' }, 'trivy', 'n'), /^<!DOCTYPE html>\n<html lang="&quot;&gt;&lt;script&gt;">/);
   });
 
   it('escapes what comes from outside and drops non-http links; a hostile nonce cannot break out', () => {

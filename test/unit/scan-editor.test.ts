@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTrivy, ScanReport, Vulnerability } from '../../src/core/scan';
-import { advisoryUrl, escapeHtml, escapeMarkdown, safeHttpUrl, vulnerabilityDetailsHtml } from '../../src/extension/scan/detailsHtml';
+import { advisoryUrl, escapeHtml, escapeMarkdown, htmlLang, safeHttpUrl, vulnerabilityDetailsHtml } from '../../src/extension/scan/detailsHtml';
 import { DEFAULT_VIEW_OPTIONS, mergeReports, restoreState, stateForStorage } from '../../src/extension/scan/persistence';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/scanners');
@@ -18,7 +18,7 @@ function vuln(id: string, extra: Partial<Vulnerability> = {}): Vulnerability {
 
 const LABELS = {
   severity: 'Severity', package: 'Package', installed: 'Installed', fixedIn: 'Fixed in', noFix: 'none', status: 'Status', cvss: 'CVSS',
-  aliases: 'Aliases', image: 'Image', scanner: 'Scanner', layer: 'Layer', target: 'Target', links: 'Links', noDescription: 'No description',
+  aliases: 'Aliases', image: 'Image', scanner: 'Scanner', layer: 'Layer', target: 'Target', links: 'Links', noDescription: 'No description', lang: 'en',
 };
 
 describe('scan editor: stored results', () => {
@@ -98,6 +98,12 @@ describe('scan editor: details page and tooltips', () => {
     assert.match(html, /<a href="https:\/\/avd\.aquasec\.com\/nvd\/cve-2019-18224">/);
     const unfixed = debian.vulns.find((x) => x.id === 'CVE-2019-18276')!;
     assert.match(vulnerabilityDetailsHtml(unfixed, debian, LABELS, 'n'), /<th>Fixed in<\/th><td>none<\/td>/);
+    assert.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
+    assert.match(vulnerabilityDetailsHtml(v, debian, { ...LABELS, lang: 'zh-CN', severity: '严重性' }, 'n'), /^<!DOCTYPE html>\n<html lang="zh-CN">/);
+  });
+
+  it('a page\'s lang follows the language of our words: zh-CN where VS Code shows Simplified Chinese, else en', () => {
+    for (const [language, lang] of [['zh-cn', 'zh-CN'], ['zh-CN', 'zh-CN'], ['en', 'en'], ['zh-tw', 'en'], ['fr', 'en'], [undefined, 'en']] as const) assert.strictEqual(htmlLang(language), lang, String(language));
   });
 
   it('opens only http(s) advisories', () => {

@@ -36,6 +36,8 @@ export interface CompareLabels {
   failed: string;
   multiStage: string;
   scanner: string;
+  /** The language of these labels, for the page's `lang` (`htmlLang`). */
+  lang: string;
 }
 
 /** The page. `nonce` guards the one style and the one script (CSP: nothing else runs or loads). */
@@ -56,7 +58,7 @@ export function compareHtml(rows: readonly CompareRow[], labels: CompareLabels, 
   }).join('\n');
   const heads = COUNTED_SEVERITIES.map((s) => `<th class="n">${escapeHtml(labels.severities[s])}</th>`).join('');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(labels.lang)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${safeNonce}'; script-src 'nonce-${safeNonce}';">

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { BaseImageAdvice } from '../../server/baseImageProtocol';
 import { adviceOf, ServerRequest } from './advice';
+import { htmlLang } from '../scan/detailsHtml';
 import { validateImageRef } from '../../core/imageRef';
 import { countBySeverity } from '../../core/scan/tree';
 import type { ScannerChoice } from '../../node/scanRunner';
@@ -60,6 +61,7 @@ export type SwapOutcome = { status: 'swapped'; uri: vscode.Uri; to: string } | {
 
 function labels(): CompareLabels {
   return {
+    lang: htmlLang(vscode.env.language),
     title: vscode.l10n.t('Compare Base Images'),
     image: vscode.l10n.t('Image'),
     severities: { critical: vscode.l10n.t('Critical'), high: vscode.l10n.t('High'), medium: vscode.l10n.t('Medium'), low: vscode.l10n.t('Low') },

@@ -2,10 +2,11 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ScanReport, Vulnerability } from '../../core/scan/model';
-import { DetailsLabels, vulnerabilityDetailsHtml } from './detailsHtml';
+import { DetailsLabels, htmlLang, vulnerabilityDetailsHtml } from './detailsHtml';
 
 function labels(): DetailsLabels {
   return {
+    lang: htmlLang(vscode.env.language),
     severity: vscode.l10n.t('Severity'),
     package: vscode.l10n.t('Package'),
     installed: vscode.l10n.t('Installed'),

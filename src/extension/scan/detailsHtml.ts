@@ -4,6 +4,7 @@
  * page runs no script. No `vscode` import: unit-tested in plain Node.
  */
 import type { ScanReport, Vulnerability } from '../../core/scan/model';
+import { normalizeLocale } from '../../core/l10n/locale';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -53,6 +54,16 @@ export interface DetailsLabels {
   target: string;
   links: string;
   noDescription: string;
+  /** The language of these labels, for the page's `lang` (`htmlLang`). */
+  lang: string;
+}
+
+/**
+ * The `lang` of a page whose words come from our catalogues in VS Code's display language: zh-CN
+ * where we have a Simplified Chinese catalogue, else en (the words fall back to English).
+ */
+export function htmlLang(language: string | undefined): string {
+  return normalizeLocale(language) === 'zh-cn' ? 'zh-CN' : 'en';
 }
 
 /** The details page of one vulnerability: a strict CSP (no script at all; styles by nonce only). */
@@ -72,7 +83,7 @@ export function vulnerabilityDetailsHtml(v: Vulnerability, report: ScanReport, l
     : `<p class="muted">${escapeHtml(labels.noDescription)}</p>`;
   const safeNonce = nonce.replace(/[^A-Za-z0-9+/=]/g, '');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(labels.lang)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${safeNonce}';">
