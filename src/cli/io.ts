@@ -40,8 +40,7 @@ export interface CliCommand {
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 /** A usage or I/O error: printed without a stack, exit code 2. Given as a template, it is printed in the user's locale. */
-export class UsageError extends LocalizedError {
-}
+export class UsageError extends LocalizedError {}
 
 /** An error's words: its template when it carries one (`l10n`, as UsageError, SigningInputError, ScanError… do), else its message. */
 export function errorWords(e: unknown): string | Text {

@@ -68,8 +68,7 @@ export interface GeneratedPipeline {
 }
 
 /** A usage problem with the options (bad image reference, severity…), for the user. */
-export class PipelineOptionsError extends LocalizedError {
-}
+export class PipelineOptionsError extends LocalizedError {}
 
 /** Where each provider's pipeline lives. */
 export const PIPELINE_PATHS: Record<CiProvider, string> = {

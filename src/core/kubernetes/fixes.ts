@@ -8,7 +8,7 @@ import { TitleLike, fixTitle, titleOf } from '../l10n/text';
 import {
   ContainerInfo, KubeModel, PodSpecInfo, boolOf, getBool, getMap, getPair, getSeq, getString,
 } from './model';
-import { MapPatch, SeqEnsure, canPatchMap, patchMap, LazyPatchFix, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
+import { LazyPatchFix, MapPatch, SeqEnsure, canPatchMap, patchMap, removePair, removeSeqItems, replaceScalar } from './yamlEdit';
 
 /** Seccomp profile types the restricted profile accepts. */
 export const GOOD_SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
