@@ -64,6 +64,9 @@ describe('node/charts: chart templates and the chart that renders a file', () =>
     const files: FileToCheck[] = [{ path: path.join('parent', 'charts', 'sub', 'Chart.yaml'), kind: 'kubernetes' }, { path: path.relative(dir, sub), kind: 'kubernetes' }];
     const roots = await findRenderRoots(files, [path.join('parent', 'charts', 'sub')], dir);
     assert.deepStrictEqual(roots.charts, [at('parent')]);
+    // The subchart's Chart.yaml among the walked files, nothing named inside the chart.
+    const walked = await findRenderRoots([files[0]], ['.'], dir);
+    assert.deepStrictEqual(walked.charts, [at('parent')], 'a walked subchart\'s Chart.yaml');
     const loose = await findRenderRoots([], [path.join('parent', 'charts', 'sub', 'templates', 'deploy.yaml')], dir);
     assert.deepStrictEqual(loose.charts, [at('parent')], 'a template named on the command line');
   });

@@ -6,14 +6,13 @@
  */
 import type { Finding, Fix, RelatedInfo } from '../model';
 import { Catalogue, Text, renderText } from './text';
+import { Locale, normalizeLocale } from './locale';
 import zhCn from '../../../l10n/core.zh-cn.json';
 
 export type { Arg, Args, Msg, Text, Title, TitleLike } from './text';
 export { english, fill, fixTitle, frag, msg, renderText, titleOf } from './text';
-
-export { LOCALES, normalizeLocale } from './locale';
 export type { Locale } from './locale';
-import { Locale, normalizeLocale } from './locale';
+export { LOCALES, normalizeLocale } from './locale';
 
 const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en: undefined, 'zh-cn': zhCn as Record<string, string> };
 
