@@ -350,6 +350,11 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   let resolved: Array<[Finding, NonNullable<Report['settle']>]> | undefined;
   let covered = false;
   let combined = false;
+  // Reports of a rule another one combines, kept aside for foldCombined: most fold into
+  // the combining rule's finding at their node, and only the others become findings.
+  let parts: Part[] | undefined;
+  let divert = false;
+  const folds = foldTables(analyzer.rules);
   // The text's own facts: what it states for the other texts of a run, and, analysed alone, all
   // its findings can settle against.
   let ownFacts: readonly string[] | undefined;
@@ -373,11 +378,11 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   let keys: readonly string[] = [];
   const report = (r: Report): void => {
     if (anySuppression && isSuppressed(suppressions!, r.range.start.line, keys)) return;
-    const finding: Finding = { ruleId: rule.id, severity, message: r.message, range: r.range, references: rule.references };
-    if (r.l10n) finding.l10n = r.l10n;
-    if (r.related?.length) finding.related = r.related;
-    if (r.fixes?.length) finding.fixes = r.fixes;
-    if (r.tags?.length) finding.tags = r.tags;
+    if (divert && !(r.waivedBy || r.waivedByAll || r.requires || r.once || r.settle)) {
+      (parts ??= []).push({ rule, severity, report: r });
+      return;
+    }
+    const finding = findingOf(rule, severity, r);
     if (r.about) (about ??= new Map()).set(finding, r.about);
     if (r.waivedBy) (waived ??= []).push([finding, r.waivedBy]);
     if (r.waivedByAll?.length) (waivedAll ??= []).push([finding, r.waivedByAll]);
@@ -396,6 +401,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     if (rule.settlesOn !== undefined && !ownFacts?.some((f) => f.startsWith(rule.settlesOn!)) && (alone || !options!.run!.mayState(rule.settlesOn))) continue;
     severity = ruleSeverity;
     keys = ruleKeys(rule);
+    divert = folds.combinerOf.has(rule.id) && rule.coveredBy === undefined && !folds.coverers.has(rule.id);
     try {
       rule.check(model, report, ruleRun);
     } catch (e) {
@@ -403,7 +409,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
     }
   }
   if (covered) result.findings = foldCovered(result.findings, analyzer.rules, about);
-  if (combined) result.findings = foldCombined(result.findings, analyzer.rules, about, config);
+  if (combined || parts) result.findings = foldCombined(result.findings, parts ?? [], analyzer.rules, about, config);
   if (analyzer.derive && result.findings.length > 0 && (!alone || alone.size > 0)) {
     try {
       // A file can derive a few reports per workload, all of a few rules: each rule looked up once.
@@ -418,9 +424,7 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
         if (!entry) continue;
         const { rule, severity } = entry;
         if (anySuppression && isSuppressed(suppressions, d.range.start.line, ruleKeys(rule))) continue;
-        const finding: Finding = { ruleId: rule.id, severity, message: d.message, range: d.range, references: rule.references };
-        if (d.l10n) finding.l10n = d.l10n;
-        if (d.related?.length) finding.related = d.related;
+        const finding = findingOf(rule, severity, d);
         (required ??= []).push([finding, d.requires]);
         result.findings.push(finding);
       }
@@ -442,6 +446,19 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
   result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return result;
 }
+
+/** The finding of a rule's report (what it says, where, the fixes it offers). */
+function findingOf(rule: RuleMeta, severity: Severity, r: Report): Finding {
+  const finding: Finding = { ruleId: rule.id, severity, message: r.message ?? english(r.l10n!), range: r.range, references: rule.references };
+  if (r.l10n) finding.l10n = r.l10n;
+  if (r.related?.length) finding.related = r.related;
+  if (r.fixes?.length) finding.fixes = r.fixes;
+  if (r.tags?.length) finding.tags = r.tags;
+  return finding;
+}
+
+/** A report of a rule that another combines, kept aside until the fold (see runAnalyzer). */
+interface Part { rule: RuleMeta; severity: Severity; report: Report }
 
 function skipped(result: AnalysisResult, skip: Skip): AnalysisResult {
   result.skipped = skip.reason;
@@ -525,14 +542,14 @@ function findingsByLine(findings: readonly Finding[], keep: (f: Finding) => bool
 }
 
 /**
- * Findings of rules that another rule `combines`, on the node of one of its findings, become that
- * finding: it takes their references and (unless its own id sets a severity) their highest
- * severity. A combining finding that no such finding backs (all of them off, suppressed or silent
- * there) is dropped.
+ * Reports of rules that another rule `combines` (`parts`, kept aside by runAnalyzer), on the node
+ * of one of its findings, become that finding: it takes their references and (unless its own id
+ * sets a severity) their highest severity. The other parts become findings of their own. A
+ * combining finding that no part backs (all of them off, suppressed or silent there) is dropped.
  */
-function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
+function foldCombined(findings: Finding[], parts: readonly Part[], rules: readonly RuleMeta[], about: Map<Finding, Range> | undefined, config: ShipshapeConfig): Finding[] {
   const { combinerOf, combiners } = foldTables(rules);
-  interface Host { ruleId: string; node: Range; host: Finding; parts: Finding[] }
+  interface Host { ruleId: string; node: Range; host: Finding; parts: Part[] }
   // Combining findings by rule and place (the last one at a place wins), by their node's line.
   const byLine = new Map<number, Host[]>();
   for (const f of findings) {
@@ -547,33 +564,35 @@ function foldCombined(findings: Finding[], rules: readonly RuleMeta[], about: Ma
     if (earlier >= 0) list[earlier] = entry;
     else list.push(entry);
   }
-  const dropped = new Set<Finding>();
-  for (const f of findings) {
-    const combiner = combinerOf.get(f.ruleId);
-    if (combiner === undefined) continue;
-    const node = about?.get(f) ?? f.range;
-    const entry = byLine.get(node.start.line)?.find((h) => h.ruleId === combiner && sameRange(h.node, node));
-    if (!entry) continue;
-    entry.parts.push(f);
-    dropped.add(f);
+  const alone: Finding[] = [];
+  for (const part of parts) {
+    const combiner = combinerOf.get(part.rule.id);
+    const node = part.report.about ?? part.report.range;
+    const entry = combiner === undefined ? undefined : byLine.get(node.start.line)?.find((h) => h.ruleId === combiner && sameRange(h.node, node));
+    if (entry) entry.parts.push(part);
+    else alone.push(findingOf(part.rule, part.severity, part.report));
   }
-  const hosts = [...byLine.values()].flat();
+  if (byLine.size === 0) return alone.length ? findings.concat(alone) : findings;
+  const dropped = new Set<Finding>();
   const byKey = settingsByKey(config.rules);
   // Whether the config sets a combining rule's own severity: looked up once per rule.
   const ownSeverity = new Map<string, boolean>();
-  for (const { host, parts } of hosts) {
-    if (parts.length === 0) {
-      dropped.add(host);
-      continue;
-    }
-    const references: string[] = [];
-    for (const p of parts) for (const ref of p.references) if (!references.includes(ref)) references.push(ref);
-    host.references = references;
-    let own = ownSeverity.get(host.ruleId);
-    if (own === undefined) ownSeverity.set(host.ruleId, (own = !!settingSeverity(byKey.get(normalizeRuleKey(host.ruleId)) as never)));
-    if (!own) {
-      host.severity = parts.reduce((s, p) => (severityRank(p.severity) > severityRank(s) ? p.severity : s), parts[0].severity);
+  for (const list of byLine.values()) {
+    for (const { host, parts: backing } of list) {
+      if (backing.length === 0) {
+        dropped.add(host);
+        continue;
+      }
+      const references: string[] = [];
+      for (const p of backing) for (const ref of p.rule.references) if (!references.includes(ref)) references.push(ref);
+      host.references = references;
+      let own = ownSeverity.get(host.ruleId);
+      if (own === undefined) ownSeverity.set(host.ruleId, (own = !!settingSeverity(byKey.get(normalizeRuleKey(host.ruleId)) as never)));
+      if (!own) {
+        host.severity = backing.reduce((s, p) => (severityRank(p.severity) > severityRank(s) ? p.severity : s), backing[0].severity);
+      }
     }
   }
-  return findings.filter((f) => !dropped.has(f));
+  const kept = dropped.size ? findings.filter((f) => !dropped.has(f)) : findings;
+  return alone.length ? kept.concat(alone) : kept;
 }

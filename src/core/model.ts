@@ -128,7 +128,12 @@ export interface RuleRun {
 
 /** What a rule reports; the engine fills in severity/references from the metadata and config. */
 export interface Report {
-  message: string;
+  /**
+   * The English message. A report may give only its template (`l10n: frag(id, english, args)`):
+   * the engine then renders the English once, when it makes the finding (so a rule's code does
+   * not carry the renderer: a large manifest has thousands of reports of a few rules).
+   */
+  message?: string;
   /** The message as a template (`...msg(id, english, args)` from `core/l10n/text.ts` sets both). */
   l10n?: Text;
   range: Range;

@@ -3,6 +3,7 @@ import { Analyzer, AnalysisRun, effectiveSeverity, runAnalyzer, MAX_TEXT_LENGTH 
 import { DEFAULT_CONFIG, normalizeConfig, parseConfigText, ShipshapeConfig } from '../../src/core/config';
 import { Rule, range } from '../../src/core/model';
 import { SourceComment, normalizeRuleKey } from '../../src/core/suppress';
+import { frag } from '../../src/core/l10n/text';
 
 /** A toy file kind: every line `bad` is a finding of `toy-bad`; `#` lines are comments. */
 interface ToyModel { lines: string[] }
@@ -126,6 +127,29 @@ describe('engine', () => {
     });
   });
 
+  describe('a report that gives only its template', () => {
+    const templated: Analyzer<ToyModel> = {
+      ...toy,
+      rules: [{
+        ...toyRule, id: 'toy-templated',
+        check(model, report) {
+          model.lines.forEach((l, i) => {
+            if (l === 'bad') report({ range: range(i, 0, i, 3), l10n: frag('toy.bad', '{^what} on line {n}', { what: frag('toy.what', 'a bad word'), n: i + 1 }) });
+            if (l === 'worse') report({ range: range(i, 0, i, 5), message: 'as the rule wrote it', l10n: frag('toy.worse', 'Worse') });
+          });
+        },
+      }],
+    };
+    it('gets its English message from the engine, rendered with its arguments', () => {
+      const [f] = runAnalyzer(templated, 'ok\nbad\n').findings;
+      assert.strictEqual(f.message, 'A bad word on line 2');
+      assert.deepStrictEqual(f.l10n, { id: 'toy.bad', en: '{^what} on line {n}', args: { what: { id: 'toy.what', en: 'a bad word' }, n: 2 } });
+    });
+    it('keeps a message the rule gave as it is', () => {
+      assert.deepStrictEqual(runAnalyzer(templated, 'worse\n').findings.map((f) => f.message), ['as the rule wrote it']);
+    });
+  });
+
   describe('a rule that combines others (combines)', () => {
     // `whole` combines `part-a` and `part-b` on the same node: line `none` is reported by all three.
     // `part-a` reports the very range object of the combining finding, `part-b` an equal copy.
@@ -153,6 +177,14 @@ describe('engine', () => {
       shared.clear();
       const alone = runAnalyzer(combining, 'none\n', config({ rules: { 'part-a': 'off' } }));
       assert.deepStrictEqual(alone.findings.map((f) => [f.ruleId, f.severity, f.references]), [['whole', 'critical', ['W-2']]]);
+    });
+    it('leaves a part where the combining rule does not report as a finding of its own', () => {
+      shared.clear();
+      const r = runAnalyzer(combining, 'ok\nnone\n', config({ rules: { whole: 'off' } }));
+      assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.severity, f.references, f.message, f.range]), [
+        ['part-a', 'low', ['W-1'], 'part-a here', range(1, 0, 1, 4)],
+        ['part-b', 'critical', ['W-2'], 'part-b here', range(1, 0, 1, 4)],
+      ]);
     });
     it('drops the combining finding where no part reports', () => {
       shared.clear();

@@ -20,6 +20,21 @@ export const DROP_ALL: SeqEnsure = {
   repairable: (v) => typeof v === 'string' && v.toUpperCase() === 'ALL',
 };
 
+/** The titles of the fixes without arguments, made once (a large manifest has thousands of findings). */
+const TITLES = {
+  noEscalationPrivileged: fixTitle('k8s.fixes.no-escalation-privileged', 'Set allowPrivilegeEscalation: false and privileged: false'),
+  noEscalation: fixTitle('k8s.fixes.no-escalation', 'Set allowPrivilegeEscalation: false'),
+  readOnlyRoot: fixTitle('k8s.fixes.set-readonlyrootfilesystem-true-may', 'Set readOnlyRootFilesystem: true (may break apps that write to disk)'),
+  runAsNonRoot: fixTitle('k8s.fixes.run-as-non-root', 'Set runAsNonRoot: true (may break images that need root)'),
+  dropAllUpperCase: fixTitle('k8s.fixes.drop-all-upper-case', 'Write "ALL" in upper case'),
+  dropAll: fixTitle('k8s.fixes.drop-all', 'Drop all capabilities (drop: ["ALL"])'),
+  seccomp: fixTitle('k8s.fixes.seccomp-runtime-default', 'Set seccompProfile.type: RuntimeDefault'),
+  podSeccomp: fixTitle('k8s.fixes.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for the pod'),
+  noToken: fixTitle('k8s.fixes.set-automountserviceaccounttoken-false-may', 'Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)'),
+  harden: fixTitle('k8s.fixes.harden-this-container-may', 'Harden this container (may break apps that need root or write to disk)'),
+  resources: fixTitle('k8s.fixes.add-resources', 'Add resource requests and limits'),
+};
+
 /** A fix computed once per container or pod and shared by the findings that offer it. */
 function memo(owner: { memo: { fixes?: Map<string, Fix | undefined> } }, key: string, compute: () => Fix | undefined): Fix | undefined {
   const byKey = (owner.memo.fixes ??= new Map());
@@ -86,7 +101,7 @@ export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undef
   if (!patch) return undefined;
   const alsoPrivileged = patch.privileged !== undefined;
   return containerSecurityFix(model, c, patch,
-    alsoPrivileged ? fixTitle('k8s.fixes.no-escalation-privileged', 'Set allowPrivilegeEscalation: false and privileged: false') : fixTitle('k8s.fixes.no-escalation', 'Set allowPrivilegeEscalation: false'),
+    alsoPrivileged ? TITLES.noEscalationPrivileged : TITLES.noEscalation,
     !alsoPrivileged);
 }
 
@@ -94,14 +109,14 @@ export function noEscalationFix(model: KubeModel, c: ContainerInfo): Fix | undef
 export function readOnlyRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
   // `shipshape check` shows only whether a finding has a safe fix: the others are not built.
   if (model.onlySafeFixes) return undefined;
-  return containerSecurityFix(model, c, { readOnlyRootFilesystem: 'true' }, fixTitle('k8s.fixes.set-readonlyrootfilesystem-true-may', 'Set readOnlyRootFilesystem: true (may break apps that write to disk)'), false);
+  return containerSecurityFix(model, c, { readOnlyRootFilesystem: 'true' }, TITLES.readOnlyRoot, false);
 }
 
 /** Fix: `runAsNonRoot: true` where the effective value comes from (container, else pod, else the container). */
 export function runAsNonRootFix(model: KubeModel, c: ContainerInfo): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
   const src = c.effective.runAsNonRoot;
-  const title = fixTitle('k8s.fixes.run-as-non-root', 'Set runAsNonRoot: true (may break images that need root)');
+  const title = TITLES.runAsNonRoot;
   if (src && src.from === 'pod') return memo(c.pod, 'runAsNonRoot', () => podSecurityFix(model, c.pod, { runAsNonRoot: 'true' }, title, false));
   return containerSecurityFix(model, c, { runAsNonRoot: 'true' }, title, false);
 }
@@ -111,7 +126,7 @@ export function dropAllFix(model: KubeModel, c: ContainerInfo): Fix | undefined 
   const drop = getSeq(getMap(c.securityContext, 'capabilities'), 'drop');
   const repair = !!drop && drop.items.some((it) => isScalar(it) && DROP_ALL.repairable!(it.value));
   return containerSecurityFix(model, c, { capabilities: { drop: DROP_ALL } },
-    repair ? fixTitle('k8s.fixes.drop-all-upper-case', 'Write "ALL" in upper case') : fixTitle('k8s.fixes.drop-all', 'Drop all capabilities (drop: ["ALL"])'), repair);
+    repair ? TITLES.dropAllUpperCase : TITLES.dropAll, repair);
 }
 
 /**
@@ -122,15 +137,15 @@ export function seccompFix(model: KubeModel, c: ContainerInfo): Fix | undefined 
   const src = c.effective.seccompProfile;
   const patch: MapPatch = { seccompProfile: { type: 'RuntimeDefault' } };
   const wasSet = !!src && isMap(src.pair.value) && getString(src.pair.value, 'type') !== undefined;
-  const title = fixTitle('k8s.fixes.seccomp-runtime-default', 'Set seccompProfile.type: RuntimeDefault');
+  const title = TITLES.seccomp;
   if (src?.from === 'container') return containerSecurityFix(model, c, patch, title, !wasSet);
-  return memo(c.pod, 'seccomp', () => podSecurityFix(model, c.pod, patch, src ? title : fixTitle('k8s.fixes.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for the pod'), !wasSet));
+  return memo(c.pod, 'seccomp', () => podSecurityFix(model, c.pod, patch, src ? title : TITLES.podSeccomp, !wasSet));
 }
 
 /** Fix: a pod-level seccomp profile `RuntimeDefault`. */
 export function podSeccompFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
-  return podSecurityFix(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }, fixTitle('k8s.fixes.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for the pod'), false);
+  return podSecurityFix(model, pod, { seccompProfile: { type: 'RuntimeDefault' } }, TITLES.podSeccomp, false);
 }
 
 /** Fix: a boolean pair set to false (`privileged`, `hostNetwork`…). */
@@ -169,7 +184,7 @@ export function removeAddedCapsFix(model: KubeModel, c: ContainerInfo, reject: (
 export function noTokenFix(model: KubeModel, pod: PodSpecInfo): Fix | undefined {
   if (model.onlySafeFixes) return undefined;
   return memo(pod, 'token', () => patchFix(model, pod.spec, { automountServiceAccountToken: 'false' },
-    fixTitle('k8s.fixes.set-automountserviceaccounttoken-false-may', 'Set automountServiceAccountToken: false (may break apps that call the Kubernetes API)'), false));
+    TITLES.noToken, false));
 }
 
 /** The securityContext keys "Harden this container" still has to set (empty when hardened). */
@@ -205,7 +220,7 @@ export function hardenContainerFix(model: KubeModel, c: ContainerInfo, covers: H
     // Turning privileged off next to an added SYS_ADMIN would leave escalation on, which the
     // privileged finding hid: no one-step hardening exists for such a container.
     const result = Object.keys(patch).length > 0 && !(patch.privileged !== undefined && addsSysAdmin(c))
-      ? patchFix(model, c.node, { securityContext: patch }, fixTitle('k8s.fixes.harden-this-container-may', 'Harden this container (may break apps that need root or write to disk)'), false, false)
+      ? patchFix(model, c.node, { securityContext: patch }, TITLES.harden, false, false)
       : undefined;
     entry = { patch, fix: result };
     c.memo.harden = entry;
@@ -240,7 +255,7 @@ function computeResourcesSnippet(model: KubeModel, c: ContainerInfo): Fix | unde
     if (Object.keys(sub).length > 0) patch[section] = sub;
   }
   if (Object.keys(patch).length === 0) return undefined;
-  const title = fixTitle('k8s.fixes.add-resources', 'Add resource requests and limits');
+  const title = TITLES.resources;
   // A snippet must be one edit: a new `resources` key is; filling a partial one is checked.
   if (!resources) {
     const lazy = patchFix(model, c.node, { resources: patch }, title, false);

@@ -58,9 +58,10 @@ export function fill(template: string, args: Args | undefined, catalogue: Catalo
   let from = 0;
   let i = template.indexOf('{');
   while (i >= 0) {
-    let j = i + 1;
-    const upper = template.charCodeAt(j) === CARET;
-    if (upper) j++;
+    // Where the name starts (after `{` or `{^`): no branch of its own, so the rare `{^` costs the
+    // compiled fill nothing when it first comes.
+    const upper = template.charCodeAt(i + 1) === CARET;
+    const j = i + (upper ? 2 : 1);
     let name: string | undefined;
     for (const key in args) {
       if (template.charCodeAt(j + key.length) === CLOSE && template.startsWith(key, j)) { name = key; break; }

@@ -4,7 +4,7 @@ import { ContainerInfo, KubeModel, containerText, getPair, getSeq, keyRange, nod
 import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
 import { ALL_LISTS, KubeRule, fixesOf, forEachContainer, missingRange, pss } from './common';
 import { isPrivileged } from './securityContext';
-import { Msg, TitleLike, fixTitle, msg } from '../../l10n/text';
+import { Text, TitleLike, fixTitle, frag } from '../../l10n/text';
 
 /** Capabilities the baseline profile lets a container add. */
 export const BASELINE_CAPABILITIES = new Set([
@@ -22,11 +22,16 @@ function addedCaps(c: ContainerInfo): Scalar[] {
   return add ? (add.items.filter((it) => isScalar(it)) as Scalar[]) : [];
 }
 
-function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, message: (name: string) => Msg, title: TitleLike, report: Parameters<KubeRule['check']>[1]): void {
+/** A finding's message about one added capability of a container. */
+type AddMessage = (c: ContainerInfo, name: string) => Text;
+
+function reportAdds(model: KubeModel, c: ContainerInfo, reject: (v: unknown) => boolean, message: AddMessage, title: TitleLike, report: Parameters<KubeRule['check']>[1]): void {
+  // Most containers add nothing: nothing is built for them.
+  if (!c.sc.capabilities) return;
   const offending = addedCaps(c).filter((it) => reject(it.value));
   if (offending.length === 0) return;
   const fixes = fixesOf(removeAddedCapsFix(model, c, reject, title));
-  for (const it of offending) report({ range: nodeRange(model, it), fixes, ...message(String(it.value)) });
+  for (const it of offending) report({ range: nodeRange(model, it), fixes, l10n: message(c, String(it.value)) });
 }
 
 export const dropAll: KubeRule = {
@@ -49,15 +54,19 @@ export const dropAll: KubeRule = {
       const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c, 'capabilities'));
       const nearMiss = items.find((it) => DROP_ALL.repairable!(it.value));
       if (nearMiss) {
-        report({ range: nodeRange(model, nearMiss), fixes, ...msg('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', { container: containerText(c) }) });
+        report({ range: nodeRange(model, nearMiss), fixes, l10n: frag('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', { container: containerText(c) }) });
       } else if (dropPair) {
-        report({ range: keyRange(model, dropPair), fixes, ...msg('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', { container: containerText(c) }) });
+        report({ range: keyRange(model, dropPair), fixes, l10n: frag('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', { container: containerText(c) }) });
       } else {
-        report({ range: missingRange(model, c, ['securityContext', 'capabilities']), fixes, ...msg('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', { container: containerText(c) }) });
+        report({ range: missingRange(model, c, ['securityContext', 'capabilities']), fixes, l10n: frag('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', { container: containerText(c) }) });
       }
     });
   },
 };
+
+const notNetBindService = (v: unknown): boolean => v !== 'NET_BIND_SERVICE';
+const addsRestricted: AddMessage = (c, name) => frag('k8s.capabilities.adds-restricted', '{^container} adds capability {name}: the restricted profile allows only NET_BIND_SERVICE.', { container: containerText(c), name });
+const REMOVE_RESTRICTED = fixTitle('k8s.capabilities.remove-restricted', 'Remove added capabilities other than NET_BIND_SERVICE');
 
 export const capsRestricted: KubeRule = {
   id: 'k8s-caps-restricted',
@@ -72,12 +81,14 @@ export const capsRestricted: KubeRule = {
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
       if (c.pod.windows) return;
-      reportAdds(model, c, (v) => v !== 'NET_BIND_SERVICE',
-        (name) => msg('k8s.capabilities.adds-restricted', '{^container} adds capability {name}: the restricted profile allows only NET_BIND_SERVICE.', { container: containerText(c), name }),
-        fixTitle('k8s.capabilities.remove-restricted', 'Remove added capabilities other than NET_BIND_SERVICE'), report);
+      reportAdds(model, c, notNetBindService, addsRestricted, REMOVE_RESTRICTED, report);
     });
   },
 };
+
+const notBaseline = (v: unknown): boolean => typeof v !== 'string' || !BASELINE_CAPABILITIES.has(v);
+const addsBaseline: AddMessage = (c, name) => frag('k8s.capabilities.adds-baseline', '{^container} adds capability {name}, which the baseline profile forbids: remove it.', { container: containerText(c), name });
+const REMOVE_BASELINE = fixTitle('k8s.capabilities.remove-baseline', 'Remove capabilities outside the baseline set');
 
 export const capsAdded: KubeRule = {
   id: 'k8s-caps-added',
@@ -91,12 +102,14 @@ export const capsAdded: KubeRule = {
   remediation: 'Remove the capability from capabilities.add, or justify it and suppress the finding.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      reportAdds(model, c, (v) => typeof v !== 'string' || !BASELINE_CAPABILITIES.has(v),
-        (name) => msg('k8s.capabilities.adds-baseline', '{^container} adds capability {name}, which the baseline profile forbids: remove it.', { container: containerText(c), name }),
-        fixTitle('k8s.capabilities.remove-baseline', 'Remove capabilities outside the baseline set'), report);
+      reportAdds(model, c, notBaseline, addsBaseline, REMOVE_BASELINE, report);
     });
   },
 };
+
+const isSysAdmin = (v: unknown): boolean => capabilityName(v) === 'SYS_ADMIN';
+const addsSysAdmin: AddMessage = (c) => frag('k8s.capabilities.adds-sys-admin', '{^container} adds SYS_ADMIN: remove it.', { container: containerText(c) });
+const REMOVE_SYS_ADMIN = fixTitle('k8s.capabilities.remove-sys-admin', 'Remove SYS_ADMIN');
 
 export const capSysAdmin: KubeRule = {
   id: 'k8s-cap-sys-admin',
@@ -108,8 +121,7 @@ export const capSysAdmin: KubeRule = {
   remediation: 'Remove SYS_ADMIN from capabilities.add.',
   check(model, report) {
     forEachContainer(model, ALL_LISTS, (c) => {
-      reportAdds(model, c, (v) => capabilityName(v) === 'SYS_ADMIN',
-        () => msg('k8s.capabilities.adds-sys-admin', '{^container} adds SYS_ADMIN: remove it.', { container: containerText(c) }), fixTitle('k8s.capabilities.remove-sys-admin', 'Remove SYS_ADMIN'), report);
+      reportAdds(model, c, isSysAdmin, addsSysAdmin, REMOVE_SYS_ADMIN, report);
     });
   },
 };

@@ -48,7 +48,7 @@ export const seLinuxCustom: KubeRule = {
           report({
             range: pairRange(model, type),
             fixes: fixesOf(replaceValueFix(model, type, 'container_t', fixTitle('k8s.confinement.set-selinuxoptions-type-container', 'Set seLinuxOptions.type: container_t'))),
-            ...msg('k8s.confinement.sets-the-selinux-type', '{^owner} sets the SELinux type "{typeText}": use container_t or remove the type.', { owner, typeText }),
+            l10n: frag('k8s.confinement.sets-the-selinux-type', '{^owner} sets the SELinux type "{typeText}": use container_t or remove the type.', { owner, typeText }),
           });
         }
         for (const key of ['user', 'role'] as const) {
@@ -57,7 +57,7 @@ export const seLinuxCustom: KubeRule = {
           report({
             range: pairRange(model, pair),
             fixes: fixesOf(removePairFix(model, options, pair, fixTitle('k8s.confinement.remove-selinuxoptions', 'Remove seLinuxOptions.{key}', { key }))),
-            ...msg('k8s.confinement.sets-a-custom-selinux', '{^owner} sets a custom SELinux {key}: remove seLinuxOptions.{key}.', { owner, key }),
+            l10n: frag('k8s.confinement.sets-a-custom-selinux', '{^owner} sets a custom SELinux {key}: remove seLinuxOptions.{key}.', { owner, key }),
           });
         }
       });
@@ -102,7 +102,7 @@ export const appArmorNotDefault: KubeRule = {
         report({
           range: pairRange(model, pair),
           fixes: fixesOf(replaceValueFix(model, pair, 'runtime/default', fixTitle('k8s.confinement.set-the-apparmor-annotation', 'Set the AppArmor annotation to runtime/default'))),
-          ...msg('k8s.confinement.the-apparmor-annotation-of', 'The AppArmor annotation of container "{container}" is "{value}": use runtime/default.', { container, value }),
+          l10n: frag('k8s.confinement.the-apparmor-annotation-of', 'The AppArmor annotation of container "{container}" is "{value}": use runtime/default.', { container, value }),
         });
       }
     }
@@ -128,7 +128,7 @@ export const windowsHostProcess: KubeRule = {
         report({
           range: pairRange(model, pair),
           fixes: fixesOf(removePairFix(model, options, pair, fixTitle('k8s.confinement.remove-hostprocess-true', 'Remove hostProcess: true'))),
-          ...msg('k8s.confinement.runs-as-a-windows', '{^owner} runs as a Windows HostProcess container: remove hostProcess: true.', { owner }),
+          l10n: frag('k8s.confinement.runs-as-a-windows', '{^owner} runs as a Windows HostProcess container: remove hostProcess: true.', { owner }),
         });
       });
     }

@@ -7,7 +7,7 @@ import { Fix } from '../../model';
 import { judgeSecret, maskSecretText } from '../../secrets';
 import { ContainerInfo, KeyPair, KubeModel, columnAt, containerText, getPair, getSeq, getString, pairRange } from '../model';
 import { ALL_LISTS, KubeRule, forEachContainer } from './common';
-import { fixTitle, msg } from '../../l10n/text';
+import { fixTitle, frag } from '../../l10n/text';
 
 export const envLiteralSecret: KubeRule = {
   id: 'k8s-env-literal-secret',
@@ -35,7 +35,7 @@ export const envLiteralSecret: KubeRule = {
         report({
           range: pairRange(model, valuePair),
           fixes: secretKeyRefFix(model, c, item, valuePair, name),
-          ...msg('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecretText(value) }),
+          l10n: frag('k8s.envSecrets.sets-to-a-literal', '{^container} sets {name} to a literal credential ({reason}; value {masked}): it is readable in the manifest and the pod spec. Read it from a Secret with valueFrom.secretKeyRef.', { container: containerText(c), name, reason: j.reasonText ?? j.reason, masked: maskSecretText(value) }),
         });
       }
     });

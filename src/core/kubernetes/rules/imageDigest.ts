@@ -287,7 +287,7 @@ export const imageDigestRequired: KubeRule = {
           }
           return undefined;
         },
-        ...msg('k8s.imageDigest.not-pinned', 'The image of {container} is not pinned by digest.', { container: label }),
+        l10n: frag('k8s.imageDigest.not-pinned', 'The image of {container} is not pinned by digest.', { container: label }),
       });
     });
   },

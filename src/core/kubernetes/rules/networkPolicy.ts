@@ -11,7 +11,7 @@ import { Fix } from '../../model';
 import { KubeModel, KubeObject, getMap, getPair, pairRange } from '../model';
 import { KubeRule } from './common';
 import { AnalysisRun } from '../../engine';
-import { fixTitle, msg } from '../../l10n/text';
+import { fixTitle, frag } from '../../l10n/text';
 
 const fact = {
   workloads: (ns: string) => `workloads:${ns}`,
@@ -93,7 +93,7 @@ export const namespaceDefaultDeny: KubeRule = {
         fixes: [addPolicyFix(model, o.name)],
         requires: fact.workloads(o.name),
         waivedByAll: denyAll(o.name),
-        ...msg('k8s.networkPolicy.namespace-has-workloads-but', 'Namespace "{name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.', { name: o.name }),
+        l10n: frag('k8s.networkPolicy.namespace-has-workloads-but', 'Namespace "{name}" has workloads but no NetworkPolicy that denies Ingress and Egress for all its pods: add a default-deny policy, then allow what each workload needs.', { name: o.name }),
       });
     }
     // Only a run of several files can place these (a file checked alone, as in the editor, would
@@ -113,7 +113,7 @@ export const namespaceDefaultDeny: KubeRule = {
         // a file checked alone (the editor) would say it of every workload file.
         requires: AnalysisRun.CHECKED_TOGETHER,
         once: `default-deny:${ns}`,
-        ...msg('k8s.networkPolicy.namespace-has-no-networkpolicy', 'Namespace "{ns}" has no NetworkPolicy that denies Ingress and Egress for all its pods (and no Namespace object among the files checked to report it on): add a default-deny policy.', { ns }),
+        l10n: frag('k8s.networkPolicy.namespace-has-no-networkpolicy', 'Namespace "{ns}" has no NetworkPolicy that denies Ingress and Egress for all its pods (and no Namespace object among the files checked to report it on): add a default-deny policy.', { ns }),
       });
     }
   },

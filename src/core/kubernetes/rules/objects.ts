@@ -2,7 +2,7 @@
 import { KubeObject, getMap, getPair, pairRange } from '../model';
 import { namespaceLabelFix } from '../fixes';
 import { KubeRule, fixesOf } from './common';
-import { msg } from '../../l10n/text';
+import { frag } from '../../l10n/text';
 
 function objectsOfKind(objects: readonly KubeObject[], kind: string): KubeObject[] {
   return objects.filter((o) => o.kind === kind);
@@ -26,7 +26,7 @@ export const namespacePssLabel: KubeRule = {
       report({
         range: namePair ? pairRange(model, namePair) : pairRange(model, obj.kindPair),
         fixes: fixesOf(namespaceLabelFix(model, obj.node, 'restricted')),
-        ...msg('k8s.objects.namespace-has-no-enforce', 'Namespace "{name}" has no pod-security.kubernetes.io/enforce label: add one (restricted or baseline).', { name: obj.name ?? '?' }),
+        l10n: frag('k8s.objects.namespace-has-no-enforce', 'Namespace "{name}" has no pod-security.kubernetes.io/enforce label: add one (restricted or baseline).', { name: obj.name ?? '?' }),
       });
     }
   },

@@ -23,13 +23,13 @@ function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: strin
         if (!pair || boolOf(pair.value) !== true) continue;
         const hostPorts = key === 'hostNetwork' ? hostPortPairs(pod) : [];
         if (hostPorts.length === 0) {
-          report({ range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, fixTitle('k8s.podSpec.set-false', 'Set {key}: false', { key }))), ...msg('k8s.podSpec.the-pod-uses-the', 'The pod uses the host\'s {what} namespace: remove {key}: true.', { what: whatText, key }) });
+          report({ range: pairRange(model, pair), fixes: fixesOf(setFalseFix(model, pair, fixTitle('k8s.podSpec.set-false', 'Set {key}: false', { key }))), l10n: frag('k8s.podSpec.the-pod-uses-the', 'The pod uses the host\'s {what} namespace: remove {key}: true.', { what: whatText, key }) });
           continue;
         }
         report({
           range: pairRange(model, pair),
           fixes: fixesOf(noHostNetworkFix(model, pair, hostPorts)),
-          ...msg('k8s.podSpec.the-pod-uses-the-2', 'The pod uses the host\'s {what} namespace, so its container ports (hostPort included) are ports of the node: remove {key}: true and the hostPort fields.', { what: whatText, key }),
+          l10n: frag('k8s.podSpec.the-pod-uses-the-2', 'The pod uses the host\'s {what} namespace, so its container ports (hostPort included) are ports of the node: remove {key}: true and the hostPort fields.', { what: whatText, key }),
         });
       }
     },
@@ -88,7 +88,7 @@ export const hostPath: KubeRule = {
     for (const pod of model.pods) {
       forEachVolume(pod, (v) => {
         const pair = getPair(v, 'hostPath');
-        if (pair && !isNullNode(pair.value)) report({ range: keyRange(model, pair), ...msg('k8s.podSpec.volume-mounts-a-host', 'Volume "{volume}" mounts a host path: use another volume type.', { volume: getString(v, 'name') ?? '?' }) });
+        if (pair && !isNullNode(pair.value)) report({ range: keyRange(model, pair), l10n: frag('k8s.podSpec.volume-mounts-a-host', 'Volume "{volume}" mounts a host path: use another volume type.', { volume: getString(v, 'name') ?? '?' }) });
       });
     }
   },
@@ -111,7 +111,7 @@ export const dockerSock: KubeRule = {
         const pathPair = isMap(hp) ? getPair(hp, 'path') : undefined;
         const path = pathPair && isScalar(pathPair.value) ? pathPair.value.value : undefined;
         if (pathPair && typeof path === 'string' && DOCKER_SOCKETS.has(path)) {
-          report({ range: pairRange(model, pathPair), ...msg('k8s.podSpec.the-pod-mounts-the', 'The pod mounts the Docker socket, which gives root on the node: remove the volume.') });
+          report({ range: pairRange(model, pathPair), l10n: frag('k8s.podSpec.the-pod-mounts-the', 'The pod mounts the Docker socket, which gives root on the node: remove the volume.') });
         }
       });
     }
@@ -139,7 +139,7 @@ export const volumeTypes: KubeRule = {
         for (const p of v.items) {
           const key = isScalar(p.key) ? p.key.value : undefined;
           if (typeof key !== 'string' || key === 'name' || RESTRICTED_VOLUMES.has(key) || isNullNode(p.value)) continue;
-          report({ range: keyRange(model, p as never), ...msg('k8s.podSpec.volume-uses-which-the', 'Volume "{volume}" uses {key}, which the restricted profile forbids: use a persistentVolumeClaim or another allowed type.', { volume: getString(v, 'name') ?? '?', key }) });
+          report({ range: keyRange(model, p as never), l10n: frag('k8s.podSpec.volume-uses-which-the', 'Volume "{volume}" uses {key}, which the restricted profile forbids: use a persistentVolumeClaim or another allowed type.', { volume: getString(v, 'name') ?? '?', key }) });
         }
       });
     }
@@ -163,7 +163,7 @@ export const hostPort: KubeRule = {
         if (!isMap(port)) continue;
         const pair = getPair(port, 'hostPort');
         if (!bindsHostPort(pair)) continue;
-        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, fixTitle('k8s.podSpec.remove-hostport', 'Remove hostPort'))), ...msg('k8s.podSpec.binds-a-host-port', '{^container} binds a host port: remove hostPort and use a Service.', { container: containerText(c) }) });
+        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, fixTitle('k8s.podSpec.remove-hostport', 'Remove hostPort'))), l10n: frag('k8s.podSpec.binds-a-host-port', '{^container} binds a host port: remove hostPort and use a Service.', { container: containerText(c) }) });
       }
     });
   },
@@ -198,7 +198,7 @@ export const unsafeSysctl: KubeRule = {
         const name = namePair && isScalar(namePair.value) ? namePair.value.value : undefined;
         if (!namePair || typeof name !== 'string' || SAFE_SYSCTLS.has(name)) return;
         const edits = removeSeqItems(model, sysctls, [index], owner);
-        report({ range: pairRange(model, namePair), fixes: edits ? [{ kind: 'quickfix', safe: false, edits, ...fixTitle('k8s.podSpec.remove-sysctl', 'Remove sysctl {name}', { name }) }] : undefined, ...msg('k8s.podSpec.sysctl-is-not-in', 'Sysctl {name} is not in the safe set: remove it.', { name }) });
+        report({ range: pairRange(model, namePair), fixes: edits ? [{ kind: 'quickfix', safe: false, edits, ...fixTitle('k8s.podSpec.remove-sysctl', 'Remove sysctl {name}', { name }) }] : undefined, l10n: frag('k8s.podSpec.sysctl-is-not-in', 'Sysctl {name} is not in the safe set: remove it.', { name }) });
       });
     }
   },
@@ -241,7 +241,7 @@ export const serviceAccountToken: KubeRule = {
         range: pair ? findingRange(model, pair) : podRange(model, pod),
         fixes: fixesOf(noTokenFix(model, pod)),
         waivedBy: tokenOffFact(pod.object.namespace, account),
-        ...msg('k8s.podSpec.set-automountserviceaccounttoken-false-in', 'Set automountServiceAccountToken: false (in the pod spec or on ServiceAccount "{account}") unless the pod calls the Kubernetes API.', { account }),
+        l10n: frag('k8s.podSpec.set-automountserviceaccounttoken-false-in', 'Set automountServiceAccountToken: false (in the pod spec or on ServiceAccount "{account}") unless the pod calls the Kubernetes API.', { account }),
       });
     }
   },

@@ -3,7 +3,7 @@ import { YAMLMap, isScalar } from 'yaml';
 import {containerText, getMap, getPair, pairRange } from '../model';
 import { removePairFix } from '../fixes';
 import { ALL_LISTS, KubeRule, fixesOf, forEachContainer, pss } from './common';
-import { fixTitle, msg } from '../../l10n/text';
+import { fixTitle, frag } from '../../l10n/text';
 
 const HOOKS = ['postStart', 'preStop'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket'] as const;
@@ -34,7 +34,7 @@ export const hostProbes: KubeRule = {
           report({
             range: pairRange(model, pair),
             fixes: fixesOf(removePairFix(model, map, pair, fixTitle('k8s.probes.remove-host-connect-to', 'Remove host (connect to the pod itself)'))),
-            ...msg('k8s.probes.has-a-handler-with', '{^container} has a {handler} handler with host {host}: remove host so the kubelet connects to the pod itself.', { container: containerText(c), handler, host: String(host) }),
+            l10n: frag('k8s.probes.has-a-handler-with', '{^container} has a {handler} handler with host {host}: remove host so the kubelet connects to the pod itself.', { container: containerText(c), handler, host: String(host) }),
           });
         }
       }

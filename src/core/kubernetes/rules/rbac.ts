@@ -211,7 +211,7 @@ function grantRule(c: GrantCheck): KubeRule {
           report({
             range: nodeRange(model, hit[0].node),
             about: ruleRange(model, rule),
-            ...msg('k8s.rbac.grant', '{role} {what}{only}.{aggregateNote}', { role: roleLabel(role), what: c.what(names, verbs.map((v) => v.value)), only, aggregateNote: aggregateNote(role) }),
+            l10n: frag('k8s.rbac.grant', '{role} {what}{only}.{aggregateNote}', { role: roleLabel(role), what: c.what(names, verbs.map((v) => v.value)), only, aggregateNote: aggregateNote(role) }),
           });
         }
       }
@@ -293,7 +293,7 @@ export const rbacWildcardVerb: KubeRule = {
         if (!verb) continue;
         const names = WILDCARD_VERB_RESOURCES.filter((r) => rule.resources.some((x) => x.value === r) && resourceItem(rule, r));
         if (names.length === 0) continue;
-        report({ range: nodeRange(model, verb.node), about: ruleRange(model, rule), ...msg('k8s.rbac.grants-every-verb-on-2', '{role} grants every verb ("*") on {list}.{aggregateNote}', { role: roleLabel(role), list: list(names), aggregateNote: aggregateNote(role) }) });
+        report({ range: nodeRange(model, verb.node), about: ruleRange(model, rule), l10n: frag('k8s.rbac.grants-every-verb-on-2', '{role} grants every verb ("*") on {list}.{aggregateNote}', { role: roleLabel(role), list: list(names), aggregateNote: aggregateNote(role) }) });
       }
     }
   },
@@ -483,7 +483,7 @@ function subjectRule(id: string, ref: string, severity: KubeRule['severity'], na
           const namePair = getPair(s.node, 'name');
           report({
             range: namePair ? pairRange(model, namePair) : nodeRange(model, s.node),
-            ...msg('k8s.rbac.binds-to', '{kind} "{name}" binds {roleKind} "{roleName}" to {subject}: {why}.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', roleKind: b.roleKind ?? ROLE, roleName: b.roleName ?? '?', subject: s.name, why: why(s.name) }),
+            l10n: frag('k8s.rbac.binds-to', '{kind} "{name}" binds {roleKind} "{roleName}" to {subject}: {why}.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', roleKind: b.roleKind ?? ROLE, roleName: b.roleName ?? '?', subject: s.name, why: why(s.name) }),
           });
         }
       }
@@ -529,7 +529,7 @@ export const rbacServiceAccountClusterAdmin: KubeRule = {
           : b.object.namespace ? frag('k8s.rbac.in-namespace', 'in namespace {namespace}', { namespace: b.object.namespace }) : frag('k8s.rbac.in-binding-namespace', 'in namespace of the binding');
         report({
           range: namePair ? pairRange(model, namePair) : nodeRange(model, s.node),
-          ...msg('k8s.rbac.sa-cluster-admin', '{kind} "{name}" makes ServiceAccount "{account}"{namespace} cluster-admin {where}: every pod using it holds that power.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', account: s.name ?? '?', namespace: s.namespace ? frag('k8s.rbac.sa-namespace', ' (namespace {namespace})', { namespace: s.namespace }) : '', where }),
+          l10n: frag('k8s.rbac.sa-cluster-admin', '{kind} "{name}" makes ServiceAccount "{account}"{namespace} cluster-admin {where}: every pod using it holds that power.', { kind: b.object.kind ?? '?', name: b.object.name ?? '?', account: s.name ?? '?', namespace: s.namespace ? frag('k8s.rbac.sa-namespace', ' (namespace {namespace})', { namespace: s.namespace }) : '', where }),
         });
       }
     }

@@ -3,7 +3,7 @@ import { isScalar } from 'yaml';
 import { parseImageRef, registryAllowed, registryOf } from '../../imageRef';
 import {containerText, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
-import { msg } from '../../l10n/text';
+import { frag } from '../../l10n/text';
 
 export const untrustedRegistry: KubeRule = {
   id: 'k8s-untrusted-registry',
@@ -24,7 +24,7 @@ export const untrustedRegistry: KubeRule = {
       if (!ref) return;
       const registry = registryOf(ref);
       if (registryAllowed(registry, allow)) return;
-      report({ range: pairRange(model, pair), ...msg('k8s.registry.the-image-of-comes', 'The image of {container} comes from "{registry}", which is not in trustedRegistries ({allowed}).', { container: containerText(c), registry, allowed: allow.join(', ') }) });
+      report({ range: pairRange(model, pair), l10n: frag('k8s.registry.the-image-of-comes', 'The image of {container} comes from "{registry}", which is not in trustedRegistries ({allowed}).', { container: containerText(c), registry, allowed: allow.join(', ') }) });
     });
   },
 };

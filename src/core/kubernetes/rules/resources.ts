@@ -8,7 +8,7 @@ import { Range, Report } from '../../model';
 import { ContainerInfo, KubeModel, containerText, getMap, getPair } from '../model';
 import { resourcesSnippetFix } from '../fixes';
 import { KubeRule, RUN_LISTS, fixesOf, forEachContainer, missingRange } from './common';
-import { msg } from '../../l10n/text';
+import { frag } from '../../l10n/text';
 
 const RESOURCES_MISSING = 'k8s-resources-missing';
 
@@ -41,7 +41,7 @@ function noResourcesReport(model: KubeModel, c: ContainerInfo): Report {
   return (c.memo.noResources ??= {
     range: noResourcesRange(model, c),
     fixes: fixesOf(resourcesSnippetFix(model, c)),
-    ...msg('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', { container: containerText(c) }),
+    l10n: frag('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', { container: containerText(c) }),
   });
 }
 
@@ -65,7 +65,7 @@ function resourceRule(id: string, ksv: string, section: 'requests' | 'limits', r
         if (getPair(section_, resource)) return;
         // Where none is set this finding folds into k8s-resources-missing's, at the same place.
         if (noResourceSet(c)) report(noResourcesReport(model, c));
-        else report({ range: missingRange(model, c, ['resources', section]), fixes: fixesOf(resourcesSnippetFix(model, c)), ...msg('k8s.resources.set-for', 'Set {field} for {container}.', { field, container: containerText(c) }) });
+        else report({ range: missingRange(model, c, ['resources', section]), fixes: fixesOf(resourcesSnippetFix(model, c)), l10n: frag('k8s.resources.set-for', 'Set {field} for {container}.', { field, container: containerText(c) }) });
       });
     },
   };

@@ -45,14 +45,14 @@ export const seccomp: KubeRule = {
         if (type && GOOD_SECCOMP.has(type)) continue;
         const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c, 'seccompProfile'));
         if (!src) {
-          report({ range: missingRange(model, c, ['securityContext']), fixes, ...msg('k8s.seccomp.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for {container} (in the pod\'s securityContext, so every container inherits it).', { container: containerText(c) }) });
+          report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.seccomp.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for {container} (in the pod\'s securityContext, so every container inherits it).', { container: containerText(c) }) });
           continue;
         }
         const at = typePair(src.pair) ?? src.pair;
         if (src.from === 'container') {
-          report({ range: pairRange(model, at), about: pairRange(model, at), fixes, ...msg('k8s.seccomp.uses-seccomp-profile-use', '{^container} uses seccomp profile {type}: use RuntimeDefault or Localhost.', { container: containerText(c), type: type ?? NO_TYPE }) });
+          report({ range: pairRange(model, at), about: pairRange(model, at), fixes, l10n: frag('k8s.seccomp.uses-seccomp-profile-use', '{^container} uses seccomp profile {type}: use RuntimeDefault or Localhost.', { container: containerText(c), type: type ?? NO_TYPE }) });
         } else {
-          report({ range: containerRange(model, c), about: pairRange(model, at), related: inheritedFrom(model, src.pair), fixes, ...msg('k8s.seccomp.inherits-seccomp-profile-from', '{^container} inherits seccomp profile {type} from the pod: use RuntimeDefault or Localhost.', { container: containerText(c), type: type ?? NO_TYPE }) });
+          report({ range: containerRange(model, c), about: pairRange(model, at), related: inheritedFrom(model, src.pair), fixes, l10n: frag('k8s.seccomp.inherits-seccomp-profile-from', '{^container} inherits seccomp profile {type} from the pod: use RuntimeDefault or Localhost.', { container: containerText(c), type: type ?? NO_TYPE }) });
         }
       }
     }
@@ -73,13 +73,13 @@ export const seccompUnconfined: KubeRule = {
       const podProfile = getPair(pod.securityContext, 'seccompProfile');
       const podBad = badProfileAt(podProfile);
       if (podBad) {
-        report({ range: pairRange(model, podBad), fixes: fixesOf(podBad !== podProfile ? replaceValueFix(model, podBad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-2', 'Set seccompProfile.type: RuntimeDefault')) : undefined), ...msg('k8s.seccomp.the-pod-use-runtimedefault', 'The pod {value}: use RuntimeDefault.', { value: describe(podProfile!) }) });
+        report({ range: pairRange(model, podBad), fixes: fixesOf(podBad !== podProfile ? replaceValueFix(model, podBad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-2', 'Set seccompProfile.type: RuntimeDefault')) : undefined), l10n: frag('k8s.seccomp.the-pod-use-runtimedefault', 'The pod {value}: use RuntimeDefault.', { value: describe(podProfile!) }) });
       }
       for (const c of pod.containers) {
         const profile = c.sc.seccompProfile;
         const bad = badProfileAt(profile);
         if (!bad) continue;
-        report({ range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-2', 'Set seccompProfile.type: RuntimeDefault')) : undefined, hardenContainerFix(model, c, 'seccompProfile')), ...msg('k8s.seccomp.use-runtimedefault', '{^container} {value}: use RuntimeDefault.', { container: containerText(c), value: describe(profile!) }) });
+        report({ range: pairRange(model, bad), fixes: fixesOf(bad !== profile ? replaceValueFix(model, bad, 'RuntimeDefault', fixTitle('k8s.seccomp.set-seccompprofile-type-runtimedefault-2', 'Set seccompProfile.type: RuntimeDefault')) : undefined, hardenContainerFix(model, c, 'seccompProfile')), l10n: frag('k8s.seccomp.use-runtimedefault', '{^container} {value}: use RuntimeDefault.', { container: containerText(c), value: describe(profile!) }) });
       }
     }
   },

@@ -134,14 +134,14 @@ export const secretInManifest: KubeRule = {
               for (const e of entries) {
                 const j = judgeSecret({ name: e.name, value: e.value });
                 if (!j.secret) continue;
-                report({ range: entryRange(model, p, map, e), ...msg('k8s.secrets.sets-to-a-secret', '{where} sets "{name}" to a secret ({because}): use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values.', { where, name: e.name, because: because(j, e.value) }) });
+                report({ range: entryRange(model, p, map, e), l10n: frag('k8s.secrets.sets-to-a-secret', '{where} sets "{name}" to a secret ({because}): use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values.', { where, name: e.name, because: because(j, e.value) }) });
               }
               continue;
             }
           }
           const j = judgeSecret({ name: key, value, context: 'secret-store' });
           if (!j.secret) continue;
-          report({ range: value.includes('\n') ? keyRange(model, p) : pairRange(model, p), ...msg('k8s.secrets.holds-a-secret-value', '{where} holds a secret value in {field} ({because}): use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values.', { where, field, because: because(j, value) }) });
+          report({ range: value.includes('\n') ? keyRange(model, p) : pairRange(model, p), l10n: frag('k8s.secrets.holds-a-secret-value', '{where} holds a secret value in {field} ({because}): use sealed-secrets or external-secrets (or encrypt the file with SOPS) instead of committing secret values.', { where, field, because: because(j, value) }) });
         }
       }
     }
@@ -173,21 +173,21 @@ export const configMapSecrets: KubeRule = {
             const j = judgeSecret({ name: e.name, value: e.value });
             if (!j.secret) continue;
             found = true;
-            report({ range: entryRange(model, p, map, e), ...msg('k8s.secrets.sets-to-a-secret-2', '{where} sets "{name}" to a secret ({because}): store it in a Secret.', { where, name: e.name, because: because(j, e.value) }) });
+            report({ range: entryRange(model, p, map, e), l10n: frag('k8s.secrets.sets-to-a-secret-2', '{where} sets "{name}" to a secret ({because}): store it in a Secret.', { where, name: e.name, because: because(j, e.value) }) });
           }
           return found;
         };
         if (isEmbeddedFile(key, value)) {
           const found = reportEntries();
           const format = found ? undefined : findCredentialFormat(value);
-          if (format) report({ range: keyRange(model, p), ...msg('k8s.secrets.holds-a-credential-store', '{where} holds a credential ({reason}): store it in a Secret.', { where, reason: formatReason(format.format) }) });
+          if (format) report({ range: keyRange(model, p), l10n: frag('k8s.secrets.holds-a-credential-store', '{where} holds a credential ({reason}): store it in a Secret.', { where, reason: formatReason(format.format) }) });
           continue;
         }
         // A one-line `NAME=value` / `NAME:value` (an env-file line kept under any key) is judged
         // by the name it assigns; when that says nothing, the key's own name still decides.
         if (ONE_ASSIGNMENT.test(value) && reportEntries()) continue;
         const j = judgeSecret({ name: key, value });
-        if (j.secret) report({ range: pairRange(model, p), ...msg('k8s.secrets.looks-like-a-secret', '{where} looks like a secret ({because}): store it in a Secret.', { where, because: because(j, value) }) });
+        if (j.secret) report({ range: pairRange(model, p), l10n: frag('k8s.secrets.looks-like-a-secret', '{where} looks like a secret ({because}): store it in a Secret.', { where, because: because(j, value) }) });
       }
     }
   },

@@ -7,7 +7,9 @@ import {
 import {
   ALL_LISTS, KubeRule, RUN_LISTS, fixesOf, forEachContainer, inheritedFrom, missingRange, pss, usesUserNamespace,
 } from './common';
-import { fixTitle, msg } from '../../l10n/text';
+import { fixTitle, frag } from '../../l10n/text';
+
+const SET_PRIVILEGED_FALSE = fixTitle('k8s.securityContext.set-privileged-false', 'Set privileged: false');
 
 export const allowPrivilegeEscalation: KubeRule = {
   id: 'k8s-allow-privilege-escalation',
@@ -27,9 +29,9 @@ export const allowPrivilegeEscalation: KubeRule = {
       if (pair && boolOf(pair.value) === false) return;
       const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c, 'allowPrivilegeEscalation'));
       if (pair) {
-        report({ range: pairRange(model, pair), fixes, ...msg('k8s.securityContext.set-allowprivilegeescalation-to-false', 'Set allowPrivilegeEscalation to false in {container}.', { container: containerText(c) }) });
+        report({ range: pairRange(model, pair), fixes, l10n: frag('k8s.securityContext.set-allowprivilegeescalation-to-false', 'Set allowPrivilegeEscalation to false in {container}.', { container: containerText(c) }) });
       } else {
-        report({ range: missingRange(model, c, ['securityContext']), fixes, ...msg('k8s.securityContext.add-allowprivilegeescalation-false-to', 'Add allowPrivilegeEscalation: false to the securityContext of {container}: when it is missing, privilege escalation is allowed.', { container: containerText(c) }) });
+        report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.securityContext.add-allowprivilegeescalation-false-to', 'Add allowPrivilegeEscalation: false to the securityContext of {container}: when it is missing, privilege escalation is allowed.', { container: containerText(c) }) });
       }
     });
   },
@@ -50,8 +52,8 @@ export const privileged: KubeRule = {
       if (!pair || boolOf(pair.value) !== true) return;
       report({
         range: pairRange(model, pair),
-        fixes: fixesOf(setFalseFix(model, pair, fixTitle('k8s.securityContext.set-privileged-false', 'Set privileged: false')), hardenContainerFix(model, c, 'privileged')),
-        ...msg('k8s.securityContext.runs-privileged-set-privileged', '{^container} runs privileged: set privileged to false.', { container: containerText(c) }),
+        fixes: fixesOf(setFalseFix(model, pair, SET_PRIVILEGED_FALSE), hardenContainerFix(model, c, 'privileged')),
+        l10n: frag('k8s.securityContext.runs-privileged-set-privileged', '{^container} runs privileged: set privileged to false.', { container: containerText(c) }),
       });
     });
   },
@@ -73,7 +75,7 @@ export const readOnlyRootFilesystem: KubeRule = {
       report({
         range: pair ? pairRange(model, pair) : missingRange(model, c, ['securityContext']),
         fixes,
-        ...msg('k8s.securityContext.set-readonlyrootfilesystem-true-in', 'Set readOnlyRootFilesystem: true in {container} (mount an emptyDir where it must write).', { container: containerText(c) }),
+        l10n: frag('k8s.securityContext.set-readonlyrootfilesystem-true-in', 'Set readOnlyRootFilesystem: true in {container} (mount an emptyDir where it must write).', { container: containerText(c) }),
       });
     });
   },
@@ -98,17 +100,17 @@ export const runAsNonRoot: KubeRule = {
         if (src && boolOf(src.pair.value) === true) continue;
         const fixes = fixesOf(runAsNonRootFix(model, c), hardenContainerFix(model, c, 'runAsNonRoot'));
         if (!src) {
-          report({ range: missingRange(model, c, ['securityContext']), fixes, ...msg('k8s.securityContext.set-runasnonroot-true-for', 'Set runAsNonRoot: true for {container} (in its securityContext or the pod\'s).', { container: containerText(c) }) });
+          report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.securityContext.set-runasnonroot-true-for', 'Set runAsNonRoot: true for {container} (in its securityContext or the pod\'s).', { container: containerText(c) }) });
         } else if (src.from === 'container') {
-          report({ range: pairRange(model, src.pair), fixes, ...msg('k8s.securityContext.sets-runasnonroot-to-something', '{^container} sets runAsNonRoot to something other than true: set it to true.', { container: containerText(c) }) });
+          report({ range: pairRange(model, src.pair), fixes, l10n: frag('k8s.securityContext.sets-runasnonroot-to-something', '{^container} sets runAsNonRoot to something other than true: set it to true.', { container: containerText(c) }) });
         } else {
-          report({ range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes, ...msg('k8s.securityContext.inherits-runasnonroot-false-from', '{^container} inherits runAsNonRoot: false from the pod: set it to true.', { container: containerText(c) }) });
+          report({ range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes, l10n: frag('k8s.securityContext.inherits-runasnonroot-false-from', '{^container} inherits runAsNonRoot: false from the pod: set it to true.', { container: containerText(c) }) });
         }
       }
       // A pod-level false is a violation even when every container overrides it.
       const podPair = getPair(pod.securityContext, 'runAsNonRoot');
       if (podPair && everyContainerOverrides && boolOf(podPair.value) === false) {
-        report({ range: pairRange(model, podPair), fixes: fixesOf(replaceValueFix(model, podPair, 'true', fixTitle('k8s.securityContext.set-runasnonroot-true', 'Set runAsNonRoot: true'))), ...msg('k8s.securityContext.the-pod-sets-runasnonroot', 'The pod sets runAsNonRoot: false: set it to true.') });
+        report({ range: pairRange(model, podPair), fixes: fixesOf(replaceValueFix(model, podPair, 'true', fixTitle('k8s.securityContext.set-runasnonroot-true', 'Set runAsNonRoot: true'))), l10n: frag('k8s.securityContext.the-pod-sets-runasnonroot', 'The pod sets runAsNonRoot: false: set it to true.') });
       }
     }
   },
@@ -128,12 +130,12 @@ export const runAsUid0: KubeRule = {
       if (usesUserNamespace(pod)) continue;
       const podPair = getPair(pod.securityContext, 'runAsUser');
       if (podPair && isZero(podPair.value) && pod.securityContext) {
-        report({ range: pairRange(model, podPair), fixes: fixesOf(removePairFix(model, pod.securityContext, podPair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))), ...msg('k8s.securityContext.the-pod-runs-as', 'The pod runs as user id 0 (root): use a non-zero runAsUser.') });
+        report({ range: pairRange(model, podPair), fixes: fixesOf(removePairFix(model, pod.securityContext, podPair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))), l10n: frag('k8s.securityContext.the-pod-runs-as', 'The pod runs as user id 0 (root): use a non-zero runAsUser.') });
       }
       for (const c of pod.containers) {
         const pair = c.sc.runAsUser;
         if (!pair || !isZero(pair.value) || !c.securityContext) continue;
-        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))), ...msg('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', { container: containerText(c) }) });
+        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))), l10n: frag('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', { container: containerText(c) }) });
       }
     }
   },
@@ -152,17 +154,17 @@ export const rootGroup: KubeRule = {
       const sc = pod.securityContext;
       for (const key of ['runAsGroup', 'fsGroup'] as const) {
         const pair = getPair(sc, key);
-        if (pair && isZero(pair.value)) report({ range: pairRange(model, pair), ...msg('k8s.securityContext.the-pod-sets-0', 'The pod sets {key}: 0 (root group): use a non-zero group id.', { key }) });
+        if (pair && isZero(pair.value)) report({ range: pairRange(model, pair), l10n: frag('k8s.securityContext.the-pod-sets-0', 'The pod sets {key}: 0 (root group): use a non-zero group id.', { key }) });
       }
       const groups = getPair(sc, 'supplementalGroups')?.value;
       if (isSeq(groups)) {
         for (const item of groups.items) {
-          if (isZero(item)) report({ range: model.rangeOf(item.range![0], item.range![1]), ...msg('k8s.securityContext.supplementalgroups-contains-0-root', 'supplementalGroups contains 0 (root group): remove it.') });
+          if (isZero(item)) report({ range: model.rangeOf(item.range![0], item.range![1]), l10n: frag('k8s.securityContext.supplementalgroups-contains-0-root', 'supplementalGroups contains 0 (root group): remove it.') });
         }
       }
       for (const c of pod.containers) {
         const pair = c.sc.runAsGroup;
-        if (pair && isZero(pair.value)) report({ range: pairRange(model, pair), ...msg('k8s.securityContext.sets-runasgroup-0-root', '{^container} sets runAsGroup: 0 (root group): use a non-zero group id.', { container: containerText(c) }) });
+        if (pair && isZero(pair.value)) report({ range: pairRange(model, pair), l10n: frag('k8s.securityContext.sets-runasgroup-0-root', '{^container} sets runAsGroup: 0 (root group): use a non-zero group id.', { container: containerText(c) }) });
       }
     }
   },
@@ -177,7 +179,7 @@ function badProcMount(c: ContainerInfo): boolean {
 function reportProcMount(model: Parameters<KubeRule['check']>[0], c: ContainerInfo, report: Parameters<KubeRule['check']>[1]): void {
   const pair = c.sc.procMount!;
   const value = isScalar(pair.value) ? String(pair.value.value) : 'a non-scalar value';
-  report({ range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', fixTitle('k8s.securityContext.set-procmount-default', 'Set procMount: Default'))), ...msg('k8s.securityContext.sets-procmount-to-remove', '{^container} sets procMount to {value}: remove it or use Default.', { container: containerText(c), value }) });
+  report({ range: pairRange(model, pair), fixes: fixesOf(replaceValueFix(model, pair, 'Default', fixTitle('k8s.securityContext.set-procmount-default', 'Set procMount: Default'))), l10n: frag('k8s.securityContext.sets-procmount-to-remove', '{^container} sets procMount to {value}: remove it or use Default.', { container: containerText(c), value }) });
 }
 
 export const procMount: KubeRule = {
