@@ -199,8 +199,8 @@ export class AnalysisRun {
         if (!r) return false;
         f.message = r.message;
         // The message is new: its own template, else none (the reported one no longer renders it).
-        if (r.l10n) f.l10n = r.l10n;
-        else delete (f as { l10n?: unknown }).l10n;
+        // Set, not deleted: a finding keeps the one shape every finding has (findingOf).
+        f.l10n = r.l10n;
         if (r.related?.length) f.related = r.related;
       }
       if (anyRepeated && repeated.has(f)) return false;
@@ -449,12 +449,11 @@ export function runAnalyzer<M>(analyzer: Analyzer<M>, text: string, config: Ship
 
 /** The finding of a rule's report (what it says, where, the fixes it offers). */
 function findingOf(rule: RuleMeta, severity: Severity, r: Report): Finding {
-  const finding: Finding = { ruleId: rule.id, severity, message: r.message ?? english(r.l10n!), range: r.range, references: rule.references };
-  if (r.l10n) finding.l10n = r.l10n;
-  if (r.related?.length) finding.related = r.related;
-  if (r.fixes?.length) finding.fixes = r.fixes;
-  if (r.tags?.length) finding.tags = r.tags;
-  return finding;
+  // Every field in the literal, absent ones undefined: one shape for every finding, one allocation.
+  return {
+    ruleId: rule.id, severity, message: r.message ?? english(r.l10n!), l10n: r.l10n, range: r.range, references: rule.references,
+    related: r.related?.length ? r.related : undefined, fixes: r.fixes?.length ? r.fixes : undefined, tags: r.tags?.length ? r.tags : undefined,
+  };
 }
 
 /** A report of a rule that another combines, kept aside until the fold (see runAnalyzer). */

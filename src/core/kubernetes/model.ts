@@ -90,7 +90,7 @@ export interface ContainerInfo {
   probes: readonly YAMLMap[];
   lifecycle?: YAMLMap;
   /** Values several rules need, computed on first use. */
-  memo: { anchorRange?: Range; label?: string; labelText?: Text; securityContextKeyRange?: Range; resourcesRange?: Range; noResources?: Report; noResourcesAll?: boolean; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
+  memo: { anchorRange?: Range; label?: string; labelText?: Text; containerArgs?: Args; securityContextKeyRange?: Range; resourcesRange?: Range; noResources?: Report; noResourcesAll?: boolean; fixes?: Map<string, Fix | undefined>; harden?: { patch: object; fix: Fix | undefined } };
 }
 
 /** A pod spec, wherever it sits in its object (§1.1 of RULES.md). */
@@ -334,7 +334,6 @@ export function containerRange(model: KubeModel, c: ContainerInfo): Range {
   return (c.memo.anchorRange ??= c.anchor ? pairRange(model, c.anchor) : nodeRange(model, c.node));
 }
 
-/** How a container is called in messages. */
 /** `containerLabel` as a fragment of a message, for other locales. */
 export function containerText(c: ContainerInfo): Text {
   if (c.memo.labelText !== undefined) return c.memo.labelText;
@@ -346,6 +345,11 @@ export function containerText(c: ContainerInfo): Text {
       ? named ? frag('k8s.init-container', 'init container "{name}"', args) : frag('k8s.init-container-index', 'init container #{index}', args)
       : named ? frag('k8s.ephemeral-container', 'ephemeral container "{name}"', args) : frag('k8s.ephemeral-container-index', 'ephemeral container #{index}', args);
   return (c.memo.labelText = t);
+}
+
+/** `{ container: containerText(c) }`, the arguments of most messages about a container: made once per container. */
+export function containerArgs(c: ContainerInfo): Args {
+  return (c.memo.containerArgs ??= { container: containerText(c) });
 }
 
 export function containerLabel(c: ContainerInfo): string {
@@ -629,7 +633,7 @@ function buildPod(obj: KubeObject, specPair: KeyPair, metadata: YAMLMap | undefi
         ports,
         probes: probes ?? NO_PROBES,
         lifecycle,
-        memo: { anchorRange: undefined, label: undefined, labelText: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, noResources: undefined, noResourcesAll: undefined, fixes: undefined, harden: undefined },
+        memo: { anchorRange: undefined, label: undefined, labelText: undefined, containerArgs: undefined, securityContextKeyRange: undefined, resourcesRange: undefined, noResources: undefined, noResourcesAll: undefined, fixes: undefined, harden: undefined },
       });
     });
   }

@@ -1,6 +1,6 @@
 /** Linux capability rules: drop ALL, no dangerous or non-baseline adds. */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { ContainerInfo, KubeModel, containerText, getPair, getSeq, keyRange, nodeRange } from '../model';
+import { ContainerInfo, KubeModel, containerArgs, containerText, getPair, getSeq, keyRange, nodeRange } from '../model';
 import { DROP_ALL, capabilityName, dropAllFix, hardenContainerFix, removeAddedCapsFix } from '../fixes';
 import { ALL_LISTS, KubeRule, fixesOf, forEachContainer, missingRange, pss } from './common';
 import { isPrivileged } from './securityContext';
@@ -54,11 +54,11 @@ export const dropAll: KubeRule = {
       const fixes = fixesOf(dropAllFix(model, c), hardenContainerFix(model, c, 'capabilities'));
       const nearMiss = items.find((it) => DROP_ALL.repairable!(it.value));
       if (nearMiss) {
-        report({ range: nodeRange(model, nearMiss), fixes, l10n: frag('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', { container: containerText(c) }) });
+        report({ range: nodeRange(model, nearMiss), fixes, l10n: frag('k8s.capabilities.use-upper-case-all', 'Use upper-case "ALL" in capabilities.drop of {container}: Pod Security admission only accepts the exact string.', containerArgs(c)) });
       } else if (dropPair) {
-        report({ range: keyRange(model, dropPair), fixes, l10n: frag('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', { container: containerText(c) }) });
+        report({ range: keyRange(model, dropPair), fixes, l10n: frag('k8s.capabilities.add-all-to-capabilities', 'Add "ALL" to capabilities.drop of {container}.', containerArgs(c)) });
       } else {
-        report({ range: missingRange(model, c, ['securityContext', 'capabilities']), fixes, l10n: frag('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', { container: containerText(c) }) });
+        report({ range: missingRange(model, c, ['securityContext', 'capabilities']), fixes, l10n: frag('k8s.capabilities.drop-all-capabilities-in', 'Drop all capabilities in {container}: set securityContext.capabilities.drop: ["ALL"].', containerArgs(c)) });
       }
     });
   },
@@ -108,7 +108,7 @@ export const capsAdded: KubeRule = {
 };
 
 const isSysAdmin = (v: unknown): boolean => capabilityName(v) === 'SYS_ADMIN';
-const addsSysAdmin: AddMessage = (c) => frag('k8s.capabilities.adds-sys-admin', '{^container} adds SYS_ADMIN: remove it.', { container: containerText(c) });
+const addsSysAdmin: AddMessage = (c) => frag('k8s.capabilities.adds-sys-admin', '{^container} adds SYS_ADMIN: remove it.', containerArgs(c));
 const REMOVE_SYS_ADMIN = fixTitle('k8s.capabilities.remove-sys-admin', 'Remove SYS_ADMIN');
 
 export const capSysAdmin: KubeRule = {

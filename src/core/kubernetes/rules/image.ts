@@ -1,7 +1,7 @@
 /** Image tag rule (KSV-0013). */
 import { isScalar } from 'yaml';
 import { isLatest, parseImageRef } from '../../imageRef';
-import {containerText, pairRange } from '../model';
+import { containerArgs, pairRange } from '../model';
 import { KubeRule, RUN_LISTS, forEachContainer } from './common';
 import { msg } from '../../l10n/text';
 
@@ -21,7 +21,7 @@ export const imageLatest: KubeRule = {
       const ref = parseImageRef(raw.trim());
       // Not a valid reference (e.g. an envsubst placeholder): nothing to say about its tag.
       if (!ref || !isLatest(ref)) return;
-      const args = { container: containerText(c) };
+      const args = containerArgs(c);
       report({
         range: pairRange(model, pair),
         ...(ref.tag

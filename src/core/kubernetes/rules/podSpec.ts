@@ -1,6 +1,6 @@
 /** Pod-level rules: host namespaces, host paths and ports, volume types, sysctls, token automount. */
 import { YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerText, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
+import { KeyPair, KubeModel, PodSpecInfo, boolOf, containerArgs, getPair, getSeq, getString, isNullNode, keyRange, pairRange } from '../model';
 import { noTokenFix, removePairFix, setFalseFix } from '../fixes';
 import { removePair, removeSeqItems } from '../yamlEdit';
 import { Fix } from '../../model';
@@ -163,7 +163,7 @@ export const hostPort: KubeRule = {
         if (!isMap(port)) continue;
         const pair = getPair(port, 'hostPort');
         if (!bindsHostPort(pair)) continue;
-        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, fixTitle('k8s.podSpec.remove-hostport', 'Remove hostPort'))), l10n: frag('k8s.podSpec.binds-a-host-port', '{^container} binds a host port: remove hostPort and use a Service.', { container: containerText(c) }) });
+        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, port, pair, fixTitle('k8s.podSpec.remove-hostport', 'Remove hostPort'))), l10n: frag('k8s.podSpec.binds-a-host-port', '{^container} binds a host port: remove hostPort and use a Service.', containerArgs(c)) });
       }
     });
   },

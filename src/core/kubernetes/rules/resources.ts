@@ -5,7 +5,7 @@
  * rules are `partOf` it, so its id turns off or ignores all four.
  */
 import { Range, Report } from '../../model';
-import { ContainerInfo, KubeModel, containerText, getMap, getPair } from '../model';
+import { ContainerInfo, KubeModel, containerArgs, containerText, getMap, getPair } from '../model';
 import { resourcesSnippetFix } from '../fixes';
 import { KubeRule, RUN_LISTS, fixesOf, forEachContainer, missingRange } from './common';
 import { frag } from '../../l10n/text';
@@ -41,7 +41,7 @@ function noResourcesReport(model: KubeModel, c: ContainerInfo): Report {
   return (c.memo.noResources ??= {
     range: noResourcesRange(model, c),
     fixes: fixesOf(resourcesSnippetFix(model, c)),
-    l10n: frag('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', { container: containerText(c) }),
+    l10n: frag('k8s.resources.no-resource-requests-or', 'No resource requests or limits for {container}.', containerArgs(c)),
   });
 }
 

@@ -1,6 +1,6 @@
 /** Seccomp rules: a RuntimeDefault/Localhost profile (restricted), never Unconfined (baseline). */
 import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
-import { KeyPair, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
+import { KeyPair, containerArgs, containerRange, containerText, getPair, isNullNode, pairRange } from '../model';
 import { GOOD_SECCOMP, hardenContainerFix, replaceValueFix, seccompFix } from '../fixes';
 import { KubeRule, fixesOf, inheritedFrom, missingRange, pss } from './common';
 import { Text, fixTitle, frag, msg } from '../../l10n/text';
@@ -45,7 +45,7 @@ export const seccomp: KubeRule = {
         if (type && GOOD_SECCOMP.has(type)) continue;
         const fixes = fixesOf(seccompFix(model, c), hardenContainerFix(model, c, 'seccompProfile'));
         if (!src) {
-          report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.seccomp.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for {container} (in the pod\'s securityContext, so every container inherits it).', { container: containerText(c) }) });
+          report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.seccomp.set-seccompprofile-type-runtimedefault', 'Set seccompProfile.type: RuntimeDefault for {container} (in the pod\'s securityContext, so every container inherits it).', containerArgs(c)) });
           continue;
         }
         const at = typePair(src.pair) ?? src.pair;

@@ -1,6 +1,6 @@
 /** Container securityContext rules: privilege escalation, privileged, root filesystem, root user, procMount. */
 import { isScalar, isSeq } from 'yaml';
-import { ContainerInfo, boolOf, containerText, containerRange, getPair, isNullNode, pairRange } from '../model';
+import { ContainerInfo, boolOf, containerArgs, containerRange, containerText, getPair, isNullNode, pairRange } from '../model';
 import {
   hardenContainerFix, noEscalationFix, readOnlyRootFix, removePairFix, replaceValueFix, runAsNonRootFix, setFalseFix,
 } from '../fixes';
@@ -29,9 +29,9 @@ export const allowPrivilegeEscalation: KubeRule = {
       if (pair && boolOf(pair.value) === false) return;
       const fixes = fixesOf(noEscalationFix(model, c), hardenContainerFix(model, c, 'allowPrivilegeEscalation'));
       if (pair) {
-        report({ range: pairRange(model, pair), fixes, l10n: frag('k8s.securityContext.set-allowprivilegeescalation-to-false', 'Set allowPrivilegeEscalation to false in {container}.', { container: containerText(c) }) });
+        report({ range: pairRange(model, pair), fixes, l10n: frag('k8s.securityContext.set-allowprivilegeescalation-to-false', 'Set allowPrivilegeEscalation to false in {container}.', containerArgs(c)) });
       } else {
-        report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.securityContext.add-allowprivilegeescalation-false-to', 'Add allowPrivilegeEscalation: false to the securityContext of {container}: when it is missing, privilege escalation is allowed.', { container: containerText(c) }) });
+        report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.securityContext.add-allowprivilegeescalation-false-to', 'Add allowPrivilegeEscalation: false to the securityContext of {container}: when it is missing, privilege escalation is allowed.', containerArgs(c)) });
       }
     });
   },
@@ -53,7 +53,7 @@ export const privileged: KubeRule = {
       report({
         range: pairRange(model, pair),
         fixes: fixesOf(setFalseFix(model, pair, SET_PRIVILEGED_FALSE), hardenContainerFix(model, c, 'privileged')),
-        l10n: frag('k8s.securityContext.runs-privileged-set-privileged', '{^container} runs privileged: set privileged to false.', { container: containerText(c) }),
+        l10n: frag('k8s.securityContext.runs-privileged-set-privileged', '{^container} runs privileged: set privileged to false.', containerArgs(c)),
       });
     });
   },
@@ -75,7 +75,7 @@ export const readOnlyRootFilesystem: KubeRule = {
       report({
         range: pair ? pairRange(model, pair) : missingRange(model, c, ['securityContext']),
         fixes,
-        l10n: frag('k8s.securityContext.set-readonlyrootfilesystem-true-in', 'Set readOnlyRootFilesystem: true in {container} (mount an emptyDir where it must write).', { container: containerText(c) }),
+        l10n: frag('k8s.securityContext.set-readonlyrootfilesystem-true-in', 'Set readOnlyRootFilesystem: true in {container} (mount an emptyDir where it must write).', containerArgs(c)),
       });
     });
   },
@@ -100,11 +100,11 @@ export const runAsNonRoot: KubeRule = {
         if (src && boolOf(src.pair.value) === true) continue;
         const fixes = fixesOf(runAsNonRootFix(model, c), hardenContainerFix(model, c, 'runAsNonRoot'));
         if (!src) {
-          report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.securityContext.set-runasnonroot-true-for', 'Set runAsNonRoot: true for {container} (in its securityContext or the pod\'s).', { container: containerText(c) }) });
+          report({ range: missingRange(model, c, ['securityContext']), fixes, l10n: frag('k8s.securityContext.set-runasnonroot-true-for', 'Set runAsNonRoot: true for {container} (in its securityContext or the pod\'s).', containerArgs(c)) });
         } else if (src.from === 'container') {
-          report({ range: pairRange(model, src.pair), fixes, l10n: frag('k8s.securityContext.sets-runasnonroot-to-something', '{^container} sets runAsNonRoot to something other than true: set it to true.', { container: containerText(c) }) });
+          report({ range: pairRange(model, src.pair), fixes, l10n: frag('k8s.securityContext.sets-runasnonroot-to-something', '{^container} sets runAsNonRoot to something other than true: set it to true.', containerArgs(c)) });
         } else {
-          report({ range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes, l10n: frag('k8s.securityContext.inherits-runasnonroot-false-from', '{^container} inherits runAsNonRoot: false from the pod: set it to true.', { container: containerText(c) }) });
+          report({ range: containerRange(model, c), related: inheritedFrom(model, src.pair), fixes, l10n: frag('k8s.securityContext.inherits-runasnonroot-false-from', '{^container} inherits runAsNonRoot: false from the pod: set it to true.', containerArgs(c)) });
         }
       }
       // A pod-level false is a violation even when every container overrides it.
@@ -135,7 +135,7 @@ export const runAsUid0: KubeRule = {
       for (const c of pod.containers) {
         const pair = c.sc.runAsUser;
         if (!pair || !isZero(pair.value) || !c.securityContext) continue;
-        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))), l10n: frag('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', { container: containerText(c) }) });
+        report({ range: pairRange(model, pair), fixes: fixesOf(removePairFix(model, c.securityContext, pair, fixTitle('k8s.securityContext.remove-runasuser-0', 'Remove runAsUser: 0'))), l10n: frag('k8s.securityContext.runs-as-user-id', '{^container} runs as user id 0 (root): use a non-zero runAsUser.', containerArgs(c)) });
       }
     }
   },
@@ -164,7 +164,7 @@ export const rootGroup: KubeRule = {
       }
       for (const c of pod.containers) {
         const pair = c.sc.runAsGroup;
-        if (pair && isZero(pair.value)) report({ range: pairRange(model, pair), l10n: frag('k8s.securityContext.sets-runasgroup-0-root', '{^container} sets runAsGroup: 0 (root group): use a non-zero group id.', { container: containerText(c) }) });
+        if (pair && isZero(pair.value)) report({ range: pairRange(model, pair), l10n: frag('k8s.securityContext.sets-runasgroup-0-root', '{^container} sets runAsGroup: 0 (root group): use a non-zero group id.', containerArgs(c)) });
       }
     }
   },
