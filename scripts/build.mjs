@@ -194,6 +194,33 @@ function directYaml() {
   };
 }
 
+/**
+ * `yaml` reads two debugging switches of its own, `LOG_TOKENS` and `LOG_STREAM`, from
+ * `process.env` once for every token it parses (`require('process').env`): in Node each read is a
+ * call into the environment (getenv), a tenth of the work of parsing a large manifest. In our
+ * bundles the `process` yaml requires is one whose `env` holds those two values, read once when
+ * the bundle loads; everything else yaml asks of `process` (`emitWarning`) is Node's.
+ */
+function yamlProcessOnce() {
+  return {
+    name: 'yaml-process-once',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?process$/ }, (args) =>
+        /[\\/]node_modules[\\/]yaml[\\/]/.test(args.importer) ? { path: 'yaml-process', namespace: 'yaml-process-once' } : undefined);
+      build.onLoad({ filter: /.*/, namespace: 'yaml-process-once' }, () => ({
+        contents: [
+          'const p = require("process");',
+          'module.exports = {',
+          '  env: { LOG_TOKENS: p.env.LOG_TOKENS, LOG_STREAM: p.env.LOG_STREAM },',
+          '  emitWarning: (...args) => p.emitWarning(...args),',
+          '};',
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 await Promise.all([
   // What activation loads: the client, diagnostics, code actions, hover, language status.
   esbuild.build({
@@ -201,18 +228,18 @@ await Promise.all([
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/extension.bundle.js',
     external: ['vscode'],
-    plugins: [lazyModules('.'), directExternals()],
+    plugins: [lazyModules('.'), directExternals(), yamlProcessOnce()],
   }).then(() => writeFileSync('dist/extension.js', LOADER)),
   // The feature groups loaded after activation or on first use.
   ...Object.entries(GROUPS).map(([name, entry]) =>
-    esbuild.build({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/lib', external: ['vscode'], plugins: [lazyModules('lib', true), directExternals()] })),
-  esbuild.build({ ...common, entryPoints: SCAN_LAZY_ENTRIES, outdir: 'dist/lib', plugins: [lazyModules('lib', true), directExternals()] }),
+    esbuild.build({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/lib', external: ['vscode'], plugins: [lazyModules('lib', true), directExternals(), yamlProcessOnce()] })),
+  esbuild.build({ ...common, entryPoints: SCAN_LAZY_ENTRIES, outdir: 'dist/lib', plugins: [lazyModules('lib', true), directExternals(), yamlProcessOnce()] }),
   ...['yaml', 'vscode-languageclient/node'].map((pkg) =>
-    esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}`, external: ['vscode'] })),
-  esbuild.build({ ...common, entryPoints: { inspect: 'src/node/inspect/index.ts' }, outdir: 'dist/lib' }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [directYaml()] }).then(() => writeFileSync('dist/cli.js', CLI_LOADER, { mode: 0o755 })),
+    esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/lib/${LAZY[pkg]}`, external: ['vscode'], plugins: [yamlProcessOnce()] })),
+  esbuild.build({ ...common, entryPoints: { inspect: 'src/node/inspect/index.ts' }, outdir: 'dist/lib', plugins: [yamlProcessOnce()] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [directYaml(), yamlProcessOnce()] }).then(() => writeFileSync('dist/cli.js', CLI_LOADER, { mode: 0o755 })),
   // The language server (`node dist/server.js --stdio`, `shipshape lsp --stdio`); also its analysis workers' entry.
-  esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', plugins: [yamlProcessOnce()] }),
 ]);
 // After the bundles: the CLI's code cache is made by running the CLI bundle.
 await writeCliCodeCache();
