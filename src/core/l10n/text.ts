@@ -58,8 +58,8 @@ export function fill(template: string, args: Args | undefined, catalogue: Catalo
   let from = 0;
   let i = template.indexOf('{');
   while (i >= 0) {
-    // Where the name starts (after `{` or `{^`): no branch of its own, so the rare `{^` costs the
-    // compiled fill nothing when it first comes.
+    // Where the name starts, after `{` or `{^`, in one expression: the first `{^` of a run does
+    // not find the compiled fill without feedback for an increment (it deoptimised there).
     const upper = template.charCodeAt(i + 1) === CARET;
     const j = i + (upper ? 2 : 1);
     let name: string | undefined;
