@@ -123,8 +123,6 @@ export function valuesFixEdits(fixes: ReadonlyMap<Finding, readonly FileFix[]>, 
   return out;
 }
 
-const posix = (p: string) => p.split(path.sep).join('/');
-
 /** "internal error in <rule>: <message>" (a rule that threw; the message is the exception's). */
 export function internalError(ruleId: string, message: string): Text {
   return frag('cli.internal-error', 'internal error in {rule}: {message}', { rule: ruleId, message: forTerminalLines(message) });

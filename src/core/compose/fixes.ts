@@ -6,7 +6,7 @@
 import { Pair, Scalar, YAMLMap, isScalar } from 'yaml';
 import { Fix, TextEdit } from '../model';
 import { TitleLike, fixTitle, titleOf } from '../l10n/text';
-import { LazyPatchFix, MapPatch, SeqEnsure, canPatchMap, patchMap, removePair, removeSeqItems, replaceScalar } from '../kubernetes/yamlEdit';
+import { LazyPatchFix, MapPatch, SeqEnsure, canPatchMap, removePair, removeSeqItems, replaceScalar } from '../kubernetes/yamlEdit';
 import { ComposeModel, ComposeService, composeBool, inheritedPair, scalarText, serviceMaps } from './model';
 import { getPair, getSeq } from '../kubernetes/model';
 

@@ -5,7 +5,7 @@ import { noTokenFix, removePairFix, setFalseFix } from '../fixes';
 import { removePair, removeSeqItems } from '../yamlEdit';
 import { Fix } from '../../model';
 import { ALL_LISTS, KubeRule, findingRange, fixesOf, forEachContainer, podRange, pss } from './common';
-import { Text, fixTitle, frag, msg } from '../../l10n/text';
+import { Text, fixTitle, frag } from '../../l10n/text';
 
 function hostNamespaceRule(key: 'hostIPC' | 'hostNetwork' | 'hostPID', id: string, ksv: string, cis: string, what: string, whatText: Text): KubeRule {
   return {

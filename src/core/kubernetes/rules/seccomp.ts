@@ -3,7 +3,7 @@ import { Scalar, YAMLMap, isMap, isScalar } from 'yaml';
 import { KeyPair, containerArgs, containerRange, containerText, getPair, isNullNode, pairRange } from '../model';
 import { GOOD_SECCOMP, hardenContainerFix, replaceValueFix, seccompFix } from '../fixes';
 import { KubeRule, fixesOf, inheritedFrom, missingRange, pss } from './common';
-import { Text, fixTitle, frag, msg } from '../../l10n/text';
+import { Text, fixTitle, frag } from '../../l10n/text';
 
 function typePair(profilePair: KeyPair | undefined): KeyPair | undefined {
   return profilePair && isMap(profilePair.value) ? getPair(profilePair.value as YAMLMap, 'type') : undefined;

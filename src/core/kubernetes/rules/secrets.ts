@@ -8,7 +8,7 @@ import { SecretJudgement, findCredentialFormat, formatReason, judgeSecret, maskS
 import { EmbeddedEntry, embeddedEntries } from '../../secrets/embedded';
 import { KeyPair, KubeModel, KubeObject, getPair, keyRange, pairRange } from '../model';
 import { KubeRule } from './common';
-import { Arg, frag, msg } from '../../l10n/text';
+import { Arg, frag } from '../../l10n/text';
 
 /** Keys whose value is a config file, by extension. */
 const CONFIG_FILE = /\.(ya?ml|json|properties|ini|env|conf|cfg|toml|cnf|xml|rc)$|(^|[./])env$/i;
